@@ -1,0 +1,117 @@
+/* sq-number-private.h: numbers the way numpy stores and Python prints them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <string.h>
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+double   _sq_half_to_double       (guint16      half);
+guint16  _sq_double_to_half       (double       value);
+
+void     _sq_append_float_repr    (GString     *out,
+                                   double       value,
+                                   gboolean     json);
+void     _sq_append_complex_repr  (GString     *out,
+                                   double       real,
+                                   double       imag);
+gboolean _sq_parse_complex        (const char  *text,
+                                   gsize        length,
+                                   double      *real,
+                                   double      *imag);
+
+static inline guint16
+_sq_load_u16 (const guint8 *p,
+              gboolean      swap)
+{
+  guint16 v;
+
+  memcpy (&v, p, sizeof v);
+  return swap ? GUINT16_SWAP_LE_BE (v) : v;
+}
+
+static inline guint32
+_sq_load_u32 (const guint8 *p,
+              gboolean      swap)
+{
+  guint32 v;
+
+  memcpy (&v, p, sizeof v);
+  return swap ? GUINT32_SWAP_LE_BE (v) : v;
+}
+
+static inline guint64
+_sq_load_u64 (const guint8 *p,
+              gboolean      swap)
+{
+  guint64 v;
+
+  memcpy (&v, p, sizeof v);
+  return swap ? GUINT64_SWAP_LE_BE (v) : v;
+}
+
+static inline float
+_sq_load_f32 (const guint8 *p,
+              gboolean      swap)
+{
+  guint32 bits = _sq_load_u32 (p, swap);
+  float v;
+
+  memcpy (&v, &bits, sizeof v);
+  return v;
+}
+
+static inline double
+_sq_load_f64 (const guint8 *p,
+              gboolean      swap)
+{
+  guint64 bits = _sq_load_u64 (p, swap);
+  double v;
+
+  memcpy (&v, &bits, sizeof v);
+  return v;
+}
+
+/* numpy's float128 on x86-64: x87 extended precision in 16 bytes. */
+static inline long double
+_sq_load_f128 (const guint8 *p,
+               gboolean      swap)
+{
+  guint8 buf[16];
+  long double v = 0;
+
+  memcpy (buf, p, 16);
+  if (swap)
+    for (int i = 0; i < 8; i++)
+      {
+        guint8 t = buf[i];
+
+        buf[i] = buf[15 - i];
+        buf[15 - i] = t;
+      }
+  memcpy (&v, buf, MIN (sizeof v, sizeof buf));
+  return v;
+}
+
+static inline void
+_sq_store_swapped (guint8       *dest,
+                   const void   *src,
+                   gsize         size,
+                   gboolean      swap)
+{
+  const guint8 *s = src;
+
+  if (!swap)
+    {
+      memcpy (dest, s, size);
+      return;
+    }
+  for (gsize i = 0; i < size; i++)
+    dest[i] = s[size - 1 - i];
+}
+
+G_END_DECLS

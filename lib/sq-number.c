@@ -1,0 +1,329 @@
+/* sq-number.c: float16, and Python's repr of floats and complex numbers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-number"
+
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sq-number-private.h"
+
+double
+_sq_half_to_double (guint16 half)
+{
+  guint sign = half >> 15;
+  guint exponent = (half >> 10) & 0x1f;
+  guint mantissa = half & 0x3ff;
+  double value;
+
+  if (exponent == 0)
+    value = ldexp ((double) mantissa, -24);
+  else if (exponent == 31)
+    value = mantissa ? NAN : INFINITY;
+  else
+    value = ldexp ((double) (mantissa | 0x400), (int) exponent - 25);
+  return sign ? -value : value;
+}
+
+/* Rounds to nearest, ties to even, straight from the double, as numpy does
+ * (going through float first would round twice). */
+guint16
+_sq_double_to_half (double value)
+{
+  guint64 bits;
+  guint16 sign;
+  int exponent;
+  guint64 mantissa;
+
+  memcpy (&bits, &value, sizeof bits);
+  sign = (guint16) ((bits >> 48) & 0x8000);
+  exponent = (int) ((bits >> 52) & 0x7ff);
+  mantissa = bits & G_GUINT64_CONSTANT (0xfffffffffffff);
+
+  if (exponent == 0x7ff)
+    return sign | 0x7c00 | (mantissa ? 0x200 : 0);
+
+  exponent -= 1023;
+  if (exponent > 15)
+    return sign | 0x7c00;
+
+  if (exponent >= -14)
+    {
+      /* Normal half: keep 10 of the 52 mantissa bits. */
+      guint64 rest = mantissa & ((G_GUINT64_CONSTANT (1) << 42) - 1);
+      guint64 halfway = G_GUINT64_CONSTANT (1) << 41;
+      guint32 h = ((guint32) (exponent + 15) << 10) | (guint32) (mantissa >> 42);
+
+      if (rest > halfway || (rest == halfway && (h & 1)))
+        h++; /* may carry into the exponent, up to infinity: still right */
+      return sign | (guint16) h;
+    }
+
+  if (exponent < -25)
+    return sign;
+
+  {
+    /* Subnormal half: the value in units of 2^-24. */
+    guint64 full = mantissa | (G_GUINT64_CONSTANT (1) << 52);
+    int shift = 52 - 24 - exponent; /* 42 + (-14 - exponent) */
+    guint64 h = full >> shift;
+    guint64 rest = full & ((G_GUINT64_CONSTANT (1) << shift) - 1);
+    guint64 halfway = G_GUINT64_CONSTANT (1) << (shift - 1);
+
+    if (rest > halfway || (rest == halfway && (h & 1)))
+      h++;
+    return sign | (guint16) h;
+  }
+}
+
+/* The shortest digits that read back as @value, like Python's repr: the
+ * correctly rounded 15-, 16- or 17-digit form, the first that round-trips,
+ * trailing zeros dropped. Returns the digits and the decimal exponent such
+ * that value = 0.DIGITS x 10^decpt.
+ *
+ * Starting at 15 digits is only right for normal numbers: any decimal of 15
+ * digits survives the trip through a normal double, so the 15-digit form is
+ * the shortest one padded with zeros. Subnormals hold fewer digits (5e-324
+ * also reads back from 4.94065645841247e-324), so they search from 1. */
+static void
+shortest_digits (double  value,
+                 char   *digits,
+                 int    *n_digits,
+                 int    *decpt)
+{
+  char buf[40];
+  int len = 0;
+  int exp10;
+  char *e;
+  int first = value != 0 && fabs (value) < DBL_MIN ? 1 : 15;
+
+  for (int precision = first; precision <= 17; precision++)
+    {
+      snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
+      if (precision == 17 || strtod (buf, NULL) == value)
+        break;
+    }
+
+  /* buf is "[-]d.ddddde[+-]xx" */
+  e = strchr (buf, 'e');
+  exp10 = atoi (e + 1);
+  for (char *p = buf; p < e; p++)
+    if (g_ascii_isdigit (*p))
+      digits[len++] = *p;
+  while (len > 1 && digits[len - 1] == '0')
+    len--;
+  digits[len] = '\0';
+  *n_digits = len;
+  *decpt = exp10 + 1;
+}
+
+static void
+append_repr (GString *out,
+             double   value,
+             gboolean add_dot_zero)
+{
+  char digits[24];
+  int n, decpt;
+
+  if (signbit (value))
+    g_string_append_c (out, '-');
+  value = fabs (value);
+
+  shortest_digits (value, digits, &n, &decpt);
+
+  if (decpt <= -4 || decpt > 16)
+    {
+      int exponent = decpt - 1;
+
+      g_string_append_c (out, digits[0]);
+      if (n > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append (out, digits + 1);
+        }
+      g_string_append_printf (out, "e%c%02d", exponent < 0 ? '-' : '+', ABS (exponent));
+    }
+  else if (decpt <= 0)
+    {
+      g_string_append (out, "0.");
+      for (int i = 0; i < -decpt; i++)
+        g_string_append_c (out, '0');
+      g_string_append (out, digits);
+    }
+  else if (decpt >= n)
+    {
+      g_string_append (out, digits);
+      for (int i = n; i < decpt; i++)
+        g_string_append_c (out, '0');
+      if (add_dot_zero)
+        g_string_append (out, ".0");
+    }
+  else
+    {
+      g_string_append_len (out, digits, decpt);
+      g_string_append_c (out, '.');
+      g_string_append (out, digits + decpt);
+    }
+}
+
+/**
+ * _sq_append_float_repr:
+ * @json: spell non-finite values as Python's json module does (`NaN`,
+ *   `Infinity`) rather than as repr() does (`nan`, `inf`)
+ *
+ * Appends @value as Python's `repr(float)` writes it: `0.1`, `1.0`,
+ * `1e-05`, `1e+16`, `-0.0`.
+ */
+void
+_sq_append_float_repr (GString *out,
+                       double   value,
+                       gboolean json)
+{
+  if (isnan (value))
+    g_string_append (out, json ? "NaN" : "nan");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? (json ? "Infinity" : "inf") : (json ? "-Infinity" : "-inf"));
+  else
+    append_repr (out, value, TRUE);
+}
+
+static void
+append_complex_part (GString *out,
+                     double   value,
+                     gboolean force_sign)
+{
+  if (force_sign && !signbit (value))
+    g_string_append_c (out, '+');
+  if (isnan (value))
+    g_string_append (out, "nan");
+  else if (isinf (value))
+    g_string_append (out, value > 0 ? "inf" : "-inf");
+  else
+    append_repr (out, value, FALSE);
+}
+
+/**
+ * _sq_append_complex_repr:
+ *
+ * Appends Python's `repr(complex)`: `(1-1j)`, `2j`, `(-0+1j)`; this is the
+ * string msgpack-numpy stores for a complex.
+ */
+void
+_sq_append_complex_repr (GString *out,
+                         double   real,
+                         double   imag)
+{
+  if (real == 0 && !signbit (real))
+    {
+      append_complex_part (out, imag, FALSE);
+      g_string_append_c (out, 'j');
+      return;
+    }
+  g_string_append_c (out, '(');
+  append_complex_part (out, real, FALSE);
+  append_complex_part (out, imag, TRUE);
+  g_string_append (out, "j)");
+}
+
+static gboolean
+parse_float_at (const char **p,
+                double      *out)
+{
+  const char *s = *p;
+  char *end = NULL;
+
+  /* strtod would also take hex floats, which Python's complex() does not. */
+  if ((s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ||
+      ((s[0] == '+' || s[0] == '-') && s[1] == '0' && (s[2] == 'x' || s[2] == 'X')))
+    return FALSE;
+  *out = g_ascii_strtod (s, &end);
+  if (end == s)
+    return FALSE;
+  *p = end;
+  return TRUE;
+}
+
+/**
+ * _sq_parse_complex:
+ *
+ * Parses what Python's `complex(str)` accepts: `1+2j`, `(1-1j)`, `2j`, `j`,
+ * `-j`, `1`, with optional surrounding whitespace and parentheses.
+ */
+gboolean
+_sq_parse_complex (const char *text,
+                   gsize       length,
+                   double     *real,
+                   double     *imag)
+{
+  g_autofree char *copy = g_strndup (text, length);
+  const char *p = copy;
+  const char *end;
+  double first;
+
+  if (strlen (copy) != length)
+    return FALSE;
+
+  while (g_ascii_isspace (*p))
+    p++;
+  end = copy + length;
+  while (end > p && g_ascii_isspace (end[-1]))
+    end--;
+  if (p < end && *p == '(')
+    {
+      if (end[-1] != ')')
+        return FALSE;
+      p++;
+      end--;
+      while (g_ascii_isspace (*p))
+        p++;
+      while (end > p && g_ascii_isspace (end[-1]))
+        end--;
+    }
+  copy[end - copy] = '\0';
+  if (p == end)
+    return FALSE;
+
+  *real = 0;
+  *imag = 0;
+
+  /* A lone "j", "+j" or "-j" is a unit imaginary part. */
+  if ((*p == '+' || *p == '-') && (p[1] == 'j' || p[1] == 'J') && p + 2 == end)
+    {
+      *imag = *p == '-' ? -1 : 1;
+      return TRUE;
+    }
+  if ((*p == 'j' || *p == 'J') && p + 1 == end)
+    {
+      *imag = 1;
+      return TRUE;
+    }
+
+  if (!parse_float_at (&p, &first))
+    return FALSE;
+  if (p == end)
+    {
+      *real = first;
+      return TRUE;
+    }
+  if ((*p == 'j' || *p == 'J') && p + 1 == end)
+    {
+      *imag = first;
+      return TRUE;
+    }
+  if (*p != '+' && *p != '-')
+    return FALSE;
+  *real = first;
+  if ((p[1] == 'j' || p[1] == 'J') && p + 2 == end)
+    {
+      *imag = *p == '-' ? -1 : 1;
+      return TRUE;
+    }
+  if (!parse_float_at (&p, imag))
+    return FALSE;
+  return (*p == 'j' || *p == 'J') && p + 1 == end;
+}

@@ -1,0 +1,26 @@
+/* sq-value-private.h: construction shortcuts for the decoders
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sq-value.h"
+
+G_BEGIN_DECLS
+
+/* A str of @length bytes whose content the caller writes into *@data (and
+ * validates) before sharing the value. */
+SqValue *_sq_value_alloc_str (gsize   length,
+                              char  **data);
+
+/* Bytes a decoded node costs, for the decoders' memory budget. */
+#define _SQ_VALUE_NODE_COST 48
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Roughly what @value and everything under it cost in memory. */
+guint64  _sq_value_cost      (const SqValue *value);
+
+G_END_DECLS

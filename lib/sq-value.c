@@ -1,0 +1,934 @@
+/* sq-value.c: the decoded value tree
+ *
+ * Values are immutable once made and reference counted atomically, so a
+ * worker can decode a shard and hand the tree to the main thread, and
+ * subtrees can be shared between trees (an edited sample keeps its untouched
+ * arrays). None, booleans, small integers and empty containers are
+ * preallocated and never freed: a shard of a million `0`s costs pointers,
+ * not nodes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-value"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sq-ndarray.h"
+#include "sq-number-private.h"
+#include "sq-value-private.h"
+
+#define SMALL_INT_MIN (-128)
+#define SMALL_INT_MAX 255
+
+/* Above this many entries, duplicate map keys are found with a hash table. */
+#define MAP_LINEAR_DEDUP_MAX 16
+
+enum
+{
+  FLAG_STATIC = 1 << 0,
+};
+
+struct _SqValue
+{
+  gint   ref_count;
+  guint8 type;
+  guint8 flags;
+  union
+  {
+    gboolean v_bool;
+    gint64   v_int;
+    guint64  v_uint;
+    double   v_double;
+    struct
+    {
+      gsize len;
+      char *data; /* trailing storage, NUL-terminated */
+    } str;
+    GBytes *bin;
+    struct
+    {
+      gsize     n;
+      SqValue **items; /* trailing storage; maps interleave key, value */
+    } list;
+    SqNdarray *ndarray;
+    struct
+    {
+      SqDtype *dtype;
+      guint8  *data; /* trailing storage, itemsize bytes */
+    } scalar;
+    struct
+    {
+      double re;
+      double im;
+      char  *repr; /* as read, for writing back; NULL for new values */
+    } complex;
+    struct
+    {
+      SqOpaqueKind kind;
+      gint8        ext_type;
+      GBytes      *data;
+      char        *reason;
+    } opaque;
+  } u;
+};
+
+G_DEFINE_BOXED_TYPE (SqValue, sq_value, sq_value_ref, sq_value_unref)
+
+static SqValue nil_value;
+static SqValue bool_values[2];
+static SqValue small_ints[SMALL_INT_MAX - SMALL_INT_MIN + 1];
+static SqValue empty_str;
+static SqValue empty_array;
+static SqValue empty_map;
+
+static void
+init_statics (void)
+{
+  static gsize initialized = 0;
+
+  if (!g_once_init_enter (&initialized))
+    return;
+
+  nil_value = (SqValue) { .ref_count = 1, .type = SQ_VALUE_NIL, .flags = FLAG_STATIC };
+  for (int i = 0; i < 2; i++)
+    bool_values[i] = (SqValue) { .ref_count = 1, .type = SQ_VALUE_BOOL, .flags = FLAG_STATIC, .u.v_bool = i };
+  for (int i = SMALL_INT_MIN; i <= SMALL_INT_MAX; i++)
+    small_ints[i - SMALL_INT_MIN] =
+      (SqValue) { .ref_count = 1, .type = SQ_VALUE_INT, .flags = FLAG_STATIC, .u.v_int = i };
+  empty_str = (SqValue) { .ref_count = 1, .type = SQ_VALUE_STR, .flags = FLAG_STATIC, .u.str = { 0, (char *) "" } };
+  empty_array = (SqValue) { .ref_count = 1, .type = SQ_VALUE_ARRAY, .flags = FLAG_STATIC };
+  empty_map = (SqValue) { .ref_count = 1, .type = SQ_VALUE_MAP, .flags = FLAG_STATIC };
+
+  g_once_init_leave (&initialized, 1);
+}
+
+static SqValue *
+value_alloc (SqValueType type,
+             gsize       trailing)
+{
+  SqValue *value = g_malloc (sizeof (SqValue) + trailing);
+
+  value->ref_count = 1;
+  value->type = type;
+  value->flags = 0;
+  return value;
+}
+
+static inline gpointer
+trailing (SqValue *value)
+{
+  return (guint8 *) value + sizeof (SqValue);
+}
+
+SqValue *
+sq_value_new_nil (void)
+{
+  init_statics ();
+  return &nil_value;
+}
+
+SqValue *
+sq_value_new_bool (gboolean value)
+{
+  init_statics ();
+  return &bool_values[value ? 1 : 0];
+}
+
+SqValue *
+sq_value_new_int (gint64 value)
+{
+  SqValue *v;
+
+  if (value >= SMALL_INT_MIN && value <= SMALL_INT_MAX)
+    {
+      init_statics ();
+      return &small_ints[value - SMALL_INT_MIN];
+    }
+  v = value_alloc (SQ_VALUE_INT, 0);
+  v->u.v_int = value;
+  return v;
+}
+
+/**
+ * sq_value_new_uint:
+ *
+ * Returns: (transfer full): an %SQ_VALUE_INT if @value fits, else an
+ *   %SQ_VALUE_UINT: an integer has one representation whatever its encoding
+ */
+SqValue *
+sq_value_new_uint (guint64 value)
+{
+  SqValue *v;
+
+  if (value <= G_MAXINT64)
+    return sq_value_new_int ((gint64) value);
+  v = value_alloc (SQ_VALUE_UINT, 0);
+  v->u.v_uint = value;
+  return v;
+}
+
+SqValue *
+sq_value_new_float32 (float value)
+{
+  SqValue *v = value_alloc (SQ_VALUE_FLOAT32, 0);
+
+  v->u.v_double = value;
+  return v;
+}
+
+SqValue *
+sq_value_new_float64 (double value)
+{
+  SqValue *v = value_alloc (SQ_VALUE_FLOAT64, 0);
+
+  v->u.v_double = value;
+  return v;
+}
+
+/**
+ * sq_value_new_str:
+ * @utf8: valid UTF-8 (it may hold NUL characters when @length is given)
+ * @length: bytes in @utf8, or -1 if NUL-terminated
+ *
+ * Returns: (transfer full): a str value holding a copy of @utf8
+ */
+SqValue *
+sq_value_new_str (const char *utf8,
+                  gssize      length)
+{
+  SqValue *v;
+  gsize len;
+
+  g_return_val_if_fail (utf8 != NULL || length == 0, NULL);
+
+  len = length < 0 ? strlen (utf8) : (gsize) length;
+  if (len == 0)
+    {
+      init_statics ();
+      return &empty_str;
+    }
+  v = value_alloc (SQ_VALUE_STR, len + 1);
+  v->u.str.len = len;
+  v->u.str.data = trailing (v);
+  memcpy (v->u.str.data, utf8, len);
+  v->u.str.data[len] = '\0';
+  return v;
+}
+
+SqValue *
+_sq_value_alloc_str (gsize   length,
+                     char  **data)
+{
+  SqValue *v = value_alloc (SQ_VALUE_STR, length + 1);
+
+  v->u.str.len = length;
+  v->u.str.data = trailing (v);
+  v->u.str.data[length] = '\0';
+  *data = v->u.str.data;
+  return v;
+}
+
+/**
+ * sq_value_new_bin:
+ * @bytes: the bytes; referenced, not copied
+ */
+SqValue *
+sq_value_new_bin (GBytes *bytes)
+{
+  SqValue *v;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  v = value_alloc (SQ_VALUE_BIN, 0);
+  v->u.bin = g_bytes_ref (bytes);
+  return v;
+}
+
+/**
+ * sq_value_new_array:
+ * @items: (array length=n_items) (transfer full): the items; the value takes
+ *   over their references (the array itself stays the caller's)
+ * @n_items: how many
+ */
+SqValue *
+sq_value_new_array (SqValue **items,
+                    gsize     n_items)
+{
+  SqValue *v;
+
+  g_return_val_if_fail (items != NULL || n_items == 0, NULL);
+
+  if (n_items == 0)
+    {
+      init_statics ();
+      return &empty_array;
+    }
+  v = value_alloc (SQ_VALUE_ARRAY, n_items * sizeof (SqValue *));
+  v->u.list.n = n_items;
+  v->u.list.items = trailing (v);
+  memcpy (v->u.list.items, items, n_items * sizeof (SqValue *));
+  return v;
+}
+
+static gboolean
+keys_equal (const SqValue *a,
+            const SqValue *b)
+{
+  if (a == b)
+    return TRUE;
+  if (a->type != b->type)
+    return FALSE;
+  if (a->type == SQ_VALUE_STR)
+    return a->u.str.len == b->u.str.len && memcmp (a->u.str.data, b->u.str.data, a->u.str.len) == 0;
+  return g_bytes_equal (a->u.bin, b->u.bin);
+}
+
+static guint
+key_hash (gconstpointer p)
+{
+  const SqValue *key = p;
+  const guint8 *data;
+  gsize len;
+  guint32 h = key->type == SQ_VALUE_STR ? 5381 : 7919;
+
+  if (key->type == SQ_VALUE_STR)
+    {
+      data = (const guint8 *) key->u.str.data;
+      len = key->u.str.len;
+    }
+  else
+    data = g_bytes_get_data (key->u.bin, &len);
+  for (gsize i = 0; i < len; i++)
+    h = h * 33 + data[i];
+  return h;
+}
+
+static gboolean
+key_equal_func (gconstpointer a,
+                gconstpointer b)
+{
+  return keys_equal (a, b);
+}
+
+/* A dict keeps a key's first position and its last value; returns the
+ * number of entries left. */
+static gsize
+dedup_entries (SqValue **entries,
+               gsize     n)
+{
+  gsize out = 0;
+
+  if (n <= MAP_LINEAR_DEDUP_MAX)
+    {
+      for (gsize i = 0; i < n; i++)
+        {
+          SqValue *key = entries[2 * i];
+          SqValue *val = entries[2 * i + 1];
+          gsize j;
+
+          for (j = 0; j < out; j++)
+            if (keys_equal (entries[2 * j], key))
+              break;
+          if (j < out)
+            {
+              sq_value_unref (entries[2 * j + 1]);
+              entries[2 * j + 1] = val;
+              sq_value_unref (key);
+              continue;
+            }
+          entries[2 * out] = key;
+          entries[2 * out + 1] = val;
+          out++;
+        }
+      return out;
+    }
+  else
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new (key_hash, key_equal_func);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          SqValue *key = entries[2 * i];
+          SqValue *val = entries[2 * i + 1];
+          gpointer position;
+
+          if (g_hash_table_lookup_extended (seen, key, NULL, &position))
+            {
+              gsize j = GPOINTER_TO_SIZE (position);
+
+              sq_value_unref (entries[2 * j + 1]);
+              entries[2 * j + 1] = val;
+              sq_value_unref (key);
+              continue;
+            }
+          entries[2 * out] = key;
+          entries[2 * out + 1] = val;
+          g_hash_table_insert (seen, key, GSIZE_TO_POINTER (out));
+          out++;
+        }
+      return out;
+    }
+}
+
+/**
+ * sq_value_new_map:
+ * @entries: (array) (transfer full): 2 x @n_entries values, key then value;
+ *   keys must be str or bin. The map takes over their references.
+ * @n_entries: how many key-value pairs
+ *
+ * Makes a map with dict semantics: where a key repeats, it keeps its first
+ * position and its last value, as Python's dict does when it reads one.
+ *
+ * Returns: (transfer full): the map
+ */
+SqValue *
+sq_value_new_map (SqValue **entries,
+                  gsize     n_entries)
+{
+  SqValue *v;
+
+  g_return_val_if_fail (entries != NULL || n_entries == 0, NULL);
+
+  for (gsize i = 0; i < n_entries; i++)
+    g_return_val_if_fail (entries[2 * i]->type == SQ_VALUE_STR || entries[2 * i]->type == SQ_VALUE_BIN, NULL);
+
+  if (n_entries == 0)
+    {
+      init_statics ();
+      return &empty_map;
+    }
+  n_entries = dedup_entries (entries, n_entries);
+  v = value_alloc (SQ_VALUE_MAP, 2 * n_entries * sizeof (SqValue *));
+  v->u.list.n = n_entries;
+  v->u.list.items = trailing (v);
+  memcpy (v->u.list.items, entries, 2 * n_entries * sizeof (SqValue *));
+  return v;
+}
+
+SqValue *
+sq_value_new_ndarray (SqNdarray *array)
+{
+  SqValue *v;
+
+  g_return_val_if_fail (array != NULL, NULL);
+
+  v = value_alloc (SQ_VALUE_NDARRAY, 0);
+  v->u.ndarray = sq_ndarray_ref (array);
+  return v;
+}
+
+/**
+ * sq_value_new_scalar:
+ * @dtype: a numeric dtype
+ * @element: itemsize bytes, in the byte order @dtype names; copied
+ */
+SqValue *
+sq_value_new_scalar (SqDtype    *dtype,
+                     const void *element)
+{
+  gsize size;
+  SqValue *v;
+
+  g_return_val_if_fail (dtype != NULL, NULL);
+  g_return_val_if_fail (element != NULL, NULL);
+
+  size = sq_dtype_get_itemsize (dtype);
+  v = value_alloc (SQ_VALUE_SCALAR, size);
+  v->u.scalar.dtype = sq_dtype_ref (dtype);
+  v->u.scalar.data = trailing (v);
+  memcpy (v->u.scalar.data, element, size);
+  return v;
+}
+
+/**
+ * sq_value_new_complex:
+ * @repr: (nullable): the string it was read from, written back as it was;
+ *   %NULL to write Python's repr of the number
+ */
+SqValue *
+sq_value_new_complex (double      real,
+                      double      imag,
+                      const char *repr)
+{
+  SqValue *v = value_alloc (SQ_VALUE_COMPLEX, 0);
+
+  v->u.complex.re = real;
+  v->u.complex.im = imag;
+  v->u.complex.repr = g_strdup (repr);
+  return v;
+}
+
+/**
+ * sq_value_new_opaque:
+ * @data: the raw bytes (the pickle, the ext payload); referenced
+ * @reason: what it is, for people: "pickled object array (3 elements)"
+ */
+SqValue *
+sq_value_new_opaque (SqOpaqueKind kind,
+                     gint8        ext_type,
+                     GBytes      *data,
+                     const char  *reason)
+{
+  SqValue *v;
+
+  g_return_val_if_fail (data != NULL, NULL);
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  v = value_alloc (SQ_VALUE_OPAQUE, 0);
+  v->u.opaque.kind = kind;
+  v->u.opaque.ext_type = ext_type;
+  v->u.opaque.data = g_bytes_ref (data);
+  v->u.opaque.reason = g_strdup (reason);
+  return v;
+}
+
+SqValue *
+sq_value_ref (SqValue *value)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!(value->flags & FLAG_STATIC))
+    g_atomic_int_inc (&value->ref_count);
+  return value;
+}
+
+void
+sq_value_unref (SqValue *value)
+{
+  g_return_if_fail (value != NULL);
+
+  if (value->flags & FLAG_STATIC)
+    return;
+  if (!g_atomic_int_dec_and_test (&value->ref_count))
+    return;
+
+  switch ((SqValueType) value->type)
+    {
+    case SQ_VALUE_BIN:
+      g_bytes_unref (value->u.bin);
+      break;
+    case SQ_VALUE_ARRAY:
+      for (gsize i = 0; i < value->u.list.n; i++)
+        sq_value_unref (value->u.list.items[i]);
+      break;
+    case SQ_VALUE_MAP:
+      for (gsize i = 0; i < 2 * value->u.list.n; i++)
+        sq_value_unref (value->u.list.items[i]);
+      break;
+    case SQ_VALUE_NDARRAY:
+      sq_ndarray_unref (value->u.ndarray);
+      break;
+    case SQ_VALUE_SCALAR:
+      sq_dtype_unref (value->u.scalar.dtype);
+      break;
+    case SQ_VALUE_COMPLEX:
+      g_free (value->u.complex.repr);
+      break;
+    case SQ_VALUE_OPAQUE:
+      g_bytes_unref (value->u.opaque.data);
+      g_free (value->u.opaque.reason);
+      break;
+    case SQ_VALUE_NIL:
+    case SQ_VALUE_BOOL:
+    case SQ_VALUE_INT:
+    case SQ_VALUE_UINT:
+    case SQ_VALUE_FLOAT32:
+    case SQ_VALUE_FLOAT64:
+    case SQ_VALUE_STR:
+    default:
+      break;
+    }
+  g_free (value);
+}
+
+SqValueType
+sq_value_get_value_type (const SqValue *value)
+{
+  return value->type;
+}
+
+gboolean
+sq_value_get_bool (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_BOOL, FALSE);
+  return value->u.v_bool;
+}
+
+gint64
+sq_value_get_int (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_INT, 0);
+  return value->u.v_int;
+}
+
+guint64
+sq_value_get_uint (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_UINT, 0);
+  return value->u.v_uint;
+}
+
+/**
+ * sq_value_get_double:
+ *
+ * Returns: a float32 (widened) or float64 value
+ */
+double
+sq_value_get_double (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_FLOAT32 || value->type == SQ_VALUE_FLOAT64, 0);
+  return value->u.v_double;
+}
+
+/**
+ * sq_value_get_str:
+ * @length: (out) (optional): bytes, not counting the terminating NUL
+ *
+ * Returns: the UTF-8 string, NUL-terminated (and possibly holding NULs)
+ */
+const char *
+sq_value_get_str (const SqValue *value,
+                  gsize         *length)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_STR, NULL);
+  if (length)
+    *length = value->u.str.len;
+  return value->u.str.data;
+}
+
+/**
+ * sq_value_get_bin:
+ *
+ * Returns: (transfer none): the bytes
+ */
+GBytes *
+sq_value_get_bin (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_BIN, NULL);
+  return value->u.bin;
+}
+
+/**
+ * sq_value_get_length:
+ *
+ * Returns: items of an array, entries of a map, 0 for anything else
+ */
+gsize
+sq_value_get_length (const SqValue *value)
+{
+  if (value->type == SQ_VALUE_ARRAY || value->type == SQ_VALUE_MAP)
+    return value->u.list.n;
+  return 0;
+}
+
+/**
+ * sq_value_get_item:
+ *
+ * Returns: (transfer none): item @index of an array, or the value of entry
+ *   @index of a map
+ */
+SqValue *
+sq_value_get_item (const SqValue *value,
+                   gsize          index)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_ARRAY || value->type == SQ_VALUE_MAP, NULL);
+  g_return_val_if_fail (index < value->u.list.n, NULL);
+
+  if (value->type == SQ_VALUE_MAP)
+    return value->u.list.items[2 * index + 1];
+  return value->u.list.items[index];
+}
+
+/**
+ * sq_value_get_key:
+ *
+ * Returns: (transfer none): the key (str or bin) of entry @index of a map
+ */
+SqValue *
+sq_value_get_key (const SqValue *value,
+                  gsize          index)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_MAP, NULL);
+  g_return_val_if_fail (index < value->u.list.n, NULL);
+
+  return value->u.list.items[2 * index];
+}
+
+/**
+ * sq_value_lookup:
+ * @key: a str key
+ *
+ * Returns: (transfer none) (nullable): the value of the map entry whose key
+ *   is the str @key
+ */
+SqValue *
+sq_value_lookup (const SqValue *value,
+                 const char    *key)
+{
+  gsize len;
+
+  g_return_val_if_fail (value->type == SQ_VALUE_MAP, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  len = strlen (key);
+  for (gsize i = 0; i < value->u.list.n; i++)
+    {
+      const SqValue *k = value->u.list.items[2 * i];
+
+      if (k->type == SQ_VALUE_STR && k->u.str.len == len && memcmp (k->u.str.data, key, len) == 0)
+        return value->u.list.items[2 * i + 1];
+    }
+  return NULL;
+}
+
+/**
+ * sq_value_get_ndarray:
+ *
+ * Returns: (transfer none): the array
+ */
+SqNdarray *
+sq_value_get_ndarray (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_NDARRAY, NULL);
+  return value->u.ndarray;
+}
+
+/**
+ * sq_value_get_scalar_dtype:
+ *
+ * Returns: (transfer none): the dtype of a numpy scalar
+ */
+SqDtype *
+sq_value_get_scalar_dtype (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_SCALAR, NULL);
+  return value->u.scalar.dtype;
+}
+
+/**
+ * sq_value_get_scalar_data:
+ *
+ * Returns: the itemsize bytes of a numpy scalar, in its dtype's byte order
+ */
+const guint8 *
+sq_value_get_scalar_data (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_SCALAR, NULL);
+  return value->u.scalar.data;
+}
+
+void
+sq_value_get_complex (const SqValue *value,
+                      double        *real,
+                      double        *imag)
+{
+  g_return_if_fail (value->type == SQ_VALUE_COMPLEX);
+  *real = value->u.complex.re;
+  *imag = value->u.complex.im;
+}
+
+/**
+ * sq_value_get_complex_repr:
+ *
+ * Returns: (nullable): the string a complex was read from
+ */
+const char *
+sq_value_get_complex_repr (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_COMPLEX, NULL);
+  return value->u.complex.repr;
+}
+
+SqOpaqueKind
+sq_value_get_opaque_kind (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_OPAQUE, 0);
+  return value->u.opaque.kind;
+}
+
+gint8
+sq_value_get_opaque_ext_type (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_OPAQUE, 0);
+  return value->u.opaque.ext_type;
+}
+
+/**
+ * sq_value_get_opaque_data:
+ *
+ * Returns: (transfer none): the raw bytes
+ */
+GBytes *
+sq_value_get_opaque_data (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_OPAQUE, NULL);
+  return value->u.opaque.data;
+}
+
+const char *
+sq_value_get_opaque_reason (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_OPAQUE, NULL);
+  return value->u.opaque.reason;
+}
+
+gboolean
+sq_value_is_container (const SqValue *value)
+{
+  return value->type == SQ_VALUE_ARRAY || value->type == SQ_VALUE_MAP;
+}
+
+/**
+ * sq_value_describe_type:
+ *
+ * Returns: (transfer full): the type as the inspector shows it:
+ *   `ndarray uint8 224x224x3`, `int64` (a numpy scalar), `int`, `str`,
+ *   `bytes 12`, `map 3`, `list 2`
+ */
+char *
+sq_value_describe_type (const SqValue *value)
+{
+  switch ((SqValueType) value->type)
+    {
+    case SQ_VALUE_NIL:
+      return g_strdup ("None");
+    case SQ_VALUE_BOOL:
+      return g_strdup ("bool");
+    case SQ_VALUE_INT:
+    case SQ_VALUE_UINT:
+      return g_strdup ("int");
+    case SQ_VALUE_FLOAT32:
+      return g_strdup ("float (32-bit)");
+    case SQ_VALUE_FLOAT64:
+      return g_strdup ("float");
+    case SQ_VALUE_STR:
+      return g_strdup ("str");
+    case SQ_VALUE_BIN:
+      return g_strdup_printf ("bytes %" G_GSIZE_FORMAT, g_bytes_get_size (value->u.bin));
+    case SQ_VALUE_ARRAY:
+      return g_strdup_printf ("list %" G_GSIZE_FORMAT, value->u.list.n);
+    case SQ_VALUE_MAP:
+      return g_strdup_printf ("map %" G_GSIZE_FORMAT, value->u.list.n);
+    case SQ_VALUE_NDARRAY:
+      {
+        g_autofree char *shape = sq_ndarray_format_shape (value->u.ndarray);
+
+        return g_strdup_printf ("ndarray %s %s",
+                                sq_dtype_get_name (sq_ndarray_get_dtype (value->u.ndarray)), shape);
+      }
+    case SQ_VALUE_SCALAR:
+      return g_strdup (sq_dtype_get_name (value->u.scalar.dtype));
+    case SQ_VALUE_COMPLEX:
+      return g_strdup ("complex");
+    case SQ_VALUE_OPAQUE:
+      return g_strdup (value->u.opaque.kind == SQ_OPAQUE_PICKLE ? "pickle" : "ext");
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+guint64
+_sq_value_cost (const SqValue *value)
+{
+  guint64 cost = sizeof (gpointer);
+
+  if (value->flags & FLAG_STATIC)
+    return cost;
+  cost += _SQ_VALUE_NODE_COST;
+  switch ((SqValueType) value->type)
+    {
+    case SQ_VALUE_STR:
+      return cost + value->u.str.len;
+    case SQ_VALUE_BIN:
+      return cost + g_bytes_get_size (value->u.bin);
+    case SQ_VALUE_ARRAY:
+    case SQ_VALUE_MAP:
+      for (gsize i = 0; i < value->u.list.n * (value->type == SQ_VALUE_MAP ? 2 : 1); i++)
+        cost += _sq_value_cost (value->u.list.items[i]);
+      return cost;
+    case SQ_VALUE_NDARRAY:
+      return cost + g_bytes_get_size (sq_ndarray_get_data (value->u.ndarray));
+    default:
+      return cost;
+    }
+}
+
+static gboolean
+doubles_identical (double a,
+                   double b)
+{
+  return memcmp (&a, &b, sizeof a) == 0 || (isnan (a) && isnan (b));
+}
+
+/**
+ * sq_value_equal:
+ *
+ * Deep equality, as a test wants it: same types, same numbers (NaN equals
+ * NaN, -0.0 differs from 0.0), same bytes, same dtypes, keys in the same
+ * order.
+ */
+gboolean
+sq_value_equal (const SqValue *a,
+                const SqValue *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  if (a == b)
+    return TRUE;
+  if (a->type != b->type)
+    return FALSE;
+
+  switch ((SqValueType) a->type)
+    {
+    case SQ_VALUE_NIL:
+      return TRUE;
+    case SQ_VALUE_BOOL:
+      return a->u.v_bool == b->u.v_bool;
+    case SQ_VALUE_INT:
+      return a->u.v_int == b->u.v_int;
+    case SQ_VALUE_UINT:
+      return a->u.v_uint == b->u.v_uint;
+    case SQ_VALUE_FLOAT32:
+    case SQ_VALUE_FLOAT64:
+      return doubles_identical (a->u.v_double, b->u.v_double);
+    case SQ_VALUE_STR:
+    case SQ_VALUE_BIN:
+      return keys_equal (a, b);
+    case SQ_VALUE_ARRAY:
+    case SQ_VALUE_MAP:
+      {
+        gsize n = a->u.list.n * (a->type == SQ_VALUE_MAP ? 2 : 1);
+
+        if (a->u.list.n != b->u.list.n)
+          return FALSE;
+        for (gsize i = 0; i < n; i++)
+          if (!sq_value_equal (a->u.list.items[i], b->u.list.items[i]))
+            return FALSE;
+        return TRUE;
+      }
+    case SQ_VALUE_NDARRAY:
+      {
+        const SqNdarray *x = a->u.ndarray, *y = b->u.ndarray;
+
+        return sq_dtype_equal (sq_ndarray_get_dtype (x), sq_ndarray_get_dtype (y)) &&
+               sq_ndarray_get_ndim (x) == sq_ndarray_get_ndim (y) &&
+               memcmp (sq_ndarray_get_shape (x), sq_ndarray_get_shape (y),
+                       sq_ndarray_get_ndim (x) * sizeof (guint64)) == 0 &&
+               g_bytes_equal (sq_ndarray_get_data (x), sq_ndarray_get_data (y));
+      }
+    case SQ_VALUE_SCALAR:
+      return sq_dtype_equal (a->u.scalar.dtype, b->u.scalar.dtype) &&
+             memcmp (a->u.scalar.data, b->u.scalar.data, sq_dtype_get_itemsize (a->u.scalar.dtype)) == 0;
+    case SQ_VALUE_COMPLEX:
+      return doubles_identical (a->u.complex.re, b->u.complex.re) &&
+             doubles_identical (a->u.complex.im, b->u.complex.im);
+    case SQ_VALUE_OPAQUE:
+      return a->u.opaque.kind == b->u.opaque.kind && a->u.opaque.ext_type == b->u.opaque.ext_type &&
+             g_bytes_equal (a->u.opaque.data, b->u.opaque.data);
+    default:
+      g_assert_not_reached ();
+    }
+}
