@@ -1,0 +1,661 @@
+/* sq-input.c: gzip decompression for the shard parsers
+ *
+ * Two ways, one contract. A shard of at most WHOLE_MAX compressed bytes is
+ * read whole and inflated in one call by libdeflate, about twice as fast as
+ * zlib; its values then point straight into the decompressed buffer. Larger
+ * shards, and anything libdeflate does not take in one go (several members,
+ * a lying size trailer, damage), stream through zlib: the parser sees a
+ * window that grows only to the largest value it needs whole, and a big bin
+ * is inflated straight into its own buffer. Either way memory stays near
+ * the size of what the caller keeps, and the decompressed total is capped
+ * so a gzip bomb ends in an error, not in swap.
+ *
+ * Gzip as Python reads it: any header flags, several members, zero bytes
+ * between and after members; a CRC or length mismatch, or anything else
+ * after a member, is an error. An empty file is an empty shard.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-input"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include "sq-error.h"
+#include "sq-input-private.h"
+
+#define WHOLE_MAX       (8 * 1024 * 1024)
+#define READ_CHUNK      (128 * 1024)
+#define WINDOW_INITIAL  (256 * 1024)
+/* Larger takes are inflated into their own buffer instead of the window. */
+#define TAKE_DIRECT_MIN (64 * 1024)
+
+typedef enum
+{
+  MODE_WHOLE,
+  MODE_STREAM,
+} Mode;
+
+typedef struct
+{
+  SqInput       pub;
+  Mode          mode;
+  char         *shard;
+  GInputStream *stream;
+  goffset       total;            /* compressed size, -1 if unknown */
+  guint64       max_decompressed;
+
+  /* The window the parser reads: [window, window + cap), valid up to end. */
+  guint8       *window;
+  gsize         cap;
+  guint64       base;             /* decompressed offset of window[0] */
+  GBytes       *whole;            /* MODE_WHOLE: all of it */
+
+  /* MODE_STREAM */
+  z_stream      z;
+  gboolean      z_ready;
+  guint8       *in_buf;
+  gsize         in_cap;
+  const guint8 *mem_in;           /* compressed bytes already in memory, if any */
+  gsize         mem_in_len;
+  guint64       in_offset;        /* compressed offset of z.next_in */
+  guint64       produced;         /* decompressed bytes so far */
+  gboolean      input_eof;
+  gboolean      member_open;      /* inside a gzip member */
+  gboolean      done;             /* no more decompressed data */
+} Input;
+
+static inline Input *
+INPUT (SqInput *pub)
+{
+  return (Input *) pub;
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+set_error (Input      *in,
+           GError    **error,
+           gint        code,
+           const char *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SQ_DECODE_ERROR, code, "shard '%s': %s", in->shard, message);
+}
+
+static void
+set_io_error (Input   *in,
+              GError **error,
+              GError  *io_error)
+{
+  g_propagate_prefixed_error (error, io_error, "shard '%s': ", in->shard);
+}
+
+/* Reads the compressed shard whole. The size was read just before; a file
+ * replaced meanwhile (as Drey replaces them) stays the one that was opened. */
+static gboolean
+read_whole_input (Input         *in,
+                  GBytes       **compressed,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree guint8 *buf = g_malloc (in->total > 0 ? (gsize) in->total : 1);
+  gsize got = 0;
+  GError *local_error = NULL;
+
+  if (!g_input_stream_read_all (in->stream, buf, (gsize) in->total, &got, cancellable, &local_error))
+    {
+      set_io_error (in, error, local_error);
+      return FALSE;
+    }
+  in->input_eof = TRUE;
+  *compressed = g_bytes_new_take (g_steal_pointer (&buf), got);
+  return TRUE;
+}
+
+static gboolean
+all_zero (const guint8 *p,
+          gsize         n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (p[i] != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static struct libdeflate_decompressor *
+get_decompressor (void)
+{
+  static GPrivate cache = G_PRIVATE_INIT ((GDestroyNotify) libdeflate_free_decompressor);
+  struct libdeflate_decompressor *d = g_private_get (&cache);
+
+  if (d == NULL)
+    {
+      d = libdeflate_alloc_decompressor ();
+      g_private_set (&cache, d);
+    }
+  return d;
+}
+
+/* One libdeflate call for a single-member shard whose size trailer tells
+ * the truth. Returns FALSE (no error) when the streaming path must decide. */
+static gboolean
+try_whole (Input  *in,
+           GBytes *compressed)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (compressed, &len);
+  struct libdeflate_decompressor *d;
+  guint32 isize;
+  guint8 *out;
+  size_t in_used = 0, out_len = 0;
+  enum libdeflate_result result;
+
+  if (len < 18 || data[0] != 0x1f || data[1] != 0x8b || (d = get_decompressor ()) == NULL)
+    return FALSE;
+  memcpy (&isize, data + len - 4, 4);
+  isize = GUINT32_FROM_LE (isize);
+  /* Deflate expands at most 1032:1; a larger trailer is not this shard's
+   * size (several members, or damage), so do not allocate it. */
+  if (isize > in->max_decompressed || (guint64) isize > (guint64) len * 1032)
+    return FALSE;
+
+  out = g_try_malloc (MAX (isize, 1));
+  if (out == NULL)
+    return FALSE;
+  result = libdeflate_gzip_decompress_ex (d, data, len, out, isize, &in_used, &out_len);
+  if (result != LIBDEFLATE_SUCCESS || out_len != isize || !all_zero (data + in_used, len - in_used))
+    {
+      g_free (out);
+      return FALSE;
+    }
+
+  in->whole = g_bytes_new_take (out, out_len);
+  in->window = out;
+  in->cap = out_len;
+  in->pub.pos = out;
+  in->pub.end = out + out_len;
+  in->produced = out_len;
+  in->done = TRUE;
+  return TRUE;
+}
+
+SqInput *
+_sq_input_new (GInputStream *stream,
+               goffset       compressed_size,
+               const char   *shard,
+               guint64       max_decompressed)
+{
+  Input *in = g_new0 (Input, 1);
+
+  in->mode = MODE_STREAM;
+  in->shard = g_strdup (shard);
+  in->stream = g_object_ref (stream);
+  in->total = compressed_size;
+  in->max_decompressed = max_decompressed;
+  return &in->pub;
+}
+
+void
+_sq_input_free (SqInput *pub)
+{
+  Input *in = INPUT (pub);
+
+  if (in == NULL)
+    return;
+  if (in->z_ready)
+    inflateEnd (&in->z);
+  if (in->whole)
+    g_bytes_unref (in->whole);
+  else
+    g_free (in->window);
+  g_free (in->in_buf);
+  g_clear_object (&in->stream);
+  g_free (in->shard);
+  g_free (in);
+}
+
+/* Decides between the whole and the streaming path, on first use. */
+static gboolean
+start (Input         *in,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  GBytes *compressed = NULL;
+  int rc;
+
+  if (in->total >= 0 && in->total <= WHOLE_MAX)
+    {
+      if (!read_whole_input (in, &compressed, cancellable, error))
+        return FALSE;
+      if (g_bytes_get_size (compressed) == 0)
+        {
+          /* An empty file reads as an empty shard, as in Python. */
+          in->done = TRUE;
+          in->mode = MODE_WHOLE;
+          g_bytes_unref (compressed);
+          return TRUE;
+        }
+      if (try_whole (in, compressed))
+        {
+          in->mode = MODE_WHOLE;
+          g_bytes_unref (compressed);
+          return TRUE;
+        }
+      /* zlib goes through the same bytes, and explains what is wrong. */
+      in->in_buf = g_bytes_unref_to_data (compressed, &in->in_cap);
+      in->mem_in = in->in_buf;
+      in->mem_in_len = in->in_cap;
+    }
+
+  in->mode = MODE_STREAM;
+  memset (&in->z, 0, sizeof in->z);
+  rc = inflateInit2 (&in->z, 15 + 16);
+  if (rc != Z_OK)
+    {
+      set_error (in, error, SQ_DECODE_ERROR_LIMIT, "out of memory starting to decompress");
+      return FALSE;
+    }
+  in->z_ready = TRUE;
+  if (in->mem_in)
+    {
+      in->z.next_in = (Bytef *) in->mem_in;
+      in->z.avail_in = (uInt) in->mem_in_len;
+    }
+  else
+    {
+      in->in_cap = READ_CHUNK;
+      in->in_buf = g_malloc (in->in_cap);
+    }
+  in->cap = WINDOW_INITIAL;
+  in->window = g_malloc (in->cap);
+  in->pub.pos = in->pub.end = in->window;
+  return TRUE;
+}
+
+/* Makes compressed input available; FALSE with no error at its end. */
+static gboolean
+refill_compressed (Input         *in,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  gssize got;
+  GError *local_error = NULL;
+
+  if (in->z.avail_in > 0)
+    return TRUE;
+  if (in->input_eof)
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  got = g_input_stream_read (in->stream, in->in_buf, in->in_cap, cancellable, &local_error);
+  if (got < 0)
+    {
+      set_io_error (in, error, local_error);
+      return FALSE;
+    }
+  if (got == 0)
+    {
+      in->input_eof = TRUE;
+      return FALSE;
+    }
+  in->z.next_in = in->in_buf;
+  in->z.avail_in = (uInt) got;
+  return TRUE;
+}
+
+/* Between members: skips zero padding, then expects another member or the
+ * end. Returns FALSE on error. */
+static gboolean
+next_member (Input         *in,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  for (;;)
+    {
+      if (!refill_compressed (in, cancellable, error))
+        {
+          if (error && *error)
+            return FALSE;
+          in->done = TRUE;
+          return TRUE;
+        }
+      while (in->z.avail_in > 0 && *in->z.next_in == 0)
+        {
+          in->z.next_in++;
+          in->z.avail_in--;
+          in->in_offset++;
+        }
+      if (in->z.avail_in == 0)
+        continue;
+      /* Something other than padding: it must be a member's magic. */
+      if (*in->z.next_in != 0x1f)
+        {
+          set_error (in, error, SQ_DECODE_ERROR_GZIP,
+                     "unexpected byte 0x%02x after the gzip data at byte %" G_GUINT64_FORMAT,
+                     *in->z.next_in, in->in_offset);
+          return FALSE;
+        }
+      inflateReset (&in->z);
+      in->member_open = TRUE;
+      return TRUE;
+    }
+}
+
+static const char *
+explain_zlib (const char *msg)
+{
+  if (msg == NULL)
+    return "corrupt deflate data";
+  if (strcmp (msg, "incorrect data check") == 0)
+    return "CRC mismatch";
+  if (strcmp (msg, "incorrect length check") == 0)
+    return "length mismatch (the size in the trailer is wrong)";
+  if (strcmp (msg, "incorrect header check") == 0 || strcmp (msg, "unknown compression method") == 0)
+    return "not a gzip file";
+  return msg;
+}
+
+/* Inflates into [dest, dest + room); returns bytes produced, or -1. Stops
+ * early only at the end of the data. */
+static gssize
+inflate_into (Input         *in,
+              guint8        *dest,
+              gsize          room,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  gsize produced = 0;
+
+  while (produced < room && !in->done)
+    {
+      uInt before_in, before_out;
+      gsize want = MIN (room - produced, (gsize) G_MAXUINT32);
+      int rc;
+
+      if (!in->member_open)
+        {
+          if (in->produced == 0 && in->in_offset == 0)
+            {
+              /* The very start: tell "not gzip" from "empty". */
+              if (!refill_compressed (in, cancellable, error))
+                {
+                  if (error && *error)
+                    return -1;
+                  in->done = TRUE; /* an empty file is an empty shard */
+                  break;
+                }
+              if (in->z.next_in[0] != 0x1f || (in->z.avail_in > 1 && in->z.next_in[1] != 0x8b))
+                {
+                  set_error (in, error, SQ_DECODE_ERROR_GZIP,
+                             "not a gzip file (it starts with byte 0x%02x)", in->z.next_in[0]);
+                  return -1;
+                }
+              in->member_open = TRUE;
+            }
+          else if (!next_member (in, cancellable, error))
+            return -1;
+          continue;
+        }
+
+      if (!refill_compressed (in, cancellable, error))
+        {
+          if (error && *error)
+            return -1;
+          set_error (in, error, SQ_DECODE_ERROR_TRUNCATED,
+                     "gzip data ends early at byte %" G_GUINT64_FORMAT " (the file is truncated)",
+                     in->in_offset);
+          return -1;
+        }
+
+      if (in->produced + want > in->max_decompressed)
+        want = (gsize) (in->max_decompressed - in->produced) + 1;
+
+      in->z.next_out = dest + produced;
+      in->z.avail_out = (uInt) want;
+      before_in = in->z.avail_in;
+      before_out = in->z.avail_out;
+      rc = inflate (&in->z, Z_NO_FLUSH);
+      in->in_offset += before_in - in->z.avail_in;
+      produced += before_out - in->z.avail_out;
+      in->produced += before_out - in->z.avail_out;
+
+      if (in->produced > in->max_decompressed)
+        {
+          set_error (in, error, SQ_DECODE_ERROR_LIMIT,
+                     "decompresses to more than %" G_GUINT64_FORMAT " bytes, the limit for one shard",
+                     in->max_decompressed);
+          return -1;
+        }
+
+      switch (rc)
+        {
+        case Z_OK:
+          break;
+        case Z_STREAM_END:
+          in->member_open = FALSE;
+          break;
+        case Z_BUF_ERROR:
+          /* No progress possible: only right when more input is needed. */
+          if (in->z.avail_in > 0 && in->z.avail_out > 0)
+            {
+              set_error (in, error, SQ_DECODE_ERROR_GZIP, "corrupt deflate data at byte %" G_GUINT64_FORMAT,
+                         in->in_offset);
+              return -1;
+            }
+          break;
+        case Z_MEM_ERROR:
+          set_error (in, error, SQ_DECODE_ERROR_LIMIT, "out of memory while decompressing");
+          return -1;
+        case Z_DATA_ERROR:
+        case Z_NEED_DICT:
+        case Z_STREAM_ERROR:
+        default:
+          set_error (in, error, SQ_DECODE_ERROR_GZIP, "%s at byte %" G_GUINT64_FORMAT " of the file",
+                     explain_zlib (in->z.msg), in->in_offset);
+          return -1;
+        }
+    }
+  return (gssize) produced;
+}
+
+static inline gboolean
+ensure_started (Input         *in,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return in->window != NULL || in->done || start (in, cancellable, error);
+}
+
+SqInputStatus
+_sq_input_fill (SqInput       *pub,
+                gsize          n,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Input *in = INPUT (pub);
+  gsize avail;
+
+  if (!ensure_started (in, cancellable, error))
+    return SQ_INPUT_ERROR;
+
+  avail = (gsize) (pub->end - pub->pos);
+  if (avail >= n)
+    return SQ_INPUT_OK;
+  if (in->done)
+    return SQ_INPUT_SHORT;
+
+  /* Move what is unread to the front, and grow the window if it cannot
+   * hold n bytes. */
+  if (pub->pos != in->window)
+    {
+      in->base += (guint64) (pub->pos - in->window);
+      memmove (in->window, pub->pos, avail);
+      pub->pos = in->window;
+      pub->end = in->window + avail;
+    }
+  if (n > in->cap)
+    {
+      gsize cap = MAX (n, in->cap * 2);
+      guint8 *grown = g_try_realloc (in->window, cap);
+
+      if (grown == NULL)
+        {
+          set_error (in, error, SQ_DECODE_ERROR_LIMIT,
+                     "out of memory for a value of %" G_GSIZE_FORMAT " bytes", n);
+          return SQ_INPUT_ERROR;
+        }
+      in->window = grown;
+      in->cap = cap;
+      pub->pos = grown;
+      pub->end = grown + avail;
+    }
+
+  while ((gsize) (pub->end - pub->pos) < n && !in->done)
+    {
+      guint8 *end = (guint8 *) pub->end;
+      gssize got = inflate_into (in, end, in->cap - (gsize) (end - in->window), cancellable, error);
+
+      if (got < 0)
+        return SQ_INPUT_ERROR;
+      pub->end = end + got;
+      /* inflate_into stops short only at the end; the loop ends there. */
+      if ((gsize) got < in->cap - (gsize) (end - in->window))
+        break;
+    }
+  return (gsize) (pub->end - pub->pos) >= n ? SQ_INPUT_OK : SQ_INPUT_SHORT;
+}
+
+guint64
+_sq_input_offset (SqInput      *pub,
+                  const guint8 *at)
+{
+  Input *in = INPUT (pub);
+
+  if (in->window == NULL)
+    return 0;
+  return in->base + (guint64) (at - in->window);
+}
+
+SqInputStatus
+_sq_input_read_into (SqInput       *pub,
+                     guint8        *dest,
+                     gsize          n,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  Input *in = INPUT (pub);
+  gsize avail;
+  gssize got;
+
+  if (!ensure_started (in, cancellable, error))
+    return SQ_INPUT_ERROR;
+  if (n < TAKE_DIRECT_MIN || in->mode == MODE_WHOLE || (gsize) (pub->end - pub->pos) >= n)
+    {
+      SqInputStatus status = _sq_input_ensure (pub, n, cancellable, error);
+
+      if (status != SQ_INPUT_OK)
+        return status;
+      memcpy (dest, pub->pos, n);
+      pub->pos += n;
+      return SQ_INPUT_OK;
+    }
+
+  /* Large: copy what the window holds, inflate the rest in place. */
+  avail = (gsize) (pub->end - pub->pos);
+  memcpy (dest, pub->pos, avail);
+  pub->pos += avail;
+  got = inflate_into (in, dest + avail, n - avail, cancellable, error);
+  if (got < 0)
+    return SQ_INPUT_ERROR;
+  /* Keep offsets right: the bytes passed the window by. */
+  in->base += (guint64) got;
+  return (gsize) got == n - avail ? SQ_INPUT_OK : SQ_INPUT_SHORT;
+}
+
+/**
+ * _sq_input_take:
+ * @bytes: (out): the next @n bytes: a slice of the decompressed shard when it
+ *   is in memory whole, else a buffer of their own
+ */
+SqInputStatus
+_sq_input_take (SqInput       *pub,
+                gsize          n,
+                GBytes       **bytes,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Input *in = INPUT (pub);
+  SqInputStatus status;
+  guint8 *buf;
+
+  *bytes = NULL;
+  if (n == 0)
+    {
+      *bytes = g_bytes_new (NULL, 0);
+      return SQ_INPUT_OK;
+    }
+  if (!ensure_started (in, cancellable, error))
+    return SQ_INPUT_ERROR;
+
+  if (in->mode == MODE_WHOLE)
+    {
+      if ((gsize) (pub->end - pub->pos) < n)
+        return SQ_INPUT_SHORT;
+      *bytes = g_bytes_new_from_bytes (in->whole, (gsize) (pub->pos - in->window), n);
+      pub->pos += n;
+      return SQ_INPUT_OK;
+    }
+
+  if (_sq_input_offset (pub, pub->pos) + n > in->max_decompressed)
+    {
+      set_error (in, error, SQ_DECODE_ERROR_LIMIT,
+                 "a value of %" G_GSIZE_FORMAT " bytes goes beyond the limit of %" G_GUINT64_FORMAT
+                 " decompressed bytes for one shard", n, in->max_decompressed);
+      return SQ_INPUT_ERROR;
+    }
+  buf = g_try_malloc (n);
+  if (buf == NULL)
+    {
+      set_error (in, error, SQ_DECODE_ERROR_LIMIT, "out of memory for a value of %" G_GSIZE_FORMAT " bytes", n);
+      return SQ_INPUT_ERROR;
+    }
+  status = _sq_input_read_into (pub, buf, n, cancellable, error);
+  if (status != SQ_INPUT_OK)
+    {
+      g_free (buf);
+      return status;
+    }
+  *bytes = g_bytes_new_take (buf, n);
+  return SQ_INPUT_OK;
+}
+
+/**
+ * _sq_input_get_bytes_read:
+ *
+ * Returns: compressed bytes consumed so far, for progress
+ */
+guint64
+_sq_input_get_bytes_read (SqInput *pub)
+{
+  Input *in = INPUT (pub);
+
+  if (in->mode == MODE_WHOLE)
+    return in->total > 0 ? (guint64) in->total : 0;
+  return in->in_offset;
+}
+
+goffset
+_sq_input_get_total (SqInput *pub)
+{
+  return INPUT (pub)->total;
+}

@@ -1,0 +1,1014 @@
+/* sq-msgpack-reader.c: decode msgpack samples as squirrel-core reads them
+ *
+ * squirrel reads with msgpack.Unpacker(use_list=False,
+ * object_hook=msgpack_numpy.decode), so: str must be valid UTF-8, map keys
+ * are str or bin, every map goes through msgpack-numpy's hook (an ndarray,
+ * a numpy scalar, a complex, or the map itself), and the unpacker's limits
+ * apply (1024 levels of nesting, 100 MiB per str, bin, array or ext).
+ *
+ * msgpack-c's unpacker is not used for reading: its nesting limit is 32,
+ * it preallocates whatever count a header claims, and it needs big bins
+ * contiguous in its buffer (FORMAT.md). This pull parser reads from SqInput
+ * instead: containers collect their children on one shared stack that grows
+ * with what is actually read, so a hostile count costs nothing until the
+ * bytes are there, and big bins land in their own buffer, inflated once.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-msgpack-reader"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sq-error.h"
+#include "sq-msgpack-reader-private.h"
+#include "sq-ndarray.h"
+#include "sq-number-private.h"
+#include "sq-utf8-private.h"
+#include "sq-value-private.h"
+
+/* Short str map keys repeat in every sample: share one value per key. */
+#define KEY_CACHE_SLOTS   256
+#define KEY_CACHE_MAX_LEN 32
+
+struct _SqMsgpackReader
+{
+  SqInput       *input;
+  char          *shard;
+  GCancellable  *cancellable;
+  guint64        max_memory;
+  guint64        memory;         /* what the decoded values cost, roughly */
+  guint          sample;         /* index of the sample being read */
+  guint64        sample_offset;  /* where it starts */
+
+  SqValue      **stack;          /* children of the containers being read */
+  gsize          stack_len;
+  gsize          stack_cap;
+
+  SqValue       *keys[KEY_CACHE_SLOTS];
+};
+
+SqMsgpackReader *
+_sq_msgpack_reader_new (SqInput    *input,
+                        const char *shard,
+                        guint64     max_memory)
+{
+  SqMsgpackReader *r = g_new0 (SqMsgpackReader, 1);
+
+  r->input = input;
+  r->shard = g_strdup (shard);
+  r->max_memory = max_memory;
+  return r;
+}
+
+void
+_sq_msgpack_reader_free (SqMsgpackReader *r)
+{
+  if (r == NULL)
+    return;
+  for (gsize i = 0; i < r->stack_len; i++)
+    sq_value_unref (r->stack[i]);
+  g_free (r->stack);
+  for (guint i = 0; i < KEY_CACHE_SLOTS; i++)
+    g_clear_pointer (&r->keys[i], sq_value_unref);
+  g_free (r->shard);
+  g_free (r);
+}
+
+guint64
+_sq_msgpack_reader_get_memory (SqMsgpackReader *r)
+{
+  return r->memory;
+}
+
+G_GNUC_PRINTF (5, 6)
+static void
+set_error_at (SqMsgpackReader *r,
+              GError         **error,
+              gint             code,
+              guint64          offset,
+              const char      *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SQ_DECODE_ERROR, code, "shard '%s': %s at byte %" G_GUINT64_FORMAT " (sample %u)",
+               r->shard, message, offset, r->sample);
+}
+
+static inline guint64
+offset_here (SqMsgpackReader *r)
+{
+  return _sq_input_offset (r->input, r->input->pos);
+}
+
+/* The data ended inside a value: squirrel-core's reader drops such a last
+ * sample without a word; Drey says so. */
+static gboolean
+set_truncated (SqMsgpackReader *r,
+               GError         **error)
+{
+  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_TRUNCATED,
+               "shard '%s': truncated msgpack data: it ends at byte %" G_GUINT64_FORMAT
+               " inside sample %u, which starts at byte %" G_GUINT64_FORMAT,
+               r->shard, _sq_input_offset (r->input, r->input->end), r->sample, r->sample_offset);
+  return FALSE;
+}
+
+static inline gboolean
+check_status (SqMsgpackReader *r,
+              SqInputStatus    status,
+              GError         **error)
+{
+  if (G_LIKELY (status == SQ_INPUT_OK))
+    return TRUE;
+  if (status == SQ_INPUT_SHORT)
+    set_truncated (r, error);
+  return FALSE;
+}
+
+/* Makes n bytes readable, or says why not. */
+static inline gboolean
+need (SqMsgpackReader *r,
+      gsize            n,
+      GError         **error)
+{
+  return check_status (r, _sq_input_ensure (r->input, n, r->cancellable, error), error);
+}
+
+static gboolean
+charge (SqMsgpackReader *r,
+        guint64          cost,
+        GError         **error)
+{
+  r->memory += cost;
+  if (G_LIKELY (r->memory <= r->max_memory))
+    return TRUE;
+  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT,
+               "shard '%s': decoded values take more than %" G_GUINT64_FORMAT
+               " bytes of memory, the limit for one shard (sample %u)",
+               r->shard, r->max_memory, r->sample);
+  return FALSE;
+}
+
+static inline guint16
+be16 (const guint8 *p)
+{
+  return (guint16) (p[0] << 8 | p[1]);
+}
+
+static inline guint32
+be32 (const guint8 *p)
+{
+  guint32 v;
+
+  memcpy (&v, p, 4);
+  return GUINT32_FROM_BE (v);
+}
+
+static inline guint64
+be64 (const guint8 *p)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  return GUINT64_FROM_BE (v);
+}
+
+static void
+push (SqMsgpackReader *r,
+      SqValue         *value)
+{
+  if (G_UNLIKELY (r->stack_len == r->stack_cap))
+    {
+      r->stack_cap = MAX (64, r->stack_cap * 2);
+      r->stack = g_renew (SqValue *, r->stack, r->stack_cap);
+    }
+  r->stack[r->stack_len++] = value;
+}
+
+static void
+drop_from (SqMsgpackReader *r,
+           gsize            mark)
+{
+  while (r->stack_len > mark)
+    sq_value_unref (r->stack[--r->stack_len]);
+}
+
+static gboolean read_value (SqMsgpackReader *r,
+                            guint            depth,
+                            gboolean         is_key,
+                            SqValue        **out,
+                            GError         **error);
+
+static gboolean
+read_str (SqMsgpackReader *r,
+          gsize            len,
+          gboolean         is_key,
+          guint64          offset,
+          SqValue        **out,
+          GError         **error)
+{
+  SqValue *value;
+  char *data;
+  gsize bad;
+
+  if (len > SQ_MSGPACK_MAX_STR_LEN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                    "str of %" G_GSIZE_FORMAT " bytes is longer than squirrel-core's reader accepts (100 MiB)", len);
+      return FALSE;
+    }
+  if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+    return FALSE;
+
+  if (is_key && len <= KEY_CACHE_MAX_LEN)
+    {
+      const guint8 *p;
+      guint32 h = 2166136261u;
+      SqValue **slot;
+
+      if (!need (r, len, error))
+        return FALSE;
+      p = r->input->pos;
+      if (!_sq_utf8_validate (p, len, &bad))
+        goto invalid;
+      for (gsize i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+      slot = &r->keys[h % KEY_CACHE_SLOTS];
+      if (*slot != NULL)
+        {
+          gsize cached_len;
+          const char *cached = sq_value_get_str (*slot, &cached_len);
+
+          if (cached_len != len || memcmp (cached, p, len) != 0)
+            g_clear_pointer (slot, sq_value_unref);
+        }
+      if (*slot == NULL)
+        *slot = sq_value_new_str ((const char *) p, (gssize) len);
+      r->input->pos += len;
+      *out = sq_value_ref (*slot);
+      return TRUE;
+    }
+
+  if (len == 0)
+    {
+      *out = sq_value_new_str ("", 0);
+      return TRUE;
+    }
+
+  value = _sq_value_alloc_str (len, &data);
+  if (!check_status (r, _sq_input_read_into (r->input, (guint8 *) data, len, r->cancellable, error), error))
+    {
+      sq_value_unref (value);
+      return FALSE;
+    }
+  if (!_sq_utf8_validate ((const guint8 *) data, len, &bad))
+    {
+      sq_value_unref (value);
+      offset += 1; /* report the byte within the string, not its header */
+      goto invalid;
+    }
+  *out = value;
+  return TRUE;
+
+invalid:
+  set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset + bad,
+                "str is not valid UTF-8 (squirrel-core reads str as UTF-8)");
+  return FALSE;
+}
+
+static gboolean
+read_bytes (SqMsgpackReader *r,
+            gsize            len,
+            guint64          offset,
+            const char      *what,
+            GBytes         **out,
+            GError         **error)
+{
+  if (len > SQ_MSGPACK_MAX_STR_LEN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                    "%s of %" G_GSIZE_FORMAT " bytes is longer than squirrel-core's reader accepts (100 MiB)",
+                    what, len);
+      return FALSE;
+    }
+  if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+    return FALSE;
+  return check_status (r, _sq_input_take (r->input, len, out, r->cancellable, error), error);
+}
+
+static char *
+describe_timestamp (gint64  seconds,
+                    guint32 nanoseconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (seconds);
+
+  if (dt == NULL)
+    return g_strdup_printf ("msgpack timestamp (%" G_GINT64_FORMAT " s, %u ns)", seconds, nanoseconds);
+  {
+    g_autofree char *iso = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+
+    return g_strdup_printf ("msgpack timestamp %s.%09uZ", iso, nanoseconds);
+  }
+}
+
+static gboolean
+read_ext (SqMsgpackReader *r,
+          gsize            len,
+          guint64          offset,
+          SqValue        **out,
+          GError         **error)
+{
+  g_autoptr(GBytes) data = NULL;
+  g_autofree char *reason = NULL;
+  gint8 type;
+  const guint8 *p;
+
+  if (!need (r, 1, error))
+    return FALSE;
+  type = (gint8) *r->input->pos++;
+  if (!read_bytes (r, len, offset, "ext", &data, error))
+    return FALSE;
+  p = g_bytes_get_data (data, NULL);
+
+  if (type == -1)
+    {
+      /* msgpack-python decodes these as Timestamp, and refuses bad ones. */
+      gint64 seconds;
+      guint32 nanoseconds;
+
+      if (len == 4)
+        seconds = be32 (p), nanoseconds = 0;
+      else if (len == 8)
+        {
+          guint64 v = be64 (p);
+
+          nanoseconds = (guint32) (v >> 34);
+          seconds = (gint64) (v & G_GUINT64_CONSTANT (0x3ffffffff));
+        }
+      else if (len == 12)
+        nanoseconds = be32 (p), seconds = (gint64) be64 (p + 4);
+      else
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset,
+                        "msgpack timestamp of %" G_GSIZE_FORMAT " bytes (it must be 4, 8 or 12)", len);
+          return FALSE;
+        }
+      if (nanoseconds >= 1000000000)
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset,
+                        "msgpack timestamp with %u nanoseconds", nanoseconds);
+          return FALSE;
+        }
+      reason = describe_timestamp (seconds, nanoseconds);
+    }
+  else
+    reason = g_strdup_printf ("msgpack ext type %d (%" G_GSIZE_FORMAT " bytes)", type, len);
+
+  *out = sq_value_new_opaque (SQ_OPAQUE_EXT, type, data, reason);
+  return TRUE;
+}
+
+static gboolean
+read_array (SqMsgpackReader *r,
+            gsize            n,
+            guint            depth,
+            guint64          offset,
+            SqValue        **out,
+            GError         **error)
+{
+  gsize mark = r->stack_len;
+
+  if (n > SQ_MSGPACK_MAX_ARRAY_LEN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                    "array of %" G_GSIZE_FORMAT " items is longer than squirrel-core's reader accepts", n);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      SqValue *item;
+
+      if (!read_value (r, depth + 1, FALSE, &item, error))
+        {
+          drop_from (r, mark);
+          return FALSE;
+        }
+      push (r, item);
+    }
+  if (!charge (r, _SQ_VALUE_NODE_COST + n * sizeof (gpointer), error))
+    {
+      drop_from (r, mark);
+      return FALSE;
+    }
+  *out = sq_value_new_array (r->stack + mark, n);
+  r->stack_len = mark;
+  return TRUE;
+}
+
+static SqValue *
+lookup_bin (SqValue    *map,
+            const char *key)
+{
+  gsize key_len = strlen (key);
+
+  for (gsize i = 0; i < sq_value_get_length (map); i++)
+    {
+      SqValue *k = sq_value_get_key (map, i);
+      gsize len;
+      const guint8 *data;
+
+      if (sq_value_get_value_type (k) != SQ_VALUE_BIN)
+        continue;
+      data = g_bytes_get_data (sq_value_get_bin (k), &len);
+      if (len == key_len && memcmp (data, key, len) == 0)
+        return sq_value_get_item (map, i);
+    }
+  return NULL;
+}
+
+static gboolean
+is_bin_text (SqValue    *value,
+             const char *text)
+{
+  gsize len;
+  const guint8 *data;
+
+  if (sq_value_get_value_type (value) != SQ_VALUE_BIN)
+    return FALSE;
+  data = g_bytes_get_data (sq_value_get_bin (value), &len);
+  return len == strlen (text) && memcmp (data, text, len) == 0;
+}
+
+static const char *
+type_name (SqValue *value)
+{
+  static const char *const names[] = {
+    "None", "bool", "int", "int", "float", "float", "str", "bytes", "list", "map",
+    "ndarray", "numpy scalar", "complex", "ext",
+  };
+
+  return names[sq_value_get_value_type (value)];
+}
+
+/* msgpack-numpy's `type`: a dtype.str (str, or bin in old data), or a
+ * descr list for structured dtypes. */
+static SqDtype *
+parse_dtype (SqMsgpackReader *r,
+             SqValue         *type,
+             guint64          offset,
+             GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  SqDtype *dtype = NULL;
+
+  switch (sq_value_get_value_type (type))
+    {
+    case SQ_VALUE_ARRAY:
+      dtype = sq_dtype_new_from_descr (type, &local_error);
+      break;
+    case SQ_VALUE_STR:
+    case SQ_VALUE_BIN:
+      {
+        gsize len;
+        const char *text = sq_value_get_value_type (type) == SQ_VALUE_STR
+                           ? sq_value_get_str (type, &len)
+                           : g_bytes_get_data (sq_value_get_bin (type), &len);
+        g_autofree char *copy = g_strndup (text, len);
+
+        if (strlen (copy) != len || len > 64)
+          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "dtype is not a numpy type string");
+        else
+          dtype = sq_dtype_new_from_string (copy, &local_error);
+      }
+      break;
+    default:
+      g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                   "dtype is a %s, not a type string", type_name (type));
+      break;
+    }
+  if (dtype == NULL)
+    set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: %s", local_error->message);
+  return dtype;
+}
+
+static gboolean
+parse_shape (SqMsgpackReader *r,
+             SqValue         *shape,
+             guint64          offset,
+             guint           *ndim,
+             guint64         *dims,
+             GError         **error)
+{
+  gsize n;
+
+  if (sq_value_get_value_type (shape) == SQ_VALUE_INT)
+    {
+      /* numpy takes a bare int as a 1-d shape */
+      if (sq_value_get_int (shape) < 0)
+        goto negative;
+      *ndim = 1;
+      dims[0] = (guint64) sq_value_get_int (shape);
+      return TRUE;
+    }
+  if (sq_value_get_value_type (shape) != SQ_VALUE_ARRAY)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: shape is a %s, not a list", type_name (shape));
+      return FALSE;
+    }
+  n = sq_value_get_length (shape);
+  if (n > SQ_NDARRAY_MAX_DIMS)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                    "ndarray: %" G_GSIZE_FORMAT " dimensions; numpy allows at most %d", n, SQ_NDARRAY_MAX_DIMS);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      SqValue *dim = sq_value_get_item (shape, i);
+
+      if (sq_value_get_value_type (dim) != SQ_VALUE_INT)
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                        "ndarray: shape holds a %s, not an int", type_name (dim));
+          return FALSE;
+        }
+      if (sq_value_get_int (dim) < 0)
+        goto negative;
+      dims[i] = (guint64) sq_value_get_int (dim);
+    }
+  *ndim = (guint) n;
+  return TRUE;
+
+negative:
+  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: negative dimension in shape");
+  return FALSE;
+}
+
+static gboolean
+decode_ndarray (SqMsgpackReader *r,
+                SqValue         *map,
+                guint64          offset,
+                SqValue        **out,
+                GError         **error)
+{
+  SqValue *kind = lookup_bin (map, "kind");
+  SqValue *type = lookup_bin (map, "type");
+  SqValue *data = lookup_bin (map, "data");
+  SqValue *shape;
+  g_autoptr(SqDtype) dtype = NULL;
+  g_autoptr(SqNdarray) array = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint64 dims[SQ_NDARRAY_MAX_DIMS];
+  guint ndim = 0;
+
+  /* Where msgpack-numpy's decode raises KeyError, the map stays a map. */
+  if (kind != NULL && is_bin_text (kind, "O"))
+    {
+      g_autofree char *reason = NULL;
+
+      if (data == NULL)
+        return TRUE;
+      if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "object array: data is a %s, not a pickle",
+                        type_name (data));
+          return FALSE;
+        }
+      reason = g_strdup_printf ("pickled object array (%" G_GSIZE_FORMAT " bytes); never unpickled",
+                                g_bytes_get_size (sq_value_get_bin (data)));
+      *out = sq_value_new_opaque (SQ_OPAQUE_PICKLE, 0, sq_value_get_bin (data), reason);
+      return TRUE;
+    }
+  if (type == NULL || data == NULL)
+    return TRUE;
+
+  dtype = parse_dtype (r, type, offset, error);
+  if (dtype == NULL)
+    return FALSE;
+  shape = lookup_bin (map, "shape");
+  if (shape == NULL)
+    return TRUE;
+
+  if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                    "ndarray: an object dtype needs kind \"O\" and a pickle");
+      return FALSE;
+    }
+  if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: data is a %s, not bytes", type_name (data));
+      return FALSE;
+    }
+  if (!parse_shape (r, shape, offset, &ndim, dims, error))
+    return FALSE;
+
+  array = sq_ndarray_new (dtype, ndim, dims, sq_value_get_bin (data), &local_error);
+  if (array == NULL)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: %s", local_error->message);
+      return FALSE;
+    }
+  *out = sq_value_new_ndarray (array);
+  return TRUE;
+}
+
+static gboolean
+decode_scalar (SqMsgpackReader *r,
+               SqValue         *map,
+               guint64          offset,
+               SqValue        **out,
+               GError         **error)
+{
+  SqValue *type = lookup_bin (map, "type");
+  SqValue *data;
+  g_autoptr(SqDtype) dtype = NULL;
+  gsize size, itemsize;
+  const guint8 *bytes;
+
+  if (type == NULL || (data = lookup_bin (map, "data")) == NULL)
+    return TRUE;
+  dtype = parse_dtype (r, type, offset, error);
+  if (dtype == NULL)
+    return FALSE;
+  if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "numpy scalar: data is a %s, not bytes",
+                    type_name (data));
+      return FALSE;
+    }
+  itemsize = sq_dtype_get_itemsize (dtype);
+  bytes = g_bytes_get_data (sq_value_get_bin (data), &size);
+  if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT || itemsize == 0 || size == 0 || size % itemsize != 0)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                    "numpy scalar: %" G_GSIZE_FORMAT " bytes of data do not hold a %s",
+                    size, sq_dtype_get_type_string (dtype));
+      return FALSE;
+    }
+  /* np.frombuffer(data, dtype)[0]: the first element. */
+  *out = sq_value_new_scalar (dtype, bytes);
+  return TRUE;
+}
+
+static gboolean
+decode_complex (SqMsgpackReader *r,
+                SqValue         *map,
+                guint64          offset,
+                SqValue        **out,
+                GError         **error)
+{
+  SqValue *data = lookup_bin (map, "data");
+  const char *text = NULL;
+  g_autofree char *owned = NULL;
+  gsize len = 0;
+  double re, im;
+
+  if (data == NULL)
+    return TRUE;
+  switch (sq_value_get_value_type (data))
+    {
+    case SQ_VALUE_STR:
+      text = sq_value_get_str (data, &len);
+      break;
+    case SQ_VALUE_BIN:
+      text = g_bytes_get_data (sq_value_get_bin (data), &len);
+      if (!_sq_utf8_validate ((const guint8 *) text, len, NULL))
+        text = NULL;
+      break;
+    case SQ_VALUE_INT:
+      text = owned = g_strdup_printf ("%" G_GINT64_FORMAT, sq_value_get_int (data));
+      len = strlen (text);
+      break;
+    default:
+      break;
+    }
+  if (text == NULL || !_sq_parse_complex (text, len, &re, &im))
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset, "complex: data is not a complex number");
+      return FALSE;
+    }
+  *out = sq_value_new_complex (re, im, sq_value_get_value_type (data) == SQ_VALUE_STR ? text : NULL);
+  return TRUE;
+}
+
+/* msgpack_numpy.decode, applied to every map as the object_hook is. On
+ * success *out is the map itself or what it stands for. */
+static gboolean
+numpy_hook (SqMsgpackReader *r,
+            guint64          offset,
+            SqValue        **out,
+            GError         **error)
+{
+  SqValue *map = *out;
+  SqValue *nd;
+  SqValue *decoded = NULL;
+  gboolean ok;
+
+  /* Plain maps have str keys: only maps with a bin key can be special. */
+  {
+    gboolean any_bin = FALSE;
+
+    for (gsize i = 0; i < sq_value_get_length (map) && !any_bin; i++)
+      any_bin = sq_value_get_value_type (sq_value_get_key (map, i)) == SQ_VALUE_BIN;
+    if (!any_bin)
+      return TRUE;
+  }
+
+  nd = lookup_bin (map, "nd");
+  if (nd != NULL)
+    {
+      if (sq_value_get_value_type (nd) == SQ_VALUE_BOOL && sq_value_get_bool (nd))
+        ok = decode_ndarray (r, map, offset, &decoded, error);
+      else
+        ok = decode_scalar (r, map, offset, &decoded, error);
+    }
+  else if (lookup_bin (map, "complex") != NULL)
+    ok = decode_complex (r, map, offset, &decoded, error);
+  else
+    return TRUE;
+
+  if (ok && decoded != NULL)
+    {
+      sq_value_unref (map);
+      *out = decoded;
+    }
+  return ok;
+}
+
+static gboolean
+read_map (SqMsgpackReader *r,
+          gsize            n,
+          guint            depth,
+          guint64          offset,
+          SqValue        **out,
+          GError         **error)
+{
+  gsize mark = r->stack_len;
+
+  if (n > SQ_MSGPACK_MAX_MAP_LEN)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                    "map of %" G_GSIZE_FORMAT " entries is larger than squirrel-core's reader accepts", n);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      SqValue *key, *value;
+      guint64 key_offset;
+
+      if (!need (r, 1, error))
+        goto fail;
+      key_offset = offset_here (r);
+      if (!read_value (r, depth + 1, TRUE, &key, error))
+        goto fail;
+      if (sq_value_get_value_type (key) != SQ_VALUE_STR && sq_value_get_value_type (key) != SQ_VALUE_BIN)
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
+                        "map key is a %s; squirrel-core reads only str and bin keys", type_name (key));
+          sq_value_unref (key);
+          goto fail;
+        }
+      push (r, key);
+      if (!read_value (r, depth + 1, FALSE, &value, error))
+        goto fail;
+      push (r, value);
+    }
+  if (!charge (r, _SQ_VALUE_NODE_COST + 2 * n * sizeof (gpointer), error))
+    goto fail;
+  *out = sq_value_new_map (r->stack + mark, n);
+  r->stack_len = mark;
+  if (!numpy_hook (r, offset, out, error))
+    {
+      g_clear_pointer (out, sq_value_unref);
+      return FALSE;
+    }
+  return TRUE;
+
+fail:
+  drop_from (r, mark);
+  return FALSE;
+}
+
+static gboolean
+read_value (SqMsgpackReader *r,
+            guint            depth,
+            gboolean         is_key,
+            SqValue        **out,
+            GError         **error)
+{
+  SqInput *in = r->input;
+  guint64 offset;
+  const guint8 *p;
+  guint8 b;
+  gsize n;
+
+  if (!need (r, 1, error))
+    return FALSE;
+  b = *in->pos;
+
+  /* fixint, fixstr, nil, bool: the bulk of small values */
+  if (b <= 0x7f)
+    {
+      in->pos++;
+      *out = sq_value_new_int (b);
+      return TRUE;
+    }
+  if (b >= 0xe0)
+    {
+      in->pos++;
+      *out = sq_value_new_int ((gint8) b);
+      return TRUE;
+    }
+
+  offset = offset_here (r);
+  in->pos++;
+
+  if ((b & 0xe0) == 0xa0)
+    return read_str (r, b & 0x1f, is_key, offset, out, error);
+
+  if ((b & 0xf0) == 0x80 || (b & 0xf0) == 0x90 || b == 0xdc || b == 0xdd || b == 0xde || b == 0xdf)
+    {
+      if (depth >= SQ_MSGPACK_MAX_DEPTH)
+        {
+          set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                        "containers nested deeper than %d levels (squirrel-core's reader stops there)",
+                        SQ_MSGPACK_MAX_DEPTH);
+          return FALSE;
+        }
+      if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+      if ((b & 0xf0) == 0x80)
+        return read_map (r, b & 0x0f, depth, offset, out, error);
+      if ((b & 0xf0) == 0x90)
+        return read_array (r, b & 0x0f, depth, offset, out, error);
+      if (!need (r, b == 0xdc || b == 0xde ? 2 : 4, error))
+        return FALSE;
+      p = in->pos;
+      n = b == 0xdc || b == 0xde ? be16 (p) : be32 (p);
+      in->pos += b == 0xdc || b == 0xde ? 2 : 4;
+      if (b == 0xdc || b == 0xdd)
+        return read_array (r, n, depth, offset, out, error);
+      return read_map (r, n, depth, offset, out, error);
+    }
+
+  switch (b)
+    {
+    case 0xc0:
+      *out = sq_value_new_nil ();
+      return TRUE;
+    case 0xc2:
+    case 0xc3:
+      *out = sq_value_new_bool (b == 0xc3);
+      return TRUE;
+
+    case 0xc4: case 0xc5: case 0xc6:
+      {
+        gsize size = (gsize) 1 << (b - 0xc4);
+        GBytes *bytes;
+
+        if (!need (r, size, error))
+          return FALSE;
+        p = in->pos;
+        n = size == 1 ? p[0] : size == 2 ? be16 (p) : be32 (p);
+        in->pos += size;
+        if (!read_bytes (r, n, offset, "bin", &bytes, error))
+          return FALSE;
+        *out = sq_value_new_bin (bytes);
+        g_bytes_unref (bytes);
+        return TRUE;
+      }
+
+    case 0xc7: case 0xc8: case 0xc9:
+      {
+        gsize size = (gsize) 1 << (b - 0xc7);
+
+        if (!need (r, size, error))
+          return FALSE;
+        p = in->pos;
+        n = size == 1 ? p[0] : size == 2 ? be16 (p) : be32 (p);
+        in->pos += size;
+        return read_ext (r, n, offset, out, error);
+      }
+    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
+      return read_ext (r, (gsize) 1 << (b - 0xd4), offset, out, error);
+
+    case 0xca:
+      if (!need (r, 4, error))
+        return FALSE;
+      {
+        guint32 bits = be32 (in->pos);
+        float f;
+
+        memcpy (&f, &bits, 4);
+        in->pos += 4;
+        if (!charge (r, _SQ_VALUE_NODE_COST, error))
+          return FALSE;
+        *out = sq_value_new_float32 (f);
+        return TRUE;
+      }
+    case 0xcb:
+      if (!need (r, 8, error))
+        return FALSE;
+      {
+        guint64 bits = be64 (in->pos);
+        double d;
+
+        memcpy (&d, &bits, 8);
+        in->pos += 8;
+        if (!charge (r, _SQ_VALUE_NODE_COST, error))
+          return FALSE;
+        *out = sq_value_new_float64 (d);
+        return TRUE;
+      }
+
+    case 0xcc: case 0xcd: case 0xce: case 0xcf:
+      {
+        gsize size = (gsize) 1 << (b - 0xcc);
+        guint64 v;
+
+        if (!need (r, size, error))
+          return FALSE;
+        p = in->pos;
+        v = size == 1 ? p[0] : size == 2 ? be16 (p) : size == 4 ? be32 (p) : be64 (p);
+        in->pos += size;
+        if (!charge (r, _SQ_VALUE_NODE_COST, error))
+          return FALSE;
+        *out = sq_value_new_uint (v);
+        return TRUE;
+      }
+    case 0xd0: case 0xd1: case 0xd2: case 0xd3:
+      {
+        gsize size = (gsize) 1 << (b - 0xd0);
+        gint64 v;
+
+        if (!need (r, size, error))
+          return FALSE;
+        p = in->pos;
+        v = size == 1 ? (gint8) p[0] : size == 2 ? (gint16) be16 (p) : size == 4 ? (gint32) be32 (p) : (gint64) be64 (p);
+        in->pos += size;
+        if (!charge (r, _SQ_VALUE_NODE_COST, error))
+          return FALSE;
+        *out = sq_value_new_int (v);
+        return TRUE;
+      }
+
+    case 0xd9: case 0xda: case 0xdb:
+      {
+        gsize size = (gsize) 1 << (b - 0xd9);
+
+        if (!need (r, size, error))
+          return FALSE;
+        p = in->pos;
+        n = size == 1 ? p[0] : size == 2 ? be16 (p) : be32 (p);
+        in->pos += size;
+        return read_str (r, n, is_key, offset, out, error);
+      }
+
+    case 0xc1:
+    default:
+      set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset, "invalid msgpack byte 0x%02x", b);
+      return FALSE;
+    }
+}
+
+/**
+ * _sq_msgpack_reader_next:
+ *
+ * Returns: (transfer full) (nullable): the next sample, or %NULL: at the end
+ *   of the shard (@error unset) or on error
+ */
+SqValue *
+_sq_msgpack_reader_next (SqMsgpackReader *r,
+                         GCancellable    *cancellable,
+                         GError         **error)
+{
+  SqValue *sample = NULL;
+
+  r->cancellable = cancellable;
+  switch (_sq_input_ensure (r->input, 1, cancellable, error))
+    {
+    case SQ_INPUT_SHORT:
+      return NULL;
+    case SQ_INPUT_ERROR:
+      return NULL;
+    case SQ_INPUT_OK:
+    default:
+      break;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  r->sample_offset = offset_here (r);
+  if (!charge (r, sizeof (gpointer), error) || !read_value (r, 0, FALSE, &sample, error))
+    return NULL;
+  r->sample++;
+  return sample;
+}
