@@ -1,0 +1,809 @@
+/* sq-json-writer.c: json.dumps(sample, cls=SquirrelJsonEncoder), byte for byte
+ *
+ * Python's defaults: separators ", " and ": ", ensure_ascii (every non-ASCII
+ * character as \uXXXX, lowercase hex), NaN and infinities as bare tokens.
+ * numpy values are written the way SquirrelJsonEncoder.default turns them
+ * into Python ones: integer and float scalars as plain numbers, arrays as
+ * {"data": tolist(), "type": dtype.str, "shape": shape}. What json.dumps
+ * cannot write (bytes, complex, np.bool_) is an error in SQUIRREL mode and a
+ * `$`-convention object in DREY mode.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-json"
+
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "sq-error.h"
+#include "sq-json-private.h"
+#include "sq-ndarray.h"
+#include "sq-number-private.h"
+
+/* An empty dimension still prints its outer lists: shape (10**9, 0) would
+ * be a gigabyte of "[], ". numpy would write it; we refuse past this many. */
+#define MAX_EMPTY_LISTS (G_GUINT64_CONSTANT (1) << 24)
+
+static const char hex_digits[] = "0123456789abcdef";
+static const char base64_alphabet[] =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+typedef enum
+{
+  ELEM_BOOL,
+  ELEM_INT,
+  ELEM_UINT,
+  ELEM_F16,
+  ELEM_F32,
+  ELEM_F64,
+  ELEM_F128,
+  ELEM_COMPLEX,
+  ELEM_UNICODE,
+  ELEM_BYTES,
+  ELEM_VOID,
+  ELEM_RECORD,
+} ElemKind;
+
+/* How to print the elements of one dtype, worked out once per array. */
+typedef struct
+{
+  const SqDtype *dtype;
+  ElemKind       kind;
+  gboolean       swap;
+  gsize          itemsize;
+} ElemFormat;
+
+static gboolean append_value (GString     *out,
+                              SqValue     *value,
+                              SqJsonFlags  flags,
+                              GError     **error);
+
+static gboolean
+unsupported (SqJsonFlags  flags,
+             GError     **error,
+             const char  *format,
+             ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+unsupported (SqJsonFlags  flags,
+             GError     **error,
+             const char  *format,
+             ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED, "%s cannot be written %s",
+               what, (flags & SQ_JSON_DREY) ? "as JSON" : "to a JSON Lines shard");
+  return FALSE;
+}
+
+static gboolean
+long_double_usable (void)
+{
+  /* numpy's float128 is x87 extended precision, as long double is here. */
+  return sizeof (long double) == 16 && LDBL_MANT_DIG == 64;
+}
+
+/* Digits without printf: drey-cli cat writes millions of them. */
+static inline void
+append_uint (GString *out,
+             guint64  v)
+{
+  char buf[20];
+  char *p = buf + sizeof buf;
+
+  do
+    {
+      *--p = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
+static inline void
+append_int (GString *out,
+            gint64   v)
+{
+  if (v < 0)
+    {
+      g_string_append_c (out, '-');
+      append_uint (out, (guint64) 0 - (guint64) v);
+    }
+  else
+    append_uint (out, (guint64) v);
+}
+
+static inline void
+append_double (GString *out,
+               double   v)
+{
+  _sq_append_float_repr (out, v, TRUE);
+}
+
+static void
+append_u_escape (GString *out,
+                 guint    unit)
+{
+  char buf[6] = { '\\', 'u',
+                  hex_digits[(unit >> 12) & 0xf], hex_digits[(unit >> 8) & 0xf],
+                  hex_digits[(unit >> 4) & 0xf], hex_digits[unit & 0xf] };
+
+  g_string_append_len (out, buf, sizeof buf);
+}
+
+/* One code point as ensure_ascii writes it. Surrogates are written as they
+ * are (Python's str, and so a numpy U array, can hold them). */
+static void
+append_code_point (GString  *out,
+                   gunichar  c)
+{
+  if (c >= 0x20 && c < 0x7f)
+    {
+      if (c == '"' || c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, (char) c);
+      return;
+    }
+  switch (c)
+    {
+    case '\n':
+      g_string_append_len (out, "\\n", 2);
+      return;
+    case '\r':
+      g_string_append_len (out, "\\r", 2);
+      return;
+    case '\t':
+      g_string_append_len (out, "\\t", 2);
+      return;
+    case '\b':
+      g_string_append_len (out, "\\b", 2);
+      return;
+    case '\f':
+      g_string_append_len (out, "\\f", 2);
+      return;
+    default:
+      break;
+    }
+  if (c > 0xffff)
+    {
+      c -= 0x10000;
+      append_u_escape (out, 0xd800 | (c >> 10));
+      append_u_escape (out, 0xdc00 | (c & 0x3ff));
+    }
+  else
+    append_u_escape (out, c); /* control characters, DEL and the BMP */
+}
+
+static gboolean
+append_string (GString     *out,
+               const char  *text,
+               gsize        length,
+               GError     **error)
+{
+  const guchar *p = (const guchar *) text;
+  const guchar *end = p + length;
+
+  g_string_append_c (out, '"');
+  while (p < end)
+    {
+      const guchar *run = p;
+      gunichar c;
+      gsize n;
+
+      while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, (const char *) run, p - run);
+      if (p == end)
+        break;
+
+      if (*p < 0x80)
+        {
+          append_code_point (out, *p++);
+          continue;
+        }
+
+      /* Values hold valid UTF-8; still, never read past the end. */
+      if (*p >= 0xf0)
+        c = *p & 0x07, n = 4;
+      else if (*p >= 0xe0)
+        c = *p & 0x0f, n = 3;
+      else if (*p >= 0xc0)
+        c = *p & 0x1f, n = 2;
+      else
+        n = 0, c = 0;
+      if (n == 0 || (gsize) (end - p) < n)
+        goto invalid;
+      for (gsize i = 1; i < n; i++)
+        {
+          if ((p[i] & 0xc0) != 0x80)
+            goto invalid;
+          c = (c << 6) | (p[i] & 0x3f);
+        }
+      p += n;
+      append_code_point (out, c);
+    }
+  g_string_append_c (out, '"');
+  return TRUE;
+
+invalid:
+  g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_INVALID,
+               "a str holds invalid UTF-8 at byte %" G_GSIZE_FORMAT, (gsize) (p - (const guchar *) text));
+  return FALSE;
+}
+
+static void
+append_base64 (GString      *out,
+               const guint8 *data,
+               gsize         length)
+{
+  gsize i = 0;
+
+  for (; i + 3 <= length; i += 3)
+    {
+      guint32 v = ((guint32) data[i] << 16) | ((guint32) data[i + 1] << 8) | data[i + 2];
+      char buf[4] = { base64_alphabet[v >> 18], base64_alphabet[(v >> 12) & 0x3f],
+                      base64_alphabet[(v >> 6) & 0x3f], base64_alphabet[v & 0x3f] };
+
+      g_string_append_len (out, buf, 4);
+    }
+  if (i < length)
+    {
+      guint32 v = (guint32) data[i] << 16;
+      char buf[4];
+
+      if (i + 1 < length)
+        v |= (guint32) data[i + 1] << 8;
+      buf[0] = base64_alphabet[v >> 18];
+      buf[1] = base64_alphabet[(v >> 12) & 0x3f];
+      buf[2] = i + 1 < length ? base64_alphabet[(v >> 6) & 0x3f] : '=';
+      buf[3] = '=';
+      g_string_append_len (out, buf, 4);
+    }
+}
+
+static void
+append_bytes_object (GString      *out,
+                     const guint8 *data,
+                     gsize         length)
+{
+  g_string_append (out, "{\"$bytes\": \"");
+  append_base64 (out, data, length);
+  g_string_append (out, "\"}");
+}
+
+static void
+append_pair (GString *out,
+             double   re,
+             double   im)
+{
+  g_string_append_c (out, '[');
+  append_double (out, re);
+  g_string_append_len (out, ", ", 2);
+  append_double (out, im);
+  g_string_append_c (out, ']');
+}
+
+/* Can elements of @dtype be written in this mode, in an array or as a
+ * numpy scalar? */
+static gboolean
+check_writable (const SqDtype  *dtype,
+                SqJsonFlags     flags,
+                gboolean        scalar,
+                GError        **error)
+{
+  gboolean drey = (flags & SQ_JSON_DREY) != 0;
+  const char *name = sq_dtype_get_name (dtype);
+  gsize size = sq_dtype_get_itemsize (dtype);
+  gboolean ok;
+
+  switch (sq_dtype_get_kind (dtype))
+    {
+    case SQ_DTYPE_KIND_INT:
+    case SQ_DTYPE_KIND_UINT:
+    case SQ_DTYPE_KIND_UNICODE:
+      return TRUE;
+    case SQ_DTYPE_KIND_FLOAT:
+      if (size == 16 && !long_double_usable ())
+        return unsupported (flags, error, "a float128 %s (on this machine)", scalar ? "scalar" : "array");
+      return TRUE;
+    case SQ_DTYPE_KIND_BOOL:
+      /* tolist() gives Python bools, which json writes; np.bool_ it cannot. */
+      ok = drey || !scalar;
+      break;
+    case SQ_DTYPE_KIND_COMPLEX:
+      if (drey && size == 32 && !long_double_usable ())
+        return unsupported (flags, error, "a complex256 %s (on this machine)", scalar ? "scalar" : "array");
+      ok = drey;
+      break;
+    case SQ_DTYPE_KIND_BYTES:
+    case SQ_DTYPE_KIND_DATETIME:
+    case SQ_DTYPE_KIND_TIMEDELTA:
+      ok = drey;
+      break;
+    case SQ_DTYPE_KIND_VOID:
+      if (!drey)
+        {
+          ok = FALSE;
+          break;
+        }
+      for (guint i = 0; i < sq_dtype_get_n_fields (dtype); i++)
+        if (!check_writable (sq_dtype_get_field (dtype, i)->dtype, flags, scalar, error))
+          return FALSE;
+      return TRUE;
+    case SQ_DTYPE_KIND_OBJECT:
+    default:
+      return unsupported (flags, error, "an object %s (its elements are pickled Python objects)",
+                          scalar ? "scalar" : "array");
+    }
+
+  if (ok)
+    return TRUE;
+  if (scalar)
+    return unsupported (flags, error, "a numpy %s scalar", name);
+  return unsupported (flags, error, "a%s %s array", name[0] == 'i' ? "n" : "", name);
+}
+
+static void
+elem_format_init (ElemFormat    *f,
+                  const SqDtype *dtype)
+{
+  gsize size = sq_dtype_get_itemsize (dtype);
+
+  f->dtype = dtype;
+  f->swap = sq_dtype_needs_swap (dtype);
+  f->itemsize = size;
+  switch (sq_dtype_get_kind (dtype))
+    {
+    case SQ_DTYPE_KIND_BOOL:
+      f->kind = ELEM_BOOL;
+      break;
+    case SQ_DTYPE_KIND_INT:
+    case SQ_DTYPE_KIND_DATETIME:
+    case SQ_DTYPE_KIND_TIMEDELTA:
+      f->kind = ELEM_INT;
+      break;
+    case SQ_DTYPE_KIND_UINT:
+      f->kind = ELEM_UINT;
+      break;
+    case SQ_DTYPE_KIND_FLOAT:
+      f->kind = size == 2 ? ELEM_F16 : size == 4 ? ELEM_F32 : size == 8 ? ELEM_F64 : ELEM_F128;
+      break;
+    case SQ_DTYPE_KIND_COMPLEX:
+      f->kind = ELEM_COMPLEX;
+      break;
+    case SQ_DTYPE_KIND_UNICODE:
+      f->kind = ELEM_UNICODE;
+      break;
+    case SQ_DTYPE_KIND_BYTES:
+      f->kind = ELEM_BYTES;
+      break;
+    case SQ_DTYPE_KIND_VOID:
+    case SQ_DTYPE_KIND_OBJECT:
+    default:
+      f->kind = sq_dtype_get_n_fields (dtype) > 0 ? ELEM_RECORD : ELEM_VOID;
+      break;
+    }
+}
+
+static gboolean append_nested (GString          *out,
+                               const ElemFormat *f,
+                               const guint8    **p,
+                               guint             ndim,
+                               const guint64    *shape,
+                               GError          **error);
+
+static gboolean
+append_element (GString          *out,
+                const ElemFormat *f,
+                const guint8     *p,
+                gboolean          scalar,
+                GError          **error)
+{
+  gboolean swap = f->swap;
+
+  switch (f->kind)
+    {
+    case ELEM_BOOL:
+      if (*p)
+        g_string_append_len (out, "true", 4);
+      else
+        g_string_append_len (out, "false", 5);
+      return TRUE;
+    case ELEM_INT:
+      switch (f->itemsize)
+        {
+        case 1:
+          append_int (out, (gint8) *p);
+          break;
+        case 2:
+          append_int (out, (gint16) _sq_load_u16 (p, swap));
+          break;
+        case 4:
+          append_int (out, (gint32) _sq_load_u32 (p, swap));
+          break;
+        default:
+          append_int (out, (gint64) _sq_load_u64 (p, swap));
+          break;
+        }
+      return TRUE;
+    case ELEM_UINT:
+      switch (f->itemsize)
+        {
+        case 1:
+          append_uint (out, *p);
+          break;
+        case 2:
+          append_uint (out, _sq_load_u16 (p, swap));
+          break;
+        case 4:
+          append_uint (out, _sq_load_u32 (p, swap));
+          break;
+        default:
+          append_uint (out, _sq_load_u64 (p, swap));
+          break;
+        }
+      return TRUE;
+    case ELEM_F16:
+      append_double (out, _sq_half_to_double (_sq_load_u16 (p, swap)));
+      return TRUE;
+    case ELEM_F32:
+      append_double (out, _sq_load_f32 (p, swap));
+      return TRUE;
+    case ELEM_F64:
+      append_double (out, _sq_load_f64 (p, swap));
+      return TRUE;
+    case ELEM_F128:
+      append_double (out, (double) _sq_load_f128 (p, swap));
+      return TRUE;
+    case ELEM_COMPLEX:
+      {
+        double re, im;
+
+        if (f->itemsize == 8)
+          re = _sq_load_f32 (p, swap), im = _sq_load_f32 (p + 4, swap);
+        else if (f->itemsize == 16)
+          re = _sq_load_f64 (p, swap), im = _sq_load_f64 (p + 8, swap);
+        else
+          re = (double) _sq_load_f128 (p, swap), im = (double) _sq_load_f128 (p + 16, swap);
+        if (scalar)
+          {
+            g_string_append (out, "{\"$complex\": ");
+            append_pair (out, re, im);
+            g_string_append_c (out, '}');
+          }
+        else
+          append_pair (out, re, im);
+        return TRUE;
+      }
+    case ELEM_UNICODE:
+      {
+        gsize n = f->itemsize / 4;
+
+        /* numpy drops trailing NULs (the padding) when it makes a str. */
+        while (n > 0 && _sq_load_u32 (p + 4 * (n - 1), swap) == 0)
+          n--;
+        g_string_append_c (out, '"');
+        for (gsize i = 0; i < n; i++)
+          {
+            guint32 c = _sq_load_u32 (p + 4 * i, swap);
+
+            if (c > 0x10ffff)
+              {
+                g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_INVALID,
+                             "a %s element holds 0x%x, which is not a character",
+                             sq_dtype_get_name (f->dtype), c);
+                return FALSE;
+              }
+            append_code_point (out, c);
+          }
+        g_string_append_c (out, '"');
+        return TRUE;
+      }
+    case ELEM_BYTES:
+      {
+        gsize n = f->itemsize;
+
+        while (n > 0 && p[n - 1] == 0)
+          n--;
+        append_bytes_object (out, p, n);
+        return TRUE;
+      }
+    case ELEM_VOID:
+      append_bytes_object (out, p, f->itemsize);
+      return TRUE;
+    case ELEM_RECORD:
+      {
+        guint n = sq_dtype_get_n_fields (f->dtype);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            const SqDtypeField *field = sq_dtype_get_field (f->dtype, i);
+            const guint8 *q = p + field->offset;
+            ElemFormat ff;
+
+            if (i > 0)
+              g_string_append_len (out, ", ", 2);
+            elem_format_init (&ff, field->dtype);
+            if (!append_nested (out, &ff, &q, field->ndim, field->shape, error))
+              return FALSE;
+          }
+        g_string_append_c (out, ']');
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* numpy's tolist(): lists nested as the shape, the bare element for 0-d. */
+static gboolean
+append_nested (GString          *out,
+               const ElemFormat *f,
+               const guint8    **p,
+               guint             ndim,
+               const guint64    *shape,
+               GError          **error)
+{
+  if (ndim == 0)
+    {
+      if (!append_element (out, f, *p, FALSE, error))
+        return FALSE;
+      *p += f->itemsize;
+      return TRUE;
+    }
+
+  g_string_append_c (out, '[');
+  for (guint64 i = 0; i < shape[0]; i++)
+    {
+      if (i > 0)
+        g_string_append_len (out, ", ", 2);
+      if (ndim == 1)
+        {
+          if (!append_element (out, f, *p, FALSE, error))
+            return FALSE;
+          *p += f->itemsize;
+        }
+      else if (!append_nested (out, f, p, ndim - 1, shape + 1, error))
+        return FALSE;
+    }
+  g_string_append_c (out, ']');
+  return TRUE;
+}
+
+static gboolean
+append_ndarray (GString     *out,
+                SqNdarray   *array,
+                SqJsonFlags  flags,
+                GError     **error)
+{
+  SqDtype *dtype = sq_ndarray_get_dtype (array);
+  guint ndim = sq_ndarray_get_ndim (array);
+  const guint64 *shape = sq_ndarray_get_shape (array);
+  const guint8 *p = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
+  SqValue *descr = sq_dtype_get_descr (dtype);
+  const char *type = sq_dtype_get_type_string (dtype);
+  ElemFormat f;
+
+  if (!check_writable (dtype, flags, FALSE, error))
+    return FALSE;
+
+  if (sq_ndarray_get_n_elements (array) == 0)
+    {
+      guint64 lists = 1;
+
+      for (guint i = 0; i < ndim && shape[i] != 0; i++)
+        if (!g_uint64_checked_mul (&lists, lists, shape[i]) || lists > MAX_EMPTY_LISTS)
+          {
+            g_autofree char *dims = sq_ndarray_format_shape (array);
+
+            g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED,
+                         "an empty array of shape %s would take more than %" G_GUINT64_FORMAT
+                         " empty lists to write as JSON", dims, MAX_EMPTY_LISTS);
+            return FALSE;
+          }
+    }
+
+  elem_format_init (&f, dtype);
+  g_string_append (out, "{\"data\": ");
+  if (!append_nested (out, &f, &p, ndim, shape, error))
+    return FALSE;
+  g_string_append (out, ", \"type\": ");
+  if (descr != NULL)
+    {
+      if (!append_value (out, descr, flags, error))
+        return FALSE;
+    }
+  else if (!append_string (out, type, strlen (type), error))
+    return FALSE;
+  g_string_append (out, ", \"shape\": [");
+  for (guint i = 0; i < ndim; i++)
+    {
+      if (i > 0)
+        g_string_append_len (out, ", ", 2);
+      append_uint (out, shape[i]);
+    }
+  g_string_append (out, "]}");
+  return TRUE;
+}
+
+static gboolean
+append_scalar (GString     *out,
+               SqValue     *value,
+               SqJsonFlags  flags,
+               GError     **error)
+{
+  SqDtype *dtype = sq_value_get_scalar_dtype (value);
+  ElemFormat f;
+
+  if (!check_writable (dtype, flags, TRUE, error))
+    return FALSE;
+  elem_format_init (&f, dtype);
+  return append_element (out, &f, sq_value_get_scalar_data (value), TRUE, error);
+}
+
+static gboolean
+append_value (GString     *out,
+              SqValue     *value,
+              SqJsonFlags  flags,
+              GError     **error)
+{
+  gboolean drey = (flags & SQ_JSON_DREY) != 0;
+
+  switch (sq_value_get_value_type (value))
+    {
+    case SQ_VALUE_NIL:
+      g_string_append_len (out, "null", 4);
+      return TRUE;
+    case SQ_VALUE_BOOL:
+      if (sq_value_get_bool (value))
+        g_string_append_len (out, "true", 4);
+      else
+        g_string_append_len (out, "false", 5);
+      return TRUE;
+    case SQ_VALUE_INT:
+      append_int (out, sq_value_get_int (value));
+      return TRUE;
+    case SQ_VALUE_UINT:
+      append_uint (out, sq_value_get_uint (value));
+      return TRUE;
+    case SQ_VALUE_FLOAT32:
+    case SQ_VALUE_FLOAT64:
+      append_double (out, sq_value_get_double (value));
+      return TRUE;
+    case SQ_VALUE_STR:
+      {
+        gsize len;
+        const char *text = sq_value_get_str (value, &len);
+
+        return append_string (out, text, len, error);
+      }
+    case SQ_VALUE_BIN:
+      {
+        gsize len;
+        const guint8 *data = g_bytes_get_data (sq_value_get_bin (value), &len);
+
+        if (!drey)
+          return unsupported (flags, error, "bytes");
+        append_bytes_object (out, data, len);
+        return TRUE;
+      }
+    case SQ_VALUE_ARRAY:
+      {
+        gsize n = sq_value_get_length (value);
+
+        g_string_append_c (out, '[');
+        for (gsize i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_len (out, ", ", 2);
+            if (!append_value (out, sq_value_get_item (value, i), flags, error))
+              return FALSE;
+          }
+        g_string_append_c (out, ']');
+        return TRUE;
+      }
+    case SQ_VALUE_MAP:
+      {
+        gsize n = sq_value_get_length (value);
+
+        g_string_append_c (out, '{');
+        for (gsize i = 0; i < n; i++)
+          {
+            SqValue *key = sq_value_get_key (value, i);
+
+            if (i > 0)
+              g_string_append_len (out, ", ", 2);
+            if (sq_value_get_value_type (key) == SQ_VALUE_BIN)
+              {
+                gsize len;
+                const guint8 *data = g_bytes_get_data (sq_value_get_bin (key), &len);
+
+                if (!drey)
+                  return unsupported (flags, error, "a map key of bytes");
+                g_string_append (out, "\"$bytes:");
+                append_base64 (out, data, len);
+                g_string_append_c (out, '"');
+              }
+            else
+              {
+                gsize len;
+                const char *text = sq_value_get_str (key, &len);
+
+                if (!append_string (out, text, len, error))
+                  return FALSE;
+              }
+            g_string_append_len (out, ": ", 2);
+            if (!append_value (out, sq_value_get_item (value, i), flags, error))
+              return FALSE;
+          }
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+    case SQ_VALUE_NDARRAY:
+      return append_ndarray (out, sq_value_get_ndarray (value), flags, error);
+    case SQ_VALUE_SCALAR:
+      return append_scalar (out, value, flags, error);
+    case SQ_VALUE_COMPLEX:
+      {
+        double re, im;
+
+        if (!drey)
+          return unsupported (flags, error, "a complex number");
+        sq_value_get_complex (value, &re, &im);
+        g_string_append (out, "{\"$complex\": ");
+        append_pair (out, re, im);
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+    case SQ_VALUE_OPAQUE:
+      {
+        const char *reason = sq_value_get_opaque_reason (value);
+
+        if (!drey)
+          return unsupported (flags, error, "an opaque value (%s)", reason);
+        g_string_append (out, "{\"$opaque\": ");
+        if (!append_string (out, reason, strlen (reason), error))
+          return FALSE;
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * _sq_json_append:
+ * @out: where to append
+ * @value: the value
+ * @flags: the convention
+ * @error: return location for an %SQ_ENCODE_ERROR
+ *
+ * Appends @value as `json.dumps` (with squirrel-core's encoder) writes it,
+ * without a newline.
+ *
+ * Returns: %FALSE if @value cannot be written; @out may then hold part of it
+ */
+gboolean
+_sq_json_append (GString      *out,
+                 SqValue      *value,
+                 SqJsonFlags   flags,
+                 GError      **error)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return append_value (out, value, flags, error);
+}
