@@ -1,0 +1,1355 @@
+/* sq-store.c: keys, get, set and remove, as squirrel-core does them
+ *
+ * The blocking calls do the work and may run on any thread; each has an
+ * _async/_finish pair that runs it on a GTask worker and reports progress
+ * on the caller's main context. The store object itself only holds its
+ * location and two settings, behind a lock.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-store"
+
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gfiledescriptorbased.h>
+
+#include "sq-error.h"
+#include "sq-shard-writer.h"
+#include "sq-store.h"
+#include "sq-value-private.h"
+
+/* How often, at most, progress reaches the caller. */
+#define PROGRESS_INTERVAL_USEC (50 * 1000)
+/* How many shards serializer detection opens before it gives up. */
+#define DETECT_MAX_SHARDS 16
+
+struct _SqStore
+{
+  GObject       parent_instance;
+
+  GFile        *location;
+  GMutex        lock;
+  SqSerializer  serializer;
+  guint64       memory_limit;
+};
+
+enum
+{
+  PROP_0,
+  PROP_LOCATION,
+  PROP_SERIALIZER,
+  PROP_MEMORY_LIMIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (SqStore, sq_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (sq-store-error-quark, sq_store_error)
+
+static void
+sq_store_finalize (GObject *object)
+{
+  SqStore *self = (SqStore *) object;
+
+  g_clear_object (&self->location);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (sq_store_parent_class)->finalize (object);
+}
+
+static void
+sq_store_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  SqStore *self = SQ_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCATION:
+      g_value_set_object (value, self->location);
+      break;
+    case PROP_SERIALIZER:
+      g_value_set_enum (value, sq_store_get_serializer (self));
+      break;
+    case PROP_MEMORY_LIMIT:
+      g_value_set_uint64 (value, sq_store_get_memory_limit (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sq_store_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  SqStore *self = SQ_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOCATION:
+      self->location = g_value_dup_object (value);
+      break;
+    case PROP_SERIALIZER:
+      sq_store_set_serializer (self, g_value_get_enum (value));
+      break;
+    case PROP_MEMORY_LIMIT:
+      sq_store_set_memory_limit (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sq_store_class_init (SqStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sq_store_finalize;
+  object_class->get_property = sq_store_get_property;
+  object_class->set_property = sq_store_set_property;
+
+  /**
+   * SqStore:location:
+   *
+   * The store's directory (a local path or any GIO location).
+   */
+  properties[PROP_LOCATION] =
+    g_param_spec_object ("location", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * SqStore:serializer:
+   *
+   * What set() writes: %SQ_SERIALIZER_AUTO until it is set or found out
+   * from the store's shards.
+   */
+  properties[PROP_SERIALIZER] =
+    g_param_spec_enum ("serializer", NULL, NULL, SQ_TYPE_SERIALIZER, SQ_SERIALIZER_AUTO,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * SqStore:memory-limit:
+   *
+   * The most decompressed bytes, and memory for decoded values, one shard
+   * may take.
+   */
+  properties[PROP_MEMORY_LIMIT] =
+    g_param_spec_uint64 ("memory-limit", NULL, NULL, 1024, G_MAXUINT64, SQ_DEFAULT_MEMORY_LIMIT,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sq_store_init (SqStore *self)
+{
+  g_mutex_init (&self->lock);
+  self->memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
+}
+
+/**
+ * sq_store_new:
+ * @location: the store's directory; it need not exist yet (the first set
+ *   creates it)
+ *
+ * Returns: (transfer full): the store
+ */
+SqStore *
+sq_store_new (GFile *location)
+{
+  g_return_val_if_fail (G_IS_FILE (location), NULL);
+
+  return g_object_new (SQ_TYPE_STORE, "location", location, NULL);
+}
+
+/**
+ * sq_store_get_location:
+ *
+ * Returns: (transfer none): the store's directory
+ */
+GFile *
+sq_store_get_location (SqStore *self)
+{
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  return self->location;
+}
+
+/**
+ * sq_store_get_display_name:
+ *
+ * Returns: (transfer full): the location as people write it: a path, or a URI
+ */
+char *
+sq_store_get_display_name (SqStore *self)
+{
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  return g_file_get_parse_name (self->location);
+}
+
+SqSerializer
+sq_store_get_serializer (SqStore *self)
+{
+  SqSerializer serializer;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), SQ_SERIALIZER_AUTO);
+
+  g_mutex_lock (&self->lock);
+  serializer = self->serializer;
+  g_mutex_unlock (&self->lock);
+  return serializer;
+}
+
+/**
+ * sq_store_set_serializer:
+ *
+ * Chooses what set() writes, instead of what the store's shards use.
+ */
+void
+sq_store_set_serializer (SqStore      *self,
+                         SqSerializer  serializer)
+{
+  gboolean changed;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  changed = self->serializer != serializer;
+  self->serializer = serializer;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
+}
+
+guint64
+sq_store_get_memory_limit (SqStore *self)
+{
+  guint64 limit;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), 0);
+
+  g_mutex_lock (&self->lock);
+  limit = self->memory_limit;
+  g_mutex_unlock (&self->lock);
+  return limit;
+}
+
+void
+sq_store_set_memory_limit (SqStore *self,
+                           guint64  limit)
+{
+  gboolean changed;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  changed = self->memory_limit != limit;
+  self->memory_limit = limit;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_LIMIT]);
+}
+
+/* Serializer detection runs on workers: notify on the main thread. A weak
+ * reference, so a store nobody iterates the main loop for still goes. */
+static gboolean
+notify_serializer_idle (gpointer data)
+{
+  g_autoptr(SqStore) self = g_weak_ref_get (data);
+
+  if (self != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+free_weak_ref (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+learn_serializer (SqStore      *self,
+                  SqSerializer  serializer)
+{
+  gboolean changed = FALSE;
+
+  if (serializer == SQ_SERIALIZER_AUTO)
+    return;
+  g_mutex_lock (&self->lock);
+  if (self->serializer == SQ_SERIALIZER_AUTO)
+    {
+      self->serializer = serializer;
+      changed = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    {
+      GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+      g_weak_ref_init (ref, self);
+      g_idle_add_full (G_PRIORITY_DEFAULT, notify_serializer_idle, ref, free_weak_ref);
+    }
+}
+
+/**
+ * sq_store_check_key:
+ * @for_writing: also refuse keys Drey will not create: a leading `.` (temp
+ *   files start so), control characters, invalid UTF-8, names too long
+ *
+ * Any key names a file in the store's directory: none may be empty or hold
+ * a `/`.
+ *
+ * Returns: whether @key is fine; else a #SQ_STORE_ERROR_INVALID_KEY error
+ *   saying why
+ */
+gboolean
+sq_store_check_key (const char *key,
+                    gboolean    for_writing,
+                    GError    **error)
+{
+  const char *why = NULL;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (*key == '\0')
+    why = "it is empty";
+  else if (strchr (key, '/') != NULL)
+    why = "it holds a '/'";
+  else if (for_writing)
+    {
+      if (key[0] == '.')
+        why = "it starts with '.'";
+      else if (!g_utf8_validate (key, -1, NULL))
+        why = "it is not valid UTF-8";
+      else if (strlen (key) > 255 - 3)
+        why = "it is longer than a file name can be";
+      else
+        for (const char *p = key; *p && why == NULL; p++)
+          if ((guchar) *p < 0x20 || *p == 0x7f)
+            why = "it holds a control character";
+    }
+
+  if (why == NULL)
+    return TRUE;
+  g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY, "'%s' cannot be a key: %s", key, why);
+  return FALSE;
+}
+
+/**
+ * sq_store_make_random_key:
+ *
+ * Returns: (transfer full): 16 characters from A-Z0-9, as squirrel-core's
+ *   get_random_key() makes them
+ */
+char *
+sq_store_make_random_key (void)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  char *key = g_malloc (17);
+
+  for (int i = 0; i < 16; i++)
+    key[i] = alphabet[g_random_int_range (0, 36)];
+  key[16] = '\0';
+  return key;
+}
+
+static char *
+shard_name (const char *key)
+{
+  return g_strconcat (key, ".gz", NULL);
+}
+
+static void
+prefix_store_error (SqStore  *self,
+                    GError  **error,
+                    GError   *io_error)
+{
+  g_autofree char *name = sq_store_get_display_name (self);
+
+  g_propagate_prefixed_error (error, io_error, "store '%s': ", name);
+}
+
+typedef struct
+{
+  char      *file_name;
+  SqKeyInfo *info;
+} Entry;
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (((const Entry *) a)->file_name, ((const Entry *) b)->file_name);
+}
+
+static gboolean
+is_shard_name (const char *name,
+               gsize       len)
+{
+  return len > 3 && memcmp (name + len - 3, ".gz", 3) == 0;
+}
+
+/* Local directories: readdir, and stat only where it is needed. A store
+ * of 100,000 shards lists in milliseconds this way. */
+static gboolean
+list_local (SqStore          *self,
+            const char       *path,
+            SqListKeysFlags   flags,
+            GArray           *entries,
+            GCancellable     *cancellable,
+            GError          **error)
+{
+  gboolean names_only = (flags & SQ_LIST_KEYS_NAMES_ONLY) != 0;
+  DIR *dir = opendir (path);
+  struct dirent *ent;
+  guint n = 0;
+  int saved;
+
+  if (dir == NULL)
+    {
+      saved = errno;
+      if (saved == ENOENT)
+        return TRUE; /* squirrel: a missing store has no keys */
+      if (saved == ENOTDIR)
+        g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE,
+                     "store '%s' is not a directory", path);
+      else
+        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                     "store '%s': cannot read the directory: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      const char *name;
+      gsize len;
+      struct stat st;
+      gboolean have_stat = FALSE;
+      Entry entry;
+
+      errno = 0;
+      ent = readdir (dir);
+      if (ent == NULL)
+        break;
+      name = ent->d_name;
+      len = strlen (name);
+      if (!is_shard_name (name, len))
+        continue;
+
+      if ((++n & 4095) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          closedir (dir);
+          return FALSE;
+        }
+
+      if (ent->d_type != DT_REG)
+        {
+          if (ent->d_type != DT_LNK && ent->d_type != DT_UNKNOWN)
+            continue;
+          /* A link to a shard is a shard, as fsspec's ls sees it. */
+          if (fstatat (dirfd (dir), name, &st, 0) != 0 || !S_ISREG (st.st_mode))
+            continue;
+          have_stat = TRUE;
+        }
+      if (!names_only && !have_stat && fstatat (dirfd (dir), name, &st, 0) != 0)
+        continue; /* gone meanwhile */
+
+      entry.file_name = g_strdup (name);
+      {
+        g_autofree char *key = g_strndup (name, len - 3);
+
+        entry.info = names_only
+                     ? sq_key_info_new (key, -1, -1)
+                     : sq_key_info_new (key, st.st_size,
+                                        (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000);
+      }
+      g_array_append_val (entries, entry);
+    }
+  saved = errno;
+  closedir (dir);
+  if (saved != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "store '%s': cannot read the directory: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+list_gio (SqStore          *self,
+          SqListKeysFlags   flags,
+          GArray           *entries,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  g_autoptr(GFileEnumerator) enumerator = NULL;
+  GError *local_error = NULL;
+
+  enumerator = g_file_enumerate_children (self->location,
+                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
+                                          G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                                          G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                          G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                          G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                          G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (enumerator == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_error_free (local_error);
+          return TRUE;
+        }
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
+        {
+          g_autofree char *name = sq_store_get_display_name (self);
+
+          g_error_free (local_error);
+          g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE, "store '%s' is not a directory", name);
+          return FALSE;
+        }
+      prefix_store_error (self, error, local_error);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      GFileInfo *info = NULL;
+      const char *name;
+      Entry entry;
+      g_autofree char *key = NULL;
+
+      if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, &local_error))
+        {
+          prefix_store_error (self, error, local_error);
+          return FALSE;
+        }
+      if (info == NULL)
+        break;
+      name = g_file_info_get_name (info);
+      if (!is_shard_name (name, strlen (name)) || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        continue;
+
+      key = g_strndup (name, strlen (name) - 3);
+      entry.file_name = g_strdup (name);
+      if (flags & SQ_LIST_KEYS_NAMES_ONLY)
+        entry.info = sq_key_info_new (key, -1, -1);
+      else
+        {
+          gint64 mtime = -1;
+
+          if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_TIME_MODIFIED))
+            mtime = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
+                    g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
+          entry.info = sq_key_info_new (key, g_file_info_get_size (info), mtime);
+        }
+      g_array_append_val (entries, entry);
+    }
+  return TRUE;
+}
+
+/**
+ * sq_store_list_keys:
+ * @flags: whether to read each file's size and time
+ * @cancellable: (nullable): a #GCancellable
+ *
+ * Lists the store's keys in squirrel's order: the shard file names, `.gz`
+ * included, sorted by code point. Subdirectories and other files are
+ * skipped; a missing directory has no keys.
+ *
+ * Returns: (transfer full) (element-type SqKeyInfo): the keys, or %NULL
+ */
+GPtrArray *
+sq_store_list_keys (SqStore          *self,
+                    SqListKeysFlags   flags,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  g_autofree char *path = NULL;
+  GPtrArray *keys;
+  gboolean ok;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+
+  path = g_file_get_path (self->location);
+  if (path != NULL)
+    ok = list_local (self, path, flags, entries, cancellable, error);
+  else
+    ok = list_gio (self, flags, entries, cancellable, error);
+
+  if (ok)
+    g_array_sort (entries, compare_entries);
+
+  keys = g_ptr_array_new_full (entries->len, (GDestroyNotify) sq_key_info_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Entry *entry = &g_array_index (entries, Entry, i);
+
+      g_free (entry->file_name);
+      g_ptr_array_add (keys, entry->info);
+    }
+  if (!ok)
+    g_clear_pointer (&keys, g_ptr_array_unref);
+  return keys;
+}
+
+static void
+list_keys_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *keys = sq_store_list_keys (source_object, GPOINTER_TO_UINT (task_data), cancellable, &error);
+
+  if (keys == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, keys, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+sq_store_list_keys_async (SqStore             *self,
+                          SqListKeysFlags      flags,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_list_keys_async);
+  g_task_set_task_data (task, GUINT_TO_POINTER (flags), NULL);
+  g_task_run_in_thread (task, list_keys_thread);
+}
+
+/**
+ * sq_store_list_keys_finish:
+ *
+ * Returns: (transfer full) (element-type SqKeyInfo): the keys, or %NULL
+ */
+GPtrArray *
+sq_store_list_keys_finish (SqStore       *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_list_keys_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sq_store_open_shard:
+ *
+ * Opens the shard @key for reading sample by sample. Blocks.
+ *
+ * Returns: (transfer full): a reader, or %NULL (a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there is no such shard)
+ */
+SqShardReader *
+sq_store_open_shard (SqStore       *self,
+                     const char    *key,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  GError *local_error = NULL;
+  goffset size = -1;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return NULL;
+
+  name = shard_name (key);
+  file = g_file_get_child (self->location, name);
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+        {
+          g_autofree char *store = sq_store_get_display_name (self);
+
+          g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND, "store '%s' has no shard '%s'", store, key);
+          g_error_free (local_error);
+        }
+      else
+        g_propagate_prefixed_error (error, local_error, "shard '%s': ", key);
+      return NULL;
+    }
+
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    size = g_file_info_get_size (info);
+
+  return sq_shard_reader_new (G_INPUT_STREAM (stream), key, size, sq_store_get_memory_limit (self));
+}
+
+/**
+ * sq_store_detect_serializer:
+ *
+ * Finds out which serializer the store's shards use, from the first shard
+ * that is not empty; a store without one is messagepack, squirrel-core's
+ * default. Blocks. Remembered, so later calls return at once.
+ */
+SqSerializer
+sq_store_detect_serializer (SqStore       *self,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  SqSerializer serializer = sq_store_get_serializer (self);
+  guint tried = 0;
+
+  if (serializer != SQ_SERIALIZER_AUTO)
+    return serializer;
+
+  keys = sq_store_list_keys (self, SQ_LIST_KEYS_NAMES_ONLY, cancellable, error);
+  if (keys == NULL)
+    return SQ_SERIALIZER_AUTO;
+
+  for (guint i = 0; i < keys->len && tried < DETECT_MAX_SHARDS; i++)
+    {
+      g_autoptr(SqShardReader) reader = NULL;
+      g_autoptr(SqValue) first = NULL;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return SQ_SERIALIZER_AUTO;
+      reader = sq_store_open_shard (self, sq_key_info_get_key (g_ptr_array_index (keys, i)), cancellable, NULL);
+      if (reader == NULL)
+        continue;
+      tried++;
+      first = sq_shard_reader_next (reader, cancellable, NULL);
+      if (sq_shard_reader_get_serializer (reader) != SQ_SERIALIZER_AUTO)
+        {
+          serializer = sq_shard_reader_get_serializer (reader);
+          break;
+        }
+    }
+  if (serializer == SQ_SERIALIZER_AUTO)
+    serializer = SQ_SERIALIZER_MESSAGEPACK;
+  learn_serializer (self, serializer);
+  return serializer;
+}
+
+typedef struct
+{
+  SqProgressCallback callback;
+  gpointer           data;
+  gint64             last;
+} Throttle;
+
+static void
+throttle_report (Throttle *t,
+                 guint64   done,
+                 guint64   total,
+                 gboolean  force)
+{
+  gint64 now;
+
+  if (t->callback == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  if (!force && now - t->last < PROGRESS_INTERVAL_USEC)
+    return;
+  t->last = now;
+  t->callback (done, total, t->data);
+}
+
+/**
+ * sq_store_get:
+ * @progress: (nullable) (scope call): called now and then with compressed
+ *   bytes read and the file size
+ *
+ * Decodes all samples of the shard @key. Blocks.
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+sq_store_get (SqStore             *self,
+              const char          *key,
+              SqProgressCallback   progress,
+              gpointer             progress_data,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  GError *local_error = NULL;
+  Throttle throttle = { progress, progress_data, 0 };
+  guint64 total;
+  SqValue *sample;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+
+  reader = sq_store_open_shard (self, key, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  total = (guint64) MAX (sq_shard_reader_get_size (reader), 0);
+  throttle_report (&throttle, 0, total, TRUE);
+
+  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  while ((sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
+    {
+      g_ptr_array_add (samples, sample);
+      throttle_report (&throttle, sq_shard_reader_get_bytes_read (reader), total, FALSE);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  throttle_report (&throttle, total, total, TRUE);
+  learn_serializer (self, sq_shard_reader_get_serializer (reader));
+  return g_steal_pointer (&samples);
+}
+
+/* Progress from a worker, delivered on the caller's main context. The
+ * relay is shared by the task and every update in flight. */
+typedef struct
+{
+  SqProgressCallback  callback;
+  gpointer            data;
+  GDestroyNotify      notify;
+  GMainContext       *context;
+} ProgressRelay;
+
+typedef struct
+{
+  ProgressRelay *relay;
+  guint64        done;
+  guint64        total;
+} ProgressUpdate;
+
+static void
+progress_relay_clear (ProgressRelay *relay)
+{
+  if (relay->notify)
+    relay->notify (relay->data);
+  g_main_context_unref (relay->context);
+}
+
+static ProgressRelay *
+progress_relay_new (SqProgressCallback callback,
+                    gpointer           data,
+                    GDestroyNotify     notify)
+{
+  ProgressRelay *relay = g_atomic_rc_box_new0 (ProgressRelay);
+
+  relay->callback = callback;
+  relay->data = data;
+  relay->notify = notify;
+  relay->context = g_main_context_ref_thread_default ();
+  return relay;
+}
+
+static void
+progress_relay_unref (ProgressRelay *relay)
+{
+  g_atomic_rc_box_release_full (relay, (GDestroyNotify) progress_relay_clear);
+}
+
+static gboolean
+progress_update_dispatch (gpointer data)
+{
+  ProgressUpdate *update = data;
+
+  update->relay->callback (update->done, update->total, update->relay->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_update_free (gpointer data)
+{
+  ProgressUpdate *update = data;
+
+  progress_relay_unref (update->relay);
+  g_free (update);
+}
+
+/* Runs on the worker: posts an update to the caller's context. */
+static void
+progress_relay_post (guint64  done,
+                     guint64  total,
+                     gpointer data)
+{
+  ProgressRelay *relay = data;
+  ProgressUpdate *update = g_new (ProgressUpdate, 1);
+
+  update->relay = g_atomic_rc_box_acquire (relay);
+  update->done = done;
+  update->total = total;
+  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, progress_update_dispatch, update,
+                              progress_update_free);
+}
+
+typedef struct
+{
+  char          *key;
+  GPtrArray     *samples;
+  ProgressRelay *relay;
+} ShardTaskData;
+
+static void
+shard_task_data_free (ShardTaskData *data)
+{
+  g_free (data->key);
+  g_clear_pointer (&data->samples, g_ptr_array_unref);
+  g_clear_pointer (&data->relay, progress_relay_unref);
+  g_free (data);
+}
+
+static ShardTaskData *
+shard_task_data_new (const char         *key,
+                     GPtrArray          *samples,
+                     SqProgressCallback  progress,
+                     gpointer            progress_data,
+                     GDestroyNotify      progress_notify)
+{
+  ShardTaskData *data = g_new0 (ShardTaskData, 1);
+
+  data->key = g_strdup (key);
+  data->samples = samples ? g_ptr_array_ref (samples) : NULL;
+  if (progress != NULL)
+    data->relay = progress_relay_new (progress, progress_data, progress_notify);
+  else if (progress_notify != NULL)
+    progress_notify (progress_data);
+  return data;
+}
+
+static void
+get_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  ShardTaskData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *samples;
+
+  samples = sq_store_get (source_object, data->key,
+                          data->relay ? progress_relay_post : NULL, data->relay,
+                          cancellable, &error);
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sq_store_get_async:
+ * @progress: (nullable): called on the thread-default main context of the
+ *   caller, at most 20 times a second
+ * @progress_notify: (nullable): frees @progress_data when no longer needed
+ *
+ * Decodes the shard @key on a worker.
+ */
+void
+sq_store_get_async (SqStore             *self,
+                    const char          *key,
+                    GCancellable        *cancellable,
+                    SqProgressCallback   progress,
+                    gpointer             progress_data,
+                    GDestroyNotify       progress_notify,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_get_async);
+  g_task_set_task_data (task, shard_task_data_new (key, NULL, progress, progress_data, progress_notify),
+                        (GDestroyNotify) shard_task_data_free);
+  g_task_run_in_thread (task, get_thread);
+}
+
+/**
+ * sq_store_get_finish:
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+sq_store_get_finish (SqStore       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_get_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The temp file: in the store's directory (so the rename stays on one file
+ * system), hidden, and not ending in .gz, so no reader lists it. */
+static GFileOutputStream *
+create_temp (GFile         *dir,
+             GFile        **temp,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  for (int attempt = 0;; attempt++)
+    {
+      g_autofree char *suffix = sq_store_make_random_key ();
+      g_autofree char *name = g_strdup_printf (".drey-%.8s.tmp", suffix);
+      g_autoptr(GFile) file = g_file_get_child (dir, name);
+      GError *local_error = NULL;
+      GFileOutputStream *stream;
+
+      stream = g_file_create (file, G_FILE_CREATE_NONE, cancellable, &local_error);
+      if (stream != NULL)
+        {
+          *temp = g_steal_pointer (&file);
+          return stream;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt >= 100)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_error_free (local_error);
+    }
+}
+
+static gboolean
+sync_stream (GOutputStream  *stream,
+             GError        **error)
+{
+  int fd;
+
+  if (!G_IS_FILE_DESCRIPTOR_BASED (stream))
+    return TRUE;
+  fd = g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream));
+  if (fsync (fd) == 0)
+    return TRUE;
+  {
+    int saved = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+  }
+  return FALSE;
+}
+
+/* After a rename, the directory entry itself must reach the disk. */
+static void
+sync_directory (GFile *dir)
+{
+  g_autofree char *path = g_file_get_path (dir);
+  int fd;
+
+  if (path == NULL)
+    return;
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  fsync (fd);
+  close (fd);
+}
+
+static gboolean
+write_shard (SqStore             *self,
+             GOutputStream       *stream,
+             SqSerializer         serializer,
+             const char          *key,
+             GPtrArray           *samples,
+             Throttle            *throttle,
+             GCancellable        *cancellable,
+             GError             **error)
+{
+  g_autoptr(SqShardWriter) writer = sq_shard_writer_new (stream, serializer, key);
+  guint64 total = 0, done = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    total += _sq_value_cost (g_ptr_array_index (samples, i));
+  throttle_report (throttle, 0, total, TRUE);
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      SqValue *sample = g_ptr_array_index (samples, i);
+
+      if (!sq_shard_writer_add (writer, sample, cancellable, error))
+        return FALSE;
+      done += _sq_value_cost (sample);
+      throttle_report (throttle, done, total, FALSE);
+    }
+  if (!sq_shard_writer_finish (writer, cancellable, error) || !sync_stream (stream, error))
+    return FALSE;
+  throttle_report (throttle, total, total, TRUE);
+  return TRUE;
+}
+
+/**
+ * sq_store_set:
+ * @key: (nullable): the key; %NULL for a new random one
+ * @samples: (element-type SqValue): the shard's samples
+ * @progress: (nullable) (scope call): called now and then with bytes of
+ *   sample data encoded and their total
+ *
+ * Writes the shard @key, replacing any shard of that key, in the store's
+ * serializer (found out from its shards if not set). Atomic: the samples go
+ * to a temp file in the store's directory, which is synced and then renamed
+ * over `KEY.gz`; on any failure or cancellation the old shard is untouched
+ * and the temp file removed. Creates the directory if needed. Blocks.
+ *
+ * Returns: (transfer full): the key written, or %NULL
+ */
+char *
+sq_store_set (SqStore             *self,
+              const char          *key,
+              GPtrArray           *samples,
+              SqProgressCallback   progress,
+              gpointer             progress_data,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autofree char *chosen = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) dest = NULL;
+  g_autoptr(GFile) temp = NULL;
+  g_autoptr(GFileOutputStream) stream = NULL;
+  Throttle throttle = { progress, progress_data, 0 };
+  SqSerializer serializer;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (samples != NULL, NULL);
+
+  if (key != NULL && !sq_store_check_key (key, TRUE, error))
+    return NULL;
+
+  serializer = sq_store_detect_serializer (self, cancellable, error);
+  if (serializer == SQ_SERIALIZER_AUTO)
+    return NULL;
+
+  if (!g_file_make_directory_with_parents (self->location, cancellable, &local_error))
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          prefix_store_error (self, error, local_error);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
+
+  if (key != NULL)
+    chosen = g_strdup (key);
+  else
+    do
+      {
+        g_clear_pointer (&chosen, g_free);
+        g_clear_pointer (&name, g_free);
+        g_clear_object (&dest);
+        chosen = sq_store_make_random_key ();
+        name = shard_name (chosen);
+        dest = g_file_get_child (self->location, name);
+      }
+    while (g_file_query_exists (dest, cancellable));
+
+  if (dest == NULL)
+    {
+      name = shard_name (chosen);
+      dest = g_file_get_child (self->location, name);
+    }
+
+  stream = create_temp (self->location, &temp, cancellable, &local_error);
+  if (stream == NULL)
+    goto failed;
+
+  if (!write_shard (self, G_OUTPUT_STREAM (stream), serializer, chosen, samples, &throttle, cancellable, &local_error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local_error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, &local_error) ||
+      !g_file_move (temp, dest, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                    NULL, NULL, NULL, &local_error))
+    goto failed;
+
+  sync_directory (self->location);
+  return g_steal_pointer (&chosen);
+
+failed:
+  if (stream != NULL)
+    {
+      g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
+      g_file_delete (temp, NULL, NULL);
+    }
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      local_error->domain == SQ_ENCODE_ERROR)
+    g_propagate_prefixed_error (error, local_error, "shard '%s': ", chosen);
+  else
+    g_propagate_prefixed_error (error, local_error, "cannot write shard '%s': ", chosen);
+  return NULL;
+}
+
+static void
+set_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  ShardTaskData *data = task_data;
+  GError *error = NULL;
+  char *key;
+
+  key = sq_store_set (source_object, data->key, data->samples,
+                      data->relay ? progress_relay_post : NULL, data->relay,
+                      cancellable, &error);
+  if (key == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, key, g_free);
+}
+
+/**
+ * sq_store_set_async:
+ * @key: (nullable): the key; %NULL for a new random one
+ * @samples: (element-type SqValue): the samples; values are immutable, so
+ *   the caller may keep using them
+ *
+ * Writes a shard on a worker; see sq_store_set().
+ */
+void
+sq_store_set_async (SqStore             *self,
+                    const char          *key,
+                    GPtrArray           *samples,
+                    GCancellable        *cancellable,
+                    SqProgressCallback   progress,
+                    gpointer             progress_data,
+                    GDestroyNotify       progress_notify,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (samples != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_set_async);
+  g_task_set_task_data (task, shard_task_data_new (key, samples, progress, progress_data, progress_notify),
+                        (GDestroyNotify) shard_task_data_free);
+  g_task_run_in_thread (task, set_thread);
+}
+
+/**
+ * sq_store_set_finish:
+ *
+ * Returns: (transfer full): the key written, or %NULL
+ */
+char *
+sq_store_set_finish (SqStore       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_set_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sq_store_remove:
+ *
+ * Deletes the shard @key. Blocks.
+ */
+gboolean
+sq_store_remove (SqStore       *self,
+                 const char    *key,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) file = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return FALSE;
+  name = shard_name (key);
+  file = g_file_get_child (self->location, name);
+  if (!g_file_delete (file, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_autofree char *store = sq_store_get_display_name (self);
+
+          g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND, "store '%s' has no shard '%s'", store, key);
+          g_error_free (local_error);
+        }
+      else
+        g_propagate_prefixed_error (error, local_error, "cannot remove shard '%s': ", key);
+      return FALSE;
+    }
+  sync_directory (self->location);
+  return TRUE;
+}
+
+static void
+remove_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ShardTaskData *data = task_data;
+  GError *error = NULL;
+
+  if (sq_store_remove (source_object, data->key, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+sq_store_remove_async (SqStore             *self,
+                       const char          *key,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_remove_async);
+  g_task_set_task_data (task, shard_task_data_new (key, NULL, NULL, NULL, NULL),
+                        (GDestroyNotify) shard_task_data_free);
+  g_task_run_in_thread (task, remove_thread);
+}
+
+gboolean
+sq_store_remove_finish (SqStore       *self,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_remove_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,149 @@
+/* sq-store.h: a Squirrel store: a directory of shards KEY.gz
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sq-key-info.h"
+#include "sq-serializer.h"
+#include "sq-shard-reader.h"
+#include "sq-value.h"
+
+G_BEGIN_DECLS
+
+/**
+ * SqStoreError:
+ * @SQ_STORE_ERROR_INVALID_KEY: the key cannot name a shard
+ * @SQ_STORE_ERROR_NOT_FOUND: there is no shard with this key
+ * @SQ_STORE_ERROR_NOT_A_STORE: the location is not a directory
+ */
+typedef enum
+{
+  SQ_STORE_ERROR_INVALID_KEY,
+  SQ_STORE_ERROR_NOT_FOUND,
+  SQ_STORE_ERROR_NOT_A_STORE,
+} SqStoreError;
+
+#define SQ_STORE_ERROR (sq_store_error_quark ())
+GQuark sq_store_error_quark (void);
+
+/**
+ * SqListKeysFlags:
+ * @SQ_LIST_KEYS_DEFAULT: each key with its file size and time
+ * @SQ_LIST_KEYS_NAMES_ONLY: the keys alone (sizes and times are -1); no
+ *   stat per file, which matters for stores of 100,000 shards
+ */
+typedef enum
+{
+  SQ_LIST_KEYS_DEFAULT = 0,
+  SQ_LIST_KEYS_NAMES_ONLY = 1 << 0,
+} SqListKeysFlags;
+
+/**
+ * SqProgressCallback:
+ * @done: bytes done
+ * @total: bytes in all
+ * @user_data: the data given with the callback
+ *
+ * Progress of a get (compressed bytes read of the file size) or a set
+ * (bytes of sample data encoded of their total).
+ */
+typedef void (*SqProgressCallback) (guint64  done,
+                                    guint64  total,
+                                    gpointer user_data);
+
+#define SQ_TYPE_STORE (sq_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
+
+SqStore       *sq_store_new                 (GFile               *location);
+GFile         *sq_store_get_location        (SqStore             *self);
+char          *sq_store_get_display_name    (SqStore             *self);
+SqSerializer   sq_store_get_serializer      (SqStore             *self);
+void           sq_store_set_serializer      (SqStore             *self,
+                                             SqSerializer         serializer);
+guint64        sq_store_get_memory_limit    (SqStore             *self);
+void           sq_store_set_memory_limit    (SqStore             *self,
+                                             guint64              limit);
+
+gboolean       sq_store_check_key           (const char          *key,
+                                             gboolean             for_writing,
+                                             GError             **error);
+char          *sq_store_make_random_key     (void);
+
+GPtrArray     *sq_store_list_keys           (SqStore             *self,
+                                             SqListKeysFlags      flags,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_list_keys_async     (SqStore             *self,
+                                             SqListKeysFlags      flags,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray     *sq_store_list_keys_finish    (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+SqSerializer   sq_store_detect_serializer   (SqStore             *self,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+
+SqShardReader *sq_store_open_shard          (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+
+GPtrArray     *sq_store_get                 (SqStore             *self,
+                                             const char          *key,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_get_async           (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GDestroyNotify       progress_notify,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray     *sq_store_get_finish          (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+char          *sq_store_set                 (SqStore             *self,
+                                             const char          *key,
+                                             GPtrArray           *samples,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_set_async           (SqStore             *self,
+                                             const char          *key,
+                                             GPtrArray           *samples,
+                                             GCancellable        *cancellable,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GDestroyNotify       progress_notify,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+char          *sq_store_set_finish          (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+gboolean       sq_store_remove              (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_remove_async        (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_remove_finish       (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+G_END_DECLS
