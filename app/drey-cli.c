@@ -1,0 +1,514 @@
+/* drey-cli.c: Drey's store library from a terminal
+ *
+ * Exit status: 0 ok, 1 bad data (or a missing shard, or a failed write),
+ * 2 usage. Errors go to stderr, one line each.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "drey-cli"
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sq.h"
+#include "sq-json-private.h"
+
+#include <gio/gunixinputstream.h>
+
+#define EXIT_BAD_DATA 1
+#define EXIT_USAGE    2
+
+static const char usage[] =
+  "Usage: drey-cli [--memory-limit SIZE] COMMAND ARGS...\n"
+  "\n"
+  "Read and write Squirrel stores (squirrel-core's directory of KEY.gz shards).\n"
+  "\n"
+  "Commands:\n"
+  "  keys STORE                 the keys, one a line, in squirrel's order\n"
+  "  cat STORE KEY              the samples as JSON Lines\n"
+  "  set [--serializer S] STORE [KEY] FILE\n"
+  "                             write FILE (JSON Lines, - for stdin) as shard KEY\n"
+  "                             (a random key if none); prints the key\n"
+  "  rm STORE KEY               remove a shard\n"
+  "  check STORE [KEY...]       decode every sample; one line per shard\n"
+  "  stats STORE KEY            summaries of each field, as JSON\n"
+  "  info STORE                 serializer, shard count and sizes\n"
+  "\n"
+  "STORE is a directory or a GIO location (sftp://, smb://...).\n"
+  "JSON follows squirrel's convention: arrays as {\"data\", \"type\", \"shape\"};\n"
+  "drey-cli adds {\"$bytes\": base64}, {\"$complex\": [re, im]} and\n"
+  "{\"$opaque\": why} for what squirrel's JSON cannot hold.\n"
+  "--memory-limit caps what one shard may take, decompressed and decoded\n"
+  "(default 4G; suffixes K, M, G).\n"
+  "S is messagepack or jsonl (default: what the store's shards use).\n";
+
+static guint64 memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
+
+static int
+fail_usage (const char *message)
+{
+  if (message)
+    g_printerr ("drey-cli: %s\n", message);
+  g_printerr ("%s", usage);
+  return EXIT_USAGE;
+}
+
+static int
+fail (GError *error)
+{
+  g_printerr ("drey-cli: %s\n", error->message);
+  g_error_free (error);
+  return EXIT_BAD_DATA;
+}
+
+static gboolean
+write_out (const char *data,
+           gsize       len)
+{
+  if (fwrite (data, 1, len, stdout) == len)
+    return TRUE;
+  g_printerr ("drey-cli: cannot write to standard output: %s\n", g_strerror (errno));
+  return FALSE;
+}
+
+static SqStore *
+open_store (const char *location)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (location);
+  SqStore *store = sq_store_new (file);
+
+  sq_store_set_memory_limit (store, memory_limit);
+  return store;
+}
+
+static gboolean
+parse_size (const char *text,
+            guint64    *out)
+{
+  char *end = NULL;
+  guint64 value;
+  guint shift = 0;
+
+  errno = 0;
+  value = g_ascii_strtoull (text, &end, 10);
+  if (errno != 0 || end == text)
+    return FALSE;
+  switch (g_ascii_toupper (*end))
+    {
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    case 'T': shift = 40; end++; break;
+    default: break;
+    }
+  if (*end == 'B' || *end == 'b')
+    end++;
+  if (*end != '\0' || value > (G_MAXUINT64 >> shift) || (value << shift) < 1024)
+    return FALSE;
+  *out = value << shift;
+  return TRUE;
+}
+
+static int
+cmd_keys (int    argc,
+          char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GString) out = NULL;
+  GError *error = NULL;
+
+  if (argc != 2)
+    return fail_usage ("keys takes STORE");
+  store = open_store (argv[1]);
+  keys = sq_store_list_keys (store, SQ_LIST_KEYS_NAMES_ONLY, NULL, &error);
+  if (keys == NULL)
+    return fail (error);
+
+  out = g_string_sized_new (keys->len * 24);
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_string_append (out, sq_key_info_get_key (g_ptr_array_index (keys, i)));
+      g_string_append_c (out, '\n');
+    }
+  return write_out (out->str, out->len) ? 0 : EXIT_BAD_DATA;
+}
+
+static int
+cmd_cat (int    argc,
+         char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GString) out = g_string_sized_new (1 << 20);
+  GError *error = NULL;
+  SqValue *sample;
+
+  if (argc != 3)
+    return fail_usage ("cat takes STORE KEY");
+  store = open_store (argv[1]);
+  reader = sq_store_open_shard (store, argv[2], NULL, &error);
+  if (reader == NULL)
+    return fail (error);
+
+  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    {
+      gboolean ok = _sq_json_append (out, sample, SQ_JSON_DREY, &error);
+
+      sq_value_unref (sample);
+      if (!ok)
+        break;
+      g_string_append_c (out, '\n');
+      if (out->len >= (1 << 20))
+        {
+          if (!write_out (out->str, out->len))
+            return EXIT_BAD_DATA;
+          g_string_truncate (out, 0);
+        }
+    }
+  /* What decoded before an error is printed, then the error. */
+  if (!write_out (out->str, out->len) || fflush (stdout) != 0)
+    return EXIT_BAD_DATA;
+  if (error != NULL)
+    return fail (error);
+  return 0;
+}
+
+static GPtrArray *
+read_samples (const char  *path,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GBytes) stdin_bytes = NULL;
+  const char *data, *end, *line;
+  guint line_no = 1;
+  gsize len;
+
+  if (strcmp (path, "-") == 0)
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (0, FALSE);
+      g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (mem, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+        {
+          g_prefix_error (error, "standard input: ");
+          return NULL;
+        }
+      stdin_bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+      data = g_bytes_get_data (stdin_bytes, &len);
+      path = "standard input";
+    }
+  else
+    {
+      mapped = g_mapped_file_new (path, FALSE, error);
+      if (mapped == NULL)
+        return NULL;
+      data = g_mapped_file_get_contents (mapped);
+      len = g_mapped_file_get_length (mapped);
+    }
+
+  end = data + len;
+  for (line = data; line < end; line_no++)
+    {
+      const char *nl = memchr (line, '\n', (gsize) (end - line));
+      const char *stop = nl ? nl : end;
+      const char *p = line;
+      g_autoptr(GError) local_error = NULL;
+      SqValue *sample;
+
+      while (p < stop && (*p == ' ' || *p == '\t' || *p == '\r'))
+        p++;
+      if (p < stop)
+        {
+          sample = _sq_json_parse (line, (gsize) (stop - line), SQ_JSON_DREY, &local_error);
+          if (sample == NULL)
+            {
+              g_set_error (error, local_error->domain, local_error->code, "%s: line %u: %s",
+                           path, line_no, local_error->message);
+              return NULL;
+            }
+          g_ptr_array_add (samples, sample);
+        }
+      line = nl ? nl + 1 : end;
+    }
+  return g_steal_pointer (&samples);
+}
+
+static int
+cmd_set (int    argc,
+         char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autofree char *key = NULL;
+  SqSerializer serializer = SQ_SERIALIZER_AUTO;
+  GError *error = NULL;
+
+  if (argc >= 2 && g_str_has_prefix (argv[1], "--serializer"))
+    {
+      const char *name = argv[1][12] == '=' ? argv[1] + 13 : argc >= 3 ? argv[2] : NULL;
+
+      if (name == NULL || (argv[1][12] != '=' && argv[1][12] != '\0') ||
+          !sq_serializer_from_string (name, &serializer))
+        return fail_usage ("--serializer takes messagepack or jsonl");
+      if (argv[1][12] == '=')
+        argc -= 1, argv += 1;
+      else
+        argc -= 2, argv += 2;
+    }
+  if (argc != 3 && argc != 4)
+    return fail_usage ("set takes STORE [KEY] FILE");
+
+  store = open_store (argv[1]);
+  if (serializer != SQ_SERIALIZER_AUTO)
+    sq_store_set_serializer (store, serializer);
+  if (argc == 4 && !sq_store_check_key (argv[2], TRUE, &error))
+    return fail (error);
+
+  samples = read_samples (argv[argc - 1], &error);
+  if (samples == NULL)
+    return fail (error);
+
+  key = sq_store_set (store, argc == 4 ? argv[2] : NULL, samples, NULL, NULL, NULL, &error);
+  if (key == NULL)
+    return fail (error);
+  g_print ("%s\n", key);
+  return 0;
+}
+
+static int
+cmd_rm (int    argc,
+        char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  GError *error = NULL;
+
+  if (argc != 3)
+    return fail_usage ("rm takes STORE KEY");
+  store = open_store (argv[1]);
+  if (!sq_store_remove (store, argv[2], NULL, &error))
+    return fail (error);
+  return 0;
+}
+
+static int
+cmd_check (int    argc,
+           char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  GError *error = NULL;
+  guint bad = 0;
+
+  if (argc < 2)
+    return fail_usage ("check takes STORE [KEY...]");
+  store = open_store (argv[1]);
+
+  if (argc > 2)
+    {
+      keys = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_key_info_unref);
+      for (int i = 2; i < argc; i++)
+        g_ptr_array_add (keys, sq_key_info_new (argv[i], -1, -1));
+    }
+  else
+    {
+      keys = sq_store_list_keys (store, SQ_LIST_KEYS_NAMES_ONLY, NULL, &error);
+      if (keys == NULL)
+        return fail (error);
+    }
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      const char *key = sq_key_info_get_key (g_ptr_array_index (keys, i));
+      g_autoptr(SqShardReader) reader = sq_store_open_shard (store, key, NULL, &error);
+      SqValue *sample;
+
+      if (reader != NULL)
+        while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+          sq_value_unref (sample);
+
+      if (error != NULL)
+        {
+          g_string_append_printf (out, "%s: FAILED: %s\n", key, error->message);
+          g_clear_error (&error);
+          bad++;
+        }
+      else
+        g_string_append_printf (out, "%s: ok, %u samples, %s\n", key, sq_shard_reader_get_n_samples (reader),
+                                sq_serializer_to_string (sq_shard_reader_get_serializer (reader)));
+      if (out->len >= (1 << 16))
+        {
+          if (!write_out (out->str, out->len))
+            return EXIT_BAD_DATA;
+          g_string_truncate (out, 0);
+        }
+    }
+  if (!write_out (out->str, out->len))
+    return EXIT_BAD_DATA;
+  if (bad > 0)
+    {
+      g_printerr ("drey-cli: %u of %u shards failed to decode\n", bad, keys->len);
+      return EXIT_BAD_DATA;
+    }
+  return 0;
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(SqShardStats) stats = sq_shard_stats_new ();
+  g_autoptr(SqValue) result = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  GError *error = NULL;
+  SqValue *sample;
+
+  if (argc != 3)
+    return fail_usage ("stats takes STORE KEY");
+  store = open_store (argv[1]);
+  reader = sq_store_open_shard (store, argv[2], NULL, &error);
+  if (reader == NULL)
+    return fail (error);
+  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    {
+      gboolean ok = sq_shard_stats_add (stats, sample, NULL, &error);
+
+      sq_value_unref (sample);
+      if (!ok)
+        break;
+    }
+  if (error != NULL)
+    return fail (error);
+
+  result = sq_shard_stats_to_value (stats, NULL, &error);
+  if (result == NULL || !_sq_json_append (out, result, SQ_JSON_DREY, &error))
+    return fail (error);
+  g_string_append_c (out, '\n');
+  return write_out (out->str, out->len) ? 0 : EXIT_BAD_DATA;
+}
+
+static int
+cmd_info (int    argc,
+          char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *total_text = NULL;
+  GError *error = NULL;
+  guint64 total = 0, smallest = G_MAXUINT64, largest = 0;
+  SqSerializer serializer;
+
+  if (argc != 2)
+    return fail_usage ("info takes STORE");
+  store = open_store (argv[1]);
+  keys = sq_store_list_keys (store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+  if (keys == NULL)
+    return fail (error);
+  serializer = sq_store_detect_serializer (store, NULL, &error);
+  if (serializer == SQ_SERIALIZER_AUTO)
+    return fail (error);
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      guint64 size = (guint64) MAX (sq_key_info_get_size (g_ptr_array_index (keys, i)), 0);
+
+      total += size;
+      smallest = MIN (smallest, size);
+      largest = MAX (largest, size);
+    }
+
+  name = sq_store_get_display_name (store);
+  total_text = g_format_size (total);
+  g_print ("store:      %s\n", name);
+  g_print ("serializer: %s%s\n", sq_serializer_to_string (serializer),
+           keys->len == 0 ? " (no shards yet: squirrel's default)" : "");
+  g_print ("shards:     %u\n", keys->len);
+  g_print ("size:       %s (%" G_GUINT64_FORMAT " bytes compressed)\n", total_text, total);
+  if (keys->len > 0)
+    {
+      g_autofree char *a = g_format_size (smallest);
+      g_autofree char *b = g_format_size (largest);
+      g_autofree char *c = g_format_size (total / keys->len);
+
+      g_print ("shard size: %s to %s, %s on average\n", a, b, c);
+      g_print ("first key:  %s\n", sq_key_info_get_key (g_ptr_array_index (keys, 0)));
+      g_print ("last key:   %s\n", sq_key_info_get_key (g_ptr_array_index (keys, keys->len - 1)));
+    }
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const struct
+  {
+    const char *name;
+    int       (*run) (int, char **);
+  } commands[] = {
+    { "keys", cmd_keys },
+    { "cat", cmd_cat },
+    { "set", cmd_set },
+    { "rm", cmd_rm },
+    { "check", cmd_check },
+    { "stats", cmd_stats },
+    { "info", cmd_info },
+  };
+  static char out_buffer[1 << 16];
+
+  setlocale (LC_ALL, "");
+  setvbuf (stdout, out_buffer, _IOFBF, sizeof out_buffer);
+
+  argc--, argv++;
+  while (argc > 0 && argv[0][0] == '-')
+    {
+      if (strcmp (argv[0], "--help") == 0 || strcmp (argv[0], "-h") == 0)
+        {
+          g_print ("%s", usage);
+          return 0;
+        }
+      if (strcmp (argv[0], "--version") == 0)
+        {
+          g_print ("drey-cli %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      if (strcmp (argv[0], "--memory-limit") == 0 || g_str_has_prefix (argv[0], "--memory-limit="))
+        {
+          const char *value = argv[0][14] == '=' ? argv[0] + 15 : argc > 1 ? argv[1] : NULL;
+
+          if (value == NULL || !parse_size (value, &memory_limit))
+            return fail_usage ("--memory-limit takes a size such as 512M or 8G");
+          if (argv[0][14] == '=')
+            argc--, argv++;
+          else
+            argc -= 2, argv += 2;
+          continue;
+        }
+      return fail_usage ("unknown option");
+    }
+  if (argc == 0)
+    return fail_usage (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[0], commands[i].name) == 0)
+      {
+        int status = commands[i].run (argc, argv);
+
+        if (fflush (stdout) != 0 && status == 0)
+          {
+            g_printerr ("drey-cli: cannot write to standard output: %s\n", g_strerror (errno));
+            status = EXIT_BAD_DATA;
+          }
+        return status;
+      }
+  return fail_usage ("unknown command");
+}

@@ -1,0 +1,609 @@
+/* test-reader.c: gzip as Python reads it, msgpack as squirrel reads it,
+ * and what hostile bytes get
+ *
+ * Every case runs twice: with the file size known (small shards go through
+ * libdeflate in one call) and unknown (zlib, streaming).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <zlib.h>
+
+#include "sq.h"
+
+enum
+{
+  GZ_FEXTRA = 1 << 0,
+  GZ_FNAME = 1 << 1,
+  GZ_FCOMMENT = 1 << 2,
+  GZ_FHCRC = 1 << 3,
+};
+
+/* One gzip member of @payload, with the header fields @flags asks for. */
+static void
+append_member (GByteArray   *out,
+               const void   *payload,
+               gsize         len,
+               guint         flags)
+{
+  guint8 header[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff };
+  gsize start = out->len;
+  z_stream z = { 0 };
+  guint8 buf[65536];
+  guint32 crc, size;
+  int rc;
+
+  header[3] = (flags & GZ_FEXTRA ? 4 : 0) | (flags & GZ_FNAME ? 8 : 0) | (flags & GZ_FCOMMENT ? 16 : 0) |
+              (flags & GZ_FHCRC ? 2 : 0);
+  g_byte_array_append (out, header, 10);
+  if (flags & GZ_FEXTRA)
+    g_byte_array_append (out, (const guint8 *) "\x04\x00" "ab\x00\x00", 6);
+  if (flags & GZ_FNAME)
+    g_byte_array_append (out, (const guint8 *) "shard\0", 6);
+  if (flags & GZ_FCOMMENT)
+    g_byte_array_append (out, (const guint8 *) "a comment\0", 10);
+  if (flags & GZ_FHCRC)
+    {
+      guint16 hcrc = GUINT16_TO_LE ((guint16) crc32 (0, out->data + start, (uInt) (out->len - start)));
+
+      g_byte_array_append (out, (const guint8 *) &hcrc, 2);
+    }
+
+  g_assert_cmpint (deflateInit2 (&z, 9, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+  z.next_in = (Bytef *) payload;
+  z.avail_in = (uInt) len;
+  do
+    {
+      z.next_out = buf;
+      z.avail_out = sizeof buf;
+      rc = deflate (&z, Z_FINISH);
+      g_byte_array_append (out, buf, sizeof buf - z.avail_out);
+    }
+  while (rc == Z_OK);
+  g_assert_cmpint (rc, ==, Z_STREAM_END);
+  deflateEnd (&z);
+
+  crc = GUINT32_TO_LE ((guint32) crc32 (0, payload, (uInt) len));
+  size = GUINT32_TO_LE ((guint32) len);
+  g_byte_array_append (out, (const guint8 *) &crc, 4);
+  g_byte_array_append (out, (const guint8 *) &size, 4);
+}
+
+static GBytes *
+gzip_bytes (const void *payload,
+            gsize       len)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  append_member (out, payload, len, GZ_FNAME);
+  return g_byte_array_free_to_bytes (out);
+}
+
+typedef struct
+{
+  GPtrArray    *samples;
+  GError       *error;
+  SqSerializer  serializer;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_clear_pointer (&r->samples, g_ptr_array_unref);
+  g_clear_error (&r->error);
+}
+
+static Result
+read_shard_with (GBytes  *file,
+                 gboolean size_known,
+                 guint64  limit)
+{
+  g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (file);
+  g_autoptr(SqShardReader) reader =
+    sq_shard_reader_new (stream, "test-shard", size_known ? (goffset) g_bytes_get_size (file) : -1, limit);
+  Result r = { g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref), NULL, SQ_SERIALIZER_AUTO };
+  SqValue *sample;
+
+  while ((sample = sq_shard_reader_next (reader, NULL, &r.error)) != NULL)
+    g_ptr_array_add (r.samples, sample);
+  /* After an error the reader stays stopped */
+  if (r.error != NULL)
+    g_assert_null (sq_shard_reader_next (reader, NULL, NULL));
+  r.serializer = sq_shard_reader_get_serializer (reader);
+  return r;
+}
+
+/* Reads @file both ways and checks both agree. */
+static Result
+read_shard (GBytes *file)
+{
+  Result whole = read_shard_with (file, TRUE, SQ_DEFAULT_MEMORY_LIMIT);
+  Result streamed = read_shard_with (file, FALSE, SQ_DEFAULT_MEMORY_LIMIT);
+
+  g_assert_cmpuint (whole.samples->len, ==, streamed.samples->len);
+  for (guint i = 0; i < whole.samples->len; i++)
+    g_assert_true (sq_value_equal (g_ptr_array_index (whole.samples, i), g_ptr_array_index (streamed.samples, i)));
+  if (whole.error || streamed.error)
+    {
+      g_assert_nonnull (whole.error);
+      g_assert_nonnull (streamed.error);
+      g_assert_cmpstr (whole.error->message, ==, streamed.error->message);
+      g_assert_cmpuint (whole.error->code, ==, streamed.error->code);
+    }
+  g_assert_cmpint (whole.serializer, ==, streamed.serializer);
+  result_clear (&streamed);
+  return whole;
+}
+
+static Result
+read_payload (const void *payload,
+              gsize       len)
+{
+  g_autoptr(GBytes) file = gzip_bytes (payload, len);
+
+  return read_shard (file);
+}
+
+#define READ_HEX(literal) read_payload (literal, sizeof (literal) - 1)
+
+static void
+test_gzip_empty_file (void)
+{
+  g_autoptr(GBytes) file = g_bytes_new (NULL, 0);
+  Result r = read_shard (file);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.samples->len, ==, 0);
+  result_clear (&r);
+}
+
+static void
+test_gzip_empty_member (void)
+{
+  /* what squirrel writes for set([]) */
+  Result r = read_payload ("", 0);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.samples->len, ==, 0);
+  g_assert_cmpint (r.serializer, ==, SQ_SERIALIZER_AUTO);
+  result_clear (&r);
+}
+
+static void
+test_gzip_members_and_padding (void)
+{
+  /* samples 1, [2, 3], "abc"; the list is split across two members */
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GBytes) file = NULL;
+  Result r;
+
+  append_member (out, "\x01\x92\x02", 3, GZ_FNAME);
+  append_member (out, "", 0, 0);
+  g_byte_array_append (out, (const guint8 *) "\0\0\0", 3);
+  append_member (out, "\x03\xa3" "abc", 5, GZ_FEXTRA | GZ_FNAME | GZ_FCOMMENT | GZ_FHCRC);
+  g_byte_array_append (out, (const guint8 *) "\0\0\0\0\0\0\0", 7);
+  file = g_byte_array_free_to_bytes (out);
+
+  r = read_shard (file);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.samples->len, ==, 3);
+  g_assert_cmpint (sq_value_get_int (g_ptr_array_index (r.samples, 0)), ==, 1);
+  g_assert_cmpuint (sq_value_get_length (g_ptr_array_index (r.samples, 1)), ==, 2);
+  g_assert_cmpstr (sq_value_get_str (g_ptr_array_index (r.samples, 2), NULL), ==, "abc");
+  result_clear (&r);
+}
+
+static GBytes *
+damaged (GBytes *file,
+         gssize  offset,
+         guint8  xor_with,
+         gsize   truncate_to,
+         const char *append,
+         gsize   append_len)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (file, &len);
+  GByteArray *out = g_byte_array_new ();
+
+  g_byte_array_append (out, data, (guint) MIN (len, truncate_to));
+  if (offset < 0)
+    offset += (gssize) out->len;
+  if (xor_with)
+    out->data[offset] ^= xor_with;
+  if (append)
+    g_byte_array_append (out, (const guint8 *) append, (guint) append_len);
+  return g_byte_array_free_to_bytes (out);
+}
+
+static void
+assert_error (GBytes     *file,
+              GQuark      domain,
+              gint        code,
+              const char *message_part)
+{
+  Result r = read_shard (file);
+
+  if (r.error == NULL)
+    g_error ("no error; expected one that says \"%s\"", message_part);
+  g_assert_error (r.error, domain, code);
+  if (strstr (r.error->message, message_part) == NULL)
+    g_error ("\"%s\" does not say \"%s\"", r.error->message, message_part);
+  g_assert_true (g_str_has_prefix (r.error->message, "shard 'test-shard': "));
+  result_clear (&r);
+}
+
+static void
+test_gzip_damage (void)
+{
+  static const char payload[] = "\x93\x01\x02\x03\xa5hello\xc3";
+  g_autoptr(GBytes) good = gzip_bytes (payload, sizeof payload - 1);
+  gsize len = g_bytes_get_size (good);
+  g_autoptr(GBytes) crc = damaged (good, -8, 0x01, G_MAXSIZE, NULL, 0);
+  g_autoptr(GBytes) isize = damaged (good, -4, 0x01, G_MAXSIZE, NULL, 0);
+  g_autoptr(GBytes) truncated = damaged (good, 0, 0, len - 5, NULL, 0);
+  g_autoptr(GBytes) cut_header = damaged (good, 0, 0, 5, NULL, 0);
+  g_autoptr(GBytes) garbage = damaged (good, 0, 0, G_MAXSIZE, "\0\0junk", 6);
+  g_autoptr(GBytes) not_gzip = g_bytes_new_static (payload, sizeof payload - 1);
+  g_autoptr(GBytes) method = damaged (good, 2, 0x01, G_MAXSIZE, NULL, 0);
+
+  assert_error (crc, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "CRC mismatch");
+  assert_error (isize, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "length mismatch");
+  assert_error (truncated, SQ_DECODE_ERROR, SQ_DECODE_ERROR_TRUNCATED, "gzip data ends early");
+  assert_error (cut_header, SQ_DECODE_ERROR, SQ_DECODE_ERROR_TRUNCATED, "gzip data ends early");
+  assert_error (garbage, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "unexpected byte 0x6a after the gzip data");
+  assert_error (not_gzip, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "not a gzip file");
+  assert_error (method, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "not a gzip file");
+}
+
+static void
+test_gzip_bomb (void)
+{
+  /* 64 MiB of zeros (valid msgpack: a lot of 0s) against a 16 MiB limit */
+  gsize n = 64 << 20;
+  g_autofree guint8 *zeros = g_malloc0 (n);
+  g_autoptr(GBytes) file = gzip_bytes (zeros, n);
+  Result whole = read_shard_with (file, TRUE, 16 << 20);
+  Result streamed = read_shard_with (file, FALSE, 16 << 20);
+
+  g_assert_error (whole.error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
+  g_assert_error (streamed.error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
+  g_assert_nonnull (strstr (streamed.error->message, "more than 16777216 bytes"));
+  result_clear (&whole);
+  result_clear (&streamed);
+}
+
+static void
+test_msgpack_numpy_array (void)
+{
+  /* np.array([1.0, 2.0]) as FORMAT.md spells it */
+  Result r = READ_HEX ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3<f8\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x02"
+                       "\xc4\x04" "data\xc4\x10\0\0\0\0\0\0\xf0\x3f\0\0\0\0\0\0\0\x40");
+  SqNdarray *array;
+  const double *data;
+
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.serializer, ==, SQ_SERIALIZER_MESSAGEPACK);
+  g_assert_cmpint (sq_value_get_value_type (g_ptr_array_index (r.samples, 0)), ==, SQ_VALUE_NDARRAY);
+  array = sq_value_get_ndarray (g_ptr_array_index (r.samples, 0));
+  g_assert_cmpstr (sq_dtype_get_type_string (sq_ndarray_get_dtype (array)), ==, "<f8");
+  g_assert_cmpuint (sq_ndarray_get_ndim (array), ==, 1);
+  g_assert_cmpuint (sq_ndarray_get_shape (array)[0], ==, 2);
+  data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
+  g_assert_cmpfloat (data[0], ==, 1.0);
+  g_assert_cmpfloat (data[1], ==, 2.0);
+  result_clear (&r);
+}
+
+static void
+test_msgpack_numpy_scalar_and_complex (void)
+{
+  /* np.int64(7), then complex(1, -1) */
+  Result r = READ_HEX ("\x83\xc4\x02nd\xc2\xc4\x04type\xa3<i8\xc4\x04" "data\xc4\x08\x07\0\0\0\0\0\0\0"
+                       "\x82\xc4\x07" "complex\xc3\xc4\x04" "data\xa6(1-1j)");
+  SqValue *scalar, *complex;
+  double re, im;
+
+  g_assert_no_error (r.error);
+  scalar = g_ptr_array_index (r.samples, 0);
+  g_assert_cmpint (sq_value_get_value_type (scalar), ==, SQ_VALUE_SCALAR);
+  g_assert_cmpstr (sq_dtype_get_name (sq_value_get_scalar_dtype (scalar)), ==, "int64");
+  g_assert_cmpint (*(const gint64 *) sq_value_get_scalar_data (scalar), ==, 7);
+  complex = g_ptr_array_index (r.samples, 1);
+  sq_value_get_complex (complex, &re, &im);
+  g_assert_cmpfloat (re, ==, 1);
+  g_assert_cmpfloat (im, ==, -1);
+  g_assert_cmpstr (sq_value_get_complex_repr (complex), ==, "(1-1j)");
+  result_clear (&r);
+}
+
+static void
+test_msgpack_numpy_keyerror_keeps_map (void)
+{
+  /* msgpack_numpy.decode catches KeyError: without `data` it is a map */
+  Result r = READ_HEX ("\x83\xc4\x02nd\xc3\xc4\x04type\xa3<f8\xc4\x05shape\x90");
+  SqValue *map;
+
+  g_assert_no_error (r.error);
+  map = g_ptr_array_index (r.samples, 0);
+  g_assert_cmpint (sq_value_get_value_type (map), ==, SQ_VALUE_MAP);
+  g_assert_cmpuint (sq_value_get_length (map), ==, 3);
+  result_clear (&r);
+}
+
+static void
+test_msgpack_object_array_is_opaque (void)
+{
+  Result r = READ_HEX ("\x85\xc4\x02nd\xc3\xc4\x04type\x91\x92\xa0\xa3|O8\xc4\x04kind\xc4\x01O"
+                       "\xc4\x05shape\x91\x01\xc4\x04" "data\xc4\x03pkl");
+  SqValue *v;
+
+  g_assert_no_error (r.error);
+  v = g_ptr_array_index (r.samples, 0);
+  g_assert_cmpint (sq_value_get_value_type (v), ==, SQ_VALUE_OPAQUE);
+  g_assert_cmpint (sq_value_get_opaque_kind (v), ==, SQ_OPAQUE_PICKLE);
+  g_assert_nonnull (strstr (sq_value_get_opaque_reason (v), "never unpickled"));
+  result_clear (&r);
+}
+
+static void
+test_msgpack_ext_and_timestamp (void)
+{
+  Result r = READ_HEX ("\xd4\x05\x2a" "\xd6\xff\x00\x00\x00\x00");
+  SqValue *ext, *ts;
+
+  g_assert_no_error (r.error);
+  ext = g_ptr_array_index (r.samples, 0);
+  ts = g_ptr_array_index (r.samples, 1);
+  g_assert_cmpint (sq_value_get_opaque_kind (ext), ==, SQ_OPAQUE_EXT);
+  g_assert_cmpint (sq_value_get_opaque_ext_type (ext), ==, 5);
+  g_assert_cmpstr (sq_value_get_opaque_reason (ts), ==, "msgpack timestamp 1970-01-01T00:00:00.000000000Z");
+  result_clear (&r);
+}
+
+static void
+test_msgpack_all_formats (void)
+{
+  /* every msgpack format once: the values Python reads from them */
+  Result r = READ_HEX ("\xc0\xc2\xc3\x7f\xe0\xcc\xff\xcd\xff\xff\xce\xff\xff\xff\xff\xcf\xff\xff\xff\xff\xff\xff\xff\xff"
+                       "\xd0\x80\xd1\x80\x00\xd2\x80\x00\x00\x00\xd3\x80\x00\x00\x00\x00\x00\x00\x00"
+                       "\xca\x3f\xc0\x00\x00\xcb\x3f\xf8\x00\x00\x00\x00\x00\x00"
+                       "\xd9\x01x\xda\x00\x01y\xdb\x00\x00\x00\x01z\xc4\x01\x01\xc5\x00\x01\x02\xc6\x00\x00\x00\x01\x03"
+                       "\xdc\x00\x01\xc0\xdd\x00\x00\x00\x01\xc0\xde\x00\x01\xa1k\xc0\xdf\x00\x00\x00\x01\xa1k\xc0");
+  SqValue **s;
+
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.samples->len, ==, 25);
+  s = (SqValue **) r.samples->pdata;
+  g_assert_cmpint (sq_value_get_value_type (s[0]), ==, SQ_VALUE_NIL);
+  g_assert_false (sq_value_get_bool (s[1]));
+  g_assert_true (sq_value_get_bool (s[2]));
+  g_assert_cmpint (sq_value_get_int (s[3]), ==, 127);
+  g_assert_cmpint (sq_value_get_int (s[4]), ==, -32);
+  g_assert_cmpint (sq_value_get_int (s[5]), ==, 255);
+  g_assert_cmpint (sq_value_get_int (s[6]), ==, 65535);
+  g_assert_cmpint (sq_value_get_int (s[7]), ==, G_MAXUINT32);
+  g_assert_cmpuint (sq_value_get_uint (s[8]), ==, G_MAXUINT64);
+  g_assert_cmpint (sq_value_get_int (s[9]), ==, -128);
+  g_assert_cmpint (sq_value_get_int (s[10]), ==, G_MININT16);
+  g_assert_cmpint (sq_value_get_int (s[11]), ==, G_MININT32);
+  g_assert_cmpint (sq_value_get_int (s[12]), ==, G_MININT64);
+  g_assert_cmpint (sq_value_get_value_type (s[13]), ==, SQ_VALUE_FLOAT32);
+  g_assert_cmpfloat (sq_value_get_double (s[13]), ==, 1.5);
+  g_assert_cmpfloat (sq_value_get_double (s[14]), ==, 1.5);
+  g_assert_cmpstr (sq_value_get_str (s[15], NULL), ==, "x");
+  g_assert_cmpstr (sq_value_get_str (s[17], NULL), ==, "z");
+  g_assert_cmpuint (g_bytes_get_size (sq_value_get_bin (s[20])), ==, 1);
+  g_assert_cmpuint (sq_value_get_length (s[21]), ==, 1);
+  g_assert_cmpuint (sq_value_get_length (s[23]), ==, 1);
+  result_clear (&r);
+}
+
+static GBytes *
+nested_arrays (guint depth)
+{
+  g_autofree guint8 *payload = g_malloc (depth + 1);
+
+  memset (payload, 0x91, depth);
+  payload[depth] = 0xc0;
+  return gzip_bytes (payload, depth + 1);
+}
+
+static void
+test_msgpack_nesting (void)
+{
+  g_autoptr(GBytes) ok = nested_arrays (1024);
+  g_autoptr(GBytes) deep = nested_arrays (1025);
+  g_autoptr(GBytes) very_deep = nested_arrays (1000000);
+  Result r = read_shard (ok);
+
+  /* Python reads 1024 levels and refuses 1025 */
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.samples->len, ==, 1);
+  result_clear (&r);
+  assert_error (deep, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT, "nested deeper than 1024 levels (squirrel-core's reader stops there) at byte 1024");
+  assert_error (very_deep, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT, "nested deeper than 1024 levels");
+}
+
+static void
+test_msgpack_hostile (void)
+{
+  static const struct
+  {
+    const char *bytes;
+    gsize       len;
+    gint        code;
+    const char *message;
+  } cases[] = {
+#define CASE(b, c, m) { b, sizeof (b) - 1, c, m }
+    CASE ("\xdd\xff\xff\xff\xff\xc0", SQ_DECODE_ERROR_LIMIT, "array of 4294967295 items is longer than squirrel-core's reader accepts at byte 0"),
+    CASE ("\xdd\x06\x40\x00\x00\xc0", SQ_DECODE_ERROR_TRUNCATED, "it ends at byte 6 inside sample 0, which starts at byte 0"),
+    CASE ("\xdf\x03\x20\x00\x00", SQ_DECODE_ERROR_TRUNCATED, "truncated msgpack data"),
+    CASE ("\xc6\x06\x40\x00\x01", SQ_DECODE_ERROR_LIMIT, "bin of 104857601 bytes is longer than squirrel-core's reader accepts (100 MiB) at byte 0"),
+    CASE ("\xc6\x06\x40\x00\x00" "abc", SQ_DECODE_ERROR_TRUNCATED, "truncated msgpack data"),
+    CASE ("\xdb\xff\xff\xff\xff", SQ_DECODE_ERROR_LIMIT, "str of 4294967295 bytes"),
+    CASE ("\x01\x92\x01", SQ_DECODE_ERROR_TRUNCATED, "it ends at byte 3 inside sample 1, which starts at byte 1"),
+    CASE ("\xc1", SQ_DECODE_ERROR_MALFORMED, "invalid msgpack byte 0xc1 at byte 0 (sample 0)"),
+    CASE ("\xa3\xed\xa0\x80", SQ_DECODE_ERROR_MALFORMED, "str is not valid UTF-8 (squirrel-core reads str as UTF-8) at byte 1"),
+    CASE ("\x81\x01\x02", SQ_DECODE_ERROR_MALFORMED, "map key is a int; squirrel-core reads only str and bin keys at byte 1"),
+    CASE ("\x81\xa1k\xa2\xff\xfe", SQ_DECODE_ERROR_MALFORMED, "not valid UTF-8"),
+    CASE ("\xd6\xff\x00\x00", SQ_DECODE_ERROR_TRUNCATED, "truncated"),
+    CASE ("\xc7\x05\xff\0\0\0\0\0", SQ_DECODE_ERROR_MALFORMED, "msgpack timestamp of 5 bytes"),
+    /* ndarrays that do not hold together */
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3<f8\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x03\xc4\x04" "data\xc4\x10" "0123456789abcdef",
+          SQ_DECODE_ERROR_ARRAY, "ndarray: array data holds 16 bytes but shape [3] of <f8 needs 24 at byte 0"),
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3<x8\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x01\xc4\x04" "data\xc4\x08" "01234567",
+          SQ_DECODE_ERROR_ARRAY, "ndarray: dtype \"<x8\" is not a numpy type string"),
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\x05\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x01\xc4\x04" "data\xc4\x08" "01234567",
+          SQ_DECODE_ERROR_ARRAY, "ndarray: dtype is a int, not a type string"),
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3|u1\xc4\x04kind\xc4\x00\xc4\x05shape\x91\xff\xc4\x04" "data\xc4\x01" "0",
+          SQ_DECODE_ERROR_ARRAY, "negative dimension"),
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3|u1\xc4\x04kind\xc4\x00\xc4\x05shape\x92\xcf\x00\x00\x01\x00\x00\x00\x00\x00\xcf\x00\x00\x01\x00\x00\x00\x00\x00\xc4\x04" "data\xc4\x01" "0",
+          SQ_DECODE_ERROR_ARRAY, "too large"),
+    CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3|u1\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x01\xc4\x04" "data\xa1" "0",
+          SQ_DECODE_ERROR_ARRAY, "ndarray: data is a str, not bytes"),
+    CASE ("\x83\xc4\x02nd\xc2\xc4\x04type\xa3<i8\xc4\x04" "data\xc4\x05" "01234",
+          SQ_DECODE_ERROR_ARRAY, "numpy scalar: 5 bytes of data do not hold a <i8"),
+    CASE ("\x82\xc4\x07" "complex\xc3\xc4\x04" "data\xa3" "abc", SQ_DECODE_ERROR_MALFORMED, "complex: data is not a complex number"),
+#undef CASE
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GBytes) file = gzip_bytes (cases[i].bytes, cases[i].len);
+
+      assert_error (file, SQ_DECODE_ERROR, cases[i].code, cases[i].message);
+    }
+}
+
+static void
+test_msgpack_memory_limit (void)
+{
+  /* a million one-byte strs: 1 MB of input, far more as values */
+  gsize n = 1000000;
+  GByteArray *payload = g_byte_array_new ();
+  g_autoptr(GBytes) file = NULL;
+  Result r;
+
+  g_byte_array_append (payload, (const guint8 *) "\xdd\x00\x0f\x42\x40", 5);
+  for (gsize i = 0; i < n; i++)
+    g_byte_array_append (payload, (const guint8 *) "\xa1x", 2);
+  file = gzip_bytes (payload->data, payload->len);
+  g_byte_array_unref (payload);
+
+  r = read_shard_with (file, FALSE, 8 << 20);
+  g_assert_error (r.error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
+  g_assert_nonnull (strstr (r.error->message, "decoded values take more than 8388608 bytes of memory"));
+  result_clear (&r);
+}
+
+static void
+test_large_bin_streamed (void)
+{
+  /* A 20 MB bin between two small values: inflated straight into its own
+   * buffer, and the offsets after it still right. */
+  gsize n = 20 << 20;
+  GByteArray *payload = g_byte_array_new ();
+  g_autoptr(GBytes) file = NULL;
+  guint8 header[5] = { 0xc6, 0, 0, 0, 0 };
+  guint32 be = GUINT32_TO_BE ((guint32) n);
+  Result r;
+  const guint8 *data;
+
+  memcpy (header + 1, &be, 4);
+  g_byte_array_append (payload, (const guint8 *) "\x07", 1);
+  g_byte_array_append (payload, header, 5);
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 b = (guint8) (i * 7 + (i >> 12));
+
+      g_byte_array_append (payload, &b, 1);
+    }
+  g_byte_array_append (payload, (const guint8 *) "\xa2ok\xc1", 4);
+  file = gzip_bytes (payload->data, payload->len);
+  g_byte_array_unref (payload);
+
+  r = read_shard (file);
+  g_assert_cmpuint (r.samples->len, ==, 3);
+  data = g_bytes_get_data (sq_value_get_bin (g_ptr_array_index (r.samples, 1)), NULL);
+  for (gsize i = 0; i < n; i += 4099)
+    g_assert_cmpuint (data[i], ==, (guint8) (i * 7 + (i >> 12)));
+  g_assert_cmpstr (sq_value_get_str (g_ptr_array_index (r.samples, 2), NULL), ==, "ok");
+  g_assert_error (r.error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (r.error->message, g_strdup_printf ("at byte %" G_GSIZE_FORMAT " (sample 3)", n + 1 + 5 + 3)));
+  result_clear (&r);
+}
+
+static void
+test_jsonl_sniff (void)
+{
+  static const char jsonl[] = "{\"a\": 1, \"x\": {\"data\": [[1, 2]], \"type\": \"<i2\", \"shape\": [1, 2]}}\n[1, 2]\n3";
+  Result r = read_payload (jsonl, sizeof jsonl - 1);
+  SqNdarray *array;
+
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.serializer, ==, SQ_SERIALIZER_JSONL);
+  g_assert_cmpuint (r.samples->len, ==, 3);
+  array = sq_value_get_ndarray (sq_value_lookup (g_ptr_array_index (r.samples, 0), "x"));
+  g_assert_cmpstr (sq_dtype_get_type_string (sq_ndarray_get_dtype (array)), ==, "<i2");
+  g_assert_cmpint (sq_value_get_int (g_ptr_array_index (r.samples, 2)), ==, 3);
+  result_clear (&r);
+}
+
+static void
+test_jsonl_scalar_samples (void)
+{
+  /* "7\n" is JSON; as msgpack it would be the ints 55 and 10 */
+  Result r = read_payload ("7\n8\n", 4);
+
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.serializer, ==, SQ_SERIALIZER_JSONL);
+  g_assert_cmpuint (r.samples->len, ==, 2);
+  result_clear (&r);
+
+  /* "\x07\x08" is not: msgpack */
+  r = read_payload ("\x07\x08", 2);
+  g_assert_cmpint (r.serializer, ==, SQ_SERIALIZER_MESSAGEPACK);
+  g_assert_cmpuint (r.samples->len, ==, 2);
+  result_clear (&r);
+}
+
+static void
+test_jsonl_errors (void)
+{
+  g_autoptr(GBytes) blank = gzip_bytes ("{\"a\": 1}\n\n{\"a\": 2}\n", 20);
+  g_autoptr(GBytes) bad = gzip_bytes ("{\"a\": 1}\n{\"a\": }\n", 18);
+
+  assert_error (blank, SQ_DECODE_ERROR, SQ_DECODE_ERROR_MALFORMED, "line 2 (byte 9) is empty");
+  assert_error (bad, SQ_DECODE_ERROR, SQ_DECODE_ERROR_MALFORMED, "line 2 (byte 9): ");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/reader/gzip/empty-file", test_gzip_empty_file);
+  g_test_add_func ("/reader/gzip/empty-member", test_gzip_empty_member);
+  g_test_add_func ("/reader/gzip/members-and-padding", test_gzip_members_and_padding);
+  g_test_add_func ("/reader/gzip/damage", test_gzip_damage);
+  g_test_add_func ("/reader/gzip/bomb", test_gzip_bomb);
+  g_test_add_func ("/reader/msgpack/numpy-array", test_msgpack_numpy_array);
+  g_test_add_func ("/reader/msgpack/numpy-scalar-and-complex", test_msgpack_numpy_scalar_and_complex);
+  g_test_add_func ("/reader/msgpack/numpy-keyerror", test_msgpack_numpy_keyerror_keeps_map);
+  g_test_add_func ("/reader/msgpack/object-array", test_msgpack_object_array_is_opaque);
+  g_test_add_func ("/reader/msgpack/ext", test_msgpack_ext_and_timestamp);
+  g_test_add_func ("/reader/msgpack/all-formats", test_msgpack_all_formats);
+  g_test_add_func ("/reader/msgpack/nesting", test_msgpack_nesting);
+  g_test_add_func ("/reader/msgpack/hostile", test_msgpack_hostile);
+  g_test_add_func ("/reader/msgpack/memory-limit", test_msgpack_memory_limit);
+  g_test_add_func ("/reader/msgpack/large-bin", test_large_bin_streamed);
+  g_test_add_func ("/reader/jsonl/sniff", test_jsonl_sniff);
+  g_test_add_func ("/reader/jsonl/scalar-samples", test_jsonl_scalar_samples);
+  g_test_add_func ("/reader/jsonl/errors", test_jsonl_errors);
+
+  return g_test_run ();
+}

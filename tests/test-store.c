@@ -1,0 +1,670 @@
+/* test-store.c: keys, get, set and remove on real directories
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sq.h"
+#include "sq-json-private.h"
+
+typedef struct
+{
+  char    *dir;
+  GFile   *location;
+  SqStore *store;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("drey-test-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->location = g_file_new_build_filename (f->dir, "store", NULL);
+  f->store = sq_store_new (f->location);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gpointer weak = f->store;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* A GTask worker drops its reference a moment after the callback ran,
+   * so wait (boundedly) for the store to go rather than assert at once. */
+  g_object_add_weak_pointer (G_OBJECT (f->store), &weak);
+  g_object_unref (f->store);
+  while (g_atomic_pointer_get (&weak) != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_null (weak);
+  g_object_unref (f->location);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static char *
+store_path (Fixture    *f,
+            const char *name)
+{
+  return g_build_filename (f->dir, "store", name, NULL);
+}
+
+static GStrv
+key_names (GPtrArray *keys)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < keys->len; i++)
+    g_strv_builder_add (builder, sq_key_info_get_key (g_ptr_array_index (keys, i)));
+  return g_strv_builder_end (builder);
+}
+
+/* Every file the store directory holds, sorted: to see temp files. */
+static GStrv
+dir_listing (Fixture *f)
+{
+  g_autofree char *path = g_file_get_path (f->location);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv names;
+  const char *name;
+
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    g_strv_builder_add (builder, name);
+  names = g_strv_builder_end (builder);
+  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+  return names;
+}
+
+static SqValue *
+parse (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  SqValue *value = _sq_json_parse (json, strlen (json), SQ_JSON_DREY, &error);
+
+  g_assert_no_error (error);
+  return value;
+}
+
+static GPtrArray *
+samples_from (const char *const *lines)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+
+  for (; *lines; lines++)
+    g_ptr_array_add (samples, parse (*lines));
+  return samples;
+}
+
+static void
+test_keys_order (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char *const files[] = { "Z9.gz", "a.gz", "A.gz", "B.json.gz", "A-1.gz", "notes.txt", ".gz", "x.gz.tmp" };
+  static const char *const expected[] = { "A-1", "A", "B.json", "Z9", "a", NULL };
+  g_autofree char *root = g_file_get_path (f->location);
+  g_autofree char *sub = store_path (f, "sub.gz");
+  g_autofree char *link = store_path (f, "link.gz");
+  g_autofree char *dangling = store_path (f, "dangling.gz");
+  g_autoptr(GPtrArray) keys = NULL;
+  g_auto(GStrv) names = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (root, 0755), ==, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = store_path (f, files[i]);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    }
+  g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);          /* subdirectories are skipped */
+  g_assert_cmpint (symlink ("A.gz", link), ==, 0);       /* a link to a shard is one */
+  g_assert_cmpint (symlink ("nowhere", dangling), ==, 0);
+
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  names = key_names (keys);
+  {
+    const char *const with_link[] = { "A-1", "A", "B.json", "Z9", "a", "link", NULL };
+
+    g_assert_cmpstrv (names, with_link);
+  }
+  g_assert_cmpint (sq_key_info_get_size (g_ptr_array_index (keys, 0)), ==, 0);
+  g_assert_cmpint (sq_key_info_get_mtime (g_ptr_array_index (keys, 0)), >, 0);
+
+  /* and squirrel's order is what sq_key_info_compare() says */
+  for (guint i = 1; i < keys->len; i++)
+    g_assert_cmpint (sq_key_info_compare (g_ptr_array_index (keys, i - 1), g_ptr_array_index (keys, i)), <, 0);
+
+  g_unlink (link);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  g_clear_pointer (&names, g_strfreev);
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_NAMES_ONLY, NULL, &error);
+  g_assert_no_error (error);
+  names = key_names (keys);
+  g_assert_cmpstrv (names, expected);
+  g_assert_cmpint (sq_key_info_get_size (g_ptr_array_index (keys, 0)), ==, -1);
+}
+
+static void
+test_keys_missing_and_not_a_directory (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_file_get_path (f->location);
+
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (keys->len, ==, 0);
+  g_clear_pointer (&keys, g_ptr_array_unref);
+
+  g_assert_true (g_file_set_contents (root, "not a directory", -1, NULL));
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+  g_assert_null (keys);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE);
+  g_unlink (root);
+}
+
+static void
+test_keys_unreadable (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *root = g_file_get_path (f->location);
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root reads every directory");
+      return;
+    }
+  g_assert_cmpint (g_mkdir (root, 0), ==, 0);
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+  g_assert_null (keys);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_nonnull (strstr (error->message, "cannot read the directory"));
+  g_chmod (root, 0755);
+}
+
+/* The shards squirrel-core 0.20.2 wrote decode to what it decodes them to.
+ * Both sides go through drey-cli's JSON convention, which is how the
+ * expected files are written (numpy scalars as plain numbers). */
+static void
+test_squirrel_fixtures (void)
+{
+  static const char *const stores[] = {
+    "seed-msgpack-named", "seed-msgpack-random-keys", "seed-jsonl-named", "variety-msgpack",
+  };
+
+  for (gsize s = 0; s < G_N_ELEMENTS (stores); s++)
+    {
+      g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "data", "squirrel-0.20.2", stores[s], NULL);
+      g_autofree char *expected_name = g_strconcat (stores[s], ".expected.json", NULL);
+      g_autofree char *expected_path = g_test_build_filename (G_TEST_DIST, "data", "squirrel-0.20.2", expected_name, NULL);
+      g_autofree char *text = NULL;
+      g_autoptr(SqValue) expected = NULL;
+      g_autoptr(GFile) location = g_file_new_for_path (dir);
+      g_autoptr(SqStore) store = sq_store_new (location);
+      g_autoptr(GPtrArray) keys = NULL;
+      g_autoptr(GError) error = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (expected_path, &text, &len, NULL));
+      expected = _sq_json_parse (text, len, SQ_JSON_DREY, &error);
+      g_assert_no_error (error);
+
+      keys = sq_store_list_keys (store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (keys->len, ==, sq_value_get_length (expected));
+
+      for (guint k = 0; k < keys->len; k++)
+        {
+          const char *key = sq_key_info_get_key (g_ptr_array_index (keys, k));
+          SqValue *want = sq_value_lookup (expected, key);
+          g_autoptr(GPtrArray) samples = sq_store_get (store, key, NULL, NULL, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_nonnull (want);
+          g_assert_cmpuint (samples->len, ==, sq_value_get_length (want));
+          for (guint i = 0; i < samples->len; i++)
+            {
+              g_autoptr(GString) json = g_string_new (NULL);
+              g_autoptr(SqValue) normalised = NULL;
+
+              g_assert_true (_sq_json_append (json, g_ptr_array_index (samples, i), SQ_JSON_DREY, &error));
+              normalised = _sq_json_parse (json->str, json->len, SQ_JSON_DREY, &error);
+              g_assert_no_error (error);
+              if (!sq_value_equal (normalised, sq_value_get_item (want, i)))
+                g_error ("%s/%s sample %u decodes to %s", stores[s], key, i, json->str);
+            }
+        }
+      g_assert_cmpint (sq_store_get_serializer (store), ==,
+                       g_str_has_prefix (stores[s], "seed-jsonl") ? SQ_SERIALIZER_JSONL : SQ_SERIALIZER_MESSAGEPACK);
+    }
+}
+
+static void
+test_set_get_roundtrip (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *const lines[] = {
+    "{\"image\": {\"data\": [[1, 2], [3, 4]], \"type\": \"|u1\", \"shape\": [2, 2]}, \"label\": 3, \"name\": \"x\"}",
+    "{\"f\": {\"data\": [0.5, NaN, -Infinity], \"type\": \">f4\", \"shape\": [3]}, \"b\": {\"$bytes\": \"AAE=\"}}",
+    "[1, [2, [3]], {\"k\": null}]",
+    NULL,
+  };
+  SqSerializer serializer = GPOINTER_TO_INT (data);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) files = NULL;
+
+  if (serializer == SQ_SERIALIZER_JSONL)
+    g_ptr_array_remove_index (samples, 1); /* JSON Lines holds no bytes */
+  sq_store_set_serializer (f->store, serializer);
+  key = sq_store_set (f->store, "shard-1", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "shard-1");
+
+  back = sq_store_get (f->store, "shard-1", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, samples->len);
+  for (guint i = 0; i < samples->len; i++)
+    g_assert_true (sq_value_equal (g_ptr_array_index (samples, i), g_ptr_array_index (back, i)));
+
+  files = dir_listing (f);
+  {
+    const char *const only[] = { "shard-1.gz", NULL };
+
+    g_assert_cmpstrv (files, only);
+  }
+}
+
+static void
+test_set_random_key (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"a\": 1}", NULL };
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = sq_store_set (f->store, NULL, samples, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (key), ==, 16);
+  for (const char *p = key; *p; p++)
+    g_assert_true ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'));
+  /* the first set made the directory; a new store is messagepack */
+  g_assert_cmpint (sq_store_get_serializer (f->store), ==, SQ_SERIALIZER_MESSAGEPACK);
+}
+
+static void
+test_set_keeps_the_store_serializer (Fixture       *f,
+                                     gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"a\": 1}", NULL };
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqStore) fresh = NULL;
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(SqValue) first = NULL;
+  g_autofree char *k1 = NULL;
+  g_autofree char *k2 = NULL;
+
+  sq_store_set_serializer (f->store, SQ_SERIALIZER_JSONL);
+  k1 = sq_store_set (f->store, "first", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* a new store object on the same directory finds JSON Lines there */
+  fresh = sq_store_new (f->location);
+  k2 = sq_store_set (fresh, "second", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  reader = sq_store_open_shard (fresh, "second", NULL, &error);
+  first = sq_shard_reader_next (reader, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sq_shard_reader_get_serializer (reader), ==, SQ_SERIALIZER_JSONL);
+}
+
+static void
+test_set_invalid_keys (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char *const bad[] = { "", "a/b", ".hidden", "tab\tkey", "\x7f" };
+  g_autoptr(GPtrArray) samples = g_ptr_array_new ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = sq_store_set (f->store, bad[i], samples, NULL, NULL, NULL, &error);
+
+      g_assert_null (key);
+      g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY);
+    }
+  g_assert_false (g_file_query_exists (f->location, NULL));
+}
+
+static GBytes *
+file_bytes (Fixture    *f,
+            const char *name)
+{
+  g_autofree char *path = store_path (f, name);
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+  return g_bytes_new_take (contents, len);
+}
+
+/* A set that fails leaves the old shard as it was and no temp file. */
+static void
+assert_old_shard_kept (Fixture *f,
+                       GBytes  *before)
+{
+  g_autoptr(GBytes) after = file_bytes (f, "k.gz");
+  g_auto(GStrv) files = dir_listing (f);
+  const char *const only[] = { "k.gz", NULL };
+
+  g_assert_nonnull (after);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_cmpstrv (files, only);
+}
+
+static GBytes *
+write_old_shard (Fixture *f)
+{
+  static const char *const lines[] = { "{\"old\": true}", NULL };
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return file_bytes (f, "k.gz");
+}
+
+static void
+test_set_atomic_on_encode_error (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GBytes) pickle = g_bytes_new_static ("pkl", 3);
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  g_ptr_array_add (samples, parse ("{\"fine\": 1}"));
+  g_ptr_array_add (samples, sq_value_new_opaque (SQ_OPAQUE_PICKLE, 0, pickle, "pickled object array"));
+  key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==, "shard 'k': sample 1: object arrays are never written (they would be pickles)");
+  assert_old_shard_kept (f, before);
+}
+
+static void
+test_set_atomic_on_cancel (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  g_ptr_array_add (samples, parse ("{\"new\": 1}"));
+  g_cancellable_cancel (cancellable);
+  key = sq_store_set (f->store, "k", samples, NULL, NULL, cancellable, &error);
+  g_assert_null (key);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_old_shard_kept (f, before);
+}
+
+/* A full disk, as far as the writer can tell: RLIMIT_FSIZE makes writes
+ * past 1 MiB fail. In a subprocess, so the limit stays there. */
+static void
+test_set_atomic_on_full_disk (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) before = NULL;
+  g_autofree char *root = NULL;
+
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { 1 << 20, 1 << 20 };
+      g_autoptr(GFile) location = g_file_new_for_path (g_getenv ("DREY_TEST_FULL_DISK_STORE"));
+      g_autoptr(SqStore) store = sq_store_new (location);
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *key = NULL;
+      guint64 shape = 8 << 20;
+      guint8 *noise = g_malloc (shape);
+      g_autoptr(SqDtype) dtype = sq_dtype_new_from_string ("|u1", NULL);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(SqNdarray) array = NULL;
+
+      for (gsize i = 0; i < shape; i++)
+        noise[i] = (guint8) g_random_int ();
+      bytes = g_bytes_new_take (noise, shape);
+      array = sq_ndarray_new (dtype, 1, &shape, bytes, NULL);
+      g_ptr_array_add (samples, sq_value_new_ndarray (array));
+
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      key = sq_store_set (store, "k", samples, NULL, NULL, NULL, &error);
+      g_assert_null (key);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == G_IO_ERROR);
+      g_assert_true (g_str_has_prefix (error->message, "cannot write shard 'k': "));
+      return;
+    }
+
+  before = write_old_shard (f);
+  root = g_file_get_path (f->location);
+  g_setenv ("DREY_TEST_FULL_DISK_STORE", root, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  assert_old_shard_kept (f, before);
+}
+
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) files = NULL;
+
+  g_assert_true (sq_store_remove (f->store, "k", NULL, &error));
+  g_assert_no_error (error);
+  files = dir_listing (f);
+  g_assert_cmpuint (g_strv_length (files), ==, 0);
+  g_assert_false (sq_store_remove (f->store, "k", NULL, &error));
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_get_missing (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) samples = sq_store_get (f->store, "nope", NULL, NULL, NULL, &error);
+  g_autoptr(GPtrArray) traversal = NULL;
+
+  g_assert_null (samples);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "has no shard 'nope'"));
+  g_clear_error (&error);
+  traversal = sq_store_get (f->store, "../etc/passwd", NULL, NULL, NULL, &error);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GPtrArray *samples;
+  GError    *error;
+  guint      n_progress;
+  guint64    last_done;
+  guint64    total;
+  char      *key;
+} AsyncState;
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             gpointer data)
+{
+  AsyncState *state = data;
+
+  g_assert_cmpuint (done, >=, state->last_done);
+  g_assert_cmpuint (done, <=, total);
+  state->last_done = done;
+  state->total = total;
+  state->n_progress++;
+}
+
+static void
+on_get (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  AsyncState *state = data;
+
+  state->samples = sq_store_get_finish (SQ_STORE (source), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+on_set (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  AsyncState *state = data;
+
+  state->key = sq_store_set_finish (SQ_STORE (source), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+test_async_set_get (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  AsyncState state = { g_main_loop_new (NULL, FALSE) };
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string ("<f4", NULL);
+
+  for (int i = 0; i < 40; i++)
+    {
+      guint64 shape[] = { 256, 256 };
+      g_autofree float *pixels = g_new (float, 256 * 256);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(SqNdarray) array = NULL;
+
+      for (int p = 0; p < 256 * 256; p++)
+        pixels[p] = (float) g_random_double ();
+      bytes = g_bytes_new_take (g_steal_pointer (&pixels), 256 * 256 * 4);
+      array = sq_ndarray_new (dtype, 2, shape, bytes, NULL);
+      g_ptr_array_add (samples, sq_value_new_ndarray (array));
+    }
+
+  sq_store_set_async (f->store, "big", samples, NULL, on_progress, &state, NULL, on_set, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_cmpstr (state.key, ==, "big");
+  g_assert_cmpuint (state.n_progress, >=, 2);
+  g_assert_cmpuint (state.last_done, ==, state.total);
+
+  state.n_progress = 0;
+  state.last_done = 0;
+  sq_store_get_async (f->store, "big", NULL, on_progress, &state, NULL, on_get, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_cmpuint (state.samples->len, ==, 40);
+  for (guint i = 0; i < 40; i++)
+    g_assert_true (sq_value_equal (g_ptr_array_index (samples, i), g_ptr_array_index (state.samples, i)));
+  g_assert_cmpuint (state.n_progress, >=, 2);
+  g_assert_cmpuint (state.last_done, ==, state.total);
+
+  g_ptr_array_unref (state.samples);
+  g_free (state.key);
+  g_main_loop_unref (state.loop);
+}
+
+static void
+test_async_get_cancelled (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  AsyncState state = { g_main_loop_new (NULL, FALSE) };
+
+  g_cancellable_cancel (cancellable);
+  sq_store_get_async (f->store, "k", cancellable, NULL, NULL, NULL, on_get, &state);
+  g_main_loop_run (state.loop);
+  g_assert_null (state.samples);
+  g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&state.error);
+  g_main_loop_unref (state.loop);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("/store/keys/order", test_keys_order, NULL);
+  ADD ("/store/keys/missing-and-not-a-directory", test_keys_missing_and_not_a_directory, NULL);
+  ADD ("/store/keys/unreadable", test_keys_unreadable, NULL);
+  g_test_add_func ("/store/get/squirrel-fixtures", test_squirrel_fixtures);
+  ADD ("/store/get/missing", test_get_missing, NULL);
+  ADD ("/store/set/roundtrip-msgpack", test_set_get_roundtrip, GINT_TO_POINTER (SQ_SERIALIZER_MESSAGEPACK));
+  ADD ("/store/set/roundtrip-jsonl", test_set_get_roundtrip, GINT_TO_POINTER (SQ_SERIALIZER_JSONL));
+  ADD ("/store/set/random-key", test_set_random_key, NULL);
+  ADD ("/store/set/store-serializer", test_set_keeps_the_store_serializer, NULL);
+  ADD ("/store/set/invalid-keys", test_set_invalid_keys, NULL);
+  ADD ("/store/set/atomic-encode-error", test_set_atomic_on_encode_error, NULL);
+  ADD ("/store/set/atomic-cancel", test_set_atomic_on_cancel, NULL);
+  ADD ("/store/set/atomic-full-disk", test_set_atomic_on_full_disk, NULL);
+  ADD ("/store/remove", test_remove, NULL);
+  ADD ("/store/async/set-get-progress", test_async_set_get, NULL);
+  ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
+#undef ADD
+
+  return g_test_run ();
+}
