@@ -1,0 +1,301 @@
+/* test-json.c: the JSON convention, read and written as Python does
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sq.h"
+#include "sq-json-private.h"
+
+static SqValue *
+parse_ok (const char  *text,
+          SqJsonFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  SqValue *value = _sq_json_parse (text, strlen (text), flags, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  return value;
+}
+
+static char *
+dump (SqValue     *value,
+      SqJsonFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_new (NULL);
+
+  g_assert_true (_sq_json_append (out, value, flags, &error));
+  g_assert_no_error (error);
+  return g_string_free (out, FALSE);
+}
+
+/* What json.dumps writes reads back to itself, byte for byte. */
+static void
+test_json_roundtrip_python_output (void)
+{
+  /* Each line is json.dumps(json.loads(line)) in Python 3.11. */
+  static const char *const lines[] = {
+    "{\"a\": 1, \"b\": [true, false, null], \"c\": \"x\"}",
+    "[0.1, 1e+16, 1e-07, -0.0, 1.7976931348623157e+308, 5e-324, 123456789.0]",
+    "[NaN, Infinity, -Infinity]",
+    "[18446744073709551615, -9223372036854775808, 0]",
+    "\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\n\\t\\u0000\\u001f\\u007f\"",
+    "{\"\\u00fc\": {}, \"\": []}",
+    "{\"image\": {\"data\": [[0.0, 1.0], [2.0, 3.0]], \"type\": \"<f4\", \"shape\": [2, 2]}, \"label\": 1}",
+    "{\"data\": [1, 2], \"type\": \"<i8\", \"shape\": [2]}",
+    "{\"data\": 7, \"type\": \"<i2\", \"shape\": []}",
+    "{\"data\": [], \"type\": \"<f8\", \"shape\": [0]}",
+    "{\"data\": [[], []], \"type\": \"|u1\", \"shape\": [2, 0]}",
+    "{\"data\": [\"ab\", \"\\u00e9\"], \"type\": \"<U2\", \"shape\": [2]}",
+    "{\"data\": [true, false], \"type\": \"|b1\", \"shape\": [2]}",
+    "{\"data\": [1.5, NaN, Infinity], \"type\": \"<f2\", \"shape\": [3]}",
+    "{\"data\": [-1, 65535], \"type\": \">i4\", \"shape\": [2]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_SQUIRREL);
+      g_autofree char *again = dump (value, SQ_JSON_SQUIRREL);
+
+      g_assert_cmpstr (again, ==, lines[i]);
+    }
+}
+
+static void
+test_json_ensure_ascii (void)
+{
+  /* Raw UTF-8 in the input is written back escaped, as ensure_ascii does. */
+  g_autoptr(SqValue) value = parse_ok ("\"\xc3\xa9\xf0\x9f\x98\x80/\"", SQ_JSON_SQUIRREL);
+  g_autofree char *out = dump (value, SQ_JSON_SQUIRREL);
+
+  g_assert_cmpstr (out, ==, "\"\\u00e9\\ud83d\\ude00/\"");
+}
+
+static void
+test_json_numbers (void)
+{
+  g_autoptr(SqValue) list = parse_ok ("[1, -1, 1.0, 1e2, 1E-2, -0, 9223372036854775808, 1e400]", SQ_JSON_SQUIRREL);
+
+  g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (list, 0)), ==, SQ_VALUE_INT);
+  g_assert_cmpint (sq_value_get_int (sq_value_get_item (list, 1)), ==, -1);
+  g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (list, 2)), ==, SQ_VALUE_FLOAT64);
+  g_assert_cmpfloat (sq_value_get_double (sq_value_get_item (list, 3)), ==, 100.0);
+  g_assert_cmpfloat (sq_value_get_double (sq_value_get_item (list, 4)), ==, 0.01);
+  g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (list, 5)), ==, SQ_VALUE_INT);
+  g_assert_cmpint (sq_value_get_int (sq_value_get_item (list, 5)), ==, 0);
+  g_assert_cmpuint (sq_value_get_uint (sq_value_get_item (list, 6)), ==, G_GUINT64_CONSTANT (9223372036854775808));
+  g_assert_cmpfloat (sq_value_get_double (sq_value_get_item (list, 7)), ==, INFINITY);
+}
+
+static void
+test_json_dict_semantics (void)
+{
+  /* dict: a repeated key keeps its first position and its last value */
+  g_autoptr(SqValue) map = parse_ok ("{\"a\": 1, \"b\": 2, \"a\": 3}", SQ_JSON_SQUIRREL);
+  g_autofree char *out = dump (map, SQ_JSON_SQUIRREL);
+
+  g_assert_cmpstr (out, ==, "{\"a\": 3, \"b\": 2}");
+}
+
+static void
+test_json_arrays_typed (void)
+{
+  g_autoptr(SqValue) v = parse_ok ("{\"shape\": [2, 3], \"type\": \"uint8\", \"data\": [1, 2, 3, 4, 5, 255], \"note\": 1}",
+                                   SQ_JSON_SQUIRREL);
+  SqNdarray *a;
+  const guint8 *bytes;
+  gsize len;
+
+  /* numpy's reshape: flat data takes the declared shape; extra keys go */
+  g_assert_cmpint (sq_value_get_value_type (v), ==, SQ_VALUE_NDARRAY);
+  a = sq_value_get_ndarray (v);
+  g_assert_cmpstr (sq_dtype_get_type_string (sq_ndarray_get_dtype (a)), ==, "|u1");
+  g_assert_cmpuint (sq_ndarray_get_ndim (a), ==, 2);
+  g_assert_cmpuint (sq_ndarray_get_shape (a)[1], ==, 3);
+  bytes = g_bytes_get_data (sq_ndarray_get_data (a), &len);
+  g_assert_cmpmem (bytes, len, "\x01\x02\x03\x04\x05\xff", 6);
+}
+
+static void
+test_json_arrays_big_endian (void)
+{
+  g_autoptr(SqValue) v = parse_ok ("{\"data\": [1, -2], \"type\": \">i2\", \"shape\": [-1]}", SQ_JSON_SQUIRREL);
+  SqNdarray *a = sq_value_get_ndarray (v);
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (sq_ndarray_get_data (a), &len);
+
+  g_assert_cmpmem (bytes, len, "\x00\x01\xff\xfe", 4);
+  g_assert_cmpuint (sq_ndarray_get_shape (a)[0], ==, 2);
+}
+
+static void
+test_json_drey_extras (void)
+{
+  static const char *const lines[] = {
+    "{\"$bytes:AAE=\": {\"$bytes\": \"aGk=\"}, \"c\": {\"$complex\": [1.0, -2.5]}}",
+    "{\"data\": [[1.0, 2.0], [0.0, -1.0]], \"type\": \"<c16\", \"shape\": [2]}",
+    "{\"data\": [{\"$bytes\": \"YQ==\"}, {\"$bytes\": \"\"}], \"type\": \"|S2\", \"shape\": [2]}",
+    "{\"data\": [[1, [2.0, 3.0]]], \"type\": [[\"a\", \"<i4\"], [\"b\", \"<f8\", [2]]], \"shape\": [1]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_DREY);
+      g_autofree char *again = dump (value, SQ_JSON_DREY);
+
+      g_assert_cmpstr (again, ==, lines[i]);
+    }
+}
+
+static void
+test_json_squirrel_refuses (void)
+{
+  g_autoptr(GBytes) b = g_bytes_new_static ("x", 1);
+  g_autoptr(SqValue) bin = sq_value_new_bin (b);
+  g_autoptr(SqValue) cplx = sq_value_new_complex (1, 2, NULL);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* json.dumps cannot write bytes or complex: neither can a JSONL shard */
+  g_assert_false (_sq_json_append (out, bin, SQ_JSON_SQUIRREL, &error));
+  g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (_sq_json_append (out, cplx, SQ_JSON_SQUIRREL, &error));
+  g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
+}
+
+static void
+test_json_errors (void)
+{
+  static const struct
+  {
+    const char *text;
+    gint        code;
+    const char *message;
+  } cases[] = {
+    { "", SQ_DECODE_ERROR_TRUNCATED, "at byte 0: the line ends where a value should be" },
+    { "{\"a\": 1", SQ_DECODE_ERROR_TRUNCATED, "at byte 7:" },
+    { "[1, 2,]", SQ_DECODE_ERROR_MALFORMED, "at byte 6: expected a value, found ']'" },
+    { "{'a': 1}", SQ_DECODE_ERROR_MALFORMED, "expected a key in double quotes" },
+    { "\"a\x01\"", SQ_DECODE_ERROR_MALFORMED, "control character" },
+    { "\"\xff\"", SQ_DECODE_ERROR_MALFORMED, "at byte 1: invalid UTF-8" },
+    { "\"\\ud800\"", SQ_DECODE_ERROR_MALFORMED, "half of a surrogate pair" },
+    { "\"\\x\"", SQ_DECODE_ERROR_MALFORMED, "invalid escape" },
+    { "01", SQ_DECODE_ERROR_MALFORMED, "unexpected text after the value" },
+    { "-NaN", SQ_DECODE_ERROR_MALFORMED, "expected a digit" },
+    { "1.", SQ_DECODE_ERROR_TRUNCATED, "a digit after the decimal point" },
+    { "18446744073709551616", SQ_DECODE_ERROR_LIMIT, "does not fit in 64 bits" },
+    { "-9223372036854775809", SQ_DECODE_ERROR_LIMIT, "does not fit in 64 bits" },
+    { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [2, 2]}", SQ_DECODE_ERROR_ARRAY,
+      "\"data\" holds 3 elements; \"shape\" needs 4" },
+    { "{\"data\": [[1, 2], [3]], \"type\": \"<i4\", \"shape\": [3]}", SQ_DECODE_ERROR_ARRAY, "ragged" },
+    { "{\"data\": [[1, 2], 3], \"type\": \"<i4\", \"shape\": [3]}", SQ_DECODE_ERROR_ARRAY, "ragged" },
+    { "{\"data\": [300], \"type\": \"|u1\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "300 is out of range for a uint8" },
+    { "{\"data\": [-1], \"type\": \"<u4\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "out of range" },
+    { "{\"data\": [1.5], \"type\": \"<i8\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "1.5 is not an integer" },
+    { "{\"data\": [\"abc\"], \"type\": \"<U2\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "longer than" },
+    { "{\"data\": [1], \"type\": \"<q9\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "not a numpy type string" },
+    { "{\"data\": [1], \"type\": \"|O\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "object arrays" },
+    { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "must be a list of lengths" },
+    { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
+    { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SqValue) value = _sq_json_parse (cases[i].text, strlen (cases[i].text), SQ_JSON_SQUIRREL, &error);
+
+      g_assert_null (value);
+      if (error == NULL)
+        g_error ("%s: no error", cases[i].text);
+      if (error->code != cases[i].code || strstr (error->message, cases[i].message) == NULL)
+        g_error ("%s: got \"%s\" (code %d); expected \"%s\" (code %d)",
+                 cases[i].text, error->message, error->code, cases[i].message, cases[i].code);
+      g_assert_true (g_str_has_prefix (error->message, "at byte "));
+    }
+}
+
+static void
+test_json_depth (void)
+{
+  gsize n = 100000;
+  g_autofree char *deep = g_malloc (2 * n + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) ok = NULL;
+  SqValue *value;
+
+  /* Python reads 1024 levels (in this convention: what a line can hold) */
+  memset (deep, '[', SQ_JSON_MAX_DEPTH);
+  memset (deep + SQ_JSON_MAX_DEPTH, ']', SQ_JSON_MAX_DEPTH);
+  ok = _sq_json_parse (deep, 2 * SQ_JSON_MAX_DEPTH, SQ_JSON_SQUIRREL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+
+  memset (deep, '[', n);
+  memset (deep + n, ']', n);
+  value = _sq_json_parse (deep, 2 * n, SQ_JSON_SQUIRREL, &error);
+  g_assert_null (value);
+  g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
+  g_assert_nonnull (strstr (error->message, "at byte 1024: nested deeper than 1024 levels"));
+}
+
+static void
+test_json_nested_data_keys_linear (void)
+{
+  /* {"data": [{"data": [... 1000 deep: must not take quadratic time or
+   * recurse past the limit while looking ahead for "type" */
+  GString *text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) value = NULL;
+  g_autofree char *flat = NULL;
+
+  for (int i = 0; i < 500; i++)
+    g_string_append (text, "{\"data\": [");
+  g_string_append (text, "1");
+  for (int i = 0; i < 500; i++)
+    g_string_append (text, "]}");
+  flat = g_string_free (text, FALSE);
+  value = _sq_json_parse (flat, strlen (flat), SQ_JSON_SQUIRREL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sq_value_get_value_type (value), ==, SQ_VALUE_MAP);
+}
+
+static void
+test_json_not_nul_terminated (void)
+{
+  /* The text is a slice of a bigger buffer: a number at its very end */
+  static const char buffer[] = "[1.25]4567";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) v = _sq_json_parse (buffer + 1, 4, SQ_JSON_SQUIRREL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (sq_value_get_double (v), ==, 1.25);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/json/roundtrip-python-output", test_json_roundtrip_python_output);
+  g_test_add_func ("/json/ensure-ascii", test_json_ensure_ascii);
+  g_test_add_func ("/json/numbers", test_json_numbers);
+  g_test_add_func ("/json/dict-semantics", test_json_dict_semantics);
+  g_test_add_func ("/json/arrays/typed", test_json_arrays_typed);
+  g_test_add_func ("/json/arrays/big-endian", test_json_arrays_big_endian);
+  g_test_add_func ("/json/drey-extras", test_json_drey_extras);
+  g_test_add_func ("/json/squirrel-refuses", test_json_squirrel_refuses);
+  g_test_add_func ("/json/errors", test_json_errors);
+  g_test_add_func ("/json/depth", test_json_depth);
+  g_test_add_func ("/json/nested-data-keys", test_json_nested_data_keys_linear);
+  g_test_add_func ("/json/not-nul-terminated", test_json_not_nul_terminated);
+
+  return g_test_run ();
+}
