@@ -122,6 +122,18 @@ valid_size (SqDtypeKind kind,
     }
 }
 
+/* Text from a shard, fit for a one-line message: control characters and
+ * non-ASCII bytes escaped, cut after 64 bytes. */
+static char *
+quote_text (const char *text)
+{
+  gsize len = strlen (text);
+  g_autofree char *head = g_strndup (text, MIN (len, 64));
+  g_autofree char *escaped = g_strescape (head, NULL);
+
+  return len > 64 ? g_strconcat (escaped, "...", NULL) : g_steal_pointer (&escaped);
+}
+
 static gboolean
 parse_unit (const char **p,
             char       **unit)
@@ -266,8 +278,12 @@ sq_dtype_new_from_string (const char *type_string,
 
 malformed:
   g_free (unit);
-  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-               "dtype \"%s\" is not a numpy type string", type_string);
+  {
+    g_autofree char *quoted = quote_text (type_string);
+
+    g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                 "dtype \"%s\" is not a numpy type string", quoted);
+  }
   return NULL;
 }
 
@@ -408,16 +424,22 @@ sq_dtype_new_from_descr (SqValue *descr,
       else if (sq_value_get_value_type (type) == SQ_VALUE_ARRAY)
         out->dtype = sq_dtype_new_from_descr (type, error);
       else
-        g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                     "structured dtype field \"%s\" has no type", sq_value_get_str (name, NULL));
+        {
+          g_autofree char *quoted = quote_text (sq_value_get_str (name, NULL));
+
+          g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                       "structured dtype field \"%s\" has no type", quoted);
+        }
       if (out->dtype == NULL)
         return NULL;
       dtype->n_fields = i + 1; /* so finalize frees what was made */
 
       if (sq_dtype_get_kind (out->dtype) == SQ_DTYPE_KIND_OBJECT)
         {
+          g_autofree char *quoted = quote_text (sq_value_get_str (name, NULL));
+
           g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                       "structured dtype field \"%s\" holds Python objects", sq_value_get_str (name, NULL));
+                       "structured dtype field \"%s\" holds Python objects", quoted);
           return NULL;
         }
 

@@ -49,6 +49,7 @@ SqInputStatus _sq_input_read_into        (SqInput       *input,
                                           GError       **error);
 guint64       _sq_input_get_bytes_read   (SqInput       *input);
 goffset       _sq_input_get_total        (SqInput       *input);
+guint64       _sq_input_get_bytes_left   (SqInput       *input);
 
 /* Makes @n bytes readable at input->pos. */
 static inline SqInputStatus

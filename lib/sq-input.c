@@ -27,6 +27,7 @@
 
 #include "sq-error.h"
 #include "sq-input-private.h"
+#include "sq-memory-private.h"
 
 #define WHOLE_MAX       (8 * 1024 * 1024)
 #define READ_CHUNK      (128 * 1024)
@@ -108,7 +109,7 @@ read_whole_input (Input         *in,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autofree guint8 *buf = g_malloc (in->total > 0 ? (gsize) in->total : 1);
+  g_autofree guint8 *buf = _sq_malloc_big (in->total > 0 ? (gsize) in->total : 1);
   gsize got = 0;
   GError *local_error = NULL;
 
@@ -169,7 +170,7 @@ try_whole (Input  *in,
   if (isize > in->max_decompressed || (guint64) isize > (guint64) len * 1032)
     return FALSE;
 
-  out = g_try_malloc (MAX (isize, 1));
+  out = _sq_try_malloc_big (isize);
   if (out == NULL)
     return FALSE;
   result = libdeflate_gzip_decompress_ex (d, data, len, out, isize, &in_used, &out_len);
@@ -341,7 +342,7 @@ next_member (Input         *in,
       if (*in->z.next_in != 0x1f)
         {
           set_error (in, error, SQ_DECODE_ERROR_GZIP,
-                     "unexpected byte 0x%02x after the gzip data at byte %" G_GUINT64_FORMAT,
+                     "unexpected byte 0x%02x after the gzip data at byte %" G_GUINT64_FORMAT " of the file",
                      *in->z.next_in, in->in_offset);
           return FALSE;
         }
@@ -351,18 +352,24 @@ next_member (Input         *in,
     }
 }
 
-static const char *
+/* What zlib's message means for a gzip file; the messages it does not
+ * explain come from damage inside the deflate data. */
+static char *
 explain_zlib (const char *msg)
 {
   if (msg == NULL)
-    return "corrupt deflate data";
+    return g_strdup ("corrupt deflate data");
   if (strcmp (msg, "incorrect data check") == 0)
-    return "CRC mismatch";
+    return g_strdup ("CRC mismatch (the data is not what was compressed)");
   if (strcmp (msg, "incorrect length check") == 0)
-    return "length mismatch (the size in the trailer is wrong)";
-  if (strcmp (msg, "incorrect header check") == 0 || strcmp (msg, "unknown compression method") == 0)
-    return "not a gzip file";
-  return msg;
+    return g_strdup ("length mismatch (the size in the trailer is wrong)");
+  if (strcmp (msg, "incorrect header check") == 0)
+    return g_strdup ("not a gzip member (no gzip magic)");
+  if (strcmp (msg, "unknown compression method") == 0)
+    return g_strdup ("unknown gzip compression method (8, deflate, is the only one)");
+  if (strcmp (msg, "unknown header flags set") == 0 || strcmp (msg, "header crc mismatch") == 0)
+    return g_strdup_printf ("bad gzip header (%s)", msg);
+  return g_strdup_printf ("corrupt deflate data (%s)", msg);
 }
 
 /* Inflates into [dest, dest + room); returns bytes produced, or -1. Stops
@@ -396,8 +403,14 @@ inflate_into (Input         *in,
                 }
               if (in->z.next_in[0] != 0x1f || (in->z.avail_in > 1 && in->z.next_in[1] != 0x8b))
                 {
-                  set_error (in, error, SQ_DECODE_ERROR_GZIP,
-                             "not a gzip file (it starts with byte 0x%02x)", in->z.next_in[0]);
+                  if (in->z.avail_in > 1)
+                    set_error (in, error, SQ_DECODE_ERROR_GZIP,
+                               "not a gzip file: it starts with %02x %02x at byte 0, not the gzip magic 1f 8b",
+                               in->z.next_in[0], in->z.next_in[1]);
+                  else
+                    set_error (in, error, SQ_DECODE_ERROR_GZIP,
+                               "not a gzip file: it starts with %02x at byte 0, not the gzip magic 1f 8b",
+                               in->z.next_in[0]);
                   return -1;
                 }
               in->member_open = TRUE;
@@ -432,8 +445,9 @@ inflate_into (Input         *in,
       if (in->produced > in->max_decompressed)
         {
           set_error (in, error, SQ_DECODE_ERROR_LIMIT,
-                     "decompresses to more than %" G_GUINT64_FORMAT " bytes, the limit for one shard",
-                     in->max_decompressed);
+                     "decompresses to more than %" G_GUINT64_FORMAT " bytes, the limit for one shard"
+                     " (at byte %" G_GUINT64_FORMAT " of the file)",
+                     in->max_decompressed, in->in_offset);
           return -1;
         }
 
@@ -448,8 +462,8 @@ inflate_into (Input         *in,
           /* No progress possible: only right when more input is needed. */
           if (in->z.avail_in > 0 && in->z.avail_out > 0)
             {
-              set_error (in, error, SQ_DECODE_ERROR_GZIP, "corrupt deflate data at byte %" G_GUINT64_FORMAT,
-                         in->in_offset);
+              set_error (in, error, SQ_DECODE_ERROR_GZIP, "corrupt deflate data at byte %" G_GUINT64_FORMAT
+                         " of the file", in->in_offset);
               return -1;
             }
           break;
@@ -460,9 +474,13 @@ inflate_into (Input         *in,
         case Z_NEED_DICT:
         case Z_STREAM_ERROR:
         default:
-          set_error (in, error, SQ_DECODE_ERROR_GZIP, "%s at byte %" G_GUINT64_FORMAT " of the file",
-                     explain_zlib (in->z.msg), in->in_offset);
-          return -1;
+          {
+            g_autofree char *what = explain_zlib (in->z.msg);
+
+            set_error (in, error, SQ_DECODE_ERROR_GZIP, "%s at byte %" G_GUINT64_FORMAT " of the file",
+                       what, in->in_offset);
+            return -1;
+          }
         }
     }
   return (gssize) produced;
@@ -658,4 +676,21 @@ goffset
 _sq_input_get_total (SqInput *pub)
 {
   return INPUT (pub)->total;
+}
+
+/**
+ * _sq_input_get_bytes_left:
+ *
+ * Returns: the decompressed bytes not read yet, once they are all known
+ *   (a shard inflated whole, or the last of a stream); %G_MAXUINT64 before.
+ *   A parser checks a length against it before allocating for the value.
+ */
+guint64
+_sq_input_get_bytes_left (SqInput *pub)
+{
+  Input *in = INPUT (pub);
+
+  if (!in->done)
+    return G_MAXUINT64;
+  return (guint64) (pub->end - pub->pos);
 }

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "sq-error.h"
+#include "sq-json.h"
 #include "sq-json-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
@@ -800,10 +801,19 @@ parse_element (Parser     *P,
       else
         return fail_unexpected (P, "true or false (a bool element)");
       return TRUE;
-    case SQ_DTYPE_KIND_INT:
-    case SQ_DTYPE_KIND_UINT:
     case SQ_DTYPE_KIND_DATETIME:
     case SQ_DTYPE_KIND_TIMEDELTA:
+      /* tolist() makes NaT None, which json writes as null. */
+      if (match_word (P, "null"))
+        {
+          guint64 nat = (guint64) G_MININT64;
+
+          _sq_store_swapped (dest, &nat, 8, e->swap);
+          return TRUE;
+        }
+      return read_integer_element (P, e, dest);
+    case SQ_DTYPE_KIND_INT:
+    case SQ_DTYPE_KIND_UINT:
       return read_integer_element (P, e, dest);
     case SQ_DTYPE_KIND_FLOAT:
       {
@@ -1124,6 +1134,7 @@ build_ndarray (Parser       *P,
   guint64 shape[SQ_NDARRAY_MAX_DIMS];
   guint ndim = 0, infer = G_MAXUINT;
   guint64 product = 1;
+  gboolean overflow = FALSE;
   SqNdarray *array;
   SqValue *value;
   const guint8 *resume = P->p;
@@ -1164,7 +1175,7 @@ build_ndarray (Parser       *P,
         }
       shape[i] = (guint64) declared[i];
       if (!g_uint64_checked_mul (&product, product, shape[i]))
-        product = G_MAXUINT64;
+        product = G_MAXUINT64, overflow = TRUE;
     }
   if (infer != G_MAXUINT)
     {
@@ -1176,6 +1187,13 @@ build_ndarray (Parser       *P,
         }
       shape[infer] = T.count / product;
       product = T.count;
+    }
+  if (overflow && product != 0)
+    {
+      fail_at (P, shape_at, SQ_DECODE_ERROR_ARRAY,
+               "\"shape\" needs more elements than 64 bits can count; \"data\" holds %" G_GUINT64_FORMAT,
+               T.count);
+      return NULL;
     }
   if (product != T.count)
     {
@@ -1601,4 +1619,24 @@ _sq_json_parse (const char   *text,
       return NULL;
     }
   return value;
+}
+
+/**
+ * sq_value_from_json:
+ * @text: JSON text in drey-cli's convention
+ * @length: its length, or -1 if NUL-terminated
+ * @error: return location for an error
+ *
+ * Reads what sq_value_to_json() writes (and squirrel-core's JSON lines).
+ *
+ * Returns: (transfer full) (nullable): the value
+ */
+SqValue *
+sq_value_from_json (const char  *text,
+                    gssize       length,
+                    GError     **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return _sq_json_parse (text, length < 0 ? strlen (text) : (gsize) length, SQ_JSON_DREY, error);
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "sq-error.h"
+#include "sq-json.h"
 #include "sq-json-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
@@ -36,6 +37,7 @@ typedef enum
 {
   ELEM_BOOL,
   ELEM_INT,
+  ELEM_INT_NAT_NULL,
   ELEM_UINT,
   ELEM_F16,
   ELEM_F32,
@@ -293,6 +295,20 @@ append_pair (GString *out,
   g_string_append_c (out, ']');
 }
 
+/* Does numpy's tolist() turn datetime64 or timedelta64 elements into ints? */
+static gboolean
+tolist_gives_ints (const SqDtype *dtype)
+{
+  static const char *const datetime_units[] = { "ns", "ps", "fs", "as", NULL };
+  static const char *const timedelta_units[] = { "", "Y", "M", "ns", "ps", "fs", "as", NULL };
+  const char *unit = sq_dtype_get_unit (dtype);
+
+  while (g_ascii_isdigit (*unit))
+    unit++;
+  return g_strv_contains (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_DATETIME ? datetime_units
+                                                                              : timedelta_units, unit);
+}
+
 /* Can elements of @dtype be written in this mode, in an array or as a
  * numpy scalar? */
 static gboolean
@@ -326,9 +342,13 @@ check_writable (const SqDtype  *dtype,
       ok = drey;
       break;
     case SQ_DTYPE_KIND_BYTES:
+      ok = drey;
+      break;
     case SQ_DTYPE_KIND_DATETIME:
     case SQ_DTYPE_KIND_TIMEDELTA:
-      ok = drey;
+      /* tolist() gives ints for these units (NaT as None), and datetime,
+       * date or timedelta objects, which json cannot write, for others. */
+      ok = drey || (!scalar && tolist_gives_ints (dtype));
       break;
     case SQ_DTYPE_KIND_VOID:
       if (!drey)
@@ -436,6 +456,16 @@ append_element (GString          *out,
           break;
         }
       return TRUE;
+    case ELEM_INT_NAT_NULL:
+      {
+        gint64 v = (gint64) _sq_load_u64 (p, swap);
+
+        if (v == G_MININT64)
+          g_string_append_len (out, "null", 4);
+        else
+          append_int (out, v);
+        return TRUE;
+      }
     case ELEM_UINT:
       switch (f->itemsize)
         {
@@ -615,6 +645,8 @@ append_ndarray (GString     *out,
     }
 
   elem_format_init (&f, dtype);
+  if (f.kind == ELEM_INT && !(flags & SQ_JSON_DREY) && sq_dtype_get_unit (dtype) != NULL)
+    f.kind = ELEM_INT_NAT_NULL;
   g_string_append (out, "{\"data\": ");
   if (!append_nested (out, &f, &p, ndim, shape, error))
     return FALSE;
@@ -806,4 +838,28 @@ _sq_json_append (GString      *out,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return append_value (out, value, flags, error);
+}
+
+/**
+ * sq_value_to_json:
+ * @value: a value
+ * @error: return location for an %SQ_ENCODE_ERROR
+ *
+ * Writes @value as `drey-cli cat` does: squirrel-core's JSON convention
+ * (arrays as `{"data", "type", "shape"}`) with drey's `$bytes`, `$complex`
+ * and `$opaque` objects for what JSON cannot hold.
+ *
+ * Returns: (transfer full) (nullable): the JSON text, without a newline
+ */
+char *
+sq_value_to_json (SqValue  *value,
+                  GError  **error)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!_sq_json_append (out, value, SQ_JSON_DREY, error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }

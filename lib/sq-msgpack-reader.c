@@ -149,10 +149,9 @@ charge (SqMsgpackReader *r,
   r->memory += cost;
   if (G_LIKELY (r->memory <= r->max_memory))
     return TRUE;
-  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT,
-               "shard '%s': decoded values take more than %" G_GUINT64_FORMAT
-               " bytes of memory, the limit for one shard (sample %u)",
-               r->shard, r->max_memory, r->sample);
+  set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset_here (r),
+                "decoded values take more than %" G_GUINT64_FORMAT " bytes of memory (the limit for one shard)",
+                r->max_memory);
   return FALSE;
 }
 
@@ -217,6 +216,7 @@ read_str (SqMsgpackReader *r,
   SqValue *value;
   char *data;
   gsize bad;
+  guint64 data_offset = offset_here (r); /* the header is read */
 
   if (len > SQ_MSGPACK_MAX_STR_LEN)
     {
@@ -262,6 +262,9 @@ read_str (SqMsgpackReader *r,
       return TRUE;
     }
 
+  /* A length beyond the end of the data costs no allocation. */
+  if (len > _sq_input_get_bytes_left (r->input))
+    return set_truncated (r, error);
   value = _sq_value_alloc_str (len, &data);
   if (!check_status (r, _sq_input_read_into (r->input, (guint8 *) data, len, r->cancellable, error), error))
     {
@@ -271,14 +274,14 @@ read_str (SqMsgpackReader *r,
   if (!_sq_utf8_validate ((const guint8 *) data, len, &bad))
     {
       sq_value_unref (value);
-      offset += 1; /* report the byte within the string, not its header */
       goto invalid;
     }
   *out = value;
   return TRUE;
 
 invalid:
-  set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset + bad,
+  /* the byte within the string, not its header */
+  set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, data_offset + bad,
                 "str is not valid UTF-8 (squirrel-core reads str as UTF-8)");
   return FALSE;
 }
@@ -391,18 +394,20 @@ read_array (SqMsgpackReader *r,
                     "array of %" G_GSIZE_FORMAT " items is longer than squirrel-core's reader accepts", n);
       return FALSE;
     }
+  /* Each item is charged as it is read: items that cost nothing
+   * themselves (small ints, nil, bools) still fill the stack. */
   for (gsize i = 0; i < n; i++)
     {
       SqValue *item;
 
-      if (!read_value (r, depth + 1, FALSE, &item, error))
+      if (!charge (r, sizeof (gpointer), error) || !read_value (r, depth + 1, FALSE, &item, error))
         {
           drop_from (r, mark);
           return FALSE;
         }
       push (r, item);
     }
-  if (!charge (r, _SQ_VALUE_NODE_COST + n * sizeof (gpointer), error))
+  if (!charge (r, _SQ_VALUE_NODE_COST, error))
     {
       drop_from (r, mark);
       return FALSE;
@@ -446,12 +451,13 @@ is_bin_text (SqValue    *value,
   return len == strlen (text) && memcmp (data, text, len) == 0;
 }
 
+/* What a value is, for messages: "shape is an int". */
 static const char *
 type_name (SqValue *value)
 {
   static const char *const names[] = {
-    "None", "bool", "int", "int", "float", "float", "str", "bytes", "list", "map",
-    "ndarray", "numpy scalar", "complex", "ext",
+    "None", "a bool", "an int", "an int", "a float", "a float", "a str", "a bin (bytes)", "a list", "a map",
+    "an ndarray", "a numpy scalar", "a complex", "an ext",
   };
 
   return names[sq_value_get_value_type (value)];
@@ -462,6 +468,7 @@ type_name (SqValue *value)
 static SqDtype *
 parse_dtype (SqMsgpackReader *r,
              SqValue         *type,
+             const char      *what,
              guint64          offset,
              GError         **error)
 {
@@ -482,19 +489,23 @@ parse_dtype (SqMsgpackReader *r,
                            : g_bytes_get_data (sq_value_get_bin (type), &len);
         g_autofree char *copy = g_strndup (text, len);
 
-        if (strlen (copy) != len || len > 64)
-          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "dtype is not a numpy type string");
+        if (strlen (copy) != len)
+          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                       "dtype holds a NUL byte; it is not a numpy type string");
+        else if (len > 64)
+          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                       "dtype of %" G_GSIZE_FORMAT " bytes is not a numpy type string", len);
         else
           dtype = sq_dtype_new_from_string (copy, &local_error);
       }
       break;
     default:
       g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                   "dtype is a %s, not a type string", type_name (type));
+                   "dtype is %s, not a type string", type_name (type));
       break;
     }
   if (dtype == NULL)
-    set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: %s", local_error->message);
+    set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "%s: %s", what, local_error->message);
   return dtype;
 }
 
@@ -508,9 +519,11 @@ parse_shape (SqMsgpackReader *r,
 {
   gsize n;
 
-  if (sq_value_get_value_type (shape) == SQ_VALUE_INT)
+  if (sq_value_get_value_type (shape) == SQ_VALUE_INT || sq_value_get_value_type (shape) == SQ_VALUE_UINT)
     {
       /* numpy takes a bare int as a 1-d shape */
+      if (sq_value_get_value_type (shape) == SQ_VALUE_UINT)
+        goto huge;
       if (sq_value_get_int (shape) < 0)
         goto negative;
       *ndim = 1;
@@ -519,7 +532,7 @@ parse_shape (SqMsgpackReader *r,
     }
   if (sq_value_get_value_type (shape) != SQ_VALUE_ARRAY)
     {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: shape is a %s, not a list", type_name (shape));
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: shape is %s, not a list", type_name (shape));
       return FALSE;
     }
   n = sq_value_get_length (shape);
@@ -533,21 +546,36 @@ parse_shape (SqMsgpackReader *r,
     {
       SqValue *dim = sq_value_get_item (shape, i);
 
+      if (sq_value_get_value_type (dim) == SQ_VALUE_UINT)
+        {
+          shape = dim;
+          goto huge;
+        }
       if (sq_value_get_value_type (dim) != SQ_VALUE_INT)
         {
           set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
-                        "ndarray: shape holds a %s, not an int", type_name (dim));
+                        "ndarray: shape holds %s, not an int", type_name (dim));
           return FALSE;
         }
       if (sq_value_get_int (dim) < 0)
-        goto negative;
+        {
+          shape = dim;
+          goto negative;
+        }
       dims[i] = (guint64) sq_value_get_int (dim);
     }
   *ndim = (guint) n;
   return TRUE;
 
 negative:
-  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: negative dimension in shape");
+  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: negative dimension %" G_GINT64_FORMAT " in shape",
+                sq_value_get_int (shape));
+  return FALSE;
+
+huge:
+  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                "ndarray: dimension %" G_GUINT64_FORMAT " in shape is beyond what numpy allows",
+                sq_value_get_uint (shape));
   return FALSE;
 }
 
@@ -577,7 +605,7 @@ decode_ndarray (SqMsgpackReader *r,
         return TRUE;
       if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
         {
-          set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "object array: data is a %s, not a pickle",
+          set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "object array: data is %s, not a pickle",
                         type_name (data));
           return FALSE;
         }
@@ -589,7 +617,15 @@ decode_ndarray (SqMsgpackReader *r,
   if (type == NULL || data == NULL)
     return TRUE;
 
-  dtype = parse_dtype (r, type, offset, error);
+  /* msgpack-numpy reads the fields of a structured dtype from a list;
+   * anything else fails there. */
+  if (kind != NULL && is_bin_text (kind, "V") && sq_value_get_value_type (type) != SQ_VALUE_ARRAY)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
+                    "ndarray: kind \"V\" (structured) needs a list of fields as its type, not %s", type_name (type));
+      return FALSE;
+    }
+  dtype = parse_dtype (r, type, "ndarray", offset, error);
   if (dtype == NULL)
     return FALSE;
   shape = lookup_bin (map, "shape");
@@ -604,7 +640,7 @@ decode_ndarray (SqMsgpackReader *r,
     }
   if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
     {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: data is a %s, not bytes", type_name (data));
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: data is %s, not bytes", type_name (data));
       return FALSE;
     }
   if (!parse_shape (r, shape, offset, &ndim, dims, error))
@@ -635,12 +671,12 @@ decode_scalar (SqMsgpackReader *r,
 
   if (type == NULL || (data = lookup_bin (map, "data")) == NULL)
     return TRUE;
-  dtype = parse_dtype (r, type, offset, error);
+  dtype = parse_dtype (r, type, "numpy scalar", offset, error);
   if (dtype == NULL)
     return FALSE;
   if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
     {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "numpy scalar: data is a %s, not bytes",
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "numpy scalar: data is %s, not bytes",
                     type_name (data));
       return FALSE;
     }
@@ -772,7 +808,7 @@ read_map (SqMsgpackReader *r,
       if (sq_value_get_value_type (key) != SQ_VALUE_STR && sq_value_get_value_type (key) != SQ_VALUE_BIN)
         {
           set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
-                        "map key is a %s; squirrel-core reads only str and bin keys", type_name (key));
+                        "map key is %s; squirrel-core reads only str and bin keys", type_name (key));
           sq_value_unref (key);
           goto fail;
         }

@@ -81,6 +81,34 @@ _sq_double_to_half (double value)
   }
 }
 
+/* Adds one unit in the last place to the positive "d.ddde[+-]xx" in @buf. */
+static gboolean
+increment_last_digit (char  *buf,
+                      gsize  size)
+{
+  char *e = strchr (buf, 'e');
+  int exp10;
+
+  if (e == NULL)
+    return FALSE;
+  exp10 = atoi (e + 1);
+  for (gssize i = e - buf - 1; i >= 0; i--)
+    {
+      if (buf[i] == '.')
+        continue;
+      if (buf[i] != '9')
+        {
+          buf[i]++;
+          return TRUE;
+        }
+      buf[i] = '0';
+    }
+  /* All nines: 9.99e-08 and one more is 1.00e-07. */
+  buf[0] = '1';
+  snprintf (e + 1, size - (gsize) (e + 1 - buf), "%+03d", exp10 + 1);
+  return TRUE;
+}
+
 /* The shortest digits that read back as @value, like Python's repr: the
  * correctly rounded 15-, 16- or 17-digit form, the first that round-trips,
  * trailing zeros dropped. Returns the digits and the decimal exponent such
@@ -104,8 +132,16 @@ shortest_digits (double  value,
 
   for (int precision = first; precision <= 17; precision++)
     {
+      double back;
+
       snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
-      if (precision == 17 || strtod (buf, NULL) == value)
+      back = strtod (buf, NULL);
+      if (precision == 17 || back == value)
+        break;
+      /* Doubles are twice as dense just below a power of two as above it:
+       * the nearest decimal may miss while the next one up reads back
+       * (2^-24 is 5.960464477539063e-08, not 5.9604644775390625e-08). */
+      if (back < value && increment_last_digit (buf, sizeof buf) && strtod (buf, NULL) == value)
         break;
     }
 

@@ -148,9 +148,10 @@ accept_line (SqShardReader *self,
     {
       sq_value_unref (value);
       g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT,
-                   "shard '%s': decoded values take more than %" G_GUINT64_FORMAT
-                   " bytes of memory, the limit for one shard (line %u)",
-                   self->name, self->memory_limit, self->line);
+                   "shard '%s': line %u (byte %" G_GUINT64_FORMAT "): decoded values take more than %"
+                   G_GUINT64_FORMAT " bytes of memory (the limit for one shard)",
+                   self->name, self->line, _sq_input_offset (self->input, self->input->pos),
+                   self->memory_limit);
       return NULL;
     }
   self->input->pos += length + (terminated ? 1 : 0);

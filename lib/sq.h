@@ -6,6 +6,7 @@
 
 #include "sq-dtype.h"
 #include "sq-error.h"
+#include "sq-json.h"
 #include "sq-key-info.h"
 #include "sq-ndarray.h"
 #include "sq-serializer.h"

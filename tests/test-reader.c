@@ -255,7 +255,7 @@ test_gzip_damage (void)
   assert_error (cut_header, SQ_DECODE_ERROR, SQ_DECODE_ERROR_TRUNCATED, "gzip data ends early");
   assert_error (garbage, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "unexpected byte 0x6a after the gzip data");
   assert_error (not_gzip, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "not a gzip file");
-  assert_error (method, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "not a gzip file");
+  assert_error (method, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "unknown gzip compression method");
 }
 
 static void
@@ -447,7 +447,7 @@ test_msgpack_hostile (void)
     CASE ("\x01\x92\x01", SQ_DECODE_ERROR_TRUNCATED, "it ends at byte 3 inside sample 1, which starts at byte 1"),
     CASE ("\xc1", SQ_DECODE_ERROR_MALFORMED, "invalid msgpack byte 0xc1 at byte 0 (sample 0)"),
     CASE ("\xa3\xed\xa0\x80", SQ_DECODE_ERROR_MALFORMED, "str is not valid UTF-8 (squirrel-core reads str as UTF-8) at byte 1"),
-    CASE ("\x81\x01\x02", SQ_DECODE_ERROR_MALFORMED, "map key is a int; squirrel-core reads only str and bin keys at byte 1"),
+    CASE ("\x81\x01\x02", SQ_DECODE_ERROR_MALFORMED, "map key is an int; squirrel-core reads only str and bin keys at byte 1"),
     CASE ("\x81\xa1k\xa2\xff\xfe", SQ_DECODE_ERROR_MALFORMED, "not valid UTF-8"),
     CASE ("\xd6\xff\x00\x00", SQ_DECODE_ERROR_TRUNCATED, "truncated"),
     CASE ("\xc7\x05\xff\0\0\0\0\0", SQ_DECODE_ERROR_MALFORMED, "msgpack timestamp of 5 bytes"),
@@ -457,7 +457,7 @@ test_msgpack_hostile (void)
     CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3<x8\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x01\xc4\x04" "data\xc4\x08" "01234567",
           SQ_DECODE_ERROR_ARRAY, "ndarray: dtype \"<x8\" is not a numpy type string"),
     CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\x05\xc4\x04kind\xc4\x00\xc4\x05shape\x91\x01\xc4\x04" "data\xc4\x08" "01234567",
-          SQ_DECODE_ERROR_ARRAY, "ndarray: dtype is a int, not a type string"),
+          SQ_DECODE_ERROR_ARRAY, "ndarray: dtype is an int, not a type string"),
     CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3|u1\xc4\x04kind\xc4\x00\xc4\x05shape\x91\xff\xc4\x04" "data\xc4\x01" "0",
           SQ_DECODE_ERROR_ARRAY, "negative dimension"),
     CASE ("\x85\xc4\x02nd\xc3\xc4\x04type\xa3|u1\xc4\x04kind\xc4\x00\xc4\x05shape\x92\xcf\x00\x00\x01\x00\x00\x00\x00\x00\xcf\x00\x00\x01\x00\x00\x00\x00\x00\xc4\x04" "data\xc4\x01" "0",
