@@ -54,6 +54,18 @@ typedef void (*SqProgressCallback) (guint64  done,
                                     guint64  total,
                                     gpointer user_data);
 
+/**
+ * SqKeyBatchCallback:
+ * @batch: (element-type SqKeyInfo) (transfer none): keys found since the
+ *   last batch, in no promised order (see
+ *   sq_store_list_keys_streamed_async()); take a reference to keep it
+ * @user_data: the data given with the callback
+ *
+ * Keys of a streamed listing, as they are found.
+ */
+typedef void (*SqKeyBatchCallback) (GPtrArray *batch,
+                                    gpointer   user_data);
+
 #define SQ_TYPE_STORE (sq_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
@@ -85,6 +97,18 @@ void           sq_store_list_keys_async     (SqStore             *self,
 GPtrArray     *sq_store_list_keys_finish    (SqStore             *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+void           sq_store_list_keys_streamed_async  (SqStore             *self,
+                                                   SqListKeysFlags      flags,
+                                                   GCancellable        *cancellable,
+                                                   SqKeyBatchCallback   batch,
+                                                   gpointer             batch_data,
+                                                   GDestroyNotify       batch_notify,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean       sq_store_list_keys_streamed_finish (SqStore             *self,
+                                                   GAsyncResult        *result,
+                                                   guint               *n_keys,
+                                                   GError             **error);
 
 SqSerializer   sq_store_detect_serializer   (SqStore             *self,
                                              GCancellable        *cancellable,
@@ -131,6 +155,13 @@ void           sq_store_set_async           (SqStore             *self,
                                              gpointer             user_data);
 char          *sq_store_set_finish          (SqStore             *self,
                                              GAsyncResult        *result,
+                                             GError             **error);
+char          *sq_store_set_from_reader     (SqStore             *self,
+                                             const char          *key,
+                                             SqShardReader       *reader,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GCancellable        *cancellable,
                                              GError             **error);
 
 gboolean       sq_store_remove              (SqStore             *self,

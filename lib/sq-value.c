@@ -281,8 +281,12 @@ keys_equal (const SqValue *a,
     return TRUE;
   if (a->type != b->type)
     return FALSE;
+  /* Every map is deduplicated when made: most keys differ in length or in
+   * their first byte, and need no memcmp() call. */
   if (a->type == SQ_VALUE_STR)
-    return a->u.str.len == b->u.str.len && memcmp (a->u.str.data, b->u.str.data, a->u.str.len) == 0;
+    return a->u.str.len == b->u.str.len &&
+           (a->u.str.len == 0 || a->u.str.data[0] == b->u.str.data[0]) &&
+           memcmp (a->u.str.data, b->u.str.data, a->u.str.len) == 0;
   return g_bytes_equal (a->u.bin, b->u.bin);
 }
 
@@ -828,6 +832,158 @@ sq_value_describe_type (const SqValue *value)
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Python's repr of a str or bytes, cut after @max_chars characters. */
+static void
+append_text_repr (GString      *out,
+                  const char   *text,
+                  gsize         length,
+                  gboolean      is_bytes,
+                  gsize         max_chars)
+{
+  const char *p = text, *end = text + length;
+  gsize n = 0;
+
+  if (is_bytes)
+    g_string_append_c (out, 'b');
+  g_string_append_c (out, '\'');
+  while (p < end)
+    {
+      guchar c = (guchar) *p;
+
+      if (n++ >= max_chars)
+        {
+          g_string_append (out, "\xe2\x80\xa6"); /* … */
+          break;
+        }
+      if (c == '\'' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c < 0x20 || c == 0x7f || (is_bytes && c >= 0x80))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (!is_bytes && c >= 0x80)
+        {
+          const char *next = g_utf8_next_char (p);
+
+          g_string_append_len (out, p, MIN (next, end) - p);
+          p = MIN (next, end);
+          continue;
+        }
+      else
+        g_string_append_c (out, (char) c);
+      p++;
+    }
+  g_string_append_c (out, '\'');
+}
+
+/**
+ * sq_value_format:
+ * @value: a value
+ * @max_chars: strings and bytes longer than this are cut, with "…"
+ *
+ * One line saying what @value is, as Python's repr would for scalars
+ * (`3`, `0.1`, `True`, `None`, `'abc'`, `b'\x00'`, `(1+2j)`), and a count
+ * for containers (`3 items`, `2 keys`). An ndarray shows its first
+ * elements.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+sq_value_format (const SqValue *value,
+                 gsize          max_chars)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  switch ((SqValueType) value->type)
+    {
+    case SQ_VALUE_NIL:
+      g_string_append (out, "None");
+      break;
+    case SQ_VALUE_BOOL:
+      g_string_append (out, value->u.v_bool ? "True" : "False");
+      break;
+    case SQ_VALUE_INT:
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, value->u.v_int);
+      break;
+    case SQ_VALUE_UINT:
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, value->u.v_uint);
+      break;
+    case SQ_VALUE_FLOAT32:
+    case SQ_VALUE_FLOAT64:
+      _sq_append_float_repr (out, sq_value_get_double (value), FALSE);
+      break;
+    case SQ_VALUE_STR:
+      append_text_repr (out, value->u.str.data, value->u.str.len, FALSE, max_chars);
+      break;
+    case SQ_VALUE_BIN:
+      {
+        gsize len;
+        const char *data = g_bytes_get_data (value->u.bin, &len);
+
+        append_text_repr (out, data, len, TRUE, max_chars);
+        break;
+      }
+    case SQ_VALUE_ARRAY:
+      g_string_append_printf (out, value->u.list.n == 1 ? "%" G_GSIZE_FORMAT " item" : "%" G_GSIZE_FORMAT " items",
+                              value->u.list.n);
+      break;
+    case SQ_VALUE_MAP:
+      g_string_append_printf (out, value->u.list.n == 1 ? "%" G_GSIZE_FORMAT " key" : "%" G_GSIZE_FORMAT " keys",
+                              value->u.list.n);
+      break;
+    case SQ_VALUE_NDARRAY:
+      {
+        SqNdarray *array = value->u.ndarray;
+        guint64 n = sq_ndarray_get_n_elements (array);
+
+        g_string_append_c (out, '[');
+        for (guint64 i = 0; i < n && out->len < max_chars; i++)
+          {
+            g_autofree char *element = sq_ndarray_format_element (array, i);
+
+            if (i > 0)
+              g_string_append (out, ", ");
+            g_string_append (out, element);
+          }
+        if (out->len >= max_chars && n > 1)
+          g_string_append (out, ", \xe2\x80\xa6");
+        g_string_append_c (out, ']');
+        break;
+      }
+    case SQ_VALUE_SCALAR:
+      {
+        g_autoptr(GBytes) bytes = g_bytes_new (value->u.scalar.data, sq_dtype_get_itemsize (value->u.scalar.dtype));
+        g_autoptr(SqNdarray) array = sq_ndarray_new (value->u.scalar.dtype, 0, NULL, bytes, NULL);
+
+        if (array != NULL)
+          {
+            g_autofree char *element = sq_ndarray_format_element (array, 0);
+
+            g_string_append (out, element);
+          }
+        break;
+      }
+    case SQ_VALUE_COMPLEX:
+      if (value->u.complex.repr != NULL)
+        g_string_append (out, value->u.complex.repr);
+      else
+        _sq_append_complex_repr (out, value->u.complex.re, value->u.complex.im);
+      break;
+    case SQ_VALUE_OPAQUE:
+      g_string_append (out, value->u.opaque.reason);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return g_string_free (out, FALSE);
 }
 
 guint64

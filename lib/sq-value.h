@@ -120,6 +120,8 @@ const char   *sq_value_get_opaque_reason   (const SqValue  *value);
 
 gboolean      sq_value_is_container        (const SqValue  *value);
 char         *sq_value_describe_type       (const SqValue  *value);
+char         *sq_value_format              (const SqValue  *value,
+                                            gsize           max_chars);
 gboolean      sq_value_equal               (const SqValue  *a,
                                             const SqValue  *b);
 

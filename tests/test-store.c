@@ -220,6 +220,177 @@ test_keys_unreadable (Fixture       *f,
   g_chmod (root, 0755);
 }
 
+/* Streamed listing: what the batch and ready callbacks saw. */
+typedef struct
+{
+  GMainLoop    *loop;
+  GCancellable *cancel_on_batch;
+  GHashTable   *seen;
+  GPtrArray    *order;
+  guint         n_batches;
+  guint         n_keys;
+  gboolean      notified;
+  gboolean      finished;
+  GError       *error;
+} StreamState;
+
+static void
+on_key_batch (GPtrArray *batch,
+              gpointer   data)
+{
+  StreamState *state = data;
+
+  g_assert_false (state->finished);
+  g_assert_false (state->notified);
+  g_assert_cmpuint (batch->len, >, 0);
+  g_assert_cmpuint (batch->len, <=, 1000);
+  state->n_batches++;
+  for (guint i = 0; i < batch->len; i++)
+    {
+      SqKeyInfo *info = g_ptr_array_index (batch, i);
+
+      g_assert_cmpint (sq_key_info_get_size (info), ==, 0);
+      g_assert_true (g_hash_table_add (state->seen, g_strdup (sq_key_info_get_key (info))));
+      g_ptr_array_add (state->order, sq_key_info_ref (info));
+    }
+  if (state->cancel_on_batch != NULL)
+    g_cancellable_cancel (state->cancel_on_batch);
+}
+
+static void
+on_key_batch_notify (gpointer data)
+{
+  StreamState *state = data;
+
+  g_assert_false (state->finished);
+  state->notified = TRUE;
+}
+
+static void
+on_keys_streamed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  StreamState *state = data;
+
+  state->finished = TRUE;
+  sq_store_list_keys_streamed_finish (SQ_STORE (source), result, &state->n_keys, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+/* Streams @f's store to the end; @cancellable is cancelled by the first
+ * batch if @cancel_on_batch. */
+static void
+stream_keys (Fixture      *f,
+             StreamState  *state,
+             GCancellable *cancellable,
+             gboolean      cancel_on_batch)
+{
+  memset (state, 0, sizeof *state);
+  state->loop = g_main_loop_new (NULL, FALSE);
+  state->cancel_on_batch = cancel_on_batch ? cancellable : NULL;
+  state->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  state->order = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_key_info_unref);
+  state->n_keys = G_MAXUINT;
+
+  sq_store_list_keys_streamed_async (f->store, SQ_LIST_KEYS_DEFAULT, cancellable, on_key_batch, state,
+                                     on_key_batch_notify, on_keys_streamed, state);
+  g_assert_cmpuint (state->n_batches, ==, 0); /* none before the main loop runs */
+  g_main_loop_run (state->loop);
+  g_assert_true (state->notified);
+}
+
+static void
+stream_state_clear (StreamState *state)
+{
+  g_main_loop_unref (state->loop);
+  g_hash_table_unref (state->seen);
+  g_ptr_array_unref (state->order);
+  g_clear_error (&state->error);
+}
+
+static void
+make_empty_shards (Fixture *f,
+                   guint    n)
+{
+  g_autofree char *root = g_file_get_path (f->location);
+
+  g_assert_cmpint (g_mkdir_with_parents (root, 0755), ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("shard-%05u.gz", i);
+      g_autofree char *path = g_build_filename (root, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, "", 0, NULL));
+    }
+}
+
+/* Keys arrive in batches, each key once, all of them, before the end; from
+ * a local store in squirrel's order, sizes included. */
+static void
+test_keys_streamed (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  StreamState state;
+
+  make_empty_shards (f, 4500);
+  stream_keys (f, &state, NULL, FALSE);
+  g_assert_no_error (state.error);
+  g_assert_cmpuint (state.n_batches, >=, 5);
+  g_assert_cmpuint (state.n_keys, ==, 4500);
+  g_assert_cmpuint (g_hash_table_size (state.seen), ==, 4500);
+  keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_NAMES_ONLY, NULL, NULL);
+  g_assert_cmpuint (keys->len, ==, 4500);
+  for (guint i = 0; i < keys->len; i++)
+    g_assert_cmpstr (sq_key_info_get_key (g_ptr_array_index (state.order, i)), ==,
+                     sq_key_info_get_key (g_ptr_array_index (keys, i)));
+  stream_state_clear (&state);
+}
+
+static void
+test_keys_streamed_missing_and_not_a_directory (Fixture       *f,
+                                                gconstpointer  data)
+{
+  g_autofree char *root = g_file_get_path (f->location);
+  StreamState state;
+
+  stream_keys (f, &state, NULL, FALSE);
+  g_assert_no_error (state.error);
+  g_assert_cmpuint (state.n_keys, ==, 0);
+  g_assert_cmpuint (state.n_batches, ==, 0);
+  stream_state_clear (&state);
+
+  g_assert_true (g_file_set_contents (root, "not a directory", -1, NULL));
+  stream_keys (f, &state, NULL, FALSE);
+  g_assert_error (state.error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE);
+  g_assert_cmpuint (state.n_batches, ==, 0);
+  stream_state_clear (&state);
+  g_unlink (root);
+}
+
+/* Once cancelled, no batch comes, and the listing ends cancelled. */
+static void
+test_keys_streamed_cancel (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  StreamState state;
+
+  make_empty_shards (f, 4500);
+  g_cancellable_cancel (cancellable);
+  stream_keys (f, &state, cancellable, FALSE);
+  g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (state.n_batches, ==, 0);
+  stream_state_clear (&state);
+
+  g_cancellable_reset (cancellable);
+  stream_keys (f, &state, cancellable, TRUE);
+  g_assert_error (state.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (state.n_batches, ==, 1);
+  stream_state_clear (&state);
+}
+
 /* The shards squirrel-core 0.20.2 wrote decode to what it decodes them to.
  * Both sides go through drey-cli's JSON convention, which is how the
  * expected files are written (numpy scalars as plain numbers). */
@@ -641,6 +812,90 @@ test_async_get_cancelled (Fixture       *f,
   g_main_loop_unref (state.loop);
 }
 
+/* A second store next to the fixture's, with one shard "src". */
+static SqStore *
+source_store (Fixture           *f,
+              SqSerializer       serializer,
+              const char *const *lines)
+{
+  g_autoptr(GFile) location = g_file_new_build_filename (f->dir, "source", NULL);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  SqStore *store = sq_store_new (location);
+
+  sq_store_set_serializer (store, serializer);
+  key = sq_store_set (store, "src", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+test_set_from_reader (Fixture       *f,
+                      gconstpointer  data)
+{
+  static const char *const lines[] = {
+    "{\"image\": {\"data\": [[1, 2], [3, 4]], \"type\": \"|u1\", \"shape\": [2, 2]}, \"label\": 3}",
+    "{\"name\": \"x\", \"tags\": [\"a\", \"b\"]}",
+    "[1, [2, [3]], {\"k\": null}]",
+    NULL,
+  };
+  g_autoptr(SqStore) source = source_store (f, SQ_SERIALIZER_JSONL, lines);
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(SqShardReader) check = NULL;
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(SqValue) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  /* JSON Lines in, messagepack out, sample by sample */
+  reader = sq_store_open_shard (source, "src", NULL, &error);
+  g_assert_no_error (error);
+  sq_store_set_serializer (f->store, SQ_SERIALIZER_MESSAGEPACK);
+  key = sq_store_set_from_reader (f->store, "copy", reader, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "copy");
+
+  back = sq_store_get (f->store, "copy", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, samples->len);
+  for (guint i = 0; i < samples->len; i++)
+    g_assert_true (sq_value_equal (g_ptr_array_index (samples, i), g_ptr_array_index (back, i)));
+  check = sq_store_open_shard (f->store, "copy", NULL, &error);
+  first = sq_shard_reader_next (check, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sq_shard_reader_get_serializer (check), ==, SQ_SERIALIZER_MESSAGEPACK);
+}
+
+/* A source that fails to decode halfway: its error, the old shard kept. */
+static void
+test_set_from_reader_atomic_on_decode_error (Fixture       *f,
+                                             gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"a\": \"first sample\"}", "{\"b\": \"second sample\"}", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(SqStore) source = source_store (f, SQ_SERIALIZER_MESSAGEPACK, lines);
+  g_autofree char *path = g_build_filename (f->dir, "source", "src.gz", NULL);
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len - 12, NULL));
+
+  reader = sq_store_open_shard (source, "src", NULL, &error);
+  g_assert_no_error (error);
+  key = sq_store_set_from_reader (f->store, "k", reader, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SQ_DECODE_ERROR);
+  g_assert_true (g_str_has_prefix (error->message, "shard 'src': "));
+  assert_old_shard_kept (f, before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -651,6 +906,9 @@ main (int    argc,
   ADD ("/store/keys/order", test_keys_order, NULL);
   ADD ("/store/keys/missing-and-not-a-directory", test_keys_missing_and_not_a_directory, NULL);
   ADD ("/store/keys/unreadable", test_keys_unreadable, NULL);
+  ADD ("/store/keys/streamed", test_keys_streamed, NULL);
+  ADD ("/store/keys/streamed-missing-and-not-a-directory", test_keys_streamed_missing_and_not_a_directory, NULL);
+  ADD ("/store/keys/streamed-cancel", test_keys_streamed_cancel, NULL);
   g_test_add_func ("/store/get/squirrel-fixtures", test_squirrel_fixtures);
   ADD ("/store/get/missing", test_get_missing, NULL);
   ADD ("/store/set/roundtrip-msgpack", test_set_get_roundtrip, GINT_TO_POINTER (SQ_SERIALIZER_MESSAGEPACK));
@@ -661,6 +919,8 @@ main (int    argc,
   ADD ("/store/set/atomic-encode-error", test_set_atomic_on_encode_error, NULL);
   ADD ("/store/set/atomic-cancel", test_set_atomic_on_cancel, NULL);
   ADD ("/store/set/atomic-full-disk", test_set_atomic_on_full_disk, NULL);
+  ADD ("/store/set/from-reader", test_set_from_reader, NULL);
+  ADD ("/store/set/from-reader-atomic-decode-error", test_set_from_reader_atomic_on_decode_error, NULL);
   ADD ("/store/remove", test_remove, NULL);
   ADD ("/store/async/set-get-progress", test_async_set_get, NULL);
   ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
