@@ -16,7 +16,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <gio/gfiledescriptorbased.h>
@@ -957,7 +959,10 @@ key_stream_schedule_locked (KeyStream *stream)
     return;
   stream->scheduled = TRUE;
   source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  /* Not an idle priority: a window redrawing a spinner at every frame
+   * (slow software rendering) would starve the very keys it waits for.
+   * Each dispatch hands over one bounded batch. */
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_static_name (source, "[sq] key batches");
   g_source_set_callback (source, key_stream_drain, key_stream_ref (stream), key_stream_unref);
   g_source_attach (source, stream->context);
@@ -1447,6 +1452,40 @@ shard_task_data_new (const char         *key,
   return data;
 }
 
+/* Async work is background work: on Linux a thread has its own nice
+ * value, so a worker decoding a big shard yields the CPU to the caller's
+ * main loop (the window stays smooth even on two busy cores). */
+typedef struct
+{
+  int      nice;
+  gboolean changed;
+} BackgroundPriority;
+
+static void
+background_priority_enter (BackgroundPriority *saved)
+{
+#ifdef __linux__
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+
+  errno = 0;
+  saved->nice = getpriority (PRIO_PROCESS, (id_t) tid);
+  saved->changed = errno == 0 && saved->nice < 10 && setpriority (PRIO_PROCESS, (id_t) tid, 10) == 0;
+#else
+  saved->changed = FALSE;
+#endif
+}
+
+static void
+background_priority_leave (BackgroundPriority *saved)
+{
+#ifdef __linux__
+  /* Without CAP_SYS_NICE this fails and the pool thread stays at nice 10:
+   * GTask's pool only runs background work, so that is harmless. */
+  if (saved->changed)
+    setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), saved->nice);
+#endif
+}
+
 static void
 get_thread (GTask        *task,
             gpointer      source_object,
@@ -1456,10 +1495,13 @@ get_thread (GTask        *task,
   ShardTaskData *data = task_data;
   GError *error = NULL;
   GPtrArray *samples;
+  BackgroundPriority saved;
 
+  background_priority_enter (&saved);
   samples = sq_store_get (source_object, data->key,
                           data->relay ? progress_relay_post : NULL, data->relay,
                           cancellable, &error);
+  background_priority_leave (&saved);
   if (samples == NULL)
     g_task_return_error (task, error);
   else

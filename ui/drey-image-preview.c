@@ -1,0 +1,540 @@
+/* drey-image-preview.c: an image-shaped array, as a picture
+ *
+ * An array reads as an image when its shape is HxW, HxWxC or CxHxW with C
+ * in 1, 3 or 4 (grey, RGB, RGBA) and its elements are bools or real
+ * numbers. drey_image_preview_texture_for_array() turns it into 8-bit RGB(A)
+ * on a worker: uint8 as it is, bool as 0/255, everything else scaled from
+ * its finite min..max (a pixel with a NaN black, a constant image
+ * mid-grey).
+ *
+ * GTK 4.8 can only draw a texture with linear filtering, which would blur an
+ * 8x8 digit into a smudge; so small images are enlarged in the texture
+ * itself, nearest-neighbour by an integer factor, and the widget draws the
+ * texture at its own size (or smaller), never larger.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "drey-image-preview"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "sq-number-private.h"
+
+#include "drey-image-preview.h"
+
+/* Images with a longer side than this are sampled down (nearest) first. */
+#define MAX_TEXTURE_SIDE 2048
+/* A strip longer than this many times its width is a table, not an image. */
+#define MAX_ASPECT 16
+/* The widget's largest height; wider images fit the width they are given. */
+#define MAX_DISPLAY_HEIGHT 320
+#define CORNER_RADIUS 6
+
+struct _DreyImagePreview
+{
+  GtkWidget   parent_instance;
+
+  GdkTexture *texture;
+};
+
+G_DEFINE_FINAL_TYPE (DreyImagePreview, drey_image_preview, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_TEXTURE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- arrays to textures ------------------------------------------------- */
+
+static gboolean
+is_channel_count (guint64 n)
+{
+  return n == 1 || n == 3 || n == 4;
+}
+
+static gboolean
+is_pixel_dtype (const SqDtype *dtype)
+{
+  switch (sq_dtype_get_kind (dtype))
+    {
+    case SQ_DTYPE_KIND_BOOL:
+    case SQ_DTYPE_KIND_INT:
+    case SQ_DTYPE_KIND_UINT:
+    case SQ_DTYPE_KIND_FLOAT:
+      return sq_dtype_is_numeric (dtype);
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * drey_image_preview_shape_is_image:
+ * @array: an array
+ * @width: (out) (optional): its width in pixels
+ * @height: (out) (optional): its height in pixels
+ * @channels: (out) (optional): 1 (grey), 3 (RGB) or 4 (RGBA)
+ * @channels_first: (out) (optional): whether the shape is CxHxW
+ *
+ * Whether @array reads as an image: bools or real numbers in a shape of HxW,
+ * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
+ * empty and neither side more than 16 times the other.
+ *
+ * Returns: %TRUE if @array reads as an image
+ */
+gboolean
+drey_image_preview_shape_is_image (SqNdarray *array,
+                                   guint     *width,
+                                   guint     *height,
+                                   guint     *channels,
+                                   gboolean  *channels_first)
+{
+  const guint64 *shape;
+  guint64 h, w, c = 1;
+  gboolean first = FALSE;
+
+  g_return_val_if_fail (array != NULL, FALSE);
+
+  if (!is_pixel_dtype (sq_ndarray_get_dtype (array)))
+    return FALSE;
+
+  shape = sq_ndarray_get_shape (array);
+  switch (sq_ndarray_get_ndim (array))
+    {
+    case 2:
+      h = shape[0];
+      w = shape[1];
+      break;
+    case 3:
+      if (is_channel_count (shape[2]))
+        {
+          h = shape[0];
+          w = shape[1];
+          c = shape[2];
+        }
+      else if (is_channel_count (shape[0]))
+        {
+          c = shape[0];
+          h = shape[1];
+          w = shape[2];
+          first = TRUE;
+        }
+      else
+        return FALSE;
+      break;
+    default:
+      return FALSE;
+    }
+
+  if (h == 0 || w == 0 || h > G_MAXINT / MAX_ASPECT || w > G_MAXINT / MAX_ASPECT)
+    return FALSE;
+  if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
+    return FALSE;
+
+  if (width != NULL)
+    *width = (guint) w;
+  if (height != NULL)
+    *height = (guint) h;
+  if (channels != NULL)
+    *channels = (guint) c;
+  if (channels_first != NULL)
+    *channels_first = first;
+  return TRUE;
+}
+
+static inline double
+load_element (SqDtypeKind   kind,
+              gsize         size,
+              gboolean      swap,
+              const guint8 *p)
+{
+  switch (kind)
+    {
+    case SQ_DTYPE_KIND_BOOL:
+      return *p != 0;
+    case SQ_DTYPE_KIND_INT:
+      return size == 1 ? (gint8) *p
+           : size == 2 ? (gint16) _sq_load_u16 (p, swap)
+           : size == 4 ? (gint32) _sq_load_u32 (p, swap)
+           : (double) (gint64) _sq_load_u64 (p, swap);
+    case SQ_DTYPE_KIND_UINT:
+      return size == 1 ? *p
+           : size == 2 ? _sq_load_u16 (p, swap)
+           : size == 4 ? _sq_load_u32 (p, swap)
+           : (double) _sq_load_u64 (p, swap);
+    case SQ_DTYPE_KIND_FLOAT:
+      return size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap))
+           : size == 4 ? _sq_load_f32 (p, swap)
+           : size == 8 ? _sq_load_f64 (p, swap)
+           : (double) _sq_load_f128 (p, swap);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* One element as a byte: @lo..@hi onto 0..255; infinities at the ends; a
+ * constant image mid-grey. (NaN pixels are the caller's.) */
+static inline guint8
+scale_to_byte (double v,
+               double lo,
+               double hi)
+{
+  if (isnan (v))
+    return 0;
+  if (isinf (v))
+    return v > 0 ? 255 : 0;
+  if (!(hi > lo))
+    return 128;
+  return (guint8) CLAMP (lround ((v - lo) / (hi - lo) * 255.0), 0, 255);
+}
+
+/**
+ * drey_image_preview_texture_for_array:
+ * @array: an array that reads as an image
+ * @max_side: enlarge small images, nearest-neighbour by a whole factor, so
+ *   that their longer side comes close to this (0: never enlarge)
+ * @cancellable: (nullable): checked every row
+ * @error: a #G_IO_ERROR_INVALID_ARGUMENT error if @array does not read as
+ *   an image, or #G_IO_ERROR_CANCELLED
+ *
+ * Turns @array into an 8-bit RGB (or RGBA) texture. Safe to call from any
+ * thread.
+ *
+ * Returns: (transfer full): the texture, or %NULL
+ */
+GdkTexture *
+drey_image_preview_texture_for_array (SqNdarray     *array,
+                                      guint          max_side,
+                                      GCancellable  *cancellable,
+                                      GError       **error)
+{
+  SqDtype *dtype;
+  SqDtypeKind kind;
+  gsize size;
+  gboolean swap;
+  const guint8 *data;
+  guint w, h, c, longer, step = 1, zoom = 1, sw, sh, tw, th, bpp;
+  gboolean first;
+  gsize stride;
+  guint64 n;
+  double lo = INFINITY, hi = -INFINITY;
+  guint8 *pixels;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (array != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  dtype = sq_ndarray_get_dtype (array);
+  if (!drey_image_preview_shape_is_image (array, &w, &h, &c, &first))
+    {
+      g_autofree char *shape = sq_ndarray_format_shape (array);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "a %s array of shape %s does not read as an image",
+                   sq_dtype_get_name (dtype), shape);
+      return NULL;
+    }
+
+  kind = sq_dtype_get_kind (dtype);
+  size = sq_dtype_get_itemsize (dtype);
+  swap = sq_dtype_needs_swap (dtype);
+  data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
+  n = (guint64) w * h * c;
+
+  /* Everything but uint8 and bool is scaled to its own finite range. */
+  if (!(kind == SQ_DTYPE_KIND_UINT && size == 1) && kind != SQ_DTYPE_KIND_BOOL)
+    {
+      for (guint64 i = 0; i < n; i++)
+        {
+          double v = load_element (kind, size, swap, data + i * size);
+
+          if (G_UNLIKELY ((i & 0xffff) == 0) && g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          if (isfinite (v))
+            {
+              lo = MIN (lo, v);
+              hi = MAX (hi, v);
+            }
+        }
+    }
+
+  longer = MAX (w, h);
+  if (longer > MAX_TEXTURE_SIDE)
+    step = (longer + MAX_TEXTURE_SIDE - 1) / MAX_TEXTURE_SIDE;
+  else if (max_side > 0 && longer < max_side)
+    zoom = max_side / longer;
+  sw = (w + step - 1) / step;
+  sh = (h + step - 1) / step;
+  tw = sw * zoom;
+  th = sh * zoom;
+  bpp = c == 4 ? 4 : 3;
+  stride = (gsize) tw * bpp;
+  pixels = g_malloc (stride * th);
+
+  for (guint sy = 0; sy < sh; sy++)
+    {
+      guint8 *row = pixels + (gsize) sy * zoom * stride;
+      guint y = sy * step;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          g_free (pixels);
+          return NULL;
+        }
+
+      for (guint sx = 0; sx < sw; sx++)
+        {
+          guint x = sx * step;
+          guint8 px[4];
+          gboolean nan = FALSE;
+
+          for (guint ch = 0; ch < c; ch++)
+            {
+              guint64 i = first ? ((guint64) ch * h + y) * w + x
+                                : ((guint64) y * w + x) * c + ch;
+              const guint8 *p = data + i * size;
+
+              if (kind == SQ_DTYPE_KIND_UINT && size == 1)
+                px[ch] = *p;
+              else if (kind == SQ_DTYPE_KIND_BOOL)
+                px[ch] = *p ? 255 : 0;
+              else
+                {
+                  double v = load_element (kind, size, swap, p);
+
+                  nan |= isnan (v);
+                  px[ch] = scale_to_byte (v, lo, hi);
+                }
+            }
+          if (c == 1)
+            px[1] = px[2] = px[0];
+          /* A NaN in any channel makes the pixel black (and opaque). */
+          if (nan)
+            {
+              px[0] = px[1] = px[2] = 0;
+              px[3] = 255;
+            }
+
+          for (guint z = 0; z < zoom; z++)
+            memcpy (row + ((gsize) sx * zoom + z) * bpp, px, bpp);
+        }
+
+      for (guint z = 1; z < zoom; z++)
+        memcpy (row + z * stride, row, stride);
+    }
+
+  bytes = g_bytes_new_take (pixels, stride * th);
+  return gdk_memory_texture_new ((int) tw, (int) th,
+                                 c == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 bytes, stride);
+}
+
+/* ---- the widget --------------------------------------------------------- */
+
+GtkWidget *
+drey_image_preview_new (void)
+{
+  return g_object_new (DREY_TYPE_IMAGE_PREVIEW, NULL);
+}
+
+/**
+ * drey_image_preview_set_texture:
+ * @texture: (nullable): what to show, drawn at its own size or smaller
+ */
+void
+drey_image_preview_set_texture (DreyImagePreview *self,
+                                GdkTexture       *texture)
+{
+  g_return_if_fail (DREY_IS_IMAGE_PREVIEW (self));
+  g_return_if_fail (texture == NULL || GDK_IS_TEXTURE (texture));
+
+  if (!g_set_object (&self->texture, texture))
+    return;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXTURE]);
+}
+
+/**
+ * drey_image_preview_get_texture:
+ *
+ * Returns: (transfer none) (nullable): the texture shown
+ */
+GdkTexture *
+drey_image_preview_get_texture (DreyImagePreview *self)
+{
+  g_return_val_if_fail (DREY_IS_IMAGE_PREVIEW (self), NULL);
+
+  return self->texture;
+}
+
+/* The size the texture is drawn at within @for_width (-1: any). */
+static void
+display_size (DreyImagePreview *self,
+              int               for_width,
+              double           *width,
+              double           *height)
+{
+  double tw, th, scale;
+
+  if (self->texture == NULL)
+    {
+      *width = *height = 0;
+      return;
+    }
+  tw = gdk_texture_get_width (self->texture);
+  th = gdk_texture_get_height (self->texture);
+  scale = MIN (1.0, MAX_DISPLAY_HEIGHT / th);
+  if (for_width >= 0)
+    scale = MIN (scale, for_width / tw);
+  *width = tw * scale;
+  *height = th * scale;
+}
+
+static GtkSizeRequestMode
+drey_image_preview_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+drey_image_preview_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  DreyImagePreview *self = DREY_IMAGE_PREVIEW (widget);
+  double width, height;
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      display_size (self, -1, &width, &height);
+      *natural = (int) ceil (width);
+      *minimum = MIN (*natural, 32);
+    }
+  else
+    {
+      display_size (self, for_size, &width, &height);
+      *minimum = *natural = (int) ceil (height);
+    }
+}
+
+static void
+drey_image_preview_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  DreyImagePreview *self = DREY_IMAGE_PREVIEW (widget);
+  int alloc_width = gtk_widget_get_width (widget);
+  int alloc_height = gtk_widget_get_height (widget);
+  double tw, th, scale, w, h;
+  GskRoundedRect outline;
+  graphene_rect_t bounds;
+  GdkRGBA border;
+  GtkStyleContext *context;
+
+  if (self->texture == NULL || alloc_width <= 0 || alloc_height <= 0)
+    return;
+
+  tw = gdk_texture_get_width (self->texture);
+  th = gdk_texture_get_height (self->texture);
+  scale = MIN (1.0, MIN (alloc_width / tw, alloc_height / th));
+  w = tw * scale;
+  h = th * scale;
+  /* On whole pixels, so an enlarged image stays crisp at scale 1. */
+  graphene_rect_init (&bounds, floor ((alloc_width - w) / 2), floor ((alloc_height - h) / 2), w, h);
+  gsk_rounded_rect_init_from_rect (&outline, &bounds, CORNER_RADIUS);
+
+  gtk_snapshot_push_rounded_clip (snapshot, &outline);
+  gtk_snapshot_append_texture (snapshot, self->texture, &bounds);
+  gtk_snapshot_pop (snapshot);
+
+  /* A hairline, so a black image still shows its edge on a dark window. */
+  context = gtk_widget_get_style_context (widget);
+  gtk_style_context_get_color (context, &border);
+  border.alpha *= 0.15f;
+  gtk_snapshot_append_border (snapshot, &outline,
+                              (float[4]) { 1, 1, 1, 1 },
+                              (GdkRGBA[4]) { border, border, border, border });
+}
+
+static void
+drey_image_preview_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  DreyImagePreview *self = DREY_IMAGE_PREVIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXTURE:
+      g_value_set_object (value, self->texture);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+drey_image_preview_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  DreyImagePreview *self = DREY_IMAGE_PREVIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TEXTURE:
+      drey_image_preview_set_texture (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+drey_image_preview_dispose (GObject *object)
+{
+  DreyImagePreview *self = DREY_IMAGE_PREVIEW (object);
+
+  g_clear_object (&self->texture);
+  G_OBJECT_CLASS (drey_image_preview_parent_class)->dispose (object);
+}
+
+static void
+drey_image_preview_class_init (DreyImagePreviewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = drey_image_preview_dispose;
+  object_class->get_property = drey_image_preview_get_property;
+  object_class->set_property = drey_image_preview_set_property;
+
+  widget_class->get_request_mode = drey_image_preview_get_request_mode;
+  widget_class->measure = drey_image_preview_measure;
+  widget_class->snapshot = drey_image_preview_snapshot;
+
+  properties[PROP_TEXTURE] =
+    g_param_spec_object ("texture", NULL, NULL,
+                         GDK_TYPE_TEXTURE,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "image-preview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+drey_image_preview_init (DreyImagePreview *self)
+{
+}

@@ -1,0 +1,31 @@
+/* drey-sample-node.h: one row of the sample tree
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sq.h"
+
+G_BEGIN_DECLS
+
+#define DREY_TYPE_SAMPLE_NODE (drey_sample_node_get_type ())
+
+G_DECLARE_FINAL_TYPE (DreySampleNode, drey_sample_node, DREY, SAMPLE_NODE, GObject)
+
+DreySampleNode *drey_sample_node_new              (const char     *name,
+                                                   SqValue        *value,
+                                                   const char     *python_path);
+const char     *drey_sample_node_get_name         (DreySampleNode *self);
+SqValue        *drey_sample_node_get_value        (DreySampleNode *self);
+const char     *drey_sample_node_get_type_text    (DreySampleNode *self);
+const char     *drey_sample_node_get_value_text   (DreySampleNode *self);
+const char     *drey_sample_node_get_python_path  (DreySampleNode *self);
+GListModel     *drey_sample_node_create_children  (DreySampleNode *self);
+void            drey_sample_node_request_summary  (DreySampleNode *self);
+const SqSummary *drey_sample_node_get_summary     (DreySampleNode *self);
+
+char           *drey_python_key_repr              (SqValue        *key);
+
+G_END_DECLS

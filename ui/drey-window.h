@@ -1,0 +1,22 @@
+/* drey-window.h: a window on one store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sq.h"
+
+G_BEGIN_DECLS
+
+#define DREY_TYPE_WINDOW (drey_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DreyWindow, drey_window, DREY, WINDOW, AdwApplicationWindow)
+
+DreyWindow *drey_window_new        (AdwApplication *application);
+void        drey_window_open_store (DreyWindow     *self,
+                                    GFile          *location);
+SqStore    *drey_window_get_store  (DreyWindow     *self);
+
+G_END_DECLS
