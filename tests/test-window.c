@@ -275,6 +275,63 @@ test_window_tree_and_array_panel (Fixture       *f,
 }
 
 static void
+clipboard_text_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+clipboard_text (GtkWidget *widget)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_text_cb, &text);
+  WAIT_FOR (text != NULL);
+  return text;
+}
+
+/* Ctrl+C and the menu's Copy Python Path, on a selected row. */
+static void
+test_window_copy (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GtkTreeListRow) row = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *path = NULL;
+  GtkSingleSelection *selection;
+
+  open_and_wait (f);
+  select_and_wait (f, "digits-00");
+  selection = drey_sample_view_get_selection (f->sample_view);
+  row = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  gtk_tree_list_row_set_expanded (row, TRUE);
+  /* sample 0 is {"image", "label", "metadata"}: the label is row 2 */
+  gtk_single_selection_set_selected (selection, 2);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sample_view), "samples.copy-json", NULL));
+  json = clipboard_text (GTK_WIDGET (f->sample_view));
+  g_assert_cmpstr (json, ==, "0");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sample_view), "samples.copy-python-path", NULL));
+  path = clipboard_text (GTK_WIDGET (f->sample_view));
+  g_assert_cmpstr (path, ==, "list(store.get(\"digits-00\"))[0][\"label\"]");
+
+  /* the whole sample, in drey-cli cat's convention */
+  g_clear_pointer (&json, g_free);
+  gtk_single_selection_set_selected (selection, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->sample_view), "samples.copy-json", NULL));
+  json = clipboard_text (GTK_WIDGET (f->sample_view));
+  g_assert_true (g_str_has_prefix (json, "{\"image\": {\"data\": [[0, 0, "));
+  g_assert_nonnull (strstr (json, "\"type\": \"|u1\", \"shape\": [8, 8]}, \"label\": 0, "));
+}
+
+static void
 test_window_damaged_shard (Fixture       *f,
                            gconstpointer  data)
 {
@@ -437,6 +494,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/keys-and-search", test_window_keys_and_search);
   ADD ("/window/tree-and-array-panel", test_window_tree_and_array_panel);
+  ADD ("/window/copy", test_window_copy);
   ADD ("/window/damaged-shard", test_window_damaged_shard);
   ADD ("/window/missing-store", test_window_missing_store);
   ADD ("/window/big-shard-never-stalls", test_window_big_shard_never_stalls);
