@@ -488,6 +488,12 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  int status;
+
+  /* Opening a store adds it to the recent files: not the user's. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -501,5 +507,7 @@ main (int   argc,
   ADD ("/window/switching-cancels", test_window_switching_cancels);
 #undef ADD
 
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
 }
