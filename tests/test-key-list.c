@@ -573,7 +573,6 @@ n_keys_changed (DreyKeyList *list,
                 GParamSpec  *pspec,
                 Timing      *t)
 {
-  if (drey_key_list_get_n_keys (list) < 5000) g_printerr ("n_keys %u at %.0f\n", drey_key_list_get_n_keys (list), (g_get_monotonic_time () - t->start)/1000.0);
   if (drey_key_list_get_n_keys (list) > 0 && t->first_keys == 0)
     {
       t->first_keys = g_get_monotonic_time ();
@@ -629,7 +628,6 @@ heartbeat (gpointer data)
     {
       t->max_gap = MAX (t->max_gap, now - t->last_beat);
       t->max_blocked = MAX (t->max_blocked, (now - t->last_beat) - (wait - t->last_wait));
-      if ((now - t->last_beat) - (wait - t->last_wait) > 15000) g_printerr ("blocked %.1f ms at %.0f ms\n", ((now - t->last_beat) - (wait - t->last_wait))/1000.0, (now - t->start)/1000.0);
     }
   t->last_wait = wait;
 

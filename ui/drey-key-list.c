@@ -68,6 +68,7 @@ struct _DreyKeyList
   guint64             total_size;
   guint               n_keys;
   guint               n_visible;
+  GtkIconPaintable   *spinner_icons[2];
   guint               scroll_to;
   gboolean            loading;
   gboolean            resort;
@@ -729,6 +730,8 @@ drey_key_list_dispose (GObject *object)
   g_clear_pointer (&self->unseen, g_hash_table_unref);
   g_clear_object (&self->selected);
   g_clear_object (&self->store);
+  g_clear_object (&self->spinner_icons[0]);
+  g_clear_object (&self->spinner_icons[1]);
 
   G_OBJECT_CLASS (drey_key_list_parent_class)->dispose (object);
 }
@@ -918,6 +921,15 @@ drey_key_list_init (DreyKeyList *self)
 
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
   update_view (self);
+
+  /* The spinners' icon, at the loading page's size and the footer's, read
+   * now on a thread: else the first frame showing a spinner reads and
+   * renders it, which takes a few dozen milliseconds. */
+  for (guint i = 0; i < G_N_ELEMENTS (self->spinner_icons); i++)
+    self->spinner_icons[i] =
+      gtk_icon_theme_lookup_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (GTK_WIDGET (self))),
+                                  "process-working-symbolic", NULL, i == 0 ? 16 : 32, 1,
+                                  GTK_TEXT_DIR_NONE, GTK_ICON_LOOKUP_PRELOAD);
 }
 
 /* ---- public API --------------------------------------------------------- */
