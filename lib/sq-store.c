@@ -1410,12 +1410,20 @@ progress_relay_post (guint64  done,
 {
   ProgressRelay *relay = data;
   ProgressUpdate *update = g_new (ProgressUpdate, 1);
+  GSource *source;
 
   update->relay = g_atomic_rc_box_acquire (relay);
   update->done = done;
   update->total = total;
-  g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, progress_update_dispatch, update,
-                              progress_update_free);
+  /* Always through a source: g_main_context_invoke() would run the
+   * callback right here, on the worker, whenever the worker can acquire
+   * the caller's context (a GTask thread's default is the global one). */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[sq] progress");
+  g_source_set_callback (source, progress_update_dispatch, update, progress_update_free);
+  g_source_attach (source, relay->context);
+  g_source_unref (source);
 }
 
 typedef struct

@@ -714,6 +714,8 @@ typedef struct
   char      *key;
 } AsyncState;
 
+static GThread *main_thread;
+
 static void
 on_progress (guint64  done,
              guint64  total,
@@ -721,6 +723,8 @@ on_progress (guint64  done,
 {
   AsyncState *state = data;
 
+  /* on the caller's thread, never on the worker */
+  g_assert_true (g_thread_self () == main_thread);
   g_assert_cmpuint (done, >=, state->last_done);
   g_assert_cmpuint (done, <=, total);
   state->last_done = done;
@@ -900,6 +904,7 @@ int
 main (int    argc,
       char **argv)
 {
+  main_thread = g_thread_self ();
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
