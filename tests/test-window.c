@@ -331,6 +331,140 @@ test_window_copy (Fixture       *f,
   g_assert_nonnull (strstr (json, "\"type\": \"|u1\", \"shape\": [8, 8]}, \"label\": 0, "));
 }
 
+static gboolean
+focus_is_inside (GtkWidget *window,
+                 GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+/* A Tab press as GTK dispatches it: capture-phase key controllers from
+ * the window down to the focus, then the window's own focus move. */
+static void
+press_tab (GtkWidget *window,
+           gboolean   backward)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    g_ptr_array_insert (chain, 0, w);
+  for (guint i = 0; i < chain->len; i++)
+    {
+      g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (g_ptr_array_index (chain, i));
+
+      for (guint c = 0; c < g_list_model_get_n_items (controllers); c++)
+        {
+          g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, c);
+          gboolean handled = FALSE;
+
+          if (!GTK_IS_EVENT_CONTROLLER_KEY (controller) ||
+              gtk_event_controller_get_propagation_phase (controller) != GTK_PHASE_CAPTURE)
+            continue;
+          g_signal_emit_by_name (controller, "key-pressed", backward ? GDK_KEY_ISO_Left_Tab : GDK_KEY_Tab, 0,
+                                 backward ? GDK_SHIFT_MASK : 0, &handled);
+          if (handled)
+            return;
+        }
+    }
+  gtk_widget_child_focus (window, backward ? GTK_DIR_TAB_BACKWARD : GTK_DIR_TAB_FORWARD);
+}
+
+/* Keyboard only: Tab goes from the keys to the samples and back. */
+static void
+test_window_tab_between_panes (Fixture       *f,
+                               gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  gboolean reached = FALSE;
+
+  open_and_wait (f);
+  select_and_wait (f, "digits-02");
+  g_assert_true (focus_is_inside (window, GTK_WIDGET (f->key_list)));
+  for (int i = 0; i < 12 && !reached; i++)
+    {
+      press_tab (window, FALSE);
+      reached = focus_is_inside (window, GTK_WIDGET (f->sample_view));
+    }
+  g_assert_true (reached);
+  for (int i = 0; i < 12 && focus_is_inside (window, GTK_WIDGET (f->sample_view)); i++)
+    press_tab (window, TRUE);
+  g_assert_true (focus_is_inside (window, GTK_WIDGET (f->key_list)));
+}
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type,
+             const char *label_prefix)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        {
+          GtkWidget *label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+
+          if (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), label_prefix))
+            return child;
+        }
+      if ((found = find_widget (child, type, label_prefix)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What a screen reader reads for a row of the tree. */
+static void
+test_window_row_accessible_names (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GtkTreeListRow) row = NULL;
+  GtkWidget *expander;
+  g_autofree char *mismatch = NULL;
+
+  open_and_wait (f);
+  select_and_wait (f, "photos");
+  row = g_list_model_get_item (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view)), 0);
+  gtk_tree_list_row_set_expanded (row, TRUE);
+  WAIT_FOR ((expander = find_widget (GTK_WIDGET (f->sample_view), GTK_TYPE_TREE_EXPANDER, "caption")) != NULL);
+  mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                 "caption, str, 'Astronaut Eileen Collins'");
+  g_assert_null (mismatch);
+}
+
+/* A folder dropped on the window opens as the store. */
+static void
+test_window_drop_folder (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  GtkDropTarget *target = NULL;
+  GSList *files = g_slist_prepend (NULL, f->location);
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free (files);
+  g_assert_true (accepted);
+  WAIT_FOR (drey_window_get_store (f->window) != NULL &&
+            !drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 20);
+}
+
 static void
 test_window_damaged_shard (Fixture       *f,
                            gconstpointer  data)
@@ -501,6 +635,9 @@ main (int   argc,
   ADD ("/window/keys-and-search", test_window_keys_and_search);
   ADD ("/window/tree-and-array-panel", test_window_tree_and_array_panel);
   ADD ("/window/copy", test_window_copy);
+  ADD ("/window/tab-between-panes", test_window_tab_between_panes);
+  ADD ("/window/row-accessible-names", test_window_row_accessible_names);
+  ADD ("/window/drop-folder", test_window_drop_folder);
   ADD ("/window/damaged-shard", test_window_damaged_shard);
   ADD ("/window/missing-store", test_window_missing_store);
   ADD ("/window/big-shard-never-stalls", test_window_big_shard_never_stalls);

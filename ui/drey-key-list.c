@@ -28,6 +28,7 @@
 
 #include "drey-key-item.h"
 #include "drey-key-list.h"
+#include "drey-list-keynav.h"
 
 /* Removing more runs than this one by one costs more than a new splice. */
 #define MAX_REMOVAL_RUNS 32
@@ -920,6 +921,7 @@ drey_key_list_init (DreyKeyList *self)
   g_signal_connect_swapped (self->selection, "notify::selected-item", G_CALLBACK (selection_changed_cb), self);
 
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  drey_list_keynav_tab_leaves (GTK_WIDGET (self->list_view));
   update_view (self);
 
   /* The spinners' icon, at the loading page's size and the footer's, read

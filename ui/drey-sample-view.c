@@ -14,6 +14,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "drey-list-keynav.h"
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
 
@@ -601,6 +602,7 @@ drey_sample_view_init (DreySampleView *self)
   add_column (self, _("Name"), G_CALLBACK (setup_name), NULL, G_CALLBACK (bind_name), FALSE, 200);
   add_column (self, _("Type"), G_CALLBACK (setup_label), "dim-label", G_CALLBACK (bind_type), FALSE, 200);
   add_column (self, _("Value"), G_CALLBACK (setup_label), "numeric", G_CALLBACK (bind_value), TRUE, -1);
+  drey_list_keynav_tab_leaves (GTK_WIDGET (self->column_view));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "samples.copy-json", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "samples.copy-python-path", FALSE);
