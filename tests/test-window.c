@@ -182,6 +182,15 @@ test_window_keys_and_search (Fixture       *f,
   WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 8);
   drey_key_list_set_filter_text (f->key_list, "");
   WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 20);
+
+  /* icon-only buttons still have a name for a screen reader */
+  {
+    GObject *reload = gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, "reload_button");
+    g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (reload),
+                                                                    GTK_ACCESSIBLE_PROPERTY_LABEL, "Reload");
+
+    g_assert_null (mismatch);
+  }
 }
 
 /* DREY_SCREENSHOT=FILE.png: the README's picture of the window. */
