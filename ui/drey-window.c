@@ -448,6 +448,7 @@ drey_window_init (DreyWindow *self)
                                g_settings_get_int (self->settings, "window-height"));
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "key-sort", self->key_list, "sort-by", G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (self->key_list, "notify::selected-key", G_CALLBACK (selected_key_changed),
                            self, G_CONNECT_SWAPPED);
