@@ -19,7 +19,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -562,12 +561,6 @@ skip_plain_value (Parser *P)
 
 /* ---- typed array data ------------------------------------------------- */
 
-static gboolean
-long_double_usable (void)
-{
-  return sizeof (long double) == 16 && LDBL_MANT_DIG == 64;
-}
-
 static void
 elem_init (Elem    *e,
            SqDtype *dtype)
@@ -1057,7 +1050,7 @@ dtype_from_value (Parser       *P,
       sq_dtype_unref (dtype);
       return NULL;
     }
-  if (!long_double_usable ())
+  if (!_sq_long_double_is_float128 ())
     {
       SqDtypeKind kind = sq_dtype_get_kind (dtype);
       gsize size = sq_dtype_get_itemsize (dtype);

@@ -14,7 +14,6 @@
 
 #include "config.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
@@ -85,13 +84,6 @@ unsupported (SqJsonFlags  flags,
   g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED, "%s cannot be written %s",
                what, (flags & SQ_JSON_DREY) ? "as JSON" : "to a JSON Lines shard");
   return FALSE;
-}
-
-static gboolean
-long_double_usable (void)
-{
-  /* numpy's float128 is x87 extended precision, as long double is here. */
-  return sizeof (long double) == 16 && LDBL_MANT_DIG == 64;
 }
 
 /* Digits without printf: drey-cli cat writes millions of them. */
@@ -329,7 +321,7 @@ check_writable (const SqDtype  *dtype,
     case SQ_DTYPE_KIND_UNICODE:
       return TRUE;
     case SQ_DTYPE_KIND_FLOAT:
-      if (size == 16 && !long_double_usable ())
+      if (size == 16 && !_sq_long_double_is_float128 ())
         return unsupported (flags, error, "a float128 %s (on this machine)", scalar ? "scalar" : "array");
       return TRUE;
     case SQ_DTYPE_KIND_BOOL:
@@ -337,7 +329,7 @@ check_writable (const SqDtype  *dtype,
       ok = drey || !scalar;
       break;
     case SQ_DTYPE_KIND_COMPLEX:
-      if (drey && size == 32 && !long_double_usable ())
+      if (drey && size == 32 && !_sq_long_double_is_float128 ())
         return unsupported (flags, error, "a complex256 %s (on this machine)", scalar ? "scalar" : "array");
       ok = drey;
       break;

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <float.h>
 #include <string.h>
 
 #include <glib.h>
@@ -74,6 +75,14 @@ _sq_load_f64 (const guint8 *p,
 
   memcpy (&v, &bits, sizeof v);
   return v;
+}
+
+/* numpy's float128 is x87 extended precision in 16 bytes: long double
+ * holds it only where long double is that too (x86-64, not arm64). */
+static inline gboolean
+_sq_long_double_is_float128 (void)
+{
+  return sizeof (long double) == 16 && LDBL_MANT_DIG == 64;
 }
 
 /* numpy's float128 on x86-64: x87 extended precision in 16 bytes. */
