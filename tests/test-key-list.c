@@ -18,6 +18,7 @@
 #include <utime.h>
 
 #include "drey-key-list.h"
+#include "drey-test-util.h"
 #include "sq.h"
 
 /* The bound on how long the main loop may be kept busy. */
@@ -86,24 +87,6 @@ write_shard (const char *root,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -133,7 +116,7 @@ fixture_teardown (Fixture       *f,
   g_object_add_weak_pointer (list, &list);
   gtk_window_destroy (f->window);
   WAIT_FOR (list == NULL);
-  remove_tree (f->dir);
+  drey_test_remove_tree (f->dir);
   g_free (f->root);
   g_free (f->dir);
 }
@@ -772,7 +755,7 @@ test_many_keys_stream (Fixture       *f,
                 t.max_blocked / 1000.0, t.max_gap / 1000.0);
   g_assert_cmpint (t.max_blocked, <=, MAX_GAP_USEC);
 
-  remove_tree (root);
+  drey_test_remove_tree (root);
 }
 
 /* ---- what it looks like ------------------------------------------------- */

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "drey-test-util.h"
 #include "sq.h"
 #include "sq-json-private.h"
 
@@ -35,25 +36,6 @@ fixture_setup (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
@@ -71,7 +53,7 @@ fixture_teardown (Fixture       *f,
     }
   g_assert_null (weak);
   g_object_unref (f->location);
-  remove_tree (f->dir);
+  drey_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

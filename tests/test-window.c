@@ -16,6 +16,7 @@
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
 #include "drey-window.h"
+#include "drey-test-util.h"
 #include "sq.h"
 
 /* 100 samples of a 1000x1000 uint8 array: a 100 MB shard. */
@@ -50,24 +51,6 @@ copy_tree (const char *from,
       g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
       g_assert_true (g_file_set_contents (dst, contents, (gssize) len, NULL));
     }
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static gboolean
@@ -136,7 +119,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  remove_tree (f->dir);
+  drey_test_remove_tree (f->dir);
   g_free (f->dir);
   g_object_unref (f->location);
 }
@@ -654,6 +637,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  remove_tree (home);
+  drey_test_remove_tree (home);
   return status;
 }
