@@ -177,4 +177,15 @@ gboolean       sq_store_remove_finish       (SqStore             *self,
                                              GAsyncResult        *result,
                                              GError             **error);
 
+GFile         *sq_store_stash_shard         (SqStore             *self,
+                                             const char          *key,
+                                             gboolean             keep_shard,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+gboolean       sq_store_unstash_shard       (SqStore             *self,
+                                             const char          *key,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+
 G_END_DECLS

@@ -125,6 +125,28 @@ char         *sq_value_format              (const SqValue  *value,
 gboolean      sq_value_equal               (const SqValue  *a,
                                             const SqValue  *b);
 
+/* Editing: each returns a new container (or value); the one given is
+ * unchanged and every item not named is shared, not copied. */
+SqValue      *sq_value_replace_item        (const SqValue  *container,
+                                            gsize           index,
+                                            SqValue        *item);
+SqValue      *sq_value_insert_item         (const SqValue  *container,
+                                            gsize           index,
+                                            SqValue        *key,
+                                            SqValue        *item,
+                                            GError        **error);
+SqValue      *sq_value_remove_item         (const SqValue  *container,
+                                            gsize           index);
+SqValue      *sq_value_rename_key          (const SqValue  *map,
+                                            gsize           index,
+                                            SqValue        *key,
+                                            GError        **error);
+gboolean      sq_value_is_editable_scalar  (const SqValue  *value);
+char         *sq_value_to_edit_text        (const SqValue  *value);
+SqValue      *sq_value_parse_like          (const SqValue  *like,
+                                            const char     *text,
+                                            GError        **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SqValue, sq_value_unref)
 
 G_END_DECLS
