@@ -16,7 +16,7 @@ G_BEGIN_DECLS
  *   together (bad magic, version, dict, dtype, shape, or a data size that
  *   does not match the shape)
  * @SQ_NPY_ERROR_UNSUPPORTED: a valid file Drey cannot take: an object
- *   (pickled) array
+ *   (pickled) array, or a structured dtype with object or titled fields
  */
 typedef enum
 {

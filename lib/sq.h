@@ -9,6 +9,7 @@
 #include "sq-json.h"
 #include "sq-key-info.h"
 #include "sq-ndarray.h"
+#include "sq-npy.h"
 #include "sq-serializer.h"
 #include "sq-shard-reader.h"
 #include "sq-shard-stats.h"

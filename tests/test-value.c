@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
+#include <string.h>
 
 #include "sq.h"
 
@@ -441,6 +443,751 @@ test_summary_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Editing */
+
+static SqValue *
+int_list (int n)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+
+  /* big enough not to be the shared small ints: each is its own node */
+  for (int i = 0; i < n; i++)
+    g_ptr_array_add (items, sq_value_new_int (1000 + i));
+  return sq_value_new_array ((SqValue **) items->pdata, items->len);
+}
+
+static SqValue *
+abc_map (void)
+{
+  SqValue *entries[] = {
+    str ("a"), sq_value_new_float64 (1.5), str ("b"), sq_value_new_int (1000), str ("c"), str ("text"),
+  };
+
+  return sq_value_new_map (entries, 3);
+}
+
+static void
+assert_keys (SqValue    *map,
+             const char *keys)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (gsize i = 0; i < sq_value_get_length (map); i++)
+    g_string_append (joined, sq_value_get_str (sq_value_get_key (map, i), NULL));
+  g_assert_cmpstr (joined->str, ==, keys);
+}
+
+static void
+test_edit_replace (void)
+{
+  g_autoptr(SqValue) array = int_list (3);
+  g_autoptr(SqValue) map = abc_map ();
+  g_autoptr(SqValue) item = str ("new");
+  g_autoptr(SqValue) edited = sq_value_replace_item (array, 1, item);
+  g_autoptr(SqValue) edited_map = sq_value_replace_item (map, 1, item);
+
+  g_assert_cmpint (sq_value_get_value_type (edited), ==, SQ_VALUE_ARRAY);
+  g_assert_cmpuint (sq_value_get_length (edited), ==, 3);
+  g_assert_true (sq_value_get_item (edited, 0) == sq_value_get_item (array, 0));
+  g_assert_true (sq_value_get_item (edited, 1) == item);
+  g_assert_true (sq_value_get_item (edited, 2) == sq_value_get_item (array, 2));
+  /* the original is untouched */
+  g_assert_cmpint (sq_value_get_int (sq_value_get_item (array, 1)), ==, 1001);
+
+  g_assert_cmpint (sq_value_get_value_type (edited_map), ==, SQ_VALUE_MAP);
+  assert_keys (edited_map, "abc");
+  for (gsize i = 0; i < 3; i++)
+    g_assert_true (sq_value_get_key (edited_map, i) == sq_value_get_key (map, i));
+  g_assert_true (sq_value_get_item (edited_map, 0) == sq_value_get_item (map, 0));
+  g_assert_true (sq_value_get_item (edited_map, 1) == item);
+  g_assert_true (sq_value_get_item (edited_map, 2) == sq_value_get_item (map, 2));
+  g_assert_cmpint (sq_value_get_int (sq_value_get_item (map, 1)), ==, 1000);
+}
+
+static void
+test_edit_insert (void)
+{
+  g_autoptr(SqValue) array = int_list (2);
+  g_autoptr(SqValue) map = abc_map ();
+  g_autoptr(SqValue) item = str ("new");
+  g_autoptr(SqValue) key = str ("k");
+  g_autoptr(GError) error = NULL;
+
+  for (gsize at = 0; at <= 2; at++)
+    {
+      g_autoptr(SqValue) edited = sq_value_insert_item (array, at, NULL, item, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (sq_value_get_length (edited), ==, 3);
+      for (gsize i = 0, j = 0; i < 3; i++)
+        {
+          if (i == at)
+            g_assert_true (sq_value_get_item (edited, i) == item);
+          else
+            g_assert_true (sq_value_get_item (edited, i) == sq_value_get_item (array, j++));
+        }
+    }
+  g_assert_cmpuint (sq_value_get_length (array), ==, 2);
+
+  {
+    g_autoptr(SqValue) edited = sq_value_insert_item (map, 1, key, item, &error);
+
+    g_assert_no_error (error);
+    assert_keys (edited, "akbc");
+    g_assert_true (sq_value_get_key (edited, 1) == key);
+    g_assert_true (sq_value_get_item (edited, 1) == item);
+    g_assert_true (sq_value_get_item (edited, 0) == sq_value_get_item (map, 0));
+    g_assert_true (sq_value_get_key (edited, 3) == sq_value_get_key (map, 2));
+    g_assert_true (sq_value_get_item (edited, 3) == sq_value_get_item (map, 2));
+    assert_keys (map, "abc");
+  }
+  {
+    g_autoptr(SqValue) edited = sq_value_insert_item (map, 3, key, item, &error);
+
+    g_assert_no_error (error);
+    assert_keys (edited, "abck");
+  }
+
+  /* into the shared empty containers */
+  {
+    g_autoptr(SqValue) empty_array = sq_value_new_array (NULL, 0);
+    g_autoptr(SqValue) empty_map = sq_value_new_map (NULL, 0);
+    g_autoptr(SqValue) one = sq_value_insert_item (empty_array, 0, NULL, item, &error);
+    g_autoptr(SqValue) one_map = sq_value_insert_item (empty_map, 0, key, item, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sq_value_get_length (one), ==, 1);
+    g_assert_cmpuint (sq_value_get_length (one_map), ==, 1);
+    g_assert_cmpuint (sq_value_get_length (empty_array), ==, 0);
+    g_assert_cmpuint (sq_value_get_length (empty_map), ==, 0);
+  }
+}
+
+static void
+test_edit_insert_duplicate_key (void)
+{
+  g_autoptr(SqValue) map = abc_map ();
+  g_autoptr(SqValue) item = sq_value_new_int (1);
+  g_autoptr(SqValue) key = str ("b");
+  g_autoptr(GBytes) b = g_bytes_new ("b", 1);
+  g_autoptr(SqValue) bin_key = sq_value_new_bin (b);
+  g_autoptr(SqValue) with_bin = NULL;
+  g_autoptr(SqValue) again = NULL;
+  g_autoptr(SqValue) edited = NULL;
+  g_autoptr(GError) error = NULL;
+
+  edited = sq_value_insert_item (map, 0, key, item, &error);
+  g_assert_null (edited);
+  g_assert_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_KEY_EXISTS);
+  g_assert_cmpstr (error->message, ==, "the map already has a key 'b'");
+  g_clear_error (&error);
+
+  /* bin b'b' and str 'b' are different keys, as in Python */
+  with_bin = sq_value_insert_item (map, 3, bin_key, item, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sq_value_get_length (with_bin), ==, 4);
+  again = sq_value_insert_item (with_bin, 0, bin_key, item, &error);
+  g_assert_null (again);
+  g_assert_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_KEY_EXISTS);
+  g_assert_cmpstr (error->message, ==, "the map already has a key b'b'");
+}
+
+static void
+test_edit_remove (void)
+{
+  g_autoptr(SqValue) array = int_list (3);
+  g_autoptr(SqValue) map = abc_map ();
+  g_autoptr(SqValue) edited = sq_value_remove_item (array, 1);
+  g_autoptr(SqValue) edited_map = sq_value_remove_item (map, 0);
+  g_autoptr(SqValue) single = int_list (1);
+  g_autoptr(SqValue) none = sq_value_remove_item (single, 0);
+  g_autoptr(SqValue) map_1 = sq_value_remove_item (edited_map, 1);
+  g_autoptr(SqValue) map_0 = sq_value_remove_item (map_1, 0);
+
+  g_assert_cmpuint (sq_value_get_length (edited), ==, 2);
+  g_assert_true (sq_value_get_item (edited, 0) == sq_value_get_item (array, 0));
+  g_assert_true (sq_value_get_item (edited, 1) == sq_value_get_item (array, 2));
+  g_assert_cmpuint (sq_value_get_length (array), ==, 3);
+
+  assert_keys (edited_map, "bc");
+  g_assert_true (sq_value_get_key (edited_map, 0) == sq_value_get_key (map, 1));
+  g_assert_true (sq_value_get_item (edited_map, 1) == sq_value_get_item (map, 2));
+  assert_keys (map, "abc");
+
+  g_assert_cmpint (sq_value_get_value_type (none), ==, SQ_VALUE_ARRAY);
+  g_assert_cmpuint (sq_value_get_length (none), ==, 0);
+  assert_keys (map_1, "b");
+  g_assert_cmpint (sq_value_get_value_type (map_0), ==, SQ_VALUE_MAP);
+  g_assert_cmpuint (sq_value_get_length (map_0), ==, 0);
+}
+
+static void
+test_edit_rename (void)
+{
+  g_autoptr(SqValue) map = abc_map ();
+  g_autoptr(SqValue) z = str ("z");
+  g_autoptr(SqValue) c = str ("c");
+  g_autoptr(SqValue) b = str ("b");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) renamed = sq_value_rename_key (map, 1, z, &error);
+  g_autoptr(SqValue) clash = NULL;
+  g_autoptr(SqValue) same = NULL;
+
+  g_assert_no_error (error);
+  assert_keys (renamed, "azc");
+  g_assert_true (sq_value_get_key (renamed, 1) == z);
+  for (gsize i = 0; i < 3; i++)
+    g_assert_true (sq_value_get_item (renamed, i) == sq_value_get_item (map, i));
+  g_assert_true (sq_value_get_key (renamed, 0) == sq_value_get_key (map, 0));
+  g_assert_true (sq_value_get_key (renamed, 2) == sq_value_get_key (map, 2));
+  assert_keys (map, "abc");
+
+  clash = sq_value_rename_key (map, 1, c, &error);
+  g_assert_null (clash);
+  g_assert_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_KEY_EXISTS);
+  g_assert_cmpstr (error->message, ==, "the map already has a key 'c'");
+  g_clear_error (&error);
+
+  /* to the key it has: nothing clashes */
+  same = sq_value_rename_key (map, 1, b, &error);
+  g_assert_no_error (error);
+  g_assert_true (sq_value_equal (same, map));
+}
+
+static SqValue *
+numpy_scalar (const char *type,
+              const void *bytes)
+{
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type, NULL);
+
+  g_assert_nonnull (dtype);
+  return sq_value_new_scalar (dtype, bytes);
+}
+
+static void
+test_edit_editable (void)
+{
+  static const guint8 zeros[32] = { 0 };
+  g_autoptr(GBytes) bytes = g_bytes_new ("x", 1);
+  guint64 one = 1;
+  g_autoptr(SqNdarray) array = make_array ("|u1", 1, &one, "x", 1, NULL);
+  struct
+  {
+    SqValue *value;
+    gboolean editable;
+  } cases[] = {
+    { sq_value_new_bool (TRUE), TRUE },
+    { sq_value_new_int (-5), TRUE },
+    { sq_value_new_uint (G_MAXUINT64), TRUE },
+    { sq_value_new_float32 (0.5f), TRUE },
+    { sq_value_new_float64 (0.5), TRUE },
+    { str ("text"), TRUE },
+    { str (""), TRUE },
+    { numpy_scalar ("|b1", zeros), TRUE },
+    { numpy_scalar ("|i1", zeros), TRUE },
+    { numpy_scalar (">i2", zeros), TRUE },
+    { numpy_scalar ("<u4", zeros), TRUE },
+    { numpy_scalar (">u8", zeros), TRUE },
+    { numpy_scalar ("<f2", zeros), TRUE },
+    { numpy_scalar (">f4", zeros), TRUE },
+    { numpy_scalar ("<f8", zeros), TRUE },
+    { sq_value_new_nil (), FALSE },
+    { sq_value_new_str ("a\0b", 3), FALSE },
+    { sq_value_new_bin (bytes), FALSE },
+    { int_list (2), FALSE },
+    { abc_map (), FALSE },
+    { sq_value_new_ndarray (array), FALSE },
+    { sq_value_new_complex (1, 2, NULL), FALSE },
+    { sq_value_new_opaque (SQ_OPAQUE_EXT, 1, bytes, "ext"), FALSE },
+    { numpy_scalar ("<f16", zeros), FALSE },
+    { numpy_scalar ("<c8", zeros), FALSE },
+    { numpy_scalar ("<M8[ns]", zeros), FALSE },
+    { numpy_scalar ("<m8", zeros), FALSE },
+    { numpy_scalar ("<U2", zeros), FALSE },
+    { numpy_scalar ("|S2", zeros), FALSE },
+    { numpy_scalar ("|V2", zeros), FALSE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *type = sq_value_describe_type (cases[i].value);
+
+      g_test_message ("%s", type);
+      g_assert_cmpint (sq_value_is_editable_scalar (cases[i].value), ==, cases[i].editable);
+      sq_value_unref (cases[i].value);
+    }
+}
+
+static void
+test_edit_text (void)
+{
+  static const guint8 u1_255[] = { 255 };
+  static const guint8 be_i2_minus2[] = { 0xff, 0xfe };
+  static const guint8 le_i8_min[] = { 0, 0, 0, 0, 0, 0, 0, 0x80 };
+  static const guint8 be_u8_max[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+  static const guint8 le_f2_tenth[] = { 0x66, 0x2e };
+  static const guint8 be_f2_max[] = { 0x7b, 0xff };
+  static const guint8 le_f2_tiny[] = { 0x01, 0x00 };
+  static const guint8 le_f2_2_minus_6[] = { 0x00, 0x24 };
+  static const guint8 be_f4_tenth[] = { 0x3d, 0xcc, 0xcc, 0xcd };
+  static const guint8 le_f4_third[] = { 0xab, 0xaa, 0xaa, 0x3e };
+  static const guint8 be_f8_tenth[] = { 0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a };
+  static const guint8 b1_true[] = { 1 };
+  struct
+  {
+    SqValue    *value;
+    const char *text;
+  } cases[] = {
+    { sq_value_new_bool (TRUE), "True" },
+    { sq_value_new_bool (FALSE), "False" },
+    { sq_value_new_int (-42), "-42" },
+    { sq_value_new_int (G_MININT64), "-9223372036854775808" },
+    { sq_value_new_uint (G_MAXUINT64), "18446744073709551615" },
+    { sq_value_new_float64 (0.1), "0.1" },
+    { sq_value_new_float64 (1.0), "1.0" },
+    { sq_value_new_float64 (1e-05), "1e-05" },
+    { sq_value_new_float64 (1e16), "1e+16" },
+    { sq_value_new_float64 (-0.0), "-0.0" },
+    { sq_value_new_float64 (NAN), "nan" },
+    { sq_value_new_float64 (INFINITY), "inf" },
+    { sq_value_new_float64 (-INFINITY), "-inf" },
+    /* float32: the digits float32 needs, not those of the double it widens to */
+    { sq_value_new_float32 (0.1f), "0.1" },
+    { sq_value_new_float32 (1.0f / 3), "0.33333334" },
+    { sq_value_new_float32 (16777216.0f), "16777216.0" },
+    { sq_value_new_float32 (1e-45f), "1e-45" },
+    { sq_value_new_float32 (FLT_MAX), "3.4028235e+38" },
+    { sq_value_new_float32 (1e-4f), "1e-04" },
+    { sq_value_new_float32 (-INFINITY), "-inf" },
+    /* powers of two, whose nearest decimal misses where the next one up
+     * reads back */
+    { sq_value_new_float32 (0x1p-96f), "1.2621775e-29" },
+    { sq_value_new_float32 (0x1p87f), "1.5474251e+26" },
+    { str ("it's \"quoted\"\n"), "it's \"quoted\"\n" },
+    { numpy_scalar ("|u1", u1_255), "255" },
+    { numpy_scalar (">i2", be_i2_minus2), "-2" },
+    { numpy_scalar ("<i8", le_i8_min), "-9223372036854775808" },
+    { numpy_scalar (">u8", be_u8_max), "18446744073709551615" },
+    { numpy_scalar ("<f2", le_f2_tenth), "0.1" },
+    { numpy_scalar (">f2", be_f2_max), "65500.0" },
+    { numpy_scalar ("<f2", le_f2_tiny), "6e-08" },
+    { numpy_scalar ("<f2", le_f2_2_minus_6), "0.01563" },
+    { numpy_scalar (">f4", be_f4_tenth), "0.1" },
+    { numpy_scalar ("<f4", le_f4_third), "0.33333334" },
+    { numpy_scalar (">f8", be_f8_tenth), "0.1" },
+    { numpy_scalar ("|b1", b1_true), "True" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = sq_value_to_edit_text (cases[i].value);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+      sq_value_unref (cases[i].value);
+    }
+}
+
+static void
+assert_parse_error (SqValue    *like,
+                    const char *text,
+                    int         code,
+                    const char *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) value = sq_value_parse_like (like, text, &error);
+  g_autofree char *escaped = g_strescape (text, NULL);
+
+  g_test_message ("%s -> %s", escaped, error ? error->message : "(no error)");
+  g_assert_null (value);
+  g_assert_error (error, SQ_EDIT_ERROR, code);
+  if (message != NULL)
+    g_assert_cmpstr (error->message, ==, message);
+}
+
+static SqValue *
+parse_ok (SqValue    *like,
+          const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  SqValue *value = sq_value_parse_like (like, text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  return value;
+}
+
+static void
+test_edit_parse_bool (void)
+{
+  g_autoptr(SqValue) like = sq_value_new_bool (FALSE);
+  static const char *const bad[] = { "TRUE", "1", "0", "yes", "", "Truee", "T" };
+
+  g_assert_true (parse_ok (like, "True") == sq_value_new_bool (TRUE));
+  g_assert_true (parse_ok (like, "true") == sq_value_new_bool (TRUE));
+  g_assert_true (parse_ok (like, "False") == sq_value_new_bool (FALSE));
+  g_assert_true (parse_ok (like, "false") == sq_value_new_bool (FALSE));
+  g_assert_true (parse_ok (like, " True\n") == sq_value_new_bool (TRUE));
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_parse_error (like, bad[i], SQ_EDIT_ERROR_INVALID, NULL);
+  assert_parse_error (like, "yes", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9cyes\xe2\x80\x9d is not True or False");
+}
+
+static void
+assert_parse_int (SqValue    *like,
+                  const char *text,
+                  SqValueType type,
+                  gint64      v_int,
+                  guint64     v_uint)
+{
+  g_autoptr(SqValue) value = parse_ok (like, text);
+
+  g_assert_cmpint (sq_value_get_value_type (value), ==, type);
+  if (type == SQ_VALUE_INT)
+    g_assert_cmpint (sq_value_get_int (value), ==, v_int);
+  else
+    g_assert_cmpuint (sq_value_get_uint (value), ==, v_uint);
+}
+
+static void
+test_edit_parse_int (void)
+{
+  g_autoptr(SqValue) like_int = sq_value_new_int (5000);
+  g_autoptr(SqValue) like_uint = sq_value_new_uint (G_MAXUINT64);
+  static const char *const bad[] = { "", " ", "abc", "1.5", "1e3", "0x10", "1_000", "- 5", "--5", "5-", "١٢", "+" };
+
+  assert_parse_int (like_int, "42", SQ_VALUE_INT, 42, 0);
+  assert_parse_int (like_int, "-7", SQ_VALUE_INT, -7, 0);
+  assert_parse_int (like_int, "+5", SQ_VALUE_INT, 5, 0);
+  assert_parse_int (like_int, " 12\t", SQ_VALUE_INT, 12, 0);
+  assert_parse_int (like_int, "007", SQ_VALUE_INT, 7, 0);
+  assert_parse_int (like_int, "-0", SQ_VALUE_INT, 0, 0);
+  assert_parse_int (like_int, "9223372036854775807", SQ_VALUE_INT, G_MAXINT64, 0);
+  assert_parse_int (like_int, "-9223372036854775808", SQ_VALUE_INT, G_MININT64, 0);
+  /* Python has one int: past gint64 it is a UINT, whatever it was before */
+  assert_parse_int (like_int, "9223372036854775808", SQ_VALUE_UINT, 0, G_GUINT64_CONSTANT (9223372036854775808));
+  assert_parse_int (like_int, "18446744073709551615", SQ_VALUE_UINT, 0, G_MAXUINT64);
+  assert_parse_int (like_uint, "3", SQ_VALUE_INT, 3, 0);
+  assert_parse_int (like_uint, "-3", SQ_VALUE_INT, -3, 0);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_parse_error (like_int, bad[i], SQ_EDIT_ERROR_INVALID, NULL);
+  assert_parse_error (like_int, "abc", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c" "abc\xe2\x80\x9d is not an integer");
+  assert_parse_error (like_int, "18446744073709551616", SQ_EDIT_ERROR_RANGE,
+                      "18446744073709551616 is out of range: integers go from "
+                      "-9223372036854775808 to 18446744073709551615");
+  assert_parse_error (like_int, "-9223372036854775809", SQ_EDIT_ERROR_RANGE, NULL);
+  assert_parse_error (like_uint, "99999999999999999999999999999", SQ_EDIT_ERROR_RANGE, NULL);
+}
+
+static void
+assert_parse_double (SqValue    *like,
+                     const char *text,
+                     double      expected)
+{
+  g_autoptr(SqValue) value = parse_ok (like, text);
+  double got = sq_value_get_double (value);
+
+  g_assert_cmpint (sq_value_get_value_type (value), ==, sq_value_get_value_type (like));
+  if (isnan (expected))
+    g_assert_true (isnan (got));
+  else
+    g_assert_cmpmem (&got, sizeof got, &expected, sizeof expected);
+}
+
+static void
+test_edit_parse_float (void)
+{
+  g_autoptr(SqValue) like64 = sq_value_new_float64 (0.5);
+  g_autoptr(SqValue) like32 = sq_value_new_float32 (0.5f);
+  static const char *const bad[] = {
+    "", "abc", "0x1p3", "1e", "e5", ".", "1.2.3", "1,5", "in f", "nanx", "1e+", "--1", "1 000", "infinit",
+  };
+
+  assert_parse_double (like64, "0.1", 0.1);
+  assert_parse_double (like64, "1e-05", 1e-05);
+  assert_parse_double (like64, "1E3", 1000);
+  assert_parse_double (like64, " 2.5 ", 2.5);
+  assert_parse_double (like64, ".5", 0.5);
+  assert_parse_double (like64, "5.", 5);
+  assert_parse_double (like64, "-0.0", -0.0);
+  assert_parse_double (like64, "+7", 7);
+  assert_parse_double (like64, "nan", NAN);
+  assert_parse_double (like64, "NaN", NAN);
+  assert_parse_double (like64, "inf", INFINITY);
+  assert_parse_double (like64, "-inf", -INFINITY);
+  assert_parse_double (like64, "-Infinity", -INFINITY);
+  assert_parse_double (like64, "INF", INFINITY);
+  assert_parse_double (like64, "1e-400", 0.0);
+  assert_parse_double (like64, "1.7976931348623157e308", DBL_MAX);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    assert_parse_error (like64, bad[i], SQ_EDIT_ERROR_INVALID, NULL);
+  assert_parse_error (like64, "abc", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c" "abc\xe2\x80\x9d is not a number");
+  assert_parse_error (like64, "1e400", SQ_EDIT_ERROR_RANGE, "1e400 is too large for float");
+
+  /* float32 stays float32, rounded to it */
+  assert_parse_double (like32, "0.1", (float) 0.1);
+  assert_parse_double (like32, "3.4028235e+38", FLT_MAX);
+  assert_parse_double (like32, "-inf", -INFINITY);
+  assert_parse_double (like32, "1e-50", 0.0);
+  assert_parse_error (like32, "1e39", SQ_EDIT_ERROR_RANGE, "1e39 is too large for float32");
+  assert_parse_error (like32, "-3.5e38", SQ_EDIT_ERROR_RANGE, "-3.5e38 is too large for float32");
+}
+
+static void
+assert_parse_scalar (const char *type,
+                     const char *text,
+                     const void *expected)
+{
+  static const guint8 zeros[8] = { 0 };
+  g_autoptr(SqValue) like = numpy_scalar (type, zeros);
+  g_autoptr(SqValue) value = parse_ok (like, text);
+  SqDtype *dtype = sq_value_get_scalar_dtype (like);
+
+  g_assert_cmpint (sq_value_get_value_type (value), ==, SQ_VALUE_SCALAR);
+  g_assert_true (sq_dtype_equal (sq_value_get_scalar_dtype (value), dtype));
+  g_assert_cmpint (sq_dtype_get_byte_order (sq_value_get_scalar_dtype (value)), ==,
+                   sq_dtype_get_byte_order (dtype));
+  g_assert_cmpmem (sq_value_get_scalar_data (value), sq_dtype_get_itemsize (dtype),
+                   expected, sq_dtype_get_itemsize (dtype));
+}
+
+static void
+assert_scalar_error (const char *type,
+                     const char *text,
+                     int         code,
+                     const char *message)
+{
+  static const guint8 zeros[8] = { 0 };
+  g_autoptr(SqValue) like = numpy_scalar (type, zeros);
+
+  assert_parse_error (like, text, code, message);
+}
+
+static void
+test_edit_parse_numpy (void)
+{
+  assert_parse_scalar ("|b1", "true", "\x01");
+  assert_parse_scalar ("|b1", "False", "\x00");
+  assert_parse_scalar ("|u1", "255", "\xff");
+  assert_parse_scalar ("|u1", "-0", "\x00");
+  assert_parse_scalar ("|i1", "-128", "\x80");
+  assert_parse_scalar ("|i1", "127", "\x7f");
+  assert_parse_scalar (">i2", "-2", "\xff\xfe");
+  assert_parse_scalar ("<i2", "-2", "\xfe\xff");
+  assert_parse_scalar (">u4", "305419896", "\x12\x34\x56\x78");
+  assert_parse_scalar ("<u4", "4294967295", "\xff\xff\xff\xff");
+  assert_parse_scalar ("<i8", "-9223372036854775808", "\0\0\0\0\0\0\0\x80");
+  assert_parse_scalar (">u8", "18446744073709551615", "\xff\xff\xff\xff\xff\xff\xff\xff");
+  assert_parse_scalar (">f4", "0.1", "\x3d\xcc\xcc\xcd");
+  assert_parse_scalar ("<f4", "0.1", "\xcd\xcc\xcc\x3d");
+  assert_parse_scalar (">f8", "0.1", "\x3f\xb9\x99\x99\x99\x99\x99\x9a");
+  assert_parse_scalar ("<f8", "-inf", "\0\0\0\0\0\0\xf0\xff");
+
+  /* float16, rounded to nearest, ties to even, as numpy rounds */
+  assert_parse_scalar ("<f2", "0.1", "\x66\x2e");
+  assert_parse_scalar (">f2", "0.1", "\x2e\x66");
+  assert_parse_scalar ("<f2", "65504", "\xff\x7b");
+  assert_parse_scalar ("<f2", "65519", "\xff\x7b");
+  assert_parse_scalar ("<f2", "2049", "\x00\x68");
+  assert_parse_scalar ("<f2", "2051", "\x02\x68");
+  assert_parse_scalar ("<f2", "1.00048828125", "\x00\x3c");
+  assert_parse_scalar ("<f2", "1.00146484375", "\x02\x3c");
+  assert_parse_scalar ("<f2", "2.98023223876953125e-08", "\x00\x00");
+  assert_parse_scalar ("<f2", "4.470348358154297e-08", "\x01\x00");
+  assert_parse_scalar ("<f2", "6e-08", "\x01\x00");
+  assert_parse_scalar ("<f2", "-1e-10", "\x00\x80");
+  assert_parse_scalar ("<f2", "inf", "\x00\x7c");
+  assert_parse_scalar ("<f2", "nan", "\x00\x7e");
+
+  assert_scalar_error ("|u1", "300", SQ_EDIT_ERROR_RANGE, "300 does not fit in uint8");
+  assert_scalar_error ("|u1", "-1", SQ_EDIT_ERROR_RANGE, "-1 does not fit in uint8");
+  assert_scalar_error ("|i1", "128", SQ_EDIT_ERROR_RANGE, "128 does not fit in int8");
+  assert_scalar_error ("|i1", "-129", SQ_EDIT_ERROR_RANGE, "-129 does not fit in int8");
+  assert_scalar_error (">i2", "32768", SQ_EDIT_ERROR_RANGE, "32768 does not fit in int16");
+  assert_scalar_error ("<u4", "4294967296", SQ_EDIT_ERROR_RANGE, "4294967296 does not fit in uint32");
+  assert_scalar_error ("<i8", "9223372036854775808", SQ_EDIT_ERROR_RANGE, NULL);
+  assert_scalar_error ("<u8", "18446744073709551616", SQ_EDIT_ERROR_RANGE, NULL);
+  assert_scalar_error ("<u8", "1.0", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c" "1.0\xe2\x80\x9d is not an integer");
+  assert_scalar_error ("|b1", "1", SQ_EDIT_ERROR_INVALID, NULL);
+  assert_scalar_error ("<f2", "65520", SQ_EDIT_ERROR_RANGE, "65520 is too large for float16");
+  assert_scalar_error (">f4", "1e39", SQ_EDIT_ERROR_RANGE, "1e39 is too large for float32");
+  assert_scalar_error ("<f8", "1e309", SQ_EDIT_ERROR_RANGE, "1e309 is too large for float64");
+  assert_scalar_error ("<f8", "one", SQ_EDIT_ERROR_INVALID, NULL);
+}
+
+static void
+test_edit_parse_str (void)
+{
+  g_autoptr(SqValue) like = str ("old");
+  g_autoptr(SqValue) spaced = parse_ok (like, "  spaced  ");
+  g_autoptr(SqValue) empty = parse_ok (like, "");
+  g_autoptr(SqValue) utf8 = parse_ok (like, "π ≈ 3.14");
+
+  g_assert_cmpstr (sq_value_get_str (spaced, NULL), ==, "  spaced  ");
+  g_assert_cmpstr (sq_value_get_str (empty, NULL), ==, "");
+  g_assert_cmpstr (sq_value_get_str (utf8, NULL), ==, "π ≈ 3.14");
+  assert_parse_error (like, "\xff", SQ_EDIT_ERROR_INVALID, "the text is not valid UTF-8");
+}
+
+/* to_edit_text then parse_like gives the value back, bit for bit. */
+static void
+assert_round_trip (SqValue *value)
+{
+  g_autofree char *text = sq_value_to_edit_text (value);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) back = sq_value_parse_like (value, text, &error);
+
+  g_assert_no_error (error);
+  if (!sq_value_equal (back, value))
+    g_error ("%s does not read back as the value it was written from", text);
+  if (sq_value_get_value_type (value) == SQ_VALUE_SCALAR)
+    g_assert_cmpmem (sq_value_get_scalar_data (back), sq_dtype_get_itemsize (sq_value_get_scalar_dtype (back)),
+                     sq_value_get_scalar_data (value),
+                     sq_dtype_get_itemsize (sq_value_get_scalar_dtype (value)));
+}
+
+static gboolean
+is_nan_bits (const guint8 *data,
+             gsize         size,
+             gboolean      big_endian)
+{
+  double v;
+
+  if (size == 2)
+    {
+      guint16 h = big_endian ? (guint16) (data[0] << 8 | data[1]) : (guint16) (data[1] << 8 | data[0]);
+
+      return (h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0;
+    }
+  if (size == 4)
+    {
+      guint32 bits;
+      float f;
+
+      memcpy (&bits, data, 4);
+      bits = big_endian ? GUINT32_FROM_BE (bits) : GUINT32_FROM_LE (bits);
+      memcpy (&f, &bits, 4);
+      return isnan (f);
+    }
+  {
+    guint64 bits;
+
+    memcpy (&bits, data, 8);
+    bits = big_endian ? GUINT64_FROM_BE (bits) : GUINT64_FROM_LE (bits);
+    memcpy (&v, &bits, 8);
+    return isnan (v);
+  }
+}
+
+static void
+test_edit_round_trip (void)
+{
+  static const char *const types[] = {
+    "<f2", ">f2", "<f4", ">f4", "<f8", ">f8", "|i1", "|u1", "<i2", ">i2", "<u2", ">u2",
+    "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8", "|b1",
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (types[t], NULL);
+      gsize size = sq_dtype_get_itemsize (dtype);
+      gboolean big = sq_dtype_get_byte_order (dtype) == SQ_BYTE_ORDER_BIG;
+      gboolean is_float = sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_FLOAT;
+      /* every float16, and a sample of the wider types with their edges */
+      guint n = size == 2 && is_float ? 65536 : sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_BOOL ? 2 : 20000;
+
+      for (guint i = 0; i < n + 4; i++)
+        {
+          guint8 data[8];
+          g_autoptr(SqValue) value = NULL;
+
+          if (size == 2 && is_float)
+            {
+              if (i >= n)
+                break;
+              data[big ? 0 : 1] = (guint8) (i >> 8);
+              data[big ? 1 : 0] = (guint8) i;
+            }
+          else if (i < 4)
+            {
+              /* all zeros, all ones, the lowest and the highest of the range */
+              memset (data, i == 0 ? 0x00 : i == 1 ? 0xff : i == 2 ? 0x80 : 0x7f, size);
+              if (i >= 2)
+                memset (data + (big ? 1 : 0), i == 2 ? 0x00 : 0xff, size - 1);
+              if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_BOOL)
+                data[0] = i & 1;
+            }
+          else if (i - 4 < n)
+            {
+              for (gsize k = 0; k < size; k++)
+                data[k] = (guint8) g_test_rand_int_range (0, 256);
+              if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_BOOL)
+                data[0] = i & 1;
+            }
+          else
+            break;
+
+          /* NaN payloads are not kept: a NaN reads back as numpy's NaN */
+          if (is_float && is_nan_bits (data, size, big))
+            continue;
+          value = sq_value_new_scalar (dtype, data);
+          assert_round_trip (value);
+        }
+    }
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      guint32 bits32 = (guint32) g_test_rand_int ();
+      guint64 bits64 = (guint64) g_test_rand_int () << 32 | (guint32) g_test_rand_int ();
+      float f;
+      double d;
+      g_autoptr(SqValue) v32 = NULL;
+      g_autoptr(SqValue) v64 = NULL;
+      g_autoptr(SqValue) vint = NULL;
+      g_autoptr(SqValue) vuint = sq_value_new_uint (bits64);
+
+      memcpy (&f, &bits32, 4);
+      memcpy (&d, &bits64, 8);
+      if (!isnan (f))
+        {
+          v32 = sq_value_new_float32 (f);
+          assert_round_trip (v32);
+        }
+      if (!isnan (d))
+        {
+          v64 = sq_value_new_float64 (d);
+          assert_round_trip (v64);
+        }
+      vint = sq_value_new_int ((gint64) bits64);
+      assert_round_trip (vint);
+      assert_round_trip (vuint);
+    }
+  {
+    float edges32[] = { FLT_MIN, FLT_MAX, FLT_TRUE_MIN, -FLT_TRUE_MIN, 1e-4f, 1e16f, 9.999999e15f, 0.0f, -0.0f };
+    double edges64[] = { DBL_MIN, DBL_MAX, 5e-324, 1e-4, 1e16, 9999999999999998.0, 0.0, -0.0, 0.1 };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (edges32); i++)
+      {
+        g_autoptr(SqValue) v = sq_value_new_float32 (edges32[i]);
+
+        assert_round_trip (v);
+      }
+    for (gsize i = 0; i < G_N_ELEMENTS (edges64); i++)
+      {
+        g_autoptr(SqValue) v = sq_value_new_float64 (edges64[i]);
+
+        assert_round_trip (v);
+      }
+  }
+  {
+    g_autoptr(SqValue) t = sq_value_new_bool (TRUE);
+    g_autoptr(SqValue) s = str ("  it's ok\t");
+
+    assert_round_trip (t);
+    assert_round_trip (s);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -465,6 +1212,19 @@ main (int    argc,
   g_test_add_func ("/summary/not-numeric", test_summary_not_numeric);
   g_test_add_func ("/summary/constant", test_summary_constant);
   g_test_add_func ("/summary/cancelled", test_summary_cancelled);
+  g_test_add_func ("/value/edit/replace", test_edit_replace);
+  g_test_add_func ("/value/edit/insert", test_edit_insert);
+  g_test_add_func ("/value/edit/insert-duplicate-key", test_edit_insert_duplicate_key);
+  g_test_add_func ("/value/edit/remove", test_edit_remove);
+  g_test_add_func ("/value/edit/rename", test_edit_rename);
+  g_test_add_func ("/value/edit/editable", test_edit_editable);
+  g_test_add_func ("/value/edit/text", test_edit_text);
+  g_test_add_func ("/value/edit/parse-bool", test_edit_parse_bool);
+  g_test_add_func ("/value/edit/parse-int", test_edit_parse_int);
+  g_test_add_func ("/value/edit/parse-float", test_edit_parse_float);
+  g_test_add_func ("/value/edit/parse-numpy", test_edit_parse_numpy);
+  g_test_add_func ("/value/edit/parse-str", test_edit_parse_str);
+  g_test_add_func ("/value/edit/round-trip", test_edit_round_trip);
 
   return g_test_run ();
 }
