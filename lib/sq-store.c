@@ -1562,19 +1562,36 @@ sq_store_get_finish (SqStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* The temp file: in the store's directory (so the rename stays on one file
- * system), hidden, and not ending in .gz, so no reader lists it. */
+/* Temp files of a set start so; stashes for Undo (sq_store_stash_shard())
+ * so, to tell them apart when cleaning up after a crash. */
+#define TEMP_PREFIX  ".drey-"
+#define STASH_PREFIX ".drey-undo-"
+
+/* A new name for a temp file: in the store's directory (so the rename stays
+ * on one file system), hidden, and not ending in .gz, so no reader lists
+ * it. */
+static GFile *
+temp_child (GFile      *dir,
+            const char *prefix)
+{
+  g_autofree char *suffix = sq_store_make_random_key ();
+  g_autofree char *name = g_strdup_printf ("%s%.8s.tmp", prefix, suffix);
+
+  return g_file_get_child (dir, name);
+}
+
+/* Creates a temp file named by temp_child(), trying other names while one
+ * exists. */
 static GFileOutputStream *
 create_temp (GFile         *dir,
+             const char    *prefix,
              GFile        **temp,
              GCancellable  *cancellable,
              GError       **error)
 {
   for (int attempt = 0;; attempt++)
     {
-      g_autofree char *suffix = sq_store_make_random_key ();
-      g_autofree char *name = g_strdup_printf (".drey-%.8s.tmp", suffix);
-      g_autoptr(GFile) file = g_file_get_child (dir, name);
+      g_autoptr(GFile) file = temp_child (dir, prefix);
       GError *local_error = NULL;
       GFileOutputStream *stream;
 
@@ -1814,7 +1831,7 @@ set_shard (SqStore             *self,
       dest = g_file_get_child (self->location, name);
     }
 
-  stream = create_temp (self->location, &temp, cancellable, &local_error);
+  stream = create_temp (self->location, TEMP_PREFIX, &temp, cancellable, &local_error);
   if (stream == NULL)
     goto failed;
 
@@ -1992,4 +2009,260 @@ sq_store_remove_finish (SqStore       *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_remove_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The error sq_store_open_shard() gives for a missing shard. */
+static void
+set_not_found_error (SqStore     *self,
+                     const char  *key,
+                     GError     **error)
+{
+  g_autofree char *store = sq_store_get_display_name (self);
+
+  g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND, "store '%s' has no shard '%s'", store, key);
+}
+
+static void
+propagate_shard_error (GError     **error,
+                       GError      *local_error,
+                       const char  *action,
+                       const char  *key)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_prefixed_error (error, local_error, "shard '%s': ", key);
+  else
+    g_propagate_prefixed_error (error, local_error, "cannot %s shard '%s': ", action, key);
+}
+
+/* A hard link to @shard under a new stash name: nothing copied, and exact.
+ * A set replaces the shard's directory entry, never its bytes, so the link
+ * keeps the old ones. %NULL where there is no path or link(2) fails (EXDEV,
+ * EPERM on file systems without hard links, EMLINK...): the caller copies
+ * then, and copying reports its own errors. */
+static GFile *
+stash_by_link (GFile *dir,
+               GFile *shard)
+{
+  g_autofree char *path = g_file_get_path (shard);
+
+  if (path == NULL)
+    return NULL;
+  for (int attempt = 0; attempt < 100; attempt++)
+    {
+      g_autoptr(GFile) stash = temp_child (dir, STASH_PREFIX);
+      g_autofree char *stash_path = g_file_get_path (stash);
+
+      if (stash_path == NULL)
+        return NULL;
+      /* link(2) does not follow a symlink: a shard that is a link to
+       * another is stashed, and comes back, as that link. */
+      if (link (path, stash_path) == 0)
+        return g_steal_pointer (&stash);
+      if (errno != EEXIST)
+        return NULL;
+    }
+  return NULL;
+}
+
+/* A byte copy of @shard, synced, so that a later unstash renames complete
+ * bytes into place. */
+static GFile *
+stash_by_copy (GFile         *dir,
+               GFile         *shard,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GFileInputStream) in = NULL;
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GFile) stash = NULL;
+
+  in = g_file_read (shard, cancellable, error);
+  if (in == NULL)
+    return NULL;
+  out = create_temp (dir, STASH_PREFIX, &stash, cancellable, error);
+  if (out == NULL)
+    return NULL;
+  if (g_output_stream_splice (G_OUTPUT_STREAM (out), G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                              cancellable, error) < 0 ||
+      !sync_stream (G_OUTPUT_STREAM (out), error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
+    {
+      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
+      g_file_delete (stash, NULL, NULL);
+      return NULL;
+    }
+  return g_steal_pointer (&stash);
+}
+
+/* Renames @shard to a new stash name: the key goes and the stash appears
+ * in one step, so no crash loses the bytes. */
+static GFile *
+stash_by_move (GFile         *dir,
+               GFile         *shard,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  for (int attempt = 0;; attempt++)
+    {
+      g_autoptr(GFile) stash = temp_child (dir, STASH_PREFIX);
+      GError *local_error = NULL;
+
+      /* No G_FILE_COPY_OVERWRITE: another stash of that name stays. */
+      if (g_file_move (shard, stash, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                       cancellable, NULL, NULL, &local_error))
+        return g_steal_pointer (&stash);
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt >= 100)
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_error_free (local_error);
+    }
+}
+
+/**
+ * sq_store_stash_shard:
+ * @key: the shard's key
+ * @keep_shard: whether the shard stays (before a set replaces it) or goes
+ *   (a shard deleted)
+ *
+ * Puts the bytes of the shard @key aside for an Undo: in a new hidden file
+ * in the store's directory, named `.drey-undo-XXXXXXXX.tmp`, which no
+ * reader lists as a key (it does not end in `.gz`).
+ *
+ * If @keep_shard, the shard stays as it is, and the stash is a hard link
+ * to it where the store is a local directory (nothing copied: Drey's sets
+ * replace a shard's directory entry, never its bytes; but a program that
+ * rewrites the file in place changes the stash too), else a synced byte
+ * copy. If not, the shard is renamed to the stash, atomically, and the key
+ * is gone. Blocks.
+ *
+ * sq_store_unstash_shard() puts the stash back; a stash no longer needed
+ * is deleted with g_file_delete().
+ *
+ * Returns: (transfer full): the stash, or %NULL (a
+ *   #SQ_STORE_ERROR_NOT_FOUND error if there is no such shard)
+ */
+GFile *
+sq_store_stash_shard (SqStore       *self,
+                      const char    *key,
+                      gboolean       keep_shard,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) shard = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GFile) stash = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return NULL;
+  name = shard_name (key);
+  shard = g_file_get_child (self->location, name);
+
+  /* A shard is what listing takes for one: a file, or a link to a file.
+   * A directory named KEY.gz is not, and must not be moved away. */
+  info = g_file_query_info (shard, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, cancellable,
+                            &local_error);
+  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      propagate_shard_error (error, local_error, "stash", key);
+      return NULL;
+    }
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_clear_error (&local_error);
+      set_not_found_error (self, key, error);
+      return NULL;
+    }
+
+  if (keep_shard)
+    {
+      stash = stash_by_link (self->location, shard);
+      if (stash == NULL)
+        stash = stash_by_copy (self->location, shard, cancellable, &local_error);
+    }
+  else
+    stash = stash_by_move (self->location, shard, cancellable, &local_error);
+
+  if (stash == NULL)
+    {
+      /* gone since the query */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_error_free (local_error);
+          set_not_found_error (self, key, error);
+        }
+      else
+        propagate_shard_error (error, local_error, "stash", key);
+      return NULL;
+    }
+
+  /* A link shares synced bytes and needs no sync of its own: the set that
+   * follows it syncs the directory. */
+  if (!keep_shard)
+    sync_directory (self->location);
+  return g_steal_pointer (&stash);
+}
+
+/**
+ * sq_store_unstash_shard:
+ * @key: the shard's key
+ * @stash: (nullable): a stash that sq_store_stash_shard() made for @key,
+ *   or %NULL if there was no shard @key
+ *
+ * Undoes what happened to the shard @key since it was stashed: renames
+ * @stash over `KEY.gz`, atomically, whether a shard is there now or not;
+ * the stash is used up. With no @stash, deletes the shard @key, if there
+ * is one. Blocks.
+ *
+ * Returns: whether the shard is as it was
+ */
+gboolean
+sq_store_unstash_shard (SqStore       *self,
+                        const char    *key,
+                        GFile         *stash,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) shard = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (stash == NULL || G_IS_FILE (stash), FALSE);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return FALSE;
+  name = shard_name (key);
+  shard = g_file_get_child (self->location, name);
+
+  if (stash == NULL)
+    {
+      if (!g_file_delete (shard, cancellable, &local_error))
+        {
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            {
+              propagate_shard_error (error, local_error, "remove", key);
+              return FALSE;
+            }
+          /* there was none, and there is none */
+          g_error_free (local_error);
+          return TRUE;
+        }
+    }
+  else if (!g_file_move (stash, shard,
+                         G_FILE_COPY_OVERWRITE | G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                         cancellable, NULL, NULL, &local_error))
+    {
+      propagate_shard_error (error, local_error, "restore", key);
+      return FALSE;
+    }
+  sync_directory (self->location);
+  return TRUE;
 }

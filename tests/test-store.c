@@ -74,6 +74,14 @@ key_names (GPtrArray *keys)
   return g_strv_builder_end (builder);
 }
 
+/* qsort() hands over pointers to the elements. */
+static int
+compare_names (const void *a,
+               const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 /* Every file the store directory holds, sorted: to see temp files. */
 static GStrv
 dir_listing (Fixture *f)
@@ -87,7 +95,7 @@ dir_listing (Fixture *f)
   while (dir && (name = g_dir_read_name (dir)) != NULL)
     g_strv_builder_add (builder, name);
   names = g_strv_builder_end (builder);
-  qsort (names, g_strv_length (names), sizeof (char *), (GCompareFunc) g_strcmp0);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
   return names;
 }
 
@@ -882,6 +890,277 @@ test_set_from_reader_atomic_on_decode_error (Fixture       *f,
   assert_old_shard_kept (f, before);
 }
 
+/* The keys listed, both ways, are @expected: stashes never are keys. */
+static void
+assert_keys (Fixture           *f,
+             const char *const *expected)
+{
+  const SqListKeysFlags modes[] = { SQ_LIST_KEYS_DEFAULT, SQ_LIST_KEYS_NAMES_ONLY };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) keys = sq_store_list_keys (f->store, modes[i], NULL, &error);
+      g_auto(GStrv) names = NULL;
+
+      g_assert_no_error (error);
+      names = key_names (keys);
+      g_assert_cmpstrv (names, expected);
+    }
+}
+
+static GBytes *
+load_bytes (GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_file_load_contents (file, NULL, &contents, &len, NULL, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, len);
+}
+
+static void
+assert_is_stash (Fixture *f,
+                 GFile   *stash)
+{
+  g_autoptr(GFile) parent = g_file_get_parent (stash);
+  g_autofree char *name = g_file_get_basename (stash);
+
+  g_assert_true (g_file_equal (parent, f->location));
+  g_assert_true (g_str_has_prefix (name, ".drey-undo-"));
+  g_assert_true (g_str_has_suffix (name, ".tmp"));
+}
+
+/* Save, then Undo: the stash keeps the old bytes while a set replaces the
+ * shard, and unstashing puts exactly them back. */
+static void
+test_stash_keep (Fixture       *f,
+                 gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"new\": [1, 2, 3]}", "{\"more\": \"samples\"}", NULL };
+  const char *const only_k[] = { "k", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GFile) shard = g_file_get_child (f->location, "k.gz");
+  g_autoptr(GFile) stash = NULL;
+  g_autoptr(GBytes) stashed = NULL;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GBytes) restored = NULL;
+  g_autoptr(GBytes) kept = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) files = NULL;
+
+  stash = sq_store_stash_shard (f->store, "k", TRUE, NULL, &error);
+  g_assert_no_error (error);
+  assert_is_stash (f, stash);
+  stashed = load_bytes (stash);
+  g_assert_true (g_bytes_equal (stashed, before));
+  /* the shard stays, readable and unchanged */
+  kept = load_bytes (shard);
+  g_assert_true (g_bytes_equal (kept, before));
+  back = sq_store_get (f->store, "k", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  assert_keys (f, only_k);
+
+  key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  saved = load_bytes (shard);
+  g_assert_false (g_bytes_equal (saved, before));
+  g_clear_pointer (&stashed, g_bytes_unref);
+  stashed = load_bytes (stash);
+  g_assert_true (g_bytes_equal (stashed, before));
+  assert_keys (f, only_k);
+
+  g_assert_true (sq_store_unstash_shard (f->store, "k", stash, NULL, &error));
+  g_assert_no_error (error);
+  restored = load_bytes (shard);
+  g_assert_true (g_bytes_equal (restored, before));
+  assert_keys (f, only_k);
+  files = dir_listing (f);
+  {
+    const char *const only[] = { "k.gz", NULL };
+
+    g_assert_cmpstrv (files, only);
+  }
+
+  /* the stash was used up */
+  g_assert_false (sq_store_unstash_shard (f->store, "k", stash, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_true (g_str_has_prefix (error->message, "cannot restore shard 'k': "));
+}
+
+/* Delete Shard, then Undo. */
+static void
+test_stash_delete (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *const none[] = { NULL };
+  const char *const only_k[] = { "k", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GFile) shard = g_file_get_child (f->location, "k.gz");
+  g_autoptr(GFile) stash = NULL;
+  g_autoptr(GBytes) stashed = NULL;
+  g_autoptr(GBytes) restored = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stash_name = NULL;
+  g_auto(GStrv) files = NULL;
+
+  stash = sq_store_stash_shard (f->store, "k", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  assert_is_stash (f, stash);
+  assert_keys (f, none);
+  g_assert_false (g_file_query_exists (shard, NULL));
+  samples = sq_store_get (f->store, "k", NULL, NULL, NULL, &error);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  stashed = load_bytes (stash);
+  g_assert_true (g_bytes_equal (stashed, before));
+  files = dir_listing (f);
+  stash_name = g_file_get_basename (stash);
+  {
+    const char *const only[] = { stash_name, NULL };
+
+    g_assert_cmpstrv (files, only);
+  }
+
+  g_assert_true (sq_store_unstash_shard (f->store, "k", stash, NULL, &error));
+  g_assert_no_error (error);
+  assert_keys (f, only_k);
+  restored = load_bytes (shard);
+  g_assert_true (g_bytes_equal (restored, before));
+  g_assert_false (g_file_query_exists (stash, NULL));
+}
+
+/* Undo of a save that made a new shard: no stash, the shard goes; and
+ * none there is no error. */
+static void
+test_unstash_none (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"a\": 1}", NULL };
+  const char *const none[] = { NULL };
+  const char *const only_k[] = { "k", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) files = NULL;
+
+  key = sq_store_set (f->store, "new", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (sq_store_unstash_shard (f->store, "new", NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_keys (f, only_k);
+
+  g_assert_true (sq_store_unstash_shard (f->store, "k", NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_keys (f, none);
+  g_assert_true (sq_store_unstash_shard (f->store, "k", NULL, NULL, &error));
+  g_assert_no_error (error);
+  files = dir_listing (f);
+  g_assert_cmpuint (g_strv_length (files), ==, 0);
+
+  g_assert_false (sq_store_unstash_shard (f->store, "a/b", NULL, NULL, &error));
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY);
+}
+
+static void
+test_stash_missing (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *dir = store_path (f, "dir.gz");
+  g_autoptr(GBytes) before = NULL;
+
+  for (int keep = 0; keep <= 1; keep++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GFile) stash = NULL;
+
+      /* no directory at all */
+      stash = sq_store_stash_shard (f->store, "nope", keep, NULL, &error);
+      g_assert_null (stash);
+      g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+      g_assert_nonnull (strstr (error->message, "has no shard 'nope'"));
+      g_clear_error (&error);
+
+      stash = sq_store_stash_shard (f->store, "../etc/passwd", keep, NULL, &error);
+      g_assert_null (stash);
+      g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY);
+    }
+
+  before = write_old_shard (f);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  for (int keep = 0; keep <= 1; keep++)
+    {
+      const char *const only_k[] = { "k", NULL };
+      const char *const only[] = { "dir.gz", "k.gz", NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GFile) stash = NULL;
+      g_auto(GStrv) files = NULL;
+
+      stash = sq_store_stash_shard (f->store, "nope", keep, NULL, &error);
+      g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+      g_clear_error (&error);
+      /* a directory named like a shard is none, and stays where it is */
+      stash = sq_store_stash_shard (f->store, "dir", keep, NULL, &error);
+      g_assert_null (stash);
+      g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+      assert_keys (f, only_k);
+      files = dir_listing (f);
+      g_assert_cmpstrv (files, only);
+    }
+}
+
+/* A shard that is a link to another comes back as that link, and the
+ * shard it points to is never touched. */
+static void
+test_stash_symlink (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"new\": 1}", NULL };
+  const char *const keys[] = { "k", "link", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autofree char *link = store_path (f, "link.gz");
+  g_autofree char *target = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GFile) stash = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  g_assert_cmpint (symlink ("k.gz", link), ==, 0);
+  for (int keep = 1; keep >= 0; keep--)
+    {
+      stash = sq_store_stash_shard (f->store, "link", keep, NULL, &error);
+      g_assert_no_error (error);
+      if (keep)
+        {
+          key = sq_store_set (f->store, "link", samples, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_clear_pointer (&key, g_free);
+          g_assert_false (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+        }
+      g_assert_true (sq_store_unstash_shard (f->store, "link", stash, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_object (&stash);
+
+      target = g_file_read_link (link, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (target, ==, "k.gz");
+      g_clear_pointer (&target, g_free);
+      after = file_bytes (f, "k.gz");
+      g_assert_true (g_bytes_equal (after, before));
+      g_clear_pointer (&after, g_bytes_unref);
+      assert_keys (f, keys);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -909,6 +1188,11 @@ main (int    argc,
   ADD ("/store/set/from-reader", test_set_from_reader, NULL);
   ADD ("/store/set/from-reader-atomic-decode-error", test_set_from_reader_atomic_on_decode_error, NULL);
   ADD ("/store/remove", test_remove, NULL);
+  ADD ("/store/stash/keep", test_stash_keep, NULL);
+  ADD ("/store/stash/delete", test_stash_delete, NULL);
+  ADD ("/store/stash/unstash-none", test_unstash_none, NULL);
+  ADD ("/store/stash/missing", test_stash_missing, NULL);
+  ADD ("/store/stash/symlink", test_stash_symlink, NULL);
   ADD ("/store/async/set-get-progress", test_async_set_get, NULL);
   ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
 #undef ADD
