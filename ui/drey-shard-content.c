@@ -1,0 +1,343 @@
+/* drey-shard-content.c: the samples of a new shard, read from files
+ *
+ * Each file's kind is told by its name:
+ *
+ * - JSON Lines (.jsonl, .jsonlines, .ndjson): a sample a line, in
+ *   squirrel's JSON convention (an array is {"data", "type", "shape"});
+ *   blank lines are skipped, as a file edited by hand often ends in one.
+ * - JSON (.json): a top-level list is a list of samples, one per item;
+ *   any other value (a dict, an array object, a number) is one sample. A
+ *   list as one sample would be rare (squirrel's samples are dicts), and
+ *   "a file of samples" is what someone saving json.dump(samples) means.
+ * - .npy: one sample, the array.
+ * - PNG: one sample, the image as an HxWxC uint8 array.
+ *
+ * The samples come in the order of the files, then of their contents.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "drey-shard-content"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sq-npy.h"
+
+#include "drey-image-io.h"
+#include "drey-shard-content.h"
+
+typedef enum
+{
+  KIND_UNKNOWN,
+  KIND_JSONL,
+  KIND_JSON,
+  KIND_NPY,
+  KIND_PNG,
+} Kind;
+
+G_DEFINE_QUARK (drey-shard-content-error-quark, drey_shard_content_error)
+
+static Kind
+kind_for_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+  g_autofree char *name = basename != NULL ? g_ascii_strdown (basename, -1) : NULL;
+
+  if (name == NULL)
+    return KIND_UNKNOWN;
+  if (g_str_has_suffix (name, ".jsonl") || g_str_has_suffix (name, ".jsonlines") ||
+      g_str_has_suffix (name, ".ndjson"))
+    return KIND_JSONL;
+  if (g_str_has_suffix (name, ".json"))
+    return KIND_JSON;
+  if (g_str_has_suffix (name, ".npy"))
+    return KIND_NPY;
+  if (g_str_has_suffix (name, ".png"))
+    return KIND_PNG;
+  return KIND_UNKNOWN;
+}
+
+/* Skips a UTF-8 byte order mark: editors on Windows write one, and it is
+ * not JSON. */
+static const char *
+skip_bom (const char *p,
+          const char *end)
+{
+  if (end - p >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
+    return p + 3;
+  return p;
+}
+
+static gboolean
+read_jsonl (GBytes        *bytes,
+            GPtrArray     *samples,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  const char *end, *p;
+
+  if (data == NULL)
+    return TRUE; /* an empty file: no samples */
+  end = data + length;
+  p = skip_bom (data, end);
+
+  for (guint line = 1; p < end; line++)
+    {
+      const char *nl = memchr (p, '\n', (gsize) (end - p));
+      const char *line_end = nl != NULL ? nl : end;
+      gboolean blank = TRUE;
+
+      for (const char *q = p; q < line_end && blank; q++)
+        blank = *q == ' ' || *q == '\t' || *q == '\r';
+      if (!blank)
+        {
+          g_autoptr(GError) local_error = NULL;
+          SqValue *value = sq_value_from_json (p, line_end - p, &local_error);
+
+          if (value == NULL)
+            {
+              g_set_error (error, local_error->domain, local_error->code, "line %u: %s",
+                           line, local_error->message);
+              return FALSE;
+            }
+          g_ptr_array_add (samples, value);
+        }
+      p = nl != NULL ? nl + 1 : end;
+      if ((line & 0x3ff) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_json (GBytes     *bytes,
+           GPtrArray  *samples,
+           GError    **error)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  const char *start;
+  g_autoptr(SqValue) value = NULL;
+
+  if (data == NULL)
+    data = "";
+  start = skip_bom (data, data + length);
+  value = sq_value_from_json (start, (gssize) (length - (gsize) (start - data)), error);
+  if (value == NULL)
+    return FALSE;
+  if (sq_value_get_value_type (value) == SQ_VALUE_ARRAY)
+    {
+      gsize n = sq_value_get_length (value);
+
+      for (gsize i = 0; i < n; i++)
+        g_ptr_array_add (samples, sq_value_ref (sq_value_get_item (value, i)));
+    }
+  else
+    g_ptr_array_add (samples, g_steal_pointer (&value));
+  return TRUE;
+}
+
+static gboolean
+read_array (GBytes     *bytes,
+            Kind        kind,
+            GPtrArray  *samples,
+            GError    **error)
+{
+  g_autoptr(SqNdarray) array = NULL;
+
+  if (kind == KIND_NPY)
+    array = sq_npy_read (bytes, error);
+  else
+    array = drey_image_io_load_png (bytes, error);
+  if (array == NULL)
+    return FALSE;
+  g_ptr_array_add (samples, sq_value_new_ndarray (array));
+  return TRUE;
+}
+
+/* The name a user knows @file by, for messages; no I/O. */
+static char *
+display_name (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  if (basename == NULL)
+    return g_file_get_parse_name (file);
+  return g_filename_display_name (basename);
+}
+
+static gboolean
+load_file (GFile         *file,
+           GPtrArray     *samples,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autofree char *name = display_name (file);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Kind kind = kind_for_file (file);
+  gboolean ok = FALSE;
+
+  if (kind == KIND_UNKNOWN)
+    {
+      g_set_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_UNKNOWN_KIND,
+                   "%s: unknown kind of file; Drey takes .jsonl, .json, .npy and .png", name);
+      return FALSE;
+    }
+
+  /* The size first: a file too large is never read. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &local_error);
+  if (info == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+      return FALSE;
+    }
+  if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
+      (guint64) g_file_info_get_size (info) > DREY_SHARD_CONTENT_MAX_FILE_SIZE)
+    {
+      g_set_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_TOO_LARGE,
+                   "%s: the file is larger than %" G_GUINT64_FORMAT " GiB, the most a shard may take",
+                   name, DREY_SHARD_CONTENT_MAX_FILE_SIZE >> 30);
+      return FALSE;
+    }
+
+  bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
+  if (bytes == NULL)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+      return FALSE;
+    }
+
+  switch (kind)
+    {
+    case KIND_JSONL:
+      ok = read_jsonl (bytes, samples, cancellable, &local_error);
+      break;
+    case KIND_JSON:
+      ok = read_json (bytes, samples, &local_error);
+      break;
+    case KIND_NPY:
+    case KIND_PNG:
+      ok = read_array (bytes, kind, samples, &local_error);
+      break;
+    case KIND_UNKNOWN:
+    default:
+      g_assert_not_reached ();
+    }
+  if (!ok)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+    }
+  return ok;
+}
+
+/**
+ * drey_shard_content_load:
+ * @files: (array length=n_files): JSON Lines, JSON, .npy or PNG files
+ * @n_files: how many
+ * @cancellable: (nullable): checked between files and while reading
+ * @error: return location for an error whose message starts with the
+ *   name of the file at fault
+ *
+ * Reads the samples of a new shard from @files, in their order. Blocks:
+ * call it from a worker.
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+drey_shard_content_load (GFile        **files,
+                         guint          n_files,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+
+  g_return_val_if_fail (files != NULL || n_files == 0, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  for (guint i = 0; i < n_files; i++)
+    {
+      g_return_val_if_fail (G_IS_FILE (files[i]), NULL);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (!load_file (files[i], samples, cancellable, error))
+        return NULL;
+    }
+  return g_steal_pointer (&samples);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GPtrArray *files = task_data;
+  GError *error = NULL;
+  GPtrArray *samples = drey_shard_content_load ((GFile **) files->pdata, files->len, cancellable, &error);
+
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * drey_shard_content_load_async:
+ * @files: (array length=n_files): the files
+ * @n_files: how many
+ * @cancellable: (nullable): a cancellable
+ * @callback: called on the thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * drey_shard_content_load() on a worker thread.
+ */
+void
+drey_shard_content_load_async (GFile               **files,
+                               guint                 n_files,
+                               GCancellable         *cancellable,
+                               GAsyncReadyCallback   callback,
+                               gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *copy;
+
+  g_return_if_fail (files != NULL || n_files == 0);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  /* The worker's own list: the caller may change or drop its files. */
+  copy = g_ptr_array_new_full (n_files, g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (copy, g_object_ref (files[i]));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, drey_shard_content_load_async);
+  g_task_set_task_data (task, copy, (GDestroyNotify) g_ptr_array_unref);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * drey_shard_content_load_finish:
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+drey_shard_content_load_finish (GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_shard_content_load_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
