@@ -29,4 +29,44 @@ drey_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* Copies the files of @from (not its folders) into @to, made if needed. */
+static inline void
+drey_test_copy_tree (const char *from,
+                     const char *to)
+{
+  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *src = g_build_filename (from, name, NULL);
+      g_autofree char *dst = g_build_filename (to, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      if (g_file_test (src, G_FILE_TEST_IS_DIR))
+        continue;
+      g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
+      g_assert_true (g_file_set_contents (dst, contents, (gssize) len, NULL));
+    }
+}
+
+static inline gboolean
+drey_test_timed_out (gpointer data)
+{
+  g_error ("timed out waiting for %s", (const char *) data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @cond (polled) or a timeout fails the test. */
+#define DREY_TEST_WAIT_FOR(cond)                                                          \
+  G_STMT_START {                                                                         \
+    guint _timeout = g_timeout_add_seconds (60, drey_test_timed_out, (gpointer) #cond);  \
+    while (!(cond))                                                                      \
+      g_main_context_iteration (NULL, TRUE);                                             \
+    g_source_remove (_timeout);                                                          \
+  } G_STMT_END
+
 G_END_DECLS

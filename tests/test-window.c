@@ -32,42 +32,7 @@ typedef struct
   DreySampleView *sample_view;
 } Fixture;
 
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (to, 0755), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *src = g_build_filename (from, name, NULL);
-      g_autofree char *dst = g_build_filename (to, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
-      g_assert_true (g_file_set_contents (dst, contents, (gssize) len, NULL));
-    }
-}
-
-static gboolean
-timed_out (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @done (polled) or a timeout fails the test. */
-#define WAIT_FOR(cond)                                                          \
-  G_STMT_START {                                                               \
-    guint _timeout = g_timeout_add_seconds (30, timed_out, (gpointer) #cond);  \
-    while (!(cond))                                                            \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    g_source_remove (_timeout);                                                \
-  } G_STMT_END
+#define WAIT_FOR DREY_TEST_WAIT_FOR
 
 static gboolean
 wake (gpointer data)
@@ -99,7 +64,7 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("drey-test-window-XXXXXX", &error);
   g_assert_no_error (error);
   store = g_build_filename (f->dir, "digits-and-photos", NULL);
-  copy_tree (example, store);
+  drey_test_copy_tree (example, store);
   if (g_getenv ("DREY_SCREENSHOT") == NULL)
     write_damaged_shard (store);
   f->location = g_file_new_for_path (store);
@@ -397,7 +362,9 @@ find_widget (GtkWidget *root,
 
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
         {
-          GtkWidget *label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+          /* The name cell: a box of the name, its editor and the edit mark. */
+          GtkWidget *cell = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
+          GtkWidget *label = gtk_widget_get_first_child (cell);
 
           if (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), label_prefix))
             return child;

@@ -1056,6 +1056,21 @@ drey_key_list_select_key (DreyKeyList *self,
 }
 
 /**
+ * drey_key_list_unselect:
+ *
+ * Selects no key: the window shows a shard the list does not have (a new
+ * one, not saved yet).
+ */
+void
+drey_key_list_unselect (DreyKeyList *self)
+{
+  g_return_if_fail (DREY_IS_KEY_LIST (self));
+
+  set_selected (self, NULL);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
+/**
  * drey_key_list_set_sample_count:
  *
  * Shows how many samples the shard @key holds, once it has been read.

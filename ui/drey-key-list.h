@@ -22,6 +22,7 @@ void          drey_key_list_reload           (DreyKeyList *self);
 const char   *drey_key_list_get_selected_key (DreyKeyList *self);
 gboolean      drey_key_list_select_key       (DreyKeyList *self,
                                               const char  *key);
+void          drey_key_list_unselect         (DreyKeyList *self);
 void          drey_key_list_set_sample_count (DreyKeyList *self,
                                               const char  *key,
                                               guint        n_samples);

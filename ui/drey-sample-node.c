@@ -1,10 +1,17 @@
 /* drey-sample-node.c: one row of the sample tree
  *
- * A node is a name (sample index, map key or list index), an immutable
- * value and the Python expression that reaches it. Its children are made
- * only when the row is expanded. An array's one-line summary is computed
- * on a worker the first time its row is shown; "value-text" is notified
- * when it arrives.
+ * A node is an immutable value and where it sits: its parent, its index
+ * there and, in a map, its key. Its name and its Python path follow from
+ * those. Children are made the first time a row is expanded and then kept,
+ * so edits below a collapsed row (and their marks) survive.
+ *
+ * Editing replaces values, never changes them: a node given a new value
+ * rebuilds each ancestor's container with sq_value_replace_item(), which
+ * shares every untouched sibling. What the user did not edit is therefore
+ * the very value that was read, and is written back bit for bit.
+ *
+ * An array's one-line summary is computed on a worker the first time its
+ * row is shown; "value-text" is notified when it arrives.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,15 +30,22 @@
 
 struct _DreySampleNode
 {
-  GObject       parent_instance;
+  GObject         parent_instance;
 
-  char         *name;
-  SqValue      *value;
-  char         *python_path;
-  char         *type_text;
-  char         *value_text;
-  SqSummary    *summary;
-  GCancellable *summary_cancellable;
+  /* Not a reference: a parent owns its children (through ->children) and
+   * clears this when it goes. */
+  DreySampleNode *parent;
+  guint           index;
+  SqValue        *key;
+  SqValue        *value;
+  GListStore     *children;
+  gboolean        edited;
+
+  char           *name;
+  char           *type_text;
+  char           *value_text;
+  SqSummary      *summary;
+  GCancellable   *summary_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (DreySampleNode, drey_sample_node, G_TYPE_OBJECT)
@@ -41,32 +55,77 @@ enum {
   PROP_NAME,
   PROP_TYPE_TEXT,
   PROP_VALUE_TEXT,
+  PROP_EDITED,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-DreySampleNode *
-drey_sample_node_new (const char *name,
-                      SqValue    *value,
-                      const char *python_path)
+static void
+update_name (DreySampleNode *self)
 {
-  DreySampleNode *self;
+  char *name;
 
-  g_return_val_if_fail (name != NULL, NULL);
-  g_return_val_if_fail (value != NULL, NULL);
+  if (self->key == NULL)
+    name = g_strdup_printf ("%u", self->index);
+  else if (sq_value_get_value_type (self->key) == SQ_VALUE_STR)
+    name = g_strdup (sq_value_get_str (self->key, NULL));
+  else
+    name = sq_value_format (self->key, VALUE_TEXT_CHARS);
+  if (g_strcmp0 (name, self->name) == 0)
+    {
+      g_free (name);
+      return;
+    }
+  g_free (self->name);
+  self->name = name;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
+}
 
-  self = g_object_new (DREY_TYPE_SAMPLE_NODE, NULL);
-  self->name = g_strdup (name);
-  self->value = sq_value_ref (value);
-  self->python_path = g_strdup (python_path);
-  self->type_text = sq_value_describe_type (value);
-  if (sq_value_get_value_type (value) == SQ_VALUE_NDARRAY &&
-      sq_dtype_is_numeric (sq_ndarray_get_dtype (sq_value_get_ndarray (value))))
+static void
+update_texts (DreySampleNode *self)
+{
+  g_free (self->type_text);
+  self->type_text = sq_value_describe_type (self->value);
+  g_free (self->value_text);
+  if (sq_value_get_value_type (self->value) == SQ_VALUE_NDARRAY &&
+      sq_dtype_is_numeric (sq_ndarray_get_dtype (sq_value_get_ndarray (self->value))))
     self->value_text = g_strdup ("…");
   else
-    self->value_text = sq_value_format (value, VALUE_TEXT_CHARS);
+    self->value_text = sq_value_format (self->value, VALUE_TEXT_CHARS);
+}
+
+static DreySampleNode *
+node_new (DreySampleNode *parent,
+          guint           index,
+          SqValue        *key,
+          SqValue        *value)
+{
+  DreySampleNode *self = g_object_new (DREY_TYPE_SAMPLE_NODE, NULL);
+
+  self->parent = parent;
+  self->index = index;
+  self->key = key != NULL ? sq_value_ref (key) : NULL;
+  self->value = sq_value_ref (value);
+  update_name (self);
+  update_texts (self);
   return self;
+}
+
+/**
+ * drey_sample_node_new_sample:
+ * @value: the sample
+ * @index: its index in the shard
+ *
+ * Returns: (transfer full): the node of a sample: the root of its tree
+ */
+DreySampleNode *
+drey_sample_node_new_sample (SqValue *value,
+                             guint    index)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+
+  return node_new (NULL, index, NULL, value);
 }
 
 const char *
@@ -83,6 +142,57 @@ drey_sample_node_get_value (DreySampleNode *self)
   return self->value;
 }
 
+/**
+ * drey_sample_node_get_key:
+ *
+ * Returns: (transfer none) (nullable): the node's key in its parent map,
+ *   %NULL for a sample or a list item
+ */
+SqValue *
+drey_sample_node_get_key (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  return self->key;
+}
+
+/**
+ * drey_sample_node_get_parent:
+ *
+ * Returns: (transfer none) (nullable): the container holding this value,
+ *   %NULL for a sample
+ */
+DreySampleNode *
+drey_sample_node_get_parent (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  return self->parent;
+}
+
+guint
+drey_sample_node_get_index (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), 0);
+  return self->index;
+}
+
+/* The sample this node belongs to. */
+DreySampleNode *
+drey_sample_node_get_sample (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+
+  while (self->parent != NULL)
+    self = self->parent;
+  return self;
+}
+
+gboolean
+drey_sample_node_get_edited (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), FALSE);
+  return self->edited;
+}
+
 const char *
 drey_sample_node_get_type_text (DreySampleNode *self)
 {
@@ -95,13 +205,6 @@ drey_sample_node_get_value_text (DreySampleNode *self)
 {
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
   return self->value_text;
-}
-
-const char *
-drey_sample_node_get_python_path (DreySampleNode *self)
-{
-  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
-  return self->python_path;
 }
 
 const SqSummary *
@@ -127,49 +230,336 @@ drey_python_key_repr (SqValue *key)
 }
 
 /**
+ * drey_sample_node_get_python_path:
+ *
+ * Returns: (transfer full): the subscripts that reach this value from the
+ *   list of samples, e.g. `[3]["metadata"]["key"]`
+ */
+char *
+drey_sample_node_get_python_path (DreySampleNode *self)
+{
+  g_autofree char *parent_path = NULL;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+
+  parent_path = self->parent != NULL ? drey_sample_node_get_python_path (self->parent) : g_strdup ("");
+  if (self->key != NULL)
+    {
+      g_autofree char *repr = drey_python_key_repr (self->key);
+
+      return g_strdup_printf ("%s[%s]", parent_path, repr);
+    }
+  return g_strdup_printf ("%s[%u]", parent_path, self->index);
+}
+
+static gboolean
+is_container (SqValue *value)
+{
+  SqValueType type = sq_value_get_value_type (value);
+
+  return type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP;
+}
+
+/**
+ * drey_sample_node_get_children:
+ *
+ * Returns: (transfer none) (nullable): the children of a list or map
+ *   (empty ones included, so an item can be added), made on first use and
+ *   kept; %NULL for anything else (arrays are shown whole, in the array
+ *   panel)
+ */
+GListModel *
+drey_sample_node_get_children (DreySampleNode *self)
+{
+  gsize n;
+  g_autoptr(GPtrArray) nodes = NULL;
+  gboolean is_map;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+
+  if (self->children != NULL)
+    return G_LIST_MODEL (self->children);
+  if (!is_container (self->value))
+    return NULL;
+
+  is_map = sq_value_get_value_type (self->value) == SQ_VALUE_MAP;
+  n = sq_value_get_length (self->value);
+  nodes = g_ptr_array_new_full ((guint) n, g_object_unref);
+  for (gsize i = 0; i < n; i++)
+    g_ptr_array_add (nodes, node_new (self, (guint) i, is_map ? sq_value_get_key (self->value, i) : NULL,
+                                      sq_value_get_item (self->value, i)));
+  self->children = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
+  g_list_store_splice (self->children, 0, 0, nodes->pdata, nodes->len);
+  return G_LIST_MODEL (self->children);
+}
+
+/**
  * drey_sample_node_create_children:
  *
- * Returns: (transfer full) (nullable): the children of a list or map, %NULL
- *   for anything else (arrays are shown whole, in the array panel)
+ * For GtkTreeListModel's create function.
+ *
+ * Returns: (transfer full) (nullable): drey_sample_node_get_children()
  */
 GListModel *
 drey_sample_node_create_children (DreySampleNode *self)
 {
-  SqValueType type = sq_value_get_value_type (self->value);
-  gsize n = sq_value_get_length (self->value);
-  g_autoptr(GPtrArray) nodes = NULL;
-  GListStore *store;
+  GListModel *children = drey_sample_node_get_children (self);
 
-  if ((type != SQ_VALUE_ARRAY && type != SQ_VALUE_MAP) || n == 0)
-    return NULL;
-
-  nodes = g_ptr_array_new_full ((guint) n, g_object_unref);
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autofree char *name = NULL;
-      g_autofree char *path = NULL;
-
-      if (type == SQ_VALUE_MAP)
-        {
-          SqValue *key = sq_value_get_key (self->value, i);
-          g_autofree char *repr = drey_python_key_repr (key);
-
-          name = sq_value_get_value_type (key) == SQ_VALUE_STR ? g_strdup (sq_value_get_str (key, NULL))
-                                                               : sq_value_format (key, VALUE_TEXT_CHARS);
-          path = g_strdup_printf ("%s[%s]", self->python_path, repr);
-        }
-      else
-        {
-          name = g_strdup_printf ("%" G_GSIZE_FORMAT, i);
-          path = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", self->python_path, i);
-        }
-      g_ptr_array_add (nodes, drey_sample_node_new (name, sq_value_get_item (self->value, i), path));
-    }
-
-  store = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
-  g_list_store_splice (store, 0, 0, nodes->pdata, nodes->len);
-  return G_LIST_MODEL (store);
+  return children != NULL ? g_object_ref (children) : NULL;
 }
+
+/* ---- editing ------------------------------------------------------------ */
+
+static void
+set_edited (DreySampleNode *self)
+{
+  for (; self != NULL; self = self->parent)
+    if (!self->edited)
+      {
+        self->edited = TRUE;
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITED]);
+      }
+}
+
+static void
+cancel_summary (DreySampleNode *self)
+{
+  if (self->summary_cancellable != NULL)
+    g_cancellable_cancel (self->summary_cancellable);
+  g_clear_object (&self->summary_cancellable);
+  g_clear_pointer (&self->summary, sq_summary_free);
+}
+
+/* Gives @self a new value without touching its children: the caller has
+ * already changed them (or @self has none). */
+static void
+replace_own_value (DreySampleNode *self,
+                   SqValue        *value)
+{
+  if (value == self->value)
+    return;
+  sq_value_unref (self->value);
+  self->value = sq_value_ref (value);
+  cancel_summary (self);
+  update_texts (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TYPE_TEXT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE_TEXT]);
+}
+
+/* Rebuilds each ancestor's container around @self's new value. */
+static void
+propagate_up (DreySampleNode *self)
+{
+  for (DreySampleNode *child = self; child->parent != NULL; child = child->parent)
+    {
+      g_autoptr(SqValue) container = sq_value_replace_item (child->parent->value, child->index, child->value);
+
+      replace_own_value (child->parent, container);
+    }
+}
+
+static void
+drop_children (DreySampleNode *self)
+{
+  if (self->children == NULL)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->children)); i++)
+    {
+      g_autoptr(DreySampleNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+      child->parent = NULL;
+    }
+  /* An expanded row sees its children go. */
+  g_list_store_remove_all (self->children);
+  g_clear_object (&self->children);
+}
+
+/**
+ * drey_sample_node_set_value:
+ * @value: the new value, of any type
+ *
+ * Replaces the value (and so everything below it) and marks the node and
+ * its ancestors edited.
+ */
+void
+drey_sample_node_set_value (DreySampleNode *self,
+                            SqValue        *value)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+  g_return_if_fail (value != NULL);
+
+  drop_children (self);
+  replace_own_value (self, value);
+  propagate_up (self);
+  set_edited (self);
+}
+
+/* After an insertion or removal at @from, the later children move. */
+static void
+renumber_children (DreySampleNode *self,
+                   guint           from)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->children));
+
+  for (guint i = from; i < n; i++)
+    {
+      g_autoptr(DreySampleNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+      child->index = i;
+      update_name (child);
+    }
+}
+
+/**
+ * drey_sample_node_insert_child:
+ * @index: where, from 0 to the number of children
+ * @key: (nullable): the key in a map; %NULL in a list
+ * @value: the value
+ *
+ * Returns: (transfer none) (nullable): the new child, or %NULL with
+ *   @error set (a key the map already has)
+ */
+DreySampleNode *
+drey_sample_node_insert_child (DreySampleNode *self,
+                               guint           index,
+                               SqValue        *key,
+                               SqValue        *value,
+                               GError        **error)
+{
+  g_autoptr(SqValue) container = NULL;
+  g_autoptr(DreySampleNode) child = NULL;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  g_return_val_if_fail (is_container (self->value), NULL);
+
+  drey_sample_node_get_children (self);
+  container = sq_value_insert_item (self->value, index, key, value, error);
+  if (container == NULL)
+    return NULL;
+  child = node_new (self, index, key, value);
+  child->edited = TRUE;
+  replace_own_value (self, container);
+  g_list_store_insert (self->children, index, child);
+  renumber_children (self, index + 1);
+  propagate_up (self);
+  set_edited (self);
+  return child;
+}
+
+/**
+ * drey_sample_node_remove_child:
+ *
+ * Removes the child at @index.
+ */
+void
+drey_sample_node_remove_child (DreySampleNode *self,
+                               guint           index)
+{
+  g_autoptr(SqValue) container = NULL;
+  g_autoptr(DreySampleNode) child = NULL;
+
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+  g_return_if_fail (is_container (self->value));
+  g_return_if_fail (index < sq_value_get_length (self->value));
+
+  drey_sample_node_get_children (self);
+  container = sq_value_remove_item (self->value, index);
+  child = g_list_model_get_item (G_LIST_MODEL (self->children), index);
+  child->parent = NULL;
+  replace_own_value (self, container);
+  g_list_store_remove (self->children, index);
+  renumber_children (self, index);
+  propagate_up (self);
+  set_edited (self);
+}
+
+/**
+ * drey_sample_node_rename:
+ * @key: the new key: a str, or a bin when the old key is one
+ *
+ * Renames a map entry in place.
+ *
+ * Returns: %FALSE with @error set if the map has another entry @key
+ */
+gboolean
+drey_sample_node_rename (DreySampleNode *self,
+                         SqValue        *key,
+                         GError        **error)
+{
+  g_autoptr(SqValue) container = NULL;
+  DreySampleNode *parent;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), FALSE);
+  g_return_val_if_fail (self->key != NULL && self->parent != NULL, FALSE);
+
+  if (sq_value_equal (key, self->key))
+    return TRUE;
+  parent = self->parent;
+  container = sq_value_rename_key (parent->value, self->index, key, error);
+  if (container == NULL)
+    return FALSE;
+  g_clear_pointer (&self->key, sq_value_unref);
+  self->key = sq_value_ref (key);
+  update_name (self);
+  replace_own_value (parent, container);
+  propagate_up (parent);
+  set_edited (self);
+  return TRUE;
+}
+
+/**
+ * drey_sample_node_set_index:
+ *
+ * For samples, which the sample view keeps in order: the node's place in
+ * the shard changed.
+ */
+void
+drey_sample_node_set_index (DreySampleNode *self,
+                            guint           index)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+  g_return_if_fail (self->parent == NULL);
+
+  self->index = index;
+  update_name (self);
+}
+
+/**
+ * drey_sample_node_mark_edited:
+ *
+ * Marks a node whose place changed (a sample added or moved).
+ */
+void
+drey_sample_node_mark_edited (DreySampleNode *self)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+  set_edited (self);
+}
+
+/**
+ * drey_sample_node_clear_edited:
+ *
+ * After a save: the node and everything below it is as on disk.
+ */
+void
+drey_sample_node_clear_edited (DreySampleNode *self)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+
+  if (!self->edited)
+    return;
+  self->edited = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITED]);
+  if (self->children != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->children)); i++)
+      {
+        g_autoptr(DreySampleNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+        drey_sample_node_clear_edited (child);
+      }
+}
+
+/* ---- summaries ---------------------------------------------------------- */
 
 static char *
 format_number (double v)
@@ -270,6 +660,14 @@ drey_sample_node_dispose (GObject *object)
   if (self->summary_cancellable != NULL)
     g_cancellable_cancel (self->summary_cancellable);
   g_clear_object (&self->summary_cancellable);
+  if (self->children != NULL)
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->children)); i++)
+      {
+        g_autoptr(DreySampleNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+        child->parent = NULL;
+      }
+  g_clear_object (&self->children);
   G_OBJECT_CLASS (drey_sample_node_parent_class)->dispose (object);
 }
 
@@ -280,7 +678,7 @@ drey_sample_node_finalize (GObject *object)
 
   g_free (self->name);
   g_clear_pointer (&self->value, sq_value_unref);
-  g_free (self->python_path);
+  g_clear_pointer (&self->key, sq_value_unref);
   g_free (self->type_text);
   g_free (self->value_text);
   g_clear_pointer (&self->summary, sq_summary_free);
@@ -306,6 +704,9 @@ drey_sample_node_get_property (GObject    *object,
     case PROP_VALUE_TEXT:
       g_value_set_string (value, self->value_text);
       break;
+    case PROP_EDITED:
+      g_value_set_boolean (value, self->edited);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -321,9 +722,14 @@ drey_sample_node_class_init (DreySampleNodeClass *klass)
   object_class->get_property = drey_sample_node_get_property;
 
   properties[PROP_NAME] =
-    g_param_spec_string ("name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("name", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_TYPE_TEXT] =
-    g_param_spec_string ("type-text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("type-text", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_EDITED] =
+    g_param_spec_boolean ("edited", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_VALUE_TEXT] =
     g_param_spec_string ("value-text", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);

@@ -14,17 +14,39 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (DreySampleNode, drey_sample_node, DREY, SAMPLE_NODE, GObject)
 
-DreySampleNode *drey_sample_node_new              (const char     *name,
-                                                   SqValue        *value,
-                                                   const char     *python_path);
-const char     *drey_sample_node_get_name         (DreySampleNode *self);
-SqValue        *drey_sample_node_get_value        (DreySampleNode *self);
-const char     *drey_sample_node_get_type_text    (DreySampleNode *self);
-const char     *drey_sample_node_get_value_text   (DreySampleNode *self);
-const char     *drey_sample_node_get_python_path  (DreySampleNode *self);
-GListModel     *drey_sample_node_create_children  (DreySampleNode *self);
-void            drey_sample_node_request_summary  (DreySampleNode *self);
+DreySampleNode  *drey_sample_node_new_sample      (SqValue        *value,
+                                                   guint           index);
+const char      *drey_sample_node_get_name        (DreySampleNode *self);
+SqValue         *drey_sample_node_get_value       (DreySampleNode *self);
+SqValue         *drey_sample_node_get_key         (DreySampleNode *self);
+DreySampleNode  *drey_sample_node_get_parent      (DreySampleNode *self);
+guint            drey_sample_node_get_index       (DreySampleNode *self);
+DreySampleNode  *drey_sample_node_get_sample      (DreySampleNode *self);
+gboolean         drey_sample_node_get_edited      (DreySampleNode *self);
+const char      *drey_sample_node_get_type_text   (DreySampleNode *self);
+const char      *drey_sample_node_get_value_text  (DreySampleNode *self);
+char            *drey_sample_node_get_python_path (DreySampleNode *self);
+GListModel      *drey_sample_node_get_children    (DreySampleNode *self);
+GListModel      *drey_sample_node_create_children (DreySampleNode *self);
+void             drey_sample_node_request_summary (DreySampleNode *self);
 const SqSummary *drey_sample_node_get_summary     (DreySampleNode *self);
+
+void             drey_sample_node_set_value       (DreySampleNode *self,
+                                                   SqValue        *value);
+DreySampleNode  *drey_sample_node_insert_child    (DreySampleNode *self,
+                                                   guint           index,
+                                                   SqValue        *key,
+                                                   SqValue        *value,
+                                                   GError        **error);
+void             drey_sample_node_remove_child    (DreySampleNode *self,
+                                                   guint           index);
+gboolean         drey_sample_node_rename          (DreySampleNode *self,
+                                                   SqValue        *key,
+                                                   GError        **error);
+void             drey_sample_node_set_index       (DreySampleNode *self,
+                                                   guint           index);
+void             drey_sample_node_mark_edited     (DreySampleNode *self);
+void             drey_sample_node_clear_edited    (DreySampleNode *self);
 
 char           *drey_python_key_repr              (SqValue        *key);
 

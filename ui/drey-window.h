@@ -18,5 +18,6 @@ DreyWindow *drey_window_new        (AdwApplication *application);
 void        drey_window_open_store (DreyWindow     *self,
                                     GFile          *location);
 SqStore    *drey_window_get_store  (DreyWindow     *self);
+AdwToast   *drey_window_get_last_toast (DreyWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,1096 @@
+/* test-editing.c: editing, saving and deleting shards through the window
+ *
+ * Every edit goes through the window's own actions and editors, as a user's
+ * clicks and keys do. A store made here with the library holds a shard of
+ * every kind of value; tests/interop/edit-interop.py runs /editing/scripted
+ * on a store written by Python instead (DREY_EDIT_STORE) and decodes the
+ * result with msgpack + msgpack-numpy.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <grp.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "drey-image-io.h"
+#include "drey-key-list.h"
+#include "drey-sample-node.h"
+#include "drey-sample-view.h"
+#include "drey-window.h"
+#include "drey-test-util.h"
+#include "sq.h"
+
+#define WAIT_FOR DREY_TEST_WAIT_FOR
+
+typedef struct
+{
+  char           *dir;
+  char           *store_path;
+  GFile          *location;
+  SqStore        *store;
+  DreyWindow     *window;
+  DreyKeyList    *key_list;
+  DreySampleView *sample_view;
+} Fixture;
+
+/* ---- the store ---------------------------------------------------------- */
+
+static SqValue *
+str (const char *s)
+{
+  return sq_value_new_str (s, -1);
+}
+
+static SqValue *
+ndarray (const char    *type,
+         guint          ndim,
+         const guint64 *shape,
+         const void    *data,
+         gsize          size)
+{
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type, NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
+  g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, ndim, shape, bytes, NULL);
+
+  g_assert_nonnull (array);
+  return sq_value_new_ndarray (array);
+}
+
+static SqValue *
+scalar (const char *type,
+        const void *element)
+{
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type, NULL);
+
+  return sq_value_new_scalar (dtype, element);
+}
+
+/* A map from alternating key strings and (owned) values, NULL-ended. */
+static SqValue *
+map (const char *first_key,
+     ...)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  va_list args;
+  SqValue *result;
+
+  va_start (args, first_key);
+  for (const char *key = first_key; key != NULL; key = va_arg (args, const char *))
+    {
+      g_ptr_array_add (entries, str (key));
+      g_ptr_array_add (entries, va_arg (args, SqValue *));
+    }
+  va_end (args);
+  result = sq_value_new_map ((SqValue **) entries->pdata, entries->len / 2);
+  for (guint i = 0; i < entries->len; i++)
+    sq_value_ref (g_ptr_array_index (entries, i));
+  return result;
+}
+
+static SqValue *
+sample_value (guint n)
+{
+  guint8 image[4 * 4 * 3];
+  double wave[10];
+  guint64 image_shape[] = { 4, 4, 3 };
+  guint64 wave_shape[] = { 10 };
+  gint64 label = 3 + n;
+  guint8 temp[4] = { 0x3f, 0xc0, 0x00, 0x00 }; /* >f4 1.5 */
+  guint8 blob[] = { 0, 1, 0xff };
+  g_autoptr(GBytes) blob_bytes = g_bytes_new (blob, sizeof blob);
+  SqValue *tags[2] = { str ("a"), str ("b") };
+
+  for (guint i = 0; i < sizeof image; i++)
+    image[i] = (guint8) (i * 7 + n);
+  for (guint i = 0; i < G_N_ELEMENTS (wave); i++)
+    {
+      double v = i * 0.5 + n;
+      guint64 bits;
+
+      /* big-endian doubles: written back as they are */
+      memcpy (&bits, &v, 8);
+      bits = GUINT64_TO_BE (bits);
+      memcpy (&wave[i], &bits, 8);
+    }
+  return map ("id", sq_value_new_int (7 + n),
+              "score", sq_value_new_float64 (0.5 + n),
+              "ratio", sq_value_new_float32 (0.25f),
+              "name", str (n == 0 ? "cat" : "owl"),
+              "ok", sq_value_new_bool (TRUE),
+              "blob", sq_value_new_bin (blob_bytes),
+              "label", scalar ("<i8", &label),
+              "temp", scalar (">f4", temp),
+              "image", ndarray ("|u1", 3, image_shape, image, sizeof image),
+              "wave", ndarray (">f8", 1, wave_shape, wave, sizeof wave),
+              "tags", sq_value_new_array (tags, 2),
+              "meta", map ("source", str ("camera"), "none", sq_value_new_nil (), NULL),
+              NULL);
+}
+
+static GPtrArray *
+mixed_samples (void)
+{
+  GPtrArray *samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  float plain[6] = { 1, 2, 3, 4, 5, 6 };
+  guint64 shape[] = { 2, 3 };
+
+  g_ptr_array_add (samples, sample_value (0));
+  g_ptr_array_add (samples, sample_value (1));
+  /* a sample that is an array, not a dict */
+  g_ptr_array_add (samples, ndarray ("<f4", 2, shape, plain, sizeof plain));
+  return samples;
+}
+
+static void
+write_store (const char *path)
+{
+  g_autoptr(GFile) location = g_file_new_for_path (path);
+  g_autoptr(SqStore) store = sq_store_new (location);
+  g_autoptr(GPtrArray) mixed = mixed_samples ();
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *k1 = NULL;
+  g_autofree char *k2 = NULL;
+
+  g_ptr_array_add (other, map ("x", sq_value_new_int (1), NULL));
+  k1 = sq_store_set (store, "mixed", mixed, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  k2 = sq_store_set (store, "other", other, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static GBytes *
+shard_bytes (Fixture    *f,
+             const char *key)
+{
+  g_autofree char *name = g_strconcat (key, ".gz", NULL);
+  g_autofree char *path = g_build_filename (f->store_path, name, NULL);
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return NULL;
+  return g_bytes_new_take (contents, len);
+}
+
+/* Files of the store that squirrel would list as keys, sorted. */
+static char *
+listed_keys (Fixture *f)
+{
+  g_autoptr(GPtrArray) keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_NAMES_ONLY, NULL, NULL);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; keys != NULL && i < keys->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? " " : "", sq_key_info_get_key (g_ptr_array_index (keys, i)));
+  return g_string_free (out, FALSE);
+}
+
+/* ---- the fixture -------------------------------------------------------- */
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  const char *given = g_getenv ("DREY_EDIT_STORE");
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("drey-test-editing-XXXXXX", &error);
+  g_assert_no_error (error);
+  if (given != NULL && data != NULL)
+    f->store_path = g_strdup (given);
+  else
+    {
+      f->store_path = g_build_filename (f->dir, "store", NULL);
+      write_store (f->store_path);
+    }
+  f->location = g_file_new_for_path (f->store_path);
+  f->store = sq_store_new (f->location);
+
+  f->window = drey_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1400, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->key_list = DREY_KEY_LIST (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, "key_list"));
+  f->sample_view = DREY_SAMPLE_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW,
+                                                                    "sample_view"));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drey_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->store_path);
+  g_object_unref (f->location);
+  g_object_unref (f->store);
+}
+
+static void
+open_and_wait (Fixture *f)
+{
+  drey_window_open_store (f->window, f->location);
+  WAIT_FOR (drey_window_get_store (f->window) != NULL &&
+            !drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) > 0);
+}
+
+static void
+select_and_wait (Fixture    *f,
+                 const char *key)
+{
+  g_assert_true (drey_key_list_select_key (f->key_list, key));
+  WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), key) == 0 &&
+            g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+}
+
+static void
+activate (Fixture    *f,
+          const char *action,
+          const char *string_parameter)
+{
+  GtkWidget *widget = g_str_has_prefix (action, "win.") ? GTK_WIDGET (f->window) : GTK_WIDGET (f->sample_view);
+
+  if (string_parameter != NULL)
+    g_assert_true (gtk_widget_activate_action (widget, action, "s", string_parameter));
+  else
+    g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+}
+
+/* Whether @action is enabled where @widget is, as a button bound to it
+ * sees it: GTK 4.8 has no other way to ask about a widget class action. */
+static gboolean
+action_enabled (Fixture    *f,
+                const char *action)
+{
+  GtkActionBar *bar = GTK_ACTION_BAR (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                     DREY_TYPE_SAMPLE_VIEW, "edit_bar"));
+  GtkWidget *probe = gtk_button_new ();
+  gboolean enabled;
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (probe), action);
+  gtk_action_bar_pack_start (bar, probe);
+  enabled = gtk_widget_get_sensitive (probe);
+  gtk_action_bar_remove (bar, probe);
+  return enabled;
+}
+
+static DreySampleNode *
+sample (Fixture *f,
+        guint    index)
+{
+  GtkTreeListModel *tree = GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (drey_sample_view_get_selection (f->sample_view)));
+  GListModel *roots = gtk_tree_list_model_get_model (tree);
+  DreySampleNode *node = g_list_model_get_item (roots, index);
+
+  g_assert_nonnull (node);
+  g_object_unref (node);
+  return node;
+}
+
+static DreySampleNode *
+child (DreySampleNode *node,
+       const char     *name)
+{
+  GListModel *children = drey_sample_node_get_children (node);
+
+  g_assert_nonnull (children);
+  for (guint i = 0; i < g_list_model_get_n_items (children); i++)
+    {
+      g_autoptr(DreySampleNode) c = g_list_model_get_item (children, i);
+
+      if (g_str_equal (drey_sample_node_get_name (c), name))
+        return c;
+    }
+  g_error ("no child %s", name);
+  return NULL;
+}
+
+static void
+select_node (Fixture        *f,
+             DreySampleNode *node)
+{
+  drey_sample_view_select_node (f->sample_view, node);
+  /* Let the selected row be bound, so its editors exist. */
+  for (int i = 0; i < 5; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+  {
+    g_autoptr(DreySampleNode) selected = drey_sample_view_selected_node (f->sample_view);
+
+    g_assert_true (selected == node);
+  }
+}
+
+static GtkWidget *
+start_editing (Fixture        *f,
+               DreySampleNode *node,
+               gboolean        is_name)
+{
+  GtkWidget *editor;
+
+  select_node (f, node);
+  activate (f, is_name ? "samples.rename" : "samples.edit-value", NULL);
+  editor = drey_sample_view_get_selected_editor (f->sample_view, is_name);
+  g_assert_nonnull (editor);
+  g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+  return editor;
+}
+
+/* Types @text into the selected row's editor and presses Enter. */
+static void
+type_and_commit (Fixture        *f,
+                 DreySampleNode *node,
+                 gboolean        is_name,
+                 const char     *text)
+{
+  GtkWidget *editor = start_editing (f, node, is_name);
+
+  gtk_editable_set_text (GTK_EDITABLE (editor), text);
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (editor), TRUE);
+}
+
+static GtkWindow *
+find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      /* GTK keeps its toplevels alive: a borrowed pointer is enough. */
+      g_object_unref (window);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+/* Answers the message dialog on screen, which must be there. */
+static void
+respond (const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  WAIT_FOR ((dialog = (AdwMessageDialog *) find_dialog (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+static const char *
+toast_title (Fixture *f)
+{
+  AdwToast *toast = drey_window_get_last_toast (f->window);
+
+  return toast != NULL ? adw_toast_get_title (toast) : NULL;
+}
+
+static void
+save_and_wait (Fixture *f)
+{
+  activate (f, "win.save", NULL);
+  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view) &&
+            g_str_has_prefix (toast_title (f) != NULL ? toast_title (f) : "", "Saved"));
+}
+
+static GPtrArray *
+read_shard (Fixture    *f,
+            const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *samples = sq_store_get (f->store, key, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return samples;
+}
+
+static const char *
+subtitle (Fixture *f)
+{
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW,
+                                                                         "window_title"));
+
+  return adw_window_title_get_subtitle (title);
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+static void
+test_editing_scalars (Fixture       *f,
+                      gconstpointer  data)
+{
+  DreySampleNode *s0, *id, *label, *score, *ratio, *name, *ok;
+  GtkWidget *editor;
+  gint64 v;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  /* Not in edit mode: nothing edits. */
+  g_assert_false (drey_sample_view_get_editing (f->sample_view));
+  s0 = sample (f, 0);
+  select_node (f, child (s0, "id"));
+  editor = drey_sample_view_get_selected_editor (f->sample_view, FALSE);
+  g_assert_true (editor == NULL || !gtk_widget_get_visible (editor));
+  g_assert_false (action_enabled (f, "samples.edit-value"));
+
+  activate (f, "samples.editing", NULL);
+  g_assert_true (drey_sample_view_get_editing (f->sample_view));
+
+  /* An int: garbage is refused as typed, and on Enter the value stays. */
+  id = child (s0, "id");
+  editor = start_editing (f, id, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (editor), "12x");
+  g_assert_true (gtk_widget_has_css_class (editor, "error"));
+  g_assert_nonnull (drey_sample_view_get_edit_error (f->sample_view));
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (editor), TRUE);
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 7);
+  g_assert_false (drey_sample_view_get_modified (f->sample_view));
+  g_assert_false (drey_sample_node_get_edited (id));
+  g_assert_nonnull (strstr (drey_sample_view_get_edit_error (f->sample_view), "12x"));
+
+  type_and_commit (f, id, FALSE, "8");
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (id)), ==, SQ_VALUE_INT);
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 8);
+  g_assert_true (drey_sample_node_get_edited (id));
+  g_assert_true (drey_sample_node_get_edited (s0));
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_cmpstr (subtitle (f), ==, "Unsaved changes to “mixed”");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                                      DREY_TYPE_WINDOW,
+                                                                                      "save_button"))));
+  /* The parent map holds the new value; its other values are the same
+   * objects as before. */
+  g_assert_true (sq_value_get_item (drey_sample_node_get_value (s0), 0) == drey_sample_node_get_value (id));
+
+  /* A numpy int64 stays a numpy int64, range checked. */
+  label = child (s0, "label");
+  type_and_commit (f, label, FALSE, "99999999999999999999");
+  g_assert_nonnull (drey_sample_view_get_edit_error (f->sample_view));
+  type_and_commit (f, label, FALSE, "-5");
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (label)), ==, SQ_VALUE_SCALAR);
+  g_assert_cmpstr (sq_dtype_get_type_string (sq_value_get_scalar_dtype (drey_sample_node_get_value (label))), ==, "<i8");
+  memcpy (&v, sq_value_get_scalar_data (drey_sample_node_get_value (label)), 8);
+  g_assert_cmpint (GINT64_FROM_LE (v), ==, -5);
+
+  score = child (s0, "score");
+  type_and_commit (f, score, FALSE, "nope");
+  g_assert_cmpfloat (sq_value_get_double (drey_sample_node_get_value (score)), ==, 0.5);
+  type_and_commit (f, score, FALSE, "0.125");
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (score)), ==, SQ_VALUE_FLOAT64);
+  g_assert_cmpfloat (sq_value_get_double (drey_sample_node_get_value (score)), ==, 0.125);
+
+  /* A msgpack float 32 stays one. */
+  ratio = child (s0, "ratio");
+  type_and_commit (f, ratio, FALSE, "1e39");
+  g_assert_nonnull (drey_sample_view_get_edit_error (f->sample_view));
+  type_and_commit (f, ratio, FALSE, "0.75");
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (ratio)), ==, SQ_VALUE_FLOAT32);
+
+  name = child (s0, "name");
+  type_and_commit (f, name, FALSE, "dog ünïcode");
+  g_assert_cmpstr (sq_value_get_str (drey_sample_node_get_value (name), NULL), ==, "dog ünïcode");
+
+  ok = child (s0, "ok");
+  type_and_commit (f, ok, FALSE, "maybe");
+  g_assert_true (sq_value_get_bool (drey_sample_node_get_value (ok)));
+  type_and_commit (f, ok, FALSE, "False");
+  g_assert_false (sq_value_get_bool (drey_sample_node_get_value (ok)));
+
+  /* bytes, None, arrays and containers have no value editor */
+  select_node (f, child (s0, "blob"));
+  g_assert_false (action_enabled (f, "samples.edit-value"));
+  select_node (f, child (s0, "image"));
+  g_assert_false (action_enabled (f, "samples.edit-value"));
+}
+
+static void
+test_editing_fields (Fixture       *f,
+                     gconstpointer  data)
+{
+  DreySampleNode *s0, *tags, *meta, *added;
+  SqValue *value;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  s0 = sample (f, 0);
+
+  /* Renaming to a key the dict has is refused; the order never changes. */
+  tags = child (s0, "tags");
+  type_and_commit (f, tags, TRUE, "name");
+  g_assert_nonnull (strstr (drey_sample_view_get_edit_error (f->sample_view), "name"));
+  g_assert_cmpstr (drey_sample_node_get_name (tags), ==, "tags");
+  type_and_commit (f, tags, TRUE, "labels");
+  value = drey_sample_node_get_value (s0);
+  g_assert_cmpstr (sq_value_get_str (sq_value_get_key (value, 10), NULL), ==, "labels");
+  g_assert_cmpuint (sq_value_get_length (value), ==, 12);
+
+  /* Add a field to the selected dict: a str, named at once. */
+  select_node (f, s0);
+  activate (f, "samples.add-field", "str");
+  added = drey_sample_view_selected_node (f->sample_view);
+  g_object_unref (added);
+  g_assert_cmpstr (drey_sample_node_get_name (added), ==, "new_field");
+  g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (drey_sample_view_get_selected_editor (f->sample_view, TRUE))));
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (drey_sample_view_get_selected_editor (f->sample_view, TRUE)), FALSE);
+  type_and_commit (f, added, TRUE, "note");
+  type_and_commit (f, added, FALSE, "hand-made");
+  value = drey_sample_node_get_value (s0);
+  g_assert_cmpuint (sq_value_get_length (value), ==, 13);
+  g_assert_cmpstr (sq_value_get_str (sq_value_lookup (value, "note"), NULL), ==, "hand-made");
+
+  /* Every kind of new value, into a nested dict and a list. */
+  meta = child (s0, "meta");
+  select_node (f, meta);
+  activate (f, "samples.add-field", "int");
+  activate (f, "samples.add-field", "none");
+  select_node (f, meta);
+  activate (f, "samples.add-field", "dict");
+  g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (meta)), ==, 5);
+  g_assert_cmpint (sq_value_get_value_type (sq_value_lookup (drey_sample_node_get_value (meta), "new_field")), ==, SQ_VALUE_INT);
+  g_assert_cmpint (sq_value_get_value_type (sq_value_lookup (drey_sample_node_get_value (meta), "new_field_2")), ==, SQ_VALUE_NIL);
+  tags = child (s0, "labels");
+  select_node (f, tags);
+  activate (f, "samples.add-field", "float");
+  g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (tags)), ==, 3);
+  g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (drey_sample_node_get_value (tags), 2)), ==, SQ_VALUE_FLOAT64);
+
+  /* Remove a field, and an item of the list. */
+  select_node (f, child (meta, "none"));
+  activate (f, "samples.remove", NULL);
+  g_assert_null (sq_value_lookup (drey_sample_node_get_value (meta), "none"));
+  select_node (f, child (tags, "0"));
+  activate (f, "samples.remove", NULL);
+  g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (tags)), ==, 2);
+  g_assert_cmpstr (sq_value_get_str (sq_value_get_item (drey_sample_node_get_value (tags), 0), NULL), ==, "b");
+  g_assert_cmpstr (drey_sample_node_get_name (child (tags, "0")), ==, "0");
+  {
+    g_autofree char *path = drey_sample_node_get_python_path (child (tags, "1"));
+
+    g_assert_cmpstr (path, ==, "[0][\"labels\"][1]");
+  }
+  g_assert_true (drey_sample_node_get_edited (meta));
+  g_assert_false (drey_sample_node_get_edited (sample (f, 1)));
+}
+
+static void
+test_editing_samples (Fixture       *f,
+                      gconstpointer  data)
+{
+  SqValue *s1_value;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  s1_value = drey_sample_node_get_value (sample (f, 1));
+
+  /* Duplicate: the copy shares the values (they are immutable). */
+  select_node (f, child (sample (f, 1), "image"));
+  activate (f, "samples.duplicate-sample", NULL);
+  g_assert_true (drey_sample_node_get_value (sample (f, 2)) == s1_value);
+  g_assert_cmpstr (drey_sample_node_get_name (sample (f, 3)), ==, "3");
+
+  /* Move the array sample up, past the copy. */
+  select_node (f, sample (f, 3));
+  g_assert_false (action_enabled (f, "samples.move-down"));
+  activate (f, "samples.move-up", NULL);
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (sample (f, 2))), ==, SQ_VALUE_NDARRAY);
+  g_assert_true (drey_sample_node_get_value (sample (f, 3)) == s1_value);
+  select_node (f, sample (f, 0));
+  g_assert_false (action_enabled (f, "samples.move-up"));
+  activate (f, "samples.move-down", NULL);
+  g_assert_true (drey_sample_node_get_value (sample (f, 0)) == s1_value);
+  activate (f, "samples.move-up", NULL);
+
+  /* Add an empty sample after the selected one, then delete the copy. */
+  select_node (f, sample (f, 3));
+  activate (f, "samples.add-sample", NULL);
+  g_assert_cmpint (sq_value_get_value_type (drey_sample_node_get_value (sample (f, 4))), ==, SQ_VALUE_MAP);
+  g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (sample (f, 4))), ==, 0);
+  select_node (f, sample (f, 3));
+  activate (f, "samples.remove", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))) > 0, ==, TRUE);
+  g_assert_cmpstr (drey_sample_node_get_name (sample (f, 3)), ==, "3");
+  g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (sample (f, 3))), ==, 0);
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+}
+
+static void
+test_editing_replace_and_export (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *png_path = g_build_filename (f->dir, "in.png", NULL);
+  g_autofree char *npy_path = g_build_filename (f->dir, "in.npy", NULL);
+  g_autofree char *bad_path = g_build_filename (f->dir, "bad.npy", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png_path);
+  g_autoptr(GFile) npy_file = g_file_new_for_path (npy_path);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  guint8 pixels[2 * 3 * 3];
+  guint64 shape[] = { 2, 3, 3 };
+  g_autoptr(SqValue) picture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GBytes) npy = NULL;
+  g_autoptr(GError) error = NULL;
+  DreySampleNode *image, *wave;
+  SqNdarray *got;
+
+  for (guint i = 0; i < sizeof pixels; i++)
+    pixels[i] = (guint8) (i * 13);
+  picture = ndarray ("|u1", 3, shape, pixels, sizeof pixels);
+  png = drey_image_io_save_png (sq_value_get_ndarray (picture), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
+  g_assert_true (g_file_set_contents (bad_path, "\x93NUMPY garbage", -1, NULL));
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+
+  /* Export the wave as .npy, then bring it back in place of the image. */
+  wave = child (sample (f, 0), "wave");
+  select_node (f, wave);
+  npy = drey_sample_view_export_bytes (f->sample_view, "npy", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (npy_path, g_bytes_get_data (npy, NULL), (gssize) g_bytes_get_size (npy), NULL));
+  image = child (sample (f, 0), "image");
+  select_node (f, image);
+  drey_sample_view_load_array (f->sample_view, npy_file, TRUE);
+  WAIT_FOR (sq_value_get_value_type (drey_sample_node_get_value (image)) == SQ_VALUE_NDARRAY &&
+            sq_ndarray_get_ndim (sq_value_get_ndarray (drey_sample_node_get_value (image))) == 1);
+  got = sq_value_get_ndarray (drey_sample_node_get_value (image));
+  g_assert_cmpstr (sq_dtype_get_type_string (sq_ndarray_get_dtype (got)), ==, ">f8");
+  g_assert_true (g_bytes_equal (sq_ndarray_get_data (got),
+                                sq_ndarray_get_data (sq_value_get_ndarray (drey_sample_node_get_value (wave)))));
+
+  /* A PNG as HxWxC uint8, exactly. */
+  drey_sample_view_load_array (f->sample_view, png_file, TRUE);
+  WAIT_FOR (sq_ndarray_get_ndim (sq_value_get_ndarray (drey_sample_node_get_value (image))) == 3);
+  got = sq_value_get_ndarray (drey_sample_node_get_value (image));
+  g_assert_cmpuint (sq_ndarray_get_shape (got)[0], ==, 2);
+  g_assert_cmpuint (sq_ndarray_get_shape (got)[1], ==, 3);
+  g_assert_cmpuint (sq_ndarray_get_shape (got)[2], ==, 3);
+  g_assert_true (g_bytes_equal (sq_ndarray_get_data (got), sq_ndarray_get_data (sq_value_get_ndarray (picture))));
+
+  /* A broken file says so and changes nothing. */
+  drey_sample_view_load_array (f->sample_view, bad_file, TRUE);
+  WAIT_FOR (drey_sample_view_get_edit_error (f->sample_view) != NULL);
+  g_assert_nonnull (strstr (drey_sample_view_get_edit_error (f->sample_view), "bad.npy"));
+  g_assert_cmpuint (sq_ndarray_get_ndim (sq_value_get_ndarray (drey_sample_node_get_value (image))), ==, 3);
+
+  /* Exports: the sample as JSON, the image as a PNG that reads back. */
+  {
+    g_autoptr(GBytes) json = drey_sample_view_export_bytes (f->sample_view, "json", &error);
+    g_autoptr(GBytes) png_out = NULL;
+    g_autoptr(SqNdarray) back = NULL;
+    g_autoptr(SqValue) parsed = NULL;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = g_strndup (g_bytes_get_data (json, NULL), g_bytes_get_size (json));
+    g_assert_true (g_str_has_suffix (text, "}\n"));
+    parsed = sq_value_from_json (text, -1, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (sq_value_get_int (sq_value_lookup (parsed, "id")), ==, 7);
+
+    png_out = drey_sample_view_export_bytes (f->sample_view, "png", &error);
+    g_assert_no_error (error);
+    back = drey_image_io_load_png (png_out, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (sq_ndarray_get_data (back), sq_ndarray_get_data (sq_value_get_ndarray (picture))));
+
+    /* the same through the file the action writes */
+    {
+      g_autofree char *out_path = g_build_filename (f->dir, "out.json", NULL);
+      g_autoptr(GFile) out = g_file_new_for_path (out_path);
+      g_autofree char *contents = NULL;
+
+      drey_sample_view_export (f->sample_view, "json", out);
+      WAIT_FOR (g_file_get_contents (out_path, &contents, NULL, NULL) && g_str_equal (contents, text));
+    }
+  }
+  select_node (f, child (sample (f, 0), "name"));
+  g_assert_false (action_enabled (f, "samples.export-npy"));
+  g_assert_true (action_enabled (f, "samples.export-json"));
+}
+
+static void
+test_editing_save_and_undo (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(GBytes) undone = NULL;
+  g_autoptr(GPtrArray) saved = NULL;
+  g_autoptr(GPtrArray) original = mixed_samples ();
+  g_autofree char *keys = NULL;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  before = shard_bytes (f, "mixed");
+  g_assert_false (action_enabled (f, "win.save"));
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 1), "name"), FALSE, "hawk");
+  g_assert_true (action_enabled (f, "win.save"));
+
+  save_and_wait (f);
+  g_assert_cmpstr (toast_title (f), ==, "Saved “mixed”");
+  g_assert_false (drey_sample_node_get_edited (sample (f, 1)));
+  g_assert_cmpstr (subtitle (f), ==, f->store_path);
+  saved = read_shard (f, "mixed");
+  g_assert_cmpuint (saved->len, ==, 3);
+  g_assert_cmpstr (sq_value_get_str (sq_value_lookup (g_ptr_array_index (saved, 1), "name"), NULL), ==, "hawk");
+  /* Everything not edited reads back equal, arrays byte for byte. */
+  g_assert_true (sq_value_equal (g_ptr_array_index (saved, 0), g_ptr_array_index (original, 0)));
+  g_assert_true (sq_value_equal (g_ptr_array_index (saved, 2), g_ptr_array_index (original, 2)));
+  g_assert_true (sq_value_equal (sq_value_lookup (g_ptr_array_index (saved, 1), "wave"),
+                                 sq_value_lookup (g_ptr_array_index (original, 1), "wave")));
+  after = shard_bytes (f, "mixed");
+  g_assert_false (g_bytes_equal (before, after));
+  /* The stash for Undo is hidden from squirrel. */
+  keys = listed_keys (f);
+  g_assert_cmpstr (keys, ==, "mixed other");
+
+  /* Undo puts the very same file back. */
+  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  undone = shard_bytes (f, "mixed");
+  g_assert_true (g_bytes_equal (before, undone));
+  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") &&
+            g_str_equal (sq_value_get_str (drey_sample_node_get_value (child (sample (f, 1), "name")), NULL), "owl"));
+  g_clear_pointer (&keys, g_free);
+  keys = listed_keys (f);
+  g_assert_cmpstr (keys, ==, "mixed other");
+  {
+    /* No stash is left once it is used. */
+    g_autoptr(GDir) dir = g_dir_open (f->store_path, 0, NULL);
+    const char *name;
+    guint n = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 2);
+  }
+}
+
+static void
+test_editing_save_fails_keeps_edits (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+  g_autoptr(SqValue) opaque = NULL;
+  g_autoptr(GBytes) pickle = g_bytes_new_static ("\x80\x04N.", 4);
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  before = shard_bytes (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  /* Something the writer refuses: an opaque (pickled) value. */
+  opaque = sq_value_new_opaque (SQ_OPAQUE_PICKLE, 0, pickle, "a pickled object array");
+  select_node (f, child (sample (f, 0), "name"));
+  g_assert_true (drey_sample_view_set_selected_value (f->sample_view, opaque));
+  activate (f, "win.save", NULL);
+  WAIT_FOR (toast_title (f) != NULL && strstr (toast_title (f), "not saved") != NULL);
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  after = shard_bytes (f, "mixed");
+  g_assert_true (g_bytes_equal (before, after));
+  {
+    g_autofree char *keys = listed_keys (f);
+
+    g_assert_cmpstr (keys, ==, "mixed other");
+  }
+}
+
+static void
+test_editing_new_shard (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GPtrArray) saved = NULL;
+  g_autoptr(GBytes) other_before = NULL;
+  g_autoptr(GBytes) other_after = NULL;
+  GtkWindow *dialog;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+
+  /* Ctrl+N's dialog, with the shard on screen as a choice. */
+  activate (f, "win.new-shard", NULL);
+  WAIT_FOR ((dialog = find_dialog (g_type_from_name ("DreyNewShardDialog"))) != NULL);
+  gtk_window_destroy (dialog);
+
+  /* What the dialog hands over opens in edit mode, unsaved. */
+  g_ptr_array_add (samples, map ("x", sq_value_new_int (5), NULL));
+  drey_sample_view_open_new (f->sample_view, "fresh", samples);
+  g_assert_true (drey_sample_view_get_editing (f->sample_view));
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_sample_view_get_is_new (f->sample_view));
+  g_assert_null (shard_bytes (f, "fresh"));
+  save_and_wait (f);
+  saved = read_shard (f, "fresh");
+  g_assert_cmpuint (saved->len, ==, 1);
+  g_assert_cmpint (sq_value_get_int (sq_value_lookup (g_ptr_array_index (saved, 0), "x")), ==, 5);
+  WAIT_FOR (g_strcmp0 (drey_key_list_get_selected_key (f->key_list), "fresh") == 0);
+  /* Undo of a new shard removes it. */
+  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  g_assert_null (shard_bytes (f, "fresh"));
+
+  /* A new shard over an existing key asks before replacing it. */
+  other_before = shard_bytes (f, "other");
+  drey_sample_view_open_new (f->sample_view, "other", samples);
+  activate (f, "win.save", NULL);
+  respond ("cancel");
+  g_assert_true (g_bytes_equal (other_before, shard_bytes (f, "other")));
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  activate (f, "win.save", NULL);
+  respond ("replace");
+  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  other_after = shard_bytes (f, "other");
+  g_assert_false (g_bytes_equal (other_before, other_after));
+  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  {
+    g_autoptr(GBytes) restored = shard_bytes (f, "other");
+
+    g_assert_true (g_bytes_equal (other_before, restored));
+  }
+}
+
+static void
+test_editing_delete_and_undo (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) restored = NULL;
+  g_autofree char *keys = NULL;
+
+  open_and_wait (f);
+  select_and_wait (f, "other");
+  before = shard_bytes (f, "other");
+
+  activate (f, "win.delete-shard", NULL);
+  respond ("cancel");
+  g_assert_nonnull (shard_bytes (f, "other"));
+
+  activate (f, "win.delete-shard", NULL);
+  respond ("delete");
+  g_assert_null (shard_bytes (f, "other"));
+  keys = listed_keys (f);
+  g_assert_cmpstr (keys, ==, "mixed");
+  g_assert_cmpstr (toast_title (f), ==, "Deleted “other”");
+  WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 1);
+  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "empty");
+
+  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  restored = shard_bytes (f, "other");
+  g_assert_true (g_bytes_equal (before, restored));
+  WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 2);
+  WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), "other") == 0 &&
+            g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+}
+
+static void
+test_editing_unsaved_asks (Fixture       *f,
+                           gconstpointer  data)
+{
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 0), "id"), FALSE, "100");
+
+  /* Another key: Cancel keeps the edits and the key list's selection. */
+  g_assert_true (drey_key_list_select_key (f->key_list, "other"));
+  respond ("cancel");
+  g_assert_cmpstr (drey_sample_view_get_key (f->sample_view), ==, "mixed");
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "mixed");
+
+  /* Reload: Discard drops them and reads the shard again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reload", NULL));
+  respond ("discard");
+  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+  g_assert_false (drey_sample_view_get_modified (f->sample_view));
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (child (sample (f, 0), "id"))), ==, 7);
+
+  /* Closing: Save writes first, then the window goes. */
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 0), "id"), FALSE, "101");
+  g_object_ref (f->window);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  respond ("save");
+  WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  {
+    g_autoptr(GPtrArray) saved = read_shard (f, "mixed");
+
+    g_assert_cmpint (sq_value_get_int (sq_value_lookup (g_ptr_array_index (saved, 0), "id")), ==, 101);
+  }
+  g_object_unref (f->window);
+  /* the fixture destroys a fresh window */
+  f->window = drey_window_new (NULL);
+}
+
+/* A folder the user cannot write to: every edit action is off, and says
+ * why. Run in a child process, which drops root if it has it. */
+static void
+test_editing_read_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  if (geteuid () == 0)
+    {
+      /* root writes anywhere: be nobody, in a folder nobody can't write */
+      g_assert_cmpint (chmod (f->dir, 0755), ==, 0);
+      g_assert_cmpint (setgroups (0, NULL), ==, 0);
+      g_assert_cmpint (setresgid (65534, 65534, 65534), ==, 0);
+      g_assert_cmpint (setresuid (65534, 65534, 65534), ==, 0);
+    }
+  else
+    g_assert_cmpint (chmod (f->store_path, 0555), ==, 0);
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  g_assert_true (g_str_has_suffix (subtitle (f), "(read-only)"));
+  g_assert_false (action_enabled (f, "samples.editing"));
+  g_assert_false (action_enabled (f, "win.new-shard"));
+  g_assert_false (action_enabled (f, "win.delete-shard"));
+  g_assert_false (action_enabled (f, "win.save"));
+  {
+    GtkWidget *edit = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view), DREY_TYPE_SAMPLE_VIEW,
+                                                                 "edit_button"));
+
+    g_assert_false (gtk_widget_is_sensitive (edit));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (edit), "read-only"));
+  }
+  /* Setting edit mode by hand changes nothing: there is no editor. */
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  select_node (f, child (sample (f, 0), "id"));
+  g_assert_false (action_enabled (f, "samples.edit-value"));
+  g_assert_false (action_enabled (f, "samples.remove"));
+}
+
+/* The edits tests/interop/edit-interop.py expects, then Save. */
+static void
+test_editing_scripted (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *png_path = g_build_filename (f->dir, "replacement.png", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png_path);
+  guint8 pixels[2 * 3 * 3];
+  guint64 shape[] = { 2, 3, 3 };
+  g_autoptr(SqValue) picture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  DreySampleNode *s0, *s1, *image, *added;
+
+  for (guint i = 0; i < sizeof pixels; i++)
+    pixels[i] = (guint8) (i * 13);
+  picture = ndarray ("|u1", 3, shape, pixels, sizeof pixels);
+  png = drey_image_io_save_png (sq_value_get_ndarray (picture), NULL);
+  g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  activate (f, "samples.editing", NULL);
+  s0 = sample (f, 0);
+  type_and_commit (f, child (s0, "id"), FALSE, "8");
+  type_and_commit (f, child (s0, "score"), FALSE, "0.125");
+  type_and_commit (f, child (s0, "name"), FALSE, "dog");
+  type_and_commit (f, child (s0, "ok"), FALSE, "False");
+  type_and_commit (f, child (s0, "label"), FALSE, "4");
+  type_and_commit (f, child (s0, "tags"), TRUE, "labels");
+  select_node (f, s0);
+  activate (f, "samples.add-field", "str");
+  added = drey_sample_view_selected_node (f->sample_view);
+  g_object_unref (added);
+  type_and_commit (f, added, TRUE, "note");
+  type_and_commit (f, added, FALSE, "hand-made");
+  select_node (f, child (child (s0, "meta"), "none"));
+  activate (f, "samples.remove", NULL);
+
+  s1 = sample (f, 1);
+  image = child (s1, "image");
+  select_node (f, image);
+  drey_sample_view_load_array (f->sample_view, png_file, TRUE);
+  WAIT_FOR (sq_ndarray_get_shape (sq_value_get_ndarray (drey_sample_node_get_value (image)))[0] == 2);
+
+  /* [s0, s1, s2] -> [s0, s1, s1', s2] -> [s0, s1, s2, s1'] */
+  select_node (f, s1);
+  activate (f, "samples.duplicate-sample", NULL);
+  select_node (f, sample (f, 3));
+  activate (f, "samples.move-up", NULL);
+  /* -> [s0, s1, s2, s1', {}] -> [s0, s1, s2, {}] */
+  select_node (f, sample (f, 3));
+  activate (f, "samples.add-sample", NULL);
+  select_node (f, sample (f, 3));
+  activate (f, "samples.remove", NULL);
+  /* {} -> {"new_field": 42} */
+  select_node (f, sample (f, 3));
+  activate (f, "samples.add-field", "int");
+  added = drey_sample_view_selected_node (f->sample_view);
+  g_object_unref (added);
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (drey_sample_view_get_selected_editor (f->sample_view, TRUE)), FALSE);
+  type_and_commit (f, added, FALSE, "42");
+
+  save_and_wait (f);
+  if (g_getenv ("DREY_EDIT_STORE") == NULL)
+    {
+      g_autoptr(GPtrArray) saved = read_shard (f, "mixed");
+      g_autoptr(GPtrArray) original = mixed_samples ();
+      SqValue *m0 = g_ptr_array_index (saved, 0);
+
+      g_assert_cmpuint (saved->len, ==, 4);
+      g_assert_cmpint (sq_value_get_int (sq_value_lookup (m0, "id")), ==, 8);
+      g_assert_cmpstr (sq_value_get_str (sq_value_get_key (m0, 10), NULL), ==, "labels");
+      g_assert_cmpstr (sq_value_get_str (sq_value_get_key (m0, 12), NULL), ==, "note");
+      g_assert_true (sq_value_equal (sq_value_lookup (m0, "image"), sq_value_lookup (g_ptr_array_index (original, 0), "image")));
+      g_assert_true (sq_value_equal (sq_value_lookup (m0, "blob"), sq_value_lookup (g_ptr_array_index (original, 0), "blob")));
+      g_assert_true (sq_value_equal (g_ptr_array_index (saved, 2), g_ptr_array_index (original, 2)));
+      g_assert_cmpint (sq_value_get_int (sq_value_lookup (g_ptr_array_index (saved, 3), "new_field")), ==, 42);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  int status;
+
+  /* Opening a store adds it to the recent files: not the user's. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_chmod (home, 0777);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+#define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+  ADD ("/editing/scalars", test_editing_scalars, NULL);
+  ADD ("/editing/fields", test_editing_fields, NULL);
+  ADD ("/editing/samples", test_editing_samples, NULL);
+  ADD ("/editing/replace-and-export", test_editing_replace_and_export, NULL);
+  ADD ("/editing/save-and-undo", test_editing_save_and_undo, NULL);
+  ADD ("/editing/save-fails-keeps-edits", test_editing_save_fails_keeps_edits, NULL);
+  ADD ("/editing/new-shard", test_editing_new_shard, NULL);
+  ADD ("/editing/delete-and-undo", test_editing_delete_and_undo, NULL);
+  ADD ("/editing/unsaved-asks", test_editing_unsaved_asks, NULL);
+  ADD ("/editing/read-only", test_editing_read_only, NULL);
+  ADD ("/editing/scripted", test_editing_scripted, "may use DREY_EDIT_STORE");
+#undef ADD
+
+  status = g_test_run ();
+  drey_test_remove_tree (home);
+  return status;
+}
