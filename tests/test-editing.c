@@ -937,6 +937,62 @@ test_editing_unsaved_asks (Fixture       *f,
   f->window = drey_window_new (NULL);
 }
 
+/* A large shard: the tree is locked while it saves, and a bar shows how
+ * far the save is. */
+static void
+test_editing_save_progress (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) big = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  GtkProgressBar *bar = GTK_PROGRESS_BAR (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                         DREY_TYPE_SAMPLE_VIEW, "save_progress"));
+  GtkWidget *tree = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view), DREY_TYPE_SAMPLE_VIEW,
+                                                              "column_view"));
+  double seen = 0;
+  gboolean locked = FALSE;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      guint64 shape[] = { 1024 * 1024 };
+      g_autofree guint8 *pixels = g_malloc (shape[0]);
+
+      /* noise, so compressing takes a while */
+      for (guint64 j = 0; j < shape[0]; j++)
+        pixels[j] = (guint8) g_random_int ();
+      g_ptr_array_add (big, map ("pixels", ndarray ("|u1", 1, shape, pixels, shape[0]), NULL));
+    }
+  key = sq_store_set (f->store, "big", big, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  open_and_wait (f);
+  select_and_wait (f, "big");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  select_node (f, sample (f, 0));
+  activate (f, "samples.duplicate-sample", NULL);
+  activate (f, "win.save", NULL);
+  while (drey_sample_view_get_modified (f->sample_view))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (gtk_widget_get_visible (GTK_WIDGET (bar)))
+        {
+          seen = MAX (seen, gtk_progress_bar_get_fraction (bar));
+          locked |= !gtk_widget_get_sensitive (tree);
+          g_assert_false (action_enabled (f, "samples.add-sample"));
+        }
+    }
+  g_test_message ("progress seen up to %.2f", seen);
+  g_assert_cmpfloat (seen, >, 0.0);
+  g_assert_true (locked);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  {
+    g_autoptr(GPtrArray) saved = read_shard (f, "big");
+
+    g_assert_cmpuint (saved->len, ==, 41);
+  }
+}
+
 /* A folder the user cannot write to: every edit action is off, and says
  * why. Run in a child process, which drops root if it has it. */
 static void
@@ -1086,6 +1142,7 @@ main (int   argc,
   ADD ("/editing/new-shard", test_editing_new_shard, NULL);
   ADD ("/editing/delete-and-undo", test_editing_delete_and_undo, NULL);
   ADD ("/editing/unsaved-asks", test_editing_unsaved_asks, NULL);
+  ADD ("/editing/save-progress", test_editing_save_progress, NULL);
   ADD ("/editing/read-only", test_editing_read_only, NULL);
   ADD ("/editing/scripted", test_editing_scripted, "may use DREY_EDIT_STORE");
 #undef ADD

@@ -48,7 +48,9 @@ struct _DreySampleView
   GtkLabel             *edit_error_label;
   GtkRevealer          *edit_bar_revealer;
   GtkWidget            *edit_bar;
+  GtkWidget            *add_sample_button;
   GtkColumnView        *column_view;
+  GtkWidget            *no_samples_page;
   GtkScrolledWindow    *panel_scroller;
   DreyArrayPanel       *array_panel;
 
@@ -897,6 +899,8 @@ update_subtitle (DreySampleView *self)
   guint n = self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
   g_autofree char *subtitle = g_strdup_printf (g_dngettext (NULL, "%u sample", "%u samples", n), n);
 
+  gtk_widget_set_visible (self->no_samples_page, self->roots != NULL && n == 0);
+
   if (self->is_new)
     {
       g_autofree char *with_new = g_strdup_printf (_("%s · new shard"), subtitle);
@@ -1089,6 +1093,10 @@ drey_sample_view_open_new (DreySampleView *self,
   show_samples (self, samples);
   set_modified (self, TRUE);
   drey_sample_view_set_editing (self, TRUE);
+  /* The edit shortcuts work from inside the view: the tree, or for a
+   * shard with no samples yet (an empty tree takes no focus), Add Sample. */
+  if (samples->len == 0 || !gtk_widget_grab_focus (GTK_WIDGET (self->column_view)))
+    gtk_widget_grab_focus (self->add_sample_button);
 }
 
 /**
@@ -2040,7 +2048,9 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_error_label);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_bar_revealer);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_bar);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, add_sample_button);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, column_view);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, no_samples_page);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, panel_scroller);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, array_panel);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
