@@ -17,27 +17,10 @@
 #include "drey-array-panel.h"
 #include "drey-histogram.h"
 #include "drey-image-preview.h"
+#include "drey-test-ui.h"
+#include "drey-test-util.h"
 
 #define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
-
-static SqNdarray *
-array_new (const char    *type_string,
-           guint          ndim,
-           const guint64 *shape,
-           gconstpointer  data,
-           gsize          size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type_string, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  SqNdarray *array;
-
-  g_assert_no_error (error);
-  bytes = g_bytes_new (data, size);
-  array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
-  g_assert_no_error (error);
-  return array;
-}
 
 /* A texture's pixels as 0xAARRGGBB (GDK_MEMORY_DEFAULT is cairo's ARGB32). */
 static guint32 *
@@ -246,7 +229,7 @@ test_texture_rgb (void)
     255, 0, 0,    0, 255, 0,    0, 0, 255,
     1, 2, 3,      128, 64, 32,  255, 255, 255,
   };
-  g_autoptr(SqNdarray) array = array_new ("|u1", 3, SHAPE (2, 3, 3), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 3, SHAPE (2, 3, 3), data, sizeof data);
   g_autoptr(GdkTexture) texture = texture_for (array, 0);
   g_autofree guint32 *px = NULL;
 
@@ -266,7 +249,7 @@ test_texture_channels_first (void)
 {
   /* 3x1x2: planes of R, G, B */
   static const guint8 data[] = { 10, 20,   30, 40,   50, 60 };
-  g_autoptr(SqNdarray) array = array_new ("|u1", 3, SHAPE (3, 1, 2), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 3, SHAPE (3, 1, 2), data, sizeof data);
   g_autoptr(GdkTexture) texture = texture_for (array, 0);
   g_autofree guint32 *px = download (texture);
 
@@ -281,7 +264,7 @@ test_texture_float_scaled (void)
 {
   /* -1..3 onto 0..255: 0, 63.75, 127.5, 255 */
   static const float data[] = { -1.0f, 0.0f, 1.0f, 3.0f };
-  g_autoptr(SqNdarray) array = array_new ("<f4", 2, SHAPE (2, 2), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("<f4", 2, SHAPE (2, 2), data, sizeof data);
   g_autoptr(GdkTexture) texture = texture_for (array, 0);
   g_autofree guint32 *px = download (texture);
 
@@ -307,7 +290,7 @@ test_texture_big_endian (void)
 
       memcpy (data + 2 * i, &v, 2);
     }
-  array = array_new (">i2", 2, SHAPE (2, 2), data, sizeof data);
+  array = drey_test_array_new (">i2", 2, SHAPE (2, 2), data, sizeof data);
   texture = texture_for (array, 0);
   px = download (texture);
   g_assert_cmphex (px[0], ==, GREY (0));
@@ -333,7 +316,7 @@ test_texture_float16 (void)
 
   for (guint k = 0; k < 2; k++)
     {
-      g_autoptr(SqNdarray) array = array_new (k == 0 ? "<f2" : ">f2", 2, SHAPE (1, 4),
+      g_autoptr(SqNdarray) array = drey_test_array_new (k == 0 ? "<f2" : ">f2", 2, SHAPE (1, 4),
                                               k == 0 ? little : big, 8);
       g_autoptr(GdkTexture) texture = texture_for (array, 0);
       g_autofree guint32 *px = download (texture);
@@ -349,7 +332,7 @@ static void
 test_texture_nan_black (void)
 {
   static const double data[] = { NAN, 2.0, 4.0, 3.0 };
-  g_autoptr(SqNdarray) array = array_new ("<f8", 2, SHAPE (2, 2), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("<f8", 2, SHAPE (2, 2), data, sizeof data);
   g_autoptr(GdkTexture) texture = texture_for (array, 0);
   g_autofree guint32 *px = download (texture);
 
@@ -361,7 +344,7 @@ test_texture_nan_black (void)
   /* A NaN in one channel blacks out the whole pixel. */
   {
     static const float rgb[] = { NAN, 0.5f, 1.0f,   0.0f, 0.5f, 1.0f };
-    g_autoptr(SqNdarray) colour = array_new ("<f4", 3, SHAPE (1, 2, 3), rgb, sizeof rgb);
+    g_autoptr(SqNdarray) colour = drey_test_array_new ("<f4", 3, SHAPE (1, 2, 3), rgb, sizeof rgb);
     g_autoptr(GdkTexture) colour_texture = texture_for (colour, 0);
     g_autofree guint32 *colour_px = download (colour_texture);
 
@@ -375,8 +358,8 @@ test_texture_constant_and_bool (void)
 {
   static const gint32 constant[] = { 7, 7, 7, 7 };
   static const guint8 flags[] = { 0, 1, 1, 0 };
-  g_autoptr(SqNdarray) grey = array_new ("<i4", 2, SHAPE (2, 2), constant, sizeof constant);
-  g_autoptr(SqNdarray) mask = array_new ("|b1", 2, SHAPE (2, 2), flags, sizeof flags);
+  g_autoptr(SqNdarray) grey = drey_test_array_new ("<i4", 2, SHAPE (2, 2), constant, sizeof constant);
+  g_autoptr(SqNdarray) mask = drey_test_array_new ("|b1", 2, SHAPE (2, 2), flags, sizeof flags);
   g_autoptr(GdkTexture) grey_texture = texture_for (grey, 0);
   g_autoptr(GdkTexture) mask_texture = texture_for (mask, 0);
   g_autofree guint32 *grey_px = download (grey_texture);
@@ -400,7 +383,7 @@ test_texture_upscale (void)
 
   for (guint i = 0; i < 64; i++)
     data[i] = (guint8) (i * 4);
-  array = array_new ("|u1", 2, SHAPE (8, 8), data, sizeof data);
+  array = drey_test_array_new ("|u1", 2, SHAPE (8, 8), data, sizeof data);
   texture = texture_for (array, 256);
 
   side = gdk_texture_get_width (texture);
@@ -420,7 +403,7 @@ test_texture_upscale (void)
   /* Large images are left as they are. */
   {
     g_autofree guint8 *big = g_malloc0 (300 * 400);
-    g_autoptr(SqNdarray) photo = array_new ("|u1", 2, SHAPE (300, 400), big, 300 * 400);
+    g_autoptr(SqNdarray) photo = drey_test_array_new ("|u1", 2, SHAPE (300, 400), big, 300 * 400);
     g_autoptr(GdkTexture) photo_texture = texture_for (photo, 256);
 
     g_assert_cmpint (gdk_texture_get_width (photo_texture), ==, 400);
@@ -434,7 +417,7 @@ static void
 test_histogram_bins (void)
 {
   static const guint8 data[] = { 0, 0, 0, 10, 255 };
-  g_autoptr(SqNdarray) array = array_new ("|u1", 1, SHAPE (5), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 1, SHAPE (5), data, sizeof data);
   g_autoptr(SqSummary) summary = sq_summary_new (array, NULL, NULL);
   DreyHistogram *histogram = g_object_ref_sink (DREY_HISTOGRAM (drey_histogram_new ()));
 
@@ -479,7 +462,7 @@ float64_array (guint n)
       data[5] = INFINITY;
       data[6] = -INFINITY;
     }
-  return array_new ("<f8", 1, SHAPE (n), data, n * sizeof (double));
+  return drey_test_array_new ("<f8", 1, SHAPE (n), data, n * sizeof (double));
 }
 
 static void
@@ -541,7 +524,7 @@ test_panel_cancel (void)
   /* Big enough that its worker is still at it when the second arrives. */
   g_autoptr(SqNdarray) first = float64_array (4 * 1024 * 1024);
   static const double small[] = { 1.0, 2.0, 4.0 };
-  g_autoptr(SqNdarray) second = array_new ("<f8", 1, SHAPE (3), small, sizeof small);
+  g_autoptr(SqNdarray) second = drey_test_array_new ("<f8", 1, SHAPE (3), small, sizeof small);
   g_autoptr(SqSummary) expected = sq_summary_new (second, NULL, NULL);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
   guint busy_notifies = 0;
@@ -571,13 +554,13 @@ test_panel_image (void)
   guint8 digit[64];
   static const guint32 vector[] = { 1, 2, 3 };
   g_autoptr(SqNdarray) image = NULL;
-  g_autoptr(SqNdarray) not_image = array_new ("<u4", 1, SHAPE (3), vector, sizeof vector);
+  g_autoptr(SqNdarray) not_image = drey_test_array_new ("<u4", 1, SHAPE (3), vector, sizeof vector);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
   guint image_notifies = 0;
 
   for (guint i = 0; i < 64; i++)
     digit[i] = (guint8) (i % 9 == 0 ? 255 : 0);
-  image = array_new ("|u1", 2, SHAPE (8, 8), digit, sizeof digit);
+  image = drey_test_array_new ("|u1", 2, SHAPE (8, 8), digit, sizeof digit);
   g_signal_connect (panel, "notify::has-image", G_CALLBACK (count_notify), &image_notifies);
 
   drey_array_panel_set_array (panel, image, "[0] › image");
@@ -604,7 +587,7 @@ test_panel_not_numeric (void)
 {
   /* <U2: "ab", "c" as UCS-4 */
   static const guint32 data[] = { 'a', 'b', 'c', 0 };
-  g_autoptr(SqNdarray) array = array_new ("<U2", 1, SHAPE (2), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("<U2", 1, SHAPE (2), data, sizeof data);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
 
   drey_array_panel_set_array (panel, array, "[0] › names");
@@ -628,7 +611,7 @@ test_panel_values (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (data); i++)
     data[i] = (guint16) (1000 + i);
-  array = array_new ("<u2", 4, SHAPE (2, 3, 10, 12), data, sizeof data);
+  array = drey_test_array_new ("<u2", 4, SHAPE (2, 3, 10, 12), data, sizeof data);
 
   /* The first 8 rows of the slice [0, 0], and of its 12 columns the 6 that
    * fit a narrow panel: 1000 + 12 r + c */
@@ -650,7 +633,7 @@ test_panel_values_float32 (void)
 {
   /* As numpy prints float32, not the digits of their widening to double */
   static const float data[] = { 0.1f, 0.3576048f, -2.5f, 1e-5f };
-  g_autoptr(SqNdarray) array = array_new ("<f4", 1, SHAPE (4), data, sizeof data);
+  g_autoptr(SqNdarray) array = drey_test_array_new ("<f4", 1, SHAPE (4), data, sizeof data);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
 
   drey_array_panel_set_array (panel, array, "[0] › weights");
@@ -686,7 +669,7 @@ digit_array (void)
   for (guint y = 0; y < 8; y++)
     for (guint x = 0; x < 8; x++)
       data[y * 8 + x] = rows[y][x] == '#' ? 255 : rows[y][x] == '+' ? 96 : 0;
-  return array_new ("|u1", 2, SHAPE (8, 8), data, sizeof data);
+  return drey_test_array_new ("|u1", 2, SHAPE (8, 8), data, sizeof data);
 }
 
 static SqNdarray *
@@ -721,7 +704,7 @@ photo_array (void)
             p[2] = (guint8) (235 - y / 8);
           }
       }
-  return array_new ("|u1", 3, SHAPE (224, 224, 3), data, 224 * 224 * 3);
+  return drey_test_array_new ("|u1", 3, SHAPE (224, 224, 3), data, 224 * 224 * 3);
 }
 
 /* Labels, as <U12. */
@@ -734,7 +717,7 @@ strings_array (void)
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     for (guint j = 0; words[i][j] != '\0'; j++)
       data[i * 12 + j] = (guint32) words[i][j];
-  return array_new ("<U12", 1, SHAPE (G_N_ELEMENTS (words)), data, sizeof data);
+  return drey_test_array_new ("<U12", 1, SHAPE (G_N_ELEMENTS (words)), data, sizeof data);
 }
 
 /* A normalised CIFAR-like image: 3x32x32 float32 around 0, with a NaN. */
@@ -748,7 +731,7 @@ planes_array (void)
       for (guint x = 0; x < 32; x++)
         data[(c * 32 + y) * 32 + x] = (float) (sin (x / 5.0 + c) * cos (y / 7.0) * 1.8 - 0.2 * c);
   data[5 * 32 + 9] = NAN;
-  return array_new ("<f4", 3, SHAPE (3, 32, 32), data, sizeof data);
+  return drey_test_array_new ("<f4", 3, SHAPE (3, 32, 32), data, sizeof data);
 }
 
 static void

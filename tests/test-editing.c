@@ -23,6 +23,7 @@
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
 #include "drey-window.h"
+#include "drey-test-ui.h"
 #include "drey-test-util.h"
 #include "sq.h"
 
@@ -54,11 +55,8 @@ ndarray (const char    *type,
          const void    *data,
          gsize          size)
 {
-  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type, NULL);
-  g_autoptr(GBytes) bytes = g_bytes_new (data, size);
-  g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, ndim, shape, bytes, NULL);
+  g_autoptr(SqNdarray) array = drey_test_array_new (type, ndim, shape, data, size);
 
-  g_assert_nonnull (array);
   return sq_value_new_ndarray (array);
 }
 
@@ -1008,7 +1006,15 @@ test_editing_read_only (Fixture       *f,
 
   if (geteuid () == 0)
     {
-      /* root writes anywhere: be nobody, in a folder nobody can't write */
+      const char *data_home = g_get_user_data_dir ();
+      g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
+
+      /* root writes anywhere: be nobody, in a folder nobody can't write,
+       * keeping GTK's recent files writable */
+      g_assert_cmpint (g_mkdir_with_parents (data_home, 0755), ==, 0);
+      g_assert_cmpint (chown (data_home, 65534, 65534), ==, 0);
+      if (g_file_test (recent, G_FILE_TEST_EXISTS))
+        g_assert_cmpint (chown (recent, 65534, 65534), ==, 0);
       g_assert_cmpint (chmod (f->dir, 0755), ==, 0);
       g_assert_cmpint (setgroups (0, NULL), ==, 0);
       g_assert_cmpint (setresgid (65534, 65534, 65534), ==, 0);

@@ -54,21 +54,7 @@ static const char *const small_order[] = { "A-1", "A", "Z9", "a", "b", "digits-0
 static const char *const small_by_size[] = { "A-1", "digits-10", "digits-03", "a", "b", "A", "Z9", NULL };
 static const char *const small_by_date[] = { "a", "digits-03", "A-1", "Z9", "b", "digits-10", "A", NULL };
 
-static gboolean
-timed_out (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds, or fails after a while. */
-#define WAIT_FOR(cond)                                                          \
-  G_STMT_START {                                                               \
-    guint _timeout = g_timeout_add_seconds (60, timed_out, (gpointer) #cond);  \
-    while (!(cond))                                                            \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    g_source_remove (_timeout);                                                \
-  } G_STMT_END
+#define WAIT_FOR DREY_TEST_WAIT_FOR
 
 static void
 write_shard (const char *root,

@@ -25,6 +25,7 @@
 #include "drey-new-shard-dialog.h"
 #include "drey-shard-content.h"
 #include "drey-test-util.h"
+#include "drey-test-ui.h"
 
 #define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
 
@@ -98,42 +99,9 @@ static const guint8 pil_grey16_2x2[] = {
   0x43, 0x49, 0x05, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82
 };
 
-static gboolean
-timed_out (gpointer data)
-{
-  g_error ("timed out waiting for %s", (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main loop until @cond holds, or a timeout fails the test. */
-#define WAIT_FOR(cond)                                                          \
-  G_STMT_START {                                                               \
-    guint _timeout = g_timeout_add_seconds (30, timed_out, (gpointer) #cond);  \
-    while (!(cond))                                                            \
-      g_main_context_iteration (NULL, TRUE);                                   \
-    g_source_remove (_timeout);                                                \
-  } G_STMT_END
+#define WAIT_FOR DREY_TEST_WAIT_FOR
 
 /* ---- helpers ------------------------------------------------------------ */
-
-static SqNdarray *
-array_new (const char    *type_string,
-           guint          ndim,
-           const guint64 *shape,
-           gconstpointer  data,
-           gsize          size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type_string, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  SqNdarray *array;
-
-  g_assert_no_error (error);
-  bytes = g_bytes_new (data, size);
-  array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
-  g_assert_no_error (error);
-  return array;
-}
 
 static void
 assert_array (SqNdarray     *array,
@@ -203,8 +171,8 @@ test_image_io_round_trip (void)
       data[0] = 0;
       data[1] = 255;
       /* c == 0: HxW */
-      array = c == 0 ? array_new ("|u1", 2, SHAPE (height, width), data, size)
-                     : array_new ("|u1", 3, SHAPE (height, width, c), data, size);
+      array = c == 0 ? drey_test_array_new ("|u1", 2, SHAPE (height, width), data, size)
+                     : drey_test_array_new ("|u1", 3, SHAPE (height, width, c), data, size);
       png = save_png (array);
       bytes = g_bytes_get_data (png, NULL);
       g_assert_cmpmem (bytes, 8, "\x89PNG\r\n\x1a\n", 8);
@@ -230,7 +198,7 @@ test_image_io_large_round_trip (void)
 
   for (gsize i = 0; i < size; i++)
     data[i] = (guint8) g_random_int_range (0, 256);
-  array = array_new ("|u1", 3, SHAPE (height, width, channels), data, size);
+  array = drey_test_array_new ("|u1", 3, SHAPE (height, width, channels), data, size);
   png = save_png (array);
   g_assert_cmpuint (g_bytes_get_size (png), >, 2 * 256 * 1024);
   back = load_png (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
@@ -305,11 +273,11 @@ test_image_io_errors (void)
   g_clear_error (&error);
 
   /* Not an image: strings, and a 1x20 strip of floats. */
-  strings = array_new ("|S4", 2, SHAPE (2, 5), zeros, sizeof zeros);
+  strings = drey_test_array_new ("|S4", 2, SHAPE (2, 5), zeros, sizeof zeros);
   g_assert_null (drey_image_io_save_png (strings, &error));
   g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  long_strip = array_new ("<f4", 2, SHAPE (1, 20), zeros, sizeof zeros);
+  long_strip = drey_test_array_new ("<f4", 2, SHAPE (1, 20), zeros, sizeof zeros);
   g_assert_null (drey_image_io_save_png (long_strip, &error));
   g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED);
 }
@@ -333,11 +301,11 @@ test_image_io_as_preview (void)
   for (guint i = 0; i < G_N_ELEMENTS (chw); i++)
     chw[i] = (guint8) (i * 7);
 
-  cases[0].array = array_new ("<f4", 3, SHAPE (h, w, 3), rgb, sizeof rgb);
+  cases[0].array = drey_test_array_new ("<f4", 3, SHAPE (h, w, 3), rgb, sizeof rgb);
   cases[0].channels = 3;
-  cases[1].array = array_new ("<f8", 2, SHAPE (h, w), grey, sizeof grey);
+  cases[1].array = drey_test_array_new ("<f8", 2, SHAPE (h, w), grey, sizeof grey);
   cases[1].channels = 1;
-  cases[2].array = array_new ("|u1", 3, SHAPE (3, h, w), chw, sizeof chw);
+  cases[2].array = drey_test_array_new ("|u1", 3, SHAPE (3, h, w), chw, sizeof chw);
   cases[2].channels = 3;
 
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
@@ -371,7 +339,7 @@ test_image_io_as_preview (void)
 
   /* CxHxW uint8 is moved, not scaled: pixel (y, x) channel ch. */
   {
-    g_autoptr(SqNdarray) array = array_new ("|u1", 3, SHAPE (3, h, w), chw, sizeof chw);
+    g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 3, SHAPE (3, h, w), chw, sizeof chw);
     g_autoptr(GBytes) png = save_png (array);
     g_autoptr(SqNdarray) back = load_png (g_bytes_get_data (png, NULL), g_bytes_get_size (png));
     const guint8 *data = g_bytes_get_data (sq_ndarray_get_data (back), NULL);
@@ -862,7 +830,7 @@ test_dialog_files (Fixture       *f,
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   for (guint i = 0; i < sizeof pixels; i++)
     pixels[i] = (guint8) (i * 31 + 5);
-  image = array_new ("|u1", 3, SHAPE (5, 4, 3), pixels, sizeof pixels);
+  image = drey_test_array_new ("|u1", 3, SHAPE (5, 4, 3), pixels, sizeof pixels);
   png_bytes = save_png (image);
   png = write_file (f, "photo.png", g_bytes_get_data (png_bytes, NULL), (gssize) g_bytes_get_size (png_bytes));
 
@@ -1066,29 +1034,6 @@ test_dialog_close_while_loading (Fixture       *f,
 }
 
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-}
-
-static void
 test_dialog_screenshot (Fixture       *f,
                         gconstpointer  data)
 {
@@ -1140,7 +1085,7 @@ test_dialog_screenshot (Fixture       *f,
             g_main_context_iteration (NULL, FALSE);
           name = g_strdup_printf ("new-shard-%u-%s.png", state, styles[s]);
           path = g_build_filename (dir, name, NULL);
-          save_screenshot (GTK_WIDGET (dialog), path);
+          drey_test_save_screenshot (GTK_WIDGET (dialog), path);
           g_clear_pointer (&name, g_free);
           g_clear_pointer (&path, g_free);
           dialog_destroy (&dialog);

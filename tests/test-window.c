@@ -18,6 +18,7 @@
 #include "drey-window.h"
 #include "drey-test-util.h"
 #include "sq.h"
+#include "drey-test-ui.h"
 
 /* 100 samples of a 1000x1000 uint8 array: a 100 MB shard. */
 #define BIG_SAMPLES 100
@@ -143,29 +144,6 @@ test_window_keys_and_search (Fixture       *f,
 
 /* DREY_SCREENSHOT=FILE.png: the README's picture of the window. */
 static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  cairo_surface_t *surface;
-  cairo_t *cr;
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  cr = cairo_create (surface);
-  if (node != NULL)
-    gsk_render_node_draw (node, cr);
-  cairo_destroy (cr);
-  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
-  cairo_surface_destroy (surface);
-}
-
-static void
 test_window_tree_and_array_panel (Fixture       *f,
                                   gconstpointer  data)
 {
@@ -227,7 +205,7 @@ test_window_tree_and_array_panel (Fixture       *f,
       while (g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, TRUE);
       g_source_remove (poll);
-      save_screenshot (GTK_WIDGET (f->window), g_getenv ("DREY_SCREENSHOT"));
+      drey_test_save_screenshot (GTK_WIDGET (f->window), g_getenv ("DREY_SCREENSHOT"));
     }
 }
 

@@ -22,7 +22,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <zlib.h>
 
-#include "sq-number-private.h"
+#include "drey-pixel-private.h"
 
 #include "drey-image-io.h"
 #include "drey-image-preview.h"
@@ -368,50 +368,6 @@ encode_png (const guint8  *pixels,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-static inline double
-load_element (SqDtypeKind   kind,
-              gsize         size,
-              gboolean      swap,
-              const guint8 *p)
-{
-  switch (kind)
-    {
-    case SQ_DTYPE_KIND_BOOL:
-      return *p != 0;
-    case SQ_DTYPE_KIND_INT:
-      return size == 1 ? (gint8) *p
-           : size == 2 ? (gint16) _sq_load_u16 (p, swap)
-           : size == 4 ? (gint32) _sq_load_u32 (p, swap)
-           : (double) (gint64) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_UINT:
-      return size == 1 ? *p
-           : size == 2 ? _sq_load_u16 (p, swap)
-           : size == 4 ? _sq_load_u32 (p, swap)
-           : (double) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_FLOAT:
-      return size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap))
-           : size == 4 ? _sq_load_f32 (p, swap)
-           : size == 8 ? _sq_load_f64 (p, swap)
-           : (double) _sq_load_f128 (p, swap);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static inline guint8
-scale_to_byte (double v,
-               double lo,
-               double hi)
-{
-  if (isnan (v))
-    return 0;
-  if (isinf (v))
-    return v > 0 ? 255 : 0;
-  if (!(hi > lo))
-    return 128;
-  return (guint8) CLAMP (lround ((v - lo) / (hi - lo) * 255.0), 0, 255);
-}
-
 /* What the image preview shows, as HxWxC bytes (C stays 1, 3 or 4): the
  * rules of drey_image_preview_texture_for_array() (uint8 as it is, bool as
  * 0/255, everything else scaled from its finite min..max, a constant image
@@ -439,7 +395,7 @@ map_to_bytes (SqNdarray *array,
   if (!as_is)
     for (guint64 i = 0; i < n; i++)
       {
-        double v = load_element (kind, size, swap, data + i * size);
+        double v = _drey_pixel_load (kind, size, swap, data + i * size);
 
         if (isfinite (v))
           {
@@ -466,10 +422,10 @@ map_to_bytes (SqNdarray *array,
               px[ch] = *p ? 255 : 0;
             else
               {
-                double v = load_element (kind, size, swap, p);
+                double v = _drey_pixel_load (kind, size, swap, p);
 
                 nan |= isnan (v);
-                px[ch] = scale_to_byte (v, lo, hi);
+                px[ch] = _drey_pixel_scale (v, lo, hi);
               }
           }
         if (nan)

@@ -20,7 +20,7 @@
 
 #include <math.h>
 
-#include "sq-number-private.h"
+#include "drey-pixel-private.h"
 
 #include "drey-image-preview.h"
 
@@ -147,52 +147,6 @@ drey_image_preview_shape_is_image (SqNdarray *array,
   return TRUE;
 }
 
-static inline double
-load_element (SqDtypeKind   kind,
-              gsize         size,
-              gboolean      swap,
-              const guint8 *p)
-{
-  switch (kind)
-    {
-    case SQ_DTYPE_KIND_BOOL:
-      return *p != 0;
-    case SQ_DTYPE_KIND_INT:
-      return size == 1 ? (gint8) *p
-           : size == 2 ? (gint16) _sq_load_u16 (p, swap)
-           : size == 4 ? (gint32) _sq_load_u32 (p, swap)
-           : (double) (gint64) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_UINT:
-      return size == 1 ? *p
-           : size == 2 ? _sq_load_u16 (p, swap)
-           : size == 4 ? _sq_load_u32 (p, swap)
-           : (double) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_FLOAT:
-      return size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap))
-           : size == 4 ? _sq_load_f32 (p, swap)
-           : size == 8 ? _sq_load_f64 (p, swap)
-           : (double) _sq_load_f128 (p, swap);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* One element as a byte: @lo..@hi onto 0..255; infinities at the ends; a
- * constant image mid-grey. (NaN pixels are the caller's.) */
-static inline guint8
-scale_to_byte (double v,
-               double lo,
-               double hi)
-{
-  if (isnan (v))
-    return 0;
-  if (isinf (v))
-    return v > 0 ? 255 : 0;
-  if (!(hi > lo))
-    return 128;
-  return (guint8) CLAMP (lround ((v - lo) / (hi - lo) * 255.0), 0, 255);
-}
-
 /**
  * drey_image_preview_texture_for_array:
  * @array: an array that reads as an image
@@ -252,7 +206,7 @@ drey_image_preview_texture_for_array (SqNdarray     *array,
     {
       for (guint64 i = 0; i < n; i++)
         {
-          double v = load_element (kind, size, swap, data + i * size);
+          double v = _drey_pixel_load (kind, size, swap, data + i * size);
 
           if (G_UNLIKELY ((i & 0xffff) == 0) && g_cancellable_set_error_if_cancelled (cancellable, error))
             return NULL;
@@ -306,10 +260,10 @@ drey_image_preview_texture_for_array (SqNdarray     *array,
                 px[ch] = *p ? 255 : 0;
               else
                 {
-                  double v = load_element (kind, size, swap, p);
+                  double v = _drey_pixel_load (kind, size, swap, p);
 
                   nan |= isnan (v);
-                  px[ch] = scale_to_byte (v, lo, hi);
+                  px[ch] = _drey_pixel_scale (v, lo, hi);
                 }
             }
           if (c == 1)

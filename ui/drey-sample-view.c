@@ -561,22 +561,33 @@ editor_editing_changed (GtkEditableLabel *editor,
   commit_cell (item_view (item), GTK_WIDGET (editor), node, is_name);
 }
 
-static gboolean
-release_editor (gpointer editor)
-{
-  g_object_unref (editor);
-  return G_SOURCE_REMOVE;
-}
-
-/* GTK 4.8's GtkEditableLabel checks its focus 100 ms after losing it,
- * through a pointer to its focus controller that it does not hold: a row
- * recycled or a tree replaced in between would leave it dangling. The
- * editor is kept alive past that check. */
+/* GTK 4.8's GtkEditableLabel ends an edit 100 ms after losing the focus,
+ * in a timeout that holds a pointer to its focus controller but no
+ * reference: a row recycled or a window closed in between leaves it
+ * dangling (a crash seen in the tests). Its own handler is swapped for
+ * this one, which ends the edit at once, as Enter would. */
 static void
 editor_focus_left (GtkEventController *controller,
-                   gpointer            user_data)
+                   GtkEditableLabel   *editor)
 {
-  g_timeout_add (250, release_editor, g_object_ref (gtk_event_controller_get_widget (controller)));
+  if (gtk_editable_label_get_editing (editor))
+    gtk_editable_label_stop_editing (editor, TRUE);
+}
+
+static void
+replace_focus_out (GtkWidget *editor)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (editor);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
+        continue;
+      g_signal_handlers_disconnect_matched (controller, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, editor);
+      g_signal_connect_object (controller, "leave", G_CALLBACK (editor_focus_left), editor, 0);
+    }
 }
 
 static GtkWidget *
@@ -588,7 +599,6 @@ make_cell (GtkListItem *item,
   GtkWidget *mark = gtk_image_new_from_icon_name ("media-record-symbolic");
   GtkWidget *label = gtk_label_new (NULL);
   GtkWidget *editor = gtk_editable_label_new ("");
-  GtkEventController *focus;
 
   gtk_image_set_pixel_size (GTK_IMAGE (mark), 8);
   gtk_widget_add_css_class (mark, "accent");
@@ -606,9 +616,7 @@ make_cell (GtkListItem *item,
   g_object_set_data (G_OBJECT (editor), "drey-is-name", GINT_TO_POINTER (is_name));
   g_signal_connect_object (editor, "changed", G_CALLBACK (editor_changed), item, 0);
   g_signal_connect_object (editor, "notify::editing", G_CALLBACK (editor_editing_changed), item, 0);
-  focus = gtk_event_controller_focus_new ();
-  g_signal_connect (focus, "leave", G_CALLBACK (editor_focus_left), NULL);
-  gtk_widget_add_controller (editor, focus);
+  replace_focus_out (editor);
 
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), editor);

@@ -1,0 +1,57 @@
+/* drey-test-ui.h: what several UI tests need, beside their own code
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sq.h"
+
+G_BEGIN_DECLS
+
+/* Renders @widget as it is on screen into the PNG @path. */
+static inline void
+drey_test_save_screenshot (GtkWidget  *widget,
+                           const char *path)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  if (node != NULL)
+    gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+}
+
+/* An array of @type_string and @shape over a copy of @data. */
+static inline SqNdarray *
+drey_test_array_new (const char    *type_string,
+                     guint          ndim,
+                     const guint64 *shape,
+                     gconstpointer  data,
+                     gsize          size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type_string, &error);
+  g_autoptr(GBytes) bytes = NULL;
+  SqNdarray *array;
+
+  g_assert_no_error (error);
+  bytes = g_bytes_new (data, size);
+  array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
+  g_assert_no_error (error);
+  return array;
+}
+
+G_END_DECLS
