@@ -778,6 +778,42 @@ test_editing_save_and_undo (Fixture       *f,
   }
 }
 
+static guint
+count_files (Fixture    *f,
+             const char *prefix)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->store_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_prefix (name, prefix);
+  return n;
+}
+
+/* A second save ends the first one's Undo: undoing it later would also
+ * undo the second. */
+static void
+test_editing_one_undo_at_a_time (Fixture       *f,
+                                 gconstpointer  data)
+{
+  AdwToast *first;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 0), "id"), FALSE, "1");
+  save_and_wait (f);
+  first = drey_window_get_last_toast (f->window);
+  g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
+  g_assert_cmpuint (count_files (f, ".drey-undo-"), ==, 1);
+
+  type_and_commit (f, child (sample (f, 0), "id"), FALSE, "2");
+  activate (f, "win.save", NULL);
+  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view) && drey_window_get_last_toast (f->window) != first);
+  WAIT_FOR (first == NULL && count_files (f, ".drey-undo-") == 1);
+}
+
 static void
 test_editing_save_fails_keeps_edits (Fixture       *f,
                                      gconstpointer  data)
@@ -1144,6 +1180,7 @@ main (int   argc,
   ADD ("/editing/samples", test_editing_samples, NULL);
   ADD ("/editing/replace-and-export", test_editing_replace_and_export, NULL);
   ADD ("/editing/save-and-undo", test_editing_save_and_undo, NULL);
+  ADD ("/editing/one-undo-at-a-time", test_editing_one_undo_at_a_time, NULL);
   ADD ("/editing/save-fails-keeps-edits", test_editing_save_fails_keeps_edits, NULL);
   ADD ("/editing/new-shard", test_editing_new_shard, NULL);
   ADD ("/editing/delete-and-undo", test_editing_delete_and_undo, NULL);

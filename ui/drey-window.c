@@ -60,6 +60,7 @@ struct _DreyWindow
   /* Stashes still undoable by a toast: (GFile) -> (char *) key. */
   GHashTable          *stashes;
   AdwToast            *last_toast;
+  AdwToast            *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (DreyWindow, drey_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -502,6 +503,11 @@ show_undo_toast (DreyWindow *self,
 {
   AdwToast *toast = adw_toast_new (title);
 
+  /* One Undo at a time: an older one, queued behind this toast, would
+   * otherwise come back and undo this change with it. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_set_weak_pointer (&self->undo_toast, toast);
   if (undo->stash != NULL)
     g_hash_table_insert (self->stashes, g_object_ref (undo->stash), g_strdup (undo->key));
   adw_toast_set_button_label (toast, _("_Undo"));
@@ -1102,6 +1108,7 @@ drey_window_dispose (GObject *object)
       g_clear_pointer (&self->stashes, g_hash_table_unref);
     }
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_weak_pointer (&self->undo_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
