@@ -392,6 +392,20 @@ toast_title (Fixture *f)
   return toast != NULL ? adw_toast_get_title (toast) : NULL;
 }
 
+/* What the toast's Undo button does: the signal, then the toast goes. */
+static void
+click_undo (Fixture *f)
+{
+  AdwToast *toast = drey_window_get_last_toast (f->window);
+
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+  g_object_ref (toast);
+  g_signal_emit_by_name (toast, "button-clicked");
+  adw_toast_dismiss (toast);
+  g_object_unref (toast);
+}
+
 static void
 save_and_wait (Fixture *f)
 {
@@ -758,7 +772,7 @@ test_editing_save_and_undo (Fixture       *f,
   g_assert_cmpstr (keys, ==, "mixed other");
 
   /* Undo puts the very same file back. */
-  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  click_undo (f);
   undone = shard_bytes (f, "mixed");
   g_assert_true (g_bytes_equal (before, undone));
   WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") &&
@@ -812,6 +826,64 @@ test_editing_one_undo_at_a_time (Fixture       *f,
   activate (f, "win.save", NULL);
   WAIT_FOR (!drey_sample_view_get_modified (f->sample_view) && drey_window_get_last_toast (f->window) != first);
   WAIT_FOR (first == NULL && count_files (f, ".drey-undo-") == 1);
+}
+
+/* Someone else wrote the shard after Drey read it: saving asks first. */
+static void
+test_editing_changed_on_disk (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) theirs = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GBytes) their_bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  open_and_wait (f);
+  select_and_wait (f, "other");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 0), "x"), FALSE, "2");
+
+  g_ptr_array_add (theirs, map ("x", sq_value_new_int (99), "y", sq_value_new_int (1), NULL));
+  key = sq_store_set (f->store, "other", theirs, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  their_bytes = shard_bytes (f, "other");
+
+  activate (f, "win.save", NULL);
+  respond ("cancel");
+  {
+    g_autoptr(GBytes) now = shard_bytes (f, "other");
+
+    g_assert_true (g_bytes_equal (now, their_bytes));
+  }
+  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+
+  activate (f, "win.save", NULL);
+  respond ("replace");
+  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  {
+    g_autoptr(GPtrArray) saved = read_shard (f, "other");
+
+    g_assert_cmpint (sq_value_get_int (sq_value_lookup (g_ptr_array_index (saved, 0), "x")), ==, 2);
+    g_assert_null (sq_value_lookup (g_ptr_array_index (saved, 0), "y"));
+  }
+  /* Their version is what Undo brings back. */
+  click_undo (f);
+  {
+    g_autoptr(GBytes) now = shard_bytes (f, "other");
+
+    g_assert_true (g_bytes_equal (now, their_bytes));
+  }
+
+  /* A save of our own does not count as someone else's. */
+  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") &&
+            sq_value_get_int (drey_sample_node_get_value (child (sample (f, 0), "x"))) == 99);
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  type_and_commit (f, child (sample (f, 0), "x"), FALSE, "3");
+  save_and_wait (f);
+  type_and_commit (f, child (sample (f, 0), "x"), FALSE, "4");
+  activate (f, "win.save", NULL);
+  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  g_assert_null (find_dialog (ADW_TYPE_MESSAGE_DIALOG));
 }
 
 static void
@@ -874,7 +946,7 @@ test_editing_new_shard (Fixture       *f,
   g_assert_cmpint (sq_value_get_int (sq_value_lookup (g_ptr_array_index (saved, 0), "x")), ==, 5);
   WAIT_FOR (g_strcmp0 (drey_key_list_get_selected_key (f->key_list), "fresh") == 0);
   /* Undo of a new shard removes it. */
-  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  click_undo (f);
   g_assert_null (shard_bytes (f, "fresh"));
 
   /* A new shard over an existing key asks before replacing it. */
@@ -889,7 +961,7 @@ test_editing_new_shard (Fixture       *f,
   WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
   other_after = shard_bytes (f, "other");
   g_assert_false (g_bytes_equal (other_before, other_after));
-  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  click_undo (f);
   {
     g_autoptr(GBytes) restored = shard_bytes (f, "other");
 
@@ -922,7 +994,7 @@ test_editing_delete_and_undo (Fixture       *f,
   WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 1);
   g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "empty");
 
-  g_signal_emit_by_name (drey_window_get_last_toast (f->window), "button-clicked");
+  click_undo (f);
   restored = shard_bytes (f, "other");
   g_assert_true (g_bytes_equal (before, restored));
   WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 2);
@@ -1181,6 +1253,7 @@ main (int   argc,
   ADD ("/editing/replace-and-export", test_editing_replace_and_export, NULL);
   ADD ("/editing/save-and-undo", test_editing_save_and_undo, NULL);
   ADD ("/editing/one-undo-at-a-time", test_editing_one_undo_at_a_time, NULL);
+  ADD ("/editing/changed-on-disk", test_editing_changed_on_disk, NULL);
   ADD ("/editing/save-fails-keeps-edits", test_editing_save_fails_keeps_edits, NULL);
   ADD ("/editing/new-shard", test_editing_new_shard, NULL);
   ADD ("/editing/delete-and-undo", test_editing_delete_and_undo, NULL);

@@ -50,8 +50,12 @@ struct _DreyWindow
   GCancellable        *save_cancellable;
   /* What to do once unsaved edits are saved or dropped. */
   struct Continuation *pending;
-  /* A new shard's key the user agreed to replace, in the New Shard dialog. */
+  /* A key the user agreed to replace (a new shard on an existing key, or
+   * a shard that changed on disk since it was read). */
   char                *replace_confirmed_key;
+  /* The shard on screen as it was on disk when read: size and mtime. */
+  char                *disk_stamp_key;
+  char                *disk_stamp;
   /* The key to select once the key list has been listed again. */
   char                *select_after_listing;
   /* Set while the window itself moves the key list's selection. */
@@ -60,7 +64,6 @@ struct _DreyWindow
   /* Stashes still undoable by a toast: (GFile) -> (char *) key. */
   GHashTable          *stashes;
   AdwToast            *last_toast;
-  AdwToast            *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (DreyWindow, drey_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -404,10 +407,30 @@ undo_free (Undo *undo)
 }
 
 static void
+toast_dismissed (AdwToast   *toast,
+                 DreyWindow *self)
+{
+  if (self->last_toast == toast)
+    g_clear_weak_pointer (&self->last_toast);
+}
+
+/* One toast at a time, the newest: an older Undo left queued behind it
+ * would come back later and undo this change with its own. (Never
+ * ADW_TOAST_PRIORITY_HIGH: libadwaita 1.2 asserts when a toast it pushed
+ * back into the queue is shown again.) */
+static void
 show_toast (DreyWindow *self,
             AdwToast   *toast)
 {
+  if (self->last_toast != NULL)
+    {
+      AdwToast *old = self->last_toast;
+
+      g_clear_weak_pointer (&self->last_toast);
+      adw_toast_dismiss (old);
+    }
   g_set_weak_pointer (&self->last_toast, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -419,7 +442,6 @@ show_error (DreyWindow *self,
 
   /* An error stays until it has been read. */
   adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   show_toast (self, toast);
 }
 
@@ -503,15 +525,9 @@ show_undo_toast (DreyWindow *self,
 {
   AdwToast *toast = adw_toast_new (title);
 
-  /* One Undo at a time: an older one, queued behind this toast, would
-   * otherwise come back and undo this change with it. */
-  if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
-  g_set_weak_pointer (&self->undo_toast, toast);
   if (undo->stash != NULL)
     g_hash_table_insert (self->stashes, g_object_ref (undo->stash), g_strdup (undo->key));
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_object_set_data_full (G_OBJECT (toast), "drey-undo", undo, (GDestroyNotify) undo_free);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked), self, 0);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed), self, 0);
@@ -546,6 +562,34 @@ shard_file (SqStore    *store,
   g_autofree char *name = g_strconcat (key, ".gz", NULL);
 
   return g_file_get_child (sq_store_get_location (store), name);
+}
+
+/* Size and modification time: what changes when anyone writes the shard. */
+static char *
+shard_stamp (SqStore    *store,
+             const char *key)
+{
+  g_autoptr(GFile) file = shard_file (store, key);
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                                                 G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
+                                                 G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  if (info == NULL)
+    return NULL;
+  return g_strdup_printf ("%" G_GOFFSET_FORMAT ":%" G_GUINT64_FORMAT ".%06u", g_file_info_get_size (info),
+                          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED),
+                          g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC));
+}
+
+static void
+remember_stamp (DreyWindow *self,
+                const char *key)
+{
+  g_free (self->disk_stamp_key);
+  g_free (self->disk_stamp);
+  self->disk_stamp_key = g_strdup (key);
+  self->disk_stamp = key != NULL && self->store != NULL ? shard_stamp (self->store, key) : NULL;
 }
 
 static void
@@ -588,7 +632,10 @@ save_done (GObject      *object,
     }
 
   if (g_strcmp0 (drey_sample_view_get_key (self->sample_view), save->key) == 0)
-    drey_sample_view_mark_saved (self->sample_view);
+    {
+      drey_sample_view_mark_saved (self->sample_view);
+      remember_stamp (self, save->key);
+    }
   g_clear_pointer (&self->replace_confirmed_key, g_free);
   if (save->was_new)
     {
@@ -627,14 +674,17 @@ replace_response (AdwMessageDialog *dialog,
 
 static void
 ask_replace (DreyWindow *self,
-             const char *key)
+             const char *key,
+             gboolean    changed_on_disk)
 {
   AdwMessageDialog *dialog;
   g_autofree char *title = g_strdup_printf (_("Replace Shard “%s”?"), key);
+  const char *body = changed_on_disk
+                     ? _("The shard changed on disk since Drey read it: someone else wrote it. "
+                         "Saving replaces their version with yours; Undo brings theirs back.")
+                     : _("The store already has a shard with this key. Saving replaces it; Undo brings it back.");
 
-  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), title,
-                                                       _("The store already has a shard with this key. "
-                                                         "Saving replaces it; Undo brings it back.")));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), title, body));
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), "replace", _("_Replace"), NULL);
   adw_message_dialog_set_response_appearance (dialog, "replace", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_close_response (dialog, "cancel");
@@ -657,11 +707,25 @@ start_save (DreyWindow *self)
   if (self->store == NULL || key == NULL || self->save_cancellable != NULL || self->read_only_reason != NULL)
     return;
   file = shard_file (self->store, key);
-  /* One stat, to ask before a new shard takes an existing key. */
-  if (is_new && g_file_query_exists (file, NULL) && g_strcmp0 (self->replace_confirmed_key, key) != 0)
+  /* One stat, to ask before a new shard takes an existing key, or before
+   * an edited one overwrites what someone else wrote since it was read. */
+  if (g_strcmp0 (self->replace_confirmed_key, key) != 0)
     {
-      ask_replace (self, key);
-      return;
+      if (is_new && g_file_query_exists (file, NULL))
+        {
+          ask_replace (self, key, FALSE);
+          return;
+        }
+      if (!is_new && g_strcmp0 (self->disk_stamp_key, key) == 0)
+        {
+          g_autofree char *now = shard_stamp (self->store, key);
+
+          if (g_strcmp0 (now, self->disk_stamp) != 0)
+            {
+              ask_replace (self, key, TRUE);
+              return;
+            }
+        }
     }
 
   stash = sq_store_stash_shard (self->store, key, TRUE, NULL, &error);
@@ -913,6 +977,8 @@ samples_loaded (DreyWindow *self,
                 guint       n_samples)
 {
   drey_key_list_set_sample_count (self->key_list, key, n_samples);
+  /* Taken just after the read: a write in that moment goes unnoticed. */
+  remember_stamp (self, key);
 }
 
 static void
@@ -1108,13 +1174,14 @@ drey_window_dispose (GObject *object)
       g_clear_pointer (&self->stashes, g_hash_table_unref);
     }
   g_clear_weak_pointer (&self->last_toast);
-  g_clear_weak_pointer (&self->undo_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->read_only_reason, g_free);
   g_clear_pointer (&self->replace_confirmed_key, g_free);
   g_clear_pointer (&self->select_after_listing, g_free);
+  g_clear_pointer (&self->disk_stamp_key, g_free);
+  g_clear_pointer (&self->disk_stamp, g_free);
   G_OBJECT_CLASS (drey_window_parent_class)->dispose (object);
 }
 
