@@ -14,6 +14,12 @@ G_BEGIN_DECLS
 double   _sq_half_to_double       (guint16      half);
 guint16  _sq_double_to_half       (double       value);
 
+void     _sq_append_decimal_digits (GString    *out,
+                                    const char *digits,
+                                    int         n,
+                                    int         decpt,
+                                    gboolean    scientific,
+                                    gboolean    add_dot_zero);
 void     _sq_append_float_repr    (GString     *out,
                                    double       value,
                                    gboolean     json);

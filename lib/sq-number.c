@@ -158,21 +158,26 @@ shortest_digits (double  value,
   *decpt = exp10 + 1;
 }
 
-static void
-append_repr (GString *out,
-             double   value,
-             gboolean add_dot_zero)
+/**
+ * _sq_append_decimal_digits:
+ * @digits: significant digits, NUL-terminated, no trailing zeros
+ * @n: how many
+ * @decpt: where the decimal point goes: value = 0.DIGITS × 10^@decpt
+ * @scientific: write `d.ddde±XX` rather than positional notation
+ * @add_dot_zero: write a whole number as `5.0`, not `5`
+ *
+ * Lays out digits as Python's repr() and numpy's str() do, once the
+ * caller has chosen them and the notation.
+ */
+void
+_sq_append_decimal_digits (GString    *out,
+                           const char *digits,
+                           int         n,
+                           int         decpt,
+                           gboolean    scientific,
+                           gboolean    add_dot_zero)
 {
-  char digits[24];
-  int n, decpt;
-
-  if (signbit (value))
-    g_string_append_c (out, '-');
-  value = fabs (value);
-
-  shortest_digits (value, digits, &n, &decpt);
-
-  if (decpt <= -4 || decpt > 16)
+  if (scientific)
     {
       int exponent = decpt - 1;
 
@@ -205,6 +210,22 @@ append_repr (GString *out,
       g_string_append_c (out, '.');
       g_string_append (out, digits + decpt);
     }
+}
+
+static void
+append_repr (GString *out,
+             double   value,
+             gboolean add_dot_zero)
+{
+  char digits[24];
+  int n, decpt;
+
+  if (signbit (value))
+    g_string_append_c (out, '-');
+  value = fabs (value);
+
+  shortest_digits (value, digits, &n, &decpt);
+  _sq_append_decimal_digits (out, digits, n, decpt, decpt <= -4 || decpt > 16, add_dot_zero);
 }
 
 /**

@@ -1447,36 +1447,7 @@ append_narrow_float_repr (GString *out,
 
   /* numpy picks the notation by the value, not by its digits: float32's
    * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
-  if (value < 1e-4 || value >= 1e16)
-    {
-      g_string_append_c (out, digits[0]);
-      if (n > 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append (out, digits + 1);
-        }
-      g_string_append_printf (out, "e%c%02d", decpt - 1 < 0 ? '-' : '+', ABS (decpt - 1));
-    }
-  else if (decpt <= 0)
-    {
-      g_string_append (out, "0.");
-      for (int i = 0; i < -decpt; i++)
-        g_string_append_c (out, '0');
-      g_string_append (out, digits);
-    }
-  else if (decpt >= n)
-    {
-      g_string_append (out, digits);
-      for (int i = n; i < decpt; i++)
-        g_string_append_c (out, '0');
-      g_string_append (out, ".0");
-    }
-  else
-    {
-      g_string_append_len (out, digits, decpt);
-      g_string_append_c (out, '.');
-      g_string_append (out, digits + decpt);
-    }
+  _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);
 }
 
 static void
