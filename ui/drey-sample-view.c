@@ -554,8 +554,8 @@ editor_editing_changed (GtkEditableLabel *editor,
   g_autoptr(DreySampleNode) node = item_node (item);
   gboolean is_name = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (editor), "drey-is-name"));
 
-  /* An editor that has left its row (GTK's late focus check) commits
-   * nothing: unbinding committed already. */
+  /* An editor no longer in a window commits nothing: unbinding its row
+   * committed already. */
   if (node == NULL || gtk_editable_label_get_editing (editor) || gtk_widget_get_root (GTK_WIDGET (editor)) == NULL)
     return;
   commit_cell (item_view (item), GTK_WIDGET (editor), node, is_name);
