@@ -377,6 +377,25 @@ shard_name (const char *key)
   return g_strconcat (key, ".gz", NULL);
 }
 
+/**
+ * sq_store_get_shard_file:
+ *
+ * Returns: (transfer full): where the shard @key is, or would be:
+ *   `KEY.gz` in the store's folder; @key is not checked
+ */
+GFile *
+sq_store_get_shard_file (SqStore    *self,
+                         const char *key)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  name = shard_name (key);
+  return g_file_get_child (self->location, name);
+}
+
 static void
 prefix_store_error (SqStore  *self,
                     GError  **error,
@@ -1182,7 +1201,6 @@ sq_store_open_shard (SqStore       *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GFileInfo) info = NULL;
@@ -1195,8 +1213,7 @@ sq_store_open_shard (SqStore       *self,
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
 
-  name = shard_name (key);
-  file = g_file_get_child (self->location, name);
+  file = sq_store_get_shard_file (self, key);
   stream = g_file_read (file, cancellable, &local_error);
   if (stream == NULL)
     {
@@ -1939,7 +1956,6 @@ sq_store_remove (SqStore       *self,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) file = NULL;
   GError *local_error = NULL;
 
@@ -1947,8 +1963,7 @@ sq_store_remove (SqStore       *self,
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
-  name = shard_name (key);
-  file = g_file_get_child (self->location, name);
+  file = sq_store_get_shard_file (self, key);
   if (!g_file_delete (file, cancellable, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
@@ -2150,7 +2165,6 @@ sq_store_stash_shard (SqStore       *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) shard = NULL;
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GFile) stash = NULL;
@@ -2161,8 +2175,7 @@ sq_store_stash_shard (SqStore       *self,
 
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
-  name = shard_name (key);
-  shard = g_file_get_child (self->location, name);
+  shard = sq_store_get_shard_file (self, key);
 
   /* A shard is what listing takes for one: a file, or a link to a file.
    * A directory named KEY.gz is not, and must not be moved away. */
@@ -2229,7 +2242,6 @@ sq_store_unstash_shard (SqStore       *self,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autofree char *name = NULL;
   g_autoptr(GFile) shard = NULL;
   GError *local_error = NULL;
 
@@ -2239,8 +2251,7 @@ sq_store_unstash_shard (SqStore       *self,
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
-  name = shard_name (key);
-  shard = g_file_get_child (self->location, name);
+  shard = sq_store_get_shard_file (self, key);
 
   if (stash == NULL)
     {

@@ -80,6 +80,8 @@ guint64        sq_store_get_memory_limit    (SqStore             *self);
 void           sq_store_set_memory_limit    (SqStore             *self,
                                              guint64              limit);
 
+GFile         *sq_store_get_shard_file      (SqStore             *self,
+                                             const char          *key);
 gboolean       sq_store_check_key           (const char          *key,
                                              gboolean             for_writing,
                                              GError             **error);

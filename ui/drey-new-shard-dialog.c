@@ -356,7 +356,6 @@ static void
 check_key (DreyNewShardDialog *self)
 {
   const char *key = drey_new_shard_dialog_get_key (self);
-  g_autofree char *name = NULL;
 
   if (self->check_cancellable != NULL)
     g_cancellable_cancel (self->check_cancellable);
@@ -367,8 +366,7 @@ check_key (DreyNewShardDialog *self)
   if (!self->key_valid || key_checked (self))
     return;
 
-  name = g_strconcat (key, ".gz", NULL);
-  self->pending_check = g_file_get_child (sq_store_get_location (self->store), name);
+  self->pending_check = sq_store_get_shard_file (self->store, key);
   self->check_cancellable = g_cancellable_new ();
   g_file_query_info_async (self->pending_check, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
                            G_PRIORITY_DEFAULT, self->check_cancellable, check_done, g_object_ref (self));

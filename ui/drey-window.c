@@ -555,21 +555,12 @@ save_free (Save *save)
   g_free (save);
 }
 
-static GFile *
-shard_file (SqStore    *store,
-            const char *key)
-{
-  g_autofree char *name = g_strconcat (key, ".gz", NULL);
-
-  return g_file_get_child (sq_store_get_location (store), name);
-}
-
 /* Size and modification time: what changes when anyone writes the shard. */
 static char *
 shard_stamp (SqStore    *store,
              const char *key)
 {
-  g_autoptr(GFile) file = shard_file (store, key);
+  g_autoptr(GFile) file = sq_store_get_shard_file (store, key);
   g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
                                                  G_FILE_ATTRIBUTE_TIME_MODIFIED ","
                                                  G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
@@ -706,7 +697,7 @@ start_save (DreyWindow *self)
 
   if (self->store == NULL || key == NULL || self->save_cancellable != NULL || self->read_only_reason != NULL)
     return;
-  file = shard_file (self->store, key);
+  file = sq_store_get_shard_file (self->store, key);
   /* One stat, to ask before a new shard takes an existing key, or before
    * an edited one overwrites what someone else wrote since it was read. */
   if (g_strcmp0 (self->replace_confirmed_key, key) != 0)
@@ -960,11 +951,8 @@ key_list_loading_changed (DreyWindow *self)
   /* A listing again (after a save) forgets the sample counts it showed. */
   if (g_str_equal (drey_sample_view_get_state (self->sample_view), "samples") &&
       !drey_sample_view_get_is_new (self->sample_view))
-    {
-      g_autoptr(GPtrArray) samples = drey_sample_view_dup_samples (self->sample_view);
-
-      drey_key_list_set_sample_count (self->key_list, drey_sample_view_get_key (self->sample_view), samples->len);
-    }
+    drey_key_list_set_sample_count (self->key_list, drey_sample_view_get_key (self->sample_view),
+                                    drey_sample_view_get_n_samples (self->sample_view));
   if (self->select_after_listing == NULL)
     return;
   key = g_steal_pointer (&self->select_after_listing);
