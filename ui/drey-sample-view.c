@@ -236,6 +236,18 @@ drey_sample_view_get_python_path (DreySampleView *self)
 }
 
 /**
+ * drey_sample_view_get_n_samples:
+ *
+ * Returns: how many samples are on screen, edits included
+ */
+guint
+drey_sample_view_get_n_samples (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), 0);
+  return self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
+}
+
+/**
  * drey_sample_view_dup_samples:
  *
  * Returns: (transfer full) (element-type SqValue) (nullable): the samples
@@ -904,7 +916,7 @@ drey_sample_view_select_node (DreySampleView *self,
 static void
 update_subtitle (DreySampleView *self)
 {
-  guint n = self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
+  guint n = drey_sample_view_get_n_samples (self);
   g_autofree char *subtitle = g_strdup_printf (g_dngettext (NULL, "%u sample", "%u samples", n), n);
 
   gtk_widget_set_visible (self->no_samples_page, self->roots != NULL && n == 0);
@@ -1222,17 +1234,11 @@ drey_sample_view_set_save_progress (DreySampleView *self,
 
 /* ---- editing ------------------------------------------------------------ */
 
-static guint
-n_samples (DreySampleView *self)
-{
-  return self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
-}
-
 static void
 renumber_samples (DreySampleView *self,
                   guint           from)
 {
-  for (guint i = from; i < n_samples (self); i++)
+  for (guint i = from; i < drey_sample_view_get_n_samples (self); i++)
     {
       g_autoptr(DreySampleNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
 
@@ -1271,7 +1277,7 @@ sample_insert_position (DreySampleView *self)
   g_autoptr(DreySampleNode) node = drey_sample_view_selected_node (self);
 
   if (node == NULL)
-    return n_samples (self);
+    return drey_sample_view_get_n_samples (self);
   return drey_sample_node_get_index (drey_sample_node_get_sample (node)) + 1;
 }
 
@@ -1322,7 +1328,7 @@ move_action (GtkWidget  *widget,
   g_clear_object (&node);
   node = sample;
   index = drey_sample_node_get_index (node);
-  if (up ? index == 0 : index + 1 >= n_samples (self))
+  if (up ? index == 0 : index + 1 >= drey_sample_view_get_n_samples (self))
     return;
   first = up ? index - 1 : index;
   other = g_list_model_get_item (G_LIST_MODEL (self->roots), up ? index - 1 : index + 1);
@@ -1354,10 +1360,10 @@ remove_action (GtkWidget  *widget,
       g_list_store_remove (self->roots, index);
       renumber_samples (self, index);
       edited (self);
-      if (n_samples (self) > 0)
+      if (drey_sample_view_get_n_samples (self) > 0)
         {
           g_autoptr(DreySampleNode) next = g_list_model_get_item (G_LIST_MODEL (self->roots),
-                                                                  MIN (index, n_samples (self) - 1));
+                                                                  MIN (index, drey_sample_view_get_n_samples (self) - 1));
 
           drey_sample_view_select_node (self, next);
         }
@@ -1881,7 +1887,7 @@ update_actions (DreySampleView *self)
   gtk_widget_action_set_enabled (widget, "samples.duplicate-sample", editable && node != NULL);
   gtk_widget_action_set_enabled (widget, "samples.move-up", editable && node != NULL && sample_index > 0);
   gtk_widget_action_set_enabled (widget, "samples.move-down",
-                                 editable && node != NULL && sample_index + 1 < n_samples (self));
+                                 editable && node != NULL && sample_index + 1 < drey_sample_view_get_n_samples (self));
 }
 
 static void

@@ -33,6 +33,7 @@ char               *drey_sample_view_get_python_path     (DreySampleView *self);
 DreySampleNode     *drey_sample_view_selected_node       (DreySampleView *self);
 void                drey_sample_view_select_node         (DreySampleView *self,
                                                           DreySampleNode *node);
+guint               drey_sample_view_get_n_samples       (DreySampleView *self);
 GPtrArray          *drey_sample_view_dup_samples         (DreySampleView *self);
 
 gboolean            drey_sample_view_get_editing         (DreySampleView *self);
