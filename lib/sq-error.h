@@ -19,6 +19,8 @@ G_BEGIN_DECLS
  *   together: a bad dtype, a shape that does not match its data
  * @SQ_DECODE_ERROR_LIMIT: nesting, a length, the decompressed size or the
  *   memory budget goes beyond its limit
+ * @SQ_DECODE_ERROR_AMBIGUOUS: the bytes decode both as msgpack and as JSON
+ *   Lines, and nothing tells which serializer wrote them; choose one
  *
  * What is wrong with a shard's bytes. Messages name the shard and the byte
  * offset (in the decompressed data, or in the file for gzip errors).
@@ -30,6 +32,7 @@ typedef enum
   SQ_DECODE_ERROR_MALFORMED,
   SQ_DECODE_ERROR_ARRAY,
   SQ_DECODE_ERROR_LIMIT,
+  SQ_DECODE_ERROR_AMBIGUOUS,
 } SqDecodeError;
 
 /**

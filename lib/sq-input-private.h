@@ -50,6 +50,18 @@ SqInputStatus _sq_input_read_into        (SqInput       *input,
 guint64       _sq_input_get_bytes_read   (SqInput       *input);
 goffset       _sq_input_get_total        (SqInput       *input);
 guint64       _sq_input_get_bytes_left   (SqInput       *input);
+gboolean      _sq_input_is_done          (SqInput       *input);
+
+/* Sees every decompressed byte once, in order, as it is inflated (before
+ * any parser reads it); returns FALSE to stop watching. */
+typedef gboolean (*SqInputObserver) (const guint8 *data,
+                                     gsize         length,
+                                     gpointer      user_data);
+
+void          _sq_input_set_observer     (SqInput        *input,
+                                          SqInputObserver observer,
+                                          gpointer        user_data);
+void          _sq_input_set_stream_only  (SqInput       *input);
 
 /* Makes @n bytes readable at input->pos. */
 static inline SqInputStatus

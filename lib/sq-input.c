@@ -68,12 +68,25 @@ typedef struct
   gboolean      input_eof;
   gboolean      member_open;      /* inside a gzip member */
   gboolean      done;             /* no more decompressed data */
+  gboolean      stream_only;      /* never inflate whole (a probe reads only the start) */
+
+  SqInputObserver observer;
+  gpointer        observer_data;
 } Input;
 
 static inline Input *
 INPUT (SqInput *pub)
 {
   return (Input *) pub;
+}
+
+static inline void
+observe (Input        *in,
+         const guint8 *data,
+         gsize         length)
+{
+  if (in->observer != NULL && length > 0 && !in->observer (data, length, in->observer_data))
+    in->observer = NULL;
 }
 
 G_GNUC_PRINTF (4, 5)
@@ -187,6 +200,7 @@ try_whole (Input  *in,
   in->pub.end = out + out_len;
   in->produced = out_len;
   in->done = TRUE;
+  observe (in, out, out_len);
   return TRUE;
 }
 
@@ -234,7 +248,7 @@ start (Input         *in,
   GBytes *compressed = NULL;
   int rc;
 
-  if (in->total >= 0 && in->total <= WHOLE_MAX)
+  if (in->total >= 0 && in->total <= WHOLE_MAX && !in->stream_only)
     {
       if (!read_whole_input (in, &compressed, cancellable, error))
         return FALSE;
@@ -439,6 +453,7 @@ inflate_into (Input         *in,
       before_out = in->z.avail_out;
       rc = inflate (&in->z, Z_NO_FLUSH);
       in->in_offset += before_in - in->z.avail_in;
+      observe (in, dest + produced, before_out - in->z.avail_out);
       produced += before_out - in->z.avail_out;
       in->produced += before_out - in->z.avail_out;
 
@@ -693,4 +708,30 @@ _sq_input_get_bytes_left (SqInput *pub)
   if (!in->done)
     return G_MAXUINT64;
   return (guint64) (pub->end - pub->pos);
+}
+
+/* Has the whole shard been inflated (so [pos, end) is all that is left)? */
+gboolean
+_sq_input_is_done (SqInput *pub)
+{
+  return INPUT (pub)->done;
+}
+
+void
+_sq_input_set_observer (SqInput         *pub,
+                        SqInputObserver  observer,
+                        gpointer         user_data)
+{
+  Input *in = INPUT (pub);
+
+  in->observer = observer;
+  in->observer_data = user_data;
+}
+
+/* Before the first read: stream even a small shard, so reading its start
+ * inflates only the start. */
+void
+_sq_input_set_stream_only (SqInput *pub)
+{
+  INPUT (pub)->stream_only = TRUE;
 }

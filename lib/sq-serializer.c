@@ -13,6 +13,21 @@ G_DEFINE_ENUM_TYPE (SqSerializer, sq_serializer,
                     G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_MESSAGEPACK, "messagepack"),
                     G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_JSONL, "jsonl"))
 
+G_DEFINE_ENUM_TYPE (SqShardEvidence, sq_shard_evidence,
+                    G_DEFINE_ENUM_VALUE (SQ_SHARD_EVIDENCE_NONE, "none"),
+                    G_DEFINE_ENUM_VALUE (SQ_SHARD_EVIDENCE_EMPTY, "empty"),
+                    G_DEFINE_ENUM_VALUE (SQ_SHARD_EVIDENCE_MESSAGEPACK, "messagepack"),
+                    G_DEFINE_ENUM_VALUE (SQ_SHARD_EVIDENCE_JSONL, "jsonl"),
+                    G_DEFINE_ENUM_VALUE (SQ_SHARD_EVIDENCE_AMBIGUOUS, "ambiguous"))
+
+G_DEFINE_ENUM_TYPE (SqSerializerSource, sq_serializer_source,
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_UNKNOWN, "unknown"),
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_CHOSEN, "chosen"),
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_SHARDS, "shards"),
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_MIXED, "mixed"),
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_AMBIGUOUS, "ambiguous"),
+                    G_DEFINE_ENUM_VALUE (SQ_SERIALIZER_SOURCE_DEFAULT, "default"))
+
 /**
  * sq_serializer_to_string:
  *
@@ -52,4 +67,24 @@ sq_serializer_from_string (const char   *name,
   else
     return FALSE;
   return TRUE;
+}
+
+/**
+ * sq_serializer_get_display_name:
+ *
+ * Returns: "MessagePack", "JSON Lines" or "Automatic", for people
+ */
+const char *
+sq_serializer_get_display_name (SqSerializer serializer)
+{
+  switch (serializer)
+    {
+    case SQ_SERIALIZER_MESSAGEPACK:
+      return "MessagePack";
+    case SQ_SERIALIZER_JSONL:
+      return "JSON Lines";
+    case SQ_SERIALIZER_AUTO:
+    default:
+      return "Automatic";
+    }
 }

@@ -1,10 +1,25 @@
 /* sq-shard-reader.c: decode a shard sample by sample
  *
- * Which serializer wrote a shard is not recorded anywhere, so the reader
- * tells from the first decompressed bytes: a sample written by squirrel's
- * JsonlDriver is a JSON document on its own line (a dict: it starts with
- * `{`), a msgpack sample almost always starts with a map header (0x80-0x8f,
- * 0xde, 0xdf). Other ASCII starts are JSON only if the first line parses.
+ * Which serializer wrote a shard is recorded nowhere, and its bytes can
+ * say it only in part: any ASCII text is also a msgpack stream of small
+ * ints, and msgpack can spell JSON (sq-format-probe.c). So the reader
+ * watches every byte with a probe and decides before the first sample:
+ *
+ * - bytes that are not JSON text (almost every msgpack shard, within its
+ *   first bytes) are msgpack; text that is not a valid msgpack stream, or
+ *   whose first line is not JSON, is JSON Lines or msgpack respectively;
+ * - JSON text whose first line is an object or a list, and whose msgpack
+ *   reading is nothing but one-byte ints, is JSON Lines (only bare small
+ *   ints, chosen to spell JSON, would give those bytes as msgpack);
+ * - anything else that decodes both ways is ambiguous and is read with the
+ *   store's serializer (asked for through the resolver, only then).
+ *
+ * While it decodes, the probe goes on checking the other reading, so at
+ * the end the reader knows whether the shard decoded only one way or both
+ * (sq_shard_reader_get_evidence()). A shard that turns out, past what was
+ * inflated when the reader decided, to contradict the decision fails with
+ * SQ_DECODE_ERROR_AMBIGUOUS instead of being misread. A serializer forced
+ * by the caller is used as it is, with no probe.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,11 +30,22 @@
 #include <string.h>
 
 #include "sq-error.h"
+#include "sq-format-probe-private.h"
 #include "sq-input-private.h"
 #include "sq-json-private.h"
 #include "sq-msgpack-reader-private.h"
-#include "sq-shard-reader.h"
+#include "sq-shard-reader-private.h"
 #include "sq-value-private.h"
+
+/* How the serializer was decided. */
+typedef enum
+{
+  DECIDED_NOT_YET,
+  DECIDED_FORCED,     /* by the caller */
+  DECIDED_ONE_WAY,    /* the bytes decode only one way */
+  DECIDED_CONTAINER,  /* JSON container text, msgpack only one-byte ints */
+  DECIDED_AMBIGUOUS,  /* both: the store's serializer */
+} Decision;
 
 struct _SqShardReader
 {
@@ -36,7 +62,22 @@ struct _SqShardReader
   guint            line;         /* JSON Lines: 1-based number of the next line */
   gboolean         started;
   gboolean         failed;
+  gboolean         finished;
+  gboolean         empty;        /* no decompressed bytes at all */
   SqValue         *pending;      /* the first JSON line, parsed while sniffing */
+
+  SqSerializer     forced;
+  SqSerializer     fallback;     /* for ambiguous shards without a resolver */
+  SqFormatProbe   *probe;
+  Decision         decision;
+  gboolean         json_refused; /* read as msgpack: a JSON reading failed */
+  gboolean         container;    /* the first line is a JSON object or list */
+  SqShardEvidence  evidence;
+
+  SqSerializerResolveFunc resolve;
+  SqShardReaderDoneFunc   done;
+  gpointer                resolve_data;
+  GDestroyNotify          resolve_notify;
 };
 
 G_DEFINE_FINAL_TYPE (SqShardReader, sq_shard_reader, G_TYPE_OBJECT)
@@ -49,6 +90,9 @@ sq_shard_reader_finalize (GObject *object)
   g_clear_pointer (&self->pending, sq_value_unref);
   g_clear_pointer (&self->msgpack, _sq_msgpack_reader_free);
   g_clear_pointer (&self->input, _sq_input_free);
+  g_clear_pointer (&self->probe, _sq_format_probe_free);
+  if (self->resolve_notify != NULL)
+    self->resolve_notify (self->resolve_data);
   g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (sq_shard_reader_parent_class)->finalize (object);
@@ -66,6 +110,14 @@ static void
 sq_shard_reader_init (SqShardReader *self)
 {
   self->line = 1;
+}
+
+static gboolean
+probe_bytes (const guint8 *data,
+             gsize         length,
+             gpointer      probe)
+{
+  return _sq_format_probe_feed (probe, data, length);
 }
 
 /**
@@ -95,7 +147,60 @@ sq_shard_reader_new (GInputStream *stream,
   self->size = compressed_size;
   self->memory_limit = memory_limit;
   self->input = _sq_input_new (stream, compressed_size, name, memory_limit);
+  self->probe = _sq_format_probe_new ();
+  _sq_input_set_observer (self->input, probe_bytes, self->probe);
   return self;
+}
+
+/**
+ * sq_shard_reader_force_serializer:
+ * @serializer: the serializer to read with, or %SQ_SERIALIZER_AUTO to tell
+ *   from the bytes
+ *
+ * Reads the shard with @serializer whatever its bytes look like (the
+ * user's choice wins); a shard that does not decode with it fails. Call it
+ * before the first sq_shard_reader_next().
+ */
+void
+sq_shard_reader_force_serializer (SqShardReader *self,
+                                  SqSerializer   serializer)
+{
+  g_return_if_fail (SQ_IS_SHARD_READER (self));
+  g_return_if_fail (!self->started);
+
+  self->forced = serializer;
+  _sq_input_set_observer (self->input, serializer == SQ_SERIALIZER_AUTO ? probe_bytes : NULL, self->probe);
+}
+
+/**
+ * sq_shard_reader_set_fallback_serializer:
+ * @serializer: what to read a shard with that decodes both ways
+ *   (%SQ_SERIALIZER_AUTO: messagepack, squirrel's default)
+ *
+ * A reader that a store opened asks the store instead.
+ */
+void
+sq_shard_reader_set_fallback_serializer (SqShardReader *self,
+                                         SqSerializer   serializer)
+{
+  g_return_if_fail (SQ_IS_SHARD_READER (self));
+  self->fallback = serializer;
+}
+
+void
+_sq_shard_reader_set_resolver (SqShardReader           *self,
+                               SqSerializerResolveFunc  resolve,
+                               SqShardReaderDoneFunc    done,
+                               gpointer                 user_data,
+                               GDestroyNotify           notify)
+{
+  g_return_if_fail (SQ_IS_SHARD_READER (self));
+  g_return_if_fail (self->resolve_notify == NULL);
+
+  self->resolve = resolve;
+  self->done = done;
+  self->resolve_data = user_data;
+  self->resolve_notify = notify;
 }
 
 /* Finds the end of the line at input->pos, reading more as needed.
@@ -168,11 +273,18 @@ parse_line (SqShardReader *self,
   SqInput *in = self->input;
   guint64 offset = _sq_input_offset (in, in->pos);
   g_autoptr(GError) local_error = NULL;
+  const char *text = (const char *) in->pos;
+  gsize text_length = length;
   SqValue *value;
   gboolean blank = TRUE;
 
+  /* Python's json.loads takes a line of bytes with a byte-order mark. */
+  if (text_length >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    text += 3, text_length -= 3;
   for (gsize i = 0; i < length && blank; i++)
     blank = in->pos[i] == ' ' || in->pos[i] == '\t' || in->pos[i] == '\r';
+  if (text_length < length)
+    blank = FALSE; /* a BOM alone: json.loads finds no value, as below */
   if (blank)
     {
       g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_MALFORMED,
@@ -181,11 +293,16 @@ parse_line (SqShardReader *self,
       return NULL;
     }
 
-  value = _sq_json_parse ((const char *) in->pos, length, SQ_JSON_SQUIRREL, &local_error);
+  value = _sq_json_parse (text, text_length, SQ_JSON_SQUIRREL, &local_error);
   if (value == NULL)
     {
-      g_set_error (error, local_error->domain, local_error->code, "shard '%s': line %u (byte %" G_GUINT64_FORMAT "): %s",
-                   self->name, self->line, offset, local_error->message);
+      /* Say so when the bytes so far would have decoded the other way. */
+      gboolean other = self->decision != DECIDED_FORCED && _sq_format_probe_is_msgpack (self->probe);
+
+      g_set_error (error, local_error->domain, local_error->code,
+                   "shard '%s': line %u (byte %" G_GUINT64_FORMAT "): %s%s",
+                   self->name, self->line, offset, local_error->message,
+                   other ? " (its bytes so far are also a valid msgpack stream: it may be a messagepack shard)" : "");
       return NULL;
     }
   return accept_line (self, value, length, terminated, error);
@@ -207,58 +324,278 @@ next_line (SqShardReader *self,
   return parse_line (self, (gsize) length, terminated, error);
 }
 
-static gboolean
-may_start_json (guint8 b)
+static void
+start_msgpack (SqShardReader *self)
 {
-  return strchr ("[\"-0123456789tfnNI \t\r", b) != NULL && b != '\0';
+  self->serializer = SQ_SERIALIZER_MESSAGEPACK;
+  self->msgpack = _sq_msgpack_reader_new (self->input, self->name, self->memory_limit);
 }
 
-/* Looks at the first bytes; may leave the first sample in self->pending. */
+static SqSerializer
+resolve_ambiguous (SqShardReader *self,
+                   GCancellable  *cancellable)
+{
+  SqSerializer serializer = SQ_SERIALIZER_AUTO;
+
+  if (self->resolve != NULL)
+    serializer = self->resolve (self->resolve_data, cancellable);
+  if (serializer == SQ_SERIALIZER_AUTO)
+    serializer = self->fallback;
+  return serializer == SQ_SERIALIZER_JSONL ? SQ_SERIALIZER_JSONL : SQ_SERIALIZER_MESSAGEPACK;
+}
+
+/* Where JSON text would start: after a byte-order mark and blanks. */
+static const guint8 *
+skip_bom_and_blanks (const guint8 *p,
+                     const guint8 *end)
+{
+  if (end - p >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
+    p += 3;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* Is the line an object or a list in ASCII text (after a BOM and blanks)?
+ * As msgpack it would be a run of one-byte ints whose codes spell JSON:
+ * no msgpack writer makes that but from bare small ints chosen to. */
+static gboolean
+is_ascii_container_line (const guint8 *line,
+                         gsize         length)
+{
+  const guint8 *end = line + length;
+  const guint8 *p = skip_bom_and_blanks (line, end);
+
+  if (p >= end || (*p != '{' && *p != '['))
+    return FALSE;
+  for (; p < end; p++)
+    if (*p >= 0x80 || (*p < 0x20 && *p != '\t' && *p != '\r'))
+      return FALSE;
+  return TRUE;
+}
+
+/* Decides the serializer from what the probe has seen, reading the first
+ * line if the bytes are text. With @probing, an ambiguous shard is left
+ * undecided (the store's detection asks; it must not ask back). May leave
+ * the first sample in self->pending. */
 static gboolean
 sniff (SqShardReader *self,
+       gboolean       probing,
        GCancellable  *cancellable,
        GError       **error)
 {
   SqInput *in = self->input;
-  guint8 first;
+  SqFormatProbe *probe = self->probe;
+  g_autoptr(SqValue) first = NULL;
+  gboolean terminated = FALSE;
+  gssize length;
 
   switch (_sq_input_ensure (in, 1, cancellable, error))
     {
     case SQ_INPUT_ERROR:
       return FALSE;
     case SQ_INPUT_SHORT:
+      self->decision = DECIDED_ONE_WAY;
+      self->empty = TRUE;
       return TRUE; /* empty: either serializer */
     case SQ_INPUT_OK:
     default:
       break;
     }
 
-  first = *in->pos;
-  if (first == '{')
-    self->serializer = SQ_SERIALIZER_JSONL;
-  else if (may_start_json (first))
+  if (self->forced != SQ_SERIALIZER_AUTO)
     {
-      gboolean terminated;
-      gssize length = find_line (self, &terminated, cancellable, error);
-      SqValue *value;
+      self->decision = DECIDED_FORCED;
+      if (self->forced == SQ_SERIALIZER_JSONL)
+        self->serializer = SQ_SERIALIZER_JSONL;
+      else
+        start_msgpack (self);
+      return TRUE;
+    }
 
-      if (length == -2)
-        return FALSE;
-      value = length >= 0 ? _sq_json_parse ((const char *) in->pos, (gsize) length, SQ_JSON_SQUIRREL, NULL) : NULL;
-      if (value != NULL)
-        {
-          self->serializer = SQ_SERIALIZER_JSONL;
-          self->pending = accept_line (self, value, (gsize) length, terminated, error);
-          return self->pending != NULL;
-        }
-      self->serializer = SQ_SERIALIZER_MESSAGEPACK;
+  /* Bytes that are not JSON text, and do not start like a JSON line: the
+   * msgpack shards, decided within their first bytes (no line looked for). */
+  {
+    const guint8 *start = skip_bom_and_blanks (in->pos, in->end);
+    gboolean json_start = start < in->end && (*start == '{' || *start == '[');
+
+    if (!_sq_format_probe_is_text (probe) && !json_start)
+      {
+        self->decision = DECIDED_ONE_WAY;
+        self->json_refused = TRUE;
+        start_msgpack (self);
+        return TRUE;
+      }
+  }
+
+  length = find_line (self, &terminated, cancellable, error);
+  if (length == -2)
+    return FALSE;
+  if (length >= 0)
+    {
+      const guint8 *line = in->pos;
+      gsize n = (gsize) length;
+
+      if (n >= 3 && memcmp (line, "\xef\xbb\xbf", 3) == 0)
+        line += 3, n -= 3;
+      first = _sq_json_parse ((const char *) line, n, SQ_JSON_SQUIRREL, NULL);
+      self->container = is_ascii_container_line (in->pos, (gsize) length);
+    }
+
+  if (self->container)
+    {
+      /* Read as JSON Lines whatever follows: a damaged line is an error
+       * of the JSON Lines shard, not msgpack. */
+      self->decision = DECIDED_CONTAINER;
+      self->serializer = SQ_SERIALIZER_JSONL;
+    }
+  else if (!_sq_format_probe_is_text (probe))
+    {
+      self->decision = DECIDED_ONE_WAY;
+      self->json_refused = TRUE;
+    }
+  else if (!_sq_format_probe_is_msgpack (probe) ||
+           (_sq_input_is_done (in) && !_sq_format_probe_msgpack_complete (probe)))
+    {
+      self->decision = DECIDED_ONE_WAY;
+      self->serializer = SQ_SERIALIZER_JSONL;
+    }
+  else if (first == NULL)
+    {
+      self->decision = DECIDED_ONE_WAY;
+      self->json_refused = TRUE;
+    }
+  else if (_sq_input_is_done (in) && !_sq_format_probe_ends_with_newline (probe))
+    {
+      /* Not JSON Lines as squirrel writes them: every line ends in \n. */
+      self->decision = DECIDED_ONE_WAY;
+      self->json_refused = TRUE;
     }
   else
-    self->serializer = SQ_SERIALIZER_MESSAGEPACK;
+    {
+      self->decision = DECIDED_AMBIGUOUS;
+      if (probing)
+        return TRUE;
+      self->serializer = resolve_ambiguous (self, cancellable);
+    }
 
-  if (self->serializer == SQ_SERIALIZER_MESSAGEPACK)
-    self->msgpack = _sq_msgpack_reader_new (in, self->name, self->memory_limit);
+  if (self->serializer == SQ_SERIALIZER_JSONL)
+    {
+      if (first == NULL)
+        {
+          self->pending = parse_line (self, (gsize) MAX (length, 0), terminated, error);
+          return self->pending != NULL;
+        }
+      self->pending = accept_line (self, g_steal_pointer (&first), (gsize) length, terminated, error);
+      return self->pending != NULL;
+    }
+
+  /* msgpack: go on checking whether the text is JSON Lines too, from the
+   * first byte (all of it is still in the window). */
+  if (!self->json_refused)
+    _sq_format_probe_check_lines (probe, in->pos, (gsize) (in->end - in->pos));
+  start_msgpack (self);
   return TRUE;
+}
+
+/* At the end of the data: what the shard turned out to be, and whether
+ * that contradicts how it was read. */
+static gboolean
+finish (SqShardReader *self,
+        GError       **error)
+{
+  SqFormatProbe *probe = self->probe;
+  gboolean msgpack_too, jsonl_too;
+
+  self->finished = TRUE;
+  if (self->decision == DECIDED_FORCED)
+    self->evidence = SQ_SHARD_EVIDENCE_NONE;
+  else if (self->empty)
+    self->evidence = SQ_SHARD_EVIDENCE_EMPTY;
+  else if (self->serializer == SQ_SERIALIZER_MESSAGEPACK)
+    {
+      jsonl_too = !self->json_refused && _sq_format_probe_is_text (probe) &&
+                  _sq_format_probe_lines_valid (probe) && _sq_format_probe_ends_with_newline (probe);
+      self->evidence = jsonl_too ? SQ_SHARD_EVIDENCE_AMBIGUOUS : SQ_SHARD_EVIDENCE_MESSAGEPACK;
+    }
+  else
+    {
+      msgpack_too = _sq_format_probe_msgpack_complete (probe);
+      if (!msgpack_too || (self->container && _sq_format_probe_only_fixints (probe)))
+        self->evidence = SQ_SHARD_EVIDENCE_JSONL;
+      else if (!_sq_format_probe_ends_with_newline (probe))
+        {
+          /* Seen only now (a shard streamed, not inflated whole): not as
+           * squirrel writes JSON Lines, and valid msgpack. */
+          g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_AMBIGUOUS,
+                       "shard '%s': its last line has no newline, as squirrel's JSON writer never leaves it, "
+                       "and its bytes are also a valid msgpack stream: choose the serializer to read it with",
+                       self->name);
+          return FALSE;
+        }
+      else
+        {
+          self->evidence = SQ_SHARD_EVIDENCE_AMBIGUOUS;
+          if (self->decision == DECIDED_CONTAINER && resolve_ambiguous (self, NULL) != SQ_SERIALIZER_JSONL)
+            {
+              g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_AMBIGUOUS,
+                           "shard '%s': it decodes both as JSON Lines (as it was read) and as msgpack, "
+                           "which the store uses: choose the serializer to read it with", self->name);
+              return FALSE;
+            }
+        }
+    }
+  _sq_input_set_observer (self->input, NULL, NULL);
+  if (self->done != NULL)
+    self->done (self, self->resolve_data);
+  return TRUE;
+}
+
+/**
+ * _sq_shard_reader_probe:
+ *
+ * Looks at the start of the shard only (inflating no more than it needs)
+ * and says what it shows, without asking the store: a small shard that was
+ * inflated whole is judged whole, a larger one by its start. The reader is
+ * spent afterwards.
+ *
+ * Returns: the evidence, or %SQ_SHARD_EVIDENCE_NONE with @error set
+ */
+SqShardEvidence
+_sq_shard_reader_probe (SqShardReader  *self,
+                        GCancellable   *cancellable,
+                        GError        **error)
+{
+  SqInput *in = self->input;
+  SqFormatProbe *probe = self->probe;
+
+  g_return_val_if_fail (SQ_IS_SHARD_READER (self), SQ_SHARD_EVIDENCE_NONE);
+  g_return_val_if_fail (!self->started, SQ_SHARD_EVIDENCE_NONE);
+
+  self->started = TRUE;
+  self->failed = TRUE; /* nothing to read after this */
+  _sq_input_set_stream_only (in);
+  if (!sniff (self, TRUE, cancellable, error))
+    return SQ_SHARD_EVIDENCE_NONE;
+  if (self->empty)
+    return SQ_SHARD_EVIDENCE_EMPTY;
+
+  switch (self->decision)
+    {
+    case DECIDED_CONTAINER:
+      return SQ_SHARD_EVIDENCE_JSONL;
+    case DECIDED_AMBIGUOUS:
+      if (!_sq_input_is_done (in))
+        return SQ_SHARD_EVIDENCE_AMBIGUOUS;
+      /* All of it is here: are the other lines JSON too? */
+      _sq_format_probe_check_lines (probe, in->pos, (gsize) (in->end - in->pos));
+      return _sq_format_probe_lines_valid (probe) ? SQ_SHARD_EVIDENCE_AMBIGUOUS : SQ_SHARD_EVIDENCE_MESSAGEPACK;
+    case DECIDED_ONE_WAY:
+    case DECIDED_FORCED:
+    case DECIDED_NOT_YET:
+    default:
+      return self->serializer == SQ_SERIALIZER_JSONL ? SQ_SHARD_EVIDENCE_JSONL : SQ_SHARD_EVIDENCE_MESSAGEPACK;
+    }
 }
 
 /**
@@ -289,7 +626,7 @@ sq_shard_reader_next (SqShardReader  *self,
   if (!self->started)
     {
       self->started = TRUE;
-      if (!sniff (self, cancellable, &local_error))
+      if (!sniff (self, FALSE, cancellable, &local_error))
         goto failed;
     }
 
@@ -306,7 +643,20 @@ sq_shard_reader_next (SqShardReader  *self,
       return sample;
     }
   if (local_error == NULL)
-    return NULL;
+    {
+      if (self->finished || finish (self, &local_error))
+        return NULL;
+    }
+  else if (self->serializer == SQ_SERIALIZER_MESSAGEPACK && self->decision == DECIDED_AMBIGUOUS &&
+           _sq_format_probe_lines_valid (self->probe))
+    {
+      /* Say so when the text so far would have decoded the other way. */
+      char *message = g_strconcat (local_error->message,
+                                   " (its lines so far are also JSON: it may be a JSON Lines shard)", NULL);
+
+      g_free (local_error->message);
+      local_error->message = message;
+    }
 
 failed:
   self->failed = TRUE;
@@ -317,14 +667,29 @@ failed:
 /**
  * sq_shard_reader_get_serializer:
  *
- * Returns: the serializer the shard was written with, once the first sample
- *   was read; %SQ_SERIALIZER_AUTO for an empty shard
+ * Returns: the serializer the shard is read with, once the first sample
+ *   was asked for; %SQ_SERIALIZER_AUTO for an empty shard
  */
 SqSerializer
 sq_shard_reader_get_serializer (SqShardReader *self)
 {
   g_return_val_if_fail (SQ_IS_SHARD_READER (self), SQ_SERIALIZER_AUTO);
   return self->serializer;
+}
+
+/**
+ * sq_shard_reader_get_evidence:
+ *
+ * Returns: once the reader reached the end of the shard: whether it decodes
+ *   only with the serializer it was read with, or both ways;
+ *   %SQ_SHARD_EVIDENCE_NONE before the end, after an error, or when the
+ *   serializer was forced
+ */
+SqShardEvidence
+sq_shard_reader_get_evidence (SqShardReader *self)
+{
+  g_return_val_if_fail (SQ_IS_SHARD_READER (self), SQ_SHARD_EVIDENCE_NONE);
+  return self->evidence;
 }
 
 const char *

@@ -23,10 +23,16 @@ SqShardReader *sq_shard_reader_new            (GInputStream   *stream,
                                                const char     *name,
                                                goffset         compressed_size,
                                                guint64         memory_limit);
+void           sq_shard_reader_force_serializer    (SqShardReader  *self,
+                                                    SqSerializer    serializer);
+void           sq_shard_reader_set_fallback_serializer
+                                                   (SqShardReader  *self,
+                                                    SqSerializer    serializer);
 SqValue       *sq_shard_reader_next           (SqShardReader  *self,
                                                GCancellable   *cancellable,
                                                GError        **error);
 SqSerializer   sq_shard_reader_get_serializer (SqShardReader  *self);
+SqShardEvidence sq_shard_reader_get_evidence  (SqShardReader  *self);
 const char    *sq_shard_reader_get_name       (SqShardReader  *self);
 guint          sq_shard_reader_get_n_samples  (SqShardReader  *self);
 guint64        sq_shard_reader_get_bytes_read (SqShardReader  *self);

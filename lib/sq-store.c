@@ -24,35 +24,16 @@
 #include <gio/gfiledescriptorbased.h>
 
 #include "sq-error.h"
+#include "sq-shard-reader-private.h"
 #include "sq-shard-writer.h"
-#include "sq-store.h"
+#include "sq-store-private.h"
 #include "sq-value-private.h"
 
 /* How often, at most, progress reaches the caller. */
 #define PROGRESS_INTERVAL_USEC (50 * 1000)
-/* How many shards serializer detection opens before it gives up. */
-#define DETECT_MAX_SHARDS 16
 
-struct _SqStore
-{
-  GObject       parent_instance;
-
-  GFile        *location;
-  GMutex        lock;
-  SqSerializer  serializer;
-  guint64       memory_limit;
-};
-
-enum
-{
-  PROP_0,
-  PROP_LOCATION,
-  PROP_SERIALIZER,
-  PROP_MEMORY_LIMIT,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+GParamSpec *_sq_store_properties[_SQ_STORE_N_PROPS];
+#define properties _sq_store_properties
 
 G_DEFINE_FINAL_TYPE (SqStore, sq_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sq-store-error-quark, sq_store_error)
@@ -63,7 +44,9 @@ sq_store_finalize (GObject *object)
   SqStore *self = (SqStore *) object;
 
   g_clear_object (&self->location);
+  g_clear_pointer (&self->evidence, g_hash_table_unref);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->detect_lock);
 
   G_OBJECT_CLASS (sq_store_parent_class)->finalize (object);
 }
@@ -83,6 +66,9 @@ sq_store_get_property (GObject    *object,
       break;
     case PROP_SERIALIZER:
       g_value_set_enum (value, sq_store_get_serializer (self));
+      break;
+    case PROP_SERIALIZER_SOURCE:
+      g_value_set_enum (value, sq_store_get_serializer_source (self));
       break;
     case PROP_MEMORY_LIMIT:
       g_value_set_uint64 (value, sq_store_get_memory_limit (self));
@@ -137,12 +123,23 @@ sq_store_class_init (SqStoreClass *klass)
   /**
    * SqStore:serializer:
    *
-   * What set() writes: %SQ_SERIALIZER_AUTO until it is set or found out
-   * from the store's shards.
+   * The store's serializer: the one chosen, else the one its shards show
+   * (%SQ_SERIALIZER_AUTO until they were looked at). Setting it chooses.
    */
   properties[PROP_SERIALIZER] =
     g_param_spec_enum ("serializer", NULL, NULL, SQ_TYPE_SERIALIZER, SQ_SERIALIZER_AUTO,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * SqStore:serializer-source:
+   *
+   * Why the store has its serializer: chosen, shown by its shards, mixed,
+   * ambiguous, or squirrel's default.
+   */
+  properties[PROP_SERIALIZER_SOURCE] =
+    g_param_spec_enum ("serializer-source", NULL, NULL, SQ_TYPE_SERIALIZER_SOURCE,
+                       SQ_SERIALIZER_SOURCE_UNKNOWN,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   /**
    * SqStore:memory-limit:
@@ -154,14 +151,16 @@ sq_store_class_init (SqStoreClass *klass)
     g_param_spec_uint64 ("memory-limit", NULL, NULL, 1024, G_MAXUINT64, SQ_DEFAULT_MEMORY_LIMIT,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, _SQ_STORE_N_PROPS, properties);
 }
 
 static void
 sq_store_init (SqStore *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->detect_lock);
   self->memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
+  self->evidence = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /**
@@ -203,40 +202,6 @@ sq_store_get_display_name (SqStore *self)
   return g_file_get_parse_name (self->location);
 }
 
-SqSerializer
-sq_store_get_serializer (SqStore *self)
-{
-  SqSerializer serializer;
-
-  g_return_val_if_fail (SQ_IS_STORE (self), SQ_SERIALIZER_AUTO);
-
-  g_mutex_lock (&self->lock);
-  serializer = self->serializer;
-  g_mutex_unlock (&self->lock);
-  return serializer;
-}
-
-/**
- * sq_store_set_serializer:
- *
- * Chooses what set() writes, instead of what the store's shards use.
- */
-void
-sq_store_set_serializer (SqStore      *self,
-                         SqSerializer  serializer)
-{
-  gboolean changed;
-
-  g_return_if_fail (SQ_IS_STORE (self));
-
-  g_mutex_lock (&self->lock);
-  changed = self->serializer != serializer;
-  self->serializer = serializer;
-  g_mutex_unlock (&self->lock);
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
-}
-
 guint64
 sq_store_get_memory_limit (SqStore *self)
 {
@@ -264,49 +229,6 @@ sq_store_set_memory_limit (SqStore *self,
   g_mutex_unlock (&self->lock);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_LIMIT]);
-}
-
-/* Serializer detection runs on workers: notify on the main thread. A weak
- * reference, so a store nobody iterates the main loop for still goes. */
-static gboolean
-notify_serializer_idle (gpointer data)
-{
-  g_autoptr(SqStore) self = g_weak_ref_get (data);
-
-  if (self != NULL)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-free_weak_ref (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
-}
-
-static void
-learn_serializer (SqStore      *self,
-                  SqSerializer  serializer)
-{
-  gboolean changed = FALSE;
-
-  if (serializer == SQ_SERIALIZER_AUTO)
-    return;
-  g_mutex_lock (&self->lock);
-  if (self->serializer == SQ_SERIALIZER_AUTO)
-    {
-      self->serializer = serializer;
-      changed = TRUE;
-    }
-  g_mutex_unlock (&self->lock);
-  if (changed)
-    {
-      GWeakRef *ref = g_new0 (GWeakRef, 1);
-
-      g_weak_ref_init (ref, self);
-      g_idle_add_full (G_PRIORITY_DEFAULT, notify_serializer_idle, ref, free_weak_ref);
-    }
 }
 
 /**
@@ -1187,19 +1109,13 @@ sq_store_list_keys_streamed_finish (SqStore       *self,
   return TRUE;
 }
 
-/**
- * sq_store_open_shard:
- *
- * Opens the shard @key for reading sample by sample. Blocks.
- *
- * Returns: (transfer full): a reader, or %NULL (a #SQ_STORE_ERROR_NOT_FOUND
- *   error if there is no such shard)
- */
+/* Opens the shard @key for reading sample by sample, reading its bytes
+ * as they are (no serializer chosen, no resolver). Blocks. */
 SqShardReader *
-sq_store_open_shard (SqStore       *self,
-                     const char    *key,
-                     GCancellable  *cancellable,
-                     GError       **error)
+_sq_store_open_shard_raw (SqStore       *self,
+                          const char    *key,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
@@ -1238,50 +1154,28 @@ sq_store_open_shard (SqStore       *self,
 }
 
 /**
- * sq_store_detect_serializer:
+ * sq_store_open_shard:
  *
- * Finds out which serializer the store's shards use, from the first shard
- * that is not empty; a store without one is messagepack, squirrel-core's
- * default. Blocks. Remembered, so later calls return at once.
+ * Opens the shard @key to be read sample by sample: with the serializer
+ * chosen for the store, if one was; else with the one its bytes show, and
+ * a shard that decodes both ways with the store's (found out from its
+ * other shards only then). What the shard turns out to be, once read to
+ * its end, counts towards the store's serializer.
+ *
+ * Returns: (transfer full): a reader, or %NULL (a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there is no such shard)
  */
-SqSerializer
-sq_store_detect_serializer (SqStore       *self,
-                            GCancellable  *cancellable,
-                            GError       **error)
+SqShardReader *
+sq_store_open_shard (SqStore       *self,
+                     const char    *key,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
-  g_autoptr(GPtrArray) keys = NULL;
-  SqSerializer serializer = sq_store_get_serializer (self);
-  guint tried = 0;
+  SqShardReader *reader = _sq_store_open_shard_raw (self, key, cancellable, error);
 
-  if (serializer != SQ_SERIALIZER_AUTO)
-    return serializer;
-
-  keys = sq_store_list_keys (self, SQ_LIST_KEYS_NAMES_ONLY, cancellable, error);
-  if (keys == NULL)
-    return SQ_SERIALIZER_AUTO;
-
-  for (guint i = 0; i < keys->len && tried < DETECT_MAX_SHARDS; i++)
-    {
-      g_autoptr(SqShardReader) reader = NULL;
-      g_autoptr(SqValue) first = NULL;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return SQ_SERIALIZER_AUTO;
-      reader = sq_store_open_shard (self, sq_key_info_get_key (g_ptr_array_index (keys, i)), cancellable, NULL);
-      if (reader == NULL)
-        continue;
-      tried++;
-      first = sq_shard_reader_next (reader, cancellable, NULL);
-      if (sq_shard_reader_get_serializer (reader) != SQ_SERIALIZER_AUTO)
-        {
-          serializer = sq_shard_reader_get_serializer (reader);
-          break;
-        }
-    }
-  if (serializer == SQ_SERIALIZER_AUTO)
-    serializer = SQ_SERIALIZER_MESSAGEPACK;
-  learn_serializer (self, serializer);
-  return serializer;
+  if (reader != NULL)
+    _sq_store_attach_reader (self, reader, key);
+  return reader;
 }
 
 typedef struct
@@ -1352,7 +1246,6 @@ sq_store_get (SqStore             *self,
       return NULL;
     }
   throttle_report (&throttle, total, total, TRUE);
-  learn_serializer (self, sq_shard_reader_get_serializer (reader));
   return g_steal_pointer (&samples);
 }
 
@@ -1814,7 +1707,7 @@ set_shard (SqStore             *self,
   if (key != NULL && !sq_store_check_key (key, TRUE, error))
     return NULL;
 
-  serializer = sq_store_detect_serializer (self, cancellable, error);
+  serializer = _sq_store_get_write_serializer (self, cancellable, error);
   if (serializer == SQ_SERIALIZER_AUTO)
     return NULL;
 
@@ -1861,6 +1754,7 @@ set_shard (SqStore             *self,
     goto failed;
 
   sync_directory (self->location);
+  _sq_store_forget_shard (self, chosen);
   return g_steal_pointer (&chosen);
 
 failed:
@@ -1978,6 +1872,7 @@ sq_store_remove (SqStore       *self,
       return FALSE;
     }
   sync_directory (self->location);
+  _sq_store_forget_shard (self, key);
   return TRUE;
 }
 
@@ -2176,6 +2071,8 @@ sq_store_stash_shard (SqStore       *self,
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
   shard = sq_store_get_shard_file (self, key);
+  if (!keep_shard)
+    _sq_store_forget_shard (self, key);
 
   /* A shard is what listing takes for one: a file, or a link to a file.
    * A directory named KEY.gz is not, and must not be moved away. */
@@ -2252,6 +2149,7 @@ sq_store_unstash_shard (SqStore       *self,
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
   shard = sq_store_get_shard_file (self, key);
+  _sq_store_forget_shard (self, key);
 
   if (stash == NULL)
     {

@@ -18,12 +18,15 @@ G_BEGIN_DECLS
  * @SQ_STORE_ERROR_INVALID_KEY: the key cannot name a shard
  * @SQ_STORE_ERROR_NOT_FOUND: there is no shard with this key
  * @SQ_STORE_ERROR_NOT_A_STORE: the location is not a directory
+ * @SQ_STORE_ERROR_MIXED_SERIALIZERS: set() was asked to write into a store
+ *   whose shards disagree on the serializer, and none was chosen
  */
 typedef enum
 {
   SQ_STORE_ERROR_INVALID_KEY,
   SQ_STORE_ERROR_NOT_FOUND,
   SQ_STORE_ERROR_NOT_A_STORE,
+  SQ_STORE_ERROR_MIXED_SERIALIZERS,
 } SqStoreError;
 
 #define SQ_STORE_ERROR (sq_store_error_quark ())
@@ -76,6 +79,11 @@ char          *sq_store_get_display_name    (SqStore             *self);
 SqSerializer   sq_store_get_serializer      (SqStore             *self);
 void           sq_store_set_serializer      (SqStore             *self,
                                              SqSerializer         serializer);
+SqSerializerSource
+               sq_store_get_serializer_source (SqStore           *self);
+guint          sq_store_count_shards        (SqStore             *self,
+                                             SqShardEvidence      evidence);
+char          *sq_store_describe_serializer (SqStore             *self);
 guint64        sq_store_get_memory_limit    (SqStore             *self);
 void           sq_store_set_memory_limit    (SqStore             *self,
                                              guint64              limit);
