@@ -21,12 +21,19 @@ G_BEGIN_DECLS
  * @SQ_JSON_DREY: drey-cli's convention, a superset: bytes as
  *   `{"$bytes": base64}`, bin map keys as `"$bytes:" + base64`, complex as
  *   `{"$complex": [re, im]}`, opaque values as `{"$opaque": reason}`,
- *   complex, `S`, `V`, datetime and structured arrays
+ *   complex, `S`, `V`, datetime and structured arrays. Reading, it also
+ *   takes everything %SQ_JSON_EXACT writes.
+ * @SQ_JSON_EXACT: writing only: `drey-cli cat --exact`, lossless (README):
+ *   numpy arrays and scalars as their dtype and raw bytes, msgpack float32
+ *   marked, NaN payloads kept, Python complex as its repr, ext values kept,
+ *   and every map that could read back as something else (a bin key, a
+ *   str key starting with `$`, keys data/type/shape) as `{"$map": [[k, v]...]}`
  */
 typedef enum
 {
   SQ_JSON_SQUIRREL = 0,
   SQ_JSON_DREY     = 1 << 0,
+  SQ_JSON_EXACT    = (1 << 1) | SQ_JSON_DREY,
 } SqJsonFlags;
 
 /* Appends @value as one JSON value (no newline). On failure returns FALSE

@@ -27,6 +27,7 @@
 #include "sq-error.h"
 #include "sq-json.h"
 #include "sq-json-private.h"
+#include "sq-msgpack-reader-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
 #include "sq-utf8-private.h"
@@ -359,16 +360,23 @@ typedef enum
 {
   NUM_INT,   /* fits gint64 */
   NUM_UINT,  /* above G_MAXINT64, fits guint64 */
+  NUM_BIG,   /* an integer beyond 64 bits: its text is [start, start + len) */
   NUM_FLOAT,
 } NumKind;
 
 typedef struct
 {
-  NumKind kind;
-  gint64  i;
-  guint64 u;
-  double  d;
+  NumKind       kind;
+  gint64        i;
+  guint64       u;
+  double        d;
+  const guint8 *start;
+  gsize         len;
 } Number;
+
+/* Python 3.11 refuses to turn longer digit strings into an int
+ * (sys.int_info.default_max_str_digits), json.loads included. */
+#define MAX_BIG_INT_DIGITS 4300
 
 /* Python's number grammar, and NaN, Infinity, -Infinity. */
 static gboolean
@@ -442,15 +450,15 @@ read_number (Parser *P,
     {
       guint64 v = 0;
 
+      num->start = start;
+      num->len = (gsize) (q - start);
       for (const guint8 *d = digits; d < q; d++)
         if (!g_uint64_checked_mul (&v, v, 10) || !g_uint64_checked_add (&v, v, (guint64) (*d - '0')))
-          return fail_at (P, start, SQ_DECODE_ERROR_LIMIT,
-                          "the integer %.*s does not fit in 64 bits", (int) MIN (q - start, 40), start);
+          goto big;
       if (negative)
         {
           if (v > (guint64) G_MAXINT64 + 1)
-            return fail_at (P, start, SQ_DECODE_ERROR_LIMIT,
-                            "the integer %.*s does not fit in 64 bits", (int) MIN (q - start, 40), start);
+            goto big;
           num->kind = NUM_INT;
           num->i = v == (guint64) G_MAXINT64 + 1 ? G_MININT64 : -(gint64) v;
         }
@@ -458,6 +466,14 @@ read_number (Parser *P,
         num->kind = NUM_UINT, num->u = v;
       else
         num->kind = NUM_INT, num->i = (gint64) v;
+      return TRUE;
+
+    big:
+      if (q - digits > MAX_BIG_INT_DIGITS)
+        return fail_at (P, start, SQ_DECODE_ERROR_LIMIT,
+                        "an integer of %" G_GSIZE_FORMAT " digits; Python reads at most %d",
+                        (gsize) (q - digits), MAX_BIG_INT_DIGITS);
+      num->kind = NUM_BIG;
       return TRUE;
     }
 
@@ -593,6 +609,8 @@ read_integer_element (Parser     *P,
   if (num.kind == NUM_FLOAT)
     return fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "%.*s is not an integer, as a %s element must be",
                     (int) MIN (P->p - at, 40), at, sq_dtype_get_name (e->dtype));
+  if (num.kind == NUM_BIG)
+    goto range;
   if (is_signed)
     {
       gint64 lo = bits == 64 ? G_MININT64 : -((gint64) 1 << (bits - 1));
@@ -652,6 +670,14 @@ read_real (Parser     *P,
     return fail_unexpected (P, what);
   if (!read_number (P, &num))
     return FALSE;
+  if (num.kind == NUM_BIG)
+    {
+      /* numpy turns a big int into the nearest float, as strtod does. */
+      g_autofree char *text = g_strndup ((const char *) num.start, num.len);
+
+      *out = g_ascii_strtod (text, NULL);
+      return TRUE;
+    }
   *out = num.kind == NUM_FLOAT ? num.d : num.kind == NUM_INT ? (double) num.i : (double) num.u;
   return TRUE;
 }
@@ -1242,71 +1268,296 @@ str_has_prefix (SqValue    *value,
   return n >= len && memcmp (text, prefix, len) == 0;
 }
 
-/* drey's one-key objects: {"$bytes": ...}, {"$complex": ...},
- * {"$opaque": ...}. Returns NULL with no error if @key is not one. */
+static GBytes *
+base64_member (Parser       *P,
+               SqValue      *value,
+               const char   *what,
+               const guint8 *at)
+{
+  GBytes *bytes = NULL;
+
+  if (sq_value_get_value_type (value) == SQ_VALUE_STR)
+    {
+      gsize n;
+      const char *text = sq_value_get_str (value, &n);
+
+      bytes = decode_base64 (text, n);
+    }
+  if (bytes == NULL)
+    fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "%s must be a base64 string", what);
+  return bytes;
+}
+
+/* "0x7fc00001": the bits of a float drey-cli cat --exact wrote. */
+static gboolean
+hex_bits (SqValue *value,
+          guint    digits,
+          guint64 *bits)
+{
+  gsize n;
+  const char *text;
+  guint64 v = 0;
+
+  if (sq_value_get_value_type (value) != SQ_VALUE_STR)
+    return FALSE;
+  text = sq_value_get_str (value, &n);
+  if (n != digits + 2 || text[0] != '0' || text[1] != 'x')
+    return FALSE;
+  for (gsize i = 2; i < n; i++)
+    {
+      int d = hex_value ((guint8) text[i]);
+
+      if (d < 0)
+        return FALSE;
+      v = (v << 4) | (guint64) d;
+    }
+  *bits = v;
+  return TRUE;
+}
+
+static gboolean
+number_member (SqValue *value,
+               double  *out)
+{
+  switch (sq_value_get_value_type (value))
+    {
+    case SQ_VALUE_INT:
+      *out = (double) sq_value_get_int (value);
+      return TRUE;
+    case SQ_VALUE_UINT:
+      *out = (double) sq_value_get_uint (value);
+      return TRUE;
+    case SQ_VALUE_FLOAT64:
+      *out = sq_value_get_double (value);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static SqValue *
+special_complex (Parser       *P,
+                 SqValue      *val,
+                 const guint8 *at)
+{
+  double parts[2];
+
+  /* cat --exact writes the repr msgpack-numpy stores: keep it */
+  if (sq_value_get_value_type (val) == SQ_VALUE_STR)
+    {
+      gsize n;
+      const char *text = sq_value_get_str (val, &n);
+
+      if (_sq_parse_complex (text, n, &parts[0], &parts[1]))
+        return sq_value_new_complex (parts[0], parts[1], text);
+      fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$complex\" is not a complex number such as \"(1+2j)\"");
+      return NULL;
+    }
+  if (sq_value_get_value_type (val) == SQ_VALUE_ARRAY && sq_value_get_length (val) == 2 &&
+      number_member (sq_value_get_item (val, 0), &parts[0]) && number_member (sq_value_get_item (val, 1), &parts[1]))
+    return sq_value_new_complex (parts[0], parts[1], NULL);
+  fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$complex\" must be [real, imaginary] or a repr");
+  return NULL;
+}
+
+static SqValue *
+special_float (Parser       *P,
+               SqValue      *val,
+               gboolean      single,
+               const guint8 *at)
+{
+  guint64 bits;
+  double v;
+
+  if (single)
+    {
+      if (hex_bits (val, 8, &bits))
+        {
+          guint32 b = (guint32) bits;
+          float f;
+
+          memcpy (&f, &b, sizeof f);
+          return sq_value_new_float32 (f);
+        }
+      if (number_member (val, &v))
+        return sq_value_new_float32 ((float) v);
+      fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$float32\" must be a number or \"0x\" and 8 hex digits");
+      return NULL;
+    }
+  if (hex_bits (val, 16, &bits))
+    {
+      memcpy (&v, &bits, sizeof v);
+      return sq_value_new_float64 (v);
+    }
+  fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$float64\" must be \"0x\" and 16 hex digits");
+  return NULL;
+}
+
+static SqValue *
+special_map (Parser       *P,
+             SqValue      *val,
+             const guint8 *at)
+{
+  gsize n;
+  g_autoptr(GPtrArray) entries = NULL;
+
+  if (sq_value_get_value_type (val) != SQ_VALUE_ARRAY)
+    goto bad;
+  n = sq_value_get_length (val);
+  entries = g_ptr_array_new_full ((guint) (2 * n), (GDestroyNotify) sq_value_unref);
+  for (gsize i = 0; i < n; i++)
+    {
+      SqValue *pair = sq_value_get_item (val, i);
+      SqValue *key;
+
+      if (sq_value_get_value_type (pair) != SQ_VALUE_ARRAY || sq_value_get_length (pair) != 2)
+        goto bad;
+      key = sq_value_get_item (pair, 0);
+      if (sq_value_get_value_type (key) != SQ_VALUE_STR && sq_value_get_value_type (key) != SQ_VALUE_BIN)
+        {
+          fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "a \"$map\" key must be a str or {\"$bytes\": base64}");
+          return NULL;
+        }
+      g_ptr_array_add (entries, sq_value_ref (key));
+      g_ptr_array_add (entries, sq_value_ref (sq_value_get_item (pair, 1)));
+    }
+  n = entries->len / 2;
+  g_ptr_array_set_free_func (entries, NULL); /* the map takes them */
+  return sq_value_new_map ((SqValue **) entries->pdata, n);
+
+bad:
+  fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$map\" must be a list of [key, value] pairs");
+  return NULL;
+}
+
+static SqValue *
+special_scalar (Parser       *P,
+                SqValue      *type,
+                SqValue      *data,
+                const guint8 *at)
+{
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(GBytes) bytes = NULL;
+
+  if (dtype == NULL)
+    return NULL;
+  bytes = base64_member (P, data, "a \"$numpy\" scalar's \"data\"", at);
+  if (bytes == NULL)
+    return NULL;
+  if (g_bytes_get_size (bytes) != sq_dtype_get_itemsize (dtype))
+    {
+      fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "a %s scalar takes %" G_GSIZE_FORMAT " bytes, not %" G_GSIZE_FORMAT,
+               sq_dtype_get_name (dtype), sq_dtype_get_itemsize (dtype), g_bytes_get_size (bytes));
+      return NULL;
+    }
+  return sq_value_new_scalar (dtype, g_bytes_get_data (bytes, NULL));
+}
+
+static SqValue *
+special_ndarray (Parser       *P,
+                 SqValue      *type,
+                 SqValue      *shape_value,
+                 SqValue      *data,
+                 const guint8 *at)
+{
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 declared[SQ_NDARRAY_MAX_DIMS];
+  guint64 shape[SQ_NDARRAY_MAX_DIMS];
+  guint ndim = 0;
+  SqNdarray *array;
+  SqValue *value;
+
+  if (dtype == NULL || !shape_from_value (P, shape_value, at, &ndim, declared))
+    return NULL;
+  for (guint i = 0; i < ndim; i++)
+    {
+      if (declared[i] < 0)
+        {
+          fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "a \"$ndarray\" shape has no unknown (-1) length");
+          return NULL;
+        }
+      shape[i] = (guint64) declared[i];
+    }
+  bytes = base64_member (P, data, "an \"$ndarray\"'s \"data\"", at);
+  if (bytes == NULL)
+    return NULL;
+  array = sq_ndarray_new (dtype, ndim, shape, bytes, &local_error);
+  if (array == NULL)
+    {
+      fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "%s", local_error->message);
+      return NULL;
+    }
+  value = sq_value_new_ndarray (array);
+  sq_ndarray_unref (array);
+  return value;
+}
+
+static SqValue *
+special_ext (Parser       *P,
+             SqValue      *code,
+             SqValue      *data,
+             const guint8 *at)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *problem = NULL;
+  gint64 type;
+
+  if (sq_value_get_value_type (code) != SQ_VALUE_INT || sq_value_get_int (code) < -128 ||
+      sq_value_get_int (code) > 127)
+    {
+      fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$ext\" must be a type code of -128 to 127");
+      return NULL;
+    }
+  type = sq_value_get_int (code);
+  bytes = base64_member (P, data, "an \"$ext\" value's \"data\"", at);
+  if (bytes == NULL)
+    return NULL;
+  reason = _sq_msgpack_describe_ext ((gint8) type, bytes, &problem);
+  if (reason == NULL)
+    {
+      fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "%s", problem);
+      return NULL;
+    }
+  return sq_value_new_opaque (SQ_OPAQUE_EXT, (gint8) type, bytes, reason);
+}
+
+/* drey's marker objects (README): {"$bytes": ...}, {"$complex": ...},
+ * {"$opaque": ...}, and what cat --exact writes: {"$float32": ...},
+ * {"$float64": ...}, {"$map": ...}, {"$numpy": T, "data": ...},
+ * {"$ext": code, "data": ...}, {"$ndarray": T, "shape": ..., "data": ...}.
+ * Returns NULL with no error and *handled FALSE if the object is none. */
 static SqValue *
 drey_special (Parser       *P,
-              SqValue      *key,
-              SqValue      *val,
+              SqValue     **entries,
+              guint         n,
               const guint8 *at,
               gboolean     *handled)
 {
+  SqValue *key = entries[0];
+  SqValue *val = entries[1];
+
   *handled = TRUE;
-  if (str_equals (key, "$bytes"))
+  if (n == 1 && str_equals (key, "$bytes"))
     {
-      const char *text;
-      gsize n;
-      GBytes *bytes;
+      GBytes *bytes = base64_member (P, val, "\"$bytes\"", at);
       SqValue *value;
 
-      if (sq_value_get_value_type (val) != SQ_VALUE_STR)
-        {
-          fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$bytes\" must be a base64 string");
-          return NULL;
-        }
-      text = sq_value_get_str (val, &n);
-      bytes = decode_base64 (text, n);
       if (bytes == NULL)
-        {
-          fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$bytes\" is not valid base64");
-          return NULL;
-        }
+        return NULL;
       value = sq_value_new_bin (bytes);
       g_bytes_unref (bytes);
       return value;
     }
-  if (str_equals (key, "$complex"))
-    {
-      double parts[2];
-
-      if (sq_value_get_value_type (val) != SQ_VALUE_ARRAY || sq_value_get_length (val) != 2)
-        goto bad_complex;
-      for (int i = 0; i < 2; i++)
-        {
-          SqValue *item = sq_value_get_item (val, i);
-
-          switch (sq_value_get_value_type (item))
-            {
-            case SQ_VALUE_INT:
-              parts[i] = (double) sq_value_get_int (item);
-              break;
-            case SQ_VALUE_UINT:
-              parts[i] = (double) sq_value_get_uint (item);
-              break;
-            case SQ_VALUE_FLOAT64:
-              parts[i] = sq_value_get_double (item);
-              break;
-            default:
-              goto bad_complex;
-            }
-        }
-      return sq_value_new_complex (parts[0], parts[1], NULL);
-
-    bad_complex:
-      fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$complex\" must be [real, imaginary]");
-      return NULL;
-    }
-  if (str_equals (key, "$opaque"))
+  if (n == 1 && str_equals (key, "$complex"))
+    return special_complex (P, val, at);
+  if (n == 1 && (str_equals (key, "$float32") || str_equals (key, "$float64")))
+    return special_float (P, val, str_equals (key, "$float32"), at);
+  if (n == 1 && str_equals (key, "$map"))
+    return special_map (P, val, at);
+  if (n == 1 && str_equals (key, "$opaque"))
     {
       g_set_error (P->error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED,
                    "at byte %" G_GSIZE_FORMAT ": an opaque value (%s) cannot be made from JSON",
@@ -1314,8 +1565,44 @@ drey_special (Parser       *P,
                    sq_value_get_value_type (val) == SQ_VALUE_STR ? sq_value_get_str (val, NULL) : "?");
       return NULL;
     }
+  if (n == 2 && str_equals (entries[2], "data") && str_equals (key, "$numpy"))
+    return special_scalar (P, val, entries[3], at);
+  if (n == 2 && str_equals (entries[2], "data") && str_equals (key, "$ext"))
+    return special_ext (P, val, entries[3], at);
+  if (n == 3 && str_equals (key, "$ndarray") && str_equals (entries[2], "shape") && str_equals (entries[4], "data"))
+    return special_ndarray (P, val, entries[3], entries[5], at);
   *handled = FALSE;
   return NULL;
+}
+
+/* Is "type" numpy's object dtype ("|O", "O", "object")? */
+static gboolean
+is_object_type (SqValue *type)
+{
+  g_autoptr(SqDtype) dtype = NULL;
+  const char *text;
+
+  if (sq_value_get_value_type (type) != SQ_VALUE_STR)
+    return FALSE;
+  text = sq_value_get_str (type, NULL);
+  if (strcmp (text, "object") == 0)
+    return TRUE;
+  dtype = sq_dtype_new_from_string (text, NULL);
+  return dtype != NULL && sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT;
+}
+
+/* np.array(data, dtype=object): Python objects Drey does not interpret;
+ * it keeps the object's JSON text, shows it and writes it back as it is. */
+static SqValue *
+new_object_array (const guint8 *text,
+                  gsize         length,
+                  SqValue      *shape)
+{
+  g_autoptr(GBytes) json = g_bytes_new (text, length);
+  g_autofree char *dims = sq_value_format (shape, 40);
+  g_autofree char *reason = g_strdup_printf ("object array (|O) of shape %s, kept as its JSON text", dims);
+
+  return sq_value_new_opaque (SQ_OPAQUE_JSON, 0, json, reason);
 }
 
 static SqValue *
@@ -1420,7 +1707,10 @@ parse_object (Parser *P)
 
   if (has_data && type != NULL && shape != NULL)
     {
-      result = build_ndarray (P, data_at, type, type_at, shape, shape_at);
+      if (is_object_type (type))
+        result = new_object_array (open, (gsize) (P->p - open), shape);
+      else
+        result = build_ndarray (P, data_at, type, type_at, shape, shape_at);
       goto out;
     }
 
@@ -1437,11 +1727,11 @@ parse_object (Parser *P)
           goto out;
       }
 
-  if ((P->flags & SQ_JSON_DREY) && entries->len == 2)
+  if ((P->flags & SQ_JSON_DREY) && entries->len <= 6 && str_has_prefix (entries->pdata[0], "$"))
     {
       gboolean handled;
 
-      result = drey_special (P, entries->pdata[0], entries->pdata[1], open, &handled);
+      result = drey_special (P, (SqValue **) entries->pdata, entries->len / 2, open, &handled);
       if (handled)
         goto out;
     }
@@ -1500,6 +1790,17 @@ parse_list (Parser *P)
   return result;
 }
 
+/* An int beyond 64 bits, kept as its exact text. */
+static SqValue *
+new_big_int (const guint8 *text,
+             gsize         length)
+{
+  g_autoptr(GBytes) digits = g_bytes_new (text, length);
+  g_autofree char *reason = g_strndup ((const char *) text, length);
+
+  return sq_value_new_opaque (SQ_OPAQUE_BIG_INT, 0, digits, reason);
+}
+
 static SqValue *
 parse_value (Parser *P)
 {
@@ -1554,6 +1855,8 @@ parse_value (Parser *P)
             return sq_value_new_int (num.i);
           case NUM_UINT:
             return sq_value_new_uint (num.u);
+          case NUM_BIG:
+            return new_big_int (num.start, num.len);
           case NUM_FLOAT:
           default:
             return sq_value_new_float64 (num.d);

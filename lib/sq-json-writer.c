@@ -603,6 +603,36 @@ append_nested (GString          *out,
   return TRUE;
 }
 
+/* numpy's dtype.str, or the descr list of a structured dtype. */
+static gboolean
+append_type (GString       *out,
+             const SqDtype *dtype,
+             SqJsonFlags    flags,
+             GError       **error)
+{
+  SqValue *descr = sq_dtype_get_descr (dtype);
+  const char *type = sq_dtype_get_type_string (dtype);
+
+  if (descr != NULL)
+    return append_value (out, descr, flags & SQ_JSON_DREY, error); /* lists of strs and ints */
+  return append_string (out, type, strlen (type), error);
+}
+
+static void
+append_shape (GString       *out,
+              guint          ndim,
+              const guint64 *shape)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < ndim; i++)
+    {
+      if (i > 0)
+        g_string_append_len (out, ", ", 2);
+      append_uint (out, shape[i]);
+    }
+  g_string_append_c (out, ']');
+}
+
 static gboolean
 append_ndarray (GString     *out,
                 SqNdarray   *array,
@@ -613,11 +643,13 @@ append_ndarray (GString     *out,
   guint ndim = sq_ndarray_get_ndim (array);
   const guint64 *shape = sq_ndarray_get_shape (array);
   const guint8 *p = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
-  SqValue *descr = sq_dtype_get_descr (dtype);
-  const char *type = sq_dtype_get_type_string (dtype);
   ElemFormat f;
 
-  if (!check_writable (dtype, flags, FALSE, error))
+  /* An empty array's tolist() is [] whatever its dtype, which json writes
+   * (a record's type would be its descr, which squirrel does not write). */
+  if (!(sq_ndarray_get_n_elements (array) == 0 && sq_dtype_get_n_fields (dtype) == 0 &&
+        sq_dtype_get_kind (dtype) != SQ_DTYPE_KIND_OBJECT) &&
+      !check_writable (dtype, flags, FALSE, error))
     return FALSE;
 
   if (sq_ndarray_get_n_elements (array) == 0)
@@ -643,21 +675,32 @@ append_ndarray (GString     *out,
   if (!append_nested (out, &f, &p, ndim, shape, error))
     return FALSE;
   g_string_append (out, ", \"type\": ");
-  if (descr != NULL)
-    {
-      if (!append_value (out, descr, flags, error))
-        return FALSE;
-    }
-  else if (!append_string (out, type, strlen (type), error))
+  if (!append_type (out, dtype, flags, error))
     return FALSE;
-  g_string_append (out, ", \"shape\": [");
-  for (guint i = 0; i < ndim; i++)
-    {
-      if (i > 0)
-        g_string_append_len (out, ", ", 2);
-      append_uint (out, shape[i]);
-    }
-  g_string_append (out, "]}");
+  g_string_append (out, ", \"shape\": ");
+  append_shape (out, ndim, shape);
+  g_string_append_c (out, '}');
+  return TRUE;
+}
+
+/* drey's exact form: the dtype, the shape and the raw bytes, as they are. */
+static gboolean
+append_exact_ndarray (GString     *out,
+                      SqNdarray   *array,
+                      SqJsonFlags  flags,
+                      GError     **error)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (sq_ndarray_get_data (array), &len);
+
+  g_string_append (out, "{\"$ndarray\": ");
+  if (!append_type (out, sq_ndarray_get_dtype (array), flags, error))
+    return FALSE;
+  g_string_append (out, ", \"shape\": ");
+  append_shape (out, sq_ndarray_get_ndim (array), sq_ndarray_get_shape (array));
+  g_string_append (out, ", \"data\": \"");
+  append_base64 (out, data, len);
+  g_string_append (out, "\"}");
   return TRUE;
 }
 
@@ -670,10 +713,121 @@ append_scalar (GString     *out,
   SqDtype *dtype = sq_value_get_scalar_dtype (value);
   ElemFormat f;
 
+  if ((flags & SQ_JSON_EXACT) == SQ_JSON_EXACT)
+    {
+      g_string_append (out, "{\"$numpy\": ");
+      if (!append_type (out, dtype, flags, error))
+        return FALSE;
+      g_string_append (out, ", \"data\": \"");
+      append_base64 (out, sq_value_get_scalar_data (value), sq_dtype_get_itemsize (dtype));
+      g_string_append (out, "\"}");
+      return TRUE;
+    }
+
   if (!check_writable (dtype, flags, TRUE, error))
     return FALSE;
   elem_format_init (&f, dtype);
   return append_element (out, &f, sq_value_get_scalar_data (value), TRUE, error);
+}
+
+/* Would this map, written as a JSON object, read back as something else:
+ * a bin key, a str key that starts with `$` (drey's markers), or the keys
+ * of squirrel's array form? */
+static gboolean
+map_needs_escape (SqValue *map)
+{
+  gsize n = sq_value_get_length (map);
+  guint array_keys = 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      SqValue *key = sq_value_get_key (map, i);
+      const char *text;
+      gsize len;
+
+      if (sq_value_get_value_type (key) != SQ_VALUE_STR)
+        return TRUE;
+      text = sq_value_get_str (key, &len);
+      if (len > 0 && text[0] == '$')
+        return TRUE;
+      if ((len == 4 && memcmp (text, "data", 4) == 0) || (len == 4 && memcmp (text, "type", 4) == 0) ||
+          (len == 5 && memcmp (text, "shape", 5) == 0))
+        array_keys++;
+    }
+  return array_keys == 3;
+}
+
+/* {"$map": [[key, value], ...]}: keys as values (bin as {"$bytes"}). */
+static gboolean
+append_escaped_map (GString     *out,
+                    SqValue     *map,
+                    SqJsonFlags  flags,
+                    GError     **error)
+{
+  gsize n = sq_value_get_length (map);
+
+  g_string_append (out, "{\"$map\": [");
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append_len (out, ", ", 2);
+      g_string_append_c (out, '[');
+      if (!append_value (out, sq_value_get_key (map, i), flags, error))
+        return FALSE;
+      g_string_append_len (out, ", ", 2);
+      if (!append_value (out, sq_value_get_item (map, i), flags, error))
+        return FALSE;
+      g_string_append_c (out, ']');
+    }
+  g_string_append (out, "]}");
+  return TRUE;
+}
+
+/* The bits of a NaN JSON's `NaN` would not give back, as hex. */
+static void
+append_hex_bits (GString *out,
+                 guint64  bits,
+                 int      width)
+{
+  g_string_append_printf (out, "\"0x%0*" G_GINT64_MODIFIER "x\"", width, bits);
+}
+
+static void
+append_exact_float (GString *out,
+                    SqValue *value)
+{
+  double v = sq_value_get_double (value);
+
+  if (sq_value_get_value_type (value) == SQ_VALUE_FLOAT32)
+    {
+      float f = (float) v;
+      guint32 bits;
+
+      memcpy (&bits, &f, sizeof bits);
+      g_string_append (out, "{\"$float32\": ");
+      if (isnan (f) && bits != 0x7fc00000u)
+        append_hex_bits (out, bits, 8);
+      else if (isnan (f) || isinf (f))
+        append_double (out, v);
+      else
+        _sq_append_narrow_float_repr (out, v, 4);
+      g_string_append_c (out, '}');
+      return;
+    }
+  if (isnan (v))
+    {
+      guint64 bits;
+
+      memcpy (&bits, &v, sizeof bits);
+      if (bits != G_GUINT64_CONSTANT (0x7ff8000000000000))
+        {
+          g_string_append (out, "{\"$float64\": ");
+          append_hex_bits (out, bits, 16);
+          g_string_append_c (out, '}');
+          return;
+        }
+    }
+  append_double (out, v);
 }
 
 static gboolean
@@ -683,6 +837,7 @@ append_value (GString     *out,
               GError     **error)
 {
   gboolean drey = (flags & SQ_JSON_DREY) != 0;
+  gboolean exact = (flags & SQ_JSON_EXACT) == SQ_JSON_EXACT;
 
   switch (sq_value_get_value_type (value))
     {
@@ -703,7 +858,10 @@ append_value (GString     *out,
       return TRUE;
     case SQ_VALUE_FLOAT32:
     case SQ_VALUE_FLOAT64:
-      append_double (out, sq_value_get_double (value));
+      if (exact)
+        append_exact_float (out, value);
+      else
+        append_double (out, sq_value_get_double (value));
       return TRUE;
     case SQ_VALUE_STR:
       {
@@ -741,6 +899,8 @@ append_value (GString     *out,
       {
         gsize n = sq_value_get_length (value);
 
+        if (exact && map_needs_escape (value))
+          return append_escaped_map (out, value, flags, error);
         g_string_append_c (out, '{');
         for (gsize i = 0; i < n; i++)
           {
@@ -775,6 +935,8 @@ append_value (GString     *out,
         return TRUE;
       }
     case SQ_VALUE_NDARRAY:
+      if (exact)
+        return append_exact_ndarray (out, sq_value_get_ndarray (value), flags, error);
       return append_ndarray (out, sq_value_get_ndarray (value), flags, error);
     case SQ_VALUE_SCALAR:
       return append_scalar (out, value, flags, error);
@@ -784,6 +946,22 @@ append_value (GString     *out,
 
         if (!drey)
           return unsupported (flags, error, "a complex number");
+        if (exact)
+          {
+            /* Its repr, as msgpack-numpy stores it (and as set writes it). */
+            g_autoptr(GString) repr = g_string_new (sq_value_get_complex_repr (value));
+
+            if (sq_value_get_complex_repr (value) == NULL)
+              {
+                sq_value_get_complex (value, &re, &im);
+                _sq_append_complex_repr (repr, re, im);
+              }
+            g_string_append (out, "{\"$complex\": ");
+            if (!append_string (out, repr->str, repr->len, error))
+              return FALSE;
+            g_string_append_c (out, '}');
+            return TRUE;
+          }
         sq_value_get_complex (value, &re, &im);
         g_string_append (out, "{\"$complex\": ");
         append_pair (out, re, im);
@@ -793,7 +971,25 @@ append_value (GString     *out,
     case SQ_VALUE_OPAQUE:
       {
         const char *reason = sq_value_get_opaque_reason (value);
+        gsize len;
+        const guint8 *data = g_bytes_get_data (sq_value_get_opaque_data (value), &len);
 
+        /* JSON Drey kept as it was read: written back as it is. */
+        if (sq_value_get_opaque_kind (value) == SQ_OPAQUE_BIG_INT ||
+            sq_value_get_opaque_kind (value) == SQ_OPAQUE_JSON)
+          {
+            g_string_append_len (out, (const char *) data, (gssize) len);
+            return TRUE;
+          }
+        if (exact && sq_value_get_opaque_kind (value) == SQ_OPAQUE_EXT)
+          {
+            g_string_append (out, "{\"$ext\": ");
+            append_int (out, sq_value_get_opaque_ext_type (value));
+            g_string_append (out, ", \"data\": \"");
+            append_base64 (out, data, len);
+            g_string_append (out, "\"}");
+            return TRUE;
+          }
         if (!drey)
           return unsupported (flags, error, "an opaque value (%s)", reason);
         g_string_append (out, "{\"$opaque\": ");

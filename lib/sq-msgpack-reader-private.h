@@ -25,6 +25,9 @@ void             _sq_msgpack_reader_free (SqMsgpackReader  *reader);
 SqValue         *_sq_msgpack_reader_next (SqMsgpackReader  *reader,
                                           GCancellable     *cancellable,
                                           GError          **error);
+char            *_sq_msgpack_describe_ext (gint8             type,
+                                          GBytes           *data,
+                                          char            **problem);
 guint64          _sq_msgpack_reader_get_memory
                                          (SqMsgpackReader  *reader);
 

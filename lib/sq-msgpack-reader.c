@@ -321,6 +321,53 @@ describe_timestamp (gint64  seconds,
   }
 }
 
+/**
+ * _sq_msgpack_describe_ext:
+ * @problem: (out): why the value is refused, when it is
+ *
+ * What an ext value is, for people, as msgpack-python reads it: type -1 is
+ * a timestamp (refused unless it is 4, 8 or 12 bytes of a valid time).
+ *
+ * Returns: (transfer full) (nullable): the description, or %NULL
+ */
+char *
+_sq_msgpack_describe_ext (gint8    type,
+                          GBytes  *data,
+                          char   **problem)
+{
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  gint64 seconds;
+  guint32 nanoseconds;
+
+  *problem = NULL;
+  if (type != -1)
+    return g_strdup_printf ("msgpack ext type %d (%" G_GSIZE_FORMAT " bytes)", type, len);
+
+  if (len == 4)
+    seconds = be32 (p), nanoseconds = 0;
+  else if (len == 8)
+    {
+      guint64 v = be64 (p);
+
+      nanoseconds = (guint32) (v >> 34);
+      seconds = (gint64) (v & G_GUINT64_CONSTANT (0x3ffffffff));
+    }
+  else if (len == 12)
+    nanoseconds = be32 (p), seconds = (gint64) be64 (p + 4);
+  else
+    {
+      *problem = g_strdup_printf ("msgpack timestamp of %" G_GSIZE_FORMAT " bytes (it must be 4, 8 or 12)", len);
+      return NULL;
+    }
+  if (nanoseconds >= 1000000000)
+    {
+      *problem = g_strdup_printf ("msgpack timestamp with %u nanoseconds", nanoseconds);
+      return NULL;
+    }
+  return describe_timestamp (seconds, nanoseconds);
+}
+
 static gboolean
 read_ext (SqMsgpackReader *r,
           gsize            len,
@@ -330,50 +377,20 @@ read_ext (SqMsgpackReader *r,
 {
   g_autoptr(GBytes) data = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *problem = NULL;
   gint8 type;
-  const guint8 *p;
 
   if (!need (r, 1, error))
     return FALSE;
   type = (gint8) *r->input->pos++;
   if (!read_bytes (r, len, offset, "ext", &data, error))
     return FALSE;
-  p = g_bytes_get_data (data, NULL);
-
-  if (type == -1)
+  reason = _sq_msgpack_describe_ext (type, data, &problem);
+  if (reason == NULL)
     {
-      /* msgpack-python decodes these as Timestamp, and refuses bad ones. */
-      gint64 seconds;
-      guint32 nanoseconds;
-
-      if (len == 4)
-        seconds = be32 (p), nanoseconds = 0;
-      else if (len == 8)
-        {
-          guint64 v = be64 (p);
-
-          nanoseconds = (guint32) (v >> 34);
-          seconds = (gint64) (v & G_GUINT64_CONSTANT (0x3ffffffff));
-        }
-      else if (len == 12)
-        nanoseconds = be32 (p), seconds = (gint64) be64 (p + 4);
-      else
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset,
-                        "msgpack timestamp of %" G_GSIZE_FORMAT " bytes (it must be 4, 8 or 12)", len);
-          return FALSE;
-        }
-      if (nanoseconds >= 1000000000)
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset,
-                        "msgpack timestamp with %u nanoseconds", nanoseconds);
-          return FALSE;
-        }
-      reason = describe_timestamp (seconds, nanoseconds);
+      set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset, "%s", problem);
+      return FALSE;
     }
-  else
-    reason = g_strdup_printf ("msgpack ext type %d (%" G_GSIZE_FORMAT " bytes)", type, len);
-
   *out = sq_value_new_opaque (SQ_OPAQUE_EXT, type, data, reason);
   return TRUE;
 }

@@ -240,8 +240,13 @@ _sq_msgpack_pack (msgpack_packer *pk,
           msgpack_pack_ext_body (pk, data, len);
           return TRUE;
         }
-      g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED,
-                   "object arrays are never written (they would be pickles)");
+      if (sq_value_get_opaque_kind (value) == SQ_OPAQUE_BIG_INT)
+        g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED,
+                     "the integer %s cannot be written to a messagepack shard (msgpack integers have at most "
+                     "64 bits)", sq_value_get_opaque_reason (value));
+      else
+        g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED,
+                     "object arrays are never written (they would be pickles)");
       return FALSE;
     default:
       g_assert_not_reached ();

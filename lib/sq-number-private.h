@@ -23,6 +23,9 @@ void     _sq_append_decimal_digits (GString    *out,
 void     _sq_append_float_repr    (GString     *out,
                                    double       value,
                                    gboolean     json);
+void     _sq_append_narrow_float_repr (GString *out,
+                                       double   value,
+                                       gsize    size);
 void     _sq_append_complex_repr  (GString     *out,
                                    double       real,
                                    double       imag);

@@ -384,3 +384,99 @@ _sq_parse_complex (const char *text,
     return FALSE;
   return (*p == 'j' || *p == 'J') && p + 1 == end;
 }
+
+static gboolean
+narrow_float_equal (double candidate,
+                    double value,
+                    gsize  size)
+{
+  if (size == 4)
+    return (float) candidate == (float) value;
+  return _sq_double_to_half (candidate) == _sq_double_to_half (value);
+}
+
+/* Adds one unit in the last place to the positive "d.ddde[+-]xx" in @buf. */
+static void
+round_up_last_digit (char  *buf,
+                     gsize  size)
+{
+  char *e = strchr (buf, 'e');
+  int exp10 = (int) g_ascii_strtoll (e + 1, NULL, 10);
+
+  for (gssize i = e - buf - 1; i >= 0; i--)
+    {
+      if (buf[i] == '.')
+        continue;
+      if (buf[i] != '9')
+        {
+          buf[i]++;
+          return;
+        }
+      buf[i] = '0';
+    }
+  /* All nines: 9.9e-08 and one more is 1.0e-07. */
+  buf[0] = '1';
+  g_snprintf (e + 1, size - (gsize) (e + 1 - buf), "%+03d", exp10 + 1);
+}
+
+/**
+ * _sq_append_narrow_float_repr:
+ * @size: 2 (float16) or 4 (float32)
+ *
+ * A float16 or float32 as numpy prints it: the fewest digits that read
+ * back as the same value (through a double, as sq_value_parse_like() and
+ * the JSON reader read them), laid out as Python's repr: `0.1`, `1.0`,
+ * `1e-05`, `inf`.
+ */
+void
+_sq_append_narrow_float_repr (GString *out,
+                          double   value,
+                          gsize    size)
+{
+  char buf[40];
+  char digits[24];
+  int n = 0, exp10, decpt;
+  char *e;
+
+  if (isnan (value) || isinf (value) || value == 0)
+    {
+      _sq_append_float_repr (out, value, FALSE);
+      return;
+    }
+  if (signbit (value))
+    g_string_append_c (out, '-');
+  value = fabs (value);
+
+  for (int precision = 1; precision <= 17; precision++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%de", precision - 1);
+      g_ascii_formatd (buf, sizeof buf, format, value);
+      if (narrow_float_equal (g_ascii_strtod (buf, NULL), value, size))
+        break;
+      /* Just below a power of two the nearest decimal may miss while the
+       * next one up reads back. */
+      if (g_ascii_strtod (buf, NULL) < value)
+        {
+          round_up_last_digit (buf, sizeof buf);
+          if (narrow_float_equal (g_ascii_strtod (buf, NULL), value, size))
+            break;
+          g_ascii_formatd (buf, sizeof buf, format, value);
+        }
+    }
+
+  e = strchr (buf, 'e');
+  exp10 = (int) g_ascii_strtoll (e + 1, NULL, 10);
+  for (char *p = buf; p < e; p++)
+    if (g_ascii_isdigit (*p))
+      digits[n++] = *p;
+  while (n > 1 && digits[n - 1] == '0')
+    n--;
+  digits[n] = '\0';
+  decpt = exp10 + 1;
+
+  /* numpy picks the notation by the value, not by its digits: float32's
+   * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
+  _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);
+}

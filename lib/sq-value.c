@@ -828,7 +828,18 @@ sq_value_describe_type (const SqValue *value)
     case SQ_VALUE_COMPLEX:
       return g_strdup ("complex");
     case SQ_VALUE_OPAQUE:
-      return g_strdup (value->u.opaque.kind == SQ_OPAQUE_PICKLE ? "pickle" : "ext");
+      switch (value->u.opaque.kind)
+        {
+        case SQ_OPAQUE_PICKLE:
+          return g_strdup ("pickle");
+        case SQ_OPAQUE_BIG_INT:
+          return g_strdup ("int");
+        case SQ_OPAQUE_JSON:
+          return g_strdup ("object array");
+        case SQ_OPAQUE_EXT:
+        default:
+          return g_strdup ("ext");
+        }
     default:
       g_assert_not_reached ();
     }
@@ -1360,96 +1371,6 @@ sq_value_is_editable_scalar (const SqValue *value)
     }
 }
 
-static gboolean
-narrow_float_equal (double candidate,
-                    double value,
-                    gsize  size)
-{
-  if (size == 4)
-    return (float) candidate == (float) value;
-  return _sq_double_to_half (candidate) == _sq_double_to_half (value);
-}
-
-/* Adds one unit in the last place to the positive "d.ddde[+-]xx" in @buf. */
-static void
-round_up_last_digit (char  *buf,
-                     gsize  size)
-{
-  char *e = strchr (buf, 'e');
-  int exp10 = (int) g_ascii_strtoll (e + 1, NULL, 10);
-
-  for (gssize i = e - buf - 1; i >= 0; i--)
-    {
-      if (buf[i] == '.')
-        continue;
-      if (buf[i] != '9')
-        {
-          buf[i]++;
-          return;
-        }
-      buf[i] = '0';
-    }
-  /* All nines: 9.9e-08 and one more is 1.0e-07. */
-  buf[0] = '1';
-  g_snprintf (e + 1, size - (gsize) (e + 1 - buf), "%+03d", exp10 + 1);
-}
-
-/* A float16 or float32 as numpy prints it: the fewest digits that read
- * back as the same value (through a double, as sq_value_parse_like()
- * reads them), laid out as Python's repr: `0.1`, `1.0`, `1e-05`, `inf`. */
-static void
-append_narrow_float_repr (GString *out,
-                          double   value,
-                          gsize    size)
-{
-  char buf[40];
-  char digits[24];
-  int n = 0, exp10, decpt;
-  char *e;
-
-  if (isnan (value) || isinf (value) || value == 0)
-    {
-      _sq_append_float_repr (out, value, FALSE);
-      return;
-    }
-  if (signbit (value))
-    g_string_append_c (out, '-');
-  value = fabs (value);
-
-  for (int precision = 1; precision <= 17; precision++)
-    {
-      char format[8];
-
-      g_snprintf (format, sizeof format, "%%.%de", precision - 1);
-      g_ascii_formatd (buf, sizeof buf, format, value);
-      if (narrow_float_equal (g_ascii_strtod (buf, NULL), value, size))
-        break;
-      /* Just below a power of two the nearest decimal may miss while the
-       * next one up reads back. */
-      if (g_ascii_strtod (buf, NULL) < value)
-        {
-          round_up_last_digit (buf, sizeof buf);
-          if (narrow_float_equal (g_ascii_strtod (buf, NULL), value, size))
-            break;
-          g_ascii_formatd (buf, sizeof buf, format, value);
-        }
-    }
-
-  e = strchr (buf, 'e');
-  exp10 = (int) g_ascii_strtoll (e + 1, NULL, 10);
-  for (char *p = buf; p < e; p++)
-    if (g_ascii_isdigit (*p))
-      digits[n++] = *p;
-  while (n > 1 && digits[n - 1] == '0')
-    n--;
-  digits[n] = '\0';
-  decpt = exp10 + 1;
-
-  /* numpy picks the notation by the value, not by its digits: float32's
-   * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
-  _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);
-}
-
 static void
 append_scalar_edit_text (GString       *out,
                          const SqDtype *dtype,
@@ -1479,9 +1400,9 @@ append_scalar_edit_text (GString       *out,
       break;
     case SQ_DTYPE_KIND_FLOAT:
       if (size == 2)
-        append_narrow_float_repr (out, _sq_half_to_double (_sq_load_u16 (p, swap)), 2);
+        _sq_append_narrow_float_repr (out, _sq_half_to_double (_sq_load_u16 (p, swap)), 2);
       else if (size == 4)
-        append_narrow_float_repr (out, _sq_load_f32 (p, swap), 4);
+        _sq_append_narrow_float_repr (out, _sq_load_f32 (p, swap), 4);
       else
         _sq_append_float_repr (out, _sq_load_f64 (p, swap), FALSE);
       break;
@@ -1522,7 +1443,7 @@ sq_value_to_edit_text (const SqValue *value)
       g_string_append_printf (out, "%" G_GUINT64_FORMAT, value->u.v_uint);
       break;
     case SQ_VALUE_FLOAT32:
-      append_narrow_float_repr (out, value->u.v_double, 4);
+      _sq_append_narrow_float_repr (out, value->u.v_double, 4);
       break;
     case SQ_VALUE_FLOAT64:
       _sq_append_float_repr (out, value->u.v_double, FALSE);

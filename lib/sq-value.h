@@ -53,11 +53,19 @@ typedef enum
  * SqOpaqueKind:
  * @SQ_OPAQUE_PICKLE: a numpy object array; its data is a pickle
  * @SQ_OPAQUE_EXT: a msgpack ext value (type code and bytes), timestamps included
+ * @SQ_OPAQUE_BIG_INT: a JSON integer beyond 64 bits (Python reads `2**64`
+ *   and `10**30`); its data is the exact decimal text, written back as it
+ *   is to JSON and refused by msgpack (whose ints have 64 bits)
+ * @SQ_OPAQUE_JSON: JSON that Drey shows but does not interpret: an object
+ *   array (`"type": "|O"`) of a JSON Lines shard; its data is the JSON
+ *   text, written back as it is to JSON
  */
 typedef enum
 {
   SQ_OPAQUE_PICKLE,
   SQ_OPAQUE_EXT,
+  SQ_OPAQUE_BIG_INT,
+  SQ_OPAQUE_JSON,
 } SqOpaqueKind;
 
 #define SQ_TYPE_VALUE (sq_value_get_type ())

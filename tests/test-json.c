@@ -189,8 +189,8 @@ test_json_errors (void)
     { "01", SQ_DECODE_ERROR_MALFORMED, "unexpected text after the value" },
     { "-NaN", SQ_DECODE_ERROR_MALFORMED, "expected a digit" },
     { "1.", SQ_DECODE_ERROR_TRUNCATED, "a digit after the decimal point" },
-    { "18446744073709551616", SQ_DECODE_ERROR_LIMIT, "does not fit in 64 bits" },
-    { "-9223372036854775809", SQ_DECODE_ERROR_LIMIT, "does not fit in 64 bits" },
+    { "{\"data\": [18446744073709551616], \"type\": \"<u8\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY,
+      "out of range for a uint64" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [2, 2]}", SQ_DECODE_ERROR_ARRAY,
       "\"data\" holds 3 elements; \"shape\" needs 4" },
     { "{\"data\": [[1, 2], [3]], \"type\": \"<i4\", \"shape\": [3]}", SQ_DECODE_ERROR_ARRAY, "ragged" },
@@ -200,11 +200,22 @@ test_json_errors (void)
     { "{\"data\": [1.5], \"type\": \"<i8\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "1.5 is not an integer" },
     { "{\"data\": [\"abc\"], \"type\": \"<U2\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "longer than" },
     { "{\"data\": [1], \"type\": \"<q9\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "not a numpy type string" },
-    { "{\"data\": [1], \"type\": \"|O\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "object arrays" },
     { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "must be a list of lengths" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
     { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
   };
+
+  g_autofree char *too_long = g_strdup_printf ("1%04300d", 0);
+
+  /* Python 3.11 reads an int of at most 4300 digits */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SqValue) value = _sq_json_parse (too_long, strlen (too_long), SQ_JSON_SQUIRREL, &error);
+
+    g_assert_null (value);
+    g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
+    g_assert_nonnull (strstr (error->message, "4301 digits"));
+  }
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -278,6 +289,143 @@ test_json_not_nul_terminated (void)
   g_assert_cmpfloat (sq_value_get_double (v), ==, 1.25);
 }
 
+/* What squirrel's reader takes and 64-bit values cannot hold: ints of any
+ * size, object arrays. Shown, and written back to JSON exactly; refused by
+ * msgpack, by name. */
+static void
+test_json_big_ints_and_object_arrays (void)
+{
+  static const char *const lines[] = {
+    "18446744073709551616",
+    "-9223372036854775809",
+    "{\"n\": 1000000000000000000000000000000, \"m\": [-1000000000000000000000000000000]}",
+    "{\"o\": {\"data\": [1, \"a\", null], \"type\": \"|O\", \"shape\": [3]}}",
+    "{\"data\": [[1], [2, 3]], \"type\": \"object\", \"shape\": [2]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_SQUIRREL);
+      g_autofree char *again = dump (value, SQ_JSON_SQUIRREL);
+      g_autofree char *exact = dump (value, SQ_JSON_EXACT);
+      g_autoptr(SqValue) from_exact = parse_ok (exact, SQ_JSON_DREY);
+      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+      g_autoptr(SqShardWriter) writer = sq_shard_writer_new (sink, SQ_SERIALIZER_MESSAGEPACK, "k");
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpstr (again, ==, lines[i]);
+      g_assert_true (sq_value_equal (value, from_exact));
+      g_assert_false (sq_shard_writer_add (writer, value, NULL, &error));
+      g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
+    }
+
+  {
+    g_autoptr(SqValue) big = parse_ok ("123456789012345678901234567890", SQ_JSON_SQUIRREL);
+    g_autofree char *type = sq_value_describe_type (big);
+    g_autofree char *shown = sq_value_format (big, 80);
+
+    g_assert_cmpint (sq_value_get_value_type (big), ==, SQ_VALUE_OPAQUE);
+    g_assert_cmpint (sq_value_get_opaque_kind (big), ==, SQ_OPAQUE_BIG_INT);
+    g_assert_cmpstr (type, ==, "int");
+    g_assert_cmpstr (shown, ==, "123456789012345678901234567890");
+  }
+}
+
+/* tolist() of an empty array is [], whatever its dtype: squirrel writes it. */
+static void
+test_json_empty_arrays_squirrel_writes (void)
+{
+  static const char *const lines[] = {
+    "{\"data\": [], \"type\": \"|S3\", \"shape\": [0]}",
+    "{\"data\": [[], []], \"type\": \"<c16\", \"shape\": [2, 0]}",
+    "{\"data\": [], \"type\": \"|V4\", \"shape\": [0]}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_DREY);
+      g_autofree char *again = dump (value, SQ_JSON_SQUIRREL);
+
+      g_assert_cmpstr (again, ==, lines[i]);
+    }
+}
+
+/* cat --exact: every value reads back identical, and user maps that look
+ * like drey's markers or squirrel's arrays stay maps. */
+static void
+test_json_exact_roundtrip (void)
+{
+  static const char *const lines[] = {
+    "{\"$bytes\": \"AP8=\"}",
+    "{\"$complex\": [1, 2]}",
+    "{\"$opaque\": \"x\"}",
+    "{\"$bytes:AA==\": 1}",
+    "{\"data\": [1], \"type\": \"<i8\", \"shape\": [1]}",
+    "{\"$map\": 1, \"other\": 2}",
+    "{\"$numpy\": \"<i8\", \"data\": \"AQAAAAAAAAA=\"}",
+    "{\"$ndarray\": \"|u1\", \"shape\": [1], \"data\": \"AQ==\"}",
+    "{\"plain\": [1, 2.0, \"s\", null, true], \"nested\": {\"$float32\": 1}}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      /* the user's map, as a msgpack shard would hold it; squirrel's
+       * reader makes line 4 an array, so that map is built by hand */
+      g_autoptr(SqValue) map = NULL;
+      g_autofree char *exact = NULL;
+      g_autoptr(SqValue) back = NULL;
+
+      if (g_str_has_prefix (lines[i], "{\"data\""))
+        {
+          SqValue *entries[6] = {
+            sq_value_new_str ("data", -1), sq_value_new_int (1),
+            sq_value_new_str ("type", -1), sq_value_new_str ("<i8", -1),
+            sq_value_new_str ("shape", -1), sq_value_new_int (2),
+          };
+
+          map = sq_value_new_map (entries, 3);
+        }
+      else
+        map = parse_ok (lines[i], SQ_JSON_SQUIRREL);
+      exact = dump (map, SQ_JSON_EXACT);
+      back = parse_ok (exact, SQ_JSON_DREY);
+      if (!sq_value_equal (map, back))
+        g_error ("%s: cat --exact wrote %s, which reads back as something else", lines[i], exact);
+    }
+
+  /* and the values the markers stand for */
+  {
+    static const guint8 scalar_data[8] = { 7 };
+    static const guint8 half[2] = { 0x00, 0x7e }; /* a float16 NaN */
+    g_autoptr(SqDtype) i8 = sq_dtype_new_from_string (">i8", NULL);
+    g_autoptr(SqDtype) f2 = sq_dtype_new_from_string ("<f2", NULL);
+    g_autoptr(GBytes) bin = g_bytes_new ("\0\xff", 2);
+    guint64 nan_bits = G_GUINT64_CONSTANT (0xfff8000000000001);
+    double payload_nan;
+    SqValue *items[8];
+    g_autoptr(SqValue) list = NULL;
+    g_autofree char *exact = NULL;
+    g_autoptr(SqValue) back = NULL;
+
+    memcpy (&payload_nan, &nan_bits, sizeof payload_nan);
+    items[0] = sq_value_new_scalar (i8, scalar_data);
+    items[1] = sq_value_new_scalar (f2, half);
+    items[2] = sq_value_new_float32 (0.1f);
+    items[3] = sq_value_new_float64 (payload_nan);
+    items[4] = sq_value_new_bin (bin);
+    items[5] = sq_value_new_complex (1, -0.0, "(1-0j)");
+    items[6] = sq_value_new_opaque (SQ_OPAQUE_EXT, 5, bin, "msgpack ext type 5 (2 bytes)");
+    items[7] = sq_value_new_float64 (-0.0);
+    list = sq_value_new_array (items, G_N_ELEMENTS (items));
+    exact = dump (list, SQ_JSON_EXACT);
+    back = parse_ok (exact, SQ_JSON_DREY);
+    g_assert_true (sq_value_equal (list, back));
+    g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (back, 2)), ==, SQ_VALUE_FLOAT32);
+    g_assert_cmpstr (sq_value_get_complex_repr (sq_value_get_item (back, 5)), ==, "(1-0j)");
+    g_assert_nonnull (strstr (exact, "{\"$float64\": \"0xfff8000000000001\"}"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +444,9 @@ main (int   argc,
   g_test_add_func ("/json/depth", test_json_depth);
   g_test_add_func ("/json/nested-data-keys", test_json_nested_data_keys_linear);
   g_test_add_func ("/json/not-nul-terminated", test_json_not_nul_terminated);
+  g_test_add_func ("/json/big-ints-and-object-arrays", test_json_big_ints_and_object_arrays);
+  g_test_add_func ("/json/empty-arrays", test_json_empty_arrays_squirrel_writes);
+  g_test_add_func ("/json/exact-roundtrip", test_json_exact_roundtrip);
 
   return g_test_run ();
 }

@@ -24,7 +24,8 @@
 #     squirrel cannot read that back. Drey also refuses by dtype what
 #     json.dumps refuses by value (an empty complex array, an all-NaT
 #     datetime64[s] array: tolist() gives nothing json chokes on).
-#   - JSON Lines: an int beyond 64 bits is an error, not a rounded float.
+#   - An int beyond 64 bits reads as its exact digits and goes back to JSON
+#     Lines as it was; msgpack (64-bit ints) refuses it.
 #   - Opaque values (pickled object arrays, ext types) are shown, never
 #     written.
 #   - datetime64/timedelta64: msgpack-numpy cannot encode C-contiguous ones
@@ -777,17 +778,30 @@ def main():
             t.check("check %s: exits 0" % os.path.basename(store), p.returncode == 0,
                     (p.stdout + p.stderr).decode(errors="replace").strip())
 
-        # A deliberate difference: Python's json reads and writes ints of
-        # any size; Drey's values hold 64 bits (as msgpack does), so a
-        # JSON Lines shard with a bigger int is an error, never a rounded
-        # float.
+        # Python's json reads and writes ints of any size; msgpack holds
+        # 64 bits. Drey shows a bigger int as its exact digits (never a
+        # rounded float), writes it back to JSON Lines as it was, and
+        # refuses it, by name, for a messagepack shard.
         huge = os.path.join(tmp, "huge")
         os.mkdir(huge)
-        squirrel_jsonl_write(os.path.join(huge, "h.gz"), [{"ok": 2**64 - 1}, {"h": 2**70}])
+        huge_samples = [{"ok": 2**64 - 1}, {"h": 2**70, "n": -10**30}]
+        squirrel_jsonl_write(os.path.join(huge, "h.gz"), huge_samples)
         p = t.drey("cat", huge, "h")
-        t.check("read huge/h: an int over 64 bits is an error (exit 1), not a float",
-                p.returncode == 1 and b"64 bits" in p.stderr and b"e+" not in p.stdout,
+        t.check("read huge/h: an int over 64 bits shows as its exact digits",
+                p.returncode == 0 and p.stdout == squirrel_jsonl_lines(huge_samples),
                 "exit %d %r %r" % (p.returncode, p.stdout, p.stderr))
+        back = t.drey("set", huge, "h2", "-", stdin=p.stdout)
+        with gzip.open(os.path.join(huge, "h2.gz"), "rb") as f:
+            payload = f.read() if back.returncode == 0 else b""
+        t.check("set huge/h2: written back to JSON Lines byte for byte",
+                back.returncode == 0 and payload == squirrel_jsonl_lines(huge_samples),
+                "exit %d %r %r" % (back.returncode, payload, back.stderr))
+        mp_huge = os.path.join(tmp, "huge-mp")
+        back = t.drey("set", "--serializer", "messagepack", mp_huge, "h", "-", stdin=p.stdout)
+        t.check("set into messagepack: an int over 64 bits is refused by name (exit 1), nothing written",
+                back.returncode == 1 and b"1180591620717411303424" in back.stderr and b"64" in back.stderr
+                and not os.path.exists(os.path.join(mp_huge, "h.gz")),
+                "exit %d %r" % (back.returncode, back.stderr))
 
         p = t.drey("keys", os.path.join(tmp, "missing"))
         t.check("keys of a missing store: none, exit 0", p.returncode == 0 and p.stdout == b"",
