@@ -29,26 +29,36 @@ static const char usage[] =
   "\n"
   "Commands:\n"
   "  keys STORE                 the keys, one a line, in squirrel's order\n"
-  "  cat STORE KEY              the samples as JSON Lines\n"
+  "  cat [--exact] [--serializer S] STORE KEY\n"
+  "                             the samples as JSON Lines (--exact: lossless,\n"
+  "                             for set to write back the same values)\n"
   "  set [--serializer S] STORE [KEY] FILE\n"
   "                             write FILE (JSON Lines, - for stdin) as shard KEY\n"
   "                             (a random key if none); prints the key\n"
-  "  copy [--serializer S] SRC_STORE SRC_KEY DEST_STORE [DEST_KEY]\n"
+  "  copy [--serializer S] [--source-serializer S] SRC_STORE SRC_KEY DEST_STORE [DEST_KEY]\n"
   "                             decode shard SRC_KEY and write it as set does,\n"
   "                             sample by sample (as SRC_KEY if no DEST_KEY;\n"
-  "                             S defaults to SRC_STORE's); prints the key\n"
+  "                             S defaults to DEST_STORE's, else SRC_STORE's)\n"
   "  rm STORE KEY               remove a shard\n"
-  "  check STORE [KEY...]       decode every sample; one line per shard\n"
-  "  stats STORE KEY            summaries of each field, as JSON\n"
-  "  info STORE                 serializer, shard count and sizes\n"
+  "  check [--serializer S] STORE [KEY...]\n"
+  "                             decode every sample; one line per shard, saying\n"
+  "                             which serializer decoded it\n"
+  "  stats [--serializer S] STORE KEY\n"
+  "                             summaries of each field, as JSON\n"
+  "  info [--serializer S] STORE\n"
+  "                             serializer (and why), shard count and sizes\n"
   "\n"
   "STORE is a directory or a GIO location (sftp://, smb://...).\n"
   "JSON follows squirrel's convention: arrays as {\"data\", \"type\", \"shape\"};\n"
   "drey-cli adds {\"$bytes\": base64}, {\"$complex\": [re, im]} and\n"
-  "{\"$opaque\": why} for what squirrel's JSON cannot hold.\n"
+  "{\"$opaque\": why} for what squirrel's JSON cannot hold; cat --exact marks\n"
+  "every value that plain JSON would change (see the README).\n"
   "--memory-limit caps what one shard may take, decompressed and decoded\n"
   "(default 4G; suffixes K, M, G).\n"
-  "S is messagepack or jsonl (default: what the store's shards use).\n";
+  "S is messagepack or jsonl. Reading, the default is what each shard's bytes\n"
+  "show, and the store's serializer for shards that decode both ways; writing,\n"
+  "the store's (messagepack if its shards do not tell; a store whose shards\n"
+  "disagree needs --serializer).\n";
 
 static guint64 memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
 
@@ -117,6 +127,107 @@ parse_size (const char *text,
   return TRUE;
 }
 
+typedef struct
+{
+  SqSerializer serializer;         /* --serializer */
+  SqSerializer source_serializer;  /* --source-serializer (copy) */
+  gboolean     exact;              /* --exact (cat) */
+} Options;
+
+/* Takes the options right after the command name (`--name VALUE` or
+ * `--name=VALUE`) that @allowed names; FALSE, with a message, on anything
+ * else that starts with "--". */
+static gboolean
+parse_options (int          *argc,
+               char       ***argv,
+               const char   *allowed,
+               Options      *options,
+               const char  **problem)
+{
+  *options = (Options) { SQ_SERIALIZER_AUTO, SQ_SERIALIZER_AUTO, FALSE };
+  *problem = NULL;
+  while (*argc >= 2 && g_str_has_prefix ((*argv)[1], "--"))
+    {
+      char *arg = (*argv)[1];
+      const char *eq = strchr (arg, '=');
+      g_autofree char *name = eq ? g_strndup (arg + 2, (gsize) (eq - arg - 2)) : g_strdup (arg + 2);
+      g_autofree char *wanted = g_strdup_printf (" %s ", name);
+      SqSerializer *target = NULL;
+      const char *value = NULL;
+
+      if (strstr (allowed, wanted) == NULL)
+        {
+          *problem = "unknown option for this command";
+          return FALSE;
+        }
+      if (strcmp (name, "exact") == 0)
+        {
+          if (eq != NULL)
+            return (*problem = "--exact takes no value"), FALSE;
+          options->exact = TRUE;
+          *argc -= 1, *argv += 1;
+          continue;
+        }
+      target = strcmp (name, "serializer") == 0 ? &options->serializer : &options->source_serializer;
+      value = eq ? eq + 1 : *argc >= 3 ? (*argv)[2] : NULL;
+      if (value == NULL || !sq_serializer_from_string (value, target) || *target == SQ_SERIALIZER_AUTO)
+        {
+          *problem = "--serializer takes messagepack or jsonl";
+          return FALSE;
+        }
+      if (eq)
+        *argc -= 1, *argv += 1;
+      else
+        *argc -= 2, *argv += 2;
+    }
+  return TRUE;
+}
+
+#define PARSE_OPTIONS(allowed)                                             \
+  Options options;                                                         \
+  const char *option_problem;                                              \
+  if (!parse_options (&argc, &argv, allowed, &options, &option_problem))  \
+    return fail_usage (option_problem)
+
+/* Opens STORE, reading with the serializer given, if one was. */
+static SqStore *
+open_store_with (const char   *location,
+                 SqSerializer  serializer)
+{
+  SqStore *store = open_store (location);
+
+  if (serializer != SQ_SERIALIZER_AUTO)
+    sq_store_set_serializer (store, serializer);
+  return store;
+}
+
+/* After a write: say so when the serializer was squirrel's default for
+ * lack of evidence, not what the store's shards show. */
+static void
+warn_if_ambiguous (SqStore *store)
+{
+  if (sq_store_get_serializer_source (store) == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+    {
+      g_autofree char *name = sq_store_get_display_name (store);
+
+      g_printerr ("drey-cli: store '%s': its shards decode both as msgpack and as JSON Lines, so this shard "
+                  "was written as messagepack, squirrel's default; use --serializer to choose\n", name);
+    }
+}
+
+/* A write into a mixed store: usage, since --serializer settles it. */
+static int
+fail_write (GError *error)
+{
+  if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_MIXED_SERIALIZERS))
+    {
+      g_printerr ("drey-cli: %s (--serializer messagepack or jsonl)\n", error->message);
+      g_error_free (error);
+      return EXIT_USAGE;
+    }
+  return fail (error);
+}
+
 static int
 cmd_keys (int    argc,
           char **argv)
@@ -157,18 +268,21 @@ cmd_cat (int    argc,
   g_autoptr(SqShardReader) reader = NULL;
   g_autoptr(GString) out = g_string_sized_new (1 << 20);
   GError *error = NULL;
+  SqJsonFlags flags;
   SqValue *sample;
+  PARSE_OPTIONS (" exact serializer ");
 
   if (argc != 3)
     return fail_usage ("cat takes STORE KEY");
-  store = open_store (argv[1]);
+  flags = options.exact ? SQ_JSON_EXACT : SQ_JSON_DREY;
+  store = open_store_with (argv[1], options.serializer);
   reader = sq_store_open_shard (store, argv[2], NULL, &error);
   if (reader == NULL)
     return fail (error);
 
   while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
     {
-      gboolean ok = _sq_json_append (out, sample, SQ_JSON_DREY, &error);
+      gboolean ok = _sq_json_append (out, sample, flags, &error);
 
       sq_value_unref (sample);
       if (!ok)
@@ -250,30 +364,6 @@ read_samples (const char  *path,
   return g_steal_pointer (&samples);
 }
 
-/* Takes `--serializer S` or `--serializer=S` after the command name, if
- * there; FALSE if it is malformed. */
-static gboolean
-parse_serializer_option (int           *argc,
-                         char        ***argv,
-                         SqSerializer  *serializer)
-{
-  char **args = *argv;
-  const char *name;
-
-  *serializer = SQ_SERIALIZER_AUTO;
-  if (*argc < 2 || !g_str_has_prefix (args[1], "--serializer"))
-    return TRUE;
-  name = args[1][12] == '=' ? args[1] + 13 : *argc >= 3 ? args[2] : NULL;
-  if (name == NULL || (args[1][12] != '=' && args[1][12] != '\0') ||
-      !sq_serializer_from_string (name, serializer))
-    return FALSE;
-  if (args[1][12] == '=')
-    *argc -= 1, *argv += 1;
-  else
-    *argc -= 2, *argv += 2;
-  return TRUE;
-}
-
 static int
 cmd_set (int    argc,
          char **argv)
@@ -281,17 +371,13 @@ cmd_set (int    argc,
   g_autoptr(SqStore) store = NULL;
   g_autoptr(GPtrArray) samples = NULL;
   g_autofree char *key = NULL;
-  SqSerializer serializer;
   GError *error = NULL;
+  PARSE_OPTIONS (" serializer ");
 
-  if (!parse_serializer_option (&argc, &argv, &serializer))
-    return fail_usage ("--serializer takes messagepack or jsonl");
   if (argc != 3 && argc != 4)
     return fail_usage ("set takes STORE [KEY] FILE");
 
-  store = open_store (argv[1]);
-  if (serializer != SQ_SERIALIZER_AUTO)
-    sq_store_set_serializer (store, serializer);
+  store = open_store_with (argv[1], options.serializer);
   if (argc == 4 && !sq_store_check_key (argv[2], TRUE, &error))
     return fail (error);
 
@@ -301,13 +387,16 @@ cmd_set (int    argc,
 
   key = sq_store_set (store, argc == 4 ? argv[2] : NULL, samples, NULL, NULL, NULL, &error);
   if (key == NULL)
-    return fail (error);
+    return fail_write (error);
+  warn_if_ambiguous (store);
   g_print ("%s\n", key);
   return 0;
 }
 
 /* A shard to another store or key, decoded and written again as set
- * writes (in another serializer with --serializer), sample by sample. */
+ * writes (in another serializer with --serializer), sample by sample.
+ * Without --serializer: the destination store's serializer, or, for a
+ * store with no evidence of its own, the source's. */
 static int
 cmd_copy (int    argc,
           char **argv)
@@ -319,9 +408,8 @@ cmd_copy (int    argc,
   const char *dest_key;
   SqSerializer serializer;
   GError *error = NULL;
+  PARSE_OPTIONS (" serializer source-serializer ");
 
-  if (!parse_serializer_option (&argc, &argv, &serializer))
-    return fail_usage ("--serializer takes messagepack or jsonl");
   if (argc != 4 && argc != 5)
     return fail_usage ("copy takes SRC_STORE SRC_KEY DEST_STORE [DEST_KEY]");
 
@@ -329,22 +417,35 @@ cmd_copy (int    argc,
   if (!sq_store_check_key (dest_key, TRUE, &error))
     return fail (error);
 
-  source = open_store (argv[1]);
+  source = open_store_with (argv[1], options.source_serializer);
+  dest = open_store_with (argv[3], options.serializer);
+  serializer = options.serializer;
   if (serializer == SQ_SERIALIZER_AUTO)
     {
-      serializer = sq_store_detect_serializer (source, NULL, &error);
-      if (serializer == SQ_SERIALIZER_AUTO)
+      SqSerializerSource why;
+
+      if (sq_store_detect_serializer (dest, NULL, &error) == SQ_SERIALIZER_AUTO)
         return fail (error);
+      why = sq_store_get_serializer_source (dest);
+      if (why == SQ_SERIALIZER_SOURCE_DEFAULT || why == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+        {
+          /* Nothing in DEST tells: keep what the source store is. */
+          serializer = sq_store_detect_serializer (source, NULL, &error);
+          if (serializer == SQ_SERIALIZER_AUTO)
+            return fail (error);
+          if (sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_SHARDS ||
+              sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_CHOSEN)
+            sq_store_set_serializer (dest, serializer);
+        }
     }
   reader = sq_store_open_shard (source, argv[2], NULL, &error);
   if (reader == NULL)
     return fail (error);
 
-  dest = open_store (argv[3]);
-  sq_store_set_serializer (dest, serializer);
   key = sq_store_set_from_reader (dest, dest_key, reader, NULL, NULL, NULL, &error);
   if (key == NULL)
-    return fail (error);
+    return fail_write (error);
+  warn_if_ambiguous (dest);
   g_print ("%s\n", key);
   return 0;
 }
@@ -364,6 +465,31 @@ cmd_rm (int    argc,
   return 0;
 }
 
+/* How a shard was read, and what its bytes showed, for check's line. */
+static const char *
+describe_reading (SqStore       *store,
+                  SqShardReader *reader)
+{
+  SqSerializer serializer = sq_shard_reader_get_serializer (reader);
+
+  if (sq_store_get_serializer_source (store) == SQ_SERIALIZER_SOURCE_CHOSEN)
+    return serializer == SQ_SERIALIZER_JSONL ? "jsonl (chosen)" : "messagepack (chosen)";
+  switch (sq_shard_reader_get_evidence (reader))
+    {
+    case SQ_SHARD_EVIDENCE_EMPTY:
+      return "empty";
+    case SQ_SHARD_EVIDENCE_AMBIGUOUS:
+      return serializer == SQ_SERIALIZER_JSONL
+             ? "jsonl (ambiguous: it also decodes as msgpack; read as the store's serializer)"
+             : "messagepack (ambiguous: it also decodes as JSON Lines; read as the store's serializer)";
+    case SQ_SHARD_EVIDENCE_MESSAGEPACK:
+    case SQ_SHARD_EVIDENCE_JSONL:
+    case SQ_SHARD_EVIDENCE_NONE:
+    default:
+      return sq_serializer_to_string (serializer);
+    }
+}
+
 static int
 cmd_check (int    argc,
            char **argv)
@@ -373,10 +499,12 @@ cmd_check (int    argc,
   g_autoptr(GString) out = g_string_new (NULL);
   GError *error = NULL;
   guint bad = 0;
+  SqSerializerSource source;
+  PARSE_OPTIONS (" serializer ");
 
   if (argc < 2)
     return fail_usage ("check takes STORE [KEY...]");
-  store = open_store (argv[1]);
+  store = open_store_with (argv[1], options.serializer);
 
   if (argc > 2)
     {
@@ -409,13 +537,22 @@ cmd_check (int    argc,
         }
       else
         g_string_append_printf (out, "%s: ok, %u samples, %s\n", key, sq_shard_reader_get_n_samples (reader),
-                                sq_serializer_to_string (sq_shard_reader_get_serializer (reader)));
+                                describe_reading (store, reader));
       if (out->len >= (1 << 16))
         {
           if (!write_out (out->str, out->len))
             return EXIT_BAD_DATA;
           g_string_truncate (out, 0);
         }
+    }
+
+  /* The shards disagree, or none tells: say so, with what was read. */
+  source = sq_store_get_serializer_source (store);
+  if (source == SQ_SERIALIZER_SOURCE_MIXED || source == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+    {
+      g_autofree char *why = sq_store_describe_serializer (store);
+
+      g_string_append_printf (out, "store: %s\n", why);
     }
   if (!write_out (out->str, out->len))
     return EXIT_BAD_DATA;
@@ -438,10 +575,11 @@ cmd_stats (int    argc,
   g_autoptr(GString) out = g_string_new (NULL);
   GError *error = NULL;
   SqValue *sample;
+  PARSE_OPTIONS (" serializer ");
 
   if (argc != 3)
     return fail_usage ("stats takes STORE KEY");
-  store = open_store (argv[1]);
+  store = open_store_with (argv[1], options.serializer);
   reader = sq_store_open_shard (store, argv[2], NULL, &error);
   if (reader == NULL)
     return fail (error);
@@ -472,18 +610,19 @@ cmd_info (int    argc,
   g_autofree char *name = NULL;
   g_autofree char *total_text = NULL;
   GError *error = NULL;
+  g_autofree char *serializer = NULL;
   guint64 total = 0, smallest = G_MAXUINT64, largest = 0;
-  SqSerializer serializer;
+  PARSE_OPTIONS (" serializer ");
 
   if (argc != 2)
     return fail_usage ("info takes STORE");
-  store = open_store (argv[1]);
+  store = open_store_with (argv[1], options.serializer);
   keys = sq_store_list_keys (store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
   if (keys == NULL)
     return fail (error);
-  serializer = sq_store_detect_serializer (store, NULL, &error);
-  if (serializer == SQ_SERIALIZER_AUTO)
+  if (sq_store_detect_serializer (store, NULL, &error) == SQ_SERIALIZER_AUTO)
     return fail (error);
+  serializer = sq_store_describe_serializer (store);
 
   for (guint i = 0; i < keys->len; i++)
     {
@@ -497,8 +636,7 @@ cmd_info (int    argc,
   name = sq_store_get_display_name (store);
   total_text = g_format_size (total);
   g_print ("store:      %s\n", name);
-  g_print ("serializer: %s%s\n", sq_serializer_to_string (serializer),
-           keys->len == 0 ? " (no shards yet: squirrel's default)" : "");
+  g_print ("serializer: %s\n", serializer);
   g_print ("shards:     %u\n", keys->len);
   g_print ("size:       %s (%" G_GUINT64_FORMAT " bytes compressed)\n", total_text, total);
   if (keys->len > 0)
