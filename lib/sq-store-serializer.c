@@ -469,3 +469,59 @@ _sq_store_attach_reader (SqStore       *self,
   attachment->key = g_strdup (key);
   _sq_shard_reader_set_resolver (reader, resolve_for_reader, reader_done, attachment, attachment_free);
 }
+
+static void
+detect_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  SqSerializer serializer = sq_store_detect_serializer (source_object, cancellable, &error);
+
+  if (serializer == SQ_SERIALIZER_AUTO)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, serializer);
+}
+
+/**
+ * sq_store_detect_serializer_async:
+ *
+ * Runs sq_store_detect_serializer() on a worker; the store's properties
+ * change on the caller's main context.
+ */
+void
+sq_store_detect_serializer_async (SqStore             *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_detect_serializer_async);
+  g_task_run_in_thread (task, detect_thread);
+}
+
+/**
+ * sq_store_detect_serializer_finish:
+ *
+ * Returns: the store's serializer, or %SQ_SERIALIZER_AUTO with @error set
+ */
+SqSerializer
+sq_store_detect_serializer_finish (SqStore       *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  gssize serializer;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), SQ_SERIALIZER_AUTO);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_detect_serializer_async,
+                        SQ_SERIALIZER_AUTO);
+
+  serializer = g_task_propagate_int (G_TASK (result), error);
+  return serializer < 0 ? SQ_SERIALIZER_AUTO : (SqSerializer) serializer;
+}

@@ -123,6 +123,13 @@ gboolean       sq_store_list_keys_streamed_finish (SqStore             *self,
 SqSerializer   sq_store_detect_serializer   (SqStore             *self,
                                              GCancellable        *cancellable,
                                              GError             **error);
+void           sq_store_detect_serializer_async  (SqStore             *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+SqSerializer   sq_store_detect_serializer_finish (SqStore             *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
 
 SqShardReader *sq_store_open_shard          (SqStore             *self,
                                              const char          *key,

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 
 G_BEGIN_DECLS
@@ -51,6 +51,24 @@ drey_test_copy_tree (const char *from,
       g_assert_true (g_file_get_contents (src, &contents, &len, NULL));
       g_assert_true (g_file_set_contents (dst, contents, (gssize) len, NULL));
     }
+}
+
+/* Writes @payload gzip-compressed to @path: a shard of exactly those bytes. */
+static inline void
+drey_test_write_gzip (const char *path,
+                      const void *payload,
+                      gsize       len)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  g_autoptr(GBytes) bytes = NULL;
+  gsize written;
+
+  g_assert_true (g_output_stream_write_all (out, payload, len, &written, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL));
 }
 
 static inline gboolean

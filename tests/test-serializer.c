@@ -240,11 +240,10 @@ put (Fixture    *f,
      const char *payload,
      gsize       len)
 {
-  g_autoptr(GBytes) file = gzip_payload (payload, len);
   g_autofree char *name = g_strconcat (key, ".gz", NULL);
   g_autofree char *path = g_build_filename (f->dir, name, NULL);
 
-  g_assert_true (g_file_set_contents (path, g_bytes_get_data (file, NULL), (gssize) g_bytes_get_size (file), NULL));
+  drey_test_write_gzip (path, payload, len);
 }
 
 #define PUT(f, key, s) put (f, key, s, sizeof s - 1)

@@ -434,6 +434,63 @@ test_window_missing_store (Fixture       *f,
   WAIT_FOR (g_str_equal (gtk_stack_get_visible_child_name (stack), "store-error"));
 }
 
+static guint
+n_rows (Fixture *f)
+{
+  GtkSingleSelection *selection = drey_sample_view_get_selection (f->sample_view);
+
+  return selection != NULL ? g_list_model_get_n_items (G_LIST_MODEL (selection)) : 0;
+}
+
+/* A store whose shards disagree on their serializer says so in the header,
+ * and the serializer chosen in the window wins. */
+static void
+test_window_serializer (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "mixed", NULL);
+  g_autofree char *amb = g_build_filename (dir, "amb.gz", NULL);
+  g_autofree char *mp = g_build_filename (dir, "mp.gz", NULL);
+  g_autofree char *js = g_build_filename (dir, "js.gz", NULL);
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW,
+                                                                  "serializer_button"));
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (gtk_widget_get_template_child (GTK_WIDGET (f->window),
+                                                                            DREY_TYPE_WINDOW, "window_title"));
+  g_autofree char *serializer = NULL;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  drey_test_write_gzip (amb, "1\n", 2);                 /* msgpack 49, 10; or JSON 1 */
+  drey_test_write_gzip (mp, "\x81\xa1" "a\x01", 5);     /* {"a": 1} as msgpack */
+  drey_test_write_gzip (js, "{\"a\": 1}\n", 9);         /* ... as JSON Lines */
+  g_clear_object (&f->location);
+  f->location = g_file_new_for_path (dir);
+
+  open_and_wait (f);
+  WAIT_FOR (gtk_widget_get_visible (button));
+  g_assert_nonnull (strstr (adw_window_title_get_subtitle (title), "mixed serializers"));
+  select_and_wait (f, "amb");
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  select_and_wait (f, "js");
+  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+
+  /* JSON Lines, chosen: the shard on screen is read again with it */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.serializer", "s", "jsonl");
+  select_and_wait (f, "amb");
+  WAIT_FOR (n_rows (f) == 1);
+  g_object_get (f->window, "serializer", &serializer, NULL);
+  g_assert_cmpstr (serializer, ==, "jsonl");
+  g_assert_false (gtk_widget_get_visible (button));
+  g_assert_cmpint (sq_store_get_serializer_source (drey_window_get_store (f->window)), ==,
+                   SQ_SERIALIZER_SOURCE_CHOSEN);
+  select_and_wait (f, "mp");
+  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "error");
+
+  /* back to what the shards show */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.serializer", "s", "auto");
+  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+  g_assert_true (gtk_widget_get_visible (button));
+}
+
 static void
 write_big_shard (Fixture *f)
 {
@@ -579,6 +636,7 @@ main (int   argc,
   ADD ("/window/missing-store", test_window_missing_store);
   ADD ("/window/big-shard-never-stalls", test_window_big_shard_never_stalls);
   ADD ("/window/switching-cancels", test_window_switching_cancels);
+  ADD ("/window/serializer", test_window_serializer);
 #undef ADD
 
   status = g_test_run ();

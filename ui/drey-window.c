@@ -33,6 +33,8 @@ struct _DreyWindow
 
   AdwWindowTitle      *window_title;
   GtkWidget           *reload_button;
+  GtkWidget           *serializer_button;
+  GtkLabel            *serializer_label;
   GtkWidget           *save_button;
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
@@ -44,6 +46,7 @@ struct _DreyWindow
   GSettings           *settings;
   SqStore             *store;
   GCancellable        *open_cancellable;
+  GCancellable        *detect_cancellable;
   GtkFileChooserNative *chooser;
 
   char                *read_only_reason;
@@ -71,6 +74,7 @@ G_DEFINE_FINAL_TYPE (DreyWindow, drey_window, ADW_TYPE_APPLICATION_WINDOW)
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_SERIALIZER,
   N_PROPS
 };
 
@@ -102,11 +106,34 @@ show_store_error (DreyWindow *self,
 static void update_header (DreyWindow *self);
 
 static void
+store_serializer_changed (DreyWindow *self)
+{
+  update_header (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
+}
+
+static void
 set_store (DreyWindow *self,
            SqStore    *store)
 {
-  if (!g_set_object (&self->store, store))
+  if (self->store == store)
     return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_cancellable_cancel (self->detect_cancellable);
+  g_clear_object (&self->detect_cancellable);
+  g_set_object (&self->store, store);
+  if (store != NULL)
+    {
+      /* On a worker: the header says when the shards disagree, or do
+       * not tell, which serializer wrote them. */
+      self->detect_cancellable = g_cancellable_new ();
+      sq_store_detect_serializer_async (store, self->detect_cancellable, NULL, NULL);
+      g_signal_connect_object (store, "notify::serializer-source", G_CALLBACK (store_serializer_changed), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "notify::serializer", G_CALLBACK (store_serializer_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
 
   if (store != NULL)
     {
@@ -133,6 +160,41 @@ set_store (DreyWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", store != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIALIZER]);
+}
+
+/* The serializer chosen in the window ("auto", "messagepack" or "jsonl"):
+ * the store's own choice, which wins over what its shards show. */
+static const char *
+get_serializer (DreyWindow *self)
+{
+  if (self->store == NULL || sq_store_get_serializer_source (self->store) != SQ_SERIALIZER_SOURCE_CHOSEN)
+    return "auto";
+  return sq_serializer_to_string (sq_store_get_serializer (self->store));
+}
+
+static void
+set_serializer (DreyWindow *self,
+                const char *name)
+{
+  SqSerializer serializer;
+  const char *key;
+
+  if (self->store == NULL || !sq_serializer_from_string (name, &serializer) ||
+      g_str_equal (name, get_serializer (self)))
+    return;
+  sq_store_set_serializer (self->store, serializer);
+  /* Show the shard as the new choice reads it; edits stay, and Save
+   * writes them with it. */
+  key = drey_sample_view_get_key (self->sample_view);
+  if (key != NULL && !drey_sample_view_get_modified (self->sample_view) &&
+      !drey_sample_view_get_is_new (self->sample_view))
+    {
+      g_autofree char *again = g_strdup (key);
+
+      drey_sample_view_load (self->sample_view, again);
+    }
+  drey_key_list_reload (self->key_list);
 }
 
 static void
@@ -616,6 +678,8 @@ save_done (GObject      *object,
         g_file_delete (save->stash, NULL, NULL);
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error (self, message);
+      if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_MIXED_SERIALIZERS))
+        gtk_menu_button_popup (GTK_MENU_BUTTON (self->serializer_button));
       finish_pending (self, FALSE);
       update_header (self);
       save_free (save);
@@ -897,14 +961,47 @@ update_header (DreyWindow *self)
       g_autofree char *path = g_file_get_parse_name (sq_store_get_location (self->store));
       g_autofree char *subtitle = NULL;
 
+      SqSerializerSource source = sq_store_get_serializer_source (self->store);
+      g_autofree char *explained = NULL;
+
       if (modified)
         subtitle = g_strdup_printf (_("Unsaved changes to “%s”"), key);
       else if (self->read_only_reason != NULL)
         subtitle = g_strdup_printf (_("%s (read-only)"), path);
+      else if (source == SQ_SERIALIZER_SOURCE_MIXED)
+        subtitle = g_strdup_printf (_("%s · mixed serializers"), path);
+      else if (source == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+        subtitle = g_strdup_printf (_("%s · serializer unknown"), path);
       else
         subtitle = g_steal_pointer (&path);
       adw_window_title_set_subtitle (self->window_title, subtitle);
+
+      /* Never guess silently: a store whose shards disagree, or do not
+       * tell, says so, and offers the choice. */
+      gtk_widget_set_visible (self->serializer_button, source == SQ_SERIALIZER_SOURCE_MIXED ||
+                                                       source == SQ_SERIALIZER_SOURCE_AMBIGUOUS);
+      if (source == SQ_SERIALIZER_SOURCE_MIXED)
+        {
+          guint n_msgpack = sq_store_count_shards (self->store, SQ_SHARD_EVIDENCE_MESSAGEPACK);
+          guint n_jsonl = sq_store_count_shards (self->store, SQ_SHARD_EVIDENCE_JSONL);
+
+          explained = g_strdup_printf (_("<b>Mixed Serializers</b>\n%u of the shards looked at decode only as "
+                                         "MessagePack, %u only as JSON Lines. Each is read the way its bytes "
+                                         "show; shards that decode both ways are read as %s. Choose the "
+                                         "serializer to save with:"),
+                                       n_msgpack, n_jsonl,
+                                       sq_serializer_get_display_name (sq_store_get_serializer (self->store)));
+        }
+      else if (source == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+        explained = g_strdup_printf (_("<b>Serializer Unknown</b>\nThe %u shards looked at decode both as "
+                                       "MessagePack and as JSON Lines, so their bytes do not say which wrote "
+                                       "them. They are read as MessagePack, squirrel’s default; choose if you "
+                                       "know:"),
+                                     sq_store_count_shards (self->store, SQ_SHARD_EVIDENCE_AMBIGUOUS));
+      gtk_label_set_markup (self->serializer_label, explained != NULL ? explained : "");
     }
+  else
+    gtk_widget_set_visible (self->serializer_button, FALSE);
   gtk_widget_set_visible (self->save_button, modified && writable);
   gtk_widget_action_set_enabled (widget, "win.save", modified && writable && !saving);
   gtk_widget_action_set_enabled (widget, "win.new-shard", writable && !saving);
@@ -1146,6 +1243,8 @@ drey_window_dispose (GObject *object)
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  g_cancellable_cancel (self->detect_cancellable);
+  g_clear_object (&self->detect_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -1163,6 +1262,8 @@ drey_window_dispose (GObject *object)
     }
   g_clear_weak_pointer (&self->last_toast);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->read_only_reason, g_free);
@@ -1186,6 +1287,27 @@ drey_window_get_property (GObject    *object,
     case PROP_STORE:
       g_value_set_object (value, self->store);
       break;
+    case PROP_SERIALIZER:
+      g_value_set_string (value, get_serializer (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+drey_window_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  DreyWindow *self = DREY_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERIALIZER:
+      set_serializer (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1200,11 +1322,17 @@ drey_window_class_init (DreyWindowClass *klass)
 
   object_class->dispose = drey_window_dispose;
   object_class->get_property = drey_window_get_property;
+  object_class->set_property = drey_window_set_property;
   window_class->close_request = drey_window_close_request;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, SQ_TYPE_STORE,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The serializer chosen for the open store: "auto" (what its shards
+   * show), "messagepack" or "jsonl"; the win.serializer action's state. */
+  properties[PROP_SERIALIZER] =
+    g_param_spec_string ("serializer", NULL, NULL, "auto",
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (DREY_TYPE_WELCOME_PAGE);
@@ -1213,6 +1341,8 @@ drey_window_class_init (DreyWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, reload_button);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, serializer_button);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, serializer_label);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, stack);
@@ -1229,6 +1359,7 @@ drey_window_class_init (DreyWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.new-shard", NULL, new_shard_action);
   gtk_widget_class_install_action (widget_class, "win.delete-shard", NULL, delete_shard_action);
+  gtk_widget_class_install_property_action (widget_class, "win.serializer", "serializer");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
