@@ -141,20 +141,28 @@ static const guint8 *
 skip_text_ascii (const guint8 *p,
                  const guint8 *end)
 {
-  while (end - p >= 8)
+  for (;;)
     {
-      guint64 w;
+      const guint8 *stop;
 
-      memcpy (&w, p, 8);
-      /* No byte >= 0x80, none < 0x20 (tab and newline take the slow way). */
-      if ((w & G_GUINT64_CONSTANT (0x8080808080808080)) != 0 ||
-          ((w - G_GUINT64_CONSTANT (0x2020202020202020)) & ~w & G_GUINT64_CONSTANT (0x8080808080808080)) != 0)
-        break;
-      p += 8;
+      while (end - p >= 8)
+        {
+          guint64 w;
+
+          memcpy (&w, p, 8);
+          /* No byte >= 0x80, none < 0x20 (tab and newline go below). */
+          if ((w & G_GUINT64_CONSTANT (0x8080808080808080)) != 0 ||
+              ((w - G_GUINT64_CONSTANT (0x2020202020202020)) & ~w & G_GUINT64_CONSTANT (0x8080808080808080)) != 0)
+            break;
+          p += 8;
+        }
+      /* The word that held a newline, byte by byte; then words again. */
+      stop = p + MIN ((gsize) (end - p), 8);
+      while (p < stop && is_text_ascii (*p))
+        p++;
+      if (p < stop || p == end)
+        return p;
     }
-  while (p < end && is_text_ascii (*p))
-    p++;
-  return p;
 }
 
 /* ---- msgpack, structure only ------------------------------------------ */
