@@ -16,6 +16,7 @@
 
 #include "drey-array-panel.h"
 #include "drey-histogram.h"
+#include "drey-image.h"
 #include "drey-image-preview.h"
 #include "drey-test-ui.h"
 #include "drey-test-util.h"
@@ -188,8 +189,7 @@ test_shape_is_image (void)
       g_autofree guint8 *data = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(SqNdarray) array = NULL;
-      guint width = 0, height = 0, channels = 0;
-      gboolean channels_first = -1;
+      DreyImageShape image = { 0, 0, 0, -1 };
 
       g_assert_no_error (error);
       for (guint d = 0; d < cases[i].ndim; d++)
@@ -200,14 +200,13 @@ test_shape_is_image (void)
       g_assert_no_error (error);
 
       g_test_message ("case %" G_GSIZE_FORMAT, i);
-      g_assert_cmpint (drey_image_preview_shape_is_image (array, &width, &height, &channels, &channels_first),
-                       ==, cases[i].image);
+      g_assert_cmpint (drey_image_get_shape (array, &image), ==, cases[i].image);
       if (cases[i].image)
         {
-          g_assert_cmpuint (width, ==, cases[i].width);
-          g_assert_cmpuint (height, ==, cases[i].height);
-          g_assert_cmpuint (channels, ==, cases[i].channels);
-          g_assert_cmpint (channels_first, ==, cases[i].channels_first);
+          g_assert_cmpuint (image.width, ==, cases[i].width);
+          g_assert_cmpuint (image.height, ==, cases[i].height);
+          g_assert_cmpuint (image.channels, ==, cases[i].channels);
+          g_assert_cmpint (image.channels_first, ==, cases[i].channels_first);
         }
       else
         {

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "drey-image-io.h"
+#include "drey-image.h"
 #include "drey-key-list.h"
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
@@ -658,7 +658,7 @@ test_editing_replace_and_export (Fixture       *f,
   for (guint i = 0; i < sizeof pixels; i++)
     pixels[i] = (guint8) (i * 13);
   picture = ndarray ("|u1", 3, shape, pixels, sizeof pixels);
-  png = drey_image_io_save_png (sq_value_get_ndarray (picture), &error);
+  png = drey_image_save_png (sq_value_get_ndarray (picture), &error);
   g_assert_no_error (error);
   g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
   g_assert_true (g_file_set_contents (bad_path, "\x93NUMPY garbage", -1, NULL));
@@ -715,7 +715,7 @@ test_editing_replace_and_export (Fixture       *f,
 
     png_out = drey_sample_view_export_bytes (f->sample_view, "png", &error);
     g_assert_no_error (error);
-    back = drey_image_io_load_png (png_out, &error);
+    back = drey_image_load_png (png_out, &error);
     g_assert_no_error (error);
     g_assert_true (g_bytes_equal (sq_ndarray_get_data (back), sq_ndarray_get_data (sq_value_get_ndarray (picture))));
 
@@ -1168,7 +1168,7 @@ test_editing_scripted (Fixture       *f,
   for (guint i = 0; i < sizeof pixels; i++)
     pixels[i] = (guint8) (i * 13);
   picture = ndarray ("|u1", 3, shape, pixels, sizeof pixels);
-  png = drey_image_io_save_png (sq_value_get_ndarray (picture), NULL);
+  png = drey_image_save_png (sq_value_get_ndarray (picture), NULL);
   g_assert_true (g_file_set_contents (png_path, g_bytes_get_data (png, NULL), (gssize) g_bytes_get_size (png), NULL));
 
   open_and_wait (f);

@@ -20,10 +20,10 @@
 #include "sq.h"
 #include "sq-npy.h"
 
-#include "drey-image-io.h"
+#include "drey-image.h"
 #include "drey-image-preview.h"
 #include "drey-new-shard-dialog.h"
-#include "drey-shard-content.h"
+#include "drey-sample-format.h"
 #include "drey-test-util.h"
 #include "drey-test-ui.h"
 
@@ -128,7 +128,7 @@ load_png (const guint8 *data,
 {
   g_autoptr(GBytes) bytes = g_bytes_new_static (data, size);
   g_autoptr(GError) error = NULL;
-  SqNdarray *array = drey_image_io_load_png (bytes, &error);
+  SqNdarray *array = drey_image_load_png (bytes, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (array);
@@ -139,7 +139,7 @@ static GBytes *
 save_png (SqNdarray *array)
 {
   g_autoptr(GError) error = NULL;
-  GBytes *png = drey_image_io_save_png (array, &error);
+  GBytes *png = drey_image_save_png (array, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (png);
@@ -243,14 +243,14 @@ test_image_io_errors (void)
   g_autoptr(SqNdarray) long_strip = NULL;
   guint8 zeros[80] = { 0 };
 
-  g_assert_null (drey_image_io_load_png (text, &error));
-  g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID);
+  g_assert_null (drey_image_load_png (text, &error));
+  g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID);
   g_assert_nonnull (strstr (error->message, "not a PNG"));
   g_clear_error (&error);
 
   /* Damaged: cut in the middle, or a byte changed. */
-  g_assert_null (drey_image_io_load_png (cut, &error));
-  g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID);
+  g_assert_null (drey_image_load_png (cut, &error));
+  g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID);
   g_assert_cmpstr (error->message, ==, "damaged PNG image: it ends early (the file is truncated)");
   g_clear_error (&error);
   {
@@ -260,26 +260,26 @@ test_image_io_errors (void)
     memcpy (flipped, pil_rgb_2x3, sizeof flipped);
     flipped[45] ^= 0x10; /* in the IDAT data */
     bytes = g_bytes_new (flipped, sizeof flipped);
-    g_assert_null (drey_image_io_load_png (bytes, &error));
-    g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID);
+    g_assert_null (drey_image_load_png (bytes, &error));
+    g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID);
     g_assert_cmpstr (error->message, ==, "damaged PNG image: the “IDAT” chunk at byte 33 fails its checksum");
     g_clear_error (&error);
   }
 
   /* 16 bits a channel would lose values: refused, saying so. */
-  g_assert_null (drey_image_io_load_png (deep, &error));
-  g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED);
+  g_assert_null (drey_image_load_png (deep, &error));
+  g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "16 bits"));
   g_clear_error (&error);
 
   /* Not an image: strings, and a 1x20 strip of floats. */
   strings = drey_test_array_new ("|S4", 2, SHAPE (2, 5), zeros, sizeof zeros);
-  g_assert_null (drey_image_io_save_png (strings, &error));
-  g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED);
+  g_assert_null (drey_image_save_png (strings, &error));
+  g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED);
   g_clear_error (&error);
   long_strip = drey_test_array_new ("<f4", 2, SHAPE (1, 20), zeros, sizeof zeros);
-  g_assert_null (drey_image_io_save_png (long_strip, &error));
-  g_assert_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED);
+  g_assert_null (drey_image_save_png (long_strip, &error));
+  g_assert_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED);
 }
 
 /* Other arrays are written as the image preview shows them. */
@@ -406,7 +406,7 @@ load_files (GFile  **files,
             guint    n,
             GError **error)
 {
-  return drey_shard_content_load (files, n, NULL, error);
+  return drey_sample_format_load (files, n, NULL, error);
 }
 
 static gint64
@@ -502,13 +502,13 @@ test_content_errors (Fixture       *f,
     g_autoptr(GError) error = NULL;
 
     g_assert_null (load_files (files, 1, &error));
-    g_assert_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_UNKNOWN_KIND);
+    g_assert_error (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_UNKNOWN);
   }
 
   /* A file over 4 GiB is refused before it is read (a sparse file). */
   fd = g_open (huge_path, O_CREAT | O_WRONLY, 0644);
   g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, (off_t) DREY_SHARD_CONTENT_MAX_FILE_SIZE + 1), ==, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) DREY_SAMPLE_FORMAT_MAX_FILE_SIZE + 1), ==, 0);
   g_close (fd, NULL);
   huge = g_file_new_for_path (huge_path);
   {
@@ -516,7 +516,7 @@ test_content_errors (Fixture       *f,
     g_autoptr(GError) error = NULL;
 
     g_assert_null (load_files (files, 1, &error));
-    g_assert_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_TOO_LARGE);
+    g_assert_error (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_TOO_LARGE);
     g_assert_true (g_str_has_prefix (error->message, "huge.npy: "));
   }
 }

@@ -20,6 +20,7 @@
 #include "drey-array-panel.h"
 #include "drey-format-private.h"
 #include "drey-histogram.h"
+#include "drey-image.h"
 #include "drey-image-preview.h"
 
 /* The longer side small images are enlarged towards: an 8x8 digit 32x. */
@@ -612,6 +613,7 @@ show_image (DreyArrayPanel *self,
 {
   SqDtype *dtype = sq_ndarray_get_dtype (self->array);
   SqDtypeKind kind = sq_dtype_get_kind (dtype);
+  DreyImageShape image;
   guint width, height, channels;
   gboolean channels_first;
   g_autoptr(GString) caption = g_string_new (NULL);
@@ -628,7 +630,11 @@ show_image (DreyArrayPanel *self,
   if (texture == NULL)
     return;
 
-  drey_image_preview_shape_is_image (self->array, &width, &height, &channels, &channels_first);
+  drey_image_get_shape (self->array, &image);
+  width = image.width;
+  height = image.height;
+  channels = image.channels;
+  channels_first = image.channels_first;
   mode = channels == 1 ? _("grayscale") : channels == 3 ? _("RGB") : _("RGBA");
   zoom = (guint) gdk_texture_get_width (texture) / width;
 
@@ -774,7 +780,7 @@ drey_array_panel_set_array (DreyArrayPanel *self,
   self->cancellable = g_cancellable_new ();
   request = g_new0 (Request, 1);
   request->array = sq_ndarray_ref (array);
-  request->want_image = drey_image_preview_shape_is_image (array, NULL, NULL, NULL, NULL);
+  request->want_image = drey_image_get_shape (array, NULL);
 
   task = g_task_new (self, self->cancellable, compute_cb, NULL);
   g_task_set_source_tag (task, drey_array_panel_set_array);

@@ -1,11 +1,8 @@
 /* drey-image-preview.c: an image-shaped array, as a picture
  *
- * An array reads as an image when its shape is HxW, HxWxC or CxHxW with C
- * in 1, 3 or 4 (grey, RGB, RGBA) and its elements are bools or real
- * numbers. drey_image_preview_texture_for_array() turns it into 8-bit RGB(A)
- * on a worker: uint8 as it is, bool as 0/255, everything else scaled from
- * its finite min..max (a pixel with a NaN black, a constant image
- * mid-grey).
+ * drey_image_preview_texture_for_array() turns an array that reads as an
+ * image (model/drey-image.c says which do, and maps their pixels) into an
+ * 8-bit RGB(A) texture, on a worker.
  *
  * GTK 4.8 can only draw a texture with linear filtering, which would blur an
  * 8x8 digit into a smudge; so small images are enlarged in the texture
@@ -19,15 +16,13 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
-#include "drey-pixel-private.h"
-
+#include "drey-image.h"
 #include "drey-image-preview.h"
 
 /* Images with a longer side than this are sampled down (nearest) first. */
 #define MAX_TEXTURE_SIDE 2048
-/* A strip longer than this many times its width is a table, not an image. */
-#define MAX_ASPECT 16
 /* The widget's largest height; wider images fit the width they are given. */
 #define MAX_DISPLAY_HEIGHT 320
 #define CORNER_RADIUS 6
@@ -52,112 +47,17 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- arrays to textures ------------------------------------------------- */
 
-static gboolean
-is_channel_count (guint64 n)
-{
-  return n == 1 || n == 3 || n == 4;
-}
-
-static gboolean
-is_pixel_dtype (const SqDtype *dtype)
-{
-  switch (sq_dtype_get_kind (dtype))
-    {
-    case SQ_DTYPE_KIND_BOOL:
-    case SQ_DTYPE_KIND_INT:
-    case SQ_DTYPE_KIND_UINT:
-    case SQ_DTYPE_KIND_FLOAT:
-      return sq_dtype_is_numeric (dtype);
-    default:
-      return FALSE;
-    }
-}
-
-/**
- * drey_image_preview_shape_is_image:
- * @array: an array
- * @width: (out) (optional): its width in pixels
- * @height: (out) (optional): its height in pixels
- * @channels: (out) (optional): 1 (grey), 3 (RGB) or 4 (RGBA)
- * @channels_first: (out) (optional): whether the shape is CxHxW
- *
- * Whether @array reads as an image: bools or real numbers in a shape of HxW,
- * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
- * empty and neither side more than 16 times the other.
- *
- * Returns: %TRUE if @array reads as an image
- */
-gboolean
-drey_image_preview_shape_is_image (SqNdarray *array,
-                                   guint     *width,
-                                   guint     *height,
-                                   guint     *channels,
-                                   gboolean  *channels_first)
-{
-  const guint64 *shape;
-  guint64 h, w, c = 1;
-  gboolean first = FALSE;
-
-  g_return_val_if_fail (array != NULL, FALSE);
-
-  if (!is_pixel_dtype (sq_ndarray_get_dtype (array)))
-    return FALSE;
-
-  shape = sq_ndarray_get_shape (array);
-  switch (sq_ndarray_get_ndim (array))
-    {
-    case 2:
-      h = shape[0];
-      w = shape[1];
-      break;
-    case 3:
-      if (is_channel_count (shape[2]))
-        {
-          h = shape[0];
-          w = shape[1];
-          c = shape[2];
-        }
-      else if (is_channel_count (shape[0]))
-        {
-          c = shape[0];
-          h = shape[1];
-          w = shape[2];
-          first = TRUE;
-        }
-      else
-        return FALSE;
-      break;
-    default:
-      return FALSE;
-    }
-
-  if (h == 0 || w == 0 || h > G_MAXINT / MAX_ASPECT || w > G_MAXINT / MAX_ASPECT)
-    return FALSE;
-  if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
-    return FALSE;
-
-  if (width != NULL)
-    *width = (guint) w;
-  if (height != NULL)
-    *height = (guint) h;
-  if (channels != NULL)
-    *channels = (guint) c;
-  if (channels_first != NULL)
-    *channels_first = first;
-  return TRUE;
-}
-
 /**
  * drey_image_preview_texture_for_array:
- * @array: an array that reads as an image
+ * @array: an array that reads as an image (drey_image_get_shape())
  * @max_side: enlarge small images, nearest-neighbour by a whole factor, so
  *   that their longer side comes close to this (0: never enlarge)
  * @cancellable: (nullable): checked every row
  * @error: a #G_IO_ERROR_INVALID_ARGUMENT error if @array does not read as
  *   an image, or #G_IO_ERROR_CANCELLED
  *
- * Turns @array into an 8-bit RGB (or RGBA) texture. Safe to call from any
- * thread.
+ * Turns @array into an 8-bit RGB (or RGBA) texture, with the pixels PNG
+ * export writes (drey_image_map_pixels()). Safe to call from any thread.
  *
  * Returns: (transfer full): the texture, or %NULL
  */
@@ -167,16 +67,10 @@ drey_image_preview_texture_for_array (SqNdarray     *array,
                                       GCancellable  *cancellable,
                                       GError       **error)
 {
-  SqDtype *dtype;
-  SqDtypeKind kind;
-  gsize size;
-  gboolean swap;
-  const guint8 *data;
-  guint w, h, c, longer, step = 1, zoom = 1, sw, sh, tw, th, bpp;
-  gboolean first;
+  DreyImageShape shape;
+  g_autofree guint8 *mapped = NULL;
+  guint longer, step = 1, zoom = 1, sw, sh, tw, th, bpp;
   gsize stride;
-  guint64 n;
-  double lo = INFINITY, hi = -INFINITY;
   guint8 *pixels;
   g_autoptr(GBytes) bytes = NULL;
 
@@ -184,108 +78,54 @@ drey_image_preview_texture_for_array (SqNdarray     *array,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  dtype = sq_ndarray_get_dtype (array);
-  if (!drey_image_preview_shape_is_image (array, &w, &h, &c, &first))
+  if (!drey_image_get_shape (array, &shape))
     {
-      g_autofree char *shape = sq_ndarray_format_shape (array);
+      g_autofree char *dims = sq_ndarray_format_shape (array);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "a %s array of shape %s does not read as an image",
-                   sq_dtype_get_name (dtype), shape);
+                   sq_dtype_get_name (sq_ndarray_get_dtype (array)), dims);
       return NULL;
     }
 
-  kind = sq_dtype_get_kind (dtype);
-  size = sq_dtype_get_itemsize (dtype);
-  swap = sq_dtype_needs_swap (dtype);
-  data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
-  n = (guint64) w * h * c;
-
-  /* Everything but uint8 and bool is scaled to its own finite range. */
-  if (!(kind == SQ_DTYPE_KIND_UINT && size == 1) && kind != SQ_DTYPE_KIND_BOOL)
-    {
-      for (guint64 i = 0; i < n; i++)
-        {
-          double v = _drey_pixel_load (kind, size, swap, data + i * size);
-
-          if (G_UNLIKELY ((i & 0xffff) == 0) && g_cancellable_set_error_if_cancelled (cancellable, error))
-            return NULL;
-          if (isfinite (v))
-            {
-              lo = MIN (lo, v);
-              hi = MAX (hi, v);
-            }
-        }
-    }
-
-  longer = MAX (w, h);
+  longer = MAX (shape.width, shape.height);
   if (longer > MAX_TEXTURE_SIDE)
     step = (longer + MAX_TEXTURE_SIDE - 1) / MAX_TEXTURE_SIDE;
   else if (max_side > 0 && longer < max_side)
     zoom = max_side / longer;
-  sw = (w + step - 1) / step;
-  sh = (h + step - 1) / step;
+  mapped = drey_image_map_pixels (array, &shape, step, cancellable, error);
+  if (mapped == NULL)
+    return NULL;
+
+  /* Grey spread to RGB, each pixel enlarged to zoom x zoom. */
+  sw = (shape.width + step - 1) / step;
+  sh = (shape.height + step - 1) / step;
   tw = sw * zoom;
   th = sh * zoom;
-  bpp = c == 4 ? 4 : 3;
+  bpp = shape.channels == 4 ? 4 : 3;
   stride = (gsize) tw * bpp;
   pixels = g_malloc (stride * th);
-
   for (guint sy = 0; sy < sh; sy++)
     {
       guint8 *row = pixels + (gsize) sy * zoom * stride;
-      guint y = sy * step;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          g_free (pixels);
-          return NULL;
-        }
 
       for (guint sx = 0; sx < sw; sx++)
         {
-          guint x = sx * step;
-          guint8 px[4];
-          gboolean nan = FALSE;
+          const guint8 *src = mapped + ((gsize) sy * sw + sx) * shape.channels;
+          guint8 px[4] = { src[0], src[0], src[0], 255 };
 
-          for (guint ch = 0; ch < c; ch++)
-            {
-              guint64 i = first ? ((guint64) ch * h + y) * w + x
-                                : ((guint64) y * w + x) * c + ch;
-              const guint8 *p = data + i * size;
-
-              if (kind == SQ_DTYPE_KIND_UINT && size == 1)
-                px[ch] = *p;
-              else if (kind == SQ_DTYPE_KIND_BOOL)
-                px[ch] = *p ? 255 : 0;
-              else
-                {
-                  double v = _drey_pixel_load (kind, size, swap, p);
-
-                  nan |= isnan (v);
-                  px[ch] = _drey_pixel_scale (v, lo, hi);
-                }
-            }
-          if (c == 1)
-            px[1] = px[2] = px[0];
-          /* A NaN in any channel makes the pixel black (and opaque). */
-          if (nan)
-            {
-              px[0] = px[1] = px[2] = 0;
-              px[3] = 255;
-            }
-
+          if (shape.channels >= 3)
+            memcpy (px, src, shape.channels);
           for (guint z = 0; z < zoom; z++)
             memcpy (row + ((gsize) sx * zoom + z) * bpp, px, bpp);
         }
-
       for (guint z = 1; z < zoom; z++)
         memcpy (row + z * stride, row, stride);
     }
 
   bytes = g_bytes_new_take (pixels, stride * th);
   return gdk_memory_texture_new ((int) tw, (int) th,
-                                 c == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
+                                 shape.channels == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8,
                                  bytes, stride);
 }
 

@@ -19,11 +19,6 @@ void        drey_image_preview_set_texture       (DreyImagePreview *self,
                                                   GdkTexture       *texture);
 GdkTexture *drey_image_preview_get_texture       (DreyImagePreview *self);
 
-gboolean    drey_image_preview_shape_is_image    (SqNdarray        *array,
-                                                  guint            *width,
-                                                  guint            *height,
-                                                  guint            *channels,
-                                                  gboolean         *channels_first);
 GdkTexture *drey_image_preview_texture_for_array (SqNdarray        *array,
                                                   guint             max_side,
                                                   GCancellable     *cancellable,

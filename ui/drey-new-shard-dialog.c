@@ -23,7 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "drey-new-shard-dialog.h"
-#include "drey-shard-content.h"
+#include "drey-sample-format.h"
 
 /* File names listed in the From Files row before "and N more". */
 #define MAX_LISTED_FILES 3
@@ -395,7 +395,7 @@ load_done (GObject      *object,
 {
   g_autoptr(DreyNewShardDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) samples = drey_shard_content_load_finish (result, &error);
+  g_autoptr(GPtrArray) samples = drey_sample_format_load_finish (result, &error);
 
   /* Only the latest request, and never after dispose. */
   if (g_task_get_cancellable (G_TASK (result)) != self->load_cancellable ||
@@ -437,7 +437,7 @@ drey_new_shard_dialog_set_files (DreyNewShardDialog  *self,
   if (n_files > 0)
     {
       self->load_cancellable = g_cancellable_new ();
-      drey_shard_content_load_async ((GFile **) self->files->pdata, self->files->len, self->load_cancellable,
+      drey_sample_format_load_async ((GFile **) self->files->pdata, self->files->len, self->load_cancellable,
                                      load_done, g_object_ref (self));
     }
   /* Toggling updates the state too; update anyway, it may be active. */

@@ -21,12 +21,12 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "drey-image-io.h"
+#include "drey-image.h"
 #include "drey-image-preview.h"
 #include "drey-list-keynav.h"
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
-#include "drey-shard-content.h"
+#include "drey-sample-format.h"
 
 /* How long an edit error stays on screen. */
 #define EDIT_ERROR_SECONDS 8
@@ -1596,7 +1596,7 @@ array_loaded (GObject      *object,
   g_autoptr(DreySampleView) self = load->self;
   gboolean replace = load->replace;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) samples = drey_shard_content_load_finish (result, &error);
+  g_autoptr(GPtrArray) samples = drey_sample_format_load_finish (result, &error);
   SqValue *value;
 
   g_free (load);
@@ -1647,7 +1647,7 @@ drey_sample_view_load_array (DreySampleView *self,
   load = g_new0 (ArrayLoad, 1);
   load->self = g_object_ref (self);
   load->replace = replace;
-  drey_shard_content_load_async (&file, 1, self->file_cancellable, array_loaded, load);
+  drey_sample_format_load_async (&file, 1, self->file_cancellable, array_loaded, load);
 }
 
 static void
@@ -1752,7 +1752,7 @@ drey_sample_view_export_bytes (DreySampleView  *self,
     }
   if (g_str_equal (kind, "npy"))
     return sq_npy_write (sq_value_get_ndarray (value), error);
-  return drey_image_io_save_png (sq_value_get_ndarray (value), error);
+  return drey_image_save_png (sq_value_get_ndarray (value), error);
 }
 
 static void
@@ -1872,7 +1872,7 @@ update_actions (DreySampleView *self)
   gtk_widget_action_set_enabled (widget, "samples.export-json", node != NULL);
   gtk_widget_action_set_enabled (widget, "samples.export-npy", is_array);
   gtk_widget_action_set_enabled (widget, "samples.export-png",
-                                 is_array && drey_image_preview_shape_is_image (sq_value_get_ndarray (value), NULL, NULL, NULL, NULL));
+                                 is_array && drey_image_get_shape (sq_value_get_ndarray (value), NULL));
 
   gtk_widget_action_set_enabled (widget, "samples.editing",
                                  self->roots != NULL && self->read_only_reason == NULL && !self->saving &&

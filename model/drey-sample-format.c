@@ -1,6 +1,7 @@
-/* drey-shard-content.c: the samples of a new shard, read from files
+/* drey-sample-format.c: samples in files, read (a new shard's content, an
+ * array to add) and written (export)
  *
- * Each file's kind is told by its name:
+ * Each file's format is told by its name:
  *
  * - JSON Lines (.jsonl, .jsonlines, .ndjson): a sample a line, in
  *   squirrel's JSON convention (an array is {"data", "type", "shape"});
@@ -16,7 +17,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "drey-shard-content"
+#define G_LOG_DOMAIN "drey-sample-format"
 
 #include "config.h"
 
@@ -24,38 +25,58 @@
 
 #include "sq-npy.h"
 
-#include "drey-image-io.h"
-#include "drey-shard-content.h"
+#include "drey-image.h"
+#include "drey-sample-format.h"
 
-typedef enum
-{
-  KIND_UNKNOWN,
-  KIND_JSONL,
-  KIND_JSON,
-  KIND_NPY,
-  KIND_PNG,
-} Kind;
+G_DEFINE_QUARK (drey-sample-format-error-quark, drey_sample_format_error)
 
-G_DEFINE_QUARK (drey-shard-content-error-quark, drey_shard_content_error)
-
-static Kind
-kind_for_file (GFile *file)
+/**
+ * drey_sample_format_for_file:
+ *
+ * Returns: the format @file's name says, or %DREY_SAMPLE_FORMAT_UNKNOWN
+ */
+DreySampleFormat
+drey_sample_format_for_file (GFile *file)
 {
   g_autofree char *basename = g_file_get_basename (file);
   g_autofree char *name = basename != NULL ? g_ascii_strdown (basename, -1) : NULL;
 
   if (name == NULL)
-    return KIND_UNKNOWN;
+    return DREY_SAMPLE_FORMAT_UNKNOWN;
   if (g_str_has_suffix (name, ".jsonl") || g_str_has_suffix (name, ".jsonlines") ||
       g_str_has_suffix (name, ".ndjson"))
-    return KIND_JSONL;
+    return DREY_SAMPLE_FORMAT_JSON_LINES;
   if (g_str_has_suffix (name, ".json"))
-    return KIND_JSON;
+    return DREY_SAMPLE_FORMAT_JSON;
   if (g_str_has_suffix (name, ".npy"))
-    return KIND_NPY;
+    return DREY_SAMPLE_FORMAT_NPY;
   if (g_str_has_suffix (name, ".png"))
-    return KIND_PNG;
-  return KIND_UNKNOWN;
+    return DREY_SAMPLE_FORMAT_PNG;
+  return DREY_SAMPLE_FORMAT_UNKNOWN;
+}
+
+/**
+ * drey_sample_format_get_extension:
+ *
+ * Returns: the file name extension of @format, without the dot ("json")
+ */
+const char *
+drey_sample_format_get_extension (DreySampleFormat format)
+{
+  switch (format)
+    {
+    case DREY_SAMPLE_FORMAT_JSON_LINES:
+      return "jsonl";
+    case DREY_SAMPLE_FORMAT_JSON:
+      return "json";
+    case DREY_SAMPLE_FORMAT_NPY:
+      return "npy";
+    case DREY_SAMPLE_FORMAT_PNG:
+      return "png";
+    case DREY_SAMPLE_FORMAT_UNKNOWN:
+    default:
+      return "";
+    }
 }
 
 /* Skips a UTF-8 byte order mark: editors on Windows write one, and it is
@@ -141,17 +162,17 @@ read_json (GBytes     *bytes,
 }
 
 static gboolean
-read_array (GBytes     *bytes,
-            Kind        kind,
-            GPtrArray  *samples,
-            GError    **error)
+read_array (GBytes            *bytes,
+            DreySampleFormat   format,
+            GPtrArray         *samples,
+            GError           **error)
 {
   g_autoptr(SqNdarray) array = NULL;
 
-  if (kind == KIND_NPY)
+  if (format == DREY_SAMPLE_FORMAT_NPY)
     array = sq_npy_read (bytes, error);
   else
-    array = drey_image_io_load_png (bytes, error);
+    array = drey_image_load_png (bytes, error);
   if (array == NULL)
     return FALSE;
   g_ptr_array_add (samples, sq_value_new_ndarray (array));
@@ -179,12 +200,12 @@ load_file (GFile         *file,
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
-  Kind kind = kind_for_file (file);
+  DreySampleFormat format = drey_sample_format_for_file (file);
   gboolean ok = FALSE;
 
-  if (kind == KIND_UNKNOWN)
+  if (format == DREY_SAMPLE_FORMAT_UNKNOWN)
     {
-      g_set_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_UNKNOWN_KIND,
+      g_set_error (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_UNKNOWN,
                    "%s: unknown kind of file; Drey takes .jsonl, .json, .npy and .png", name);
       return FALSE;
     }
@@ -198,11 +219,11 @@ load_file (GFile         *file,
       return FALSE;
     }
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE) &&
-      (guint64) g_file_info_get_size (info) > DREY_SHARD_CONTENT_MAX_FILE_SIZE)
+      (guint64) g_file_info_get_size (info) > DREY_SAMPLE_FORMAT_MAX_FILE_SIZE)
     {
-      g_set_error (error, DREY_SHARD_CONTENT_ERROR, DREY_SHARD_CONTENT_ERROR_TOO_LARGE,
+      g_set_error (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_TOO_LARGE,
                    "%s: the file is larger than %" G_GUINT64_FORMAT " GiB, the most a shard may take",
-                   name, DREY_SHARD_CONTENT_MAX_FILE_SIZE >> 30);
+                   name, DREY_SAMPLE_FORMAT_MAX_FILE_SIZE >> 30);
       return FALSE;
     }
 
@@ -213,19 +234,19 @@ load_file (GFile         *file,
       return FALSE;
     }
 
-  switch (kind)
+  switch (format)
     {
-    case KIND_JSONL:
+    case DREY_SAMPLE_FORMAT_JSON_LINES:
       ok = read_jsonl (bytes, samples, cancellable, &local_error);
       break;
-    case KIND_JSON:
+    case DREY_SAMPLE_FORMAT_JSON:
       ok = read_json (bytes, samples, &local_error);
       break;
-    case KIND_NPY:
-    case KIND_PNG:
-      ok = read_array (bytes, kind, samples, &local_error);
+    case DREY_SAMPLE_FORMAT_NPY:
+    case DREY_SAMPLE_FORMAT_PNG:
+      ok = read_array (bytes, format, samples, &local_error);
       break;
-    case KIND_UNKNOWN:
+    case DREY_SAMPLE_FORMAT_UNKNOWN:
     default:
       g_assert_not_reached ();
     }
@@ -240,7 +261,7 @@ load_file (GFile         *file,
 }
 
 /**
- * drey_shard_content_load:
+ * drey_sample_format_load:
  * @files: (array length=n_files): JSON Lines, JSON, .npy or PNG files
  * @n_files: how many
  * @cancellable: (nullable): checked between files and while reading
@@ -253,7 +274,7 @@ load_file (GFile         *file,
  * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
  */
 GPtrArray *
-drey_shard_content_load (GFile        **files,
+drey_sample_format_load (GFile        **files,
                          guint          n_files,
                          GCancellable  *cancellable,
                          GError       **error)
@@ -284,7 +305,7 @@ load_thread (GTask        *task,
 {
   GPtrArray *files = task_data;
   GError *error = NULL;
-  GPtrArray *samples = drey_shard_content_load ((GFile **) files->pdata, files->len, cancellable, &error);
+  GPtrArray *samples = drey_sample_format_load ((GFile **) files->pdata, files->len, cancellable, &error);
 
   if (samples == NULL)
     g_task_return_error (task, error);
@@ -293,17 +314,17 @@ load_thread (GTask        *task,
 }
 
 /**
- * drey_shard_content_load_async:
+ * drey_sample_format_load_async:
  * @files: (array length=n_files): the files
  * @n_files: how many
  * @cancellable: (nullable): a cancellable
  * @callback: called on the thread-default main context when done
  * @user_data: data for @callback
  *
- * drey_shard_content_load() on a worker thread.
+ * drey_sample_format_load() on a worker thread.
  */
 void
-drey_shard_content_load_async (GFile               **files,
+drey_sample_format_load_async (GFile               **files,
                                guint                 n_files,
                                GCancellable         *cancellable,
                                GAsyncReadyCallback   callback,
@@ -321,23 +342,70 @@ drey_shard_content_load_async (GFile               **files,
     g_ptr_array_add (copy, g_object_ref (files[i]));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, drey_shard_content_load_async);
+  g_task_set_source_tag (task, drey_sample_format_load_async);
   g_task_set_task_data (task, copy, (GDestroyNotify) g_ptr_array_unref);
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, load_thread);
 }
 
 /**
- * drey_shard_content_load_finish:
+ * drey_sample_format_load_finish:
  *
  * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
  */
 GPtrArray *
-drey_shard_content_load_finish (GAsyncResult  *result,
+drey_sample_format_load_finish (GAsyncResult  *result,
                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_shard_content_load_async, NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_sample_format_load_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * drey_sample_format_export:
+ * @value: a sample (for JSON) or an array (for .npy and PNG)
+ * @format: %DREY_SAMPLE_FORMAT_JSON, %DREY_SAMPLE_FORMAT_NPY or
+ *   %DREY_SAMPLE_FORMAT_PNG
+ * @error: return location for an error
+ *
+ * The bytes of a file holding @value: JSON as drey-cli cat writes it (with
+ * a newline at the end, as a text file has), .npy as numpy.save writes it,
+ * PNG as the image preview shows it (uint8 images exactly). Safe to call
+ * from any thread.
+ *
+ * Returns: (transfer full) (nullable): the file's bytes, or %NULL
+ */
+GBytes *
+drey_sample_format_export (SqValue           *value,
+                           DreySampleFormat   format,
+                           GError           **error)
+{
+  g_return_val_if_fail (value != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (format == DREY_SAMPLE_FORMAT_JSON)
+    {
+      g_autofree char *json = sq_value_to_json (value, error);
+
+      if (json == NULL)
+        return NULL;
+      return g_bytes_new_take (g_strconcat (json, "\n", NULL), strlen (json) + 1);
+    }
+  if (format != DREY_SAMPLE_FORMAT_NPY && format != DREY_SAMPLE_FORMAT_PNG)
+    {
+      g_set_error (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_UNKNOWN,
+                   "samples are not exported as .%s", drey_sample_format_get_extension (format));
+      return NULL;
+    }
+  if (sq_value_get_value_type (value) != SQ_VALUE_NDARRAY)
+    {
+      g_set_error_literal (error, DREY_SAMPLE_FORMAT_ERROR, DREY_SAMPLE_FORMAT_ERROR_NOT_AN_ARRAY,
+                           "the value is not an array");
+      return NULL;
+    }
+  if (format == DREY_SAMPLE_FORMAT_NPY)
+    return sq_npy_write (sq_value_get_ndarray (value), error);
+  return drey_image_save_png (sq_value_get_ndarray (value), error);
 }

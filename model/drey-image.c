@@ -1,4 +1,12 @@
-/* drey-image-io.c: PNG files to arrays and back
+/* drey-image.c: arrays as images: which ones read as one, their pixels,
+ * and PNG files to arrays and back
+ *
+ * An array reads as an image when its shape is HxW, HxWxC or CxHxW with C
+ * in 1, 3 or 4 (grey, RGB, RGBA) and its elements are bools or real
+ * numbers. Its pixels, for the preview and for PNG export alike
+ * (drey_image_map_pixels()): uint8 as it is, bool as 0/255, everything else
+ * scaled from its finite min..max (a constant image mid-grey, a pixel with
+ * a NaN black and opaque).
  *
  * Reading goes through gdk-pixbuf, which always hands out 8-bit RGB or
  * RGBA with straight alpha; the PNG's own header (its colour type) says
@@ -12,7 +20,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "drey-image-io"
+#define G_LOG_DOMAIN "drey-image"
 
 #include "config.h"
 
@@ -22,11 +30,12 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <zlib.h>
 
-#include "drey-pixel-private.h"
+#include "sq-number-private.h" /* until lib has public element loads */
 
-#include "drey-image-io.h"
-#include "drey-image-preview.h"
+#include "drey-image.h"
 
+/* A strip longer than this many times its width is a table, not an image. */
+#define MAX_ASPECT 16
 /* The compressed data goes out in IDAT chunks of at most this size. */
 #define IDAT_SIZE (256 * 1024)
 /* The largest width or height a PNG header can hold. */
@@ -43,7 +52,242 @@ enum
 
 static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
-G_DEFINE_QUARK (drey-image-io-error-quark, drey_image_io_error)
+G_DEFINE_QUARK (drey-image-error-quark, drey_image_error)
+
+/* ---- the shape rule and the pixels -------------------------------------- */
+
+static gboolean
+is_channel_count (guint64 n)
+{
+  return n == 1 || n == 3 || n == 4;
+}
+
+static gboolean
+is_pixel_dtype (const SqDtype *dtype)
+{
+  switch (sq_dtype_get_kind (dtype))
+    {
+    case SQ_DTYPE_KIND_BOOL:
+    case SQ_DTYPE_KIND_INT:
+    case SQ_DTYPE_KIND_UINT:
+    case SQ_DTYPE_KIND_FLOAT:
+      return sq_dtype_is_numeric (dtype);
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * drey_image_get_shape:
+ * @array: an array
+ * @shape: (out) (optional): its width, height, channels and layout
+ *
+ * Whether @array reads as an image: bools or real numbers in a shape of HxW,
+ * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
+ * empty and neither side more than 16 times the other.
+ *
+ * Returns: %TRUE if @array reads as an image
+ */
+gboolean
+drey_image_get_shape (SqNdarray      *array,
+                      DreyImageShape *shape)
+{
+  const guint64 *dims;
+  guint64 h, w, c = 1;
+  gboolean first = FALSE;
+
+  g_return_val_if_fail (array != NULL, FALSE);
+
+  if (!is_pixel_dtype (sq_ndarray_get_dtype (array)))
+    return FALSE;
+
+  dims = sq_ndarray_get_shape (array);
+  switch (sq_ndarray_get_ndim (array))
+    {
+    case 2:
+      h = dims[0];
+      w = dims[1];
+      break;
+    case 3:
+      if (is_channel_count (dims[2]))
+        {
+          h = dims[0];
+          w = dims[1];
+          c = dims[2];
+        }
+      else if (is_channel_count (dims[0]))
+        {
+          c = dims[0];
+          h = dims[1];
+          w = dims[2];
+          first = TRUE;
+        }
+      else
+        return FALSE;
+      break;
+    default:
+      return FALSE;
+    }
+
+  if (h == 0 || w == 0 || h > G_MAXINT / MAX_ASPECT || w > G_MAXINT / MAX_ASPECT)
+    return FALSE;
+  if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
+    return FALSE;
+
+  if (shape != NULL)
+    {
+      shape->width = (guint) w;
+      shape->height = (guint) h;
+      shape->channels = (guint) c;
+      shape->channels_first = first;
+    }
+  return TRUE;
+}
+
+/* One element of a numeric array, as a double. */
+static inline double
+load_element (SqDtypeKind   kind,
+              gsize         size,
+              gboolean      swap,
+              const guint8 *p)
+{
+  switch (kind)
+    {
+    case SQ_DTYPE_KIND_BOOL:
+      return *p != 0;
+    case SQ_DTYPE_KIND_INT:
+      return size == 1 ? (gint8) *p
+           : size == 2 ? (gint16) _sq_load_u16 (p, swap)
+           : size == 4 ? (gint32) _sq_load_u32 (p, swap)
+           : (double) (gint64) _sq_load_u64 (p, swap);
+    case SQ_DTYPE_KIND_UINT:
+      return size == 1 ? *p
+           : size == 2 ? _sq_load_u16 (p, swap)
+           : size == 4 ? _sq_load_u32 (p, swap)
+           : (double) _sq_load_u64 (p, swap);
+    case SQ_DTYPE_KIND_FLOAT:
+    default:
+      return size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap))
+           : size == 4 ? _sq_load_f32 (p, swap)
+           : size == 8 ? _sq_load_f64 (p, swap)
+           : (double) _sq_load_f128 (p, swap);
+    }
+}
+
+/* @lo..@hi onto 0..255; infinities at the ends; a constant image mid-grey.
+ * (NaN pixels are the caller's.) */
+static inline guint8
+scale_element (double v,
+               double lo,
+               double hi)
+{
+  if (isinf (v))
+    return v > 0 ? 255 : 0;
+  if (!(hi > lo))
+    return 128;
+  return (guint8) CLAMP (lround ((v - lo) / (hi - lo) * 255.0), 0, 255);
+}
+
+/**
+ * drey_image_map_pixels:
+ * @array: an array that reads as an image
+ * @shape: its shape, from drey_image_get_shape()
+ * @step: every @step-th pixel of every @step-th row (1: all of them)
+ * @cancellable: (nullable): checked every row
+ * @error: return location for #G_IO_ERROR_CANCELLED
+ *
+ * The image's pixels, 8 bits a channel: ceil(width / @step) x
+ * ceil(height / @step) pixels of @shape's channels each (grey stays one
+ * channel), row after row, the mapping of this file's comment. The preview
+ * and PNG export both draw with it, so they show the same thing. Safe to
+ * call from any thread.
+ *
+ * Returns: (transfer full): the pixels, or %NULL if cancelled
+ */
+guint8 *
+drey_image_map_pixels (SqNdarray             *array,
+                       const DreyImageShape  *shape,
+                       guint                  step,
+                       GCancellable          *cancellable,
+                       GError               **error)
+{
+  SqDtype *dtype = sq_ndarray_get_dtype (array);
+  SqDtypeKind kind = sq_dtype_get_kind (dtype);
+  gsize size = sq_dtype_get_itemsize (dtype);
+  gboolean swap = sq_dtype_needs_swap (dtype);
+  const guint8 *data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
+  gboolean as_is = (kind == SQ_DTYPE_KIND_UINT && size == 1) || kind == SQ_DTYPE_KIND_BOOL;
+  guint w = shape->width, h = shape->height, c = shape->channels;
+  guint sw, sh;
+  guint64 n = (guint64) w * h * c;
+  double lo = INFINITY, hi = -INFINITY;
+  guint8 *pixels;
+
+  g_return_val_if_fail (step > 0, NULL);
+
+  sw = (w + step - 1) / step;
+  sh = (h + step - 1) / step;
+
+  /* Everything but uint8 and bool is scaled to its own finite range. */
+  if (!as_is)
+    for (guint64 i = 0; i < n; i++)
+      {
+        double v = load_element (kind, size, swap, data + i * size);
+
+        if (G_UNLIKELY ((i & 0xffff) == 0) && g_cancellable_set_error_if_cancelled (cancellable, error))
+          return NULL;
+        if (isfinite (v))
+          {
+            lo = MIN (lo, v);
+            hi = MAX (hi, v);
+          }
+      }
+
+  pixels = g_malloc ((gsize) sw * sh * c);
+  for (guint sy = 0; sy < sh; sy++)
+    {
+      guint y = sy * step;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          g_free (pixels);
+          return NULL;
+        }
+      for (guint sx = 0; sx < sw; sx++)
+        {
+          guint x = sx * step;
+          guint8 *px = pixels + ((gsize) sy * sw + sx) * c;
+          gboolean nan = FALSE;
+
+          for (guint ch = 0; ch < c; ch++)
+            {
+              guint64 i = shape->channels_first ? ((guint64) ch * h + y) * w + x
+                                                : ((guint64) y * w + x) * c + ch;
+              const guint8 *p = data + i * size;
+
+              if (kind == SQ_DTYPE_KIND_UINT && size == 1)
+                px[ch] = *p;
+              else if (kind == SQ_DTYPE_KIND_BOOL)
+                px[ch] = *p ? 255 : 0;
+              else
+                {
+                  double v = load_element (kind, size, swap, p);
+
+                  nan |= isnan (v);
+                  px[ch] = isnan (v) ? 0 : scale_element (v, lo, hi);
+                }
+            }
+          /* A NaN in any channel makes the pixel black (and opaque). */
+          if (nan)
+            {
+              memset (px, 0, MIN (c, 3));
+              if (c == 4)
+                px[3] = 255;
+            }
+        }
+    }
+  return pixels;
+}
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -72,7 +316,7 @@ check_chunks (const guint8  *data,
         break;
       if (crc32 (0, type, chunk_length + 4) != get_be32 (type + 4 + chunk_length))
         {
-          g_set_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+          g_set_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                        "damaged PNG image: the “%c%c%c%c” chunk at byte %" G_GSIZE_FORMAT " fails its checksum",
                        g_ascii_isprint (type[0]) ? type[0] : '?', g_ascii_isprint (type[1]) ? type[1] : '?',
                        g_ascii_isprint (type[2]) ? type[2] : '?', g_ascii_isprint (type[3]) ? type[3] : '?',
@@ -83,7 +327,7 @@ check_chunks (const guint8  *data,
         return TRUE;
       pos += 12 + (gsize) chunk_length;
     }
-  g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+  g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                        "damaged PNG image: it ends early (the file is truncated)");
   return FALSE;
 }
@@ -128,9 +372,9 @@ array_from_pixbuf (GdkPixbuf  *pixbuf,
 }
 
 /**
- * drey_image_io_load_png:
+ * drey_image_load_png:
  * @bytes: the contents of a PNG file
- * @error: return location for a #DREY_IMAGE_IO_ERROR
+ * @error: return location for a #DREY_IMAGE_ERROR
  *
  * Decodes a PNG into an HxWxC uint8 array in C order: C is 1 for a grey
  * PNG, 2 for grey with alpha, 3 for RGB and 4 for RGBA (a palette or a
@@ -140,7 +384,7 @@ array_from_pixbuf (GdkPixbuf  *pixbuf,
  * Returns: (transfer full): the array, or %NULL
  */
 SqNdarray *
-drey_image_io_load_png (GBytes  *bytes,
+drey_image_load_png (GBytes  *bytes,
                         GError **error)
 {
   g_autoptr(GdkPixbufLoader) loader = NULL;
@@ -158,7 +402,7 @@ drey_image_io_load_png (GBytes  *bytes,
   data = g_bytes_get_data (bytes, &length);
   if (length < sizeof png_signature || memcmp (data, png_signature, sizeof png_signature) != 0)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                            "not a PNG image (it does not start with the PNG signature)");
       return NULL;
     }
@@ -166,7 +410,7 @@ drey_image_io_load_png (GBytes  *bytes,
    * bit depth (byte 24 of the file), colour type (byte 25). */
   if (length < 33 || memcmp (data + 12, "IHDR", 4) != 0)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                            "damaged PNG image: it has no image header");
       return NULL;
     }
@@ -176,7 +420,7 @@ drey_image_io_load_png (GBytes  *bytes,
   colour_type = data[25];
   if (bit_depth == 16)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED,
                            "a PNG image of 16 bits a channel; Drey reads 8 bits a channel and would lose "
                            "values (save it as .npy instead)");
       return NULL;
@@ -184,7 +428,7 @@ drey_image_io_load_png (GBytes  *bytes,
   if (colour_type != PNG_GREY && colour_type != PNG_RGB && colour_type != PNG_PALETTE &&
       colour_type != PNG_GREY_ALPHA && colour_type != PNG_RGBA)
     {
-      g_set_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+      g_set_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                    "damaged PNG image: unknown colour type %u", colour_type);
       return NULL;
     }
@@ -192,7 +436,7 @@ drey_image_io_load_png (GBytes  *bytes,
   loader = gdk_pixbuf_loader_new_with_type ("png", &local_error);
   if (loader == NULL)
     {
-      g_set_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED,
+      g_set_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED,
                    "PNG images cannot be read here: %s", local_error->message);
       return NULL;
     }
@@ -200,7 +444,7 @@ drey_image_io_load_png (GBytes  *bytes,
   /* Closed either way: a loader finalized open warns. */
   if (!gdk_pixbuf_loader_close (loader, written ? &local_error : NULL) || !written)
     {
-      g_set_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+      g_set_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                    "damaged PNG image: %s", local_error != NULL ? local_error->message : "it cannot be decoded");
       return NULL;
     }
@@ -208,7 +452,7 @@ drey_image_io_load_png (GBytes  *bytes,
   if (pixbuf == NULL || gdk_pixbuf_get_bits_per_sample (pixbuf) != 8 ||
       gdk_pixbuf_get_colorspace (pixbuf) != GDK_COLORSPACE_RGB)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_INVALID,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_INVALID,
                            "damaged PNG image: it cannot be decoded");
       return NULL;
     }
@@ -347,7 +591,7 @@ encode_png (const guint8  *pixels,
 
   if (deflateInit (&e.z, Z_DEFAULT_COMPRESSION) != Z_OK)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED,
                            "the PNG image cannot be compressed (out of memory)");
       return NULL;
     }
@@ -359,7 +603,7 @@ encode_png (const guint8  *pixels,
   deflateEnd (&e.z);
   if (!ok)
     {
-      g_set_error_literal (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED,
+      g_set_error_literal (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED,
                            "the PNG image cannot be compressed");
       return NULL;
     }
@@ -368,98 +612,28 @@ encode_png (const guint8  *pixels,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* What the image preview shows, as HxWxC bytes (C stays 1, 3 or 4): the
- * rules of drey_image_preview_texture_for_array() (uint8 as it is, bool as
- * 0/255, everything else scaled from its finite min..max, a constant image
- * mid-grey, a pixel with a NaN black and opaque), but at full size and
- * without a round trip through a premultiplied texture, which would shrink
- * images over 2048 pixels and round colours under partial alpha. Grey stays
- * one channel. test-new-shard-dialog checks both agree. */
-static guint8 *
-map_to_bytes (SqNdarray *array,
-              guint      width,
-              guint      height,
-              guint      channels,
-              gboolean   channels_first)
-{
-  SqDtype *dtype = sq_ndarray_get_dtype (array);
-  SqDtypeKind kind = sq_dtype_get_kind (dtype);
-  gsize size = sq_dtype_get_itemsize (dtype);
-  gboolean swap = sq_dtype_needs_swap (dtype);
-  const guint8 *data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
-  gboolean as_is = (kind == SQ_DTYPE_KIND_UINT && size == 1) || kind == SQ_DTYPE_KIND_BOOL;
-  guint64 n = (guint64) width * height * channels;
-  double lo = INFINITY, hi = -INFINITY;
-  guint8 *pixels = g_malloc (n);
-
-  if (!as_is)
-    for (guint64 i = 0; i < n; i++)
-      {
-        double v = _drey_pixel_load (kind, size, swap, data + i * size);
-
-        if (isfinite (v))
-          {
-            lo = MIN (lo, v);
-            hi = MAX (hi, v);
-          }
-      }
-
-  for (guint y = 0; y < height; y++)
-    for (guint x = 0; x < width; x++)
-      {
-        guint8 *px = pixels + ((gsize) y * width + x) * channels;
-        gboolean nan = FALSE;
-
-        for (guint ch = 0; ch < channels; ch++)
-          {
-            guint64 i = channels_first ? ((guint64) ch * height + y) * width + x
-                                       : ((guint64) y * width + x) * channels + ch;
-            const guint8 *p = data + i * size;
-
-            if (kind == SQ_DTYPE_KIND_UINT && size == 1)
-              px[ch] = *p;
-            else if (kind == SQ_DTYPE_KIND_BOOL)
-              px[ch] = *p ? 255 : 0;
-            else
-              {
-                double v = _drey_pixel_load (kind, size, swap, p);
-
-                nan |= isnan (v);
-                px[ch] = _drey_pixel_scale (v, lo, hi);
-              }
-          }
-        if (nan)
-          {
-            memset (px, 0, MIN (channels, 3));
-            if (channels == 4)
-              px[3] = 255;
-          }
-      }
-  return pixels;
-}
-
 /**
- * drey_image_io_save_png:
+ * drey_image_save_png:
  * @array: an array that reads as an image
- * @error: return location for a #DREY_IMAGE_IO_ERROR
+ * @error: return location for a #DREY_IMAGE_ERROR
  *
  * Encodes @array as an 8-bit PNG. A uint8 array of HxW or HxWxC with C
  * from 1 to 4 is written exactly: grey, grey with alpha, RGB or RGBA, and
- * drey_image_io_load_png() gives it back byte for byte. Any other array
- * that drey_image_preview_shape_is_image() takes (other dtypes, CxHxW) is
- * written as the image preview shows it. Safe to call from any thread.
+ * drey_image_load_png() gives it back byte for byte. Any other array
+ * that drey_image_get_shape() takes (other dtypes, CxHxW) is written as the
+ * image preview shows it (drey_image_map_pixels()). Safe to call from any thread.
  *
  * Returns: (transfer full): the PNG file's bytes, or %NULL
  */
 GBytes *
-drey_image_io_save_png (SqNdarray  *array,
+drey_image_save_png (SqNdarray  *array,
                         GError    **error)
 {
   SqDtype *dtype;
   const guint64 *shape;
   guint ndim;
   guint width, height, channels;
-  gboolean channels_first;
+  DreyImageShape image;
   g_autofree guint8 *mapped = NULL;
   const guint8 *pixels;
 
@@ -479,16 +653,19 @@ drey_image_io_save_png (SqNdarray  *array,
       channels = ndim == 2 ? 1 : (guint) shape[2];
       pixels = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
     }
-  else if (drey_image_preview_shape_is_image (array, &width, &height, &channels, &channels_first))
+  else if (drey_image_get_shape (array, &image))
     {
-      mapped = map_to_bytes (array, width, height, channels, channels_first);
+      mapped = drey_image_map_pixels (array, &image, 1, NULL, NULL);
       pixels = mapped;
+      width = image.width;
+      height = image.height;
+      channels = image.channels;
     }
   else
     {
       g_autofree char *dims = sq_ndarray_format_shape (array);
 
-      g_set_error (error, DREY_IMAGE_IO_ERROR, DREY_IMAGE_IO_ERROR_UNSUPPORTED,
+      g_set_error (error, DREY_IMAGE_ERROR, DREY_IMAGE_ERROR_UNSUPPORTED,
                    "a %s array of shape %s does not read as an image", sq_dtype_get_name (dtype), dims);
       return NULL;
     }
