@@ -235,7 +235,7 @@ open_and_wait (Fixture *f)
 {
   drey_window_open_store (f->window, f->location);
   WAIT_FOR (drey_window_get_store (f->window) != NULL &&
-            !drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) > 0);
+            !drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) > 0);
 }
 
 static void
@@ -991,13 +991,13 @@ test_editing_delete_and_undo (Fixture       *f,
   keys = listed_keys (f);
   g_assert_cmpstr (keys, ==, "mixed");
   g_assert_cmpstr (toast_title (f), ==, "Deleted “other”");
-  WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 1);
+  WAIT_FOR (!drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 1);
   g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "empty");
 
   click_undo (f);
   restored = shard_bytes (f, "other");
   g_assert_true (g_bytes_equal (before, restored));
-  WAIT_FOR (!drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 2);
+  WAIT_FOR (!drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 2);
   WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), "other") == 0 &&
             g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
 }

@@ -29,8 +29,9 @@ typedef struct
 {
   char        *dir;
   char        *root;
-  GtkWindow   *window;
-  DreyKeyList *list;
+  GtkWindow    *window;
+  DreyKeyModel *model;
+  DreyKeyList  *list;
 } Fixture;
 
 /* The small store: keys, file sizes, and ages in hours. */
@@ -86,7 +87,9 @@ fixture_setup (Fixture       *f,
     write_shard (f->root, small_store[i].key, small_store[i].size, small_store[i].age);
 
   f->window = GTK_WINDOW (gtk_window_new ());
+  f->model = drey_key_model_new ();
   f->list = DREY_KEY_LIST (drey_key_list_new ());
+  drey_key_list_set_model (f->list, f->model);
   gtk_window_set_child (f->window, GTK_WIDGET (f->list));
   gtk_window_set_default_size (f->window, 320, 560);
   gtk_window_present (f->window);
@@ -97,11 +100,16 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   gpointer list = f->list;
+  gpointer model = f->model;
 
-  /* The pane goes with its window, once a listing it cancelled returns. */
+  /* The pane goes with its window; the model once a listing it cancelled
+   * returns. */
   g_object_add_weak_pointer (list, &list);
+  g_object_add_weak_pointer (model, &model);
+  drey_key_model_set_store (f->model, NULL);
   gtk_window_destroy (f->window);
-  WAIT_FOR (list == NULL);
+  g_object_unref (f->model);
+  WAIT_FOR (list == NULL && model == NULL);
   drey_test_remove_tree (f->dir);
   g_free (f->root);
   g_free (f->dir);
@@ -114,9 +122,9 @@ open_store (Fixture    *f,
   g_autoptr(GFile) location = g_file_new_for_path (path);
   g_autoptr(SqStore) store = sq_store_new (location);
 
-  drey_key_list_set_store (f->list, store);
-  g_assert_true (drey_key_list_get_store (f->list) == store);
-  g_assert_true (drey_key_list_get_loading (f->list));
+  drey_key_model_set_store (f->model, store);
+  g_assert_true (drey_key_model_get_store (f->model) == store);
+  g_assert_true (drey_key_model_get_loading (f->model));
 }
 
 static GtkWidget *
@@ -213,7 +221,7 @@ static void
 open_small_store (Fixture *f)
 {
   open_store (f, f->root);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
   WAIT_FOR (rows_are (f, small_order));
 }
 
@@ -241,17 +249,17 @@ test_order_and_footer (Fixture       *f,
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
   g_assert_cmpuint (drey_key_list_get_n_visible (f->list), ==, 7);
   g_assert_cmpuint (n_keys_notified, >=, 1);
-  g_assert_null (drey_key_list_get_error (f->list));
+  g_assert_null (drey_key_model_get_error (f->model));
   g_assert_cmpstr (visible_page (f), ==, "list");
   g_assert_cmpstr (footer (f), ==, expected);
   /* Nothing is selected (and so decoded) until the user picks a key. */
   g_assert_null (drey_key_list_get_selected_key (f->list));
   g_assert_cmpuint (gtk_single_selection_get_selected (selection (f)), ==, GTK_INVALID_LIST_POSITION);
 
-  drey_key_list_set_store (f->list, NULL);
+  drey_key_model_set_store (f->model, NULL);
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 0);
-  g_assert_false (drey_key_list_get_loading (f->list));
-  g_assert_null (drey_key_list_get_store (f->list));
+  g_assert_false (drey_key_model_get_loading (f->model));
+  g_assert_null (drey_key_model_get_store (f->model));
 }
 
 static void
@@ -411,13 +419,13 @@ test_sample_count (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_last_child (row))), ==, size);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
 
-  drey_key_list_set_sample_count (f->list, "digits-03", 100);
-  drey_key_list_set_sample_count (f->list, "no-such-key", 3); /* ignored */
+  drey_key_model_set_n_samples (f->model, "digits-03", 100);
+  drey_key_model_set_n_samples (f->model, "no-such-key", 3); /* ignored */
   g_assert_true (gtk_widget_get_visible (n_samples_label));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (n_samples_label)), ==, "100 samples");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label_with_count);
 
-  drey_key_list_set_sample_count (f->list, "digits-03", 1);
+  drey_key_model_set_n_samples (f->model, "digits-03", 1);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (n_samples_label)), ==, "1 sample");
 }
 
@@ -443,17 +451,17 @@ test_reload (Fixture       *f,
 
   open_small_store (f);
   g_assert_true (drey_key_list_select_key (f->list, "digits-03"));
-  drey_key_list_set_sample_count (f->list, "digits-03", 100);
-  drey_key_list_set_sample_count (f->list, "a", 7);
+  drey_key_model_set_n_samples (f->model, "digits-03", 100);
+  drey_key_model_set_n_samples (f->model, "a", 7);
   g_signal_connect (f->list, "notify::selected-key", G_CALLBACK (count_notify), &n_notified);
 
   write_shard (f->root, "new-key", 10, 0);
   write_shard (f->root, "a", 5000, 0);
   g_assert_cmpint (g_unlink (gone), ==, 0);
 
-  drey_key_list_reload (f->list);
-  g_assert_true (drey_key_list_get_loading (f->list));
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
+  drey_key_model_reload (f->model);
+  g_assert_true (drey_key_model_get_loading (f->model));
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
   WAIT_FOR (rows_are (f, after));
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
 
@@ -477,8 +485,8 @@ test_reload (Fixture       *f,
 
     g_assert_cmpint (g_unlink (path), ==, 0);
   }
-  drey_key_list_reload (f->list);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
+  drey_key_model_reload (f->model);
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 6);
   g_assert_null (drey_key_list_get_selected_key (f->list));
   g_assert_cmpuint (n_notified, ==, 1);
@@ -492,12 +500,12 @@ test_errors (Fixture       *f,
   g_autofree char *missing = g_build_filename (f->dir, "missing", NULL);
   guint n_notified = 0;
 
-  g_signal_connect (f->list, "notify::error", G_CALLBACK (count_notify), &n_notified);
+  g_signal_connect (f->model, "notify::error", G_CALLBACK (count_notify), &n_notified);
 
   /* A missing store lists nothing, as squirrel's does. */
   open_store (f, missing);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
-  g_assert_null (drey_key_list_get_error (f->list));
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
+  g_assert_null (drey_key_model_get_error (f->model));
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 0);
   g_assert_cmpstr (visible_page (f), ==, "empty");
   g_assert_cmpuint (n_notified, ==, 0);
@@ -505,8 +513,8 @@ test_errors (Fixture       *f,
   /* A file is not a store. */
   g_assert_true (g_file_set_contents (file, "not a directory", -1, NULL));
   open_store (f, file);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
-  g_assert_error ((GError *) drey_key_list_get_error (f->list), SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE);
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
+  g_assert_error ((GError *) drey_key_model_get_error (f->model), SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE);
   g_assert_cmpuint (n_notified, ==, 1);
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 0);
   g_assert_cmpstr (visible_page (f), ==, "error");
@@ -514,9 +522,9 @@ test_errors (Fixture       *f,
 
   /* A good store clears the error. */
   open_store (f, f->root);
-  g_assert_null (drey_key_list_get_error (f->list));
+  g_assert_null (drey_key_model_get_error (f->model));
   g_assert_cmpuint (n_notified, ==, 2);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
 }
 
@@ -545,16 +553,16 @@ n_keys_changed (DreyKeyList *list,
   if (drey_key_list_get_n_keys (list) > 0 && t->first_keys == 0)
     {
       t->first_keys = g_get_monotonic_time ();
-      t->keys_while_loading = drey_key_list_get_loading (list);
+      t->keys_while_loading = drey_key_model_get_loading (drey_key_list_get_model (list));
     }
 }
 
 static void
-loading_changed (DreyKeyList *list,
-                 GParamSpec  *pspec,
-                 Timing      *t)
+loading_changed (DreyKeyModel *model,
+                 GParamSpec   *pspec,
+                 Timing       *t)
 {
-  if (!drey_key_list_get_loading (list))
+  if (!drey_key_model_get_loading (model))
     t->listed = g_get_monotonic_time ();
 }
 
@@ -674,14 +682,14 @@ test_many_keys_stream (Fixture       *f,
     }
 
   g_signal_connect (f->list, "notify::n-keys", G_CALLBACK (n_keys_changed), &t);
-  g_signal_connect (f->list, "notify::loading", G_CALLBACK (loading_changed), &t);
+  g_signal_connect (f->model, "notify::loading", G_CALLBACK (loading_changed), &t);
   WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->list)));
 
   beat_id = g_timeout_add_full (G_PRIORITY_HIGH, 5, heartbeat, &t, NULL);
   tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (f->list), tick, &t, NULL);
   t.start = g_get_monotonic_time ();
   open_store (f, root);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
 
   /* The incremental sort goes on after the listing: check now and then. */
   while (sorted == 0)
@@ -772,10 +780,10 @@ test_snapshot (Fixture       *f,
   write_shard (example, "broken", 1780, 21);
 
   open_store (f, example);
-  WAIT_FOR (!drey_key_list_get_loading (f->list));
-  drey_key_list_set_sample_count (f->list, "digits-00", 100);
-  drey_key_list_set_sample_count (f->list, "digits-01", 100);
-  drey_key_list_set_sample_count (f->list, "photos", 12);
+  WAIT_FOR (!drey_key_model_get_loading (f->model));
+  drey_key_model_set_n_samples (f->model, "digits-00", 100);
+  drey_key_model_set_n_samples (f->model, "digits-01", 100);
+  drey_key_model_set_n_samples (f->model, "photos", 12);
   g_assert_true (drey_key_list_select_key (f->list, "digits-01"));
   gtk_widget_grab_focus (GTK_WIDGET (f->list));
 

@@ -95,7 +95,7 @@ open_and_wait (Fixture *f)
 {
   drey_window_open_store (f->window, f->location);
   WAIT_FOR (drey_window_get_store (f->window) != NULL &&
-            !drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) > 0);
+            !drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) > 0);
 }
 
 static void
@@ -399,7 +399,7 @@ test_window_drop_folder (Fixture       *f,
   g_slist_free (files);
   g_assert_true (accepted);
   WAIT_FOR (drey_window_get_store (f->window) != NULL &&
-            !drey_key_list_get_loading (f->key_list) && drey_key_list_get_n_keys (f->key_list) == 20);
+            !drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 20);
 }
 
 static void

@@ -1,21 +1,20 @@
 /* drey-key-list.c: the left pane, every key of the store
  *
- * The listing streams in: batches of keys from a worker are appended to a
- * GListStore in one splice each, and an incremental GtkSortListModel and
+ * It shows a DreyKeyModel, which lists the store as the keys stream in and
+ * keeps itself up to date; an incremental GtkSortListModel and
  * GtkFilterListModel sort and search them a slice per main loop iteration,
  * so a store of 100,000 shards shows its first keys at once and the window
  * never freezes.
  *
- *   items (GListStore, listing order) -> sorted -> filtered -> selection
+ *   model (DreyKeyModel, listing order) -> sorted -> filtered -> selection
  *
- * A local store lists in squirrel's order already, so the name order grows
- * at its end; keys landing all over a long list would make GTK 4.8's list
- * view walk every row between them at each batch.
+ * The model's listing order is squirrel's for a local store, so the name
+ * order grows at its end; keys landing all over a long list would make GTK
+ * 4.8's list view walk every row between them at each batch.
  *
  * The selection is the user's: the search hides rows but never changes it
  * (a hidden selected row is selected again when it shows), and a reload
- * keeps it if its key is still there. Reloading updates the items in place
- * (same objects, new sizes) and drops the keys it did not find again.
+ * keeps it if its key is still there (the model keeps its items).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,12 +25,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "drey-key-item.h"
 #include "drey-key-list.h"
 #include "drey-list-keynav.h"
-
-/* Removing more runs than this one by one costs more than a new splice. */
-#define MAX_REMOVAL_RUNS 32
 
 struct _DreyKeyList
 {
@@ -50,29 +45,19 @@ struct _DreyKeyList
   GtkLabel           *footer_label;
 
   /* models */
-  GListStore         *items;
+  DreyKeyModel       *model;
   GtkCustomSorter    *sorter;
   GtkSortListModel   *sorted;
   GtkStringFilter    *filter;
   GtkFilterListModel *filtered;
   GtkSingleSelection *selection;
 
-  SqStore            *store;
-  GCancellable       *cancellable;
-  /* key -> DreyKeyItem: what this listing found; and during a reload, what
-   * the last one found that this one has not (yet) */
-  GHashTable         *listed;
-  GHashTable         *unseen;
   DreyKeyItem        *selected;
-  GError             *error;
   char               *sort_by;
-  guint64             total_size;
   guint               n_keys;
   guint               n_visible;
   GtkIconPaintable   *spinner_icons[2];
   guint               scroll_to;
-  gboolean            loading;
-  gboolean            resort;
 };
 
 G_DEFINE_FINAL_TYPE (DreyKeyList, drey_key_list, GTK_TYPE_WIDGET)
@@ -80,12 +65,10 @@ G_DEFINE_FINAL_TYPE (DreyKeyList, drey_key_list, GTK_TYPE_WIDGET)
 enum
 {
   PROP_0,
-  PROP_STORE,
+  PROP_MODEL,
   PROP_SELECTED_KEY,
   PROP_N_KEYS,
   PROP_N_VISIBLE,
-  PROP_LOADING,
-  PROP_ERROR,
   PROP_SORT_BY,
   N_PROPS
 };
@@ -98,12 +81,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static GHashTable *
-key_table_new (void)
-{
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-}
 
 /* ---- rows --------------------------------------------------------------- */
 
@@ -227,14 +204,17 @@ filter_is_active (DreyKeyList *self)
 static void
 update_view (DreyKeyList *self)
 {
+  const GError *error = self->model != NULL ? drey_key_model_get_error (self->model) : NULL;
+  gboolean loading = self->model != NULL && drey_key_model_get_loading (self->model);
+  gboolean has_store = self->model != NULL && drey_key_model_get_store (self->model) != NULL;
   const char *page;
   g_autofree char *text = NULL;
 
-  if (self->error != NULL)
+  if (error != NULL)
     page = "error";
-  else if (self->n_keys == 0 && self->loading)
+  else if (self->n_keys == 0 && loading)
     page = "loading";
-  else if (self->n_keys == 0 && self->store != NULL)
+  else if (self->n_keys == 0 && has_store)
     page = "empty";
   else if (self->n_visible == 0 && filter_is_active (self) && gtk_filter_list_model_get_pending (self->filtered) == 0)
     page = "no-results";
@@ -243,28 +223,28 @@ update_view (DreyKeyList *self)
   gtk_stack_set_visible_child_name (self->stack, page);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
 
-  if (self->store == NULL || self->error != NULL)
+  if (!has_store || error != NULL)
     text = g_strdup ("");
   else if (filter_is_active (self))
     /* TRANSLATORS: the footer while searching: "12 of 1,204 keys" */
     text = g_strdup_printf (ngettext ("%'u of %'u key", "%'u of %'u keys", self->n_keys), self->n_visible, self->n_keys);
   else
     {
-      g_autofree char *size = g_format_size (self->total_size);
+      g_autofree char *size = g_format_size (drey_key_model_get_total_size (self->model));
 
       /* TRANSLATORS: the footer: "1,204 keys · 3.2 GB" */
       text = g_strdup_printf (ngettext ("%'u key · %s", "%'u keys · %s", self->n_keys), self->n_keys, size);
     }
   gtk_label_set_label (self->footer_label, text);
   gtk_widget_set_visible (self->footer, *text != '\0');
-  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), self->loading && self->n_keys > 0);
-  gtk_spinner_set_spinning (self->footer_spinner, self->loading && self->n_keys > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), loading && self->n_keys > 0);
+  gtk_spinner_set_spinning (self->footer_spinner, loading && self->n_keys > 0);
 }
 
 static void
 update_counts (DreyKeyList *self)
 {
-  guint n_keys = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint n_keys = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   guint n_visible = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -283,34 +263,6 @@ update_counts (DreyKeyList *self)
 }
 
 static void
-set_loading (DreyKeyList *self,
-             gboolean     loading)
-{
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
-set_error (DreyKeyList *self,
-           GError      *error)
-{
-  if (self->error == NULL && error == NULL)
-    return;
-  g_clear_error (&self->error);
-  self->error = error;
-  if (error != NULL)
-    {
-      /* The description is markup; file names may hold '<' or '&'. */
-      g_autofree char *markup = g_markup_escape_text (error->message, -1);
-
-      adw_status_page_set_description (self->error_page, markup);
-    }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-}
-
-static void
 set_selected (DreyKeyList *self,
               DreyKeyItem *item)
 {
@@ -324,18 +276,14 @@ static DreyKeyItem *
 lookup_item (DreyKeyList *self,
              const char  *key)
 {
-  DreyKeyItem *item = g_hash_table_lookup (self->listed, key);
-
-  if (item == NULL && self->unseen != NULL)
-    item = g_hash_table_lookup (self->unseen, key);
-  return item;
+  return self->model != NULL ? drey_key_model_lookup (self->model, key) : NULL;
 }
 
 static gboolean
 is_listed (DreyKeyList *self,
            DreyKeyItem *item)
 {
-  return lookup_item (self, drey_key_item_get_key (item)) == item;
+  return self->model != NULL && drey_key_model_contains (self->model, item);
 }
 
 /* The position of @item among the visible rows, or GTK_INVALID_LIST_POSITION. */
@@ -395,194 +343,34 @@ filter_pending_cb (DreyKeyList *self)
   update_view (self);
 }
 
-/* ---- listing ------------------------------------------------------------ */
+/* ---- the model ------------------------------------------------------------ */
 
 static void
-clear_items (DreyKeyList *self)
+model_error_changed_cb (DreyKeyList *self)
 {
-  g_clear_pointer (&self->unseen, g_hash_table_unref);
-  g_hash_table_remove_all (self->listed);
-  self->total_size = 0;
-  self->resort = FALSE;
-  g_list_store_remove_all (self->items);
-  set_selected (self, NULL);
-  update_counts (self);
+  const GError *error = drey_key_model_get_error (self->model);
+
+  if (error != NULL)
+    {
+      /* The description is markup; file names may hold '<' or '&'. */
+      g_autofree char *markup = g_markup_escape_text (error->message, -1);
+
+      adw_status_page_set_description (self->error_page, markup);
+    }
+  update_view (self);
 }
 
-static guint64
-known_size (DreyKeyItem *item)
-{
-  return (guint64) MAX (drey_key_item_get_size (item), 0);
-}
-
-/* A batch of keys from the worker: in any order (a local store's come in
- * squirrel's order, see sq_store_list_keys_streamed_async()). */
+/* A listing ended: keys it did not find again are gone, and sizes or
+ * times that changed may change the size and date orders. */
 static void
-keys_found_cb (GPtrArray *batch,
-               gpointer   data)
+model_listed_cb (DreyKeyList *self,
+                 gboolean     changed)
 {
-  DreyKeyList *self = data;
-  g_autoptr(GPtrArray) added = g_ptr_array_new_full (batch->len, g_object_unref);
-
-  for (guint i = 0; i < batch->len; i++)
-    {
-      SqKeyInfo *info = g_ptr_array_index (batch, i);
-      const char *key = sq_key_info_get_key (info);
-      char *stolen_key = NULL;
-      DreyKeyItem *item = NULL;
-
-      if (self->unseen != NULL &&
-          g_hash_table_steal_extended (self->unseen, key, (gpointer *) &stolen_key, (gpointer *) &item))
-        {
-          /* Listed again: the same row, maybe with a new size. */
-          self->total_size -= known_size (item);
-          if (drey_key_item_set_info (item, info))
-            self->resort = TRUE;
-          self->total_size += known_size (item);
-          g_hash_table_insert (self->listed, stolen_key, item);
-        }
-      else if (!g_hash_table_contains (self->listed, key))
-        {
-          item = drey_key_item_new (info);
-          self->total_size += known_size (item);
-          g_hash_table_insert (self->listed, g_strdup (key), g_object_ref (item));
-          g_ptr_array_add (added, item);
-        }
-    }
-
-  if (added->len > 0)
-    g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
-                         added->pdata, added->len);
-  update_counts (self);
-}
-
-/* After a reload: drop the keys it did not find again. */
-static void
-remove_unseen (DreyKeyList *self)
-{
-  typedef struct { guint start, end; } Run;
-  g_autoptr(GHashTable) unseen = g_steal_pointer (&self->unseen);
-  g_autoptr(GArray) runs = NULL;
-  GListModel *model = G_LIST_MODEL (self->items);
-  guint n_items = g_list_model_get_n_items (model);
-
-  if (unseen == NULL || g_hash_table_size (unseen) == 0)
-    return;
-
-  /* Runs of rows to remove, [start, end), from the last. */
-  runs = g_array_new (FALSE, FALSE, sizeof (Run));
-  for (guint i = n_items; i-- > 0;)
-    {
-      g_autoptr(DreyKeyItem) item = g_list_model_get_item (model, i);
-      Run *last = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
-
-      if (g_hash_table_lookup (unseen, drey_key_item_get_key (item)) != item)
-        continue;
-      self->total_size -= known_size (item);
-      if (last != NULL && last->start == i + 1)
-        last->start = i;
-      else
-        {
-          Run run = { i, i + 1 };
-
-          g_array_append_val (runs, run);
-        }
-    }
-
-  if (runs->len <= MAX_REMOVAL_RUNS)
-    {
-      for (guint r = 0; r < runs->len; r++)
-        {
-          Run *run = &g_array_index (runs, Run, r);
-
-          g_list_store_splice (self->items, run->start, run->end - run->start, NULL, 0);
-        }
-    }
-  else
-    {
-      g_autoptr(GPtrArray) kept = g_ptr_array_new_full (n_items, g_object_unref);
-
-      for (guint i = 0; i < n_items; i++)
-        {
-          DreyKeyItem *item = g_list_model_get_item (model, i);
-
-          if (g_hash_table_lookup (unseen, drey_key_item_get_key (item)) == item)
-            g_object_unref (item);
-          else
-            g_ptr_array_add (kept, item);
-        }
-      g_list_store_splice (self->items, 0, n_items, kept->pdata, kept->len);
-    }
-
+  if (changed && !g_str_equal (self->sort_by, "name"))
+    gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   if (self->selected != NULL && !is_listed (self, self->selected))
     set_selected (self, NULL);
-}
-
-static void
-keys_listed_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(DreyKeyList) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!sq_store_list_keys_streamed_finish (SQ_STORE (source), result, NULL, &error))
-    {
-      /* A new listing, another store or dispose took over. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_debug ("%s", error->message);
-      clear_items (self);
-      set_error (self, g_steal_pointer (&error));
-    }
-  else
-    remove_unseen (self);
-
-  /* Sizes or times changed: the size and date orders may have too. */
-  if (self->resort && !g_str_equal (self->sort_by, "name"))
-    gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  self->resort = FALSE;
-
-  g_clear_object (&self->cancellable);
-  set_loading (self, FALSE);
   update_counts (self);
-}
-
-static void
-start_listing (DreyKeyList *self)
-{
-  g_assert (self->store != NULL);
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  /* What is shown is unseen until this listing finds it again. A listing
-   * cut short by this one leaves some in each table. */
-  if (self->unseen == NULL)
-    {
-      self->unseen = g_steal_pointer (&self->listed);
-      self->listed = key_table_new ();
-    }
-  else
-    {
-      GHashTableIter iter;
-      gpointer key, item;
-
-      g_hash_table_iter_init (&iter, self->listed);
-      while (g_hash_table_iter_next (&iter, &key, &item))
-        {
-          g_hash_table_iter_steal (&iter);
-          g_hash_table_insert (self->unseen, key, item);
-        }
-    }
-
-  set_error (self, NULL);
-  set_loading (self, TRUE);
-  sq_store_list_keys_streamed_async (self->store, SQ_LIST_KEYS_DEFAULT, self->cancellable,
-                                     keys_found_cb, self, NULL,
-                                     keys_listed_cb, g_object_ref (self));
-  update_view (self);
 }
 
 /* ---- sorting and searching ---------------------------------------------- */
@@ -711,9 +499,8 @@ drey_key_list_dispose (GObject *object)
 {
   DreyKeyList *self = (DreyKeyList *) object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_KEY_LIST);
 
   if (self->filtered != NULL)
@@ -726,11 +513,8 @@ drey_key_list_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->sorted);
   g_clear_object (&self->sorter);
-  g_clear_object (&self->items);
-  g_clear_pointer (&self->listed, g_hash_table_unref);
-  g_clear_pointer (&self->unseen, g_hash_table_unref);
+  g_clear_object (&self->model);
   g_clear_object (&self->selected);
-  g_clear_object (&self->store);
   g_clear_object (&self->spinner_icons[0]);
   g_clear_object (&self->spinner_icons[1]);
 
@@ -742,7 +526,6 @@ drey_key_list_finalize (GObject *object)
 {
   DreyKeyList *self = (DreyKeyList *) object;
 
-  g_clear_error (&self->error);
   g_clear_pointer (&self->sort_by, g_free);
 
   G_OBJECT_CLASS (drey_key_list_parent_class)->finalize (object);
@@ -758,8 +541,8 @@ drey_key_list_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      g_value_set_object (value, self->store);
+    case PROP_MODEL:
+      g_value_set_object (value, self->model);
       break;
     case PROP_SELECTED_KEY:
       g_value_set_string (value, drey_key_list_get_selected_key (self));
@@ -769,12 +552,6 @@ drey_key_list_get_property (GObject    *object,
       break;
     case PROP_N_VISIBLE:
       g_value_set_uint (value, self->n_visible);
-      break;
-    case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
-      break;
-    case PROP_ERROR:
-      g_value_set_boxed (value, self->error);
       break;
     case PROP_SORT_BY:
       g_value_set_string (value, self->sort_by);
@@ -794,8 +571,8 @@ drey_key_list_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_STORE:
-      drey_key_list_set_store (self, g_value_get_object (value));
+    case PROP_MODEL:
+      drey_key_list_set_model (self, g_value_get_object (value));
       break;
     case PROP_SORT_BY:
       drey_key_list_set_sort_by (self, g_value_get_string (value));
@@ -820,8 +597,9 @@ drey_key_list_class_init (DreyKeyListClass *klass)
   widget_class->size_allocate = drey_key_list_size_allocate;
   widget_class->grab_focus = drey_key_list_grab_focus;
 
-  properties[PROP_STORE] =
-    g_param_spec_object ("store", NULL, NULL, SQ_TYPE_STORE,
+  /* The keys shown. */
+  properties[PROP_MODEL] =
+    g_param_spec_object ("model", NULL, NULL, DREY_TYPE_KEY_MODEL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /* The key of the selected row; a row the search hides stays selected. */
   properties[PROP_SELECTED_KEY] =
@@ -835,13 +613,6 @@ drey_key_list_class_init (DreyKeyListClass *klass)
   properties[PROP_N_VISIBLE] =
     g_param_spec_uint ("n-visible", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  properties[PROP_LOADING] =
-    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
-  /* Why the last listing failed, or NULL. A missing store is no error. */
-  properties[PROP_ERROR] =
-    g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
-                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   /* "name" (squirrel's order), "size" (largest first) or "date" (newest
    * first): the choices of the key-sort setting. */
   properties[PROP_SORT_BY] =
@@ -895,12 +666,8 @@ drey_key_list_init (DreyKeyList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->listed = key_table_new ();
-
-  self->items = g_list_store_new (DREY_TYPE_KEY_ITEM);
   self->sorter = gtk_custom_sorter_new (compare_names, NULL, NULL);
-  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
-                                          g_object_ref (GTK_SORTER (self->sorter)));
+  self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (GTK_SORTER (self->sorter)));
   gtk_sort_list_model_set_incremental (self->sorted, TRUE);
 
   self->filter = gtk_string_filter_new (gtk_property_expression_new (DREY_TYPE_KEY_ITEM, NULL, "key"));
@@ -943,64 +710,50 @@ drey_key_list_new (void)
 }
 
 /**
- * drey_key_list_set_store:
- * @store: (nullable): the store to list, or %NULL to clear the list
+ * drey_key_list_set_model:
+ * @model: (nullable): the keys to show
  *
- * Shows the keys of @store, listing them on a worker; the keys stream in
- * while #DreyKeyList:loading is %TRUE.
+ * Shows the keys of @model as they are listed; the loading and error pages
+ * follow it.
  */
 void
-drey_key_list_set_store (DreyKeyList *self,
-                         SqStore     *store)
+drey_key_list_set_model (DreyKeyList  *self,
+                         DreyKeyModel *model)
 {
   g_return_if_fail (DREY_IS_KEY_LIST (self));
-  g_return_if_fail (store == NULL || SQ_IS_STORE (store));
+  g_return_if_fail (model == NULL || DREY_IS_KEY_MODEL (model));
 
-  if (self->store == store)
+  if (self->model == model)
     return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_set_object (&self->store, store);
-
-  g_object_freeze_notify (G_OBJECT (self));
-  clear_items (self);
-  set_error (self, NULL);
-  set_loading (self, FALSE);
-  if (store != NULL)
-    start_listing (self);
-  update_view (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_data (self->model, self);
+  g_set_object (&self->model, model);
+  set_selected (self, NULL);
+  gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (model));
+  if (model != NULL)
+    {
+      g_signal_connect_object (model, "notify::loading", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::total-size", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::store", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "notify::error", G_CALLBACK (model_error_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (model, "listed", G_CALLBACK (model_listed_cb), self, G_CONNECT_SWAPPED);
+      model_error_changed_cb (self);
+    }
+  update_counts (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL]);
 }
 
 /**
- * drey_key_list_get_store:
+ * drey_key_list_get_model:
  *
- * Returns: (transfer none) (nullable): the store listed
+ * Returns: (transfer none) (nullable): the keys shown
  */
-SqStore *
-drey_key_list_get_store (DreyKeyList *self)
+DreyKeyModel *
+drey_key_list_get_model (DreyKeyList *self)
 {
   g_return_val_if_fail (DREY_IS_KEY_LIST (self), NULL);
-  return self->store;
-}
-
-/**
- * drey_key_list_reload:
- *
- * Lists the store again: new keys are added, gone ones removed, changed
- * sizes updated; the selection stays if its key is still there.
- */
-void
-drey_key_list_reload (DreyKeyList *self)
-{
-  g_return_if_fail (DREY_IS_KEY_LIST (self));
-
-  if (self->store == NULL)
-    return;
-  /* After an error the list is empty: nothing to keep. */
-  start_listing (self);
+  return self->model;
 }
 
 /**
@@ -1070,26 +823,6 @@ drey_key_list_unselect (DreyKeyList *self)
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
 }
 
-/**
- * drey_key_list_set_sample_count:
- *
- * Shows how many samples the shard @key holds, once it has been read.
- */
-void
-drey_key_list_set_sample_count (DreyKeyList *self,
-                                const char  *key,
-                                guint        n_samples)
-{
-  DreyKeyItem *item;
-
-  g_return_if_fail (DREY_IS_KEY_LIST (self));
-  g_return_if_fail (key != NULL);
-
-  item = lookup_item (self, key);
-  if (item != NULL)
-    drey_key_item_set_n_samples (item, (int) MIN (n_samples, (guint) G_MAXINT));
-}
-
 void
 drey_key_list_focus_search (DreyKeyList *self)
 {
@@ -1110,26 +843,6 @@ drey_key_list_get_n_visible (DreyKeyList *self)
 {
   g_return_val_if_fail (DREY_IS_KEY_LIST (self), 0);
   return self->n_visible;
-}
-
-gboolean
-drey_key_list_get_loading (DreyKeyList *self)
-{
-  g_return_val_if_fail (DREY_IS_KEY_LIST (self), FALSE);
-  return self->loading;
-}
-
-/**
- * drey_key_list_get_error:
- *
- * Returns: (nullable): why the listing failed: the store is a file, or
- *   cannot be read
- */
-const GError *
-drey_key_list_get_error (DreyKeyList *self)
-{
-  g_return_val_if_fail (DREY_IS_KEY_LIST (self), NULL);
-  return self->error;
 }
 
 /**

@@ -6,7 +6,7 @@
 
 #include <gtk/gtk.h>
 
-#include "sq.h"
+#include "drey-key-model.h"
 
 G_BEGIN_DECLS
 
@@ -15,22 +15,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DreyKeyList, drey_key_list, DREY, KEY_LIST, GtkWidget)
 
 GtkWidget    *drey_key_list_new              (void);
-void          drey_key_list_set_store        (DreyKeyList *self,
-                                              SqStore     *store);
-SqStore      *drey_key_list_get_store        (DreyKeyList *self);
-void          drey_key_list_reload           (DreyKeyList *self);
+void          drey_key_list_set_model        (DreyKeyList  *self,
+                                              DreyKeyModel *model);
+DreyKeyModel *drey_key_list_get_model        (DreyKeyList  *self);
 const char   *drey_key_list_get_selected_key (DreyKeyList *self);
 gboolean      drey_key_list_select_key       (DreyKeyList *self,
                                               const char  *key);
 void          drey_key_list_unselect         (DreyKeyList *self);
-void          drey_key_list_set_sample_count (DreyKeyList *self,
-                                              const char  *key,
-                                              guint        n_samples);
 void          drey_key_list_focus_search     (DreyKeyList *self);
 guint         drey_key_list_get_n_keys       (DreyKeyList *self);
 guint         drey_key_list_get_n_visible    (DreyKeyList *self);
-gboolean      drey_key_list_get_loading      (DreyKeyList *self);
-const GError *drey_key_list_get_error        (DreyKeyList *self);
 void          drey_key_list_set_filter_text  (DreyKeyList *self,
                                               const char  *text);
 const char   *drey_key_list_get_sort_by      (DreyKeyList *self);

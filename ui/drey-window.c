@@ -40,6 +40,7 @@ struct _DreyWindow
   GtkStack            *stack;
   DreyWelcomePage     *welcome_page;
   DreyKeyList         *key_list;
+  DreyKeyModel        *key_model;
   DreySampleView      *sample_view;
   AdwStatusPage       *store_error_page;
 
@@ -155,7 +156,7 @@ set_store (DreyWindow *self,
     }
   drey_sample_view_set_store (self->sample_view, store);
   drey_sample_view_set_read_only (self->sample_view, self->read_only_reason);
-  drey_key_list_set_store (self->key_list, store);
+  drey_key_model_set_store (self->key_model, store);
   update_header (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", store != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", store != NULL);
@@ -194,7 +195,7 @@ set_serializer (DreyWindow *self,
 
       drey_sample_view_load (self->sample_view, again);
     }
-  drey_key_list_reload (self->key_list);
+  drey_key_model_reload (self->key_model);
 }
 
 static void
@@ -576,7 +577,7 @@ undo_clicked (AdwToast   *toast,
     }
   else if (showing)
     drey_sample_view_load (self->sample_view, NULL);
-  drey_key_list_reload (self->key_list);
+  drey_key_model_reload (self->key_model);
   show_toast (self, adw_toast_new (undo->done_message));
 }
 
@@ -697,7 +698,7 @@ save_done (GObject      *object,
       g_free (self->select_after_listing);
       self->select_after_listing = g_strdup (save->key);
     }
-  drey_key_list_reload (self->key_list);
+  drey_key_model_reload (self->key_model);
 
   undo = g_new0 (Undo, 1);
   undo->store = g_object_ref (save->store);
@@ -902,7 +903,7 @@ delete_response (AdwMessageDialog *dialog,
     }
   if (g_strcmp0 (drey_sample_view_get_key (self->sample_view), key) == 0)
     drey_sample_view_load (self->sample_view, NULL);
-  drey_key_list_reload (self->key_list);
+  drey_key_model_reload (self->key_model);
 
   undo = g_new0 (Undo, 1);
   undo->store = g_object_ref (self->store);
@@ -1043,12 +1044,12 @@ key_list_loading_changed (DreyWindow *self)
 {
   g_autofree char *key = NULL;
 
-  if (drey_key_list_get_loading (self->key_list))
+  if (drey_key_model_get_loading (self->key_model))
     return;
   /* A listing again (after a save) forgets the sample counts it showed. */
   if (g_str_equal (drey_sample_view_get_state (self->sample_view), "samples") &&
       !drey_sample_view_get_is_new (self->sample_view))
-    drey_key_list_set_sample_count (self->key_list, drey_sample_view_get_key (self->sample_view),
+    drey_key_model_set_n_samples (self->key_model, drey_sample_view_get_key (self->sample_view),
                                     drey_sample_view_get_n_samples (self->sample_view));
   if (self->select_after_listing == NULL)
     return;
@@ -1061,7 +1062,7 @@ samples_loaded (DreyWindow *self,
                 const char *key,
                 guint       n_samples)
 {
-  drey_key_list_set_sample_count (self->key_list, key, n_samples);
+  drey_key_model_set_n_samples (self->key_model, key, n_samples);
   /* Taken just after the read: a write in that moment goes unnoticed. */
   remember_stamp (self, key);
 }
@@ -1069,7 +1070,7 @@ samples_loaded (DreyWindow *self,
 static void
 key_list_error_changed (DreyWindow *self)
 {
-  const GError *error = drey_key_list_get_error (self->key_list);
+  const GError *error = drey_key_model_get_error (self->key_model);
 
   if (error != NULL)
     show_store_error (self, error->message);
@@ -1166,7 +1167,7 @@ reload_now (DreyWindow *self)
       drey_window_open_store (self, location);
       return;
     }
-  drey_key_list_reload (self->key_list);
+  drey_key_model_reload (self->key_model);
   /* A new shard never saved has nothing on disk to read again. */
   if (drey_sample_view_get_is_new (self->sample_view))
     g_clear_pointer (&key, g_free);
@@ -1261,10 +1262,17 @@ drey_window_dispose (GObject *object)
       g_clear_pointer (&self->stashes, g_hash_table_unref);
     }
   g_clear_weak_pointer (&self->last_toast);
+  if (self->key_model != NULL)
+    {
+      /* Its listing stops; nothing of the window hears of it. */
+      g_signal_handlers_disconnect_by_data (self->key_model, self);
+      drey_key_model_set_store (self->key_model, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_object (&self->key_model);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->read_only_reason, g_free);
   g_clear_pointer (&self->replace_confirmed_key, g_free);
@@ -1387,10 +1395,12 @@ drey_window_init (DreyWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   g_settings_bind (self->settings, "key-sort", self->key_list, "sort-by", G_SETTINGS_BIND_DEFAULT);
+  self->key_model = drey_key_model_new ();
+  drey_key_list_set_model (self->key_list, self->key_model);
 
   g_signal_connect_object (self->key_list, "notify::selected-key", G_CALLBACK (selected_key_changed),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->key_list, "notify::error", G_CALLBACK (key_list_error_changed),
+  g_signal_connect_object (self->key_model, "notify::error", G_CALLBACK (key_list_error_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "loaded", G_CALLBACK (samples_loaded), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "notify::modified", G_CALLBACK (update_header),
@@ -1399,7 +1409,7 @@ drey_window_init (DreyWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "notify::key", G_CALLBACK (update_header),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->key_list, "notify::loading", G_CALLBACK (key_list_loading_changed),
+  g_signal_connect_object (self->key_model, "notify::loading", G_CALLBACK (key_list_loading_changed),
                            self, G_CONNECT_SWAPPED);
   self->stashes = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, g_free);
 
