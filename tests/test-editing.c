@@ -28,6 +28,14 @@
 #include "sq.h"
 
 #define WAIT_FOR DREY_TEST_WAIT_FOR
+/* The shard on screen. */
+#define DOC(f) drey_sample_view_get_document ((f)->sample_view)
+
+/* What the window does with what the New Shard dialog hands over. */
+static void
+open_new (gpointer    fixture,
+          const char *key,
+          GPtrArray  *samples);
 
 typedef struct
 {
@@ -192,6 +200,17 @@ listed_keys (Fixture *f)
 /* ---- the fixture -------------------------------------------------------- */
 
 static void
+open_new (gpointer    fixture,
+          const char *key,
+          GPtrArray  *samples)
+{
+  Fixture *f = fixture;
+
+  drey_shard_document_open_new (DOC (f), key, samples);
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+}
+
+static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
@@ -243,8 +262,8 @@ select_and_wait (Fixture    *f,
                  const char *key)
 {
   g_assert_true (drey_key_list_select_key (f->key_list, key));
-  WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), key) == 0 &&
-            g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), key) == 0 &&
+            (drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED));
 }
 
 static void
@@ -404,13 +423,16 @@ click_undo (Fixture *f)
   g_signal_emit_by_name (toast, "button-clicked");
   adw_toast_dismiss (toast);
   g_object_unref (toast);
+  /* The undo runs on a worker; its own toast says it is done. */
+  WAIT_FOR (toast_title (f) != NULL &&
+            (g_str_has_prefix (toast_title (f), "Restored") || g_str_has_prefix (toast_title (f), "Removed")));
 }
 
 static void
 save_and_wait (Fixture *f)
 {
   activate (f, "win.save", NULL);
-  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view) &&
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)) &&
             g_str_has_prefix (toast_title (f) != NULL ? toast_title (f) : "", "Saved"));
 }
 
@@ -465,7 +487,7 @@ test_editing_scalars (Fixture       *f,
   g_assert_nonnull (drey_sample_view_get_edit_error (f->sample_view));
   gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (editor), TRUE);
   g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 7);
-  g_assert_false (drey_sample_view_get_modified (f->sample_view));
+  g_assert_false (drey_shard_document_get_modified (DOC (f)));
   g_assert_false (drey_sample_node_get_edited (id));
   g_assert_nonnull (strstr (drey_sample_view_get_edit_error (f->sample_view), "12x"));
 
@@ -474,7 +496,7 @@ test_editing_scalars (Fixture       *f,
   g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 8);
   g_assert_true (drey_sample_node_get_edited (id));
   g_assert_true (drey_sample_node_get_edited (s0));
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
   g_assert_cmpstr (subtitle (f), ==, "Unsaved changes to “mixed”");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window),
                                                                                       DREY_TYPE_WINDOW,
@@ -633,7 +655,7 @@ test_editing_samples (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))) > 0, ==, TRUE);
   g_assert_cmpstr (drey_sample_node_get_name (sample (f, 3)), ==, "3");
   g_assert_cmpuint (sq_value_get_length (drey_sample_node_get_value (sample (f, 3))), ==, 0);
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
 }
 
 static void
@@ -670,7 +692,7 @@ test_editing_replace_and_export (Fixture       *f,
   /* Export the wave as .npy, then bring it back in place of the image. */
   wave = child (sample (f, 0), "wave");
   select_node (f, wave);
-  npy = drey_sample_view_export_bytes (f->sample_view, "npy", &error);
+  npy = drey_sample_view_export_bytes (f->sample_view, DREY_SAMPLE_FORMAT_NPY, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_set_contents (npy_path, g_bytes_get_data (npy, NULL), (gssize) g_bytes_get_size (npy), NULL));
   image = child (sample (f, 0), "image");
@@ -700,7 +722,7 @@ test_editing_replace_and_export (Fixture       *f,
 
   /* Exports: the sample as JSON, the image as a PNG that reads back. */
   {
-    g_autoptr(GBytes) json = drey_sample_view_export_bytes (f->sample_view, "json", &error);
+    g_autoptr(GBytes) json = drey_sample_view_export_bytes (f->sample_view, DREY_SAMPLE_FORMAT_JSON, &error);
     g_autoptr(GBytes) png_out = NULL;
     g_autoptr(SqNdarray) back = NULL;
     g_autoptr(SqValue) parsed = NULL;
@@ -713,7 +735,7 @@ test_editing_replace_and_export (Fixture       *f,
     g_assert_no_error (error);
     g_assert_cmpint (sq_value_get_int (sq_value_lookup (parsed, "id")), ==, 7);
 
-    png_out = drey_sample_view_export_bytes (f->sample_view, "png", &error);
+    png_out = drey_sample_view_export_bytes (f->sample_view, DREY_SAMPLE_FORMAT_PNG, &error);
     g_assert_no_error (error);
     back = drey_image_load_png (png_out, &error);
     g_assert_no_error (error);
@@ -725,7 +747,7 @@ test_editing_replace_and_export (Fixture       *f,
       g_autoptr(GFile) out = g_file_new_for_path (out_path);
       g_autofree char *contents = NULL;
 
-      drey_sample_view_export (f->sample_view, "json", out);
+      drey_sample_view_export (f->sample_view, DREY_SAMPLE_FORMAT_JSON, out);
       WAIT_FOR (g_file_get_contents (out_path, &contents, NULL, NULL) && g_str_equal (contents, text));
     }
   }
@@ -775,7 +797,7 @@ test_editing_save_and_undo (Fixture       *f,
   click_undo (f);
   undone = shard_bytes (f, "mixed");
   g_assert_true (g_bytes_equal (before, undone));
-  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") &&
+  WAIT_FOR ((drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED) &&
             g_str_equal (sq_value_get_str (drey_sample_node_get_value (child (sample (f, 1), "name")), NULL), "owl"));
   g_clear_pointer (&keys, g_free);
   keys = listed_keys (f);
@@ -824,7 +846,7 @@ test_editing_one_undo_at_a_time (Fixture       *f,
 
   type_and_commit (f, child (sample (f, 0), "id"), FALSE, "2");
   activate (f, "win.save", NULL);
-  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view) && drey_window_get_last_toast (f->window) != first);
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)) && drey_window_get_last_toast (f->window) != first);
   WAIT_FOR (first == NULL && count_files (f, ".drey-undo-") == 1);
 }
 
@@ -855,11 +877,11 @@ test_editing_changed_on_disk (Fixture       *f,
 
     g_assert_true (g_bytes_equal (now, their_bytes));
   }
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
 
   activate (f, "win.save", NULL);
   respond ("replace");
-  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)));
   {
     g_autoptr(GPtrArray) saved = read_shard (f, "other");
 
@@ -875,14 +897,14 @@ test_editing_changed_on_disk (Fixture       *f,
   }
 
   /* A save of our own does not count as someone else's. */
-  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") &&
+  WAIT_FOR ((drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED) &&
             sq_value_get_int (drey_sample_node_get_value (child (sample (f, 0), "x"))) == 99);
   drey_sample_view_set_editing (f->sample_view, TRUE);
   type_and_commit (f, child (sample (f, 0), "x"), FALSE, "3");
   save_and_wait (f);
   type_and_commit (f, child (sample (f, 0), "x"), FALSE, "4");
   activate (f, "win.save", NULL);
-  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)));
   g_assert_null (find_dialog (ADW_TYPE_MESSAGE_DIALOG));
 }
 
@@ -905,7 +927,7 @@ test_editing_save_fails_keeps_edits (Fixture       *f,
   g_assert_true (drey_sample_view_set_selected_value (f->sample_view, opaque));
   activate (f, "win.save", NULL);
   WAIT_FOR (toast_title (f) != NULL && strstr (toast_title (f), "not saved") != NULL);
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
   after = shard_bytes (f, "mixed");
   g_assert_true (g_bytes_equal (before, after));
   {
@@ -935,10 +957,10 @@ test_editing_new_shard (Fixture       *f,
 
   /* What the dialog hands over opens in edit mode, unsaved. */
   g_ptr_array_add (samples, map ("x", sq_value_new_int (5), NULL));
-  drey_sample_view_open_new (f->sample_view, "fresh", samples);
+  open_new (f, "fresh", samples);
   g_assert_true (drey_sample_view_get_editing (f->sample_view));
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
-  g_assert_true (drey_sample_view_get_is_new (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
+  g_assert_true (drey_shard_document_get_is_new (DOC (f)));
   g_assert_null (shard_bytes (f, "fresh"));
   save_and_wait (f);
   saved = read_shard (f, "fresh");
@@ -951,14 +973,14 @@ test_editing_new_shard (Fixture       *f,
 
   /* A new shard over an existing key asks before replacing it. */
   other_before = shard_bytes (f, "other");
-  drey_sample_view_open_new (f->sample_view, "other", samples);
+  open_new (f, "other", samples);
   activate (f, "win.save", NULL);
   respond ("cancel");
   g_assert_true (g_bytes_equal (other_before, shard_bytes (f, "other")));
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
   activate (f, "win.save", NULL);
   respond ("replace");
-  WAIT_FOR (!drey_sample_view_get_modified (f->sample_view));
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)));
   other_after = shard_bytes (f, "other");
   g_assert_false (g_bytes_equal (other_before, other_after));
   click_undo (f);
@@ -987,19 +1009,20 @@ test_editing_delete_and_undo (Fixture       *f,
 
   activate (f, "win.delete-shard", NULL);
   respond ("delete");
+  /* The shard goes on a worker; the toast says when. */
+  WAIT_FOR (g_strcmp0 (toast_title (f), "Deleted “other”") == 0);
   g_assert_null (shard_bytes (f, "other"));
   keys = listed_keys (f);
   g_assert_cmpstr (keys, ==, "mixed");
-  g_assert_cmpstr (toast_title (f), ==, "Deleted “other”");
   WAIT_FOR (!drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 1);
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "empty");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_EMPTY);
 
   click_undo (f);
   restored = shard_bytes (f, "other");
   g_assert_true (g_bytes_equal (before, restored));
   WAIT_FOR (!drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 2);
-  WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), "other") == 0 &&
-            g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "other") == 0 &&
+            (drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED));
 }
 
 static void
@@ -1014,15 +1037,15 @@ test_editing_unsaved_asks (Fixture       *f,
   /* Another key: Cancel keeps the edits and the key list's selection. */
   g_assert_true (drey_key_list_select_key (f->key_list, "other"));
   respond ("cancel");
-  g_assert_cmpstr (drey_sample_view_get_key (f->sample_view), ==, "mixed");
-  g_assert_true (drey_sample_view_get_modified (f->sample_view));
-  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "mixed");
+  WAIT_FOR (g_strcmp0 (drey_key_list_get_selected_key (f->key_list), "mixed") == 0);
+  g_assert_cmpstr (drey_shard_document_get_key (DOC (f)), ==, "mixed");
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
 
   /* Reload: Discard drops them and reads the shard again. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.reload", NULL));
   respond ("discard");
-  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
-  g_assert_false (drey_sample_view_get_modified (f->sample_view));
+  WAIT_FOR (!drey_shard_document_get_modified (DOC (f)) &&
+            drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED);
   g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (child (sample (f, 0), "id"))), ==, 7);
 
   /* Closing: Save writes first, then the window goes. */
@@ -1078,7 +1101,7 @@ test_editing_save_progress (Fixture       *f,
   select_node (f, sample (f, 0));
   activate (f, "samples.duplicate-sample", NULL);
   activate (f, "win.save", NULL);
-  while (drey_sample_view_get_modified (f->sample_view))
+  while (drey_shard_document_get_modified (DOC (f)))
     {
       g_main_context_iteration (NULL, TRUE);
       if (gtk_widget_get_visible (GTK_WIDGET (bar)))

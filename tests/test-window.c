@@ -13,6 +13,7 @@
 
 #include "drey-array-panel.h"
 #include "drey-key-list.h"
+#include "drey-sample-cell.h"
 #include "drey-sample-node.h"
 #include "drey-sample-view.h"
 #include "drey-window.h"
@@ -34,6 +35,8 @@ typedef struct
 } Fixture;
 
 #define WAIT_FOR DREY_TEST_WAIT_FOR
+/* The shard on screen. */
+#define DOC(f) drey_sample_view_get_document ((f)->sample_view)
 
 static gboolean
 wake (gpointer data)
@@ -103,9 +106,9 @@ select_and_wait (Fixture    *f,
                  const char *key)
 {
   g_assert_true (drey_key_list_select_key (f->key_list, key));
-  WAIT_FOR (g_strcmp0 (drey_sample_view_get_key (f->sample_view), key) == 0 &&
-            (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples") ||
-             g_str_equal (drey_sample_view_get_state (f->sample_view), "error")));
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), key) == 0 &&
+            ((drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED) ||
+             (drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_FAILED)));
 }
 
 /* The row of the tree at @position, its node. */
@@ -158,7 +161,7 @@ test_window_tree_and_array_panel (Fixture       *f,
 
   open_and_wait (f);
   select_and_wait (f, "photos");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
 
   selection = drey_sample_view_get_selection (f->sample_view);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), ==, 5);
@@ -340,11 +343,11 @@ find_widget (GtkWidget *root,
 
       if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
         {
-          /* The name cell: a box of the name, its editor and the edit mark. */
+          /* The name cell: the name, its editor and the edit mark. */
           GtkWidget *cell = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (child));
-          GtkWidget *label = gtk_widget_get_first_child (cell);
+          GtkLabel *label = drey_sample_cell_get_label (DREY_SAMPLE_CELL (cell));
 
-          if (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)), label_prefix))
+          if (g_str_has_prefix (gtk_label_get_text (label), label_prefix))
             return child;
         }
       if ((found = find_widget (child, type, label_prefix)) != NULL)
@@ -410,15 +413,15 @@ test_window_damaged_shard (Fixture       *f,
 
   open_and_wait (f);
   select_and_wait (f, "broken");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "error");
-  error = drey_sample_view_get_error (f->sample_view);
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
+  error = drey_shard_document_get_error (DOC (f));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "shard 'broken'"));
   g_assert_nonnull (strstr (error->message, "gzip data ends early"));
 
   /* the rest of the app goes on */
   select_and_wait (f, "digits-03");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 
@@ -471,7 +474,7 @@ test_window_serializer (Fixture       *f,
   select_and_wait (f, "amb");
   g_assert_cmpuint (n_rows (f), ==, 2);
   select_and_wait (f, "js");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
 
   /* JSON Lines, chosen: the shard on screen is read again with it */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.serializer", "s", "jsonl");
@@ -483,11 +486,11 @@ test_window_serializer (Fixture       *f,
   g_assert_cmpint (sq_store_get_serializer_source (drey_window_get_store (f->window)), ==,
                    SQ_SERIALIZER_SOURCE_CHOSEN);
   select_and_wait (f, "mp");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "error");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
 
   /* back to what the shards show */
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.serializer", "s", "auto");
-  WAIT_FOR (g_str_equal (drey_sample_view_get_state (f->sample_view), "samples"));
+  WAIT_FOR ((drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED));
   g_assert_true (gtk_widget_get_visible (button));
 }
 
@@ -580,7 +583,7 @@ test_window_big_shard_never_stalls (Fixture       *f,
   g_signal_handlers_disconnect_by_func (clock, before_paint, NULL);
   g_signal_handlers_disconnect_by_func (clock, after_paint, NULL);
 
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
   g_test_message ("loading 100 MB: longest main loop stall %.1f ms, longest frame %.1f ms",
                   longest_gap / 1000.0, longest_frame / 1000.0);
   g_assert_cmpint (longest_gap, <, 50 * 1000);
@@ -598,9 +601,9 @@ test_window_switching_cancels (Fixture       *f,
 
   /* Pick the big shard, then another before it is decoded. */
   g_assert_true (drey_key_list_select_key (f->key_list, "big"));
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "loading");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADING);
   select_and_wait (f, "digits-01");
-  g_assert_cmpstr (drey_sample_view_get_state (f->sample_view), ==, "samples");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
 
   /* The cancelled load never comes back to replace it. */
   until = g_get_monotonic_time () + 1500 * 1000;
@@ -608,7 +611,7 @@ test_window_switching_cancels (Fixture       *f,
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (poll);
-  g_assert_cmpstr (drey_sample_view_get_key (f->sample_view), ==, "digits-01");
+  g_assert_cmpstr (drey_shard_document_get_key (DOC (f)), ==, "digits-01");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 

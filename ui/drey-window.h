@@ -6,7 +6,7 @@
 
 #include <adwaita.h>
 
-#include "sq.h"
+#include "drey-shard-document.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +18,7 @@ DreyWindow *drey_window_new        (AdwApplication *application);
 void        drey_window_open_store (DreyWindow     *self,
                                     GFile          *location);
 SqStore    *drey_window_get_store  (DreyWindow     *self);
+DreyShardDocument *drey_window_get_document (DreyWindow *self);
 AdwToast   *drey_window_get_last_toast (DreyWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,1195 @@
+/* drey-shard-document.c: the shard on screen: its samples, their edits,
+ * and loading, saving and deleting it
+ *
+ * As GNOME Text Editor's EditorDocument is a buffer with load and save, a
+ * DreyShardDocument is one shard's samples as a list of DreySampleNodes,
+ * with every structural edit and the writes: widgets bind it and never do
+ * I/O. Everything that touches the store runs on workers; the callbacks,
+ * on the main thread, are the only place the document changes.
+ *
+ * - Loading records what the file was before it is read (its size and
+ *   etag, as Text Editor's buffer monitor does), then decodes it with
+ *   progress. A write by someone else while or after it is read changes
+ *   the etag, which the save sees.
+ * - Saving checks first, on a worker, that it writes over what it read:
+ *   a new shard's key must be free and a loaded shard unchanged on disk,
+ *   unless the caller passes DREY_SAVE_FLAGS_REPLACE (the user agreed).
+ *   Then it stashes the old bytes (for Undo), writes atomically with
+ *   progress, and hands back a DreyShardUndo. A failed write keeps the
+ *   edits and drops the stash.
+ * - Deleting stashes the shard by renaming it; the undo renames it back.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "drey-shard-document"
+
+#include "config.h"
+
+#include "drey-shard-document.h"
+
+/* What a change on disk changes: the size and the etag (mtime for local
+ * files, whatever the backend keeps for others). */
+#define STAMP_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_ETAG_VALUE
+
+struct _DreyShardDocument
+{
+  GObject         parent_instance;
+
+  SqStore        *store;
+  char           *key;
+  DreyShardState  state;
+  GError         *error;
+  GListStore     *roots;            /* of DreySampleNode; NULL unless loaded */
+  gboolean        modified;
+  gboolean        is_new;
+  gboolean        busy;             /* saving or deleting */
+  guint64         progress_done;
+  guint64         progress_total;
+  char           *stamp;            /* the file as read; NULL if it was not there */
+  GCancellable   *load_cancellable; /* the load in flight */
+};
+
+G_DEFINE_FINAL_TYPE (DreyShardDocument, drey_shard_document, G_TYPE_OBJECT)
+G_DEFINE_QUARK (drey-shard-document-error-quark, drey_shard_document_error)
+G_DEFINE_ENUM_TYPE (DreyShardState, drey_shard_state,
+                    G_DEFINE_ENUM_VALUE (DREY_SHARD_STATE_EMPTY, "empty"),
+                    G_DEFINE_ENUM_VALUE (DREY_SHARD_STATE_LOADING, "loading"),
+                    G_DEFINE_ENUM_VALUE (DREY_SHARD_STATE_LOADED, "loaded"),
+                    G_DEFINE_ENUM_VALUE (DREY_SHARD_STATE_FAILED, "failed"))
+
+enum
+{
+  PROP_0,
+  PROP_STORE,
+  PROP_KEY,
+  PROP_STATE,
+  PROP_MODIFIED,
+  PROP_IS_NEW,
+  PROP_BUSY,
+  PROP_N_SAMPLES,
+  PROP_PROGRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- state -------------------------------------------------------------- */
+
+static void
+notify (DreyShardDocument *self,
+        guint              prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static void
+set_state (DreyShardDocument *self,
+           DreyShardState     state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  notify (self, PROP_STATE);
+}
+
+static void
+set_modified (DreyShardDocument *self,
+              gboolean           modified)
+{
+  if (self->modified == modified)
+    return;
+  self->modified = modified;
+  notify (self, PROP_MODIFIED);
+}
+
+static void
+set_is_new (DreyShardDocument *self,
+            gboolean           is_new)
+{
+  if (self->is_new == is_new)
+    return;
+  self->is_new = is_new;
+  notify (self, PROP_IS_NEW);
+}
+
+static void
+set_busy (DreyShardDocument *self,
+          gboolean           busy)
+{
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  notify (self, PROP_BUSY);
+}
+
+static void
+set_key (DreyShardDocument *self,
+         const char        *key)
+{
+  if (g_strcmp0 (self->key, key) == 0)
+    return;
+  g_free (self->key);
+  self->key = g_strdup (key);
+  notify (self, PROP_KEY);
+}
+
+static void
+set_progress (DreyShardDocument *self,
+              guint64            done,
+              guint64            total)
+{
+  self->progress_done = done;
+  self->progress_total = total;
+  notify (self, PROP_PROGRESS);
+}
+
+static void
+set_samples (DreyShardDocument *self,
+             GPtrArray         *samples)
+{
+  g_clear_object (&self->roots);
+  if (samples != NULL)
+    {
+      g_autoptr(GPtrArray) nodes = g_ptr_array_new_full (samples->len, g_object_unref);
+
+      for (guint i = 0; i < samples->len; i++)
+        g_ptr_array_add (nodes, drey_sample_node_new_sample (g_ptr_array_index (samples, i), i));
+      self->roots = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
+      g_list_store_splice (self->roots, 0, 0, nodes->pdata, nodes->len);
+    }
+  notify (self, PROP_N_SAMPLES);
+}
+
+/* Drops what is shown, and stops a load in flight. */
+static void
+reset (DreyShardDocument *self)
+{
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->stamp, g_free);
+  set_samples (self, NULL);
+  set_modified (self, FALSE);
+  set_is_new (self, FALSE);
+}
+
+/* Size and etag, as they are compared; NULL for no file. */
+static char *
+stamp_from_info (GFileInfo *info)
+{
+  const char *etag;
+
+  if (info == NULL)
+    return NULL;
+  etag = g_file_info_get_etag (info);
+  return g_strdup_printf ("%" G_GOFFSET_FORMAT ":%s",
+                          g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
+                          ? g_file_info_get_size (info) : -1,
+                          etag != NULL ? etag : "");
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+typedef struct
+{
+  char *key;
+  char *stamp;   /* before the read */
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_free (load->key);
+  g_free (load->stamp);
+  g_free (load);
+}
+
+static void
+load_progress (guint64  done,
+               guint64  total,
+               gpointer user_data)
+{
+  GTask *task = user_data;
+
+  /* A replaced load's late progress is not this document's any more. */
+  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    set_progress (g_task_get_source_object (task), done, total);
+}
+
+static void
+load_got (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) samples = sq_store_get_finish (SQ_STORE (object), result, &error);
+
+  /* Replaced by a newer load, or closed: leave the document to it. */
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
+      return;
+    }
+  g_clear_object (&self->load_cancellable);
+  if (samples == NULL)
+    {
+      self->error = g_error_copy (error);
+      set_state (self, DREY_SHARD_STATE_FAILED);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_free (self->stamp);
+  self->stamp = g_steal_pointer (&load->stamp);
+  set_samples (self, samples);
+  set_state (self, DREY_SHARD_STATE_LOADED);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+load_stamped (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
+      return;
+    }
+  /* No file (or no answer): the read says what is wrong. */
+  load->stamp = stamp_from_info (info);
+  sq_store_get_async (self->store, load->key, cancellable,
+                      load_progress, g_object_ref (task), g_object_unref,
+                      load_got, g_object_ref (task));
+}
+
+/**
+ * drey_shard_document_load_async:
+ * @key: (nullable): the shard to show, or %NULL for none
+ * @cancellable: (nullable): cancels this load (a later load, or closing,
+ *   cancels it too)
+ *
+ * Reads the shard @key on a worker, with progress, and shows its samples;
+ * a load still running is cancelled, and edits not saved are dropped (the
+ * caller asks first). The state is %DREY_SHARD_STATE_LOADING until the
+ * samples are there (%DREY_SHARD_STATE_LOADED) or the read failed
+ * (%DREY_SHARD_STATE_FAILED).
+ */
+void
+drey_shard_document_load_async (DreyShardDocument   *self,
+                                const char          *key,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GFile) file = NULL;
+  Load *load;
+
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+
+  reset (self);
+  self->load_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                             self->load_cancellable, G_CONNECT_SWAPPED);
+  task = g_task_new (self, self->load_cancellable, callback, user_data);
+  g_task_set_source_tag (task, drey_shard_document_load_async);
+  set_key (self, key);
+  set_progress (self, 0, 0);
+
+  if (key == NULL)
+    {
+      g_clear_object (&self->load_cancellable);
+      set_state (self, DREY_SHARD_STATE_EMPTY);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  load = g_new0 (Load, 1);
+  load->key = g_strdup (key);
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  set_state (self, DREY_SHARD_STATE_LOADING);
+  file = sq_store_get_shard_file (self->store, key);
+  g_file_query_info_async (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
+                           self->load_cancellable, load_stamped, g_steal_pointer (&task));
+}
+
+/**
+ * drey_shard_document_load_finish:
+ *
+ * Returns: %TRUE once the samples are shown (or, for no key, none); else
+ *   %FALSE with the read's error, or %G_IO_ERROR_CANCELLED
+ */
+gboolean
+drey_shard_document_load_finish (DreyShardDocument  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_shard_document_load_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * drey_shard_document_close:
+ *
+ * Shows no shard: a load in flight stops, edits are dropped.
+ */
+void
+drey_shard_document_close (DreyShardDocument *self)
+{
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+
+  reset (self);
+  set_key (self, NULL);
+  set_state (self, DREY_SHARD_STATE_EMPTY);
+}
+
+/**
+ * drey_shard_document_open_new:
+ * @key: the new shard's key
+ * @samples: (element-type SqValue): its samples
+ *
+ * Shows a shard that is not in the store yet, modified: nothing is written
+ * until it is saved.
+ */
+void
+drey_shard_document_open_new (DreyShardDocument *self,
+                              const char        *key,
+                              GPtrArray         *samples)
+{
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+  g_return_if_fail (key != NULL && samples != NULL);
+
+  reset (self);
+  set_key (self, key);
+  set_samples (self, samples);
+  set_is_new (self, TRUE);
+  set_modified (self, TRUE);
+  set_state (self, DREY_SHARD_STATE_LOADED);
+}
+
+/* ---- edits -------------------------------------------------------------- */
+
+static void
+edited (DreyShardDocument *self)
+{
+  set_modified (self, TRUE);
+}
+
+static void
+renumber (DreyShardDocument *self,
+          guint              from)
+{
+  GListModel *roots = G_LIST_MODEL (self->roots);
+
+  for (guint i = from; i < g_list_model_get_n_items (roots); i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (roots, i);
+
+      drey_sample_node_set_index (node, i);
+    }
+}
+
+static gboolean
+can_edit (DreyShardDocument *self)
+{
+  return self->state == DREY_SHARD_STATE_LOADED && !self->busy;
+}
+
+/**
+ * drey_shard_document_insert_sample:
+ * @index: where, from 0 to the number of samples
+ * @value: the sample (shared, not copied: values are immutable)
+ *
+ * Returns: (transfer none) (nullable): the new sample's node
+ */
+DreySampleNode *
+drey_shard_document_insert_sample (DreyShardDocument *self,
+                                   guint              index,
+                                   SqValue           *value)
+{
+  g_autoptr(DreySampleNode) node = NULL;
+
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
+  if (!can_edit (self) || index > drey_shard_document_get_n_samples (self))
+    return NULL;
+  node = drey_sample_node_new_sample (value, index);
+  g_list_store_insert (self->roots, index, node);
+  renumber (self, index + 1);
+  drey_sample_node_mark_edited (node);
+  edited (self);
+  notify (self, PROP_N_SAMPLES);
+  return node; /* the list holds it */
+}
+
+/**
+ * drey_shard_document_move_sample:
+ * @sample: a sample's node
+ * @up: towards the first sample (else the last)
+ *
+ * Returns: whether it moved (not past either end)
+ */
+gboolean
+drey_shard_document_move_sample (DreyShardDocument *self,
+                                 DreySampleNode    *sample,
+                                 gboolean           up)
+{
+  g_autoptr(DreySampleNode) other = NULL;
+  gpointer swapped[2];
+  guint index, first;
+
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (sample), FALSE);
+  g_return_val_if_fail (drey_sample_node_get_parent (sample) == NULL, FALSE);
+
+  index = drey_sample_node_get_index (sample);
+  if (!can_edit (self) || (up ? index == 0 : index + 1 >= drey_shard_document_get_n_samples (self)))
+    return FALSE;
+  g_object_ref (sample);
+  first = up ? index - 1 : index;
+  other = g_list_model_get_item (G_LIST_MODEL (self->roots), up ? index - 1 : index + 1);
+  swapped[0] = up ? sample : other;
+  swapped[1] = up ? other : sample;
+  g_list_store_splice (self->roots, first, 2, swapped, 2);
+  renumber (self, first);
+  drey_sample_node_mark_edited (sample);
+  g_object_unref (sample);
+  edited (self);
+  return TRUE;
+}
+
+/**
+ * drey_shard_document_add_value:
+ * @container: the node of a map or a list
+ * @index: where among its items
+ * @key: (nullable): the key, for a map
+ * @value: the value
+ *
+ * Returns: (transfer none) (nullable): the new value's node, or %NULL with
+ *   @error set (a key the map has)
+ */
+DreySampleNode *
+drey_shard_document_add_value (DreyShardDocument  *self,
+                               DreySampleNode     *container,
+                               guint               index,
+                               SqValue            *key,
+                               SqValue            *value,
+                               GError            **error)
+{
+  DreySampleNode *child;
+
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (container), NULL);
+
+  if (!can_edit (self))
+    {
+      g_set_error_literal (error, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_BUSY,
+                           "the shard cannot be edited now");
+      return NULL;
+    }
+  child = drey_sample_node_insert_child (container, index, key, value, error);
+  if (child != NULL)
+    edited (self);
+  return child;
+}
+
+/**
+ * drey_shard_document_remove:
+ * @node: a sample, or a value in one
+ */
+void
+drey_shard_document_remove (DreyShardDocument *self,
+                            DreySampleNode    *node)
+{
+  DreySampleNode *parent;
+  guint index;
+
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (node));
+
+  if (!can_edit (self))
+    return;
+  parent = drey_sample_node_get_parent (node);
+  index = drey_sample_node_get_index (node);
+  if (parent == NULL)
+    {
+      g_list_store_remove (self->roots, index);
+      renumber (self, index);
+      notify (self, PROP_N_SAMPLES);
+    }
+  else
+    drey_sample_node_remove_child (parent, index);
+  edited (self);
+}
+
+/**
+ * drey_shard_document_set_value:
+ *
+ * Replaces @node's value, whatever its type; the containers above it are
+ * rebuilt around it, sharing everything else.
+ */
+void
+drey_shard_document_set_value (DreyShardDocument *self,
+                               DreySampleNode    *node,
+                               SqValue           *value)
+{
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (node));
+  g_return_if_fail (value != NULL);
+
+  if (!can_edit (self))
+    return;
+  drey_sample_node_set_value (node, value);
+  edited (self);
+}
+
+/**
+ * drey_shard_document_rename:
+ *
+ * Gives the field @node a new key.
+ *
+ * Returns: %FALSE with @error set if the map has the key already
+ */
+gboolean
+drey_shard_document_rename (DreyShardDocument  *self,
+                            DreySampleNode     *node,
+                            SqValue            *key,
+                            GError            **error)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (node), FALSE);
+
+  if (!can_edit (self))
+    {
+      g_set_error_literal (error, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_BUSY,
+                           "the shard cannot be edited now");
+      return FALSE;
+    }
+  if (!drey_sample_node_rename (node, key, error))
+    return FALSE;
+  edited (self);
+  return TRUE;
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+typedef struct
+{
+  SqStore       *store;
+  char          *key;
+  gboolean       is_new;
+  char          *stamp;     /* what was read, to compare */
+  DreySaveFlags  flags;
+  GFile         *stash;     /* the old bytes, for Undo */
+  GPtrArray     *samples;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_clear_object (&save->store);
+  g_free (save->key);
+  g_free (save->stamp);
+  g_clear_object (&save->stash);
+  g_clear_pointer (&save->samples, g_ptr_array_unref);
+  g_free (save);
+}
+
+/* On a worker: does the write go over what was read? Then the stash. */
+static void
+prepare_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Save *save = task_data;
+  g_autoptr(GFile) file = sq_store_get_shard_file (save->store, save->key);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *now = NULL;
+
+  if (!(save->flags & DREY_SAVE_FLAGS_REPLACE))
+    {
+      info = g_file_query_info (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, cancellable, NULL);
+      now = stamp_from_info (info);
+      if (save->is_new && now != NULL)
+        {
+          g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_EXISTS,
+                                   "the store already has a shard '%s'", save->key);
+          return;
+        }
+      if (!save->is_new && g_strcmp0 (now, save->stamp) != 0)
+        {
+          g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK,
+                                   "shard '%s' changed on disk since it was read", save->key);
+          return;
+        }
+    }
+
+  /* Without a stash there is no Undo: better not to write at all. */
+  save->stash = sq_store_stash_shard (save->store, save->key, TRUE, cancellable, &error);
+  if (save->stash == NULL && !g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+mark_saved (DreyShardDocument *self)
+{
+  GListModel *roots = G_LIST_MODEL (self->roots);
+
+  for (guint i = 0; roots != NULL && i < g_list_model_get_n_items (roots); i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (roots, i);
+
+      drey_sample_node_clear_edited (node);
+    }
+  set_is_new (self, FALSE);
+  set_modified (self, FALSE);
+}
+
+static void
+save_stamped (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+
+  /* What a later save compares with: the file as this one wrote it. */
+  if (g_strcmp0 (self->key, save->key) == 0)
+    {
+      g_free (self->stamp);
+      self->stamp = stamp_from_info (info);
+      mark_saved (self);
+    }
+  set_busy (self, FALSE);
+  g_task_return_pointer (task, drey_shard_undo_new (save->store, save->key, save->stash, FALSE), g_object_unref);
+}
+
+static void
+save_progress (guint64  done,
+               guint64  total,
+               gpointer user_data)
+{
+  set_progress (user_data, done, total);
+}
+
+static void
+save_written (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = sq_store_set_finish (SQ_STORE (object), result, &error);
+  g_autoptr(GFile) file = NULL;
+
+  if (written == NULL)
+    {
+      /* The shard on disk is untouched, and the edits are still here. */
+      if (save->stash != NULL)
+        g_file_delete_async (save->stash, G_PRIORITY_LOW, NULL, NULL, NULL);
+      set_busy (self, FALSE);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  file = sq_store_get_shard_file (save->store, save->key);
+  g_file_query_info_async (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
+                           save_stamped, g_steal_pointer (&task));
+}
+
+static void
+save_prepared (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *prepare = G_TASK (result);
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+  GError *error = NULL;
+  GCancellable *cancellable;
+
+  if (!g_task_propagate_boolean (prepare, &error))
+    {
+      set_busy (self, FALSE);
+      g_task_return_error (task, error);
+      return;
+    }
+  cancellable = g_task_get_cancellable (task);
+  set_progress (self, 0, 0);
+  sq_store_set_async (save->store, save->key, save->samples, cancellable,
+                      save_progress, g_object_ref (self), g_object_unref,
+                      save_written, g_steal_pointer (&task));
+}
+
+/**
+ * drey_shard_document_save_async:
+ * @flags: %DREY_SAVE_FLAGS_REPLACE once the user agreed to write over a
+ *   shard that changed on disk, or over an existing key with a new shard
+ * @cancellable: (nullable): cancels the write (the old shard stays)
+ *
+ * Writes the samples as the shard's key, atomically, with progress: first
+ * the checks and the stash for Undo, then the write, all on workers. The
+ * document cannot be edited meanwhile (#DreyShardDocument:busy).
+ */
+void
+drey_shard_document_save_async (DreyShardDocument   *self,
+                                DreySaveFlags        flags,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) prepare = NULL;
+  Save *save;
+
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, drey_shard_document_save_async);
+  if (!can_edit (self) || self->key == NULL)
+    {
+      g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_BUSY,
+                               "the shard cannot be saved now");
+      return;
+    }
+
+  save = g_new0 (Save, 1);
+  save->store = g_object_ref (self->store);
+  save->key = g_strdup (self->key);
+  save->is_new = self->is_new;
+  save->stamp = g_strdup (self->stamp);
+  save->flags = flags;
+  save->samples = drey_shard_document_dup_samples (self);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  set_busy (self, TRUE);
+
+  prepare = g_task_new (self, cancellable, save_prepared, g_steal_pointer (&task));
+  g_task_set_source_tag (prepare, prepare_thread);
+  g_task_set_task_data (prepare, save, NULL);
+  g_task_run_in_thread (prepare, prepare_thread);
+}
+
+/**
+ * drey_shard_document_save_finish:
+ *
+ * Returns: (transfer full): what puts back the shard that was there (or
+ *   removes a new one), or %NULL with @error set: a
+ *   #DREY_SHARD_DOCUMENT_ERROR when the checks refused, or the store's
+ */
+DreyShardUndo *
+drey_shard_document_save_finish (DreyShardDocument  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_shard_document_save_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- deleting ----------------------------------------------------------- */
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Save *save = task_data;
+  GError *error = NULL;
+  GFile *stash = sq_store_stash_shard (save->store, save->key, FALSE, cancellable, &error);
+
+  if (stash == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, drey_shard_undo_new (save->store, save->key, stash, TRUE), g_object_unref);
+  g_clear_object (&stash);
+}
+
+static void
+delete_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+  GError *error = NULL;
+  DreyShardUndo *undo = g_task_propagate_pointer (G_TASK (result), &error);
+
+  set_busy (self, FALSE);
+  if (undo == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_strcmp0 (self->key, save->key) == 0)
+    drey_shard_document_close (self);
+  g_task_return_pointer (task, undo, g_object_unref);
+}
+
+/**
+ * drey_shard_document_delete_async:
+ *
+ * Removes the shard from the store, on a worker: it is renamed to a stash,
+ * so the undo is exact. A new shard never saved is only dropped.
+ */
+void
+drey_shard_document_delete_async (DreyShardDocument   *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) worker = NULL;
+  Save *save;
+
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, drey_shard_document_delete_async);
+  if (self->busy || self->key == NULL || self->state == DREY_SHARD_STATE_LOADING)
+    {
+      g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_BUSY,
+                               "the shard cannot be deleted now");
+      return;
+    }
+  if (self->is_new)
+    {
+      /* Never written: there is nothing on disk to delete. */
+      drey_shard_document_close (self);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  save = g_new0 (Save, 1);
+  save->store = g_object_ref (self->store);
+  save->key = g_strdup (self->key);
+  g_task_set_task_data (task, save, (GDestroyNotify) save_free);
+  set_busy (self, TRUE);
+  worker = g_task_new (self, cancellable, delete_done, g_steal_pointer (&task));
+  g_task_set_source_tag (worker, delete_thread);
+  g_task_set_task_data (worker, save, NULL);
+  g_task_run_in_thread (worker, delete_thread);
+}
+
+/**
+ * drey_shard_document_delete_finish:
+ *
+ * Returns: (transfer full) (nullable): what brings the shard back; %NULL
+ *   for a new shard that was only dropped (@error unset), or on error
+ */
+DreyShardUndo *
+drey_shard_document_delete_finish (DreyShardDocument  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == drey_shard_document_delete_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+SqStore *
+drey_shard_document_get_store (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  return self->store;
+}
+
+/**
+ * drey_shard_document_get_key:
+ *
+ * Returns: (nullable): the key of the shard shown, loaded or not
+ */
+const char *
+drey_shard_document_get_key (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  return self->key;
+}
+
+DreyShardState
+drey_shard_document_get_state (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), DREY_SHARD_STATE_EMPTY);
+  return self->state;
+}
+
+/**
+ * drey_shard_document_get_error:
+ *
+ * Returns: (nullable): why the shard could not be read
+ */
+const GError *
+drey_shard_document_get_error (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  return self->error;
+}
+
+/**
+ * drey_shard_document_get_samples:
+ *
+ * Returns: (transfer none) (nullable): the samples (DreySampleNodes), as
+ *   edited; %NULL unless the state is %DREY_SHARD_STATE_LOADED
+ */
+GListModel *
+drey_shard_document_get_samples (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  return self->roots != NULL ? G_LIST_MODEL (self->roots) : NULL;
+}
+
+guint
+drey_shard_document_get_n_samples (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), 0);
+  return self->roots != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->roots)) : 0;
+}
+
+/**
+ * drey_shard_document_dup_samples:
+ *
+ * Returns: (transfer full) (element-type SqValue) (nullable): the samples'
+ *   values, edits included
+ */
+GPtrArray *
+drey_shard_document_dup_samples (DreyShardDocument *self)
+{
+  GPtrArray *samples;
+  guint n;
+
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+
+  if (self->roots == NULL)
+    return NULL;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+  samples = g_ptr_array_new_full (n, (GDestroyNotify) sq_value_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (G_LIST_MODEL (self->roots), i);
+
+      g_ptr_array_add (samples, sq_value_ref (drey_sample_node_get_value (node)));
+    }
+  return samples;
+}
+
+/**
+ * drey_shard_document_get_modified:
+ *
+ * Returns: whether the samples differ from the shard on disk (always for
+ *   a new shard not saved yet)
+ */
+gboolean
+drey_shard_document_get_modified (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  return self->modified;
+}
+
+/**
+ * drey_shard_document_get_is_new:
+ *
+ * Returns: whether the samples are a new shard, not saved yet
+ */
+gboolean
+drey_shard_document_get_is_new (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  return self->is_new;
+}
+
+gboolean
+drey_shard_document_get_busy (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  return self->busy;
+}
+
+/**
+ * drey_shard_document_get_progress:
+ * @done: (out) (optional): bytes read (compressed) or encoded so far
+ * @total: (out) (optional): of how many
+ *
+ * How far the load or the save in flight is.
+ */
+void
+drey_shard_document_get_progress (DreyShardDocument *self,
+                                  guint64           *done,
+                                  guint64           *total)
+{
+  g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
+
+  if (done != NULL)
+    *done = self->progress_done;
+  if (total != NULL)
+    *total = self->progress_total;
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+drey_shard_document_dispose (GObject *object)
+{
+  DreyShardDocument *self = DREY_SHARD_DOCUMENT (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->roots);
+  G_OBJECT_CLASS (drey_shard_document_parent_class)->dispose (object);
+}
+
+static void
+drey_shard_document_finalize (GObject *object)
+{
+  DreyShardDocument *self = DREY_SHARD_DOCUMENT (object);
+
+  g_clear_object (&self->store);
+  g_clear_error (&self->error);
+  g_free (self->key);
+  g_free (self->stamp);
+  G_OBJECT_CLASS (drey_shard_document_parent_class)->finalize (object);
+}
+
+static void
+drey_shard_document_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  DreyShardDocument *self = DREY_SHARD_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_KEY:
+      g_value_set_string (value, self->key);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_MODIFIED:
+      g_value_set_boolean (value, self->modified);
+      break;
+    case PROP_IS_NEW:
+      g_value_set_boolean (value, self->is_new);
+      break;
+    case PROP_BUSY:
+      g_value_set_boolean (value, self->busy);
+      break;
+    case PROP_N_SAMPLES:
+      g_value_set_uint (value, drey_shard_document_get_n_samples (self));
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress_total > 0
+                                 ? (double) self->progress_done / (double) self->progress_total : 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+drey_shard_document_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  DreyShardDocument *self = DREY_SHARD_DOCUMENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+drey_shard_document_class_init (DreyShardDocumentClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = drey_shard_document_dispose;
+  object_class->finalize = drey_shard_document_finalize;
+  object_class->get_property = drey_shard_document_get_property;
+  object_class->set_property = drey_shard_document_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SQ_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KEY] =
+    g_param_spec_string ("key", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, DREY_TYPE_SHARD_STATE, DREY_SHARD_STATE_EMPTY,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MODIFIED] =
+    g_param_spec_boolean ("modified", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_IS_NEW] =
+    g_param_spec_boolean ("is-new", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* A save or a delete is running: no edits meanwhile. */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_SAMPLES] =
+    g_param_spec_uint ("n-samples", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* How far the load or save in flight is, from 0 to 1; see
+   * drey_shard_document_get_progress() for the bytes. */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0, 1, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+drey_shard_document_init (DreyShardDocument *self)
+{
+}
+
+/**
+ * drey_shard_document_new:
+ * @store: the store whose shards it shows
+ *
+ * Returns: (transfer full): a document showing no shard
+ */
+DreyShardDocument *
+drey_shard_document_new (SqStore *store)
+{
+  g_return_val_if_fail (SQ_IS_STORE (store), NULL);
+
+  return g_object_new (DREY_TYPE_SHARD_DOCUMENT, "store", store, NULL);
+}

@@ -1,0 +1,317 @@
+/* drey-sample-cell.c: a cell of the sample tree: a label, or an editor
+ *
+ * A name or value cell shows its text in a label; in edit mode, for what
+ * can be edited in place, a GtkEditableLabel instead. The cell tells its
+ * owner what the user does: ::edit-changed as they type (to check the
+ * text), ::edit-done when the edit ends (to commit it). Setting the text
+ * never counts as typing, and a cell being typed in keeps what is typed.
+ * A name cell also shows a dot when its value was edited.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "drey-sample-cell"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "drey-sample-cell.h"
+
+struct _DreySampleCell
+{
+  GtkWidget  parent_instance;
+
+  GtkWidget *box;
+  GtkWidget *label;
+  GtkWidget *editor;
+  GtkWidget *mark;
+  gboolean   is_name;
+  gboolean   editable;
+  gboolean   setting_text;
+};
+
+G_DEFINE_FINAL_TYPE (DreySampleCell, drey_sample_cell, GTK_TYPE_WIDGET)
+
+enum
+{
+  EDIT_CHANGED,
+  EDIT_DONE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+editor_changed (DreySampleCell *self)
+{
+  if (!self->setting_text && gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
+    g_signal_emit (self, signals[EDIT_CHANGED], 0);
+}
+
+static void
+editor_editing_changed (DreySampleCell *self)
+{
+  /* A cell no longer in a window commits nothing: unbinding its row
+   * committed already. */
+  if (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)) ||
+      gtk_widget_get_root (GTK_WIDGET (self)) == NULL)
+    return;
+  g_signal_emit (self, signals[EDIT_DONE], 0);
+}
+
+/* GTK 4.8's GtkEditableLabel ends an edit 100 ms after losing the focus,
+ * in a timeout that holds a pointer to its focus controller but no
+ * reference: a row recycled or a window closed in between leaves it
+ * dangling (a crash seen in the tests). Its own handler is swapped for
+ * this one, which ends the edit at once, as Enter would. */
+static void
+editor_focus_left (GtkEventController *controller,
+                   GtkEditableLabel   *editor)
+{
+  if (gtk_editable_label_get_editing (editor))
+    gtk_editable_label_stop_editing (editor, TRUE);
+}
+
+static void
+replace_focus_out (GtkWidget *editor)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (editor);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_EVENT_CONTROLLER_FOCUS (controller))
+        continue;
+      g_signal_handlers_disconnect_matched (controller, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, editor);
+      g_signal_connect_object (controller, "leave", G_CALLBACK (editor_focus_left), editor, 0);
+    }
+}
+
+static void
+drey_sample_cell_dispose (GObject *object)
+{
+  DreySampleCell *self = DREY_SAMPLE_CELL (object);
+
+  g_clear_pointer (&self->box, gtk_widget_unparent);
+  G_OBJECT_CLASS (drey_sample_cell_parent_class)->dispose (object);
+}
+
+static void
+drey_sample_cell_class_init (DreySampleCellClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = drey_sample_cell_dispose;
+
+  /**
+   * DreySampleCell::edit-changed:
+   *
+   * The user changed the text being edited.
+   */
+  signals[EDIT_CHANGED] = g_signal_new ("edit-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * DreySampleCell::edit-done:
+   *
+   * An edit ended (Enter, or the focus went elsewhere): commit it.
+   */
+  signals[EDIT_DONE] = g_signal_new ("edit-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "samplecell");
+}
+
+static void
+drey_sample_cell_init (DreySampleCell *self)
+{
+  self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->label = gtk_label_new (NULL);
+  self->editor = gtk_editable_label_new ("");
+  self->mark = gtk_image_new_from_icon_name ("media-record-symbolic");
+
+  gtk_image_set_pixel_size (GTK_IMAGE (self->mark), 8);
+  gtk_widget_add_css_class (self->mark, "accent");
+  gtk_widget_set_tooltip_text (self->mark, _("Edited"));
+  gtk_widget_set_visible (self->mark, FALSE);
+  gtk_label_set_xalign (GTK_LABEL (self->label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_single_line_mode (GTK_LABEL (self->label), TRUE);
+  gtk_widget_set_hexpand (self->label, TRUE);
+  gtk_widget_set_hexpand (self->editor, TRUE);
+  gtk_widget_set_visible (self->editor, FALSE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->editor), 4);
+  g_signal_connect_object (self->editor, "changed", G_CALLBACK (editor_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "notify::editing", G_CALLBACK (editor_editing_changed), self,
+                           G_CONNECT_SWAPPED);
+  replace_focus_out (self->editor);
+
+  gtk_box_append (GTK_BOX (self->box), self->label);
+  gtk_box_append (GTK_BOX (self->box), self->editor);
+  gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
+
+/**
+ * drey_sample_cell_new:
+ * @is_name: a name cell (a dict key or a list index, with the edited
+ *   mark), else a value cell
+ */
+GtkWidget *
+drey_sample_cell_new (gboolean is_name)
+{
+  DreySampleCell *self = g_object_new (DREY_TYPE_SAMPLE_CELL, NULL);
+
+  self->is_name = is_name;
+  /* At the end of the name, so names stay aligned. */
+  if (is_name)
+    gtk_box_append (GTK_BOX (self->box), self->mark);
+  else
+    gtk_widget_add_css_class (self->label, "numeric");
+  return GTK_WIDGET (self);
+}
+
+gboolean
+drey_sample_cell_get_is_name (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
+  return self->is_name;
+}
+
+/**
+ * drey_sample_cell_get_label:
+ *
+ * Returns: (transfer none): the label shown when not editable
+ */
+GtkLabel *
+drey_sample_cell_get_label (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), NULL);
+  return GTK_LABEL (self->label);
+}
+
+/**
+ * drey_sample_cell_get_editor:
+ *
+ * Returns: (transfer none): the GtkEditableLabel shown when editable
+ */
+GtkWidget *
+drey_sample_cell_get_editor (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), NULL);
+  return self->editor;
+}
+
+/**
+ * drey_sample_cell_set_text:
+ * @text: what the label shows
+ * @edit_text: (nullable): what the editor starts from, if editable
+ *
+ * Shows a value; an editor the user is typing in keeps what is typed.
+ */
+void
+drey_sample_cell_set_text (DreySampleCell *self,
+                           const char     *text,
+                           const char     *edit_text)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+
+  gtk_label_set_text (GTK_LABEL (self->label), text);
+  if (edit_text != NULL && !gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
+    {
+      self->setting_text = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->editor), edit_text);
+      self->setting_text = FALSE;
+    }
+}
+
+void
+drey_sample_cell_set_editable (DreySampleCell *self,
+                               gboolean        editable)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+
+  self->editable = editable;
+  gtk_widget_set_visible (self->label, !editable);
+  gtk_widget_set_visible (self->editor, editable);
+}
+
+gboolean
+drey_sample_cell_get_editable (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
+  return self->editable;
+}
+
+void
+drey_sample_cell_set_edited (DreySampleCell *self,
+                             gboolean        edited)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+  gtk_widget_set_visible (self->mark, edited && self->is_name);
+}
+
+gboolean
+drey_sample_cell_get_editing (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
+  return gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor));
+}
+
+/**
+ * drey_sample_cell_start_editing:
+ *
+ * Returns: whether the cell is editable (and now edited)
+ */
+gboolean
+drey_sample_cell_start_editing (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
+
+  if (!self->editable)
+    return FALSE;
+  gtk_editable_label_start_editing (GTK_EDITABLE_LABEL (self->editor));
+  gtk_widget_grab_focus (self->editor);
+  return TRUE;
+}
+
+/**
+ * drey_sample_cell_stop_editing:
+ *
+ * Ends an edit as Enter would: what is typed is committed (::edit-done).
+ */
+void
+drey_sample_cell_stop_editing (DreySampleCell *self)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+
+  if (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
+    gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (self->editor), TRUE);
+}
+
+const char *
+drey_sample_cell_get_edit_text (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), NULL);
+  return gtk_editable_get_text (GTK_EDITABLE (self->editor));
+}
+
+/**
+ * drey_sample_cell_show_problem:
+ * @problem: (nullable): why the text typed is refused, or %NULL if it is fine
+ *
+ * The editor turns red and its tooltip says why.
+ */
+void
+drey_sample_cell_show_problem (DreySampleCell *self,
+                               const char     *problem)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+
+  if (problem != NULL)
+    gtk_widget_add_css_class (self->editor, "error");
+  else
+    gtk_widget_remove_css_class (self->editor, "error");
+  gtk_widget_set_tooltip_text (self->editor, problem);
+}

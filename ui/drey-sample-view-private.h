@@ -1,0 +1,69 @@
+/* drey-sample-view-private.h: the sample view's insides, shared by
+ * drey-sample-view.c (the tree and its cells) and drey-sample-view-actions.c
+ * (what the user does to it)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "drey-sample-view.h"
+
+G_BEGIN_DECLS
+
+struct _DreySampleView
+{
+  GtkWidget             parent_instance;
+
+  /* template */
+  GtkStack             *stack;
+  GtkSpinner           *spinner;
+  GtkLabel             *loading_label;
+  GtkProgressBar       *progress_bar;
+  AdwStatusPage        *error_page;
+  GtkLabel             *shard_title;
+  GtkLabel             *shard_subtitle;
+  GtkWidget            *edit_button;
+  GtkProgressBar       *save_progress;
+  GtkRevealer          *edit_error_revealer;
+  GtkLabel             *edit_error_label;
+  GtkRevealer          *edit_bar_revealer;
+  GtkWidget            *edit_bar;
+  GtkWidget            *add_sample_button;
+  GtkColumnView        *column_view;
+  GtkWidget            *no_samples_page;
+  GtkScrolledWindow    *panel_scroller;
+  DreyArrayPanel       *array_panel;
+
+  DreyShardDocument    *document;
+  GListModel           *roots;      /* the document's samples the tree shows */
+  GtkSingleSelection   *selection;
+
+  gboolean              editing;
+  char                 *read_only_reason;
+  /* The cells bound now, name and value, to refresh on mode changes. */
+  GHashTable           *name_cells;
+  GHashTable           *value_cells;
+  guint                 edit_error_timeout;
+
+  GtkFileChooserNative *chooser;
+  GCancellable         *file_cancellable;
+};
+
+gboolean        _drey_sample_view_can_edit          (DreySampleView *self);
+void            _drey_sample_view_show_edit_error   (DreySampleView *self,
+                                                     const char     *message);
+gboolean        _drey_sample_view_start_editing     (DreySampleView *self,
+                                                     gboolean        is_name);
+void            _drey_sample_view_update_actions    (DreySampleView *self);
+void            _drey_sample_view_selection_changed (DreySampleView *self);
+DreySampleNode *_drey_sample_view_add_value         (DreySampleView *self,
+                                                     SqValue        *value);
+DreySampleNode *_drey_sample_view_add_target        (DreySampleView *self,
+                                                     guint          *index);
+
+void            _drey_sample_view_class_add_actions (GtkWidgetClass *widget_class);
+void            _drey_sample_view_dispose_actions   (DreySampleView *self);
+
+G_END_DECLS
