@@ -629,6 +629,19 @@ summary_done (GObject      *object,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALUE_TEXT]);
 }
 
+/**
+ * drey_sample_node_get_summary_pending:
+ *
+ * Returns: whether the summary is being worked out (it is then notified as
+ *   #DreySampleNode:value-text, which says why when it failed)
+ */
+gboolean
+drey_sample_node_get_summary_pending (DreySampleNode *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), FALSE);
+  return self->summary_cancellable != NULL;
+}
+
 /* Starts the summary of a numeric array, once. */
 void
 drey_sample_node_request_summary (DreySampleNode *self)

@@ -30,6 +30,7 @@ GListModel      *drey_sample_node_get_children    (DreySampleNode *self);
 GListModel      *drey_sample_node_create_children (DreySampleNode *self);
 void             drey_sample_node_request_summary (DreySampleNode *self);
 const SqSummary *drey_sample_node_get_summary     (DreySampleNode *self);
+gboolean         drey_sample_node_get_summary_pending (DreySampleNode *self);
 
 void             drey_sample_node_set_value       (DreySampleNode *self,
                                                    SqValue        *value);

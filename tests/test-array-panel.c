@@ -77,6 +77,26 @@ wait_for_tasks (DreyArrayPanel *panel)
     }
 }
 
+/* Shows @array as the tree would: through the node of a sample's value,
+ * whose summary the panel shows. */
+static void
+show_array (DreyArrayPanel *panel,
+            SqNdarray      *array,
+            const char     *title)
+{
+  g_autoptr(DreySampleNode) node = NULL;
+  g_autoptr(SqValue) value = NULL;
+
+  if (array == NULL)
+    {
+      drey_array_panel_set_node (panel, NULL, NULL);
+      return;
+    }
+  value = sq_value_new_ndarray (array);
+  node = drey_sample_node_new_sample (value, 0);
+  drey_array_panel_set_node (panel, node, title);
+}
+
 static GtkWidget *
 find_descendant (GtkWidget *widget,
                  GType      type)
@@ -476,7 +496,7 @@ test_panel_summary (void)
   g_signal_connect (panel, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
 
   g_assert_false (drey_array_panel_get_busy (panel));
-  drey_array_panel_set_array (panel, array, "[0] › signal");
+  show_array (panel, array, "[0] › signal");
   g_assert_true (drey_array_panel_get_array (panel) == array);
   g_assert_true (drey_array_panel_get_busy (panel));
   g_assert_null (drey_array_panel_get_summary (panel));
@@ -508,7 +528,7 @@ test_panel_summary (void)
     g_assert_true (gtk_widget_get_visible (w));
   g_assert_cmpuint (drey_histogram_get_n_bins (histogram), ==, SQ_SUMMARY_N_BINS);
 
-  drey_array_panel_set_array (panel, NULL, NULL);
+  show_array (panel, NULL, NULL);
   g_assert_null (drey_array_panel_get_array (panel));
   g_assert_null (drey_array_panel_get_summary (panel));
   g_assert_false (drey_array_panel_get_busy (panel));
@@ -530,8 +550,8 @@ test_panel_cancel (void)
 
   g_signal_connect (panel, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
 
-  drey_array_panel_set_array (panel, first, "[0] › big");
-  drey_array_panel_set_array (panel, second, "[1] › small");
+  show_array (panel, first, "[0] › big");
+  show_array (panel, second, "[1] › small");
   wait_for_summary (panel);
   g_assert_true (drey_array_panel_get_array (panel) == second);
   assert_summaries_equal (drey_array_panel_get_summary (panel), expected);
@@ -562,14 +582,14 @@ test_panel_image (void)
   image = drey_test_array_new ("|u1", 2, SHAPE (8, 8), digit, sizeof digit);
   g_signal_connect (panel, "notify::has-image", G_CALLBACK (count_notify), &image_notifies);
 
-  drey_array_panel_set_array (panel, image, "[0] › image");
+  show_array (panel, image, "[0] › image");
   wait_for_summary (panel);
   g_assert_true (drey_array_panel_has_image (panel));
   g_assert_cmpuint (image_notifies, ==, 1);
   g_assert_true (shows_text (GTK_WIDGET (panel), "8 × 8 grayscale"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "All 8 × 8 values"));
 
-  drey_array_panel_set_array (panel, not_image, "[0] › label");
+  show_array (panel, not_image, "[0] › label");
   g_assert_false (drey_array_panel_has_image (panel));
   g_assert_cmpuint (image_notifies, ==, 2);
   wait_for_summary (panel);
@@ -589,7 +609,7 @@ test_panel_not_numeric (void)
   g_autoptr(SqNdarray) array = drey_test_array_new ("<U2", 1, SHAPE (2), data, sizeof data);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
 
-  drey_array_panel_set_array (panel, array, "[0] › names");
+  show_array (panel, array, "[0] › names");
   g_assert_false (drey_array_panel_get_busy (panel));
   g_assert_null (drey_array_panel_get_summary (panel));
   g_assert_false (drey_array_panel_has_image (panel));
@@ -614,7 +634,7 @@ test_panel_values (void)
 
   /* The first 8 rows of the slice [0, 0], and of its 12 columns the 6 that
    * fit a narrow panel: 1000 + 12 r + c */
-  drey_array_panel_set_array (panel, array, "[0] › volume");
+  show_array (panel, array, "[0] › volume");
   g_assert_true (shows_text (GTK_WIDGET (panel), "Slice [0, 0, :8, :6] of 2 × 3 × 10 × 12"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "1000"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "1005"));
@@ -635,7 +655,7 @@ test_panel_values_float32 (void)
   g_autoptr(SqNdarray) array = drey_test_array_new ("<f4", 1, SHAPE (4), data, sizeof data);
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
 
-  drey_array_panel_set_array (panel, array, "[0] › weights");
+  show_array (panel, array, "[0] › weights");
   g_assert_true (shows_text (GTK_WIDGET (panel), "All 4 values"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "0.3576048"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "-2.5"));
@@ -766,7 +786,7 @@ render (SqNdarray  *array,
   g_autoptr(GskRenderNode) node = NULL;
   int width, height;
 
-  drey_array_panel_set_array (DREY_ARRAY_PANEL (panel), array, title);
+  show_array (DREY_ARRAY_PANEL (panel), array, title);
   wait_for_summary (DREY_ARRAY_PANEL (panel));
   g_assert_cmpint (drey_array_panel_has_image (DREY_ARRAY_PANEL (panel)), ==, image);
 

@@ -79,9 +79,9 @@ struct _DreyArrayPanel
   GtkWidget           *values_card;
   GtkGrid             *values_grid;
 
+  DreySampleNode      *node;     /* the array's, whose summary it shows */
   SqNdarray           *array;
-  SqSummary           *summary;
-  GCancellable        *cancellable;
+  GCancellable        *cancellable; /* the image preview being made */
   gboolean             busy;
 };
 
@@ -99,79 +99,22 @@ static GParamSpec *properties[N_PROPS];
 
 /* ---- the worker --------------------------------------------------------- */
 
-typedef struct
-{
-  SqNdarray *array;
-  gboolean   want_image;
-} Request;
-
-typedef struct
-{
-  SqSummary  *summary;
-  GdkTexture *texture;
-} Result;
-
 static void
-request_free (Request *request)
-{
-  sq_ndarray_unref (request->array);
-  g_free (request);
-}
-
-static void
-result_free (Result *result)
-{
-  g_clear_pointer (&result->summary, sq_summary_free);
-  g_clear_object (&result->texture);
-  g_free (result);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Result, result_free)
-
-static void
-compute_thread (GTask        *task,
+texture_thread (GTask        *task,
                 gpointer      source_object,
                 gpointer      task_data,
                 GCancellable *cancellable)
 {
-  Request *request = task_data;
-  g_autoptr(Result) result = g_new0 (Result, 1);
   GError *error = NULL;
+  GdkTexture *texture = drey_image_preview_texture_for_array (task_data, PREVIEW_SIDE, cancellable, &error);
 
-  result->summary = sq_summary_new (request->array, cancellable, &error);
-  if (result->summary == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (request->want_image)
-    {
-      result->texture = drey_image_preview_texture_for_array (request->array, PREVIEW_SIDE,
-                                                              cancellable, &error);
-      if (result->texture == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) result_free);
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
 }
 
 /* ---- showing it --------------------------------------------------------- */
-
-static void
-set_busy (DreyArrayPanel *self,
-          gboolean        busy)
-{
-  if (self->busy == busy)
-    return;
-  self->busy = busy;
-  gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
-}
 
 /* A figure in a row: the label shows it, and the row's accessible
  * description carries it, so a screen reader says "Mean, 0.5". */
@@ -551,9 +494,9 @@ show_summary_placeholder (DreyArrayPanel *self)
 }
 
 static void
-show_summary (DreyArrayPanel *self)
+show_summary (DreyArrayPanel  *self,
+              const SqSummary *s)
 {
-  const SqSummary *s = self->summary;
   SqDtype *dtype = sq_ndarray_get_dtype (self->array);
   g_autofree char *min = _drey_format_figure (s->min);
   g_autofree char *max = _drey_format_figure (s->max);
@@ -650,9 +593,10 @@ show_image (DreyArrayPanel *self,
    * its own. The preview scales to the finite range, which the summary
    * has: min and max when they are finite, the histogram's range if not. */
   if (!(kind == SQ_DTYPE_KIND_UINT && sq_dtype_get_itemsize (dtype) == 1) &&
-      kind != SQ_DTYPE_KIND_BOOL && self->summary != NULL && self->summary->n_finite > 0)
+      kind != SQ_DTYPE_KIND_BOOL && drey_array_panel_get_summary (self) != NULL &&
+      drey_array_panel_get_summary (self)->n_finite > 0)
     {
-      const SqSummary *s = self->summary;
+      const SqSummary *s = drey_array_panel_get_summary (self);
       gboolean finite = isfinite (s->min) && isfinite (s->max);
       g_autofree char *lo = _drey_format_figure (finite ? s->min : s->hist_min);
       g_autofree char *hi = _drey_format_figure (finite ? s->max : s->hist_max);
@@ -673,36 +617,62 @@ show_image (DreyArrayPanel *self,
 }
 
 static void
-compute_cb (GObject      *object,
-            GAsyncResult *res,
-            gpointer      user_data)
+update_busy (DreyArrayPanel *self)
+{
+  gboolean busy = self->cancellable != NULL ||
+                  (self->node != NULL && drey_sample_node_get_summary_pending (self->node));
+
+  if (self->busy == busy)
+    return;
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+texture_done (GObject      *object,
+              GAsyncResult *res,
+              gpointer      user_data)
 {
   DreyArrayPanel *self = DREY_ARRAY_PANEL (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(Result) result = g_task_propagate_pointer (G_TASK (res), &error);
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (res), &error);
 
   /* A cancelled request was replaced (or the panel went away): the newer
    * one owns the panel now. GTask reports a cancelled task as cancelled
    * even when its worker finished first. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  g_clear_object (&self->cancellable);
+  if (texture != NULL)
+    show_image (self, texture);
+  update_busy (self);
+}
 
-  if (result == NULL)
+/* The node's summary arrived (or failed): the figures, and the image's
+ * caption, which says what range its greys span. */
+static void
+summary_changed (DreyArrayPanel *self)
+{
+  const SqSummary *summary = drey_array_panel_get_summary (self);
+
+  if (summary != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("No statistics: %s"), error->message);
+      show_summary (self, summary);
+      if (drey_array_panel_has_image (self))
+        show_image (self, drey_image_preview_get_texture (self->image_preview));
+    }
+  else if (!drey_sample_node_get_summary_pending (self->node))
+    {
+      g_autofree char *text = g_strdup_printf (_("No statistics: %s"), drey_sample_node_get_value_text (self->node));
 
       gtk_label_set_label (self->no_summary_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->no_summary_label), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->summary_group), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->histogram_group), FALSE);
-      set_busy (self, FALSE);
-      return;
     }
-
-  self->summary = g_steal_pointer (&result->summary);
-  show_summary (self);
-  show_image (self, result->texture);
-  set_busy (self, FALSE);
+  update_busy (self);
 }
 
 /* ---- API ---------------------------------------------------------------- */
@@ -714,29 +684,35 @@ drey_array_panel_new (void)
 }
 
 /**
- * drey_array_panel_set_array:
- * @array: (nullable): the array to show; %NULL clears the panel
+ * drey_array_panel_set_node:
+ * @node: (nullable): the node of the array to show; %NULL clears the panel
  * @title: (nullable): its name in the sample, like "[3] › image"
  *
- * Shows what @array is at once, and starts a worker for its figures and
- * image preview (see #DreyArrayPanel:busy), cancelling the last one.
+ * Shows what the array is at once; its figures are the node's summary
+ * (worked out once, for the tree's row and the panel alike), and its image
+ * preview is made on a worker (see #DreyArrayPanel:busy), the last one
+ * cancelled.
  */
 void
-drey_array_panel_set_array (DreyArrayPanel *self,
-                            SqNdarray      *array,
-                            const char     *title)
+drey_array_panel_set_node (DreyArrayPanel *self,
+                           DreySampleNode *node,
+                           const char     *title)
 {
   g_autoptr(GTask) task = NULL;
-  Request *request;
+  SqValue *value = node != NULL ? drey_sample_node_get_value (node) : NULL;
+  SqNdarray *array;
   SqDtype *dtype;
   gboolean numeric;
   gboolean had_image;
 
   g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+  g_return_if_fail (value == NULL || sq_value_get_value_type (value) == SQ_VALUE_NDARRAY);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->summary, sq_summary_free);
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_data (self->node, self);
+  g_clear_object (&self->node);
   g_clear_pointer (&self->array, sq_ndarray_unref);
 
   had_image = drey_array_panel_has_image (self);
@@ -746,14 +722,15 @@ drey_array_panel_set_array (DreyArrayPanel *self,
   if (had_image)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_IMAGE]);
 
-  if (array == NULL)
+  if (node == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
-      set_busy (self, FALSE);
+      update_busy (self);
       return;
     }
 
-  self->array = sq_ndarray_ref (array);
+  self->node = g_object_ref (node);
+  array = self->array = sq_ndarray_ref (sq_value_get_ndarray (value));
   dtype = sq_ndarray_get_dtype (array);
   numeric = sq_dtype_is_numeric (dtype);
 
@@ -771,24 +748,24 @@ drey_array_panel_set_array (DreyArrayPanel *self,
       g_autofree char *reason = no_summary_reason (dtype);
 
       gtk_label_set_label (self->no_summary_label, reason);
-      set_busy (self, FALSE);
+      update_busy (self);
       return;
     }
 
   show_summary_placeholder (self);
+  g_signal_connect_object (node, "notify::value-text", G_CALLBACK (summary_changed), self, G_CONNECT_SWAPPED);
+  drey_sample_node_request_summary (node);
 
-  self->cancellable = g_cancellable_new ();
-  request = g_new0 (Request, 1);
-  request->array = sq_ndarray_ref (array);
-  request->want_image = drey_image_get_shape (array, NULL);
-
-  task = g_task_new (self, self->cancellable, compute_cb, NULL);
-  g_task_set_source_tag (task, drey_array_panel_set_array);
-  g_task_set_name (task, "[drey] array summary");
-  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
-  g_task_run_in_thread (task, compute_thread);
-
-  set_busy (self, TRUE);
+  if (drey_image_get_shape (array, NULL))
+    {
+      self->cancellable = g_cancellable_new ();
+      task = g_task_new (self, self->cancellable, texture_done, NULL);
+      g_task_set_source_tag (task, drey_array_panel_set_node);
+      g_task_set_name (task, "[drey] image preview");
+      g_task_set_task_data (task, sq_ndarray_ref (array), (GDestroyNotify) sq_ndarray_unref);
+      g_task_run_in_thread (task, texture_thread);
+    }
+  summary_changed (self);
 }
 
 /**
@@ -815,7 +792,7 @@ drey_array_panel_get_summary (DreyArrayPanel *self)
 {
   g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
 
-  return self->summary;
+  return self->node != NULL ? drey_sample_node_get_summary (self->node) : NULL;
 }
 
 /**
@@ -875,8 +852,10 @@ drey_array_panel_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->node != NULL)
+    g_signal_handlers_disconnect_by_data (self->node, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_ARRAY_PANEL);
-  g_clear_pointer (&self->summary, sq_summary_free);
+  g_clear_object (&self->node);
   g_clear_pointer (&self->array, sq_ndarray_unref);
   G_OBJECT_CLASS (drey_array_panel_parent_class)->dispose (object);
 }

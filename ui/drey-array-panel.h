@@ -6,7 +6,7 @@
 
 #include <gtk/gtk.h>
 
-#include "sq.h"
+#include "drey-sample-node.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (DreyArrayPanel, drey_array_panel, DREY, ARRAY_PANEL, GtkWidget)
 
 GtkWidget       *drey_array_panel_new         (void);
-void             drey_array_panel_set_array   (DreyArrayPanel *self,
-                                               SqNdarray      *array,
+void             drey_array_panel_set_node    (DreyArrayPanel *self,
+                                               DreySampleNode *node,
                                                const char     *title);
 SqNdarray       *drey_array_panel_get_array   (DreyArrayPanel *self);
 const SqSummary *drey_array_panel_get_summary (DreyArrayPanel *self);

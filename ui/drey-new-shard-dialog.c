@@ -543,12 +543,14 @@ static void
 emit_create (DreyNewShardDialog *self,
              gboolean            replaces_existing)
 {
-  g_autoptr(DreyNewShardDialog) hold = g_object_ref (self);
   g_autoptr(GPtrArray) samples = current_samples (self);
   g_autofree char *key = g_strdup (drey_new_shard_dialog_get_key (self));
 
+  /* A handler may drop the dialog's last reference: keep it to close. */
+  g_object_ref (self);
   g_signal_emit (self, signals[CREATE], 0, key, samples, replaces_existing);
   gtk_window_close (GTK_WINDOW (self));
+  g_object_unref (self);
 }
 
 static gboolean

@@ -658,10 +658,10 @@ _drey_sample_view_selection_changed (DreySampleView *self)
     {
       g_autofree char *path = drey_sample_node_get_python_path (node);
 
-      drey_array_panel_set_array (self->array_panel, sq_value_get_ndarray (value), path);
+      drey_array_panel_set_node (self->array_panel, node, path);
     }
   else
-    drey_array_panel_set_array (self->array_panel, NULL, NULL);
+    drey_array_panel_set_node (self->array_panel, NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->panel_scroller), is_array);
   _drey_sample_view_update_actions (self);
 }
@@ -677,7 +677,7 @@ sync_tree (DreySampleView *self)
   if (roots == self->roots)
     return;
   _drey_sample_view_show_edit_error (self, NULL);
-  drey_array_panel_set_array (self->array_panel, NULL, NULL);
+  drey_array_panel_set_node (self->array_panel, NULL, NULL);
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
   g_set_object (&self->roots, roots);
