@@ -87,4 +87,14 @@ drey_test_timed_out (gpointer data)
     g_source_remove (_timeout);                                                          \
   } G_STMT_END
 
+/* Timing bounds are a benchmark's, not a unit test's: a loaded CI machine
+ * or a sanitizer build misses them without anything being wrong. Tests
+ * that measure print what they measured, and check the bound only when
+ * DREY_TEST_TIMING is set, as tests/bench/ui-responsiveness.py sets it. */
+static inline gboolean
+drey_test_timing (void)
+{
+  return g_getenv ("DREY_TEST_TIMING") != NULL;
+}
+
 G_END_DECLS

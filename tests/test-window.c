@@ -586,7 +586,12 @@ test_window_big_shard_never_stalls (Fixture       *f,
   g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_LOADED);
   g_test_message ("loading 100 MB: longest main loop stall %.1f ms, longest frame %.1f ms",
                   longest_gap / 1000.0, longest_frame / 1000.0);
-  g_assert_cmpint (longest_gap, <, 50 * 1000);
+  if (drey_test_timing ())
+    {
+      g_printerr ("timing: loading 100 MB: longest main loop stall %.1f ms, longest frame %.1f ms\n",
+                  longest_gap / 1000.0, longest_frame / 1000.0);
+      g_assert_cmpint (longest_gap, <, 50 * 1000);
+    }
 }
 
 static void
