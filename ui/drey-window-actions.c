@@ -150,7 +150,6 @@ delete_done (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(DreyWindow) self = user_data;
-  g_autofree char *key = g_object_steal_data (G_OBJECT (result), "drey-key");
   g_autoptr(GError) error = NULL;
   g_autoptr(DreyShardUndo) undo = drey_shard_document_delete_finish (DREY_SHARD_DOCUMENT (object), result, &error);
   g_autofree char *title = NULL;
