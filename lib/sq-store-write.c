@@ -1,10 +1,11 @@
-/* sq-store-write.c: writing a shard atomically, removing it, and putting
- * its bytes aside for an Undo and back
+/* sq-store-write.c: writing a shard atomically, removing it, putting its
+ * bytes aside for an Undo and back, and asking whether it changed on disk
  *
  * A set never changes a shard's bytes in place: it writes a synced temp
  * file in the store's directory and renames it over KEY.gz, so a reader
  * (or a crash) sees the old shard or the new one, whole. The stash relies
- * on that.
+ * on that, and the query (size, time, etag) is the check a window makes
+ * before it replaces a shard it read a while ago.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -732,5 +733,328 @@ sq_store_unstash_shard (SqStore       *self,
       return FALSE;
     }
   sync_directory (self->location);
+  return TRUE;
+}
+
+typedef struct
+{
+  char     *key;
+  gboolean  keep_shard;
+  GFile    *stash;
+} StashData;
+
+static void
+stash_data_free (StashData *data)
+{
+  g_free (data->key);
+  g_clear_object (&data->stash);
+  g_free (data);
+}
+
+static void
+stash_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  StashData *data = task_data;
+  GError *error = NULL;
+  GFile *stash = sq_store_stash_shard (source_object, data->key, data->keep_shard, cancellable, &error);
+
+  if (stash == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, stash, g_object_unref);
+}
+
+/**
+ * sq_store_stash_shard_async:
+ * @key: the shard's key
+ * @keep_shard: whether the shard stays or goes; see sq_store_stash_shard()
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the shard is stashed
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_stash_shard() on a worker.
+ */
+void
+sq_store_stash_shard_async (SqStore             *self,
+                            const char          *key,
+                            gboolean             keep_shard,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StashData *data;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  data = g_new0 (StashData, 1);
+  data->key = g_strdup (key);
+  data->keep_shard = keep_shard;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_stash_shard_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) stash_data_free);
+  g_task_run_in_thread (task, stash_thread);
+}
+
+/**
+ * sq_store_stash_shard_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the stash, or %NULL (a
+ *   #SQ_STORE_ERROR_NOT_FOUND error if there is no such shard)
+ */
+GFile *
+sq_store_stash_shard_finish (SqStore       *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_stash_shard_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+unstash_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  StashData *data = task_data;
+  GError *error = NULL;
+
+  if (sq_store_unstash_shard (source_object, data->key, data->stash, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * sq_store_unstash_shard_async:
+ * @key: the shard's key
+ * @stash: (nullable): a stash that sq_store_stash_shard() made for @key,
+ *   or %NULL if there was no shard @key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the shard is back as it was
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_unstash_shard() on a worker.
+ */
+void
+sq_store_unstash_shard_async (SqStore             *self,
+                              const char          *key,
+                              GFile               *stash,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  StashData *data;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (stash == NULL || G_IS_FILE (stash));
+
+  data = g_new0 (StashData, 1);
+  data->key = g_strdup (key);
+  data->stash = stash != NULL ? g_object_ref (stash) : NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_unstash_shard_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) stash_data_free);
+  g_task_run_in_thread (task, unstash_thread);
+}
+
+/**
+ * sq_store_unstash_shard_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: whether the shard is as it was
+ */
+gboolean
+sq_store_unstash_shard_finish (SqStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_unstash_shard_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sq_store_query_shard:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @size: (out) (optional): the shard's file size in bytes
+ * @mtime: (out) (optional): when it was last modified, in microseconds
+ *   since the epoch (as sq_key_info_get_mtime()), or -1 where the location
+ *   does not tell
+ * @etag: (out) (optional) (nullable) (transfer full): its entity tag
+ *   (%G_FILE_ATTRIBUTE_ETAG_VALUE; for a local file, made from its
+ *   modification time), or %NULL where the location has none
+ * @error: return location for an error
+ *
+ * What changes when anyone writes the shard @key: a window keeps it from
+ * when it read the shard, and asks again before it saves over it, to tell
+ * whether someone else wrote it meanwhile (any of the three differs). A
+ * link to a shard is followed, as listing does. Blocks.
+ *
+ * Returns: whether there is a shard @key; else a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there is none (or KEY.gz is not a file), or an I/O error
+ */
+gboolean
+sq_store_query_shard (SqStore       *self,
+                      const char    *key,
+                      GCancellable  *cancellable,
+                      gint64        *size,
+                      gint64        *mtime,
+                      char         **etag,
+                      GError       **error)
+{
+  g_autoptr(GFile) shard = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return FALSE;
+  shard = sq_store_get_shard_file (self, key);
+  info = g_file_query_info (shard,
+                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                            G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
+                            G_FILE_ATTRIBUTE_ETAG_VALUE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      propagate_shard_error (error, local_error, "query", key);
+      return FALSE;
+    }
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_clear_error (&local_error);
+      _sq_store_set_not_found_error (self, key, error);
+      return FALSE;
+    }
+
+  if (size != NULL)
+    *size = g_file_info_get_size (info);
+  if (mtime != NULL)
+    *mtime = g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
+             ? (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
+               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC)
+             : -1;
+  if (etag != NULL)
+    *etag = g_strdup (g_file_info_get_etag (info));
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64  size;
+  gint64  mtime;
+  char   *etag;
+} ShardStamp;
+
+static void
+shard_stamp_free (ShardStamp *stamp)
+{
+  g_free (stamp->etag);
+  g_free (stamp);
+}
+
+static void
+query_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  ShardStamp *stamp = g_new0 (ShardStamp, 1);
+  GError *error = NULL;
+
+  if (sq_store_query_shard (source_object, task_data, cancellable, &stamp->size, &stamp->mtime, &stamp->etag,
+                            &error))
+    g_task_return_pointer (task, stamp, (GDestroyNotify) shard_stamp_free);
+  else
+    {
+      shard_stamp_free (stamp);
+      g_task_return_error (task, error);
+    }
+}
+
+/**
+ * sq_store_query_shard_async:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_query_shard() on a worker, so that a window can check a
+ * shard on a slow mount without blocking its main loop.
+ */
+void
+sq_store_query_shard_async (SqStore             *self,
+                            const char          *key,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_query_shard_async);
+  g_task_set_task_data (task, g_strdup (key), g_free);
+  g_task_run_in_thread (task, query_thread);
+}
+
+/**
+ * sq_store_query_shard_finish:
+ * @result: the result given to the callback
+ * @size: (out) (optional): the shard's file size in bytes
+ * @mtime: (out) (optional): when it was last modified, in microseconds
+ *   since the epoch, or -1
+ * @etag: (out) (optional) (nullable) (transfer full): its entity tag, or
+ *   %NULL
+ * @error: return location for an error
+ *
+ * Returns: whether there is a shard; see sq_store_query_shard()
+ */
+gboolean
+sq_store_query_shard_finish (SqStore       *self,
+                             GAsyncResult  *result,
+                             gint64        *size,
+                             gint64        *mtime,
+                             char         **etag,
+                             GError       **error)
+{
+  ShardStamp *stamp;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_query_shard_async, FALSE);
+
+  stamp = g_task_propagate_pointer (G_TASK (result), error);
+  if (stamp == NULL)
+    return FALSE;
+  if (size != NULL)
+    *size = stamp->size;
+  if (mtime != NULL)
+    *mtime = stamp->mtime;
+  if (etag != NULL)
+    *etag = g_steal_pointer (&stamp->etag);
+  shard_stamp_free (stamp);
   return TRUE;
 }
