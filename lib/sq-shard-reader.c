@@ -36,6 +36,7 @@
 #include "sq-msgpack-reader-private.h"
 #include "sq-shard-reader-private.h"
 #include "sq-value-private.h"
+#include "sq-worker-private.h"
 
 /* How the serializer was decided. */
 typedef enum
@@ -619,6 +620,7 @@ sq_shard_reader_next (SqShardReader  *self,
   SqValue *sample = NULL;
 
   g_return_val_if_fail (SQ_IS_SHARD_READER (self), NULL);
+  _sq_assert_not_main_thread ();
 
   if (self->failed)
     return NULL;

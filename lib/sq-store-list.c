@@ -413,6 +413,7 @@ sq_store_list_keys (SqStore          *self,
   gboolean ok;
 
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  _sq_assert_not_main_thread ();
 
   path = g_file_get_path (self->location);
   if (path != NULL)

@@ -72,8 +72,11 @@ sq_store_open_shard (SqStore       *self,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  SqShardReader *reader = _sq_store_open_shard_raw (self, key, cancellable, error);
+  SqShardReader *reader;
 
+  _sq_assert_not_main_thread ();
+
+  reader = _sq_store_open_shard_raw (self, key, cancellable, error);
   if (reader != NULL)
     _sq_store_attach_reader (self, reader, key);
   return reader;
@@ -108,6 +111,7 @@ sq_store_get (SqStore             *self,
   SqValue *sample;
 
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  _sq_assert_not_main_thread ();
 
   reader = sq_store_open_shard (self, key, cancellable, error);
   if (reader == NULL)

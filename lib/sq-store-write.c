@@ -207,6 +207,7 @@ sq_store_set (SqStore             *self,
 {
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   g_return_val_if_fail (samples != NULL, NULL);
+  _sq_assert_not_main_thread ();
 
   return set_shard (self, key, samples, NULL, progress, progress_data, cancellable, error);
 }
@@ -236,6 +237,7 @@ sq_store_set_from_reader (SqStore             *self,
 {
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   g_return_val_if_fail (SQ_IS_SHARD_READER (reader), NULL);
+  _sq_assert_not_main_thread ();
 
   return set_shard (self, key, NULL, reader, progress, progress_data, cancellable, error);
 }
@@ -429,6 +431,7 @@ sq_store_remove (SqStore       *self,
   GError *local_error = NULL;
 
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+  _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
@@ -627,6 +630,7 @@ sq_store_stash_shard (SqStore       *self,
 
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
+  _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
@@ -705,6 +709,7 @@ sq_store_unstash_shard (SqStore       *self,
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (stash == NULL || G_IS_FILE (stash), FALSE);
+  _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
@@ -925,6 +930,7 @@ sq_store_query_shard (SqStore       *self,
 
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
+  _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;

@@ -1,6 +1,7 @@
 /* sq-worker-private.h: what the store's _async forms share: progress
- * throttled and relayed to the caller's main context, and a lower
- * priority for the worker thread
+ * throttled and relayed to the caller's main context, a lower priority for
+ * the worker thread, and the check that blocking calls stay off the main
+ * thread
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -51,5 +52,26 @@ typedef struct
 
 void             _sq_background_priority_enter (SqBackgroundPriority *saved);
 void             _sq_background_priority_leave (SqBackgroundPriority *saved);
+
+/* The main-thread check, for test builds (meson option main_thread_check,
+ * off by default). The blocking entry points of the library (listing,
+ * detecting the serializer, opening and reading a shard, writing,
+ * removing, stashing and querying one, and sq_shard_reader_next()) may
+ * take seconds on a big shard or a slow mount: a window that calls one
+ * from its main loop freezes. With the check on, each of them aborts,
+ * naming itself, when it runs on the thread that owns the default main
+ * context (the one iterating it: a GTK application's main thread, or a
+ * test's inside g_main_loop_run()). A command-line program that never
+ * iterates that context is never stopped. */
+#if SQ_MAIN_THREAD_CHECK
+#define _sq_assert_not_main_thread() \
+  G_STMT_START { \
+    if (g_main_context_is_owner (g_main_context_default ())) \
+      g_error ("%s() blocks, and must not run on the thread of the default main context: " \
+               "call its _async form, or call it on a worker", G_STRFUNC); \
+  } G_STMT_END
+#else
+#define _sq_assert_not_main_thread() G_STMT_START { } G_STMT_END
+#endif
 
 G_END_DECLS

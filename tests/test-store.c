@@ -1336,6 +1336,40 @@ test_query_shard (Fixture       *f,
   g_main_loop_unref (state.loop);
 }
 
+static gboolean
+list_keys_from_main_loop (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GPtrArray) keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, NULL);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* With -Dmain_thread_check=true, a blocking call made from the main loop
+ * aborts and names itself; made from a worker meanwhile, it does not (the
+ * async tests). */
+static void
+test_main_thread_check (Fixture       *f,
+                        gconstpointer  data)
+{
+  if (!SQ_MAIN_THREAD_CHECK)
+    {
+      g_test_skip ("built without -Dmain_thread_check=true");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      g_idle_add (list_keys_from_main_loop, f);
+      g_main_loop_run (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*sq_store_list_keys() blocks*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1372,6 +1406,7 @@ main (int    argc,
   ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
   ADD ("/store/async/stash-unstash", test_async_stash_unstash, NULL);
   ADD ("/store/query", test_query_shard, NULL);
+  ADD ("/store/main-thread-check", test_main_thread_check, NULL);
 #undef ADD
 
   return g_test_run ();
