@@ -15,7 +15,6 @@
 
 #include "drey-test-util.h"
 #include "sq.h"
-#include "sq-json-private.h"
 
 typedef struct
 {
@@ -104,7 +103,7 @@ static SqValue *
 parse (const char *json)
 {
   g_autoptr(GError) error = NULL;
-  SqValue *value = _sq_json_parse (json, strlen (json), SQ_JSON_DREY, &error);
+  SqValue *value = sq_json_parse (json, strlen (json), SQ_JSON_EXTENDED, &error);
 
   g_assert_no_error (error);
   return value;
@@ -406,7 +405,7 @@ test_squirrel_fixtures (void)
       gsize len;
 
       g_assert_true (g_file_get_contents (expected_path, &text, &len, NULL));
-      expected = _sq_json_parse (text, len, SQ_JSON_DREY, &error);
+      expected = sq_json_parse (text, len, SQ_JSON_EXTENDED, &error);
       g_assert_no_error (error);
 
       keys = sq_store_list_keys (store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
@@ -427,8 +426,8 @@ test_squirrel_fixtures (void)
               g_autoptr(GString) json = g_string_new (NULL);
               g_autoptr(SqValue) normalised = NULL;
 
-              g_assert_true (_sq_json_append (json, g_ptr_array_index (samples, i), SQ_JSON_DREY, &error));
-              normalised = _sq_json_parse (json->str, json->len, SQ_JSON_DREY, &error);
+              g_assert_true (sq_json_append (json, g_ptr_array_index (samples, i), SQ_JSON_EXTENDED, &error));
+              normalised = sq_json_parse (json->str, json->len, SQ_JSON_EXTENDED, &error);
               g_assert_no_error (error);
               if (!sq_value_equal (normalised, sq_value_get_item (want, i)))
                 g_error ("%s/%s sample %u decodes to %s", stores[s], key, i, json->str);
