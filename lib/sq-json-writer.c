@@ -475,7 +475,7 @@ append_element (GString          *out,
         }
       return TRUE;
     case ELEM_F16:
-      append_double (out, _sq_half_to_double (_sq_load_u16 (p, swap)));
+      append_double (out, sq_number_half_to_double (_sq_load_u16 (p, swap)));
       return TRUE;
     case ELEM_F32:
       append_double (out, _sq_load_f32 (p, swap));
@@ -809,7 +809,7 @@ append_exact_float (GString *out,
       else if (isnan (f) || isinf (f))
         append_double (out, v);
       else
-        _sq_append_narrow_float_repr (out, v, 4);
+        sq_number_append_float (out, v, 4);
       g_string_append_c (out, '}');
       return;
     }

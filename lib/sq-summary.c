@@ -139,7 +139,7 @@ widen (const SqDtype *dtype,
       break;
     case SQ_DTYPE_KIND_FLOAT:
       if (size == 2)
-        LOOP (_sq_half_to_double (_sq_load_u16 (p, swap)));
+        LOOP (sq_number_half_to_double (_sq_load_u16 (p, swap)));
       else if (size == 4)
         LOOP (_sq_load_f32 (p, swap));
       else if (size == 8)
