@@ -1,4 +1,5 @@
-/* sq-number.c: float16, and Python's repr of floats and complex numbers
+/* sq-number.c: float16, Python's repr of floats and complex numbers, and
+ * array elements read as doubles
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,7 +1,7 @@
 /* sq-shard-writer.c: samples in, gzip out
  *
- * Python writes one gzip member with zlib at level 9, which is slow. Drey
- * cuts the encoded samples into 4 MiB chunks, compresses each with
+ * Python writes one gzip member with zlib at level 9, which is slow. This
+ * writer cuts the encoded samples into 4 MiB chunks, compresses each with
  * libdeflate on a worker (as many at once as there are cores) and writes
  * them in order, each a gzip member of its own: files about as small,
  * several times faster (tests/bench). Every gzip reader, Python's included,

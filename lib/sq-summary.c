@@ -9,7 +9,7 @@
  * their histogram is a second pass over the in-memory data.
  *
  * A builder takes many arrays and plain numbers (a field across the samples
- * of a shard, for `drey-cli stats`); sq_summary_new() is a builder of one.
+ * of a shard, for SqShardStats); sq_summary_new() is a builder of one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
