@@ -347,7 +347,10 @@ add_to_histogram (SqSummary *s,
   s->hist[CLAMP (bin, 0, SQ_SUMMARY_N_BINS - 1)] += count;
 }
 
-/* The value each stored bit pattern of a small dtype stands for. */
+/* The value each stored bit pattern of a small dtype stands for. Tables
+ * only hold numeric dtypes of one or two bytes (bool, int8, uint8, int16,
+ * uint16, float16), but the compiler cannot know that: the pattern has
+ * room for any element sq_dtype_element_to_double() reads. */
 static double *
 table_values (const Table *table)
 {
@@ -355,7 +358,7 @@ table_values (const Table *table)
 
   for (gsize code = 0; code < table->n_codes; code++)
     {
-      guint8 pattern[2];
+      guint8 pattern[16] = { 0 };
 
       if (table->n_codes == 256)
         pattern[0] = (guint8) code;
@@ -365,7 +368,7 @@ table_values (const Table *table)
 
           memcpy (pattern, &c, 2);
         }
-      widen (table->dtype, pattern, 1, &values[code]);
+      values[code] = sq_dtype_element_to_double (table->dtype, pattern);
     }
   return values;
 }

@@ -574,6 +574,7 @@ write_old_shard (Fixture *f)
   g_autofree char *key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "k");
   return file_bytes (f, "k.gz");
 }
 
@@ -669,6 +670,7 @@ test_remove (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) files = NULL;
 
+  g_assert_nonnull (before);
   g_assert_true (sq_store_remove (f->store, "k", NULL, &error));
   g_assert_no_error (error);
   files = dir_listing (f);
@@ -797,6 +799,7 @@ test_async_get_cancelled (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   AsyncState state = { g_main_loop_new (NULL, FALSE) };
 
+  g_assert_nonnull (before);
   g_cancellable_cancel (cancellable);
   sq_store_get_async (f->store, "k", cancellable, NULL, NULL, NULL, on_get, &state);
   g_main_loop_run (state.loop);
@@ -1052,6 +1055,7 @@ test_unstash_none (Fixture       *f,
   g_autofree char *key = NULL;
   g_auto(GStrv) files = NULL;
 
+  g_assert_nonnull (before);
   key = sq_store_set (f->store, "new", samples, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (sq_store_unstash_shard (f->store, "new", NULL, NULL, &error));
@@ -1339,8 +1343,9 @@ static gboolean
 list_keys_from_main_loop (gpointer data)
 {
   Fixture *f = data;
-  g_autoptr(GPtrArray) keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, NULL);
+  GPtrArray *keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, NULL);
 
+  g_clear_pointer (&keys, g_ptr_array_unref);
   return G_SOURCE_REMOVE;
 }
 
