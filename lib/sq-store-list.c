@@ -450,6 +450,15 @@ list_keys_thread (GTask        *task,
     g_task_return_pointer (task, keys, (GDestroyNotify) g_ptr_array_unref);
 }
 
+/**
+ * sq_store_list_keys_async:
+ * @flags: whether to read each file's size and time
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the keys
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_list_keys() on a worker.
+ */
 void
 sq_store_list_keys_async (SqStore             *self,
                           SqListKeysFlags      flags,

@@ -418,8 +418,14 @@ sq_store_set_finish (SqStore       *self,
 
 /**
  * sq_store_remove:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
  *
  * Deletes the shard @key. Blocks.
+ *
+ * Returns: whether the shard was removed (a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there was none)
  */
 gboolean
 sq_store_remove (SqStore       *self,
@@ -466,6 +472,15 @@ remove_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/**
+ * sq_store_remove_async:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the shard is gone
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_remove() on a worker.
+ */
 void
 sq_store_remove_async (SqStore             *self,
                        const char          *key,
@@ -484,6 +499,14 @@ sq_store_remove_async (SqStore             *self,
   g_task_run_in_thread (task, remove_thread);
 }
 
+/**
+ * sq_store_remove_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: whether the shard was removed (a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there was none)
+ */
 gboolean
 sq_store_remove_finish (SqStore       *self,
                         GAsyncResult  *result,

@@ -191,6 +191,12 @@ sq_store_get_display_name (SqStore *self)
   return g_file_get_parse_name (self->location);
 }
 
+/**
+ * sq_store_get_memory_limit:
+ *
+ * Returns: the most decompressed bytes, and memory for decoded values, one
+ *   shard may take (#SqStore:memory-limit)
+ */
 guint64
 sq_store_get_memory_limit (SqStore *self)
 {
@@ -204,6 +210,12 @@ sq_store_get_memory_limit (SqStore *self)
   return limit;
 }
 
+/**
+ * sq_store_set_memory_limit:
+ * @limit: bytes, at least 1024
+ *
+ * Sets #SqStore:memory-limit for shards opened from now on.
+ */
 void
 sq_store_set_memory_limit (SqStore *self,
                            guint64  limit)
