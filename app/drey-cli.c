@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "sq.h"
-#include "sq-json-private.h"
 
 #include <gio/gunixinputstream.h>
 
@@ -274,7 +273,7 @@ cmd_cat (int    argc,
 
   if (argc != 3)
     return fail_usage ("cat takes STORE KEY");
-  flags = options.exact ? SQ_JSON_EXACT : SQ_JSON_DREY;
+  flags = options.exact ? SQ_JSON_EXACT : SQ_JSON_EXTENDED;
   store = open_store_with (argv[1], options.serializer);
   reader = sq_store_open_shard (store, argv[2], NULL, &error);
   if (reader == NULL)
@@ -282,7 +281,7 @@ cmd_cat (int    argc,
 
   while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
     {
-      gboolean ok = _sq_json_append (out, sample, flags, &error);
+      gboolean ok = sq_json_append (out, sample, flags, &error);
 
       sq_value_unref (sample);
       if (!ok)
@@ -350,7 +349,7 @@ read_samples (const char  *path,
         p++;
       if (p < stop)
         {
-          sample = _sq_json_parse (line, (gsize) (stop - line), SQ_JSON_DREY, &local_error);
+          sample = sq_json_parse (line, (gsize) (stop - line), SQ_JSON_EXTENDED, &local_error);
           if (sample == NULL)
             {
               g_set_error (error, local_error->domain, local_error->code, "%s: line %u: %s",
@@ -595,7 +594,7 @@ cmd_stats (int    argc,
     return fail (error);
 
   result = sq_shard_stats_to_value (stats, NULL, &error);
-  if (result == NULL || !_sq_json_append (out, result, SQ_JSON_DREY, &error))
+  if (result == NULL || !sq_json_append (out, result, SQ_JSON_EXTENDED, &error))
     return fail (error);
   g_string_append_c (out, '\n');
   return write_out (out->str, out->len) ? 0 : EXIT_BAD_DATA;

@@ -86,6 +86,8 @@ gboolean      sq_dtype_is_numeric          (const SqDtype *dtype);
 gboolean      sq_dtype_needs_swap          (const SqDtype *dtype);
 gboolean      sq_dtype_equal               (const SqDtype *a,
                                             const SqDtype *b);
+double        sq_dtype_element_to_double   (const SqDtype *dtype,
+                                            const guint8  *element);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SqDtype, sq_dtype_unref)
 

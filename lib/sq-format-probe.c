@@ -28,7 +28,7 @@
 #include <string.h>
 
 #include "sq-format-probe-private.h"
-#include "sq-json-private.h"
+#include "sq-json.h"
 #include "sq-msgpack-reader-private.h"
 
 typedef struct
@@ -396,7 +396,7 @@ check_line (SqFormatProbe *probe,
 
   if (length >= 3 && memcmp (line, "\xef\xbb\xbf", 3) == 0)
     line += 3, length -= 3;
-  value = _sq_json_parse ((const char *) line, length, SQ_JSON_SQUIRREL, NULL);
+  value = sq_json_parse ((const char *) line, length, SQ_JSON_SQUIRREL, NULL);
   if (value == NULL)
     {
       probe->lines_valid = FALSE;

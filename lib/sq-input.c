@@ -115,7 +115,8 @@ set_io_error (Input   *in,
 }
 
 /* Reads the compressed shard whole. The size was read just before; a file
- * replaced meanwhile (as Drey replaces them) stays the one that was opened. */
+ * replaced meanwhile (as sq_store_set() replaces them) stays the one that
+ * was opened. */
 static gboolean
 read_whole_input (Input         *in,
                   GBytes       **compressed,

@@ -745,8 +745,8 @@ read_bytes_element (Parser     *P,
     {
       const char *b64;
 
-      if (!(P->flags & SQ_JSON_DREY) || P->p >= P->end || *P->p != '{')
-        return fail_unexpected (P, (P->flags & SQ_JSON_DREY) ? "{\"$bytes\": base64}" : "a string");
+      if (!(P->flags & SQ_JSON_EXTENDED) || P->p >= P->end || *P->p != '{')
+        return fail_unexpected (P, (P->flags & SQ_JSON_EXTENDED) ? "{\"$bytes\": base64}" : "a string");
       P->p++;
       skip_ws (P);
       if (!match_word (P, "\"$bytes\"") || !expect_char (P, ':', "':'"))
@@ -1640,7 +1640,7 @@ parse_object (Parser *P)
       key = parse_string (P);
       if (key == NULL)
         goto out;
-      if ((P->flags & SQ_JSON_DREY) && str_has_prefix (key, "$bytes:"))
+      if ((P->flags & SQ_JSON_EXTENDED) && str_has_prefix (key, "$bytes:"))
         {
           gsize n;
           const char *text = sq_value_get_str (key, &n);
@@ -1727,7 +1727,7 @@ parse_object (Parser *P)
           goto out;
       }
 
-  if ((P->flags & SQ_JSON_DREY) && entries->len <= 6 && str_has_prefix (entries->pdata[0], "$"))
+  if ((P->flags & SQ_JSON_EXTENDED) && entries->len <= 6 && str_has_prefix (entries->pdata[0], "$"))
     {
       gboolean handled;
 
@@ -1870,22 +1870,26 @@ parse_value (Parser *P)
 }
 
 /**
- * _sq_json_parse:
+ * sq_json_parse:
  * @text: the JSON text (need not be NUL-terminated)
  * @length: its length in bytes
- * @flags: the convention
+ * @flags: the convention: %SQ_JSON_SQUIRREL or %SQ_JSON_EXTENDED
  * @error: return location for an error
  *
- * Parses one JSON value the way squirrel-core's JsonSerializer reads a
- * line (in SQUIRREL mode), or drey-cli's superset of it (in DREY mode).
+ * Parses exactly one JSON value, with optional whitespace (space, tab,
+ * newline, carriage return) around it, the way squirrel-core's
+ * JsonSerializer reads a line (%SQ_JSON_SQUIRREL), or the superset
+ * %SQ_JSON_EXTENDED. Errors are #SQ_DECODE_ERROR (or #SQ_ENCODE_ERROR for
+ * `$opaque` in EXTENDED mode) with messages that start "at byte N: ", N
+ * counted from @text.
  *
  * Returns: (transfer full): the value, or %NULL with @error set
  */
 SqValue *
-_sq_json_parse (const char   *text,
-                gsize         length,
-                SqJsonFlags   flags,
-                GError      **error)
+sq_json_parse (const char   *text,
+               gsize         length,
+               SqJsonFlags   flags,
+               GError      **error)
 {
   Parser P = {
     .start = (const guint8 *) text,
@@ -1919,7 +1923,7 @@ _sq_json_parse (const char   *text,
 
 /**
  * sq_value_from_json:
- * @text: JSON text in drey-cli's convention
+ * @text: JSON text in the %SQ_JSON_EXTENDED convention
  * @length: its length, or -1 if NUL-terminated
  * @error: return location for an error
  *
@@ -1934,5 +1938,5 @@ sq_value_from_json (const char  *text,
 {
   g_return_val_if_fail (text != NULL, NULL);
 
-  return _sq_json_parse (text, length < 0 ? strlen (text) : (gsize) length, SQ_JSON_DREY, error);
+  return sq_json_parse (text, length < 0 ? strlen (text) : (gsize) length, SQ_JSON_EXTENDED, error);
 }

@@ -6,7 +6,7 @@
  * into Python ones: integer and float scalars as plain numbers, arrays as
  * {"data": tolist(), "type": dtype.str, "shape": shape}. What json.dumps
  * cannot write (bytes, complex, np.bool_) is an error in SQUIRREL mode and a
- * `$`-convention object in DREY mode.
+ * `$`-convention object in EXTENDED mode.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,7 +20,6 @@
 
 #include "sq-error.h"
 #include "sq-json.h"
-#include "sq-json-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
 
@@ -82,11 +81,11 @@ unsupported (SqJsonFlags  flags,
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED, "%s cannot be written %s",
-               what, (flags & SQ_JSON_DREY) ? "as JSON" : "to a JSON Lines shard");
+               what, (flags & SQ_JSON_EXTENDED) ? "as JSON" : "to a JSON Lines shard");
   return FALSE;
 }
 
-/* Digits without printf: drey-cli cat writes millions of them. */
+/* Digits without printf: a cat of a big shard writes millions of them. */
 static inline void
 append_uint (GString *out,
              guint64  v)
@@ -309,7 +308,7 @@ check_writable (const SqDtype  *dtype,
                 gboolean        scalar,
                 GError        **error)
 {
-  gboolean drey = (flags & SQ_JSON_DREY) != 0;
+  gboolean extended = (flags & SQ_JSON_EXTENDED) != 0;
   const char *name = sq_dtype_get_name (dtype);
   gsize size = sq_dtype_get_itemsize (dtype);
   gboolean ok;
@@ -326,24 +325,24 @@ check_writable (const SqDtype  *dtype,
       return TRUE;
     case SQ_DTYPE_KIND_BOOL:
       /* tolist() gives Python bools, which json writes; np.bool_ it cannot. */
-      ok = drey || !scalar;
+      ok = extended || !scalar;
       break;
     case SQ_DTYPE_KIND_COMPLEX:
-      if (drey && size == 32 && !_sq_long_double_is_float128 ())
+      if (extended && size == 32 && !_sq_long_double_is_float128 ())
         return unsupported (flags, error, "a complex256 %s (on this machine)", scalar ? "scalar" : "array");
-      ok = drey;
+      ok = extended;
       break;
     case SQ_DTYPE_KIND_BYTES:
-      ok = drey;
+      ok = extended;
       break;
     case SQ_DTYPE_KIND_DATETIME:
     case SQ_DTYPE_KIND_TIMEDELTA:
       /* tolist() gives ints for these units (NaT as None), and datetime,
        * date or timedelta objects, which json cannot write, for others. */
-      ok = drey || (!scalar && tolist_gives_ints (dtype));
+      ok = extended || (!scalar && tolist_gives_ints (dtype));
       break;
     case SQ_DTYPE_KIND_VOID:
-      if (!drey)
+      if (!extended)
         {
           ok = FALSE;
           break;
@@ -476,7 +475,7 @@ append_element (GString          *out,
         }
       return TRUE;
     case ELEM_F16:
-      append_double (out, _sq_half_to_double (_sq_load_u16 (p, swap)));
+      append_double (out, sq_number_half_to_double (_sq_load_u16 (p, swap)));
       return TRUE;
     case ELEM_F32:
       append_double (out, _sq_load_f32 (p, swap));
@@ -614,7 +613,7 @@ append_type (GString       *out,
   const char *type = sq_dtype_get_type_string (dtype);
 
   if (descr != NULL)
-    return append_value (out, descr, flags & SQ_JSON_DREY, error); /* lists of strs and ints */
+    return append_value (out, descr, flags & SQ_JSON_EXTENDED, error); /* lists of strs and ints */
   return append_string (out, type, strlen (type), error);
 }
 
@@ -669,7 +668,7 @@ append_ndarray (GString     *out,
     }
 
   elem_format_init (&f, dtype);
-  if (f.kind == ELEM_INT && !(flags & SQ_JSON_DREY) && sq_dtype_get_unit (dtype) != NULL)
+  if (f.kind == ELEM_INT && !(flags & SQ_JSON_EXTENDED) && sq_dtype_get_unit (dtype) != NULL)
     f.kind = ELEM_INT_NAT_NULL;
   g_string_append (out, "{\"data\": ");
   if (!append_nested (out, &f, &p, ndim, shape, error))
@@ -683,7 +682,7 @@ append_ndarray (GString     *out,
   return TRUE;
 }
 
-/* drey's exact form: the dtype, the shape and the raw bytes, as they are. */
+/* The exact form: the dtype, the shape and the raw bytes, as they are. */
 static gboolean
 append_exact_ndarray (GString     *out,
                       SqNdarray   *array,
@@ -731,8 +730,8 @@ append_scalar (GString     *out,
 }
 
 /* Would this map, written as a JSON object, read back as something else:
- * a bin key, a str key that starts with `$` (drey's markers), or the keys
- * of squirrel's array form? */
+ * a bin key, a str key that starts with `$` (the extended markers), or the
+ * keys of squirrel's array form? */
 static gboolean
 map_needs_escape (SqValue *map)
 {
@@ -810,7 +809,7 @@ append_exact_float (GString *out,
       else if (isnan (f) || isinf (f))
         append_double (out, v);
       else
-        _sq_append_narrow_float_repr (out, v, 4);
+        sq_number_append_float (out, v, 4);
       g_string_append_c (out, '}');
       return;
     }
@@ -836,7 +835,7 @@ append_value (GString     *out,
               SqJsonFlags  flags,
               GError     **error)
 {
-  gboolean drey = (flags & SQ_JSON_DREY) != 0;
+  gboolean extended = (flags & SQ_JSON_EXTENDED) != 0;
   gboolean exact = (flags & SQ_JSON_EXACT) == SQ_JSON_EXACT;
 
   switch (sq_value_get_value_type (value))
@@ -875,7 +874,7 @@ append_value (GString     *out,
         gsize len;
         const guint8 *data = g_bytes_get_data (sq_value_get_bin (value), &len);
 
-        if (!drey)
+        if (!extended)
           return unsupported (flags, error, "bytes");
         append_bytes_object (out, data, len);
         return TRUE;
@@ -913,7 +912,7 @@ append_value (GString     *out,
                 gsize len;
                 const guint8 *data = g_bytes_get_data (sq_value_get_bin (key), &len);
 
-                if (!drey)
+                if (!extended)
                   return unsupported (flags, error, "a map key of bytes");
                 g_string_append (out, "\"$bytes:");
                 append_base64 (out, data, len);
@@ -944,7 +943,7 @@ append_value (GString     *out,
       {
         double re, im;
 
-        if (!drey)
+        if (!extended)
           return unsupported (flags, error, "a complex number");
         if (exact)
           {
@@ -974,7 +973,7 @@ append_value (GString     *out,
         gsize len;
         const guint8 *data = g_bytes_get_data (sq_value_get_opaque_data (value), &len);
 
-        /* JSON Drey kept as it was read: written back as it is. */
+        /* JSON kept as it was read: written back as it is. */
         if (sq_value_get_opaque_kind (value) == SQ_OPAQUE_BIG_INT ||
             sq_value_get_opaque_kind (value) == SQ_OPAQUE_JSON)
           {
@@ -990,7 +989,7 @@ append_value (GString     *out,
             g_string_append (out, "\"}");
             return TRUE;
           }
-        if (!drey)
+        if (!extended)
           return unsupported (flags, error, "an opaque value (%s)", reason);
         g_string_append (out, "{\"$opaque\": ");
         if (!append_string (out, reason, strlen (reason), error))
@@ -1004,22 +1003,25 @@ append_value (GString     *out,
 }
 
 /**
- * _sq_json_append:
+ * sq_json_append:
  * @out: where to append
  * @value: the value
  * @flags: the convention
- * @error: return location for an %SQ_ENCODE_ERROR
+ * @error: return location for an #SQ_ENCODE_ERROR
  *
- * Appends @value as `json.dumps` (with squirrel-core's encoder) writes it,
- * without a newline.
+ * Appends @value as one JSON value, without a newline: in
+ * %SQ_JSON_SQUIRREL, as `json.dumps` with squirrel-core's encoder writes
+ * it, byte for byte; in %SQ_JSON_EXTENDED and %SQ_JSON_EXACT, with the
+ * `$` objects for what plain JSON cannot hold.
  *
- * Returns: %FALSE if @value cannot be written; @out may then hold part of it
+ * Returns: %FALSE if @value cannot be written in @flags' convention; @out
+ *   may then hold part of it, which the caller discards
  */
 gboolean
-_sq_json_append (GString      *out,
-                 SqValue      *value,
-                 SqJsonFlags   flags,
-                 GError      **error)
+sq_json_append (GString      *out,
+                SqValue      *value,
+                SqJsonFlags   flags,
+                GError      **error)
 {
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
@@ -1033,8 +1035,8 @@ _sq_json_append (GString      *out,
  * @value: a value
  * @error: return location for an %SQ_ENCODE_ERROR
  *
- * Writes @value as `drey-cli cat` does: squirrel-core's JSON convention
- * (arrays as `{"data", "type", "shape"}`) with drey's `$bytes`, `$complex`
+ * Writes @value in the %SQ_JSON_EXTENDED convention: squirrel-core's JSON
+ * (arrays as `{"data", "type", "shape"}`) with the `$bytes`, `$complex`
  * and `$opaque` objects for what JSON cannot hold.
  *
  * Returns: (transfer full) (nullable): the JSON text, without a newline
@@ -1047,7 +1049,7 @@ sq_value_to_json (SqValue  *value,
 
   g_return_val_if_fail (value != NULL, NULL);
 
-  if (!_sq_json_append (out, value, SQ_JSON_DREY, error))
+  if (!sq_json_append (out, value, SQ_JSON_EXTENDED, error))
     return NULL;
   return g_string_free (g_steal_pointer (&out), FALSE);
 }

@@ -227,7 +227,7 @@ append_element (GString       *out,
       break;
     case SQ_DTYPE_KIND_FLOAT:
       if (size == 2)
-        _sq_append_float_repr (out, _sq_half_to_double (_sq_load_u16 (p, swap)), FALSE);
+        _sq_append_float_repr (out, sq_number_half_to_double (_sq_load_u16 (p, swap)), FALSE);
       else if (size == 4)
         _sq_append_float_repr (out, _sq_load_f32 (p, swap), FALSE);
       else if (size == 8)

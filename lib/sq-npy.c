@@ -422,7 +422,7 @@ descr_unsupported (const Lit *descr)
 
       if (dtype != NULL && sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT)
         return "a structured array with object fields holds pickled Python objects, "
-               "which Drey does not load";
+               "which are never loaded";
       return NULL;
     }
   if (descr->kind != LIT_LIST)
@@ -526,7 +526,7 @@ dtype_from_descr (const Lit *descr,
   if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT)
     {
       g_set_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED,
-                   "an object array holds pickled Python objects, which Drey does not load");
+                   "an object array holds pickled Python objects, which are never loaded");
       return NULL;
     }
   return g_steal_pointer (&dtype);
@@ -723,7 +723,7 @@ sq_npy_read (GBytes  *bytes,
   if ((major != 1 && major != 2 && major != 3) || minor != 0)
     {
       g_set_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_INVALID,
-                   "unknown .npy format version %u.%u (Drey reads 1.0, 2.0 and 3.0)", major, minor);
+                   "unknown .npy format version %u.%u (1.0, 2.0 and 3.0 are read)", major, minor);
       return NULL;
     }
 
@@ -1022,7 +1022,7 @@ sq_npy_write (SqNdarray *array,
   if (sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_OBJECT)
     {
       g_set_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED,
-                   "an object array holds pickled Python objects, which Drey does not write");
+                   "an object array holds pickled Python objects, which are never written");
       return NULL;
     }
 

@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * @SQ_NPY_ERROR_INVALID: not a .npy file, or a header that does not hold
  *   together (bad magic, version, dict, dtype, shape, or a data size that
  *   does not match the shape)
- * @SQ_NPY_ERROR_UNSUPPORTED: a valid file Drey cannot take: an object
- *   (pickled) array, or a structured dtype with object or titled fields
+ * @SQ_NPY_ERROR_UNSUPPORTED: a valid file this library does not take: an
+ *   object (pickled) array, or a structured dtype with object or titled
+ *   fields
  */
 typedef enum
 {

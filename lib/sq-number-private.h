@@ -9,10 +9,31 @@
 
 #include <glib.h>
 
+#include "sq-number.h"
+
 G_BEGIN_DECLS
 
-double   _sq_half_to_double       (guint16      half);
-guint16  _sq_double_to_half       (double       value);
+/* The older private names of public sq-number.h functions, for the
+ * callers that still use them. */
+static inline double
+_sq_half_to_double (guint16 half)
+{
+  return sq_number_half_to_double (half);
+}
+
+static inline guint16
+_sq_double_to_half (double value)
+{
+  return sq_number_double_to_half (value);
+}
+
+static inline void
+_sq_append_narrow_float_repr (GString *out,
+                              double   value,
+                              gsize    size)
+{
+  sq_number_append_float (out, value, size);
+}
 
 void     _sq_append_decimal_digits (GString    *out,
                                     const char *digits,
@@ -23,9 +44,6 @@ void     _sq_append_decimal_digits (GString    *out,
 void     _sq_append_float_repr    (GString     *out,
                                    double       value,
                                    gboolean     json);
-void     _sq_append_narrow_float_repr (GString *out,
-                                       double   value,
-                                       gsize    size);
 void     _sq_append_complex_repr  (GString     *out,
                                    double       real,
                                    double       imag);

@@ -1,4 +1,5 @@
-/* sq-number.c: float16, and Python's repr of floats and complex numbers
+/* sq-number.c: float16, Python's repr of floats and complex numbers, and
+ * array elements read as doubles
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,10 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sq-dtype.h"
+#include "sq-number.h"
 #include "sq-number-private.h"
 
+/**
+ * sq_number_half_to_double:
+ * @half: the bits of a float16 (IEEE 754 binary16), in this machine's
+ *   byte order
+ *
+ * Returns: its value, exactly (every float16 is a double): subnormals,
+ *   infinities and NaN included
+ */
 double
-_sq_half_to_double (guint16 half)
+sq_number_half_to_double (guint16 half)
 {
   guint sign = half >> 15;
   guint exponent = (half >> 10) & 0x1f;
@@ -30,10 +41,18 @@ _sq_half_to_double (guint16 half)
   return sign ? -value : value;
 }
 
-/* Rounds to nearest, ties to even, straight from the double, as numpy does
- * (going through float first would round twice). */
+/**
+ * sq_number_double_to_half:
+ * @value: a double
+ *
+ * Rounds @value to the nearest float16, ties to even, straight from the
+ * double, as numpy's `astype(np.float16)` does (going through float first
+ * would round twice); too large a value becomes an infinity.
+ *
+ * Returns: the bits of the float16, in this machine's byte order
+ */
 guint16
-_sq_double_to_half (double value)
+sq_number_double_to_half (double value)
 {
   guint64 bits;
   guint16 sign;
@@ -392,7 +411,7 @@ narrow_float_equal (double candidate,
 {
   if (size == 4)
     return (float) candidate == (float) value;
-  return _sq_double_to_half (candidate) == _sq_double_to_half (value);
+  return sq_number_double_to_half (candidate) == sq_number_double_to_half (value);
 }
 
 /* Adds one unit in the last place to the positive "d.ddde[+-]xx" in @buf. */
@@ -419,19 +438,13 @@ round_up_last_digit (char  *buf,
   g_snprintf (e + 1, size - (gsize) (e + 1 - buf), "%+03d", exp10 + 1);
 }
 
-/**
- * _sq_append_narrow_float_repr:
- * @size: 2 (float16) or 4 (float32)
- *
- * A float16 or float32 as numpy prints it: the fewest digits that read
+/* A float16 or float32 as numpy prints it: the fewest digits that read
  * back as the same value (through a double, as sq_value_parse_like() and
- * the JSON reader read them), laid out as Python's repr: `0.1`, `1.0`,
- * `1e-05`, `inf`.
- */
-void
-_sq_append_narrow_float_repr (GString *out,
-                          double   value,
-                          gsize    size)
+ * the JSON reader read them). */
+static void
+append_narrow_repr (GString *out,
+                    double   value,
+                    gsize    size)
 {
   char buf[40];
   char digits[24];
@@ -479,4 +492,82 @@ _sq_append_narrow_float_repr (GString *out,
   /* numpy picks the notation by the value, not by its digits: float32's
    * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
   _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);
+}
+
+/**
+ * sq_number_append_float:
+ * @out: where to append
+ * @value: the value, widened to a double
+ * @itemsize: the size of the float it is: 2 (float16), 4 (float32) or 8
+ *   (float64)
+ *
+ * Appends the shortest text that reads back as the same float16, float32
+ * or float64, as numpy prints its elements and Python's `repr()` its
+ * floats: `0.1`, `1.0`, `1e-05`, `1e+16`, `-0.0`, `nan`, `inf`, `-inf`.
+ * A float32 0.1 is `0.1`, not the `0.10000000149011612` of its double.
+ */
+void
+sq_number_append_float (GString *out,
+                        double   value,
+                        gsize    itemsize)
+{
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (itemsize == 2 || itemsize == 4 || itemsize == 8);
+
+  if (itemsize == 8)
+    _sq_append_float_repr (out, value, FALSE);
+  else
+    append_narrow_repr (out, value, itemsize);
+}
+
+/**
+ * sq_dtype_element_to_double:
+ * @dtype: a bool, int, uint or float dtype
+ * @element: (array): the bytes of one element, sq_dtype_get_itemsize() of
+ *   them, in @dtype's byte order
+ *
+ * One element of a numeric array as a double, byte order applied: to map
+ * it to a pixel, or to print it with sq_number_append_float(). Integers
+ * above 2^53 lose their last digits. A float128 reads as a double where
+ * numpy's float128 is this machine's long double (x86-64), else as NaN.
+ *
+ * Returns: the element's value, or NaN for a dtype of another kind
+ */
+double
+sq_dtype_element_to_double (const SqDtype *dtype,
+                            const guint8  *element)
+{
+  gsize size;
+  gboolean swap;
+
+  g_return_val_if_fail (dtype != NULL, NAN);
+  g_return_val_if_fail (element != NULL, NAN);
+
+  size = sq_dtype_get_itemsize (dtype);
+  swap = sq_dtype_needs_swap (dtype);
+  switch (sq_dtype_get_kind (dtype))
+    {
+    case SQ_DTYPE_KIND_BOOL:
+      return *element != 0;
+    case SQ_DTYPE_KIND_INT:
+      return size == 1 ? (gint8) *element
+           : size == 2 ? (gint16) _sq_load_u16 (element, swap)
+           : size == 4 ? (gint32) _sq_load_u32 (element, swap)
+           : (double) (gint64) _sq_load_u64 (element, swap);
+    case SQ_DTYPE_KIND_UINT:
+      return size == 1 ? *element
+           : size == 2 ? _sq_load_u16 (element, swap)
+           : size == 4 ? _sq_load_u32 (element, swap)
+           : (double) _sq_load_u64 (element, swap);
+    case SQ_DTYPE_KIND_FLOAT:
+      if (size == 2)
+        return sq_number_half_to_double (_sq_load_u16 (element, swap));
+      if (size == 4)
+        return _sq_load_f32 (element, swap);
+      if (size == 8)
+        return _sq_load_f64 (element, swap);
+      return _sq_long_double_is_float128 () ? (double) _sq_load_f128 (element, swap) : NAN;
+    default:
+      g_return_val_if_reached (NAN);
+    }
 }

@@ -32,10 +32,11 @@
 #include "sq-error.h"
 #include "sq-format-probe-private.h"
 #include "sq-input-private.h"
-#include "sq-json-private.h"
+#include "sq-json.h"
 #include "sq-msgpack-reader-private.h"
 #include "sq-shard-reader-private.h"
 #include "sq-value-private.h"
+#include "sq-worker-private.h"
 
 /* How the serializer was decided. */
 typedef enum
@@ -293,7 +294,7 @@ parse_line (SqShardReader *self,
       return NULL;
     }
 
-  value = _sq_json_parse (text, text_length, SQ_JSON_SQUIRREL, &local_error);
+  value = sq_json_parse (text, text_length, SQ_JSON_SQUIRREL, &local_error);
   if (value == NULL)
     {
       /* Say so when the bytes so far would have decoded the other way. */
@@ -438,7 +439,7 @@ sniff (SqShardReader *self,
 
       if (n >= 3 && memcmp (line, "\xef\xbb\xbf", 3) == 0)
         line += 3, n -= 3;
-      first = _sq_json_parse ((const char *) line, n, SQ_JSON_SQUIRREL, NULL);
+      first = sq_json_parse ((const char *) line, n, SQ_JSON_SQUIRREL, NULL);
       self->container = is_ascii_container_line (in->pos, (gsize) length);
     }
 
@@ -619,6 +620,7 @@ sq_shard_reader_next (SqShardReader  *self,
   SqValue *sample = NULL;
 
   g_return_val_if_fail (SQ_IS_SHARD_READER (self), NULL);
+  _sq_assert_not_main_thread ();
 
   if (self->failed)
     return NULL;

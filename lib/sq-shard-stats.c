@@ -1,4 +1,4 @@
-/* sq-shard-stats.c: what `drey-cli stats` prints
+/* sq-shard-stats.c: statistics of every field across a shard's samples
  *
  * A field is a path through the samples: map keys joined with '.', `[]` for
  * the items of a list, `(sample)` for samples that are not maps. Each field

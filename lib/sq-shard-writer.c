@@ -1,7 +1,7 @@
 /* sq-shard-writer.c: samples in, gzip out
  *
- * Python writes one gzip member with zlib at level 9, which is slow. Drey
- * cuts the encoded samples into 4 MiB chunks, compresses each with
+ * Python writes one gzip member with zlib at level 9, which is slow. This
+ * writer cuts the encoded samples into 4 MiB chunks, compresses each with
  * libdeflate on a worker (as many at once as there are cores) and writes
  * them in order, each a gzip member of its own: files about as small,
  * several times faster (tests/bench). Every gzip reader, Python's included,
@@ -21,7 +21,7 @@
 #include <msgpack.h>
 
 #include "sq-error.h"
-#include "sq-json-private.h"
+#include "sq-json.h"
 #include "sq-memory-private.h"
 #include "sq-msgpack-writer-private.h"
 #include "sq-shard-writer.h"
@@ -430,7 +430,7 @@ sq_shard_writer_add (SqShardWriter  *self,
   if (self->serializer == SQ_SERIALIZER_JSONL)
     {
       g_string_truncate (self->json, 0);
-      ok = _sq_json_append (self->json, sample, SQ_JSON_SQUIRREL, &local_error);
+      ok = sq_json_append (self->json, sample, SQ_JSON_SQUIRREL, &local_error);
       if (ok)
         {
           g_string_append_c (self->json, '\n');

@@ -49,5 +49,11 @@ void           _sq_store_forget_shard        (SqStore        *self,
 SqSerializer   _sq_store_get_write_serializer (SqStore       *self,
                                                GCancellable  *cancellable,
                                                GError       **error);
+void           _sq_store_set_not_found_error (SqStore       *self,
+                                              const char    *key,
+                                              GError       **error);
+void           _sq_store_prefix_error        (SqStore       *self,
+                                              GError       **error,
+                                              GError        *io_error);
 
 G_END_DECLS

@@ -24,6 +24,7 @@
 
 #include "sq-shard-reader-private.h"
 #include "sq-store-private.h"
+#include "sq-worker-private.h"
 
 /* Non-empty shards detection looks at, and shards it opens at most. */
 #define DETECT_SHARDS     16
@@ -305,6 +306,7 @@ sq_store_detect_serializer (SqStore       *self,
   gboolean ok = TRUE;
 
   g_return_val_if_fail (SQ_IS_STORE (self), SQ_SERIALIZER_AUTO);
+  _sq_assert_not_main_thread ();
 
   g_mutex_lock (&self->detect_lock);
   g_mutex_lock (&self->lock);

@@ -199,10 +199,47 @@ GFile         *sq_store_stash_shard         (SqStore             *self,
                                              gboolean             keep_shard,
                                              GCancellable        *cancellable,
                                              GError             **error);
+void           sq_store_stash_shard_async   (SqStore             *self,
+                                             const char          *key,
+                                             gboolean             keep_shard,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GFile         *sq_store_stash_shard_finish  (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 gboolean       sq_store_unstash_shard       (SqStore             *self,
                                              const char          *key,
                                              GFile               *stash,
                                              GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_unstash_shard_async (SqStore             *self,
+                                             const char          *key,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_unstash_shard_finish (SqStore            *self,
+                                              GAsyncResult       *result,
+                                              GError            **error);
+
+gboolean       sq_store_query_shard         (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             gint64              *size,
+                                             gint64              *mtime,
+                                             char               **etag,
+                                             GError             **error);
+void           sq_store_query_shard_async   (SqStore             *self,
+                                             const char          *key,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_query_shard_finish  (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             gint64              *size,
+                                             gint64              *mtime,
+                                             char               **etag,
                                              GError             **error);
 
 G_END_DECLS

@@ -9,7 +9,7 @@
  * their histogram is a second pass over the in-memory data.
  *
  * A builder takes many arrays and plain numbers (a field across the samples
- * of a shard, for `drey-cli stats`); sq_summary_new() is a builder of one.
+ * of a shard, for SqShardStats); sq_summary_new() is a builder of one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -139,7 +139,7 @@ widen (const SqDtype *dtype,
       break;
     case SQ_DTYPE_KIND_FLOAT:
       if (size == 2)
-        LOOP (_sq_half_to_double (_sq_load_u16 (p, swap)));
+        LOOP (sq_number_half_to_double (_sq_load_u16 (p, swap)));
       else if (size == 4)
         LOOP (_sq_load_f32 (p, swap));
       else if (size == 8)
@@ -347,7 +347,10 @@ add_to_histogram (SqSummary *s,
   s->hist[CLAMP (bin, 0, SQ_SUMMARY_N_BINS - 1)] += count;
 }
 
-/* The value each stored bit pattern of a small dtype stands for. */
+/* The value each stored bit pattern of a small dtype stands for. Tables
+ * only hold numeric dtypes of one or two bytes (bool, int8, uint8, int16,
+ * uint16, float16), but the compiler cannot know that: the pattern has
+ * room for any element sq_dtype_element_to_double() reads. */
 static double *
 table_values (const Table *table)
 {
@@ -355,7 +358,7 @@ table_values (const Table *table)
 
   for (gsize code = 0; code < table->n_codes; code++)
     {
-      guint8 pattern[2];
+      guint8 pattern[16] = { 0 };
 
       if (table->n_codes == 256)
         pattern[0] = (guint8) code;
@@ -365,7 +368,7 @@ table_values (const Table *table)
 
           memcpy (pattern, &c, 2);
         }
-      widen (table->dtype, pattern, 1, &values[code]);
+      values[code] = sq_dtype_element_to_double (table->dtype, pattern);
     }
   return values;
 }

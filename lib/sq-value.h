@@ -56,7 +56,7 @@ typedef enum
  * @SQ_OPAQUE_BIG_INT: a JSON integer beyond 64 bits (Python reads `2**64`
  *   and `10**30`); its data is the exact decimal text, written back as it
  *   is to JSON and refused by msgpack (whose ints have 64 bits)
- * @SQ_OPAQUE_JSON: JSON that Drey shows but does not interpret: an object
+ * @SQ_OPAQUE_JSON: JSON that is kept but not interpreted: an object
  *   array (`"type": "|O"`) of a JSON Lines shard; its data is the JSON
  *   text, written back as it is to JSON
  */

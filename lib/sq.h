@@ -10,6 +10,7 @@
 #include "sq-key-info.h"
 #include "sq-ndarray.h"
 #include "sq-npy.h"
+#include "sq-number.h"
 #include "sq-serializer.h"
 #include "sq-shard-reader.h"
 #include "sq-shard-stats.h"

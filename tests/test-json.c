@@ -15,7 +15,7 @@ parse_ok (const char  *text,
           SqJsonFlags  flags)
 {
   g_autoptr(GError) error = NULL;
-  SqValue *value = _sq_json_parse (text, strlen (text), flags, &error);
+  SqValue *value = sq_json_parse (text, strlen (text), flags, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (value);
@@ -29,7 +29,7 @@ dump (SqValue     *value,
   g_autoptr(GError) error = NULL;
   GString *out = g_string_new (NULL);
 
-  g_assert_true (_sq_json_append (out, value, flags, &error));
+  g_assert_true (sq_json_append (out, value, flags, &error));
   g_assert_no_error (error);
   return g_string_free (out, FALSE);
 }
@@ -145,8 +145,8 @@ test_json_drey_extras (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
     {
-      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_DREY);
-      g_autofree char *again = dump (value, SQ_JSON_DREY);
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_EXTENDED);
+      g_autofree char *again = dump (value, SQ_JSON_EXTENDED);
 
       g_assert_cmpstr (again, ==, lines[i]);
     }
@@ -162,10 +162,10 @@ test_json_squirrel_refuses (void)
   g_autoptr(GError) error = NULL;
 
   /* json.dumps cannot write bytes or complex: neither can a JSONL shard */
-  g_assert_false (_sq_json_append (out, bin, SQ_JSON_SQUIRREL, &error));
+  g_assert_false (sq_json_append (out, bin, SQ_JSON_SQUIRREL, &error));
   g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  g_assert_false (_sq_json_append (out, cplx, SQ_JSON_SQUIRREL, &error));
+  g_assert_false (sq_json_append (out, cplx, SQ_JSON_SQUIRREL, &error));
   g_assert_error (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED);
 }
 
@@ -210,7 +210,7 @@ test_json_errors (void)
   /* Python 3.11 reads an int of at most 4300 digits */
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(SqValue) value = _sq_json_parse (too_long, strlen (too_long), SQ_JSON_SQUIRREL, &error);
+    g_autoptr(SqValue) value = sq_json_parse (too_long, strlen (too_long), SQ_JSON_SQUIRREL, &error);
 
     g_assert_null (value);
     g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
@@ -220,7 +220,7 @@ test_json_errors (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(SqValue) value = _sq_json_parse (cases[i].text, strlen (cases[i].text), SQ_JSON_SQUIRREL, &error);
+      g_autoptr(SqValue) value = sq_json_parse (cases[i].text, strlen (cases[i].text), SQ_JSON_SQUIRREL, &error);
 
       g_assert_null (value);
       if (error == NULL)
@@ -244,13 +244,13 @@ test_json_depth (void)
   /* Python reads 1024 levels (in this convention: what a line can hold) */
   memset (deep, '[', SQ_JSON_MAX_DEPTH);
   memset (deep + SQ_JSON_MAX_DEPTH, ']', SQ_JSON_MAX_DEPTH);
-  ok = _sq_json_parse (deep, 2 * SQ_JSON_MAX_DEPTH, SQ_JSON_SQUIRREL, &error);
+  ok = sq_json_parse (deep, 2 * SQ_JSON_MAX_DEPTH, SQ_JSON_SQUIRREL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (ok);
 
   memset (deep, '[', n);
   memset (deep + n, ']', n);
-  value = _sq_json_parse (deep, 2 * n, SQ_JSON_SQUIRREL, &error);
+  value = sq_json_parse (deep, 2 * n, SQ_JSON_SQUIRREL, &error);
   g_assert_null (value);
   g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_LIMIT);
   g_assert_nonnull (strstr (error->message, "at byte 1024: nested deeper than 1024 levels"));
@@ -272,7 +272,7 @@ test_json_nested_data_keys_linear (void)
   for (int i = 0; i < 500; i++)
     g_string_append (text, "]}");
   flat = g_string_free (text, FALSE);
-  value = _sq_json_parse (flat, strlen (flat), SQ_JSON_SQUIRREL, &error);
+  value = sq_json_parse (flat, strlen (flat), SQ_JSON_SQUIRREL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (sq_value_get_value_type (value), ==, SQ_VALUE_MAP);
 }
@@ -283,7 +283,7 @@ test_json_not_nul_terminated (void)
   /* The text is a slice of a bigger buffer: a number at its very end */
   static const char buffer[] = "[1.25]4567";
   g_autoptr(GError) error = NULL;
-  g_autoptr(SqValue) v = _sq_json_parse (buffer + 1, 4, SQ_JSON_SQUIRREL, &error);
+  g_autoptr(SqValue) v = sq_json_parse (buffer + 1, 4, SQ_JSON_SQUIRREL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpfloat (sq_value_get_double (v), ==, 1.25);
@@ -308,7 +308,7 @@ test_json_big_ints_and_object_arrays (void)
       g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_SQUIRREL);
       g_autofree char *again = dump (value, SQ_JSON_SQUIRREL);
       g_autofree char *exact = dump (value, SQ_JSON_EXACT);
-      g_autoptr(SqValue) from_exact = parse_ok (exact, SQ_JSON_DREY);
+      g_autoptr(SqValue) from_exact = parse_ok (exact, SQ_JSON_EXTENDED);
       g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
       g_autoptr(SqShardWriter) writer = sq_shard_writer_new (sink, SQ_SERIALIZER_MESSAGEPACK, "k");
       g_autoptr(GError) error = NULL;
@@ -343,7 +343,7 @@ test_json_empty_arrays_squirrel_writes (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
     {
-      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_DREY);
+      g_autoptr(SqValue) value = parse_ok (lines[i], SQ_JSON_EXTENDED);
       g_autofree char *again = dump (value, SQ_JSON_SQUIRREL);
 
       g_assert_cmpstr (again, ==, lines[i]);
@@ -388,7 +388,7 @@ test_json_exact_roundtrip (void)
       else
         map = parse_ok (lines[i], SQ_JSON_SQUIRREL);
       exact = dump (map, SQ_JSON_EXACT);
-      back = parse_ok (exact, SQ_JSON_DREY);
+      back = parse_ok (exact, SQ_JSON_EXTENDED);
       if (!sq_value_equal (map, back))
         g_error ("%s: cat --exact wrote %s, which reads back as something else", lines[i], exact);
     }
@@ -418,7 +418,7 @@ test_json_exact_roundtrip (void)
     items[7] = sq_value_new_float64 (-0.0);
     list = sq_value_new_array (items, G_N_ELEMENTS (items));
     exact = dump (list, SQ_JSON_EXACT);
-    back = parse_ok (exact, SQ_JSON_DREY);
+    back = parse_ok (exact, SQ_JSON_EXTENDED);
     g_assert_true (sq_value_equal (list, back));
     g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (back, 2)), ==, SQ_VALUE_FLOAT32);
     g_assert_cmpstr (sq_value_get_complex_repr (sq_value_get_item (back, 5)), ==, "(1-0j)");

@@ -154,7 +154,7 @@ test_read_messages (void)
   assert_read_error ("bad-magic.npy", SQ_NPY_ERROR_INVALID, "not a .npy file (bad magic)");
   assert_read_error ("too-short.npy", SQ_NPY_ERROR_INVALID, "not a .npy file (too short)");
   assert_read_error ("bad-version.npy", SQ_NPY_ERROR_INVALID,
-                     "unknown .npy format version 4.0 (Drey reads 1.0, 2.0 and 3.0)");
+                     "unknown .npy format version 4.0 (1.0, 2.0 and 3.0 are read)");
   assert_read_error ("truncated.npy", SQ_NPY_ERROR_INVALID,
                      "expected 80 bytes of data for shape (10,) of <f8, found 40");
   assert_read_error ("extra-data.npy", SQ_NPY_ERROR_INVALID,
@@ -175,10 +175,10 @@ test_read_messages (void)
                      "header: dtype \"<f7\" is not a numpy type string");
   assert_read_error ("deep.npy", SQ_NPY_ERROR_INVALID, "header: values nested too deeply at byte 41");
   assert_read_error ("object.npy", SQ_NPY_ERROR_UNSUPPORTED,
-                     "an object array holds pickled Python objects, which Drey does not load");
+                     "an object array holds pickled Python objects, which are never loaded");
   assert_read_error ("struct-object.npy", SQ_NPY_ERROR_UNSUPPORTED,
                      "a structured array with object fields holds pickled Python objects, "
-                     "which Drey does not load");
+                     "which are never loaded");
   assert_read_error ("struct-titled.npy", SQ_NPY_ERROR_UNSUPPORTED,
                      "structured fields with titles are not supported");
 }

@@ -402,7 +402,6 @@ test_store_chosen (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GPtrArray) samples = NULL;
-  g_autoptr(GError) error = NULL;
 
   PUT (f, "a", "{\"a\": 1}\n");
   sq_store_set_serializer (f->store, SQ_SERIALIZER_MESSAGEPACK);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -14,7 +15,6 @@
 
 #include "drey-test-util.h"
 #include "sq.h"
-#include "sq-json-private.h"
 
 typedef struct
 {
@@ -103,7 +103,7 @@ static SqValue *
 parse (const char *json)
 {
   g_autoptr(GError) error = NULL;
-  SqValue *value = _sq_json_parse (json, strlen (json), SQ_JSON_DREY, &error);
+  SqValue *value = sq_json_parse (json, strlen (json), SQ_JSON_EXTENDED, &error);
 
   g_assert_no_error (error);
   return value;
@@ -405,7 +405,7 @@ test_squirrel_fixtures (void)
       gsize len;
 
       g_assert_true (g_file_get_contents (expected_path, &text, &len, NULL));
-      expected = _sq_json_parse (text, len, SQ_JSON_DREY, &error);
+      expected = sq_json_parse (text, len, SQ_JSON_EXTENDED, &error);
       g_assert_no_error (error);
 
       keys = sq_store_list_keys (store, SQ_LIST_KEYS_DEFAULT, NULL, &error);
@@ -426,8 +426,8 @@ test_squirrel_fixtures (void)
               g_autoptr(GString) json = g_string_new (NULL);
               g_autoptr(SqValue) normalised = NULL;
 
-              g_assert_true (_sq_json_append (json, g_ptr_array_index (samples, i), SQ_JSON_DREY, &error));
-              normalised = _sq_json_parse (json->str, json->len, SQ_JSON_DREY, &error);
+              g_assert_true (sq_json_append (json, g_ptr_array_index (samples, i), SQ_JSON_EXTENDED, &error));
+              normalised = sq_json_parse (json->str, json->len, SQ_JSON_EXTENDED, &error);
               g_assert_no_error (error);
               if (!sq_value_equal (normalised, sq_value_get_item (want, i)))
                 g_error ("%s/%s sample %u decodes to %s", stores[s], key, i, json->str);
@@ -574,6 +574,7 @@ write_old_shard (Fixture *f)
   g_autofree char *key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
 
   g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "k");
   return file_bytes (f, "k.gz");
 }
 
@@ -669,6 +670,7 @@ test_remove (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) files = NULL;
 
+  g_assert_nonnull (before);
   g_assert_true (sq_store_remove (f->store, "k", NULL, &error));
   g_assert_no_error (error);
   files = dir_listing (f);
@@ -797,6 +799,7 @@ test_async_get_cancelled (Fixture       *f,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   AsyncState state = { g_main_loop_new (NULL, FALSE) };
 
+  g_assert_nonnull (before);
   g_cancellable_cancel (cancellable);
   sq_store_get_async (f->store, "k", cancellable, NULL, NULL, NULL, on_get, &state);
   g_main_loop_run (state.loop);
@@ -1052,6 +1055,7 @@ test_unstash_none (Fixture       *f,
   g_autofree char *key = NULL;
   g_auto(GStrv) files = NULL;
 
+  g_assert_nonnull (before);
   key = sq_store_set (f->store, "new", samples, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (sq_store_unstash_shard (f->store, "new", NULL, NULL, &error));
@@ -1161,6 +1165,215 @@ test_stash_symlink (Fixture       *f,
     }
 }
 
+/* What an async stash, unstash or query gave. */
+typedef struct
+{
+  GMainLoop *loop;
+  GFile     *stash;
+  gboolean   ok;
+  gint64     size;
+  gint64     mtime;
+  char      *etag;
+  GError    *error;
+} ShardState;
+
+static void
+on_stashed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  ShardState *state = data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  state->stash = sq_store_stash_shard_finish (SQ_STORE (source), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+on_unstashed (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  ShardState *state = data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  state->ok = sq_store_unstash_shard_finish (SQ_STORE (source), result, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+static void
+on_queried (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  ShardState *state = data;
+
+  g_assert_true (g_thread_self () == main_thread);
+  g_clear_pointer (&state->etag, g_free);
+  state->ok = sq_store_query_shard_finish (SQ_STORE (source), result, &state->size, &state->mtime,
+                                           &state->etag, &state->error);
+  g_main_loop_quit (state->loop);
+}
+
+/* Save and Undo as a window runs them: off its main thread. */
+static void
+test_async_stash_unstash (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"new\": [1, 2, 3]}", NULL };
+  const char *const none[] = { NULL };
+  const char *const only_k[] = { "k", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GBytes) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  ShardState state = { g_main_loop_new (NULL, FALSE) };
+
+  for (int keep = 1; keep >= 0; keep--)
+    {
+      sq_store_stash_shard_async (f->store, "k", keep, NULL, on_stashed, &state);
+      g_main_loop_run (state.loop);
+      g_assert_no_error (state.error);
+      assert_is_stash (f, state.stash);
+      if (keep)
+        {
+          key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+          g_clear_pointer (&key, g_free);
+          assert_keys (f, only_k);
+        }
+      else
+        assert_keys (f, none);
+
+      sq_store_unstash_shard_async (f->store, "k", state.stash, NULL, on_unstashed, &state);
+      g_main_loop_run (state.loop);
+      g_assert_no_error (state.error);
+      g_assert_true (state.ok);
+      restored = file_bytes (f, "k.gz");
+      g_assert_true (g_bytes_equal (restored, before));
+      g_clear_pointer (&restored, g_bytes_unref);
+      g_clear_object (&state.stash);
+      assert_old_shard_kept (f, before);
+    }
+
+  /* a missing shard: no stash, the error sq_store_stash_shard() gives */
+  sq_store_stash_shard_async (f->store, "nope", TRUE, NULL, on_stashed, &state);
+  g_main_loop_run (state.loop);
+  g_assert_null (state.stash);
+  g_assert_error (state.error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&state.error);
+
+  /* no stash: the shard goes */
+  sq_store_unstash_shard_async (f->store, "k", NULL, NULL, on_unstashed, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_true (state.ok);
+  assert_keys (f, none);
+
+  g_main_loop_unref (state.loop);
+}
+
+/* The changed-on-disk check: size, time and etag of the shard as it is,
+ * all three blocking and async, and a shard written since differs. */
+static void
+test_query_shard (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"new\": [1, 2, 3]}", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autofree char *path = store_path (f, "k.gz");
+  g_autofree char *dir = store_path (f, "dir.gz");
+  g_autofree char *etag = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  /* 2001-09-09 01:46:40.123456 UTC: a time no set of this test makes */
+  const struct timespec times[2] = { { 1000000000, 123456000 }, { 1000000000, 123456000 } };
+  ShardState state = { g_main_loop_new (NULL, FALSE) };
+  gint64 size = 0, mtime = 0;
+
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+  g_assert_true (sq_store_query_shard (f->store, "k", NULL, &size, &mtime, &etag, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (size, ==, (gint64) g_bytes_get_size (before));
+  g_assert_cmpint (mtime, ==, G_GINT64_CONSTANT (1000000000123456));
+  g_assert_nonnull (etag);
+  /* every out argument is optional */
+  g_assert_true (sq_store_query_shard (f->store, "k", NULL, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  sq_store_query_shard_async (f->store, "k", NULL, on_queried, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_true (state.ok);
+  g_assert_cmpint (state.size, ==, size);
+  g_assert_cmpint (state.mtime, ==, mtime);
+  g_assert_cmpstr (state.etag, ==, etag);
+
+  /* someone else writes the shard */
+  key = sq_store_set (f->store, "k", samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  sq_store_query_shard_async (f->store, "k", NULL, on_queried, &state);
+  g_main_loop_run (state.loop);
+  g_assert_no_error (state.error);
+  g_assert_true (state.ok);
+  g_assert_cmpint (state.mtime, !=, mtime);
+  g_assert_cmpstr (state.etag, !=, etag);
+
+  /* no shard: a missing file, a directory named like one, a bad key */
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_false (sq_store_query_shard (f->store, "nope", NULL, &size, NULL, NULL, &error));
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "has no shard 'nope'"));
+  g_clear_error (&error);
+  sq_store_query_shard_async (f->store, "dir", NULL, on_queried, &state);
+  g_main_loop_run (state.loop);
+  g_assert_false (state.ok);
+  g_assert_error (state.error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&state.error);
+  g_assert_false (sq_store_query_shard (f->store, "a/b", NULL, NULL, NULL, NULL, &error));
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_INVALID_KEY);
+
+  g_free (state.etag);
+  g_main_loop_unref (state.loop);
+}
+
+static gboolean
+list_keys_from_main_loop (gpointer data)
+{
+  Fixture *f = data;
+  GPtrArray *keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_DEFAULT, NULL, NULL);
+
+  g_clear_pointer (&keys, g_ptr_array_unref);
+  return G_SOURCE_REMOVE;
+}
+
+/* With -Dmain_thread_check=true, a blocking call made from the main loop
+ * aborts and names itself; made from a worker meanwhile, it does not (the
+ * async tests). */
+static void
+test_main_thread_check (Fixture       *f,
+                        gconstpointer  data)
+{
+  if (!SQ_MAIN_THREAD_CHECK)
+    {
+      g_test_skip ("built without -Dmain_thread_check=true");
+      return;
+    }
+  if (g_test_subprocess ())
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+      g_idle_add (list_keys_from_main_loop, f);
+      g_main_loop_run (loop);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*sq_store_list_keys() blocks*");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1195,6 +1408,9 @@ main (int    argc,
   ADD ("/store/stash/symlink", test_stash_symlink, NULL);
   ADD ("/store/async/set-get-progress", test_async_set_get, NULL);
   ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
+  ADD ("/store/async/stash-unstash", test_async_stash_unstash, NULL);
+  ADD ("/store/query", test_query_shard, NULL);
+  ADD ("/store/main-thread-check", test_main_thread_check, NULL);
 #undef ADD
 
   return g_test_run ();

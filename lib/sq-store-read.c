@@ -1,0 +1,233 @@
+/* sq-store-read.c: a shard's samples, sample by sample or all at once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-store"
+
+#include "config.h"
+
+#include "sq-store-private.h"
+#include "sq-worker-private.h"
+
+/* Opens the shard @key for reading sample by sample, reading its bytes
+ * as they are (no serializer chosen, no resolver). Blocks. */
+SqShardReader *
+_sq_store_open_shard_raw (SqStore       *self,
+                          const char    *key,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  GError *local_error = NULL;
+  goffset size = -1;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (!sq_store_check_key (key, FALSE, error))
+    return NULL;
+
+  file = sq_store_get_shard_file (self, key);
+  stream = g_file_read (file, cancellable, &local_error);
+  if (stream == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
+        {
+          _sq_store_set_not_found_error (self, key, error);
+          g_error_free (local_error);
+        }
+      else
+        g_propagate_prefixed_error (error, local_error, "shard '%s': ", key);
+      return NULL;
+    }
+
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+    size = g_file_info_get_size (info);
+
+  return sq_shard_reader_new (G_INPUT_STREAM (stream), key, size, sq_store_get_memory_limit (self));
+}
+
+/**
+ * sq_store_open_shard:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Opens the shard @key to be read sample by sample: with the serializer
+ * chosen for the store, if one was; else with the one its bytes show, and
+ * a shard that decodes both ways with the store's (found out from its
+ * other shards only then). What the shard turns out to be, once read to
+ * its end, counts towards the store's serializer. Blocks.
+ *
+ * Returns: (transfer full): a reader, or %NULL (a #SQ_STORE_ERROR_NOT_FOUND
+ *   error if there is no such shard)
+ */
+SqShardReader *
+sq_store_open_shard (SqStore       *self,
+                     const char    *key,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  SqShardReader *reader;
+
+  _sq_assert_not_main_thread ();
+
+  reader = _sq_store_open_shard_raw (self, key, cancellable, error);
+  if (reader != NULL)
+    _sq_store_attach_reader (self, reader, key);
+  return reader;
+}
+
+/**
+ * sq_store_get:
+ * @key: the shard's key
+ * @progress: (nullable) (scope call): called now and then with compressed
+ *   bytes read and the file size
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Decodes all samples of the shard @key. Blocks.
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+sq_store_get (SqStore             *self,
+              const char          *key,
+              SqProgressCallback   progress,
+              gpointer             progress_data,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GPtrArray) samples = NULL;
+  GError *local_error = NULL;
+  SqThrottle throttle = { progress, progress_data, 0 };
+  guint64 total;
+  SqValue *sample;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  _sq_assert_not_main_thread ();
+
+  reader = sq_store_open_shard (self, key, cancellable, error);
+  if (reader == NULL)
+    return NULL;
+  total = (guint64) MAX (sq_shard_reader_get_size (reader), 0);
+  _sq_throttle_report (&throttle, 0, total, TRUE);
+
+  samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  while ((sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
+    {
+      g_ptr_array_add (samples, sample);
+      _sq_throttle_report (&throttle, sq_shard_reader_get_bytes_read (reader), total, FALSE);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  _sq_throttle_report (&throttle, total, total, TRUE);
+  return g_steal_pointer (&samples);
+}
+
+/* The worker's own copy of what it reads, and where its progress goes. */
+typedef struct
+{
+  char            *key;
+  SqProgressRelay *relay;
+} GetData;
+
+static void
+get_data_free (GetData *data)
+{
+  g_free (data->key);
+  g_clear_pointer (&data->relay, _sq_progress_relay_unref);
+  g_free (data);
+}
+
+static void
+get_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  GetData *data = task_data;
+  GError *error = NULL;
+  GPtrArray *samples;
+  SqBackgroundPriority saved;
+
+  _sq_background_priority_enter (&saved);
+  samples = sq_store_get (source_object, data->key,
+                          data->relay ? _sq_progress_relay_post : NULL, data->relay,
+                          cancellable, &error);
+  _sq_background_priority_leave (&saved);
+  if (samples == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, samples, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sq_store_get_async:
+ * @key: the shard's key
+ * @cancellable: (nullable): a #GCancellable
+ * @progress: (nullable): called on the thread-default main context of the
+ *   caller, at most 20 times a second
+ * @progress_data: data for @progress
+ * @progress_notify: (nullable): frees @progress_data when no longer needed
+ * @callback: called when the samples are decoded
+ * @user_data: data for @callback
+ *
+ * Decodes the shard @key on a worker, at a lower priority than the
+ * caller's thread; see sq_store_get().
+ */
+void
+sq_store_get_async (SqStore             *self,
+                    const char          *key,
+                    GCancellable        *cancellable,
+                    SqProgressCallback   progress,
+                    gpointer             progress_data,
+                    GDestroyNotify       progress_notify,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GetData *data;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (key != NULL);
+
+  data = g_new0 (GetData, 1);
+  data->key = g_strdup (key);
+  if (progress != NULL)
+    data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
+  else if (progress_notify != NULL)
+    progress_notify (progress_data);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_get_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) get_data_free);
+  g_task_run_in_thread (task, get_thread);
+}
+
+/**
+ * sq_store_get_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type SqValue): the samples, or %NULL
+ */
+GPtrArray *
+sq_store_get_finish (SqStore       *self,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_get_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
