@@ -226,10 +226,13 @@ append_element (GString       *out,
       }
       break;
     case SQ_DTYPE_KIND_FLOAT:
+      /* As numpy prints a float16 or float32: the shortest digits that
+       * read back as the same float of that width ("0.1", not the
+       * "0.10000000149011612" of its widening to double). */
       if (size == 2)
-        _sq_append_float_repr (out, sq_number_half_to_double (_sq_load_u16 (p, swap)), FALSE);
+        sq_number_append_float (out, sq_number_half_to_double (_sq_load_u16 (p, swap)), 2);
       else if (size == 4)
-        _sq_append_float_repr (out, _sq_load_f32 (p, swap), FALSE);
+        sq_number_append_float (out, _sq_load_f32 (p, swap), 4);
       else if (size == 8)
         _sq_append_float_repr (out, _sq_load_f64 (p, swap), FALSE);
       else if (sq_dtype_is_numeric (dtype))

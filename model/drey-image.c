@@ -30,7 +30,6 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <zlib.h>
 
-#include "sq-number-private.h" /* until lib has public element loads */
 
 #include "drey-image.h"
 
@@ -144,36 +143,6 @@ drey_image_get_shape (SqNdarray      *array,
   return TRUE;
 }
 
-/* One element of a numeric array, as a double. */
-static inline double
-load_element (SqDtypeKind   kind,
-              gsize         size,
-              gboolean      swap,
-              const guint8 *p)
-{
-  switch (kind)
-    {
-    case SQ_DTYPE_KIND_BOOL:
-      return *p != 0;
-    case SQ_DTYPE_KIND_INT:
-      return size == 1 ? (gint8) *p
-           : size == 2 ? (gint16) _sq_load_u16 (p, swap)
-           : size == 4 ? (gint32) _sq_load_u32 (p, swap)
-           : (double) (gint64) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_UINT:
-      return size == 1 ? *p
-           : size == 2 ? _sq_load_u16 (p, swap)
-           : size == 4 ? _sq_load_u32 (p, swap)
-           : (double) _sq_load_u64 (p, swap);
-    case SQ_DTYPE_KIND_FLOAT:
-    default:
-      return size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap))
-           : size == 4 ? _sq_load_f32 (p, swap)
-           : size == 8 ? _sq_load_f64 (p, swap)
-           : (double) _sq_load_f128 (p, swap);
-    }
-}
-
 /* @lo..@hi onto 0..255; infinities at the ends; a constant image mid-grey.
  * (NaN pixels are the caller's.) */
 static inline guint8
@@ -214,7 +183,6 @@ drey_image_map_pixels (SqNdarray             *array,
   SqDtype *dtype = sq_ndarray_get_dtype (array);
   SqDtypeKind kind = sq_dtype_get_kind (dtype);
   gsize size = sq_dtype_get_itemsize (dtype);
-  gboolean swap = sq_dtype_needs_swap (dtype);
   const guint8 *data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
   gboolean as_is = (kind == SQ_DTYPE_KIND_UINT && size == 1) || kind == SQ_DTYPE_KIND_BOOL;
   guint w = shape->width, h = shape->height, c = shape->channels;
@@ -232,7 +200,7 @@ drey_image_map_pixels (SqNdarray             *array,
   if (!as_is)
     for (guint64 i = 0; i < n; i++)
       {
-        double v = load_element (kind, size, swap, data + i * size);
+        double v = sq_dtype_element_to_double (dtype, data + i * size);
 
         if (G_UNLIKELY ((i & 0xffff) == 0) && g_cancellable_set_error_if_cancelled (cancellable, error))
           return NULL;
@@ -271,7 +239,7 @@ drey_image_map_pixels (SqNdarray             *array,
                 px[ch] = *p ? 255 : 0;
               else
                 {
-                  double v = load_element (kind, size, swap, p);
+                  double v = sq_dtype_element_to_double (dtype, p);
 
                   nan |= isnan (v);
                   px[ch] = isnan (v) ? 0 : scale_element (v, lo, hi);

@@ -12,7 +12,6 @@
 #include <adwaita.h>
 
 #include "sq.h"
-#include "sq-number-private.h"
 
 #include "drey-array-panel.h"
 #include "drey-histogram.h"
@@ -326,7 +325,7 @@ test_texture_float16 (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
-      guint16 h = _sq_double_to_half (values[i]);
+      guint16 h = sq_number_double_to_half (values[i]);
       guint16 le = GUINT16_TO_LE (h), be = GUINT16_TO_BE (h);
 
       memcpy (little + 2 * i, &le, 2);
@@ -661,6 +660,36 @@ test_panel_values_float32 (void)
   g_assert_true (shows_text (GTK_WIDGET (panel), "-2.5"));
   g_assert_true (shows_text (GTK_WIDGET (panel), "1e-05"));
   g_assert_false (shows_text (GTK_WIDGET (panel), "0.1000000"));
+
+  /* The tree's Value column says the same of a float32 and a float16
+   * scalar as the panel of an array of them: one formatter for both. */
+  {
+    static const char *const dtypes[] = { "<f4", "<f2" };
+
+    for (guint d = 0; d < G_N_ELEMENTS (dtypes); d++)
+      {
+        g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (dtypes[d], NULL);
+
+        for (guint i = 0; i < G_N_ELEMENTS (data); i++)
+          {
+            guint16 half = sq_number_double_to_half (data[i]);
+            const void *element = d == 0 ? (const void *) &data[i] : (const void *) &half;
+            g_autoptr(SqValue) scalar = sq_value_new_scalar (dtype, element);
+            g_autoptr(DreySampleNode) node = drey_sample_node_new_sample (scalar, 0);
+            g_autoptr(SqNdarray) one = drey_test_array_new (dtypes[d], 1, SHAPE (1), element,
+                                                            sq_dtype_get_itemsize (dtype));
+            DreyArrayPanel *cells = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
+            const char *text = drey_sample_node_get_value_text (node);
+
+            show_array (cells, one, "[0] › one");
+            g_assert_true (shows_text (GTK_WIDGET (cells), text));
+            g_assert_null (strstr (text, "0000000"));
+            wait_for_summary (cells);
+            wait_for_tasks (cells);
+            g_assert_finalize_object (cells);
+          }
+      }
+  }
 
   wait_for_summary (panel);
   wait_for_tasks (panel);

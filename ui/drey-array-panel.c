@@ -15,7 +15,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "sq-number-private.h"
 
 #include "drey-array-panel.h"
 #include "drey-format-private.h"
@@ -237,47 +236,6 @@ header_label_new (const char *text,
   return label;
 }
 
-/* One element as sq_ndarray_format_element() writes it, except that
- * float16 and float32 are as short as their own precision allows
- * ("0.3576048", as numpy prints them) instead of the digits of their
- * widening to double ("0.35760480165481567"). */
-static char *
-format_cell (SqNdarray *array,
-             guint64    index)
-{
-  SqDtype *dtype = sq_ndarray_get_dtype (array);
-  gsize size = sq_dtype_get_itemsize (dtype);
-  const guint8 *p;
-  gboolean swap;
-  double value;
-
-  if (sq_dtype_get_kind (dtype) != SQ_DTYPE_KIND_FLOAT || (size != 2 && size != 4) ||
-      sq_dtype_get_n_fields (dtype) > 0)
-    return sq_ndarray_format_element (array, index);
-
-  p = sq_ndarray_get_element_data (array, index);
-  swap = sq_dtype_needs_swap (dtype);
-  value = size == 2 ? _sq_half_to_double (_sq_load_u16 (p, swap)) : _sq_load_f32 (p, swap);
-  if (isfinite (value))
-    for (int digits = 1; digits <= 9; digits++)
-      {
-        char format[8], buffer[G_ASCII_DTOSTR_BUF_SIZE];
-        double shorter;
-
-        g_snprintf (format, sizeof format, "%%.%dg", digits);
-        shorter = g_ascii_strtod (g_ascii_formatd (buffer, sizeof buffer, format, value), NULL);
-        if (size == 2 ? _sq_double_to_half (shorter) == _sq_double_to_half (value)
-                      : (float) shorter == (float) value)
-          {
-            GString *out = g_string_new (NULL);
-
-            _sq_append_float_repr (out, shorter, FALSE);
-            return g_string_free (out, FALSE);
-          }
-      }
-  return sq_ndarray_format_element (array, index);
-}
-
 static GtkWidget *
 cell_label_new (const char *text,
                 gboolean    numeric,
@@ -350,7 +308,7 @@ show_values (DreyArrayPanel *self)
     }
   else if (ndim == 0)
     {
-      g_autofree char *text = format_cell (array, 0);
+      g_autofree char *text = sq_ndarray_format_element (array, 0);
 
       gtk_grid_attach (self->values_grid, cell_label_new (text, numeric, _("Value")), 0, 0, 1, 1);
       description = g_strdup (_("A single value"));
@@ -363,7 +321,7 @@ show_values (DreyArrayPanel *self)
 
       for (guint i = 0; i < shown; i++)
         {
-          char *text = format_cell (array, i);
+          char *text = sq_ndarray_format_element (array, i);
 
           widest = MAX (widest, (guint) g_utf8_strlen (text, -1));
           g_ptr_array_add (texts, text);
@@ -411,7 +369,7 @@ show_values (DreyArrayPanel *self)
       for (guint r = 0; r < rows; r++)
         for (guint c = 0; c < columns; c++)
           {
-            char *text = format_cell (array, r * n_columns + c);
+            char *text = sq_ndarray_format_element (array, r * n_columns + c);
 
             widest = MAX (widest, (guint) g_utf8_strlen (text, -1));
             g_ptr_array_add (texts, text);
