@@ -29,7 +29,6 @@
 
 /* What a change on disk changes: the size and the etag (mtime for local
  * files, whatever the backend keeps for others). */
-#define STAMP_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_ETAG_VALUE
 
 struct _DreyShardDocument
 {
@@ -173,19 +172,28 @@ reset (DreyShardDocument *self)
   set_is_new (self, FALSE);
 }
 
-/* Size and etag, as they are compared; NULL for no file. */
+/* What a shard's stamp is made of, as they are compared: size, time and
+ * entity tag (sq_store_query_shard()); NULL for no shard. */
 static char *
-stamp_from_info (GFileInfo *info)
+stamp_new (gint64      size,
+           gint64      mtime,
+           const char *etag)
 {
-  const char *etag;
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", size, mtime, etag != NULL ? etag : "");
+}
 
-  if (info == NULL)
+/* The stamp of @key from a query's result; NULL when there is no shard,
+ * or the query failed (the read or the write that follows says why). */
+static char *
+stamp_finish (SqStore      *store,
+              GAsyncResult *result)
+{
+  gint64 size, mtime;
+  g_autofree char *etag = NULL;
+
+  if (!sq_store_query_shard_finish (store, result, &size, &mtime, &etag, NULL))
     return NULL;
-  etag = g_file_info_get_etag (info);
-  return g_strdup_printf ("%" G_GOFFSET_FORMAT ":%s",
-                          g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-                          ? g_file_info_get_size (info) : -1,
-                          etag != NULL ? etag : "");
+  return stamp_new (size, mtime, etag);
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -256,16 +264,15 @@ load_stamped (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
+  /* No shard (or no answer): the read says what is wrong. */
+  load->stamp = stamp_finish (SQ_STORE (object), result);
   if (g_cancellable_is_cancelled (cancellable))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
       return;
     }
-  /* No file (or no answer): the read says what is wrong. */
-  load->stamp = stamp_from_info (info);
   sq_store_get_async (self->store, load->key, cancellable,
                       load_progress, g_object_ref (task), g_object_unref,
                       load_got, g_object_ref (task));
@@ -291,7 +298,6 @@ drey_shard_document_load_async (DreyShardDocument   *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GFile) file = NULL;
   Load *load;
 
   g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
@@ -318,9 +324,7 @@ drey_shard_document_load_async (DreyShardDocument   *self,
   load->key = g_strdup (key);
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
   set_state (self, DREY_SHARD_STATE_LOADING);
-  file = sq_store_get_shard_file (self->store, key);
-  g_file_query_info_async (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
-                           self->load_cancellable, load_stamped, g_steal_pointer (&task));
+  sq_store_query_shard_async (self->store, key, self->load_cancellable, load_stamped, g_steal_pointer (&task));
 }
 
 /**
@@ -616,15 +620,23 @@ prepare_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Save *save = task_data;
-  g_autoptr(GFile) file = sq_store_get_shard_file (save->store, save->key);
-  g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *now = NULL;
 
   if (!(save->flags & DREY_SAVE_FLAGS_REPLACE))
     {
-      info = g_file_query_info (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, cancellable, NULL);
-      now = stamp_from_info (info);
+      gint64 size, mtime;
+      g_autofree char *etag = NULL;
+
+      if (sq_store_query_shard (save->store, save->key, cancellable, &size, &mtime, &etag, &error))
+        now = stamp_new (size, mtime, etag);
+      else if (!g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND))
+        {
+          /* Not knowing whether it changed is no reason to write over it. */
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      g_clear_error (&error);
       if (save->is_new && now != NULL)
         {
           g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_EXISTS,
@@ -672,13 +684,13 @@ save_stamped (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Save *save = g_task_get_task_data (task);
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, NULL);
+  g_autofree char *stamp = stamp_finish (SQ_STORE (object), result);
 
-  /* What a later save compares with: the file as this one wrote it. */
+  /* What a later save compares with: the shard as this one wrote it. */
   if (g_strcmp0 (self->key, save->key) == 0)
     {
       g_free (self->stamp);
-      self->stamp = stamp_from_info (info);
+      self->stamp = g_steal_pointer (&stamp);
       mark_saved (self);
     }
   set_busy (self, FALSE);
@@ -703,7 +715,6 @@ save_written (GObject      *object,
   Save *save = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *written = sq_store_set_finish (SQ_STORE (object), result, &error);
-  g_autoptr(GFile) file = NULL;
 
   if (written == NULL)
     {
@@ -714,9 +725,7 @@ save_written (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  file = sq_store_get_shard_file (save->store, save->key);
-  g_file_query_info_async (file, STAMP_ATTRIBUTES, G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT, NULL,
-                           save_stamped, g_steal_pointer (&task));
+  sq_store_query_shard_async (save->store, save->key, NULL, save_stamped, g_steal_pointer (&task));
 }
 
 static void

@@ -87,6 +87,21 @@ drey_test_timed_out (gpointer data)
     g_source_remove (_timeout);                                                          \
   } G_STMT_END
 
+/* Runs the main loop until the test holds the last reference to @object.
+ * Workers let go of their tasks, which hold their source objects, a little
+ * after they return, and a thread does that without waking the main loop:
+ * so this polls. */
+static inline void
+drey_test_wait_for_last_ref (gpointer object)
+{
+  for (guint i = 0; G_OBJECT (object)->ref_count > 1; i++)
+    {
+      g_assert_cmpuint (i, <, 20000);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 /* Timing bounds are a benchmark's, not a unit test's: a loaded CI machine
  * or a sanitizer build misses them without anything being wrong. Tests
  * that measure print what they measured, and check the bound only when

@@ -83,6 +83,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
+  drey_test_wait_for_last_ref (f->model);
   g_assert_finalize_object (f->model);
   g_clear_object (&f->store);
   drey_test_remove_tree (f->dir);

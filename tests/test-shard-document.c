@@ -100,14 +100,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  /* Workers let go of their tasks, which hold it, a little after they
-   * return; a thread does that without waking the main loop, so poll. */
-  for (guint i = 0; G_OBJECT (f->doc)->ref_count > 1; i++)
-    {
-      g_assert_cmpuint (i, <, 10000);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  drey_test_wait_for_last_ref (f->doc);
   g_assert_finalize_object (f->doc);
   g_clear_object (&f->store);
   drey_test_remove_tree (f->dir);
