@@ -10,6 +10,24 @@
 
 G_BEGIN_DECLS
 
+/* The test's thread owns the default main context, as g_application_run()
+ * makes a window's own it: in a build with -Dmain_thread_check=true, lib
+ * then aborts on any blocking call a widget makes on the main thread. */
+static inline void
+drey_test_own_main_context (void)
+{
+  g_assert_true (g_main_context_acquire (NULL));
+}
+
+/* For the test's own blocking calls (writing or reading back its stores),
+ * which a window never makes: outside the main context, as a worker. */
+#define DREY_TEST_BLOCKING(stmt)          \
+  G_STMT_START {                          \
+    g_main_context_release (NULL);        \
+    stmt;                                 \
+    g_assert_true (g_main_context_acquire (NULL)); \
+  } G_STMT_END
+
 /* Renders @widget as it is on screen into the PNG @path. */
 static inline void
 drey_test_save_screenshot (GtkWidget  *widget,

@@ -899,6 +899,7 @@ main (int   argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  drey_test_own_main_context ();
 
   g_test_add_func ("/array-panel/image/shape", test_shape_is_image);
   g_test_add_func ("/array-panel/image/rgb", test_texture_rgb);

@@ -165,9 +165,9 @@ write_store (const char *path)
   g_autofree char *k2 = NULL;
 
   g_ptr_array_add (other, map ("x", sq_value_new_int (1), NULL));
-  k1 = sq_store_set (store, "mixed", mixed, NULL, NULL, NULL, &error);
+  DREY_TEST_BLOCKING (k1 = sq_store_set (store, "mixed", mixed, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
-  k2 = sq_store_set (store, "other", other, NULL, NULL, NULL, &error);
+  DREY_TEST_BLOCKING (k2 = sq_store_set (store, "other", other, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -189,8 +189,10 @@ shard_bytes (Fixture    *f,
 static char *
 listed_keys (Fixture *f)
 {
-  g_autoptr(GPtrArray) keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_NAMES_ONLY, NULL, NULL);
+  g_autoptr(GPtrArray) keys = NULL;
   GString *out = g_string_new (NULL);
+
+  DREY_TEST_BLOCKING (keys = sq_store_list_keys (f->store, SQ_LIST_KEYS_NAMES_ONLY, NULL, NULL));
 
   for (guint i = 0; keys != NULL && i < keys->len; i++)
     g_string_append_printf (out, "%s%s", i > 0 ? " " : "", sq_key_info_get_key (g_ptr_array_index (keys, i)));
@@ -441,7 +443,9 @@ read_shard (Fixture    *f,
             const char *key)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *samples = sq_store_get (f->store, key, NULL, NULL, NULL, &error);
+  GPtrArray *samples = NULL;
+
+  DREY_TEST_BLOCKING (samples = sq_store_get (f->store, key, NULL, NULL, NULL, &error));
 
   g_assert_no_error (error);
   return samples;
@@ -866,7 +870,7 @@ test_editing_changed_on_disk (Fixture       *f,
   type_and_commit (f, child (sample (f, 0), "x"), FALSE, "2");
 
   g_ptr_array_add (theirs, map ("x", sq_value_new_int (99), "y", sq_value_new_int (1), NULL));
-  key = sq_store_set (f->store, "other", theirs, NULL, NULL, NULL, &error);
+  DREY_TEST_BLOCKING (key = sq_store_set (f->store, "other", theirs, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   their_bytes = shard_bytes (f, "other");
 
@@ -1092,7 +1096,7 @@ test_editing_save_progress (Fixture       *f,
         pixels[j] = (guint8) g_random_int ();
       g_ptr_array_add (big, map ("pixels", ndarray ("|u1", 1, shape, pixels, shape[0]), NULL));
     }
-  key = sq_store_set (f->store, "big", big, NULL, NULL, NULL, &error);
+  DREY_TEST_BLOCKING (key = sq_store_set (f->store, "big", big, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   open_and_wait (f);
@@ -1268,6 +1272,7 @@ main (int   argc,
   g_chmod (home, 0777);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  drey_test_own_main_context ();
 
 #define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
   ADD ("/editing/scalars", test_editing_scalars, NULL);

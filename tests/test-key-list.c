@@ -18,6 +18,7 @@
 #include <utime.h>
 
 #include "drey-key-list.h"
+#include "drey-test-ui.h"
 #include "drey-test-util.h"
 #include "sq.h"
 
@@ -869,6 +870,7 @@ main (int    argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  drey_test_own_main_context ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/key-list/order-and-footer", test_order_and_footer);

@@ -1101,6 +1101,7 @@ main (int   argc,
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  drey_test_own_main_context ();
 
   g_test_add_func ("/image-io/round-trip", test_image_io_round_trip);
   g_test_add_func ("/image-io/large-round-trip", test_image_io_large_round_trip);

@@ -517,7 +517,7 @@ write_big_shard (Fixture *f)
       g_assert_no_error (error);
       g_ptr_array_add (samples, sq_value_new_ndarray (array));
     }
-  key = sq_store_set (store, "big", samples, NULL, NULL, NULL, &error);
+  DREY_TEST_BLOCKING (key = sq_store_set (store, "big", samples, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -632,6 +632,7 @@ main (int   argc,
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  drey_test_own_main_context ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/keys-and-search", test_window_keys_and_search);
