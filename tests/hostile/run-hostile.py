@@ -42,6 +42,21 @@ TIMEOUT = 10           # seconds, per run
 BOMB_TIMEOUT = 90      # the default-limit bomb inflates 4 GiB first
 ADDRESS_SPACE = 1 << 30
 MAX_RSS = 200 << 20
+
+# A sanitizer build (meson test --setup sanitize sets DREY_SANITIZED):
+# ASan reserves terabytes of address space for its shadow, so no
+# RLIMIT_AS; ASan itself refuses an allocation over 1 GiB instead (as the
+# cap makes malloc fail) and kills a run over 1 GiB resident. Its shadow,
+# redzones and quarantine cost memory and time: more of both per run.
+SANITIZED = bool(os.environ.get('DREY_SANITIZED'))
+if SANITIZED:
+    TIMEOUT *= 6
+    BOMB_TIMEOUT *= 6
+    MAX_RSS = 600 << 20
+    os.environ['ASAN_OPTIONS'] = ':'.join(filter(None, [
+        os.environ.get('ASAN_OPTIONS', ''),
+        'allocator_may_return_null=1', 'max_allocation_size_mb=1024',
+        'hard_rss_limit_mb=1024', 'quarantine_size_mb=32']))
 ACCEPTED = '(accepted)'
 
 # Cases read with a small memory limit: decompressed and decoded, each shard
@@ -59,7 +74,8 @@ OFFSET = re.compile(r'\b(byte|line) \d+')
 
 
 def limit_resources():
-    resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+    if not SANITIZED:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
