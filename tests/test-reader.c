@@ -291,9 +291,15 @@ test_msgpack_numpy_array (void)
   g_assert_cmpstr (sq_dtype_get_type_string (sq_ndarray_get_dtype (array)), ==, "<f8");
   g_assert_cmpuint (sq_ndarray_get_ndim (array), ==, 1);
   g_assert_cmpuint (sq_ndarray_get_shape (array)[0], ==, 2);
+  /* The data is where the bin was in the shard: not aligned for a double. */
   data = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
-  g_assert_cmpfloat (data[0], ==, 1.0);
-  g_assert_cmpfloat (data[1], ==, 2.0);
+  {
+    double values[2];
+
+    memcpy (values, data, sizeof values);
+    g_assert_cmpfloat (values[0], ==, 1.0);
+    g_assert_cmpfloat (values[1], ==, 2.0);
+  }
   result_clear (&r);
 }
 

@@ -344,7 +344,11 @@ test_store_mixed (Fixture       *f,
   key = sq_store_set (f->store, "c", samples, NULL, NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_MIXED_SERIALIZERS);
-  g_assert_false (g_file_test (g_build_filename (f->dir, "c.gz", NULL), G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *c_path = g_build_filename (f->dir, "c.gz", NULL);
+
+    g_assert_false (g_file_test (c_path, G_FILE_TEST_EXISTS));
+  }
   g_clear_error (&error);
 
   sq_store_set_serializer (f->store, SQ_SERIALIZER_JSONL);
