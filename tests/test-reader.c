@@ -538,7 +538,11 @@ test_large_bin_streamed (void)
     g_assert_cmpuint (data[i], ==, (guint8) (i * 7 + (i >> 12)));
   g_assert_cmpstr (sq_value_get_str (g_ptr_array_index (r.samples, 2), NULL), ==, "ok");
   g_assert_error (r.error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_MALFORMED);
-  g_assert_nonnull (strstr (r.error->message, g_strdup_printf ("at byte %" G_GSIZE_FORMAT " (sample 3)", n + 1 + 5 + 3)));
+  {
+    g_autofree char *where = g_strdup_printf ("at byte %" G_GSIZE_FORMAT " (sample 3)", n + 1 + 5 + 3);
+
+    g_assert_nonnull (strstr (r.error->message, where));
+  }
   result_clear (&r);
 }
 
