@@ -336,7 +336,8 @@ read_samples (const char  *path,
       len = g_mapped_file_get_length (mapped);
     }
 
-  end = data + len;
+  /* An empty file maps to no data at all, and NULL + 0 is undefined. */
+  end = len > 0 ? data + len : data;
   for (line = data; line < end; line_no++)
     {
       const char *nl = memchr (line, '\n', (gsize) (end - line));

@@ -262,6 +262,7 @@ test_order_and_footer (Fixture       *f,
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 0);
   g_assert_false (drey_key_model_get_loading (f->model));
   g_assert_null (drey_key_model_get_store (f->model));
+  g_signal_handlers_disconnect_by_data (f->list, &n_keys_notified);
 }
 
 static void
@@ -400,6 +401,7 @@ test_select (Fixture       *f,
   g_assert_cmpstr (drey_key_list_get_selected_key (f->list), ==, "Z9");
   WAIT_FOR (drey_key_list_get_n_visible (f->list) == 7);
   g_assert_cmpuint (gtk_single_selection_get_selected (selection (f)), ==, position_of (f, "Z9"));
+  g_signal_handlers_disconnect_by_data (f->list, &n_notified);
 }
 
 static void
@@ -492,6 +494,7 @@ test_reload (Fixture       *f,
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 6);
   g_assert_null (drey_key_list_get_selected_key (f->list));
   g_assert_cmpuint (n_notified, ==, 1);
+  g_signal_handlers_disconnect_by_data (f->list, &n_notified);
 }
 
 static void
@@ -528,6 +531,7 @@ test_errors (Fixture       *f,
   g_assert_cmpuint (n_notified, ==, 2);
   WAIT_FOR (!drey_key_model_get_loading (f->model));
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
+  g_signal_handlers_disconnect_by_data (f->model, &n_notified);
 }
 
 /* ---- a store of 100,000 shards ------------------------------------------ */
@@ -784,6 +788,8 @@ test_many_keys_stream (Fixture       *f,
 
   g_signal_handlers_disconnect_by_data (clock, &t);
   drey_test_remove_tree (root);
+  g_signal_handlers_disconnect_by_data (f->list, &t);
+  g_signal_handlers_disconnect_by_data (f->model, &t);
 }
 
 /* ---- what it looks like ------------------------------------------------- */

@@ -247,6 +247,7 @@ test_load (Fixture       *f,
   g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_EMPTY);
   g_assert_null (drey_shard_document_get_key (f->doc));
   g_assert_null (drey_shard_document_get_error (f->doc));
+  g_signal_handlers_disconnect_by_data (f->doc, &state_notifies);
 }
 
 static void
@@ -375,6 +376,7 @@ test_edits (Fixture       *f,
 
     assert_samples_equal (on_disk, original);
   }
+  g_signal_handlers_disconnect_by_data (f->doc, &modified_notifies);
 }
 
 static void
@@ -421,6 +423,7 @@ test_save_and_undo (Fixture       *f,
   g_assert_no_error (error);
   on_disk = read_shard (f, "a");
   assert_samples_equal (on_disk, original);
+  g_signal_handlers_disconnect_by_data (f->doc, &busy_notifies);
 }
 
 static void
