@@ -24,6 +24,7 @@ struct _DreyWelcomePage
   GtkWidget  *status_page;
   GtkWidget  *recent_box;
   GtkListBox *recent_list;
+  GCancellable *cancellable; /* the recent stores' existence checks */
 };
 
 G_DEFINE_FINAL_TYPE (DreyWelcomePage, drey_welcome_page, GTK_TYPE_WIDGET)
@@ -56,6 +57,27 @@ drey_welcome_page_get_example_store (void)
   return NULL;
 }
 
+/* A recent store that is gone: its row goes. Asked on a worker, since a
+ * store on a network mount can take long to answer, or never. */
+static void
+recent_checked (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GtkWidget) row = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, &error);
+  GtkWidget *list = gtk_widget_get_parent (row);
+  GtkWidget *box;
+
+  if (info != NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) || list == NULL)
+    return;
+  box = gtk_widget_get_ancestor (list, DREY_TYPE_WELCOME_PAGE);
+  gtk_list_box_remove (GTK_LIST_BOX (list), row);
+  if (box != NULL && gtk_widget_get_first_child (list) == NULL)
+    gtk_widget_set_visible (DREY_WELCOME_PAGE (box)->recent_box, FALSE);
+}
+
 static int
 compare_visited (gconstpointer a,
                  gconstpointer b)
@@ -77,6 +99,9 @@ drey_welcome_page_reload_recent (DreyWelcomePage *self)
 
   g_return_if_fail (DREY_IS_WELCOME_PAGE (self));
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->recent_list))) != NULL)
     gtk_list_box_remove (self->recent_list, child);
 
@@ -97,8 +122,6 @@ drey_welcome_page_reload_recent (DreyWelcomePage *self)
       g_autofree char *path = g_file_get_parse_name (file);
       GtkWidget *row;
 
-      if (g_file_is_native (file) && !g_file_query_exists (file, NULL))
-        continue;
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -108,6 +131,9 @@ drey_welcome_page_reload_recent (DreyWelcomePage *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "win.open-uri");
       gtk_actionable_set_action_target (GTK_ACTIONABLE (row), "s", uri);
       gtk_list_box_append (self->recent_list, row);
+      if (g_file_is_native (file))
+        g_file_query_info_async (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                                 G_PRIORITY_LOW, self->cancellable, recent_checked, g_object_ref (row));
       shown++;
     }
   gtk_widget_set_visible (self->recent_box, shown > 0);
@@ -116,6 +142,10 @@ drey_welcome_page_reload_recent (DreyWelcomePage *self)
 static void
 drey_welcome_page_dispose (GObject *object)
 {
+  DreyWelcomePage *self = DREY_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), DREY_TYPE_WELCOME_PAGE);
   G_OBJECT_CLASS (drey_welcome_page_parent_class)->dispose (object);
 }
