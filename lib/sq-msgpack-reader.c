@@ -504,7 +504,9 @@ parse_dtype (SqMsgpackReader *r,
         const char *text = sq_value_get_value_type (type) == SQ_VALUE_STR
                            ? sq_value_get_str (type, &len)
                            : g_bytes_get_data (sq_value_get_bin (type), &len);
-        g_autofree char *copy = g_strndup (text, len);
+        /* An empty bin has no data pointer at all (and g_strndup() makes
+         * NULL of it), but is a type string like any other, an empty one. */
+        g_autofree char *copy = g_strndup (len > 0 ? text : "", len);
 
         if (strlen (copy) != len)
           g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
