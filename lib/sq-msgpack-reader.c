@@ -42,7 +42,9 @@ struct _SqMsgpackReader
   guint          sample;         /* index of the sample being read */
   guint64        sample_offset;  /* where it starts */
 
-  SqValue      **stack;          /* children of the containers being read */
+  SqValue      **stack;          /* children of the containers being read;
+                                  * never NULL, so stack + mark is a pointer
+                                  * into it even for an empty container */
   gsize          stack_len;
   gsize          stack_cap;
 
@@ -59,6 +61,8 @@ _sq_msgpack_reader_new (SqInput    *input,
   r->input = input;
   r->shard = g_strdup (shard);
   r->max_memory = max_memory;
+  r->stack_cap = 64;
+  r->stack = g_new (SqValue *, r->stack_cap);
   return r;
 }
 
@@ -185,7 +189,7 @@ push (SqMsgpackReader *r,
 {
   if (G_UNLIKELY (r->stack_len == r->stack_cap))
     {
-      r->stack_cap = MAX (64, r->stack_cap * 2);
+      r->stack_cap *= 2;
       r->stack = g_renew (SqValue *, r->stack, r->stack_cap);
     }
   r->stack[r->stack_len++] = value;

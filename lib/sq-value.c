@@ -969,7 +969,8 @@ sq_value_format (const SqValue *value,
         gsize len;
         const char *data = g_bytes_get_data (value->u.bin, &len);
 
-        append_text_repr (out, data, len, TRUE, max_chars);
+        /* empty bytes have no data pointer, and NULL + 0 is undefined */
+        append_text_repr (out, len > 0 ? data : "", len, TRUE, max_chars);
         break;
       }
     case SQ_VALUE_ARRAY:
