@@ -427,6 +427,26 @@ test_summary_constant (void)
   g_assert_cmpfloat (s->std, ==, 0);
 }
 
+/* Ranges doubles cannot span: none at all (1e18 ± 0.5 is 1e18) and wider
+ * than DBL_MAX. Each value still lands in a bin, as for any other range. */
+static void
+test_summary_extreme_ranges (void)
+{
+  gint64 big[] = { G_GINT64_CONSTANT (1) << 62, G_GINT64_CONSTANT (1) << 62 };
+  double wide[] = { -DBL_MAX, DBL_MAX, 0 };
+  guint64 n_big = G_N_ELEMENTS (big), n_wide = G_N_ELEMENTS (wide);
+  g_autoptr(SqNdarray) a = make_array ("<i8", 1, &n_big, big, sizeof big, NULL);
+  g_autoptr(SqNdarray) b = make_array ("<f8", 1, &n_wide, wide, sizeof wide, NULL);
+  g_autoptr(SqSummary) sa = sq_summary_new (a, NULL, NULL);
+  g_autoptr(SqSummary) sb = sq_summary_new (b, NULL, NULL);
+
+  g_assert_cmpfloat (sa->hist_min, ==, sa->hist_max);
+  g_assert_cmpuint (sa->hist[32], ==, 2);
+  g_assert_cmpuint (sb->hist[0], ==, 1);
+  g_assert_cmpuint (sb->hist[32], ==, 1);
+  g_assert_cmpuint (sb->hist[63], ==, 1);
+}
+
 static void
 test_summary_cancelled (void)
 {
@@ -1211,6 +1231,7 @@ main (int    argc,
   g_test_add_func ("/summary/float16", test_summary_float16_table);
   g_test_add_func ("/summary/not-numeric", test_summary_not_numeric);
   g_test_add_func ("/summary/constant", test_summary_constant);
+  g_test_add_func ("/summary/extreme-ranges", test_summary_extreme_ranges);
   g_test_add_func ("/summary/cancelled", test_summary_cancelled);
   g_test_add_func ("/value/edit/replace", test_edit_replace);
   g_test_add_func ("/value/edit/insert", test_edit_insert);
