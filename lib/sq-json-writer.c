@@ -23,6 +23,7 @@
 #include "sq-json-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
+#include "sq-value-private.h"
 
 /* An empty dimension still prints its outer lists: shape (10**9, 0) would
  * be a gigabyte of "[], ". numpy would write it; we refuse past this many. */
@@ -800,10 +801,10 @@ append_exact_float (GString *out,
 
   if (sq_value_get_value_type (value) == SQ_VALUE_FLOAT32)
     {
-      float f = (float) v;
-      guint32 bits;
+      guint32 bits = _sq_value_get_float32_bits (value);
+      float f;
 
-      memcpy (&bits, &f, sizeof bits);
+      memcpy (&f, &bits, sizeof f);
       g_string_append (out, "{\"$float32\": ");
       if (isnan (f) && bits != 0x7fc00000u)
         append_hex_bits (out, bits, 8);

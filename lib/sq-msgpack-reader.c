@@ -964,13 +964,11 @@ read_value (SqMsgpackReader *r,
         return FALSE;
       {
         guint32 bits = be32 (in->pos);
-        float f;
 
-        memcpy (&f, &bits, 4);
         in->pos += 4;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = sq_value_new_float32 (f);
+        *out = _sq_value_new_float32_bits (bits);
         return TRUE;
       }
     case 0xcb:

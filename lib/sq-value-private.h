@@ -23,6 +23,11 @@ SqValue *_sq_value_alloc_container (SqValueType   type,
 /* The slots of an array or a map, laid out as above; %NULL when empty. */
 SqValue *const *_sq_value_get_slots (const SqValue *container);
 
+/* A msgpack float32 from its bits, and its bits back: exact, where going
+ * through a double would quiet a signalling NaN. */
+SqValue *_sq_value_new_float32_bits  (guint32        bits);
+guint32  _sq_value_get_float32_bits  (const SqValue *value);
+
 /* Bytes a decoded node costs, for the decoders' memory budget. */
 #define _SQ_VALUE_NODE_COST 48
 

@@ -42,6 +42,7 @@ struct _SqValue
     gint64   v_int;
     guint64  v_uint;
     double   v_double;
+    guint32  v_float32; /* the bits: widening to double quiets a signalling NaN */
     struct
     {
       gsize len;
@@ -173,9 +174,18 @@ sq_value_new_uint (guint64 value)
 SqValue *
 sq_value_new_float32 (float value)
 {
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return _sq_value_new_float32_bits (bits);
+}
+
+SqValue *
+_sq_value_new_float32_bits (guint32 bits)
+{
   SqValue *v = value_alloc (SQ_VALUE_FLOAT32, 0);
 
-  v->u.v_double = value;
+  v->u.v_float32 = bits;
   return v;
 }
 
@@ -614,7 +624,22 @@ double
 sq_value_get_double (const SqValue *value)
 {
   g_return_val_if_fail (value->type == SQ_VALUE_FLOAT32 || value->type == SQ_VALUE_FLOAT64, 0);
+  if (value->type == SQ_VALUE_FLOAT32)
+    {
+      float f;
+
+      memcpy (&f, &value->u.v_float32, sizeof f);
+      return f;
+    }
   return value->u.v_double;
+}
+
+/* The exact bits of a float32, NaN payloads and all, for the writers. */
+guint32
+_sq_value_get_float32_bits (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_FLOAT32, 0);
+  return value->u.v_float32;
 }
 
 /**
@@ -1091,7 +1116,7 @@ sq_value_equal (const SqValue *a,
       return a->u.v_uint == b->u.v_uint;
     case SQ_VALUE_FLOAT32:
     case SQ_VALUE_FLOAT64:
-      return doubles_identical (a->u.v_double, b->u.v_double);
+      return doubles_identical (sq_value_get_double (a), sq_value_get_double (b));
     case SQ_VALUE_STR:
     case SQ_VALUE_BIN:
       return keys_equal (a, b);

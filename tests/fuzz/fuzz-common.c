@@ -222,6 +222,7 @@ fuzz_values_identical (const SqValue *a,
   switch (sq_value_get_value_type (a))
     {
     case SQ_VALUE_FLOAT32:
+      return _sq_value_get_float32_bits (a) == _sq_value_get_float32_bits (b);
     case SQ_VALUE_FLOAT64:
       return same_bits (sq_value_get_double (a), sq_value_get_double (b));
     case SQ_VALUE_COMPLEX:
