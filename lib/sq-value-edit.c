@@ -279,6 +279,67 @@ sq_value_is_editable_scalar (const SqValue *value)
     }
 }
 
+/* The bits of a float of @size bytes (2, 4, 8): where its significand
+ * field starts, and its exponent field (all ones: infinite or NaN). */
+static inline guint
+significand_bits (gsize size)
+{
+  return size == 2 ? 10 : size == 4 ? 23 : 52;
+}
+
+static inline guint64
+exponent_mask (gsize size)
+{
+  return size == 2 ? 0x7c00 : size == 4 ? 0x7f800000 : G_GUINT64_CONSTANT (0x7ff0000000000000);
+}
+
+/* What `nan` reads as: the quiet bit alone, positive (numpy's and C's NAN). */
+static inline guint64
+quiet_nan_significand (gsize size)
+{
+  return G_GUINT64_CONSTANT (1) << (significand_bits (size) - 1);
+}
+
+/* A float of @size bytes, from its @bits: as Python's repr writes it, in
+ * the fewest digits its own width needs; a NaN with its sign and, unless
+ * it is the one `nan` reads as, its significand field in hex, so that it
+ * reads back as itself: `nan`, `-nan`, `nan(0x1)` (a signalling NaN),
+ * `-nan(0x8000000000001)`. */
+static void
+append_float_edit_text (GString *out,
+                        guint64  bits,
+                        gsize    size)
+{
+  guint64 significand = bits & ((G_GUINT64_CONSTANT (1) << significand_bits (size)) - 1);
+
+  if ((bits & exponent_mask (size)) == exponent_mask (size) && significand != 0)
+    {
+      if (bits >> (8 * size - 1))
+        g_string_append_c (out, '-');
+      g_string_append (out, "nan");
+      if (significand != quiet_nan_significand (size))
+        g_string_append_printf (out, "(0x%" G_GINT64_MODIFIER "x)", significand);
+      return;
+    }
+  if (size == 2)
+    _sq_append_narrow_float_repr (out, _sq_half_to_double ((guint16) bits), 2);
+  else if (size == 4)
+    {
+      guint32 b = (guint32) bits;
+      float f;
+
+      memcpy (&f, &b, sizeof f);
+      _sq_append_narrow_float_repr (out, f, 4);
+    }
+  else
+    {
+      double d;
+
+      memcpy (&d, &bits, sizeof d);
+      _sq_append_float_repr (out, d, FALSE);
+    }
+}
+
 static void
 append_scalar_edit_text (GString       *out,
                          const SqDtype *dtype,
@@ -307,12 +368,11 @@ append_scalar_edit_text (GString       *out,
                               : _sq_load_u64 (p, swap));
       break;
     case SQ_DTYPE_KIND_FLOAT:
-      if (size == 2)
-        _sq_append_narrow_float_repr (out, _sq_half_to_double (_sq_load_u16 (p, swap)), 2);
-      else if (size == 4)
-        _sq_append_narrow_float_repr (out, _sq_load_f32 (p, swap), 4);
-      else
-        _sq_append_float_repr (out, _sq_load_f64 (p, swap), FALSE);
+      append_float_edit_text (out,
+                              size == 2 ? _sq_load_u16 (p, swap)
+                              : size == 4 ? _sq_load_u32 (p, swap)
+                              : _sq_load_u64 (p, swap),
+                              size);
       break;
     default:
       g_assert_not_reached ();
@@ -324,9 +384,13 @@ append_scalar_edit_text (GString       *out,
  * @value: a value for which sq_value_is_editable_scalar() is %TRUE
  *
  * The text an editor starts with, which sq_value_parse_like() reads back as
- * the same value: `True`, `-3`, floats as Python's repr writes them (`0.1`,
- * `1.0`, `1e-05`, `nan`, `-inf`) with float32 and float16 values in the
- * fewest digits their own precision needs, a str as it is, unquoted.
+ * the same value, bits included: `True`, `-3`, floats as Python's repr
+ * writes them (`0.1`, `1.0`, `1e-05`, `nan`, `-inf`) with float32 and
+ * float16 values in the fewest digits their own precision needs, a str as
+ * it is, unquoted. A NaN other than the one `nan` reads as says what else
+ * it holds: its sign (`-nan`), and its significand field in hex when that
+ * is not the quiet bit alone (`nan(0x1)` is float64's signalling NaN
+ * 0x7ff0000000000001, `-nan(0x400001)` float32's 0xffc00001).
  *
  * Returns: (transfer full): the text
  */
@@ -351,10 +415,16 @@ sq_value_to_edit_text (const SqValue *value)
       g_string_append_printf (out, "%" G_GUINT64_FORMAT, sq_value_get_uint (value));
       break;
     case SQ_VALUE_FLOAT32:
-      _sq_append_narrow_float_repr (out, sq_value_get_double (value), 4);
+      append_float_edit_text (out, _sq_value_get_float32_bits (value), 4);
       break;
     case SQ_VALUE_FLOAT64:
-      _sq_append_float_repr (out, sq_value_get_double (value), FALSE);
+      {
+        double d = sq_value_get_double (value);
+        guint64 bits;
+
+        memcpy (&bits, &d, sizeof bits);
+        append_float_edit_text (out, bits, 8);
+      }
       break;
     case SQ_VALUE_STR:
       {
@@ -500,17 +570,83 @@ set_too_large (GError    **error,
   return FALSE;
 }
 
-/* @size: 2, 4 or 8, the float's width; a finite number that becomes
- * infinite in it is an error, not an infinity. */
+/* `nan`, `-nan`, `nan(0x1)` (any case): a NaN of @size bytes, its sign and
+ * its significand field (the quiet bit alone if not given), as
+ * sq_value_to_edit_text() writes them. Returns FALSE with *@is_nan unset
+ * if @text is not NaN at all, FALSE with @error set if it is a NaN whose
+ * significand does not make one. */
+static gboolean
+parse_nan_text (const char *text,
+                gsize       size,
+                const char *type_name,
+                gboolean   *is_nan,
+                guint64    *bits,
+                GError    **error)
+{
+  const char *p = text;
+  gboolean negative = FALSE, too_long = FALSE;
+  guint64 significand = quiet_nan_significand (size);
+
+  *is_nan = FALSE;
+  if (*p == '+' || *p == '-')
+    negative = *p++ == '-';
+  if (g_ascii_strncasecmp (p, "nan", 3) != 0)
+    return FALSE;
+  p += 3;
+  if (*p == '(')
+    {
+      if (p[1] != '0' || (p[2] != 'x' && p[2] != 'X') || !g_ascii_isxdigit (p[3]))
+        return set_not_a (error, text, "a number");
+      significand = 0;
+      for (p += 3; g_ascii_isxdigit (*p); p++)
+        {
+          too_long = too_long || significand >> 60 != 0;
+          significand = significand << 4 | (guint64) g_ascii_xdigit_value (*p);
+        }
+      if (*p++ != ')')
+        return set_not_a (error, text, "a number");
+    }
+  if (*p != '\0')
+    return set_not_a (error, text, "a number");
+  if (too_long || significand >> significand_bits (size) != 0)
+    {
+      g_autofree char *shown = text_for_message (text);
+
+      g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_RANGE,
+                   "%s does not fit in %s: a NaN holds %u bits there", shown, type_name, significand_bits (size));
+      return FALSE;
+    }
+  if (significand == 0)
+    {
+      g_autofree char *shown = text_for_message (text);
+
+      /* all ones and nothing else is infinity */
+      g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_INVALID,
+                   "\xe2\x80\x9c%s\xe2\x80\x9d is not a NaN: its significand must not be 0", shown);
+      return FALSE;
+    }
+  *bits = (negative ? G_GUINT64_CONSTANT (1) << (8 * size - 1) : 0) | exponent_mask (size) | significand;
+  *is_nan = TRUE;
+  return TRUE;
+}
+
+/* The bits, in native order, of the float of @size bytes (2, 4 or 8) that
+ * @text names, rounded to nearest (ties to even) in that width; a finite
+ * number that becomes infinite in it is an error, not an infinity. */
 static gboolean
 parse_float_text (const char *text,
                   gsize       size,
                   const char *type_name,
-                  double     *out,
+                  guint64    *bits,
                   GError    **error)
 {
+  gboolean is_nan;
   double value;
 
+  if (parse_nan_text (text, size, type_name, &is_nan, bits, error))
+    return TRUE;
+  if (error != NULL && *error != NULL)
+    return FALSE;
   if (!is_float_text (text))
     return set_not_a (error, text, "a number");
 
@@ -520,7 +656,18 @@ parse_float_text (const char *text,
        (size == 4 && isinf ((float) value)) ||
        (size == 2 && (_sq_double_to_half (value) & 0x7fff) == 0x7c00)))
     return set_too_large (error, text, type_name);
-  *out = value;
+  if (size == 2)
+    *bits = _sq_double_to_half (value);
+  else if (size == 4)
+    {
+      float f = (float) value;
+      guint32 b;
+
+      memcpy (&b, &f, sizeof b);
+      *bits = b;
+    }
+  else
+    memcpy (bits, &value, sizeof *bits);
   return TRUE;
 }
 
@@ -588,24 +735,24 @@ parse_scalar_text (SqDtype    *dtype,
       }
     case SQ_DTYPE_KIND_FLOAT:
       {
-        double value;
+        guint64 bits;
 
-        if (!parse_float_text (text, size, sq_dtype_get_name (dtype), &value, error))
+        if (!parse_float_text (text, size, sq_dtype_get_name (dtype), &bits, error))
           return NULL;
         if (size == 2)
           {
-            guint16 half = _sq_double_to_half (value);
+            guint16 half = (guint16) bits;
 
             _sq_store_swapped (element, &half, 2, swap);
           }
         else if (size == 4)
           {
-            float f = (float) value;
+            guint32 b = (guint32) bits;
 
-            _sq_store_swapped (element, &f, 4, swap);
+            _sq_store_swapped (element, &b, 4, swap);
           }
         else
-          _sq_store_swapped (element, &value, 8, swap);
+          _sq_store_swapped (element, &bits, 8, swap);
         break;
       }
     default:
@@ -627,7 +774,9 @@ parse_scalar_text (SqDtype    *dtype,
  * dtype's range for a numpy one; a float from decimal or exponent notation,
  * `nan`, `inf` or `-inf` (in any case), rounded to nearest (ties to even)
  * in its own width, a finite number too large for that width being an
- * error; a str from any text, as it is. A numpy scalar keeps its dtype,
+ * error, or from a NaN's edit text with its sign and significand
+ * (`-nan`, `nan(0x1)`, see sq_value_to_edit_text()); a str from any text,
+ * as it is. A numpy scalar keeps its dtype,
  * byte order included; a msgpack float32 stays float32. Whitespace around
  * anything but a str is ignored.
  *
@@ -691,11 +840,15 @@ sq_value_parse_like (const SqValue *like,
     case SQ_VALUE_FLOAT64:
       {
         gboolean is_32 = sq_value_get_value_type (like) == SQ_VALUE_FLOAT32;
-        double value;
+        guint64 bits;
+        double d;
 
-        if (!parse_float_text (trimmed, is_32 ? 4 : 8, is_32 ? "float32" : "float", &value, error))
+        if (!parse_float_text (trimmed, is_32 ? 4 : 8, is_32 ? "float32" : "float", &bits, error))
           return NULL;
-        return is_32 ? sq_value_new_float32 ((float) value) : sq_value_new_float64 (value);
+        if (is_32)
+          return _sq_value_new_float32_bits ((guint32) bits);
+        memcpy (&d, &bits, sizeof d);
+        return sq_value_new_float64 (d);
       }
     case SQ_VALUE_SCALAR:
       return parse_scalar_text (sq_value_get_scalar_dtype (like), trimmed, error);
