@@ -12,8 +12,16 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fuzz-common.h"
+
+static gint
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
 
 static void
 add_inputs (GPtrArray  *files,
@@ -36,7 +44,7 @@ add_inputs (GPtrArray  *files,
   while ((name = g_dir_read_name (dir)) != NULL)
     if (name[0] != '.')
       g_ptr_array_add (names, g_build_filename (path, name, NULL));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_paths);
   for (guint i = 0; i < names->len; i++)
     if (g_file_test (names->pdata[i], G_FILE_TEST_IS_REGULAR))
       g_ptr_array_add (files, g_strdup (names->pdata[i]));
