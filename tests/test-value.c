@@ -64,6 +64,22 @@ test_dtype_parse (void)
       g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY);
       g_assert_nonnull (strstr (error->message, "is not a numpy type string"));
     }
+
+  /* Without an order, or with "|" where one applies, numpy means this
+   * machine's: "|i2" is "i2" is "<i2" on x86. */
+  {
+    static const char *const native[] = { "i2", "=i2", "|i2" };
+    g_autoptr(SqDtype) i2 = sq_dtype_new (SQ_DTYPE_KIND_INT, SQ_BYTE_ORDER_NONE, 2);
+
+    for (gsize i = 0; i < G_N_ELEMENTS (native); i++)
+      {
+        g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (native[i], NULL);
+
+        g_assert_true (sq_dtype_equal (dtype, i2));
+        g_assert_false (sq_dtype_needs_swap (dtype));
+        g_assert_cmpstr (sq_dtype_get_type_string (dtype), ==, native[i]);
+      }
+  }
 }
 
 static SqValue *
