@@ -443,17 +443,38 @@ sq_value_to_edit_text (const SqValue *value)
   return g_string_free (out, FALSE);
 }
 
-/* The user's text, short enough for a one-line message. */
+/* The user's text for a one-line message: cut after 40 characters, and
+ * line breaks and other control characters escaped as Python's repr
+ * escapes them (a pasted "1\n2" is not two lines of message). */
 static char *
 text_for_message (const char *text)
 {
-  if (g_utf8_strlen (text, -1) <= 40)
-    return g_strdup (text);
-  {
-    g_autofree char *head = g_utf8_substring (text, 0, 40);
+  GString *out = g_string_new (NULL);
+  guint n = 0;
 
-    return g_strconcat (head, "\xe2\x80\xa6", NULL); /* … */
-  }
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), n++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (n == 40)
+        {
+          g_string_append (out, "\xe2\x80\xa6"); /* … */
+          break;
+        }
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        g_string_append_printf (out, "\\x%02x", c);
+      else if (c == 0x2028 || c == 0x2029)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
 }
 
 static gboolean

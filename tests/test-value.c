@@ -959,6 +959,9 @@ test_edit_parse_float (void)
     assert_parse_error (like64, bad[i], SQ_EDIT_ERROR_INVALID, NULL);
   assert_parse_error (like64, "abc", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c" "abc\xe2\x80\x9d is not a number");
   assert_parse_error (like64, "1e400", SQ_EDIT_ERROR_RANGE, "1e400 is too large for float");
+  /* one line, whatever was pasted */
+  assert_parse_error (like64, "1\n2\t\x7f\xe2\x80\xa8", SQ_EDIT_ERROR_INVALID,
+                      "\xe2\x80\x9c" "1\\n2\\t\\x7f\\u2028\xe2\x80\x9d is not a number");
 
   /* float32 stays float32, rounded to it */
   assert_parse_double (like32, "0.1", (float) 0.1);
