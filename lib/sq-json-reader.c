@@ -1708,7 +1708,23 @@ parse_object (Parser *P)
   if (has_data && type != NULL && shape != NULL)
     {
       if (is_object_type (type))
-        result = new_object_array (open, (gsize) (P->p - open), shape);
+        {
+          /* Kept as its text, but only JSON that Python reads: a "data"
+           * that was skipped is parsed now, and dropped. */
+          for (guint k = 0; k < data_positions->len; k++)
+            {
+              const guint8 *resume = P->p;
+              SqValue *checked;
+
+              P->p = g_array_index (data_positions, const guint8 *, k);
+              checked = parse_value (P);
+              P->p = resume;
+              if (checked == NULL)
+                goto out;
+              sq_value_unref (checked);
+            }
+          result = new_object_array (open, (gsize) (P->p - open), shape);
+        }
       else
         result = build_ndarray (P, data_at, type, type_at, shape, shape_at);
       goto out;

@@ -203,6 +203,11 @@ test_json_errors (void)
     { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "must be a list of lengths" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
     { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
+    /* an object array is kept as its text, once Python would read it */
+    { "{\"data\": [1, \xaa], \"type\": \"|O\", \"shape\": [2]}", SQ_DECODE_ERROR_MALFORMED,
+      "at byte 13: expected a value, found byte 0xaa" },
+    { "{\"data\": [\"\xff\"], \"type\": \"|O\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED,
+      "at byte 11: invalid UTF-8" },
   };
 
   g_autofree char *too_long = g_strdup_printf ("1%04300d", 0);
