@@ -1042,10 +1042,13 @@ canonical_type_string (const char *type)
   return type;
 }
 
+/* @any_width: also a dtype of no width ("<U0", "|S0", "|V0"), which numpy
+ * has arrays of (but no scalars), and which nested lists cannot spell. */
 static SqDtype *
 dtype_from_value (Parser       *P,
                   SqValue      *type,
-                  const guint8 *at)
+                  const guint8 *at,
+                  gboolean      any_width)
 {
   g_autoptr(GError) local_error = NULL;
   SqDtype *dtype = NULL;
@@ -1070,7 +1073,7 @@ dtype_from_value (Parser       *P,
       sq_dtype_unref (dtype);
       return NULL;
     }
-  if (sq_dtype_get_itemsize (dtype) == 0)
+  if (sq_dtype_get_itemsize (dtype) == 0 && !any_width)
     {
       fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "dtype \"%s\" has no width", sq_dtype_get_type_string (dtype));
       sq_dtype_unref (dtype);
@@ -1159,7 +1162,7 @@ build_ndarray (Parser       *P,
   const guint8 *resume = P->p;
   Typed T = { 0 };
 
-  dtype = dtype_from_value (P, type, type_at);
+  dtype = dtype_from_value (P, type, type_at, FALSE);
   if (dtype == NULL || !shape_from_value (P, shape_value, shape_at, &ndim, declared))
     return NULL;
 
@@ -1436,7 +1439,7 @@ special_scalar (Parser       *P,
                 SqValue      *data,
                 const guint8 *at)
 {
-  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at, FALSE);
   g_autoptr(GBytes) bytes = NULL;
 
   if (dtype == NULL)
@@ -1460,7 +1463,7 @@ special_ndarray (Parser       *P,
                  SqValue      *data,
                  const guint8 *at)
 {
-  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at, TRUE);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 declared[SQ_NDARRAY_MAX_DIMS];

@@ -429,6 +429,24 @@ test_json_exact_roundtrip (void)
     g_assert_cmpstr (sq_value_get_complex_repr (sq_value_get_item (back, 5)), ==, "(1-0j)");
     g_assert_nonnull (strstr (exact, "{\"$float64\": \"0xfff8000000000001\"}"));
   }
+
+  /* numpy has arrays of no width, which msgpack-numpy writes and reads */
+  {
+    static const char *const types[] = { "<U0", "|S0", "|V0" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
+      {
+        g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (types[i], NULL);
+        g_autoptr(GBytes) none = g_bytes_new (NULL, 0);
+        guint64 shape = 3;
+        g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 1, &shape, none, NULL);
+        g_autoptr(SqValue) value = sq_value_new_ndarray (array);
+        g_autofree char *exact = dump (value, SQ_JSON_EXACT);
+        g_autoptr(SqValue) back = parse_ok (exact, SQ_JSON_DREY);
+
+        g_assert_true (sq_value_equal (value, back));
+      }
+  }
 }
 
 int
