@@ -646,6 +646,10 @@ append_ndarray (GString     *out,
   const guint8 *p = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
   ElemFormat f;
 
+  /* elements of no width ("<U0") have no data pointer, and p steps by 0 */
+  if (p == NULL)
+    p = (const guint8 *) "";
+
   /* An empty array's tolist() is [] whatever its dtype, which json writes
    * (a record's type would be its descr, which squirrel does not write). */
   if (!(sq_ndarray_get_n_elements (array) == 0 && sq_dtype_get_n_fields (dtype) == 0 &&

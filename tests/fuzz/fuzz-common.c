@@ -294,6 +294,29 @@ fuzz_check_shard_error (const GError *error)
     fuzz_fail ("the error is more than one line: %s", error->message);
 }
 
+/**
+ * fuzz_exercise_sample:
+ *
+ * Does with a decoded sample what drey-cli cat and the inspector do: shows
+ * it (fuzz_exercise_value()) and writes it as cat's JSON, which may refuse
+ * a value (with an SQ_ENCODE_ERROR) but not fail otherwise; and checks its
+ * exact JSON (fuzz_check_exact_json()).
+ */
+void
+fuzz_exercise_sample (SqValue *sample)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  fuzz_exercise_value (sample);
+  json = sq_value_to_json (sample, &error);
+  if (json != NULL)
+    check_utf8 (json, "cat's JSON");
+  else if (error == NULL || error->domain != SQ_ENCODE_ERROR)
+    fuzz_fail ("cat's JSON fails without an SQ_ENCODE_ERROR");
+  fuzz_check_exact_json (sample);
+}
+
 static gboolean
 holds_pickle (SqValue *value)
 {

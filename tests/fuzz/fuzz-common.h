@@ -47,6 +47,8 @@ gboolean fuzz_values_identical   (const SqValue  *a,
 gboolean fuzz_arrays_identical   (const SqNdarray *a,
                                   const SqNdarray *b);
 
+void     fuzz_exercise_sample    (SqValue        *sample);
+
 void     fuzz_check_shard_error  (const GError   *error);
 void     fuzz_check_exact_json   (SqValue        *value);
 

@@ -2,12 +2,12 @@
  *
  * The input is the whole KEY.gz. It is read to its end or its first error
  * twice: with its size known (a small shard is inflated whole by
- * libdeflate) and unknown (zlib, streaming), each sample shown and
- * summarised as drey-cli stats does. Both ways must agree: the same
- * samples, the same serializer and evidence, or the same failure (only a
- * "decodes both ways" can differ: the streaming reader decides on what it
- * has inflated so far). The probe that a store runs on its shards runs
- * once more on its own.
+ * libdeflate) and unknown (zlib, streaming), each sample shown, written as
+ * drey-cli cat writes it (plain and exact) and summarised as drey-cli stats
+ * does. Both ways must agree: the same samples, the same serializer and
+ * evidence, or the same failure (only a "decodes both ways" can differ:
+ * the streaming reader decides on what it has inflated so far). The probe
+ * that a store runs on its shards runs once more on its own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,7 +48,7 @@ read_shard (GBytes  *bytes,
       g_autoptr(GError) error = NULL;
 
       g_ptr_array_add (reading->samples, sample);
-      fuzz_exercise_value (sample);
+      fuzz_exercise_sample (sample);
       if (!sq_shard_stats_add (stats, sample, NULL, &error))
         fuzz_fail ("stats refuse a sample: %s", error->message);
     }
