@@ -739,7 +739,10 @@ decode_complex (SqMsgpackReader *r,
       break;
     case SQ_VALUE_BIN:
       text = g_bytes_get_data (sq_value_get_bin (data), &len);
-      if (!_sq_utf8_validate ((const guint8 *) text, len, NULL))
+      /* an empty bin has no data pointer: its text is "" */
+      if (len == 0)
+        text = "";
+      else if (!_sq_utf8_validate ((const guint8 *) text, len, NULL))
         text = NULL;
       break;
     case SQ_VALUE_INT:
