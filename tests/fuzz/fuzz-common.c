@@ -300,7 +300,8 @@ fuzz_check_shard_error (const GError *error)
  * Does with a decoded sample what drey-cli cat and the inspector do: shows
  * it (fuzz_exercise_value()) and writes it as cat's JSON, which may refuse
  * a value (with an SQ_ENCODE_ERROR) but not fail otherwise; and checks its
- * exact JSON (fuzz_check_exact_json()).
+ * exact JSON (fuzz_check_exact_json()). Samples of more than a few MiB
+ * are only shown.
  */
 void
 fuzz_exercise_sample (SqValue *sample)
@@ -309,6 +310,8 @@ fuzz_exercise_sample (SqValue *sample)
   g_autofree char *json = NULL;
 
   fuzz_exercise_value (sample);
+  if (_sq_value_cost (sample) > FUZZ_JSON_MAX_COST)
+    return;
   json = sq_value_to_json (sample, &error);
   if (json != NULL)
     check_utf8 (json, "cat's JSON");

@@ -27,6 +27,11 @@ G_BEGIN_DECLS
  * to its limit stays far below libFuzzer's own RSS limit (2 GiB). */
 #define FUZZ_MEMORY_LIMIT (G_GUINT64_CONSTANT (64) << 20)
 
+/* Samples written as JSON and read back, at most, by what they cost in
+ * memory: bigger ones cost more time than they find (a line of 66 bytes
+ * makes a <U9999999 array of 40 MB, as numpy would: seconds a JSON trip). */
+#define FUZZ_JSON_MAX_COST (G_GUINT64_CONSTANT (4) << 20)
+
 int      LLVMFuzzerTestOneInput  (const uint8_t  *data,
                                   size_t          size);
 
