@@ -53,7 +53,11 @@ exercise_dtype (SqDtype      *dtype,
                error->message);
   fuzz_exercise_array (array);
 
+  /* .npy refuses only what its reader would (U+0000 in a descr) */
   npy = sq_npy_write (array, &error);
+  if (npy == NULL && g_error_matches (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED) &&
+      sq_dtype_get_descr (dtype) != NULL)
+    return;
   if (npy == NULL)
     fuzz_fail ("an array of %s cannot be written to .npy: %s", sq_dtype_get_type_string (dtype), error->message);
   back = sq_npy_read (npy, &error);
