@@ -1595,14 +1595,24 @@ is_object_type (SqValue *type)
 }
 
 /* np.array(data, dtype=object): Python objects Drey does not interpret;
- * it keeps the object's JSON text, shows it and writes it back as it is. */
+ * it keeps the object's JSON text, shows it and writes it back as it is.
+ * The text is valid JSON (parsed already), so a line break in it can only
+ * be whitespace between tokens: it becomes a space, or written back to a
+ * JSON Lines shard the text from a multi-line JSON file would split its
+ * line in several. */
 static SqValue *
 new_object_array (const guint8 *text,
                   gsize         length,
                   SqValue      *shape)
 {
-  g_autoptr(GBytes) json = g_bytes_new (text, length);
+  guint8 *copy = g_memdup2 (text, length);
+  g_autoptr(GBytes) json = NULL;
   g_autofree char *dims = sq_value_format (shape, 40);
+
+  for (gsize i = 0; i < length; i++)
+    if (copy[i] == '\n' || copy[i] == '\r')
+      copy[i] = ' ';
+  json = g_bytes_new_take (copy, length);
   g_autofree char *reason = g_strdup_printf ("object array (|O) of shape %s, kept as its JSON text", dims);
 
   return sq_value_new_opaque (SQ_OPAQUE_JSON, 0, json, reason);

@@ -334,6 +334,15 @@ test_json_big_ints_and_object_arrays (void)
     g_assert_cmpstr (type, ==, "int");
     g_assert_cmpstr (shown, ==, "123456789012345678901234567890");
   }
+
+  /* an object array from a multi-line JSON file goes back on one line */
+  {
+    g_autoptr(SqValue) value = parse_ok ("{\"o\": {\"data\": [1,\n  \"a\"],\r\n \"type\": \"|O\", \"shape\": [2]}}",
+                                         SQ_JSON_DREY);
+    g_autofree char *line = dump (value, SQ_JSON_SQUIRREL);
+
+    g_assert_cmpstr (line, ==, "{\"o\": {\"data\": [1,   \"a\"],   \"type\": \"|O\", \"shape\": [2]}}");
+  }
 }
 
 /* tolist() of an empty array is [], whatever its dtype: squirrel writes it. */
