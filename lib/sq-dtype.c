@@ -173,7 +173,8 @@ parse_unit (const char **p,
  * @error: return location for a #SQ_DECODE_ERROR_ARRAY error
  *
  * Parses the type string msgpack-numpy writes for non-structured arrays.
- * A missing byte order or `=` means this machine's order.
+ * A missing byte order, `=`, or `|` on a type of more than one byte (numpy
+ * writes `|` only where order does not apply) means this machine's order.
  *
  * Returns: (transfer full): the dtype, or %NULL if @type_string is not one
  */
@@ -273,6 +274,9 @@ sq_dtype_new_from_string (const char *type_string,
   if (itemsize <= 1 || kind == SQ_DTYPE_KIND_BYTES || kind == SQ_DTYPE_KIND_VOID ||
       kind == SQ_DTYPE_KIND_OBJECT || kind == SQ_DTYPE_KIND_BOOL)
     order = SQ_BYTE_ORDER_NONE;
+  else if (order == SQ_BYTE_ORDER_NONE)
+    /* "|i2" is numpy's int16 in this machine's order, as "i2" is */
+    order = G_BYTE_ORDER == G_LITTLE_ENDIAN ? SQ_BYTE_ORDER_LITTLE : SQ_BYTE_ORDER_BIG;
 
   return dtype_alloc (kind, order, itemsize, g_strdup (type_string), unit);
 

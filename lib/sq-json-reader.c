@@ -1042,10 +1042,13 @@ canonical_type_string (const char *type)
   return type;
 }
 
+/* @any_width: also a dtype of no width ("<U0", "|S0", "|V0"), which numpy
+ * has arrays of (but no scalars), and which nested lists cannot spell. */
 static SqDtype *
 dtype_from_value (Parser       *P,
                   SqValue      *type,
-                  const guint8 *at)
+                  const guint8 *at,
+                  gboolean      any_width)
 {
   g_autoptr(GError) local_error = NULL;
   SqDtype *dtype = NULL;
@@ -1070,7 +1073,7 @@ dtype_from_value (Parser       *P,
       sq_dtype_unref (dtype);
       return NULL;
     }
-  if (sq_dtype_get_itemsize (dtype) == 0)
+  if (sq_dtype_get_itemsize (dtype) == 0 && !any_width)
     {
       fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "dtype \"%s\" has no width", sq_dtype_get_type_string (dtype));
       sq_dtype_unref (dtype);
@@ -1159,7 +1162,7 @@ build_ndarray (Parser       *P,
   const guint8 *resume = P->p;
   Typed T = { 0 };
 
-  dtype = dtype_from_value (P, type, type_at);
+  dtype = dtype_from_value (P, type, type_at, FALSE);
   if (dtype == NULL || !shape_from_value (P, shape_value, shape_at, &ndim, declared))
     return NULL;
 
@@ -1436,7 +1439,7 @@ special_scalar (Parser       *P,
                 SqValue      *data,
                 const guint8 *at)
 {
-  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at, FALSE);
   g_autoptr(GBytes) bytes = NULL;
 
   if (dtype == NULL)
@@ -1460,7 +1463,7 @@ special_ndarray (Parser       *P,
                  SqValue      *data,
                  const guint8 *at)
 {
-  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at);
+  g_autoptr(SqDtype) dtype = dtype_from_value (P, type, at, TRUE);
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 declared[SQ_NDARRAY_MAX_DIMS];
@@ -1592,14 +1595,24 @@ is_object_type (SqValue *type)
 }
 
 /* np.array(data, dtype=object): Python objects Drey does not interpret;
- * it keeps the object's JSON text, shows it and writes it back as it is. */
+ * it keeps the object's JSON text, shows it and writes it back as it is.
+ * The text is valid JSON (parsed already), so a line break in it can only
+ * be whitespace between tokens: it becomes a space, or written back to a
+ * JSON Lines shard the text from a multi-line JSON file would split its
+ * line in several. */
 static SqValue *
 new_object_array (const guint8 *text,
                   gsize         length,
                   SqValue      *shape)
 {
-  g_autoptr(GBytes) json = g_bytes_new (text, length);
+  guint8 *copy = g_memdup2 (text, length);
+  g_autoptr(GBytes) json = NULL;
   g_autofree char *dims = sq_value_format (shape, 40);
+
+  for (gsize i = 0; i < length; i++)
+    if (copy[i] == '\n' || copy[i] == '\r')
+      copy[i] = ' ';
+  json = g_bytes_new_take (copy, length);
   g_autofree char *reason = g_strdup_printf ("object array (|O) of shape %s, kept as its JSON text", dims);
 
   return sq_value_new_opaque (SQ_OPAQUE_JSON, 0, json, reason);
@@ -1708,7 +1721,23 @@ parse_object (Parser *P)
   if (has_data && type != NULL && shape != NULL)
     {
       if (is_object_type (type))
-        result = new_object_array (open, (gsize) (P->p - open), shape);
+        {
+          /* Kept as its text, but only JSON that Python reads: a "data"
+           * that was skipped is parsed now, and dropped. */
+          for (guint k = 0; k < data_positions->len; k++)
+            {
+              const guint8 *resume = P->p;
+              SqValue *checked;
+
+              P->p = g_array_index (data_positions, const guint8 *, k);
+              checked = parse_value (P);
+              P->p = resume;
+              if (checked == NULL)
+                goto out;
+              sq_value_unref (checked);
+            }
+          result = new_object_array (open, (gsize) (P->p - open), shape);
+        }
       else
         result = build_ndarray (P, data_at, type, type_at, shape, shape_at);
       goto out;

@@ -22,6 +22,7 @@
 #include "sq-json.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
+#include "sq-value-private.h"
 
 /* An empty dimension still prints its outer lists: shape (10**9, 0) would
  * be a gigabyte of "[], ". numpy would write it; we refuse past this many. */
@@ -644,6 +645,10 @@ append_ndarray (GString     *out,
   const guint8 *p = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
   ElemFormat f;
 
+  /* elements of no width ("<U0") have no data pointer, and p steps by 0 */
+  if (p == NULL)
+    p = (const guint8 *) "";
+
   /* An empty array's tolist() is [] whatever its dtype, which json writes
    * (a record's type would be its descr, which squirrel does not write). */
   if (!(sq_ndarray_get_n_elements (array) == 0 && sq_dtype_get_n_fields (dtype) == 0 &&
@@ -799,10 +804,10 @@ append_exact_float (GString *out,
 
   if (sq_value_get_value_type (value) == SQ_VALUE_FLOAT32)
     {
-      float f = (float) v;
-      guint32 bits;
+      guint32 bits = _sq_value_get_float32_bits (value);
+      float f;
 
-      memcpy (&bits, &f, sizeof bits);
+      memcpy (&f, &bits, sizeof f);
       g_string_append (out, "{\"$float32\": ");
       if (isnan (f) && bits != 0x7fc00000u)
         append_hex_bits (out, bits, 8);

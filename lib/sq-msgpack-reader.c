@@ -42,7 +42,9 @@ struct _SqMsgpackReader
   guint          sample;         /* index of the sample being read */
   guint64        sample_offset;  /* where it starts */
 
-  SqValue      **stack;          /* children of the containers being read */
+  SqValue      **stack;          /* children of the containers being read;
+                                  * never NULL, so stack + mark is a pointer
+                                  * into it even for an empty container */
   gsize          stack_len;
   gsize          stack_cap;
 
@@ -59,6 +61,8 @@ _sq_msgpack_reader_new (SqInput    *input,
   r->input = input;
   r->shard = g_strdup (shard);
   r->max_memory = max_memory;
+  r->stack_cap = 64;
+  r->stack = g_new (SqValue *, r->stack_cap);
   return r;
 }
 
@@ -185,7 +189,7 @@ push (SqMsgpackReader *r,
 {
   if (G_UNLIKELY (r->stack_len == r->stack_cap))
     {
-      r->stack_cap = MAX (64, r->stack_cap * 2);
+      r->stack_cap *= 2;
       r->stack = g_renew (SqValue *, r->stack, r->stack_cap);
     }
   r->stack[r->stack_len++] = value;
@@ -504,7 +508,9 @@ parse_dtype (SqMsgpackReader *r,
         const char *text = sq_value_get_value_type (type) == SQ_VALUE_STR
                            ? sq_value_get_str (type, &len)
                            : g_bytes_get_data (sq_value_get_bin (type), &len);
-        g_autofree char *copy = g_strndup (text, len);
+        /* An empty bin has no data pointer at all (and g_strndup() makes
+         * NULL of it), but is a type string like any other, an empty one. */
+        g_autofree char *copy = g_strndup (len > 0 ? text : "", len);
 
         if (strlen (copy) != len)
           g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
@@ -733,7 +739,10 @@ decode_complex (SqMsgpackReader *r,
       break;
     case SQ_VALUE_BIN:
       text = g_bytes_get_data (sq_value_get_bin (data), &len);
-      if (!_sq_utf8_validate ((const guint8 *) text, len, NULL))
+      /* an empty bin has no data pointer: its text is "" */
+      if (len == 0)
+        text = "";
+      else if (!_sq_utf8_validate ((const guint8 *) text, len, NULL))
         text = NULL;
       break;
     case SQ_VALUE_INT:
@@ -958,13 +967,11 @@ read_value (SqMsgpackReader *r,
         return FALSE;
       {
         guint32 bits = be32 (in->pos);
-        float f;
 
-        memcpy (&f, &bits, 4);
         in->pos += 4;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = sq_value_new_float32 (f);
+        *out = _sq_value_new_float32_bits (bits);
         return TRUE;
       }
     case 0xcb:

@@ -19,6 +19,7 @@
 #include "sq-msgpack-writer-private.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
+#include "sq-value-private.h"
 
 static gboolean
 check_length (gsize       length,
@@ -141,8 +142,15 @@ _sq_msgpack_pack (msgpack_packer *pk,
       msgpack_pack_uint64 (pk, sq_value_get_uint (value));
       return TRUE;
     case SQ_VALUE_FLOAT32:
-      msgpack_pack_float (pk, (float) sq_value_get_double (value));
-      return TRUE;
+      {
+        /* the float's bits, not the double it widens to */
+        guint32 bits = _sq_value_get_float32_bits (value);
+        float f;
+
+        memcpy (&f, &bits, sizeof f);
+        msgpack_pack_float (pk, f);
+        return TRUE;
+      }
     case SQ_VALUE_FLOAT64:
       msgpack_pack_double (pk, sq_value_get_double (value));
       return TRUE;

@@ -164,9 +164,15 @@ gconstpointer
 sq_ndarray_get_element_data (const SqNdarray *array,
                              guint64          index)
 {
+  const guint8 *data = g_bytes_get_data (array->data, NULL);
+
   g_return_val_if_fail (index < array->n_elements, NULL);
 
-  return (const guint8 *) g_bytes_get_data (array->data, NULL) + index * sq_dtype_get_itemsize (array->dtype);
+  /* Elements of no width ("|S0") have no bytes, and their data no pointer:
+   * any pointer will do, NULL + 0 does not. */
+  if (data == NULL)
+    return "";
+  return data + index * sq_dtype_get_itemsize (array->dtype);
 }
 
 /**

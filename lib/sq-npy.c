@@ -929,11 +929,15 @@ append_descr_repr (GString       *out,
         g_string_append (out, ", ");
       g_string_append_c (out, '(');
       text = sq_value_get_str (name, &len);
+      if (memchr (text, '\0', len) != NULL)
+        goto holds_nul;
       append_str_repr (out, text, len);
       g_string_append (out, ", ");
       if (sq_value_get_value_type (type) == SQ_VALUE_STR)
         {
           text = sq_value_get_str (type, &len);
+          if (memchr (text, '\0', len) != NULL)
+            goto holds_nul;
           append_str_repr (out, text, len);
         }
       else if (!append_descr_repr (out, type, error))
@@ -964,6 +968,13 @@ append_descr_repr (GString       *out,
 
 bad:
   g_set_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_INVALID, "the structured dtype has a malformed descr");
+  return FALSE;
+
+holds_nul:
+  /* numpy would write it escaped, but sq_npy_read() refuses it: a field
+   * name is a C string here. Better no file than one that does not read. */
+  g_set_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED,
+               "a field name or type of the structured dtype holds U+0000, which Drey's .npy reader refuses");
   return FALSE;
 }
 
@@ -997,7 +1008,8 @@ utf8_to_latin1 (const char *text,
  * characters that latin-1 does not (a structured field name).
  *
  * Returns: (transfer full): the file's content, or %NULL for an object
- *   array (%SQ_NPY_ERROR_UNSUPPORTED)
+ *   array or a structured one whose descr holds U+0000
+ *   (%SQ_NPY_ERROR_UNSUPPORTED)
  */
 GBytes *
 sq_npy_write (SqNdarray *array,

@@ -339,12 +339,22 @@ add_to_histogram (SqSummary *s,
                   double     value,
                   guint64    count)
 {
+  double width, position;
   long bin;
 
   if (!isfinite (value))
     return;
-  bin = (long) ((value - s->hist_min) / (s->hist_max - s->hist_min) * SQ_SUMMARY_N_BINS);
-  s->hist[CLAMP (bin, 0, SQ_SUMMARY_N_BINS - 1)] += count;
+  /* Halved, as the range may be wider than DBL_MAX (-DBL_MAX to DBL_MAX),
+   * and may be none at all: a single value of 1e18 plus and minus 0.5 is
+   * still 1e18. Either way the plain quotient would be NaN, and converting
+   * NaN to an integer is undefined. */
+  width = s->hist_max / 2 - s->hist_min / 2;
+  if (width > 0)
+    position = (value / 2 - s->hist_min / 2) / width * SQ_SUMMARY_N_BINS;
+  else
+    position = SQ_SUMMARY_N_BINS / 2; /* the middle, as for any single value */
+  bin = (long) CLAMP (position, 0, SQ_SUMMARY_N_BINS - 1);
+  s->hist[bin] += count;
 }
 
 /* The value each stored bit pattern of a small dtype stands for. Tables

@@ -1,4 +1,4 @@
-/* sq-value-private.h: construction shortcuts for the decoders
+/* sq-value-private.h: construction shortcuts for the decoders and the editors
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +12,21 @@ G_BEGIN_DECLS
  * validates) before sharing the value. */
 SqValue *_sq_value_alloc_str (gsize   length,
                               char  **data);
+
+/* An array or a map of @n entries whose slots (items; for a map, key and
+ * value interleaved) the caller fills in before sharing it; the shared
+ * empty one, with *@slots %NULL, when @n is 0. */
+SqValue *_sq_value_alloc_container (SqValueType   type,
+                                    gsize         n,
+                                    SqValue    ***slots);
+
+/* The slots of an array or a map, laid out as above; %NULL when empty. */
+SqValue *const *_sq_value_get_slots (const SqValue *container);
+
+/* A msgpack float32 from its bits, and its bits back: exact, where going
+ * through a double would quiet a signalling NaN. */
+SqValue *_sq_value_new_float32_bits  (guint32        bits);
+guint32  _sq_value_get_float32_bits  (const SqValue *value);
 
 /* Bytes a decoded node costs, for the decoders' memory budget. */
 #define _SQ_VALUE_NODE_COST 48

@@ -42,6 +42,7 @@ struct _SqValue
     gint64   v_int;
     guint64  v_uint;
     double   v_double;
+    guint32  v_float32; /* the bits: widening to double quiets a signalling NaN */
     struct
     {
       gsize len;
@@ -173,9 +174,18 @@ sq_value_new_uint (guint64 value)
 SqValue *
 sq_value_new_float32 (float value)
 {
+  guint32 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  return _sq_value_new_float32_bits (bits);
+}
+
+SqValue *
+_sq_value_new_float32_bits (guint32 bits)
+{
   SqValue *v = value_alloc (SQ_VALUE_FLOAT32, 0);
 
-  v->u.v_double = value;
+  v->u.v_float32 = bits;
   return v;
 }
 
@@ -271,6 +281,36 @@ sq_value_new_array (SqValue **items,
   v->u.list.items = trailing (v);
   memcpy (v->u.list.items, items, n_items * sizeof (SqValue *));
   return v;
+}
+
+SqValue *
+_sq_value_alloc_container (SqValueType   type,
+                           gsize         n,
+                           SqValue    ***slots)
+{
+  SqValue *v;
+
+  g_assert (type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP);
+
+  if (n == 0)
+    {
+      init_statics ();
+      *slots = NULL;
+      return type == SQ_VALUE_MAP ? &empty_map : &empty_array;
+    }
+  v = value_alloc (type, (type == SQ_VALUE_MAP ? 2 * n : n) * sizeof (SqValue *));
+  v->u.list.n = n;
+  v->u.list.items = trailing (v);
+  *slots = v->u.list.items;
+  return v;
+}
+
+SqValue *const *
+_sq_value_get_slots (const SqValue *container)
+{
+  g_assert (container->type == SQ_VALUE_ARRAY || container->type == SQ_VALUE_MAP);
+
+  return container->u.list.items;
 }
 
 static gboolean
@@ -584,7 +624,22 @@ double
 sq_value_get_double (const SqValue *value)
 {
   g_return_val_if_fail (value->type == SQ_VALUE_FLOAT32 || value->type == SQ_VALUE_FLOAT64, 0);
+  if (value->type == SQ_VALUE_FLOAT32)
+    {
+      float f;
+
+      memcpy (&f, &value->u.v_float32, sizeof f);
+      return f;
+    }
   return value->u.v_double;
+}
+
+/* The exact bits of a float32, NaN payloads and all, for the writers. */
+guint32
+_sq_value_get_float32_bits (const SqValue *value)
+{
+  g_return_val_if_fail (value->type == SQ_VALUE_FLOAT32, 0);
+  return value->u.v_float32;
 }
 
 /**
@@ -939,7 +994,8 @@ sq_value_format (const SqValue *value,
         gsize len;
         const char *data = g_bytes_get_data (value->u.bin, &len);
 
-        append_text_repr (out, data, len, TRUE, max_chars);
+        /* empty bytes have no data pointer, and NULL + 0 is undefined */
+        append_text_repr (out, len > 0 ? data : "", len, TRUE, max_chars);
         break;
       }
     case SQ_VALUE_ARRAY:
@@ -1060,7 +1116,7 @@ sq_value_equal (const SqValue *a,
       return a->u.v_uint == b->u.v_uint;
     case SQ_VALUE_FLOAT32:
     case SQ_VALUE_FLOAT64:
-      return doubles_identical (a->u.v_double, b->u.v_double);
+      return doubles_identical (sq_value_get_double (a), sq_value_get_double (b));
     case SQ_VALUE_STR:
     case SQ_VALUE_BIN:
       return keys_equal (a, b);
@@ -1095,697 +1151,6 @@ sq_value_equal (const SqValue *a,
     case SQ_VALUE_OPAQUE:
       return a->u.opaque.kind == b->u.opaque.kind && a->u.opaque.ext_type == b->u.opaque.ext_type &&
              g_bytes_equal (a->u.opaque.data, b->u.opaque.data);
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Editing: new containers that share every child they keep. */
-
-G_DEFINE_QUARK (sq-edit-error-quark, sq_edit_error)
-
-/* A container of @n entries whose item pointers the caller fills in; the
- * shared empty one for 0. */
-static SqValue *
-list_alloc (SqValueType type,
-            gsize       n)
-{
-  gsize n_slots = type == SQ_VALUE_MAP ? 2 * n : n;
-  SqValue *v;
-
-  if (n == 0)
-    {
-      init_statics ();
-      return type == SQ_VALUE_MAP ? &empty_map : &empty_array;
-    }
-  v = value_alloc (type, n_slots * sizeof (SqValue *));
-  v->u.list.n = n;
-  v->u.list.items = trailing (v);
-  return v;
-}
-
-static inline gsize
-slots_per_entry (const SqValue *container)
-{
-  return container->type == SQ_VALUE_MAP ? 2 : 1;
-}
-
-/* Shares @n_slots items: a new reference each, no copy. */
-static void
-share_slots (SqValue       **dest,
-             SqValue *const *src,
-             gsize           n_slots)
-{
-  for (gsize i = 0; i < n_slots; i++)
-    dest[i] = sq_value_ref (src[i]);
-}
-
-static gboolean
-is_key (const SqValue *key)
-{
-  return key->type == SQ_VALUE_STR || key->type == SQ_VALUE_BIN;
-}
-
-/* Whether an entry other than @skip has @key. */
-static gboolean
-map_has_key (const SqValue *map,
-             const SqValue *key,
-             gsize          skip)
-{
-  for (gsize i = 0; i < map->u.list.n; i++)
-    if (i != skip && keys_equal (map->u.list.items[2 * i], key))
-      return TRUE;
-  return FALSE;
-}
-
-static void
-set_key_exists_error (GError       **error,
-                      const SqValue *key)
-{
-  g_autoptr(GString) repr = g_string_new (NULL);
-
-  if (key->type == SQ_VALUE_STR)
-    append_text_repr (repr, key->u.str.data, key->u.str.len, FALSE, 64);
-  else
-    {
-      gsize len;
-      const char *data = g_bytes_get_data (key->u.bin, &len);
-
-      append_text_repr (repr, data, len, TRUE, 64);
-    }
-  g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_KEY_EXISTS, "the map already has a key %s", repr->str);
-}
-
-/**
- * sq_value_replace_item:
- * @container: an array or a map
- * @index: the item (array) or entry (map) to replace
- * @item: the new item, or the entry's new value (the key is kept)
- *
- * Returns: (transfer full): a new container holding @item where @container
- *   holds item @index, and sharing all the other children of @container
- */
-SqValue *
-sq_value_replace_item (const SqValue *container,
-                       gsize          index,
-                       SqValue       *item)
-{
-  gsize n_slots, slot;
-  SqValue *v;
-
-  g_return_val_if_fail (container != NULL && sq_value_is_container (container), NULL);
-  g_return_val_if_fail (index < container->u.list.n, NULL);
-  g_return_val_if_fail (item != NULL, NULL);
-
-  n_slots = container->u.list.n * slots_per_entry (container);
-  slot = container->type == SQ_VALUE_MAP ? 2 * index + 1 : index;
-  v = list_alloc (container->type, container->u.list.n);
-  share_slots (v->u.list.items, container->u.list.items, slot);
-  v->u.list.items[slot] = sq_value_ref (item);
-  share_slots (v->u.list.items + slot + 1, container->u.list.items + slot + 1, n_slots - slot - 1);
-  return v;
-}
-
-/**
- * sq_value_insert_item:
- * @container: an array or a map
- * @index: where the new item goes, from 0 to the length (append)
- * @key: (nullable): for a map, the new entry's key, a str or a bin; %NULL
- *   for an array
- * @item: the new item or value
- * @error: return location for an %SQ_EDIT_ERROR_KEY_EXISTS error
- *
- * Returns: (transfer full) (nullable): a new container with @item at
- *   @index, or %NULL if the map already has @key
- */
-SqValue *
-sq_value_insert_item (const SqValue *container,
-                      gsize          index,
-                      SqValue       *key,
-                      SqValue       *item,
-                      GError       **error)
-{
-  gsize width, n;
-  SqValue **dest;
-  SqValue *v;
-
-  g_return_val_if_fail (container != NULL && sq_value_is_container (container), NULL);
-  g_return_val_if_fail (index <= container->u.list.n, NULL);
-  g_return_val_if_fail (item != NULL, NULL);
-  g_return_val_if_fail (container->type == SQ_VALUE_MAP ? key != NULL && is_key (key) : key == NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (container->type == SQ_VALUE_MAP && map_has_key (container, key, G_MAXSIZE))
-    {
-      set_key_exists_error (error, key);
-      return NULL;
-    }
-
-  width = slots_per_entry (container);
-  n = container->u.list.n;
-  v = list_alloc (container->type, n + 1);
-  share_slots (v->u.list.items, container->u.list.items, index * width);
-  dest = v->u.list.items + index * width;
-  if (key != NULL)
-    *dest++ = sq_value_ref (key);
-  *dest++ = sq_value_ref (item);
-  share_slots (dest, container->u.list.items + index * width, (n - index) * width);
-  return v;
-}
-
-/**
- * sq_value_remove_item:
- * @container: an array or a map
- * @index: the item or entry to leave out
- *
- * Returns: (transfer full): a new container without item @index
- */
-SqValue *
-sq_value_remove_item (const SqValue *container,
-                      gsize          index)
-{
-  gsize width, n;
-  SqValue *v;
-
-  g_return_val_if_fail (container != NULL && sq_value_is_container (container), NULL);
-  g_return_val_if_fail (index < container->u.list.n, NULL);
-
-  width = slots_per_entry (container);
-  n = container->u.list.n;
-  v = list_alloc (container->type, n - 1);
-  if (n == 1)
-    return v;
-  share_slots (v->u.list.items, container->u.list.items, index * width);
-  share_slots (v->u.list.items + index * width, container->u.list.items + (index + 1) * width,
-               (n - index - 1) * width);
-  return v;
-}
-
-/**
- * sq_value_rename_key:
- * @map: a map
- * @index: the entry to rename
- * @key: its new key, a str or a bin (it may equal the old one)
- * @error: return location for an %SQ_EDIT_ERROR_KEY_EXISTS error
- *
- * Returns: (transfer full) (nullable): a new map with entry @index under
- *   @key, in the same place; %NULL if another entry has @key
- */
-SqValue *
-sq_value_rename_key (const SqValue *map,
-                     gsize          index,
-                     SqValue       *key,
-                     GError       **error)
-{
-  SqValue *v;
-
-  g_return_val_if_fail (map != NULL && map->type == SQ_VALUE_MAP, NULL);
-  g_return_val_if_fail (index < map->u.list.n, NULL);
-  g_return_val_if_fail (key != NULL && is_key (key), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (map_has_key (map, key, index))
-    {
-      set_key_exists_error (error, key);
-      return NULL;
-    }
-
-  v = list_alloc (SQ_VALUE_MAP, map->u.list.n);
-  share_slots (v->u.list.items, map->u.list.items, 2 * index);
-  v->u.list.items[2 * index] = sq_value_ref (key);
-  share_slots (v->u.list.items + 2 * index + 1, map->u.list.items + 2 * index + 1,
-               2 * (map->u.list.n - index) - 1);
-  return v;
-}
-
-static gboolean
-scalar_dtype_editable (const SqDtype *dtype)
-{
-  switch (sq_dtype_get_kind (dtype))
-    {
-    case SQ_DTYPE_KIND_BOOL:
-    case SQ_DTYPE_KIND_INT:
-    case SQ_DTYPE_KIND_UINT:
-      return TRUE;
-    case SQ_DTYPE_KIND_FLOAT:
-      return sq_dtype_get_itemsize (dtype) <= 8;
-    default:
-      return FALSE;
-    }
-}
-
-/**
- * sq_value_is_editable_scalar:
- *
- * Returns: whether @value can be edited as a line of text: a bool, an
- *   integer, a float (32 or 64 bits), a str, or a numpy bool, integer or
- *   float16/32/64 scalar in either byte order. Not a str that holds U+0000:
- *   a line of text cannot, and editing would cut it there.
- */
-gboolean
-sq_value_is_editable_scalar (const SqValue *value)
-{
-  g_return_val_if_fail (value != NULL, FALSE);
-
-  switch ((SqValueType) value->type)
-    {
-    case SQ_VALUE_BOOL:
-    case SQ_VALUE_INT:
-    case SQ_VALUE_UINT:
-    case SQ_VALUE_FLOAT32:
-    case SQ_VALUE_FLOAT64:
-      return TRUE;
-    case SQ_VALUE_STR:
-      return memchr (value->u.str.data, '\0', value->u.str.len) == NULL;
-    case SQ_VALUE_SCALAR:
-      return scalar_dtype_editable (value->u.scalar.dtype);
-    case SQ_VALUE_NIL:
-    case SQ_VALUE_BIN:
-    case SQ_VALUE_ARRAY:
-    case SQ_VALUE_MAP:
-    case SQ_VALUE_NDARRAY:
-    case SQ_VALUE_COMPLEX:
-    case SQ_VALUE_OPAQUE:
-    default:
-      return FALSE;
-    }
-}
-
-static void
-append_scalar_edit_text (GString       *out,
-                         const SqDtype *dtype,
-                         const guint8  *p)
-{
-  gboolean swap = sq_dtype_needs_swap (dtype);
-  gsize size = sq_dtype_get_itemsize (dtype);
-
-  switch (sq_dtype_get_kind (dtype))
-    {
-    case SQ_DTYPE_KIND_BOOL:
-      g_string_append (out, *p ? "True" : "False");
-      break;
-    case SQ_DTYPE_KIND_INT:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                              size == 1 ? (gint64) (gint8) *p
-                              : size == 2 ? (gint64) (gint16) _sq_load_u16 (p, swap)
-                              : size == 4 ? (gint64) (gint32) _sq_load_u32 (p, swap)
-                              : (gint64) _sq_load_u64 (p, swap));
-      break;
-    case SQ_DTYPE_KIND_UINT:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT,
-                              size == 1 ? (guint64) *p
-                              : size == 2 ? (guint64) _sq_load_u16 (p, swap)
-                              : size == 4 ? (guint64) _sq_load_u32 (p, swap)
-                              : _sq_load_u64 (p, swap));
-      break;
-    case SQ_DTYPE_KIND_FLOAT:
-      if (size == 2)
-        _sq_append_narrow_float_repr (out, _sq_half_to_double (_sq_load_u16 (p, swap)), 2);
-      else if (size == 4)
-        _sq_append_narrow_float_repr (out, _sq_load_f32 (p, swap), 4);
-      else
-        _sq_append_float_repr (out, _sq_load_f64 (p, swap), FALSE);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/**
- * sq_value_to_edit_text:
- * @value: a value for which sq_value_is_editable_scalar() is %TRUE
- *
- * The text an editor starts with, which sq_value_parse_like() reads back as
- * the same value: `True`, `-3`, floats as Python's repr writes them (`0.1`,
- * `1.0`, `1e-05`, `nan`, `-inf`) with float32 and float16 values in the
- * fewest digits their own precision needs, a str as it is, unquoted.
- *
- * Returns: (transfer full): the text
- */
-char *
-sq_value_to_edit_text (const SqValue *value)
-{
-  GString *out;
-
-  g_return_val_if_fail (value != NULL, NULL);
-  g_return_val_if_fail (sq_value_is_editable_scalar (value), NULL);
-
-  out = g_string_new (NULL);
-  switch ((SqValueType) value->type)
-    {
-    case SQ_VALUE_BOOL:
-      g_string_append (out, value->u.v_bool ? "True" : "False");
-      break;
-    case SQ_VALUE_INT:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT, value->u.v_int);
-      break;
-    case SQ_VALUE_UINT:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT, value->u.v_uint);
-      break;
-    case SQ_VALUE_FLOAT32:
-      _sq_append_narrow_float_repr (out, value->u.v_double, 4);
-      break;
-    case SQ_VALUE_FLOAT64:
-      _sq_append_float_repr (out, value->u.v_double, FALSE);
-      break;
-    case SQ_VALUE_STR:
-      g_string_append_len (out, value->u.str.data, value->u.str.len);
-      break;
-    case SQ_VALUE_SCALAR:
-      append_scalar_edit_text (out, value->u.scalar.dtype, value->u.scalar.data);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* The user's text, short enough for a one-line message. */
-static char *
-text_for_message (const char *text)
-{
-  if (g_utf8_strlen (text, -1) <= 40)
-    return g_strdup (text);
-  {
-    g_autofree char *head = g_utf8_substring (text, 0, 40);
-
-    return g_strconcat (head, "\xe2\x80\xa6", NULL); /* … */
-  }
-}
-
-static gboolean
-set_not_a (GError    **error,
-           const char *text,
-           const char *what)
-{
-  g_autofree char *shown = text_for_message (text);
-
-  /* “text” is not an integer */
-  g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c%s\xe2\x80\x9d is not %s", shown, what);
-  return FALSE;
-}
-
-static gboolean
-parse_bool_text (const char *text,
-                 gboolean   *out,
-                 GError    **error)
-{
-  if (g_str_equal (text, "True") || g_str_equal (text, "true"))
-    *out = TRUE;
-  else if (g_str_equal (text, "False") || g_str_equal (text, "false"))
-    *out = FALSE;
-  else
-    return set_not_a (error, text, "True or False");
-  return TRUE;
-}
-
-/* An optional sign and decimal digits, as sign and magnitude; *overflow
- * says the magnitude went past G_MAXUINT64. */
-static gboolean
-parse_integer_text (const char *text,
-                    gboolean   *negative,
-                    guint64    *magnitude,
-                    gboolean   *overflow,
-                    GError    **error)
-{
-  const char *p = text;
-
-  *negative = *p == '-';
-  if (*p == '-' || *p == '+')
-    p++;
-  if (!g_ascii_isdigit (*p))
-    return set_not_a (error, text, "an integer");
-
-  *magnitude = 0;
-  *overflow = FALSE;
-  for (; g_ascii_isdigit (*p); p++)
-    if (!*overflow &&
-        (!g_uint64_checked_mul (magnitude, *magnitude, 10) ||
-         !g_uint64_checked_add (magnitude, *magnitude, (guint64) (*p - '0'))))
-      *overflow = TRUE;
-  if (*p != '\0')
-    return set_not_a (error, text, "an integer");
-  return TRUE;
-}
-
-static const char *
-skip_digits (const char *p)
-{
-  while (g_ascii_isdigit (*p))
-    p++;
-  return p;
-}
-
-/* Python's float() syntax, but for underscores: 1, -1.5, .5, 5., 1e-05,
- * inf, infinity, nan, in any case. Hex floats, which strtod also reads,
- * are not. */
-static gboolean
-is_float_text (const char *text)
-{
-  const char *p = text;
-  const char *start;
-  gboolean have_digits;
-
-  if (*p == '+' || *p == '-')
-    p++;
-  if (g_ascii_strcasecmp (p, "inf") == 0 || g_ascii_strcasecmp (p, "infinity") == 0 ||
-      g_ascii_strcasecmp (p, "nan") == 0)
-    return TRUE;
-
-  start = p;
-  p = skip_digits (p);
-  have_digits = p > start;
-  if (*p == '.')
-    {
-      start = ++p;
-      p = skip_digits (p);
-      have_digits = have_digits || p > start;
-    }
-  if (!have_digits)
-    return FALSE;
-  if (*p == 'e' || *p == 'E')
-    {
-      p++;
-      if (*p == '+' || *p == '-')
-        p++;
-      start = p;
-      p = skip_digits (p);
-      if (p == start)
-        return FALSE;
-    }
-  return *p == '\0';
-}
-
-static gboolean
-set_too_large (GError    **error,
-               const char *text,
-               const char *type_name)
-{
-  g_autofree char *shown = text_for_message (text);
-
-  g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_RANGE, "%s is too large for %s", shown, type_name);
-  return FALSE;
-}
-
-/* @size: 2, 4 or 8, the float's width; a finite number that becomes
- * infinite in it is an error, not an infinity. */
-static gboolean
-parse_float_text (const char *text,
-                  gsize       size,
-                  const char *type_name,
-                  double     *out,
-                  GError    **error)
-{
-  double value;
-
-  if (!is_float_text (text))
-    return set_not_a (error, text, "a number");
-
-  value = g_ascii_strtod (text, NULL);
-  if (strpbrk (text, "iI") == NULL &&
-      (isinf (value) ||
-       (size == 4 && isinf ((float) value)) ||
-       (size == 2 && (_sq_double_to_half (value) & 0x7fff) == 0x7c00)))
-    return set_too_large (error, text, type_name);
-  *out = value;
-  return TRUE;
-}
-
-static SqValue *
-parse_scalar_text (SqDtype    *dtype,
-                   const char *text,
-                   GError    **error)
-{
-  gsize size = sq_dtype_get_itemsize (dtype);
-  gboolean swap = sq_dtype_needs_swap (dtype);
-  guint8 element[8] = { 0 };
-
-  switch (sq_dtype_get_kind (dtype))
-    {
-    case SQ_DTYPE_KIND_BOOL:
-      {
-        gboolean b;
-
-        if (!parse_bool_text (text, &b, error))
-          return NULL;
-        element[0] = b ? 1 : 0;
-        break;
-      }
-    case SQ_DTYPE_KIND_INT:
-    case SQ_DTYPE_KIND_UINT:
-      {
-        gboolean is_signed = sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_INT;
-        guint bits = (guint) size * 8;
-        /* the largest magnitude each sign may have */
-        guint64 max_positive = is_signed ? (G_GUINT64_CONSTANT (1) << (bits - 1)) - 1
-                             : bits == 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << bits) - 1;
-        guint64 max_negative = is_signed ? G_GUINT64_CONSTANT (1) << (bits - 1) : 0;
-        gboolean negative, overflow;
-        guint64 magnitude, bits_value;
-
-        if (!parse_integer_text (text, &negative, &magnitude, &overflow, error))
-          return NULL;
-        if (overflow || magnitude > (negative ? max_negative : max_positive))
-          {
-            g_autofree char *shown = text_for_message (text);
-
-            g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_RANGE, "%s does not fit in %s",
-                         shown, sq_dtype_get_name (dtype));
-            return NULL;
-          }
-        /* two's complement, then the low bytes in the dtype's order */
-        bits_value = negative ? (guint64) 0 - magnitude : magnitude;
-        if (size == 1)
-          element[0] = (guint8) bits_value;
-        else if (size == 2)
-          {
-            guint16 v = (guint16) bits_value;
-
-            _sq_store_swapped (element, &v, 2, swap);
-          }
-        else if (size == 4)
-          {
-            guint32 v = (guint32) bits_value;
-
-            _sq_store_swapped (element, &v, 4, swap);
-          }
-        else
-          _sq_store_swapped (element, &bits_value, 8, swap);
-        break;
-      }
-    case SQ_DTYPE_KIND_FLOAT:
-      {
-        double value;
-
-        if (!parse_float_text (text, size, sq_dtype_get_name (dtype), &value, error))
-          return NULL;
-        if (size == 2)
-          {
-            guint16 half = _sq_double_to_half (value);
-
-            _sq_store_swapped (element, &half, 2, swap);
-          }
-        else if (size == 4)
-          {
-            float f = (float) value;
-
-            _sq_store_swapped (element, &f, 4, swap);
-          }
-        else
-          _sq_store_swapped (element, &value, 8, swap);
-        break;
-      }
-    default:
-      g_assert_not_reached ();
-    }
-  return sq_value_new_scalar (dtype, element);
-}
-
-/**
- * sq_value_parse_like:
- * @like: a value for which sq_value_is_editable_scalar() is %TRUE
- * @text: what the user typed
- * @error: return location for an #SQ_EDIT_ERROR
- *
- * Reads @text as a new value of the type of @like: a bool from `True`,
- * `False`, `true` or `false`; an integer from an optional sign and decimal
- * digits, anywhere from -2^63 to 2^64-1 for a plain int (which becomes
- * %SQ_VALUE_INT or %SQ_VALUE_UINT as its value needs) and within the
- * dtype's range for a numpy one; a float from decimal or exponent notation,
- * `nan`, `inf` or `-inf` (in any case), rounded to nearest (ties to even)
- * in its own width, a finite number too large for that width being an
- * error; a str from any text, as it is. A numpy scalar keeps its dtype,
- * byte order included; a msgpack float32 stays float32. Whitespace around
- * anything but a str is ignored.
- *
- * Returns: (transfer full) (nullable): the value, or %NULL with
- *   %SQ_EDIT_ERROR_INVALID (not a value of the type) or
- *   %SQ_EDIT_ERROR_RANGE (out of the type's range)
- */
-SqValue *
-sq_value_parse_like (const SqValue *like,
-                     const char    *text,
-                     GError       **error)
-{
-  g_autofree char *trimmed = NULL;
-
-  g_return_val_if_fail (like != NULL, NULL);
-  g_return_val_if_fail (sq_value_is_editable_scalar (like), NULL);
-  g_return_val_if_fail (text != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_INVALID, "the text is not valid UTF-8");
-      return NULL;
-    }
-  if (like->type == SQ_VALUE_STR)
-    return sq_value_new_str (text, -1);
-
-  trimmed = g_strstrip (g_strdup (text));
-  switch ((SqValueType) like->type)
-    {
-    case SQ_VALUE_BOOL:
-      {
-        gboolean b;
-
-        if (!parse_bool_text (trimmed, &b, error))
-          return NULL;
-        return sq_value_new_bool (b);
-      }
-    case SQ_VALUE_INT:
-    case SQ_VALUE_UINT:
-      {
-        gboolean negative, overflow;
-        guint64 magnitude;
-
-        if (!parse_integer_text (trimmed, &negative, &magnitude, &overflow, error))
-          return NULL;
-        if (overflow || (negative && magnitude > (guint64) G_MAXINT64 + 1))
-          {
-            g_autofree char *shown = text_for_message (trimmed);
-
-            g_set_error (error, SQ_EDIT_ERROR, SQ_EDIT_ERROR_RANGE,
-                         "%s is out of range: integers go from %" G_GINT64_FORMAT " to %" G_GUINT64_FORMAT,
-                         shown, G_MININT64, G_MAXUINT64);
-            return NULL;
-          }
-        if (negative)
-          return sq_value_new_int ((gint64) ((guint64) 0 - magnitude));
-        return sq_value_new_uint (magnitude);
-      }
-    case SQ_VALUE_FLOAT32:
-    case SQ_VALUE_FLOAT64:
-      {
-        gboolean is_32 = like->type == SQ_VALUE_FLOAT32;
-        double value;
-
-        if (!parse_float_text (trimmed, is_32 ? 4 : 8, is_32 ? "float32" : "float", &value, error))
-          return NULL;
-        return is_32 ? sq_value_new_float32 ((float) value) : sq_value_new_float64 (value);
-      }
-    case SQ_VALUE_SCALAR:
-      return parse_scalar_text (like->u.scalar.dtype, trimmed, error);
     default:
       g_assert_not_reached ();
     }

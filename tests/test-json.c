@@ -203,6 +203,11 @@ test_json_errors (void)
     { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "must be a list of lengths" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
     { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
+    /* an object array is kept as its text, once Python would read it */
+    { "{\"data\": [1, \xaa], \"type\": \"|O\", \"shape\": [2]}", SQ_DECODE_ERROR_MALFORMED,
+      "at byte 13: expected a value, found byte 0xaa" },
+    { "{\"data\": [\"\xff\"], \"type\": \"|O\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED,
+      "at byte 11: invalid UTF-8" },
   };
 
   g_autofree char *too_long = g_strdup_printf ("1%04300d", 0);
@@ -329,6 +334,15 @@ test_json_big_ints_and_object_arrays (void)
     g_assert_cmpstr (type, ==, "int");
     g_assert_cmpstr (shown, ==, "123456789012345678901234567890");
   }
+
+  /* an object array from a multi-line JSON file goes back on one line */
+  {
+    g_autoptr(SqValue) value = parse_ok ("{\"o\": {\"data\": [1,\n  \"a\"],\r\n \"type\": \"|O\", \"shape\": [2]}}",
+                                         SQ_JSON_DREY);
+    g_autofree char *line = dump (value, SQ_JSON_SQUIRREL);
+
+    g_assert_cmpstr (line, ==, "{\"o\": {\"data\": [1,   \"a\"],   \"type\": \"|O\", \"shape\": [2]}}");
+  }
 }
 
 /* tolist() of an empty array is [], whatever its dtype: squirrel writes it. */
@@ -423,6 +437,24 @@ test_json_exact_roundtrip (void)
     g_assert_cmpint (sq_value_get_value_type (sq_value_get_item (back, 2)), ==, SQ_VALUE_FLOAT32);
     g_assert_cmpstr (sq_value_get_complex_repr (sq_value_get_item (back, 5)), ==, "(1-0j)");
     g_assert_nonnull (strstr (exact, "{\"$float64\": \"0xfff8000000000001\"}"));
+  }
+
+  /* numpy has arrays of no width, which msgpack-numpy writes and reads */
+  {
+    static const char *const types[] = { "<U0", "|S0", "|V0" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (types); i++)
+      {
+        g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (types[i], NULL);
+        g_autoptr(GBytes) none = g_bytes_new (NULL, 0);
+        guint64 shape = 3;
+        g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 1, &shape, none, NULL);
+        g_autoptr(SqValue) value = sq_value_new_ndarray (array);
+        g_autofree char *exact = dump (value, SQ_JSON_EXACT);
+        g_autoptr(SqValue) back = parse_ok (exact, SQ_JSON_DREY);
+
+        g_assert_true (sq_value_equal (value, back));
+      }
   }
 }
 

@@ -406,6 +406,25 @@ test_write_object (void)
   g_assert_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED);
 }
 
+/* A field name holding U+0000 (a msgpack or JSON descr may) would be
+ * written escaped, as numpy does, but sq_npy_read() refuses it: no file. */
+static void
+test_write_field_name_nul (void)
+{
+  SqValue *field_items[] = { sq_value_new_str ("a\0b", 3), sq_value_new_str ("<i4", -1) };
+  SqValue *field = sq_value_new_array (field_items, 2);
+  g_autoptr(SqValue) descr = sq_value_new_array (&field, 1);
+  g_autoptr(SqDtype) dtype = sq_dtype_new_from_descr (descr, NULL);
+  g_autoptr(GBytes) data = g_bytes_new ("\0\0\0\0", 4);
+  guint64 one = 1;
+  g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 1, &one, data, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) written = sq_npy_write (array, &error);
+
+  g_assert_null (written);
+  g_assert_error (error, SQ_NPY_ERROR, SQ_NPY_ERROR_UNSUPPORTED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -445,6 +464,7 @@ main (int    argc,
   g_test_add_func ("/npy/write/version-2", test_write_version_2);
   g_test_add_func ("/npy/write/made-array", test_write_made_array);
   g_test_add_func ("/npy/write/object", test_write_object);
+  g_test_add_func ("/npy/write/field-name-nul", test_write_field_name_nul);
 
   result = g_test_run ();
   g_key_file_free (expected);

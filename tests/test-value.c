@@ -64,6 +64,22 @@ test_dtype_parse (void)
       g_assert_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY);
       g_assert_nonnull (strstr (error->message, "is not a numpy type string"));
     }
+
+  /* Without an order, or with "|" where one applies, numpy means this
+   * machine's: "|i2" is "i2" is "<i2" on x86. */
+  {
+    static const char *const native[] = { "i2", "=i2", "|i2" };
+    g_autoptr(SqDtype) i2 = sq_dtype_new (SQ_DTYPE_KIND_INT, SQ_BYTE_ORDER_NONE, 2);
+
+    for (gsize i = 0; i < G_N_ELEMENTS (native); i++)
+      {
+        g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (native[i], NULL);
+
+        g_assert_true (sq_dtype_equal (dtype, i2));
+        g_assert_false (sq_dtype_needs_swap (dtype));
+        g_assert_cmpstr (sq_dtype_get_type_string (dtype), ==, native[i]);
+      }
+  }
 }
 
 static SqValue *
@@ -425,6 +441,26 @@ test_summary_constant (void)
   g_assert_cmpfloat (s->hist_max, ==, 4.5);
   g_assert_cmpuint (s->hist[32], ==, 3);
   g_assert_cmpfloat (s->std, ==, 0);
+}
+
+/* Ranges doubles cannot span: none at all (1e18 ± 0.5 is 1e18) and wider
+ * than DBL_MAX. Each value still lands in a bin, as for any other range. */
+static void
+test_summary_extreme_ranges (void)
+{
+  gint64 big[] = { G_GINT64_CONSTANT (1) << 62, G_GINT64_CONSTANT (1) << 62 };
+  double wide[] = { -DBL_MAX, DBL_MAX, 0 };
+  guint64 n_big = G_N_ELEMENTS (big), n_wide = G_N_ELEMENTS (wide);
+  g_autoptr(SqNdarray) a = make_array ("<i8", 1, &n_big, big, sizeof big, NULL);
+  g_autoptr(SqNdarray) b = make_array ("<f8", 1, &n_wide, wide, sizeof wide, NULL);
+  g_autoptr(SqSummary) sa = sq_summary_new (a, NULL, NULL);
+  g_autoptr(SqSummary) sb = sq_summary_new (b, NULL, NULL);
+
+  g_assert_cmpfloat (sa->hist_min, ==, sa->hist_max);
+  g_assert_cmpuint (sa->hist[32], ==, 2);
+  g_assert_cmpuint (sb->hist[0], ==, 1);
+  g_assert_cmpuint (sb->hist[32], ==, 1);
+  g_assert_cmpuint (sb->hist[63], ==, 1);
 }
 
 static void
@@ -923,6 +959,9 @@ test_edit_parse_float (void)
     assert_parse_error (like64, bad[i], SQ_EDIT_ERROR_INVALID, NULL);
   assert_parse_error (like64, "abc", SQ_EDIT_ERROR_INVALID, "\xe2\x80\x9c" "abc\xe2\x80\x9d is not a number");
   assert_parse_error (like64, "1e400", SQ_EDIT_ERROR_RANGE, "1e400 is too large for float");
+  /* one line, whatever was pasted */
+  assert_parse_error (like64, "1\n2\t\x7f\xe2\x80\xa8", SQ_EDIT_ERROR_INVALID,
+                      "\xe2\x80\x9c" "1\\n2\\t\\x7f\\u2028\xe2\x80\x9d is not a number");
 
   /* float32 stays float32, rounded to it */
   assert_parse_double (like32, "0.1", (float) 0.1);
@@ -1029,53 +1068,106 @@ test_edit_parse_str (void)
   assert_parse_error (like, "\xff", SQ_EDIT_ERROR_INVALID, "the text is not valid UTF-8");
 }
 
-/* to_edit_text then parse_like gives the value back, bit for bit. */
+/* to_edit_text then parse_like gives the value back, bit for bit (a NaN's
+ * edit text spells all of its bits: the same text is the same NaN). */
 static void
 assert_round_trip (SqValue *value)
 {
   g_autofree char *text = sq_value_to_edit_text (value);
   g_autoptr(GError) error = NULL;
   g_autoptr(SqValue) back = sq_value_parse_like (value, text, &error);
+  g_autofree char *again = NULL;
 
   g_assert_no_error (error);
   if (!sq_value_equal (back, value))
     g_error ("%s does not read back as the value it was written from", text);
+  again = sq_value_to_edit_text (back);
+  g_assert_cmpstr (again, ==, text);
   if (sq_value_get_value_type (value) == SQ_VALUE_SCALAR)
     g_assert_cmpmem (sq_value_get_scalar_data (back), sq_dtype_get_itemsize (sq_value_get_scalar_dtype (back)),
                      sq_value_get_scalar_data (value),
                      sq_dtype_get_itemsize (sq_value_get_scalar_dtype (value)));
 }
 
-static gboolean
-is_nan_bits (const guint8 *data,
-             gsize         size,
-             gboolean      big_endian)
+/* A NaN's edit text says its sign, and its significand unless it is the
+ * quiet bit alone (what `nan` reads as), so it reads back as itself. */
+static void
+test_edit_text_nan (void)
 {
-  double v;
-
-  if (size == 2)
-    {
-      guint16 h = big_endian ? (guint16) (data[0] << 8 | data[1]) : (guint16) (data[1] << 8 | data[0]);
-
-      return (h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0;
-    }
-  if (size == 4)
-    {
-      guint32 bits;
-      float f;
-
-      memcpy (&bits, data, 4);
-      bits = big_endian ? GUINT32_FROM_BE (bits) : GUINT32_FROM_LE (bits);
-      memcpy (&f, &bits, 4);
-      return isnan (f);
-    }
+  static const struct
   {
+    const char *type;
+    guint64     bits;
+    const char *text;
+  } cases[] = {
+    { "<f8", G_GUINT64_CONSTANT (0x7ff8000000000000), "nan" },
+    { "<f8", G_GUINT64_CONSTANT (0xfff8000000000000), "-nan" },
+    { ">f8", G_GUINT64_CONSTANT (0x7ff0000000000001), "nan(0x1)" },
+    { "<f8", G_GUINT64_CONSTANT (0xfff8000000000001), "-nan(0x8000000000001)" },
+    { "<f4", 0x7fc00000, "nan" },
+    { ">f4", 0xffc00001, "-nan(0x400001)" },
+    { "<f4", 0x7f800001, "nan(0x1)" },
+    { "<f2", 0x7e00, "nan" },
+    { ">f2", 0xfe00, "-nan" },
+    { "<f2", 0x7c01, "nan(0x1)" },
+    { "<f2", 0xffff, "-nan(0x3ff)" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (cases[i].type, NULL);
+      gsize size = sq_dtype_get_itemsize (dtype);
+      gboolean big = sq_dtype_get_byte_order (dtype) == SQ_BYTE_ORDER_BIG;
+      guint8 data[8];
+      g_autoptr(SqValue) scalar = NULL;
+      g_autoptr(SqValue) back = NULL;
+      g_autofree char *text = NULL;
+
+      for (gsize k = 0; k < size; k++)
+        data[big ? size - 1 - k : k] = (guint8) (cases[i].bits >> (8 * k));
+      scalar = sq_value_new_scalar (dtype, data);
+      text = sq_value_to_edit_text (scalar);
+      g_assert_cmpstr (text, ==, cases[i].text);
+      back = parse_ok (scalar, text);
+      g_assert_cmpmem (sq_value_get_scalar_data (back), size, data, size);
+
+      /* the msgpack floats, which Python writes as float64 */
+      if (size == 8 || size == 4)
+        {
+          g_autoptr(SqValue) plain = NULL;
+          g_autofree char *plain_text = NULL;
+          guint32 bits32 = (guint32) cases[i].bits;
+          double d;
+          float f;
+
+          memcpy (&d, &cases[i].bits, 8);
+          memcpy (&f, &bits32, 4);
+          plain = size == 8 ? sq_value_new_float64 (d) : sq_value_new_float32 (f);
+          plain_text = sq_value_to_edit_text (plain);
+          g_assert_cmpstr (plain_text, ==, cases[i].text);
+        }
+    }
+
+  /* typed by hand: any case, and the errors of a bad significand */
+  {
+    g_autoptr(SqValue) like64 = sq_value_new_float64 (0.5);
+    g_autoptr(SqValue) value = parse_ok (like64, " NaN(0X1) ");
+    double d = sq_value_get_double (value);
     guint64 bits;
 
-    memcpy (&bits, data, 8);
-    bits = big_endian ? GUINT64_FROM_BE (bits) : GUINT64_FROM_LE (bits);
-    memcpy (&v, &bits, 8);
-    return isnan (v);
+    memcpy (&bits, &d, 8);
+    g_assert_cmphex (bits, ==, G_GUINT64_CONSTANT (0x7ff0000000000001));
+    assert_parse_error (like64, "nan(0x0)", SQ_EDIT_ERROR_INVALID,
+                        "\xe2\x80\x9cnan(0x0)\xe2\x80\x9d is not a NaN: its significand must not be 0");
+    assert_parse_error (like64, "nan(0x10000000000000)", SQ_EDIT_ERROR_RANGE,
+                        "nan(0x10000000000000) does not fit in float: a NaN holds 52 bits there");
+    assert_scalar_error ("<f4", "nan(0x800000)", SQ_EDIT_ERROR_RANGE,
+                         "nan(0x800000) does not fit in float32: a NaN holds 23 bits there");
+    assert_scalar_error ("<f2", "-nan(0x400)", SQ_EDIT_ERROR_RANGE, NULL);
+    assert_scalar_error ("<f8", "nan(0x1", SQ_EDIT_ERROR_INVALID, NULL);
+    assert_scalar_error ("<f8", "nan(1)", SQ_EDIT_ERROR_INVALID, NULL);
+    assert_scalar_error ("<f8", "nan()", SQ_EDIT_ERROR_INVALID, NULL);
+    assert_scalar_error ("<f8", "nan(0x1)x", SQ_EDIT_ERROR_INVALID, NULL);
   }
 }
 
@@ -1127,9 +1219,6 @@ test_edit_round_trip (void)
           else
             break;
 
-          /* NaN payloads are not kept: a NaN reads back as numpy's NaN */
-          if (is_float && is_nan_bits (data, size, big))
-            continue;
           value = sq_value_new_scalar (dtype, data);
           assert_round_trip (value);
         }
@@ -1146,18 +1235,18 @@ test_edit_round_trip (void)
       g_autoptr(SqValue) vint = NULL;
       g_autoptr(SqValue) vuint = sq_value_new_uint (bits64);
 
+      /* NaNs, with any sign and payload, included */
+      if (i % 2 == 0)
+        {
+          bits32 |= 0x7f800000;
+          bits64 |= G_GUINT64_CONSTANT (0x7ff0000000000000);
+        }
       memcpy (&f, &bits32, 4);
       memcpy (&d, &bits64, 8);
-      if (!isnan (f))
-        {
-          v32 = sq_value_new_float32 (f);
-          assert_round_trip (v32);
-        }
-      if (!isnan (d))
-        {
-          v64 = sq_value_new_float64 (d);
-          assert_round_trip (v64);
-        }
+      v32 = sq_value_new_float32 (f);
+      assert_round_trip (v32);
+      v64 = sq_value_new_float64 (d);
+      assert_round_trip (v64);
       vint = sq_value_new_int ((gint64) bits64);
       assert_round_trip (vint);
       assert_round_trip (vuint);
@@ -1211,6 +1300,7 @@ main (int    argc,
   g_test_add_func ("/summary/float16", test_summary_float16_table);
   g_test_add_func ("/summary/not-numeric", test_summary_not_numeric);
   g_test_add_func ("/summary/constant", test_summary_constant);
+  g_test_add_func ("/summary/extreme-ranges", test_summary_extreme_ranges);
   g_test_add_func ("/summary/cancelled", test_summary_cancelled);
   g_test_add_func ("/value/edit/replace", test_edit_replace);
   g_test_add_func ("/value/edit/insert", test_edit_insert);
@@ -1219,6 +1309,7 @@ main (int    argc,
   g_test_add_func ("/value/edit/rename", test_edit_rename);
   g_test_add_func ("/value/edit/editable", test_edit_editable);
   g_test_add_func ("/value/edit/text", test_edit_text);
+  g_test_add_func ("/value/edit/text-nan", test_edit_text_nan);
   g_test_add_func ("/value/edit/parse-bool", test_edit_parse_bool);
   g_test_add_func ("/value/edit/parse-int", test_edit_parse_int);
   g_test_add_func ("/value/edit/parse-float", test_edit_parse_float);

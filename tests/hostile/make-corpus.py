@@ -159,6 +159,8 @@ def cases():
     c['nd-shape-float'] = nd('|u1', [1.5], b'\x00')
     c['nd-type-q9'] = nd('<q9', [1], bytes(16))
     c['nd-type-empty'] = nd('', [1], bytes(8))
+    # old data may give the type as bin; an empty bin has no data pointer
+    c['nd-type-empty-bin'] = nd(b'', [1], bytes(8))
     c['nd-type-xyz'] = nd('xyz', [1], bytes(8))
     c['nd-type-U-huge'] = nd('<U99999999999', [1], bytes(8))
     c['nd-type-U-overflow'] = nd('<U9999999999999999999999', [1], bytes(8))
@@ -179,6 +181,7 @@ def cases():
     c['nd-data-str'] = nd('<f8', [1], 'abcdefgh')
     c['scalar-data-short'] = gz(sample(label={b'nd': False, b'type': '<i8', b'data': b'\x01\x02\x03'}))
     c['scalar-type-bad'] = gz(sample(label={b'nd': False, b'type': '>x8', b'data': bytes(8)}))
+    c['scalar-type-empty-bin'] = gz(pack({b'nd': False, b'type': b'', b'data': b'\x00'}))
     c['complex-bad'] = gz(sample(z={b'complex': True, b'data': '(1+2j'}))
 
     # ---- JSON Lines ----------------------------------------------------
