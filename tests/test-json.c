@@ -338,7 +338,7 @@ test_json_big_ints_and_object_arrays (void)
   /* an object array from a multi-line JSON file goes back on one line */
   {
     g_autoptr(SqValue) value = parse_ok ("{\"o\": {\"data\": [1,\n  \"a\"],\r\n \"type\": \"|O\", \"shape\": [2]}}",
-                                         SQ_JSON_DREY);
+                                         SQ_JSON_EXACT);
     g_autofree char *line = dump (value, SQ_JSON_SQUIRREL);
 
     g_assert_cmpstr (line, ==, "{\"o\": {\"data\": [1,   \"a\"],   \"type\": \"|O\", \"shape\": [2]}}");
@@ -451,7 +451,7 @@ test_json_exact_roundtrip (void)
         g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 1, &shape, none, NULL);
         g_autoptr(SqValue) value = sq_value_new_ndarray (array);
         g_autofree char *exact = dump (value, SQ_JSON_EXACT);
-        g_autoptr(SqValue) back = parse_ok (exact, SQ_JSON_DREY);
+        g_autoptr(SqValue) back = parse_ok (exact, SQ_JSON_EXACT);
 
         g_assert_true (sq_value_equal (value, back));
       }

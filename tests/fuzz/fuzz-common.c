@@ -354,10 +354,10 @@ fuzz_check_exact_json (SqValue *value)
 
   if (holds_pickle (value))
     return;
-  if (!_sq_json_append (json, value, SQ_JSON_EXACT, &error))
+  if (!sq_json_append (json, value, SQ_JSON_EXACT, &error))
     fuzz_fail ("cat --exact cannot write a value it read: %s", error->message);
   check_utf8 (json->str, "exact JSON");
-  back = _sq_json_parse (json->str, json->len, SQ_JSON_DREY, &error);
+  back = sq_json_parse (json->str, json->len, SQ_JSON_EXACT, &error);
   if (back == NULL)
     fuzz_fail ("cat --exact wrote JSON that set cannot read: %s\n%.400s", error->message, json->str);
   if (!fuzz_values_identical (value, back))

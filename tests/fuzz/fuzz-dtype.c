@@ -137,7 +137,7 @@ static void
 check_descr (const guint8 *data,
              gsize         size)
 {
-  g_autoptr(SqValue) descr = _sq_json_parse ((const char *) data, size, SQ_JSON_SQUIRREL, NULL);
+  g_autoptr(SqValue) descr = sq_json_parse ((const char *) data, size, SQ_JSON_SQUIRREL, NULL);
   g_autoptr(SqDtype) dtype = NULL;
   g_autoptr(SqDtype) again = NULL;
   g_autoptr(GError) error = NULL;

@@ -2,7 +2,7 @@
  * drey-cli set read it
  *
  * The input is one line's text (without its newline), parsed with
- * SQ_JSON_SQUIRREL and with SQ_JSON_DREY. Whatever parses is shown; its
+ * SQ_JSON_SQUIRREL and with SQ_JSON_EXACT. Whatever parses is shown; its
  * exact JSON reads back as the same value; and what a JSON Lines shard
  * holds, written back as Drey saves such a shard, reads back the same.
  *
@@ -36,7 +36,7 @@ check_jsonl_round_trip (SqValue *value)
   g_autoptr(GError) error = NULL;
   g_autoptr(SqValue) back = NULL;
 
-  if (!_sq_json_append (json, value, SQ_JSON_SQUIRREL, &error))
+  if (!sq_json_append (json, value, SQ_JSON_SQUIRREL, &error))
     {
       if (!g_error_matches (error, SQ_ENCODE_ERROR, SQ_ENCODE_ERROR_UNSUPPORTED))
         fuzz_fail ("the JSON Lines writer fails on a value its reader made: %s", error->message);
@@ -44,7 +44,7 @@ check_jsonl_round_trip (SqValue *value)
     }
   if (memchr (json->str, '\n', json->len) != NULL)
     fuzz_fail ("a JSON line holds a newline");
-  back = _sq_json_parse (json->str, json->len, SQ_JSON_SQUIRREL, &error);
+  back = sq_json_parse (json->str, json->len, SQ_JSON_SQUIRREL, &error);
   if (back == NULL)
     fuzz_fail ("the JSON Lines writer wrote what its reader refuses: %s\n%.400s", error->message, json->str);
   if (!fuzz_values_identical (value, back))
@@ -55,13 +55,13 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  static const SqJsonFlags modes[] = { SQ_JSON_SQUIRREL, SQ_JSON_DREY };
+  static const SqJsonFlags modes[] = { SQ_JSON_SQUIRREL, SQ_JSON_EXACT };
 
   fuzz_init ();
   for (gsize i = 0; i < G_N_ELEMENTS (modes); i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(SqValue) value = _sq_json_parse ((const char *) data, size, modes[i], &error);
+      g_autoptr(SqValue) value = sq_json_parse ((const char *) data, size, modes[i], &error);
 
       if (value == NULL)
         {
