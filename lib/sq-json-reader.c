@@ -1104,39 +1104,11 @@ shape_from_value (Parser       *P,
                   guint        *ndim,
                   gint64       *shape)
 {
-  SqValueType type = sq_value_get_value_type (value);
-  gsize n;
+  g_autoptr(GError) local_error = NULL;
 
-  if (type == SQ_VALUE_INT || type == SQ_VALUE_UINT)
-    {
-      n = 1;
-      if (type == SQ_VALUE_UINT)
-        goto bad;
-      shape[0] = sq_value_get_int (value);
-      if (shape[0] < -1)
-        goto bad;
-      *ndim = 1;
-      return TRUE;
-    }
-  if (type != SQ_VALUE_ARRAY)
-    goto bad;
-  n = sq_value_get_length (value);
-  if (n > SQ_NDARRAY_MAX_DIMS)
-    return fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "the shape has %" G_GSIZE_FORMAT " dimensions, more than %d",
-                    n, SQ_NDARRAY_MAX_DIMS);
-  for (gsize i = 0; i < n; i++)
-    {
-      SqValue *item = sq_value_get_item (value, i);
-
-      if (sq_value_get_value_type (item) != SQ_VALUE_INT || sq_value_get_int (item) < -1)
-        goto bad;
-      shape[i] = sq_value_get_int (item);
-    }
-  *ndim = (guint) n;
+  if (!_sq_shape_from_value (value, TRUE, ndim, shape, &local_error))
+    return fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "an array's %s", local_error->message);
   return TRUE;
-
-bad:
-  return fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "an array's \"shape\" must be a list of lengths");
 }
 
 /* np.array(data, dtype=type).reshape(shape), parsed from the text of

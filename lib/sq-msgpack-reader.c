@@ -472,18 +472,6 @@ is_bin_text (SqValue    *value,
   return len == strlen (text) && memcmp (data, text, len) == 0;
 }
 
-/* What a value is, for messages: "shape is an int". */
-static const char *
-type_name (SqValue *value)
-{
-  static const char *const names[] = {
-    "None", "a bool", "an int", "an int", "a float", "a float", "a str", "a bin (bytes)", "a list", "a map",
-    "an ndarray", "a numpy scalar", "a complex", "an ext",
-  };
-
-  return names[sq_value_get_value_type (value)];
-}
-
 /* msgpack-numpy's `type`: a dtype.str (str, or bin in old data), or a
  * descr list for structured dtypes. */
 static SqDtype *
@@ -524,7 +512,7 @@ parse_dtype (SqMsgpackReader *r,
       break;
     default:
       g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                   "dtype is %s, not a type string", type_name (type));
+                   "dtype is %s, not a type string", _sq_value_type_phrase (type));
       break;
     }
   if (dtype == NULL)
@@ -540,66 +528,17 @@ parse_shape (SqMsgpackReader *r,
              guint64         *dims,
              GError         **error)
 {
-  gsize n;
+  g_autoptr(GError) local_error = NULL;
+  gint64 lengths[SQ_NDARRAY_MAX_DIMS];
 
-  if (sq_value_get_value_type (shape) == SQ_VALUE_INT || sq_value_get_value_type (shape) == SQ_VALUE_UINT)
+  if (!_sq_shape_from_value (shape, FALSE, ndim, lengths, &local_error))
     {
-      /* numpy takes a bare int as a 1-d shape */
-      if (sq_value_get_value_type (shape) == SQ_VALUE_UINT)
-        goto huge;
-      if (sq_value_get_int (shape) < 0)
-        goto negative;
-      *ndim = 1;
-      dims[0] = (guint64) sq_value_get_int (shape);
-      return TRUE;
-    }
-  if (sq_value_get_value_type (shape) != SQ_VALUE_ARRAY)
-    {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: shape is %s, not a list", type_name (shape));
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: %s", local_error->message);
       return FALSE;
     }
-  n = sq_value_get_length (shape);
-  if (n > SQ_NDARRAY_MAX_DIMS)
-    {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
-                    "ndarray: %" G_GSIZE_FORMAT " dimensions; numpy allows at most %d", n, SQ_NDARRAY_MAX_DIMS);
-      return FALSE;
-    }
-  for (gsize i = 0; i < n; i++)
-    {
-      SqValue *dim = sq_value_get_item (shape, i);
-
-      if (sq_value_get_value_type (dim) == SQ_VALUE_UINT)
-        {
-          shape = dim;
-          goto huge;
-        }
-      if (sq_value_get_value_type (dim) != SQ_VALUE_INT)
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
-                        "ndarray: shape holds %s, not an int", type_name (dim));
-          return FALSE;
-        }
-      if (sq_value_get_int (dim) < 0)
-        {
-          shape = dim;
-          goto negative;
-        }
-      dims[i] = (guint64) sq_value_get_int (dim);
-    }
-  *ndim = (guint) n;
+  for (guint i = 0; i < *ndim; i++)
+    dims[i] = (guint64) lengths[i];
   return TRUE;
-
-negative:
-  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: negative dimension %" G_GINT64_FORMAT " in shape",
-                sq_value_get_int (shape));
-  return FALSE;
-
-huge:
-  set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
-                "ndarray: dimension %" G_GUINT64_FORMAT " in shape is beyond what numpy allows",
-                sq_value_get_uint (shape));
-  return FALSE;
 }
 
 static gboolean
@@ -629,7 +568,7 @@ decode_ndarray (SqMsgpackReader *r,
       if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
         {
           set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "object array: data is %s, not a pickle",
-                        type_name (data));
+                        _sq_value_type_phrase (data));
           return FALSE;
         }
       reason = g_strdup_printf ("pickled object array (%" G_GSIZE_FORMAT " bytes); never unpickled",
@@ -645,7 +584,7 @@ decode_ndarray (SqMsgpackReader *r,
   if (kind != NULL && is_bin_text (kind, "V") && sq_value_get_value_type (type) != SQ_VALUE_ARRAY)
     {
       set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset,
-                    "ndarray: kind \"V\" (structured) needs a list of fields as its type, not %s", type_name (type));
+                    "ndarray: kind \"V\" (structured) needs a list of fields as its type, not %s", _sq_value_type_phrase (type));
       return FALSE;
     }
   dtype = parse_dtype (r, type, "ndarray", offset, error);
@@ -663,7 +602,7 @@ decode_ndarray (SqMsgpackReader *r,
     }
   if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
     {
-      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: data is %s, not bytes", type_name (data));
+      set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: data is %s, not bytes", _sq_value_type_phrase (data));
       return FALSE;
     }
   if (!parse_shape (r, shape, offset, &ndim, dims, error))
@@ -700,7 +639,7 @@ decode_scalar (SqMsgpackReader *r,
   if (sq_value_get_value_type (data) != SQ_VALUE_BIN)
     {
       set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "numpy scalar: data is %s, not bytes",
-                    type_name (data));
+                    _sq_value_type_phrase (data));
       return FALSE;
     }
   itemsize = sq_dtype_get_itemsize (dtype);
@@ -834,7 +773,7 @@ read_map (SqMsgpackReader *r,
       if (sq_value_get_value_type (key) != SQ_VALUE_STR && sq_value_get_value_type (key) != SQ_VALUE_BIN)
         {
           set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
-                        "map key is %s; squirrel-core reads only str and bin keys", type_name (key));
+                        "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
           sq_value_unref (key);
           goto fail;
         }

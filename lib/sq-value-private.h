@@ -38,4 +38,17 @@ G_BEGIN_DECLS
 /* Roughly what @value and everything under it cost in memory. */
 guint64  _sq_value_cost      (const SqValue *value);
 
+/* What a value is, for the decoders' messages: "an int", "a str". */
+const char *_sq_value_type_phrase (const SqValue *value);
+
+/* An array's shape as msgpack-numpy and squirrel's JSON give it: a list of
+ * lengths, or one length (numpy takes a bare int). With @allow_infer a
+ * length may be -1, as reshape() allows; the caller works it out. The
+ * message says what is wrong without saying where. */
+gboolean _sq_shape_from_value (const SqValue  *shape,
+                               gboolean        allow_infer,
+                               guint          *ndim,
+                               gint64         *dims,
+                               GError        **error);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "sq-error.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
 #include "sq-value-private.h"
@@ -847,6 +848,80 @@ sq_value_is_container (const SqValue *value)
  *   `ndarray uint8 224x224x3`, `int64` (a numpy scalar), `int`, `str`,
  *   `bytes 12`, `map 3`, `list 2`
  */
+const char *
+_sq_value_type_phrase (const SqValue *value)
+{
+  static const char *const phrases[] = {
+    "None", "a bool", "an int", "an int", "a float", "a float", "a str", "a bin (bytes)", "a list", "a map",
+    "an ndarray", "a numpy scalar", "a complex", "an ext",
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (phrases) == SQ_VALUE_OPAQUE + 1);
+  return phrases[value->type];
+}
+
+gboolean
+_sq_shape_from_value (const SqValue  *shape,
+                      gboolean        allow_infer,
+                      guint          *ndim,
+                      gint64         *dims,
+                      GError        **error)
+{
+  const SqValue *bad = shape;
+  gsize n;
+
+  if (shape->type == SQ_VALUE_INT || shape->type == SQ_VALUE_UINT)
+    {
+      if (shape->type == SQ_VALUE_UINT)
+        goto huge;
+      if (shape->u.v_int < (allow_infer ? -1 : 0))
+        goto negative;
+      *ndim = 1;
+      dims[0] = shape->u.v_int;
+      return TRUE;
+    }
+  if (shape->type != SQ_VALUE_ARRAY)
+    {
+      g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "shape is %s, not a list",
+                   _sq_value_type_phrase (shape));
+      return FALSE;
+    }
+  n = shape->u.list.n;
+  if (n > SQ_NDARRAY_MAX_DIMS)
+    {
+      g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                   "%" G_GSIZE_FORMAT " dimensions; numpy allows at most %d", n, SQ_NDARRAY_MAX_DIMS);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      bad = shape->u.list.items[i];
+      if (bad->type == SQ_VALUE_UINT)
+        goto huge;
+      if (bad->type != SQ_VALUE_INT)
+        {
+          g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "shape holds %s, not an int",
+                       _sq_value_type_phrase (bad));
+          return FALSE;
+        }
+      if (bad->u.v_int < (allow_infer ? -1 : 0))
+        goto negative;
+      dims[i] = bad->u.v_int;
+    }
+  *ndim = (guint) n;
+  return TRUE;
+
+negative:
+  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "negative dimension %" G_GINT64_FORMAT " in shape",
+               bad->u.v_int);
+  return FALSE;
+
+huge:
+  g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+               "dimension %" G_GUINT64_FORMAT " in shape is beyond what numpy allows", bad->u.v_uint);
+  return FALSE;
+}
+
 char *
 sq_value_describe_type (const SqValue *value)
 {

@@ -200,7 +200,7 @@ test_json_errors (void)
     { "{\"data\": [1.5], \"type\": \"<i8\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "1.5 is not an integer" },
     { "{\"data\": [\"abc\"], \"type\": \"<U2\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "longer than" },
     { "{\"data\": [1], \"type\": \"<q9\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "not a numpy type string" },
-    { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "must be a list of lengths" },
+    { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "an array's shape is a str, not a list" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
     { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
     /* an object array is kept as its text, once Python would read it */
