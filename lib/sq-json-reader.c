@@ -1053,15 +1053,17 @@ dtype_from_value (Parser       *P,
   g_autoptr(GError) local_error = NULL;
   SqDtype *dtype = NULL;
 
-  if (sq_value_get_value_type (type) == SQ_VALUE_STR)
-    dtype = sq_dtype_new_from_string (canonical_type_string (sq_value_get_str (type, NULL)), &local_error);
-  else if (sq_value_get_value_type (type) == SQ_VALUE_ARRAY)
-    dtype = sq_dtype_new_from_descr (type, &local_error);
-  else
+  if (sq_value_get_value_type (type) == SQ_VALUE_BIN)
     {
+      /* JSON has no bytes: only a str spells a type string here. */
       fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "an array's \"type\" must be a dtype string such as \"<f4\"");
       return NULL;
     }
+  if (sq_value_get_value_type (type) == SQ_VALUE_STR &&
+      canonical_type_string (sq_value_get_str (type, NULL)) != sq_value_get_str (type, NULL))
+    dtype = sq_dtype_new_from_string (canonical_type_string (sq_value_get_str (type, NULL)), &local_error);
+  else
+    dtype = _sq_dtype_new_from_value (type, &local_error);
   if (dtype == NULL)
     {
       fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "%s", local_error->message);

@@ -482,39 +482,8 @@ parse_dtype (SqMsgpackReader *r,
              GError         **error)
 {
   g_autoptr(GError) local_error = NULL;
-  SqDtype *dtype = NULL;
+  SqDtype *dtype = _sq_dtype_new_from_value (type, &local_error);
 
-  switch (sq_value_get_value_type (type))
-    {
-    case SQ_VALUE_ARRAY:
-      dtype = sq_dtype_new_from_descr (type, &local_error);
-      break;
-    case SQ_VALUE_STR:
-    case SQ_VALUE_BIN:
-      {
-        gsize len;
-        const char *text = sq_value_get_value_type (type) == SQ_VALUE_STR
-                           ? sq_value_get_str (type, &len)
-                           : g_bytes_get_data (sq_value_get_bin (type), &len);
-        /* An empty bin has no data pointer at all (and g_strndup() makes
-         * NULL of it), but is a type string like any other, an empty one. */
-        g_autofree char *copy = g_strndup (len > 0 ? text : "", len);
-
-        if (strlen (copy) != len)
-          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                       "dtype holds a NUL byte; it is not a numpy type string");
-        else if (len > 64)
-          g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                       "dtype of %" G_GSIZE_FORMAT " bytes is not a numpy type string", len);
-        else
-          dtype = sq_dtype_new_from_string (copy, &local_error);
-      }
-      break;
-    default:
-      g_set_error (&local_error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
-                   "dtype is %s, not a type string", _sq_value_type_phrase (type));
-      break;
-    }
   if (dtype == NULL)
     set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "%s: %s", what, local_error->message);
   return dtype;

@@ -45,6 +45,13 @@ const char *_sq_value_type_phrase (const SqValue *value);
  * lengths, or one length (numpy takes a bare int). With @allow_infer a
  * length may be -1, as reshape() allows; the caller works it out. The
  * message says what is wrong without saying where. */
+/* An array's type as msgpack-numpy and squirrel's JSON give it: a numpy
+ * type string (a str, or a bin in old data) or a descr list for a
+ * structured dtype. A string holding a NUL, or longer than any numpy
+ * type string, is refused rather than read up to the NUL. */
+SqDtype *_sq_dtype_new_from_value (const SqValue  *type,
+                                   GError        **error);
+
 gboolean _sq_shape_from_value (const SqValue  *shape,
                                gboolean        allow_infer,
                                guint          *ndim,

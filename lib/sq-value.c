@@ -860,6 +860,48 @@ _sq_value_type_phrase (const SqValue *value)
   return phrases[value->type];
 }
 
+SqDtype *
+_sq_dtype_new_from_value (const SqValue  *type,
+                          GError        **error)
+{
+  gsize len;
+  const char *text;
+  g_autofree char *copy = NULL;
+
+  switch ((SqValueType) type->type)
+    {
+    case SQ_VALUE_ARRAY:
+      return sq_dtype_new_from_descr ((SqValue *) type, error);
+    case SQ_VALUE_STR:
+      text = type->u.str.data;
+      len = type->u.str.len;
+      break;
+    case SQ_VALUE_BIN:
+      text = g_bytes_get_data (type->u.bin, &len);
+      break;
+    default:
+      g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY, "dtype is %s, not a type string",
+                   _sq_value_type_phrase (type));
+      return NULL;
+    }
+  /* An empty bin has no data pointer at all (and g_strndup() makes NULL of
+   * it), but is a type string like any other, an empty one. */
+  copy = g_strndup (len > 0 ? text : "", len);
+  if (strlen (copy) != len)
+    {
+      g_set_error_literal (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                           "dtype holds a NUL byte; it is not a numpy type string");
+      return NULL;
+    }
+  if (len > 64)
+    {
+      g_set_error (error, SQ_DECODE_ERROR, SQ_DECODE_ERROR_ARRAY,
+                   "dtype of %" G_GSIZE_FORMAT " bytes is not a numpy type string", len);
+      return NULL;
+    }
+  return sq_dtype_new_from_string (copy, error);
+}
+
 gboolean
 _sq_shape_from_value (const SqValue  *shape,
                       gboolean        allow_infer,

@@ -201,6 +201,8 @@ test_json_errors (void)
     { "{\"data\": [\"abc\"], \"type\": \"<U2\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "longer than" },
     { "{\"data\": [1], \"type\": \"<q9\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "not a numpy type string" },
     { "{\"data\": [1], \"type\": \"<i4\", \"shape\": \"x\"}", SQ_DECODE_ERROR_ARRAY, "an array's shape is a str, not a list" },
+    /* read up to its NUL, this was "<f4": a type string holds no NUL */
+    { "{\"data\": [1], \"type\": \"<f4\\u0000x\", \"shape\": [1]}", SQ_DECODE_ERROR_ARRAY, "dtype holds a NUL byte" },
     { "{\"data\": [1, 2, 3], \"type\": \"<i4\", \"shape\": [-1, 2]}", SQ_DECODE_ERROR_ARRAY, "cannot take this shape" },
     { "{\"data\": [true], \"type\": \"<f8\", \"shape\": [1]}", SQ_DECODE_ERROR_MALFORMED, "expected a number" },
     /* an object array is kept as its text, once Python would read it */
