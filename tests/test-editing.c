@@ -662,6 +662,16 @@ test_editing_samples (Fixture       *f,
   g_assert_true (drey_shard_document_get_modified (DOC (f)));
 }
 
+/* Whether @path holds @text now (the export writes on a worker). */
+static gboolean
+file_holds (const char *path,
+            const char *text)
+{
+  g_autofree char *contents = NULL;
+
+  return g_file_get_contents (path, &contents, NULL, NULL) && g_str_equal (contents, text);
+}
+
 static void
 test_editing_replace_and_export (Fixture       *f,
                                  gconstpointer  data)
@@ -749,10 +759,9 @@ test_editing_replace_and_export (Fixture       *f,
     {
       g_autofree char *out_path = g_build_filename (f->dir, "out.json", NULL);
       g_autoptr(GFile) out = g_file_new_for_path (out_path);
-      g_autofree char *contents = NULL;
 
       drey_sample_view_export (f->sample_view, DREY_SAMPLE_FORMAT_JSON, out);
-      WAIT_FOR (g_file_get_contents (out_path, &contents, NULL, NULL) && g_str_equal (contents, text));
+      WAIT_FOR (file_holds (out_path, text));
     }
   }
   select_node (f, child (sample (f, 0), "name"));
