@@ -52,6 +52,9 @@ struct _DreyWindow
   /* Undos a toast still offers (DreyShardUndo): forgotten when it goes. */
   GPtrArray            *undos;
   AdwToast             *last_toast;
+  AdwToast             *toast_to_dismiss; /* on screen, until it settles */
+  guint                 toast_dismiss_source;
+  gint64                toast_shown_at;
 };
 
 void     _drey_window_update_header      (DreyWindow          *self);

@@ -289,8 +289,36 @@ static void
 toast_dismissed (AdwToast   *toast,
                  DreyWindow *self)
 {
+  g_object_set_data (G_OBJECT (toast), "drey-dismissed", GINT_TO_POINTER (TRUE));
   if (self->last_toast == toast)
     g_clear_weak_pointer (&self->last_toast);
+  if (self->toast_to_dismiss == toast)
+    {
+      /* It went by itself (timeout, close button): the one queued behind
+       * it is on screen from now on. */
+      g_clear_handle_id (&self->toast_dismiss_source, g_source_remove);
+      g_clear_object (&self->toast_to_dismiss);
+      self->toast_shown_at = g_get_monotonic_time ();
+    }
+}
+
+/* libadwaita 1.2 frees a toast's state when its hide animation ends, and
+ * its show animation, still running, then ends on that freed state: a
+ * crash (libadwaita 1.2.2, adw-toast-overlay.c, show_done_cb). So the toast
+ * on screen is dismissed only once its show animation is over (500 ms at
+ * most); a toast still queued behind it was never shown and goes at once. */
+#define TOAST_SETTLE_USEC (700 * G_USEC_PER_SEC / 1000)
+
+static gboolean
+dismiss_settled_toast (gpointer data)
+{
+  DreyWindow *self = data;
+  g_autoptr(AdwToast) toast = g_steal_pointer (&self->toast_to_dismiss);
+
+  self->toast_dismiss_source = 0;
+  if (g_object_get_data (G_OBJECT (toast), "drey-dismissed") == NULL)
+    adw_toast_dismiss (toast);
+  return G_SOURCE_REMOVE;
 }
 
 /* One toast at a time, the newest: an older Undo left queued behind it
@@ -301,13 +329,30 @@ static void
 show_toast (DreyWindow *self,
             AdwToast   *toast)
 {
+  gint64 now = g_get_monotonic_time ();
+
   if (self->last_toast != NULL)
     {
       AdwToast *old = self->last_toast;
+      gint64 settled = self->toast_shown_at + TOAST_SETTLE_USEC;
 
       g_clear_weak_pointer (&self->last_toast);
-      adw_toast_dismiss (old);
+      if (self->toast_dismiss_source != 0 || now >= settled)
+        {
+          adw_toast_dismiss (old);
+          if (self->toast_dismiss_source == 0)
+            self->toast_shown_at = now;
+        }
+      else
+        {
+          self->toast_to_dismiss = g_object_ref (old);
+          self->toast_dismiss_source = g_timeout_add ((guint) ((settled - now) / 1000) + 1,
+                                                      dismiss_settled_toast, self);
+          self->toast_shown_at = settled;
+        }
     }
+  else if (self->toast_dismiss_source == 0)
+    self->toast_shown_at = now;
   g_set_weak_pointer (&self->last_toast, toast);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
@@ -988,6 +1033,8 @@ drey_window_dispose (GObject *object)
       g_clear_pointer (&self->undos, g_ptr_array_unref);
     }
   g_clear_weak_pointer (&self->last_toast);
+  g_clear_handle_id (&self->toast_dismiss_source, g_source_remove);
+  g_clear_object (&self->toast_to_dismiss);
   if (self->key_model != NULL)
     {
       /* Its listing stops; nothing of the window hears of it. */
