@@ -10,6 +10,11 @@
  * shares every untouched sibling. What the user did not edit is therefore
  * the very value that was read, and is written back bit for bit.
  *
+ * The edits keep node objects: a removed child and the children a new
+ * value replaced are handed back, so an undo puts back the very rows
+ * (with their children, marks and summaries). Marking is the caller's,
+ * which knows whether an edit goes away from the file or back to it.
+ *
  * An array's one-line summary is computed on a worker the first time its
  * row is shown; "value-text" is notified when it arrives.
  *
@@ -277,10 +282,10 @@ drey_sample_node_get_children (DreySampleNode *self)
 
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
 
-  if (self->children != NULL)
-    return G_LIST_MODEL (self->children);
   if (!is_container (self->value))
     return NULL;
+  if (self->children != NULL)
+    return G_LIST_MODEL (self->children);
 
   is_map = sq_value_get_value_type (self->value) == SQ_VALUE_MAP;
   n = sq_value_get_length (self->value);
@@ -310,13 +315,18 @@ drey_sample_node_create_children (DreySampleNode *self)
 
 /* ---- editing ------------------------------------------------------------ */
 
+/* Marks @self and its ancestors; those that were not marked yet go into
+ * @newly (so an undo can take the marks back). */
 static void
-set_edited (DreySampleNode *self)
+set_edited (DreySampleNode *self,
+            GPtrArray      *newly)
 {
   for (; self != NULL; self = self->parent)
     if (!self->edited)
       {
         self->edited = TRUE;
+        if (newly != NULL)
+          g_ptr_array_add (newly, g_object_ref (self));
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITED]);
       }
 }
@@ -358,40 +368,71 @@ propagate_up (DreySampleNode *self)
     }
 }
 
-static void
-drop_children (DreySampleNode *self)
+/* The nodes of @value's items, children of @self. */
+static GPtrArray *
+nodes_for_items (DreySampleNode *self,
+                 SqValue        *value)
 {
-  if (self->children == NULL)
-    return;
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->children)); i++)
-    {
-      g_autoptr(DreySampleNode) child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+  gsize n = is_container (value) ? sq_value_get_length (value) : 0;
+  gboolean is_map = is_container (value) && sq_value_get_value_type (value) == SQ_VALUE_MAP;
+  GPtrArray *nodes = g_ptr_array_new_full ((guint) n, g_object_unref);
 
-      child->parent = NULL;
-    }
-  /* An expanded row sees its children go. */
-  g_list_store_remove_all (self->children);
-  g_clear_object (&self->children);
+  for (gsize i = 0; i < n; i++)
+    g_ptr_array_add (nodes, node_new (self, (guint) i, is_map ? sq_value_get_key (value, i) : NULL,
+                                      sq_value_get_item (value, i)));
+  return nodes;
 }
 
 /**
- * drey_sample_node_set_value:
+ * drey_sample_node_swap_value:
  * @value: the new value, of any type
+ * @children: (nullable) (element-type DreySampleNode): the nodes of
+ *   @value's items, as an earlier swap returned them (an undo gives back
+ *   the very rows it took); %NULL to make them
  *
- * Replaces the value (and so everything below it) and marks the node and
- * its ancestors edited.
+ * Replaces the value (and so everything below it). Children already made
+ * are swapped in place, so an expanded row shows the new ones.
+ *
+ * Returns: (transfer full) (nullable) (element-type DreySampleNode): the
+ *   children taken out, detached; %NULL if none had been made
  */
-void
-drey_sample_node_set_value (DreySampleNode *self,
-                            SqValue        *value)
+GPtrArray *
+drey_sample_node_swap_value (DreySampleNode *self,
+                             SqValue        *value,
+                             GPtrArray      *children)
 {
-  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
-  g_return_if_fail (value != NULL);
+  g_autoptr(GPtrArray) made = NULL;
+  GPtrArray *old;
+  guint n;
 
-  drop_children (self);
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  g_return_val_if_fail (value != NULL, NULL);
+
   replace_own_value (self, value);
   propagate_up (self);
-  set_edited (self);
+  if (self->children == NULL)
+    return NULL;
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->children));
+  old = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      DreySampleNode *child = g_list_model_get_item (G_LIST_MODEL (self->children), i);
+
+      child->parent = NULL;
+      g_ptr_array_add (old, child);
+    }
+  if (children == NULL)
+    children = made = nodes_for_items (self, value);
+  for (guint i = 0; i < children->len; i++)
+    {
+      DreySampleNode *child = g_ptr_array_index (children, i);
+
+      child->parent = self;
+      child->index = i;
+    }
+  g_list_store_splice (self->children, 0, n, children->pdata, children->len);
+  return old;
 }
 
 /* After an insertion or removal at @from, the later children move. */
@@ -410,6 +451,26 @@ renumber_children (DreySampleNode *self,
     }
 }
 
+/* Puts @child (detached, with its key, value and index) into @self. */
+static gboolean
+insert_node (DreySampleNode  *self,
+             DreySampleNode  *child,
+             GError         **error)
+{
+  g_autoptr(SqValue) container = NULL;
+
+  drey_sample_node_get_children (self);
+  container = sq_value_insert_item (self->value, child->index, child->key, child->value, error);
+  if (container == NULL)
+    return FALSE;
+  child->parent = self;
+  replace_own_value (self, container);
+  g_list_store_insert (self->children, child->index, child);
+  renumber_children (self, child->index + 1);
+  propagate_up (self);
+  return TRUE;
+}
+
 /**
  * drey_sample_node_insert_child:
  * @index: where, from 0 to the number of children
@@ -426,41 +487,58 @@ drey_sample_node_insert_child (DreySampleNode *self,
                                SqValue        *value,
                                GError        **error)
 {
-  g_autoptr(SqValue) container = NULL;
   g_autoptr(DreySampleNode) child = NULL;
 
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
   g_return_val_if_fail (is_container (self->value), NULL);
+  g_return_val_if_fail (index <= sq_value_get_length (self->value), NULL);
 
-  drey_sample_node_get_children (self);
-  container = sq_value_insert_item (self->value, index, key, value, error);
-  if (container == NULL)
+  child = node_new (NULL, index, key, value);
+  if (!insert_node (self, child, error))
     return NULL;
-  child = node_new (self, index, key, value);
-  child->edited = TRUE;
-  replace_own_value (self, container);
-  g_list_store_insert (self->children, index, child);
-  renumber_children (self, index + 1);
-  propagate_up (self);
-  set_edited (self);
-  return child;
+  return child; /* the children hold it */
+}
+
+/**
+ * drey_sample_node_insert_node:
+ * @child: a node drey_sample_node_remove_child() took out of @self
+ *
+ * Puts a removed child back where it was, the same row with its own
+ * children and marks.
+ *
+ * Returns: %FALSE with @error set if the map has its key meanwhile
+ */
+gboolean
+drey_sample_node_insert_node (DreySampleNode  *self,
+                              DreySampleNode  *child,
+                              GError         **error)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), FALSE);
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (child), FALSE);
+  g_return_val_if_fail (child->parent == NULL, FALSE);
+  g_return_val_if_fail (is_container (self->value), FALSE);
+  g_return_val_if_fail (child->index <= sq_value_get_length (self->value), FALSE);
+
+  return insert_node (self, child, error);
 }
 
 /**
  * drey_sample_node_remove_child:
  *
  * Removes the child at @index.
+ *
+ * Returns: (transfer full): the child's node, detached
  */
-void
+DreySampleNode *
 drey_sample_node_remove_child (DreySampleNode *self,
                                guint           index)
 {
   g_autoptr(SqValue) container = NULL;
-  g_autoptr(DreySampleNode) child = NULL;
+  DreySampleNode *child;
 
-  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
-  g_return_if_fail (is_container (self->value));
-  g_return_if_fail (index < sq_value_get_length (self->value));
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  g_return_val_if_fail (is_container (self->value), NULL);
+  g_return_val_if_fail (index < sq_value_get_length (self->value), NULL);
 
   drey_sample_node_get_children (self);
   container = sq_value_remove_item (self->value, index);
@@ -470,7 +548,7 @@ drey_sample_node_remove_child (DreySampleNode *self,
   g_list_store_remove (self->children, index);
   renumber_children (self, index);
   propagate_up (self);
-  set_edited (self);
+  return child;
 }
 
 /**
@@ -503,7 +581,6 @@ drey_sample_node_rename (DreySampleNode *self,
   update_name (self);
   replace_own_value (parent, container);
   propagate_up (parent);
-  set_edited (self);
   return TRUE;
 }
 
@@ -526,14 +603,33 @@ drey_sample_node_set_index (DreySampleNode *self,
 
 /**
  * drey_sample_node_mark_edited:
+ * @newly: (nullable) (element-type DreySampleNode): where the nodes that
+ *   were not marked yet are added
  *
- * Marks a node whose place changed (a sample added or moved).
+ * Marks an edited node and the containers above it.
  */
 void
-drey_sample_node_mark_edited (DreySampleNode *self)
+drey_sample_node_mark_edited (DreySampleNode *self,
+                              GPtrArray      *newly)
 {
   g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
-  set_edited (self);
+  set_edited (self, newly);
+}
+
+/**
+ * drey_sample_node_unmark:
+ *
+ * Takes back the mark of this node alone (an undone edit had set it).
+ */
+void
+drey_sample_node_unmark (DreySampleNode *self)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_NODE (self));
+
+  if (!self->edited)
+    return;
+  self->edited = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EDITED]);
 }
 
 /**

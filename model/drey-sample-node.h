@@ -32,21 +32,27 @@ void             drey_sample_node_request_summary (DreySampleNode *self);
 const SqSummary *drey_sample_node_get_summary     (DreySampleNode *self);
 gboolean         drey_sample_node_get_summary_pending (DreySampleNode *self);
 
-void             drey_sample_node_set_value       (DreySampleNode *self,
-                                                   SqValue        *value);
+GPtrArray       *drey_sample_node_swap_value      (DreySampleNode *self,
+                                                   SqValue        *value,
+                                                   GPtrArray      *children);
 DreySampleNode  *drey_sample_node_insert_child    (DreySampleNode *self,
                                                    guint           index,
                                                    SqValue        *key,
                                                    SqValue        *value,
                                                    GError        **error);
-void             drey_sample_node_remove_child    (DreySampleNode *self,
+gboolean         drey_sample_node_insert_node     (DreySampleNode *self,
+                                                   DreySampleNode *child,
+                                                   GError        **error);
+DreySampleNode  *drey_sample_node_remove_child    (DreySampleNode *self,
                                                    guint           index);
 gboolean         drey_sample_node_rename          (DreySampleNode *self,
                                                    SqValue        *key,
                                                    GError        **error);
 void             drey_sample_node_set_index       (DreySampleNode *self,
                                                    guint           index);
-void             drey_sample_node_mark_edited     (DreySampleNode *self);
+void             drey_sample_node_mark_edited     (DreySampleNode *self,
+                                                   GPtrArray      *newly);
+void             drey_sample_node_unmark          (DreySampleNode *self);
 void             drey_sample_node_clear_edited    (DreySampleNode *self);
 
 char           *drey_python_key_repr              (SqValue        *key);

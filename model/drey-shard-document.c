@@ -18,6 +18,8 @@
  *   progress, and hands back a DreyShardUndo. A failed write keeps the
  *   edits and drops the stash.
  * - Deleting stashes the shard by renaming it; the undo renames it back.
+ * - Every edit before a save can be undone and redone (see "edits and
+ *   their history" below).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -46,6 +48,12 @@ struct _DreyShardDocument
   guint64         progress_total;
   char           *stamp;            /* the file as read; NULL if it was not there */
   GCancellable   *load_cancellable; /* the load in flight */
+
+  GPtrArray      *history;          /* of Edit, oldest first */
+  guint           position;         /* how many of them are applied */
+  gint            saved_position;   /* the position on disk; -1: gone */
+  gboolean        can_undo;
+  gboolean        can_redo;
 };
 
 G_DEFINE_FINAL_TYPE (DreyShardDocument, drey_shard_document, G_TYPE_OBJECT)
@@ -67,6 +75,8 @@ enum
   PROP_BUSY,
   PROP_N_SAMPLES,
   PROP_PROGRESS,
+  PROP_CAN_UNDO,
+  PROP_CAN_REDO,
   N_PROPS
 };
 
@@ -159,6 +169,8 @@ set_samples (DreyShardDocument *self,
   notify (self, PROP_N_SAMPLES);
 }
 
+static void clear_history (DreyShardDocument *self);
+
 /* Drops what is shown, and stops a load in flight. */
 static void
 reset (DreyShardDocument *self)
@@ -168,8 +180,8 @@ reset (DreyShardDocument *self)
   g_clear_error (&self->error);
   g_clear_pointer (&self->stamp, g_free);
   set_samples (self, NULL);
-  set_modified (self, FALSE);
   set_is_new (self, FALSE);
+  clear_history (self);
 }
 
 /* What a shard's stamp is made of, as they are compared: size, time and
@@ -379,16 +391,103 @@ drey_shard_document_open_new (DreyShardDocument *self,
   set_key (self, key);
   set_samples (self, samples);
   set_is_new (self, TRUE);
-  set_modified (self, TRUE);
+  clear_history (self);
   set_state (self, DREY_SHARD_STATE_LOADED);
 }
 
-/* ---- edits -------------------------------------------------------------- */
+/* ---- edits and their history ------------------------------------------- */
+
+/* The history is a list of edits, each with what undoes it, rather than
+ * snapshots of the samples: values are immutable and shared, so an edit
+ * only holds the few values and nodes it swapped (an old value, a removed
+ * row), and an undo puts back the very nodes it took out, so rows keep
+ * their children, marks and summaries. Edits apply in order, so every
+ * node an edit names is where it was when the edit is undone or redone.
+ *
+ * A save keeps the history, as GNOME Text Editor does: the saved place is
+ * remembered, the document is modified whenever the history is elsewhere,
+ * and undoing past a save marks the rows it changes again. */
+
+/* Edits kept; the oldest go first. */
+#define MAX_EDITS 1000
+
+typedef enum
+{
+  EDIT_VALUE,          /* node: value before / after */
+  EDIT_RENAME,         /* node: key before / after */
+  EDIT_INSERT,         /* node put into parent (NULL: a sample) at index */
+  EDIT_REMOVE,         /* node taken out of parent (NULL: a sample) at index */
+  EDIT_MOVE,           /* node, a sample, one place up (up) or down */
+} EditKind;
+
+typedef struct
+{
+  EditKind        kind;
+  DreySampleNode *node;
+  DreySampleNode *parent;
+  guint           index;
+  gboolean        up;
+  SqValue        *before;
+  SqValue        *after;
+  GPtrArray      *children;   /* EDIT_VALUE: the rows of the other value */
+  GPtrArray      *marked;     /* what applying it marked, to take back */
+} Edit;
 
 static void
-edited (DreyShardDocument *self)
+edit_free (Edit *edit)
 {
-  set_modified (self, TRUE);
+  g_clear_object (&edit->node);
+  g_clear_object (&edit->parent);
+  g_clear_pointer (&edit->before, sq_value_unref);
+  g_clear_pointer (&edit->after, sq_value_unref);
+  g_clear_pointer (&edit->children, g_ptr_array_unref);
+  g_clear_pointer (&edit->marked, g_ptr_array_unref);
+  g_free (edit);
+}
+
+static Edit *
+edit_new (EditKind        kind,
+          DreySampleNode *node,
+          DreySampleNode *parent,
+          guint           index)
+{
+  Edit *edit = g_new0 (Edit, 1);
+
+  edit->kind = kind;
+  edit->node = g_object_ref (node);
+  edit->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  edit->index = index;
+  edit->marked = g_ptr_array_new_with_free_func (g_object_unref);
+  return edit;
+}
+
+static void
+update_history (DreyShardDocument *self)
+{
+  gboolean can_undo = self->position > 0;
+  gboolean can_redo = self->position < self->history->len;
+
+  set_modified (self, self->is_new || (gint) self->position != self->saved_position);
+  if (can_undo != self->can_undo)
+    {
+      self->can_undo = can_undo;
+      notify (self, PROP_CAN_UNDO);
+    }
+  if (can_redo != self->can_redo)
+    {
+      self->can_redo = can_redo;
+      notify (self, PROP_CAN_REDO);
+    }
+}
+
+/* A new shard, or one read or saved: no edits to undo. */
+static void
+clear_history (DreyShardDocument *self)
+{
+  g_ptr_array_set_size (self->history, 0);
+  self->position = 0;
+  self->saved_position = 0;
+  update_history (self);
 }
 
 static void
@@ -411,6 +510,192 @@ can_edit (DreyShardDocument *self)
   return self->state == DREY_SHARD_STATE_LOADED && !self->busy;
 }
 
+/* An edit just made: the redo list goes, as in any editor. */
+static void
+push_edit (DreyShardDocument *self,
+           Edit              *edit,
+           DreySampleNode    *marked)
+{
+  if (marked != NULL)
+    drey_sample_node_mark_edited (marked, edit->marked);
+  if (self->saved_position > (gint) self->position)
+    self->saved_position = -1;    /* the saved state cannot come back */
+  g_ptr_array_set_size (self->history, self->position);
+  g_ptr_array_add (self->history, edit);
+  if (self->history->len > MAX_EDITS)
+    {
+      g_ptr_array_remove_index (self->history, 0);
+      self->saved_position = self->saved_position > 0 ? self->saved_position - 1 : -1;
+    }
+  self->position = self->history->len;
+  update_history (self);
+}
+
+static void
+insert_root (DreyShardDocument *self,
+             guint              index,
+             DreySampleNode    *node)
+{
+  drey_sample_node_set_index (node, index);
+  g_list_store_insert (self->roots, index, node);
+  renumber (self, index + 1);
+  notify (self, PROP_N_SAMPLES);
+}
+
+static void
+remove_root (DreyShardDocument *self,
+             guint              index)
+{
+  g_list_store_remove (self->roots, index);
+  renumber (self, index);
+  notify (self, PROP_N_SAMPLES);
+}
+
+/* Swaps a sample with the next one. */
+static void
+swap_roots (DreyShardDocument *self,
+            guint              first)
+{
+  g_autoptr(DreySampleNode) a = g_list_model_get_item (G_LIST_MODEL (self->roots), first);
+  g_autoptr(DreySampleNode) b = g_list_model_get_item (G_LIST_MODEL (self->roots), first + 1);
+  gpointer swapped[2] = { b, a };
+
+  g_list_store_splice (self->roots, first, 2, swapped, 2);
+  renumber (self, first);
+}
+
+/* Does (@forward) or undoes @edit on the tree, without marks.
+ *
+ * Returns: (transfer none) (nullable): the row the change shows in */
+static DreySampleNode *
+run_edit (DreyShardDocument *self,
+          Edit              *edit,
+          gboolean           forward)
+{
+  gboolean inserting;
+
+  switch (edit->kind)
+    {
+    case EDIT_VALUE:
+      {
+        GPtrArray *other = drey_sample_node_swap_value (edit->node, forward ? edit->after : edit->before,
+                                                        edit->children);
+
+        g_clear_pointer (&edit->children, g_ptr_array_unref);
+        edit->children = other;
+        return edit->node;
+      }
+    case EDIT_RENAME:
+      if (!drey_sample_node_rename (edit->node, forward ? edit->after : edit->before, NULL))
+        g_return_val_if_reached (NULL);
+      return edit->node;
+    case EDIT_INSERT:
+    case EDIT_REMOVE:
+      inserting = (edit->kind == EDIT_INSERT) == forward;
+      if (edit->parent == NULL && inserting)
+        insert_root (self, edit->index, edit->node);
+      else if (edit->parent == NULL)
+        remove_root (self, edit->index);
+      else if (inserting)
+        {
+          if (!drey_sample_node_insert_node (edit->parent, edit->node, NULL))
+            g_return_val_if_reached (NULL);
+        }
+      else
+        g_object_unref (drey_sample_node_remove_child (edit->parent, edit->index));
+      return inserting ? edit->node : edit->parent;
+    case EDIT_MOVE:
+      /* A swap undoes itself. */
+      swap_roots (self, edit->up ? edit->index - 1 : edit->index);
+      return edit->node;
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* How far the history is from the saved state (G_MAXUINT: unreachable). */
+static guint
+distance_from_saved (DreyShardDocument *self,
+                     guint              position)
+{
+  if (self->saved_position < 0)
+    return G_MAXUINT;
+  return position > (guint) self->saved_position ? position - self->saved_position
+                                                 : self->saved_position - position;
+}
+
+/* Moves the history one step. Going away from the saved state marks the
+ * row that changed (and remembers which marks it set); going back to it
+ * takes those marks back. */
+static DreySampleNode *
+step (DreyShardDocument *self,
+      gboolean           forward)
+{
+  guint index = forward ? self->position : self->position - 1;
+  guint next = forward ? self->position + 1 : self->position - 1;
+  Edit *edit = g_ptr_array_index (self->history, index);
+  gboolean away = distance_from_saved (self, next) > distance_from_saved (self, self->position);
+  DreySampleNode *changed = run_edit (self, edit, forward);
+
+  for (guint i = 0; i < edit->marked->len; i++)
+    drey_sample_node_unmark (g_ptr_array_index (edit->marked, i));
+  g_ptr_array_set_size (edit->marked, 0);
+  if (away && changed != NULL)
+    drey_sample_node_mark_edited (changed, edit->marked);
+  self->position = next;
+  update_history (self);
+  return changed;
+}
+
+/**
+ * drey_shard_document_undo:
+ *
+ * Takes back the last edit not undone yet.
+ *
+ * Returns: (transfer none) (nullable): the row it changed (for a sample
+ *   removed again, %NULL), to show it
+ */
+DreySampleNode *
+drey_shard_document_undo (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+
+  if (!can_edit (self) || self->position == 0)
+    return NULL;
+  return step (self, FALSE);
+}
+
+/**
+ * drey_shard_document_redo:
+ *
+ * Makes again the last edit undone.
+ *
+ * Returns: (transfer none) (nullable): the row it changed
+ */
+DreySampleNode *
+drey_shard_document_redo (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+
+  if (!can_edit (self) || self->position >= self->history->len)
+    return NULL;
+  return step (self, TRUE);
+}
+
+gboolean
+drey_shard_document_get_can_undo (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  return self->can_undo;
+}
+
+gboolean
+drey_shard_document_get_can_redo (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
+  return self->can_redo;
+}
+
 /**
  * drey_shard_document_insert_sample:
  * @index: where, from 0 to the number of samples
@@ -431,11 +716,8 @@ drey_shard_document_insert_sample (DreyShardDocument *self,
   if (!can_edit (self) || index > drey_shard_document_get_n_samples (self))
     return NULL;
   node = drey_sample_node_new_sample (value, index);
-  g_list_store_insert (self->roots, index, node);
-  renumber (self, index + 1);
-  drey_sample_node_mark_edited (node);
-  edited (self);
-  notify (self, PROP_N_SAMPLES);
+  insert_root (self, index, node);
+  push_edit (self, edit_new (EDIT_INSERT, node, NULL, index), node);
   return node; /* the list holds it */
 }
 
@@ -451,9 +733,8 @@ drey_shard_document_move_sample (DreyShardDocument *self,
                                  DreySampleNode    *sample,
                                  gboolean           up)
 {
-  g_autoptr(DreySampleNode) other = NULL;
-  gpointer swapped[2];
-  guint index, first;
+  Edit *edit;
+  guint index;
 
   g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (sample), FALSE);
@@ -462,16 +743,10 @@ drey_shard_document_move_sample (DreyShardDocument *self,
   index = drey_sample_node_get_index (sample);
   if (!can_edit (self) || (up ? index == 0 : index + 1 >= drey_shard_document_get_n_samples (self)))
     return FALSE;
-  g_object_ref (sample);
-  first = up ? index - 1 : index;
-  other = g_list_model_get_item (G_LIST_MODEL (self->roots), up ? index - 1 : index + 1);
-  swapped[0] = up ? sample : other;
-  swapped[1] = up ? other : sample;
-  g_list_store_splice (self->roots, first, 2, swapped, 2);
-  renumber (self, first);
-  drey_sample_node_mark_edited (sample);
-  g_object_unref (sample);
-  edited (self);
+  edit = edit_new (EDIT_MOVE, sample, NULL, index);
+  edit->up = up;
+  run_edit (self, edit, TRUE);
+  push_edit (self, edit, sample);
   return TRUE;
 }
 
@@ -506,7 +781,7 @@ drey_shard_document_add_value (DreyShardDocument  *self,
     }
   child = drey_sample_node_insert_child (container, index, key, value, error);
   if (child != NULL)
-    edited (self);
+    push_edit (self, edit_new (EDIT_INSERT, child, container, index), child);
   return child;
 }
 
@@ -518,6 +793,7 @@ void
 drey_shard_document_remove (DreyShardDocument *self,
                             DreySampleNode    *node)
 {
+  g_autoptr(DreySampleNode) kept = NULL;
   DreySampleNode *parent;
   guint index;
 
@@ -526,17 +802,21 @@ drey_shard_document_remove (DreyShardDocument *self,
 
   if (!can_edit (self))
     return;
+  kept = g_object_ref (node);
   parent = drey_sample_node_get_parent (node);
   index = drey_sample_node_get_index (node);
   if (parent == NULL)
     {
-      g_list_store_remove (self->roots, index);
-      renumber (self, index);
-      notify (self, PROP_N_SAMPLES);
+      remove_root (self, index);
+      push_edit (self, edit_new (EDIT_REMOVE, kept, NULL, index), NULL);
     }
   else
-    drey_sample_node_remove_child (parent, index);
-  edited (self);
+    {
+      g_object_ref (parent);
+      g_object_unref (drey_sample_node_remove_child (parent, index));
+      push_edit (self, edit_new (EDIT_REMOVE, kept, parent, index), parent);
+      g_object_unref (parent);
+    }
 }
 
 /**
@@ -550,14 +830,19 @@ drey_shard_document_set_value (DreyShardDocument *self,
                                DreySampleNode    *node,
                                SqValue           *value)
 {
+  Edit *edit;
+
   g_return_if_fail (DREY_IS_SHARD_DOCUMENT (self));
   g_return_if_fail (DREY_IS_SAMPLE_NODE (node));
   g_return_if_fail (value != NULL);
 
-  if (!can_edit (self))
+  if (!can_edit (self) || value == drey_sample_node_get_value (node))
     return;
-  drey_sample_node_set_value (node, value);
-  edited (self);
+  edit = edit_new (EDIT_VALUE, node, NULL, 0);
+  edit->before = sq_value_ref (drey_sample_node_get_value (node));
+  edit->after = sq_value_ref (value);
+  run_edit (self, edit, TRUE);
+  push_edit (self, edit, node);
 }
 
 /**
@@ -573,6 +858,9 @@ drey_shard_document_rename (DreyShardDocument  *self,
                             SqValue            *key,
                             GError            **error)
 {
+  g_autoptr(SqValue) before = NULL;
+  Edit *edit;
+
   g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), FALSE);
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (node), FALSE);
 
@@ -582,9 +870,15 @@ drey_shard_document_rename (DreyShardDocument  *self,
                            "the shard cannot be edited now");
       return FALSE;
     }
+  if (sq_value_equal (key, drey_sample_node_get_key (node)))
+    return TRUE;
+  before = sq_value_ref (drey_sample_node_get_key (node));
   if (!drey_sample_node_rename (node, key, error))
     return FALSE;
-  edited (self);
+  edit = edit_new (EDIT_RENAME, node, NULL, 0);
+  edit->before = g_steal_pointer (&before);
+  edit->after = sq_value_ref (key);
+  push_edit (self, edit, node);
   return TRUE;
 }
 
@@ -672,8 +966,12 @@ mark_saved (DreyShardDocument *self)
 
       drey_sample_node_clear_edited (node);
     }
+  /* The history stays; this is the place that is on disk now. */
+  for (guint i = 0; i < self->history->len; i++)
+    g_ptr_array_set_size (((Edit *) g_ptr_array_index (self->history, i))->marked, 0);
+  self->saved_position = (gint) self->position;
   set_is_new (self, FALSE);
-  set_modified (self, FALSE);
+  update_history (self);
 }
 
 static void
@@ -1070,6 +1368,7 @@ drey_shard_document_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_ptr_array_set_size (self->history, 0);
   g_clear_object (&self->roots);
   G_OBJECT_CLASS (drey_shard_document_parent_class)->dispose (object);
 }
@@ -1083,6 +1382,7 @@ drey_shard_document_finalize (GObject *object)
   g_clear_error (&self->error);
   g_free (self->key);
   g_free (self->stamp);
+  g_ptr_array_unref (self->history);
   G_OBJECT_CLASS (drey_shard_document_parent_class)->finalize (object);
 }
 
@@ -1116,6 +1416,12 @@ drey_shard_document_get_property (GObject    *object,
       break;
     case PROP_N_SAMPLES:
       g_value_set_uint (value, drey_shard_document_get_n_samples (self));
+      break;
+    case PROP_CAN_UNDO:
+      g_value_set_boolean (value, self->can_undo);
+      break;
+    case PROP_CAN_REDO:
+      g_value_set_boolean (value, self->can_redo);
       break;
     case PROP_PROGRESS:
       g_value_set_double (value, self->progress_total > 0
@@ -1181,12 +1487,20 @@ drey_shard_document_class_init (DreyShardDocumentClass *klass)
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL, 0, 1, 0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Whether there is an edit to undo, or one undone to make again. */
+  properties[PROP_CAN_UNDO] =
+    g_param_spec_boolean ("can-undo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_CAN_REDO] =
+    g_param_spec_boolean ("can-redo", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 drey_shard_document_init (DreyShardDocument *self)
 {
+  self->history = g_ptr_array_new_with_free_func ((GDestroyNotify) edit_free);
 }
 
 /**

@@ -116,6 +116,10 @@ gboolean           drey_shard_document_rename         (DreyShardDocument  *self,
                                                        DreySampleNode     *node,
                                                        SqValue            *key,
                                                        GError            **error);
+DreySampleNode    *drey_shard_document_undo           (DreyShardDocument  *self);
+DreySampleNode    *drey_shard_document_redo           (DreyShardDocument  *self);
+gboolean           drey_shard_document_get_can_undo   (DreyShardDocument  *self);
+gboolean           drey_shard_document_get_can_redo   (DreyShardDocument  *self);
 
 void               drey_shard_document_save_async     (DreyShardDocument   *self,
                                                        DreySaveFlags        flags,

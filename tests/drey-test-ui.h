@@ -5,6 +5,9 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
 
 #include "sq.h"
 
@@ -70,6 +73,87 @@ drey_test_array_new (const char    *type_string,
   array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
   g_assert_no_error (error);
   return array;
+}
+
+/* Real input, as a user's, from another X client (xdotool, through XTEST):
+ * @args are xdotool's, with "%w" standing for @widget's window. Returns
+ * once xdotool did it; the events reach GTK on later iterations. Only
+ * under X11, which the UI tests run on. */
+static inline void
+drey_test_xdotool (GtkWidget  *widget,
+                   const char *args)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *xid = NULL;
+  g_autoptr(GString) command = g_string_new ("xdotool ");
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  g_string_append (command, args);
+  g_string_replace (command, "%w", xid, 0);
+  g_assert_true (g_spawn_command_line_sync (command->str, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+#else
+  g_test_skip ("needs X11");
+#endif
+}
+
+/* Where @widget's centre is in its window's X surface. */
+static inline void
+drey_test_widget_centre (GtkWidget *widget,
+                         int       *x,
+                         int       *y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t centre = GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                 gtk_widget_get_height (widget) / 2.f);
+  graphene_point_t in_native;
+  double dx, dy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &centre, &in_native));
+  gtk_native_get_surface_transform (native, &dx, &dy);
+  *x = (int) (in_native.x + dx);
+  *y = (int) (in_native.y + dy);
+}
+
+static void
+drey_test_count_press (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       guint           *count)
+{
+  (*count)++;
+}
+
+/* Counts the presses that reach @widget's window, before any widget sees
+ * them: a test then knows its click has arrived. */
+static inline void
+drey_test_count_presses (GtkWidget *widget,
+                         guint     *count)
+{
+  GtkGesture *gesture = gtk_gesture_click_new ();
+
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (gesture), GTK_PHASE_CAPTURE);
+  g_signal_connect (gesture, "pressed", G_CALLBACK (drey_test_count_press), count);
+  gtk_widget_add_controller (GTK_WIDGET (gtk_widget_get_native (widget)), GTK_EVENT_CONTROLLER (gesture));
+}
+
+/* Clicks @widget's centre @n times (a double click for 2), for real. */
+static inline void
+drey_test_click (GtkWidget *widget,
+                 guint      n)
+{
+  int x, y;
+  g_autofree char *args = NULL;
+
+  drey_test_widget_centre (widget, &x, &y);
+  args = g_strdup_printf ("mousemove --window %%w %d %d click --repeat %u --delay 60 1", x, y, n);
+  drey_test_xdotool (widget, args);
 }
 
 G_END_DECLS

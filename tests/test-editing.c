@@ -1188,6 +1188,246 @@ test_editing_read_only (Fixture       *f,
   g_assert_false (action_enabled (f, "samples.remove"));
 }
 
+/* ---- forgiving edits ---------------------------------------------------- */
+
+/* The values of the shard on screen, to compare states. */
+static GPtrArray *
+doc_state (Fixture *f)
+{
+  return drey_shard_document_dup_samples (DOC (f));
+}
+
+static gboolean
+same_state (GPtrArray *a,
+            GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!sq_value_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Every kind of edit is undone and redone through the window's actions,
+ * in order, each to the state before or after it. */
+static void
+test_editing_undo_redo (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(SqValue) array = NULL;
+  DreySampleNode *s0, *added;
+  guint n;
+
+  {
+    guint8 pixels[2 * 2 * 3] = { 0 };
+    guint64 shape[] = { 2, 2, 3 };
+
+    array = ndarray ("|u1", 3, shape, pixels, sizeof pixels);
+  }
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  g_assert_false (action_enabled (f, "win.undo"));
+  g_assert_false (action_enabled (f, "win.redo"));
+  g_ptr_array_add (states, doc_state (f));
+  s0 = sample (f, 0);
+
+  type_and_commit (f, child (s0, "id"), FALSE, "8");                    /* a value */
+  g_ptr_array_add (states, doc_state (f));
+  type_and_commit (f, child (s0, "tags"), TRUE, "labels");              /* a rename */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, s0);
+  activate (f, "samples.add-field", "int");                             /* a field added */
+  added = drey_sample_view_selected_node (f->sample_view);
+  g_object_unref (added);
+  drey_sample_view_commit_editing (f->sample_view);
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, child (s0, "ok"));
+  activate (f, "samples.remove", NULL);                                 /* a field removed */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, sample (f, 1));
+  activate (f, "samples.add-sample", NULL);                             /* a sample added */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, sample (f, 0));
+  activate (f, "samples.duplicate-sample", NULL);                       /* duplicated */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, sample (f, 3));
+  activate (f, "samples.move-up", NULL);                                /* moved */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, sample (f, 4));
+  activate (f, "samples.remove", NULL);                                 /* a sample removed */
+  g_ptr_array_add (states, doc_state (f));
+  select_node (f, child (sample (f, 0), "image"));
+  g_assert_true (drey_sample_view_set_selected_value (f->sample_view, array));   /* an array replaced */
+  g_ptr_array_add (states, doc_state (f));
+  n = states->len - 1;
+  g_assert_cmpuint (n, ==, 9);
+  for (guint i = 1; i <= n; i++)
+    g_assert_false (same_state (g_ptr_array_index (states, i - 1), g_ptr_array_index (states, i)));
+
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(GPtrArray) now = NULL;
+
+      g_assert_true (action_enabled (f, "win.undo"));
+      activate (f, "win.undo", NULL);
+      now = doc_state (f);
+      g_assert_true (same_state (now, g_ptr_array_index (states, i - 1)));
+      g_assert_true (action_enabled (f, "win.redo"));
+    }
+  g_assert_false (action_enabled (f, "win.undo"));
+  g_assert_false (drey_shard_document_get_modified (DOC (f)));
+  g_assert_false (drey_sample_node_get_edited (sample (f, 0)));
+  g_assert_cmpstr (subtitle (f), !=, "Unsaved changes to “mixed”");
+
+  for (guint i = 1; i <= n; i++)
+    {
+      g_autoptr(GPtrArray) now = NULL;
+
+      activate (f, "win.redo", NULL);
+      now = doc_state (f);
+      g_assert_true (same_state (now, g_ptr_array_index (states, i)));
+    }
+  g_assert_false (action_enabled (f, "win.redo"));
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
+
+  /* The redone array replacement is what the panel shows. */
+  {
+    g_autoptr(DreySampleNode) selected = drey_sample_view_selected_node (f->sample_view);
+
+    g_assert_true (drey_sample_node_get_value (selected) == array);
+  }
+
+  /* A save keeps the history: undoing after it is a change again. */
+  save_and_wait (f);
+  g_assert_true (action_enabled (f, "win.undo"));
+  activate (f, "win.undo", NULL);
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
+  activate (f, "win.redo", NULL);
+  g_assert_false (drey_shard_document_get_modified (DOC (f)));
+}
+
+/* What the user does with real keys and clicks, from another X client. */
+static void
+wait_for_presses (guint *count,
+                  guint  n)
+{
+  WAIT_FOR (*count >= n);
+  /* and for what the press started */
+  for (int i = 0; i < 3; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static void
+test_editing_real_input (Fixture       *f,
+                         gconstpointer  data)
+{
+  guint presses = 0;
+  DreySampleNode *s0, *name, *id;
+  GtkWidget *editor;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  drey_test_count_presses (GTK_WIDGET (f->window), &presses);
+  s0 = sample (f, 0);
+  name = child (s0, "name");
+  select_node (f, name);
+
+  /* A click on the selected row's name selects; it never renames. */
+  editor = drey_sample_view_get_selected_editor (f->sample_view, TRUE);
+  g_assert_nonnull (editor);
+  drey_test_click (editor, 1);
+  wait_for_presses (&presses, 1);
+  g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+  /* Later, a second single click on it: still not. */
+  g_usleep (600 * 1000);
+  drey_test_click (editor, 1);
+  wait_for_presses (&presses, 2);
+  editor = drey_sample_view_get_selected_editor (f->sample_view, TRUE);
+  g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+  {
+    g_autoptr(DreySampleNode) selected = drey_sample_view_selected_node (f->sample_view);
+
+    g_assert_true (selected == name);
+  }
+
+  /* A double click renames. */
+  g_usleep (600 * 1000);
+  drey_test_click (editor, 2);
+  wait_for_presses (&presses, 4);
+  editor = drey_sample_view_get_selected_editor (f->sample_view, TRUE);
+  WAIT_FOR (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+
+  /* Delete in the editor deletes text (all of it, selected on focus),
+   * and never the field. */
+  drey_test_xdotool (editor, "key --clearmodifiers Delete");
+  WAIT_FOR (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (editor)), ""));
+  g_assert_true (drey_sample_node_get_parent (name) == s0);
+  g_assert_nonnull (sq_value_lookup (drey_sample_node_get_value (s0), "name"));
+  g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (editor), FALSE);
+
+  /* Ctrl+Z and Ctrl+Shift+Z, with the focus in the tree. */
+  id = child (s0, "id");
+  type_and_commit (f, id, FALSE, "41");
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 41);
+  drey_sample_view_focus_samples (f->sample_view);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers ctrl+z");
+  WAIT_FOR (sq_value_get_int (drey_sample_node_get_value (id)) == 7);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers ctrl+shift+z");
+  WAIT_FOR (sq_value_get_int (drey_sample_node_get_value (id)) == 41);
+}
+
+/* An empty name asks first; a refused value stays in its editor. */
+static void
+test_editing_refusals (Fixture       *f,
+                       gconstpointer  data)
+{
+  DreySampleNode *s0, *tags, *id;
+  GtkWidget *editor;
+  gsize len = 0;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  s0 = sample (f, 0);
+
+  tags = child (s0, "tags");
+  type_and_commit (f, tags, TRUE, "");
+  respond ("cancel");
+  g_assert_cmpstr (drey_sample_node_get_name (tags), ==, "tags");
+  g_assert_false (drey_shard_document_get_modified (DOC (f)));
+  type_and_commit (f, tags, TRUE, "");
+  respond ("rename");
+  g_assert_cmpstr (sq_value_get_str (drey_sample_node_get_key (tags), &len), ==, "");
+  g_assert_cmpuint (len, ==, 0);
+  g_assert_true (drey_shard_document_get_modified (DOC (f)));
+  activate (f, "win.undo", NULL);
+  g_assert_cmpstr (drey_sample_node_get_name (tags), ==, "tags");
+
+  /* Enter on a refused value: the editor stays open with the text. */
+  id = child (s0, "id");
+  editor = start_editing (f, id, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (editor), "12x");
+  /* Enter in the editor's text */
+  gtk_widget_activate (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (editor))));
+  g_assert_true (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor)), ==, "12x");
+  g_assert_true (gtk_widget_has_css_class (editor, "error"));
+  g_assert_nonnull (strstr (drey_sample_view_get_edit_error (f->sample_view), "12x"));
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 7);
+  /* Fixed, it is taken. */
+  gtk_editable_set_text (GTK_EDITABLE (editor), "12");
+  gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (editor), TRUE);
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, 12);
+  g_assert_false (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (editor)));
+}
+
+
 /* The edits tests/interop/edit-interop.py expects, then Save. */
 static void
 test_editing_scripted (Fixture       *f,
@@ -1297,6 +1537,9 @@ main (int   argc,
   ADD ("/editing/unsaved-asks", test_editing_unsaved_asks, NULL);
   ADD ("/editing/save-progress", test_editing_save_progress, NULL);
   ADD ("/editing/read-only", test_editing_read_only, NULL);
+  ADD ("/editing/undo-redo", test_editing_undo_redo, NULL);
+  ADD ("/editing/real-input", test_editing_real_input, NULL);
+  ADD ("/editing/refusals", test_editing_refusals, NULL);
   ADD ("/editing/scripted", test_editing_scripted, "may use DREY_EDIT_STORE");
 #undef ADD
 

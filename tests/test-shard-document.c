@@ -1,6 +1,6 @@
 /* test-shard-document.c: the open shard as a document, without a window
  *
- * Loading, every edit, saving (with the changed-on-disk and key-taken
+ * Loading, every edit and its undo and redo, saving (with the changed-on-disk and key-taken
  * checks), Undo of a save and of a delete, and cancelling, all through the
  * async API the window uses, on a real store in a temporary folder.
  *
@@ -599,6 +599,191 @@ test_save_cancelled (Fixture       *f,
   assert_samples_equal (on_disk, original);
 }
 
+/* The values of every sample now, to compare with a later state. */
+static GPtrArray *
+state (Fixture *f)
+{
+  return drey_shard_document_dup_samples (f->doc);
+}
+
+static void
+assert_state (Fixture   *f,
+              GPtrArray *expected)
+{
+  g_autoptr(GPtrArray) now = state (f);
+
+  assert_samples_equal (now, expected);
+}
+
+/* No row of the samples, or of the children made so far, is marked. */
+static gboolean
+any_marked (GListModel *nodes)
+{
+  for (guint i = 0; nodes != NULL && i < g_list_model_get_n_items (nodes); i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (nodes, i);
+
+      if (drey_sample_node_get_edited (node) || any_marked (drey_sample_node_get_children (node)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_undo_redo (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) renamed = sq_value_new_str ("renamed", -1);
+  g_autoptr(SqValue) extra_key = sq_value_new_str ("extra", -1);
+  g_autoptr(SqValue) label_key = sq_value_new_str ("label", -1);
+  g_autoptr(SqValue) extra = sq_value_new_float64 (0.5);
+  g_autoptr(SqValue) inserted = make_sample (7);
+  g_autoptr(SqValue) replacement = NULL;
+  g_autoptr(DreySampleNode) id_node = NULL;
+  g_autoptr(DreySampleNode) s1_id = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  DreySampleNode *first, *added;
+  guint n;
+
+  {
+    float pixels[4] = { 1, 2, 3, 4 };
+    guint64 shape[] = { 2, 2 };
+    g_autoptr(SqDtype) dtype = sq_dtype_new_from_string ("<f4", NULL);
+    g_autoptr(GBytes) bytes = g_bytes_new (pixels, sizeof pixels);
+    g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 2, shape, bytes, &error);
+
+    g_assert_no_error (error);
+    replacement = sq_value_new_ndarray (array);
+  }
+
+  g_assert_true (load (f, "a", &error));
+  g_assert_false (drey_shard_document_get_can_undo (f->doc));
+  g_assert_null (drey_shard_document_undo (f->doc));
+  g_ptr_array_add (states, state (f));
+  first = sample_node (f, 0);
+  id_node = g_object_ref (field_node (first, "id"));
+  s1_id = g_object_ref (field_node (sample_node (f, 1), "id"));
+
+  /* Every kind of edit, each state kept: a value, a field added and
+   * renamed, a field removed, a sample inserted, moved, duplicated and
+   * removed, a whole sample replaced (its rows were made), an array put
+   * in place of a value. */
+  drey_shard_document_set_value (f->doc, field_node (first, "name"), renamed);
+  g_ptr_array_add (states, state (f));
+  added = drey_shard_document_add_value (f->doc, first, 2, extra_key, extra, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (states, state (f));
+  g_assert_true (drey_shard_document_rename (f->doc, added, label_key, &error));
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_remove (f->doc, id_node);
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_insert_sample (f->doc, 0, inserted);
+  g_ptr_array_add (states, state (f));
+  g_assert_true (drey_shard_document_move_sample (f->doc, sample_node (f, 0), FALSE));
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_insert_sample (f->doc, 2, drey_sample_node_get_value (sample_node (f, 1)));
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_remove (f->doc, sample_node (f, 4));
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_set_value (f->doc, sample_node (f, 3), inserted);
+  g_ptr_array_add (states, state (f));
+  drey_shard_document_set_value (f->doc, field_node (first, "name"), replacement);
+  g_ptr_array_add (states, state (f));
+  n = states->len - 1;
+  g_assert_cmpuint (n, ==, 10);
+  g_assert_true (drey_shard_document_get_can_undo (f->doc));
+  g_assert_false (drey_shard_document_get_can_redo (f->doc));
+
+  /* Undo walks back through every state, to the shard as read: not
+   * modified, nothing marked, and the rows taken out are the very same. */
+  for (guint i = n; i > 0; i--)
+    {
+      g_assert_true (drey_shard_document_get_modified (f->doc));
+      drey_shard_document_undo (f->doc);
+      assert_state (f, g_ptr_array_index (states, i - 1));
+      g_assert_true (drey_shard_document_get_can_redo (f->doc));
+    }
+  g_assert_false (drey_shard_document_get_can_undo (f->doc));
+  g_assert_false (drey_shard_document_get_modified (f->doc));
+  g_assert_false (any_marked (drey_shard_document_get_samples (f->doc)));
+  g_assert_true (sample_node (f, 0) == first);
+  g_assert_true (field_node (first, "id") == id_node);
+  g_assert_true (drey_sample_node_get_parent (id_node) == first);
+  g_assert_true (field_node (sample_node (f, 1), "id") == s1_id);
+  g_assert_null (drey_shard_document_undo (f->doc));
+
+  /* Redo walks forward again, marking what it changes. */
+  for (guint i = 1; i <= n; i++)
+    {
+      drey_shard_document_redo (f->doc);
+      assert_state (f, g_ptr_array_index (states, i));
+      g_assert_true (drey_shard_document_get_modified (f->doc));
+    }
+  g_assert_false (drey_shard_document_get_can_redo (f->doc));
+  g_assert_true (drey_sample_node_get_edited (field_node (first, "name")));
+  g_assert_true (drey_sample_node_get_edited (first));
+
+  /* A new edit after undoing drops what could be redone. */
+  drey_shard_document_undo (f->doc);
+  drey_shard_document_undo (f->doc);
+  g_assert_true (drey_shard_document_get_can_redo (f->doc));
+  drey_shard_document_set_value (f->doc, field_node (first, "name"), extra);
+  g_assert_false (drey_shard_document_get_can_redo (f->doc));
+  g_assert_null (drey_shard_document_redo (f->doc));
+  for (guint i = n - 1; i > 0; i--)
+    drey_shard_document_undo (f->doc);
+  assert_state (f, g_ptr_array_index (states, 0));
+  g_assert_false (drey_shard_document_get_modified (f->doc));
+}
+
+/* A save keeps the history, as Text Editor does: undoing past it is a
+ * change again, and redoing back to it is not. */
+static void
+test_undo_after_save (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) one = sq_value_new_int (-1);
+  g_autoptr(SqValue) two = sq_value_new_int (-2);
+  g_autoptr(DreyShardUndo) undo = NULL;
+  g_autoptr(GPtrArray) original = make_samples (0, 3);
+  DreySampleNode *id;
+
+  g_assert_true (load (f, "a", &error));
+  id = field_node (sample_node (f, 0), "id");
+  drey_shard_document_set_value (f->doc, id, one);
+  undo = save (f, DREY_SAVE_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  drey_shard_undo_forget (undo);
+  g_assert_false (drey_shard_document_get_modified (f->doc));
+  g_assert_false (drey_sample_node_get_edited (id));
+  g_assert_true (drey_shard_document_get_can_undo (f->doc));
+
+  g_assert_true (drey_shard_document_undo (f->doc) == id);
+  assert_state (f, original);
+  g_assert_true (drey_shard_document_get_modified (f->doc));
+  g_assert_true (drey_sample_node_get_edited (id));
+  g_assert_true (drey_sample_node_get_edited (sample_node (f, 0)));
+
+  drey_shard_document_redo (f->doc);
+  g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (id)), ==, -1);
+  g_assert_false (drey_shard_document_get_modified (f->doc));
+  g_assert_false (drey_sample_node_get_edited (id));
+
+  /* Undone past the save, then edited: the saved state cannot come back. */
+  drey_shard_document_undo (f->doc);
+  drey_shard_document_set_value (f->doc, id, two);
+  drey_shard_document_undo (f->doc);
+  g_assert_true (drey_shard_document_get_modified (f->doc));
+  assert_state (f, original);
+
+  /* Another shard starts with no history. */
+  g_assert_true (load (f, "b", &error));
+  g_assert_false (drey_shard_document_get_can_undo (f->doc));
+  g_assert_false (drey_shard_document_get_can_redo (f->doc));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -612,6 +797,8 @@ main (int   argc,
   ADD ("/document/load-replaced", test_load_replaced);
   ADD ("/document/load-cancelled", test_load_cancelled);
   ADD ("/document/edits", test_edits);
+  ADD ("/document/undo-redo", test_undo_redo);
+  ADD ("/document/undo-after-save", test_undo_after_save);
   ADD ("/document/save-and-undo", test_save_and_undo);
   ADD ("/document/save-changed-on-disk", test_save_changed_on_disk);
   ADD ("/document/new-shard", test_new_shard);

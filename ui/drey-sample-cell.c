@@ -28,6 +28,7 @@ struct _DreySampleCell
   gboolean   is_name;
   gboolean   editable;
   gboolean   setting_text;
+  gboolean   left;          /* the edit ended as the focus went elsewhere */
 };
 
 G_DEFINE_FINAL_TYPE (DreySampleCell, drey_sample_cell, GTK_TYPE_WIDGET)
@@ -68,8 +69,13 @@ static void
 editor_focus_left (GtkEventController *controller,
                    GtkEditableLabel   *editor)
 {
-  if (gtk_editable_label_get_editing (editor))
-    gtk_editable_label_stop_editing (editor, TRUE);
+  DreySampleCell *self = DREY_SAMPLE_CELL (gtk_widget_get_ancestor (GTK_WIDGET (editor), DREY_TYPE_SAMPLE_CELL));
+
+  if (!gtk_editable_label_get_editing (editor))
+    return;
+  self->left = TRUE;
+  gtk_editable_label_stop_editing (editor, TRUE);
+  self->left = FALSE;
 }
 
 static void
@@ -85,6 +91,49 @@ replace_focus_out (GtkWidget *editor)
         continue;
       g_signal_handlers_disconnect_matched (controller, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, editor);
       g_signal_connect_object (controller, "leave", G_CALLBACK (editor_focus_left), editor, 0);
+    }
+}
+
+/* GtkEditableLabel starts editing on any click on its text, so a click
+ * that only selects a row (or one on the row already selected) would
+ * start a rename. Its click gesture goes: the row takes single clicks,
+ * and the cell's own gesture starts an edit on a double click. */
+static void
+remove_click_to_edit (GtkWidget *editor)
+{
+  for (GtkWidget *stack = gtk_widget_get_first_child (editor); stack != NULL;
+       stack = gtk_widget_get_next_sibling (stack))
+    for (GtkWidget *child = gtk_widget_get_first_child (stack); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        g_autoptr(GListModel) controllers = NULL;
+
+        if (!GTK_IS_LABEL (child))
+          continue;
+        controllers = gtk_widget_observe_controllers (child);
+        for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+          {
+            g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+            if (GTK_IS_GESTURE_CLICK (controller))
+              gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_NONE);
+          }
+      }
+}
+
+static void
+cell_pressed (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              DreySampleCell  *self)
+{
+  /* The second press of a double click edits this cell (the name, or
+   * the value), and the row does not see it as an activation. */
+  if (n_press == 2 && self->editable && !drey_sample_cell_get_editing (self))
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+      drey_sample_cell_start_editing (self);
     }
 }
 
@@ -147,6 +196,14 @@ drey_sample_cell_init (DreySampleCell *self)
   g_signal_connect_object (self->editor, "notify::editing", G_CALLBACK (editor_editing_changed), self,
                            G_CONNECT_SWAPPED);
   replace_focus_out (self->editor);
+  remove_click_to_edit (self->editor);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (cell_pressed), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  }
 
   gtk_box_append (GTK_BOX (self->box), self->label);
   gtk_box_append (GTK_BOX (self->box), self->editor);
@@ -288,6 +345,19 @@ drey_sample_cell_stop_editing (DreySampleCell *self)
 
   if (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
     gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (self->editor), TRUE);
+}
+
+/**
+ * drey_sample_cell_get_left:
+ *
+ * In ::edit-done: whether the edit ended because the focus went elsewhere
+ * (rather than Enter, or the owner ending it).
+ */
+gboolean
+drey_sample_cell_get_left (DreySampleCell *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
+  return self->left;
 }
 
 const char *

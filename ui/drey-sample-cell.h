@@ -27,6 +27,7 @@ void        drey_sample_cell_set_edited    (DreySampleCell *self,
 gboolean    drey_sample_cell_get_editing   (DreySampleCell *self);
 gboolean    drey_sample_cell_start_editing (DreySampleCell *self);
 void        drey_sample_cell_stop_editing  (DreySampleCell *self);
+gboolean    drey_sample_cell_get_left      (DreySampleCell *self);
 const char *drey_sample_cell_get_edit_text (DreySampleCell *self);
 void        drey_sample_cell_show_problem  (DreySampleCell *self,
                                             const char     *problem);

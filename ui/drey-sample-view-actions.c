@@ -258,6 +258,55 @@ rename_action (GtkWidget  *widget,
     gtk_widget_error_bell (widget);
 }
 
+/* Undoes or redoes one edit, and shows the row it changed. */
+static gboolean
+step_history (DreySampleView *self,
+              gboolean        redo)
+{
+  DreySampleNode *changed;
+
+  if (self->document == NULL || self->read_only_reason != NULL ||
+      !(redo ? drey_shard_document_get_can_redo (self->document) : drey_shard_document_get_can_undo (self->document)))
+    return FALSE;
+  /* What is being typed is an edit too: it goes first, and is undone. */
+  drey_sample_view_commit_editing (self);
+  changed = redo ? drey_shard_document_redo (self->document) : drey_shard_document_undo (self->document);
+  _drey_sample_view_show_edit_error (self, NULL);
+  if (changed != NULL)
+    drey_sample_view_select_node (self, changed);
+  /* The panel shows the value as it is now. */
+  _drey_sample_view_selection_changed (self);
+  return TRUE;
+}
+
+/**
+ * drey_sample_view_undo:
+ *
+ * Takes back the last edit (Ctrl+Z) and selects the row it changed.
+ *
+ * Returns: whether there was one to undo
+ */
+gboolean
+drey_sample_view_undo (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), FALSE);
+  return step_history (self, FALSE);
+}
+
+/**
+ * drey_sample_view_redo:
+ *
+ * Makes again the last edit undone (Ctrl+Shift+Z).
+ *
+ * Returns: whether there was one to redo
+ */
+gboolean
+drey_sample_view_redo (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), FALSE);
+  return step_history (self, TRUE);
+}
+
 /**
  * drey_sample_view_set_selected_value:
  * @value: the value

@@ -41,6 +41,7 @@ struct _DreySampleView
   GtkSingleSelection   *selection;
 
   gboolean              editing;
+  gboolean              committing;   /* ending every edit, for a save or a switch */
   char                 *read_only_reason;
   /* The cells bound now, name and value, to refresh on mode changes. */
   GHashTable           *name_cells;

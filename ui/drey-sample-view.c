@@ -324,6 +324,78 @@ cell_edit_changed (DreySampleCell *cell,
   _drey_sample_view_show_edit_error (self, error != NULL ? error->message : NULL);
 }
 
+typedef struct
+{
+  DreySampleView *self;
+  DreySampleNode *node;
+  SqValue        *key;
+} EmptyRename;
+
+static void
+empty_rename_free (EmptyRename *rename)
+{
+  g_object_unref (rename->self);
+  g_object_unref (rename->node);
+  sq_value_unref (rename->key);
+  g_free (rename);
+}
+
+static void
+empty_rename_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       EmptyRename      *rename)
+{
+  DreySampleView *self = rename->self;
+  g_autoptr(GError) error = NULL;
+
+  if (g_str_equal (response, "rename") && self->document != NULL &&
+      drey_sample_node_get_parent (rename->node) != NULL)
+    {
+      if (drey_shard_document_rename (self->document, rename->node, rename->key, &error))
+        _drey_sample_view_show_edit_error (self, NULL);
+      else
+        _drey_sample_view_show_edit_error (self, error->message);
+    }
+  refresh_cells (self);
+  _drey_sample_view_update_actions (self);
+  empty_rename_free (rename);
+}
+
+/* An empty key is valid Python, and easy to make by mistake: ask. */
+static void
+ask_empty_rename (DreySampleView *self,
+                  DreySampleNode *node,
+                  SqValue        *key)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  AdwMessageDialog *dialog;
+  EmptyRename *rename;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Use an Empty Name?"), NULL));
+  adw_message_dialog_format_body (dialog, _("The field “%s” would be named by an empty string, "
+                                            "read in Python as sample[\"\"]."),
+                                  drey_sample_node_get_name (node));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Keep the Name"), "rename", _("_Use Empty Name"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, "rename", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  rename = g_new0 (EmptyRename, 1);
+  rename->self = g_object_ref (self);
+  rename->node = g_object_ref (node);
+  rename->key = sq_value_ref (key);
+  g_signal_connect (dialog, "response", G_CALLBACK (empty_rename_response), rename);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+is_empty_key (SqValue *key)
+{
+  gsize len = 0;
+
+  return sq_value_get_value_type (key) == SQ_VALUE_STR && sq_value_get_str (key, &len) != NULL && len == 0;
+}
+
 static void
 cell_edit_done (DreySampleCell *cell,
                 GtkListItem    *item)
@@ -331,6 +403,10 @@ cell_edit_done (DreySampleCell *cell,
   g_autoptr(DreySampleNode) node = item_node (item);
   DreySampleView *self = g_object_get_data (G_OBJECT (item), "drey-sample-view");
   gboolean is_name = drey_sample_cell_get_is_name (cell);
+  /* Enter on a refused text keeps it in the editor, to be fixed; an edit
+   * ended otherwise (the focus went, a save or a switch) keeps the old
+   * value. */
+  gboolean keep_open = !drey_sample_cell_get_left (cell) && !self->committing;
   g_autoptr(GError) error = NULL;
   g_autoptr(SqValue) value = NULL;
   g_autofree char *old_text = NULL;
@@ -344,7 +420,18 @@ cell_edit_done (DreySampleCell *cell,
     return;
 
   value = parse_cell (cell, node, &error);
-  if (value != NULL && is_name)
+  if (value != NULL && is_name && is_empty_key (value) && keep_open)
+    {
+      drey_sample_cell_set_text (cell, drey_sample_node_get_name (node), old_text);
+      ask_empty_rename (self, node, value);
+      return;
+    }
+  if (value != NULL && is_name && is_empty_key (value))
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("an empty name is taken only with Enter, once confirmed"));
+      g_clear_pointer (&value, sq_value_unref);
+    }
+  else if (value != NULL && is_name)
     {
       if (!drey_shard_document_rename (self->document, node, value, &error))
         g_clear_pointer (&value, sq_value_unref);
@@ -357,10 +444,16 @@ cell_edit_done (DreySampleCell *cell,
       /* The old value stays; the message says what was wrong. */
       g_autofree char *message = g_strdup_printf (_("Not changed: %s"), error->message);
 
-      drey_sample_cell_set_text (cell, is_name ? drey_sample_node_get_name (node)
-                                               : drey_sample_node_get_value_text (node), old_text);
       _drey_sample_view_show_edit_error (self, message);
       gtk_widget_error_bell (GTK_WIDGET (self));
+      if (keep_open)
+        {
+          drey_sample_cell_start_editing (cell);
+          drey_sample_cell_show_problem (cell, error->message);
+        }
+      else
+        drey_sample_cell_set_text (cell, is_name ? drey_sample_node_get_name (node)
+                                                 : drey_sample_node_get_value_text (node), old_text);
       return;
     }
   _drey_sample_view_show_edit_error (self, NULL);
@@ -453,9 +546,15 @@ unbind_cell (GtkSignalListItemFactory *factory,
   g_autoptr(DreySampleNode) node = item_node (item);
   DreySampleCell *cell = item_cell (item);
 
-  /* A row scrolled away mid-edit keeps what was typed. */
+  /* A row scrolled away mid-edit keeps what was typed, if it is valid. */
   if (cell != NULL)
-    drey_sample_cell_stop_editing (cell);
+    {
+      gboolean committing = self->committing;
+
+      self->committing = TRUE;
+      drey_sample_cell_stop_editing (cell);
+      self->committing = committing;
+    }
   if (node != NULL)
     g_signal_handlers_disconnect_by_func (node, node_notify, item);
   g_hash_table_remove (self->name_cells, item);
@@ -510,8 +609,10 @@ drey_sample_view_commit_editing (DreySampleView *self)
       while (g_hash_table_iter_next (&iter, &item, NULL))
         if (drey_sample_cell_get_editing (item_cell (item)))
           g_ptr_array_add (cells, item_cell (item));
+      self->committing = TRUE;
       for (guint i = 0; i < cells->len; i++)
         drey_sample_cell_stop_editing (g_ptr_array_index (cells, i));
+      self->committing = FALSE;
     }
 }
 

@@ -38,6 +38,8 @@ void                drey_sample_view_focus_samples       (DreySampleView    *sel
 const char         *drey_sample_view_get_edit_error      (DreySampleView    *self);
 GtkWidget          *drey_sample_view_get_selected_editor (DreySampleView    *self,
                                                           gboolean           is_name);
+gboolean            drey_sample_view_undo                (DreySampleView    *self);
+gboolean            drey_sample_view_redo                (DreySampleView    *self);
 gboolean            drey_sample_view_set_selected_value  (DreySampleView    *self,
                                                           SqValue           *value);
 void                drey_sample_view_load_array          (DreySampleView    *self,

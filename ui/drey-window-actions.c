@@ -215,6 +215,23 @@ delete_shard_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- edits -------------------------------------------------------------- */
+
+/* Window-wide, so Ctrl+Z works wherever the focus is; a text being typed
+ * in takes it first, for its own undo. */
+static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DreyWindow *self = DREY_WINDOW (widget);
+  gboolean done = g_str_equal (action_name, "win.redo") ? drey_sample_view_redo (self->sample_view)
+                                                        : drey_sample_view_undo (self->sample_view);
+
+  if (!done)
+    gtk_widget_error_bell (widget);
+}
+
 void
 _drey_window_class_add_actions (GtkWidgetClass *widget_class)
 {
@@ -226,11 +243,15 @@ _drey_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.new-shard", NULL, new_shard_action);
   gtk_widget_class_install_action (widget_class, "win.delete-shard", NULL, delete_shard_action);
+  gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_property_action (widget_class, "win.serializer", "serializer");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-shard", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

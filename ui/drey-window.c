@@ -127,6 +127,10 @@ set_store (DreyWindow *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (self->document, "notify::key", G_CALLBACK (_drey_window_update_header), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->document, "notify::can-undo", G_CALLBACK (_drey_window_update_header), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->document, "notify::can-redo", G_CALLBACK (_drey_window_update_header), self,
+                               G_CONNECT_SWAPPED);
     }
   else
     {
@@ -779,6 +783,10 @@ _drey_window_update_header (DreyWindow *self)
   gtk_widget_set_visible (self->save_button, modified && writable);
   gtk_widget_action_set_enabled (widget, "win.save", modified && writable && !busy);
   gtk_widget_action_set_enabled (widget, "win.new-shard", writable && !busy);
+  gtk_widget_action_set_enabled (widget, "win.undo",
+                                 writable && !busy && document != NULL && drey_shard_document_get_can_undo (document));
+  gtk_widget_action_set_enabled (widget, "win.redo",
+                                 writable && !busy && document != NULL && drey_shard_document_get_can_redo (document));
   gtk_widget_action_set_enabled (widget, "win.delete-shard",
                                  writable && !busy && key != NULL &&
                                  (state == DREY_SHARD_STATE_LOADED || state == DREY_SHARD_STATE_FAILED));
