@@ -1206,6 +1206,114 @@ test_editing_read_only (Fixture       *f,
   g_assert_false (action_enabled (f, "samples.remove"));
 }
 
+/* ---- copying ------------------------------------------------------------ */
+
+typedef struct
+{
+  char     *text;
+  gboolean  done;
+} Paste;
+
+static void
+paste_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Paste *paste = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &paste->text, NULL, &error);
+  g_assert_no_error (error);
+  paste->done = TRUE;
+}
+
+/* What another X client pastes from the clipboard (xclip, as a terminal
+ * would), while the window's main loop runs to answer it. xclip gives up
+ * after 20 s; a main loop that hung answering never gets here. */
+static char *
+paste_elsewhere (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) xclip = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                                   "timeout", "20", "xclip", "-o", "-selection", "clipboard",
+                                                   NULL);
+  Paste paste = { NULL, FALSE };
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (xclip, NULL, NULL, paste_done, &paste);
+  WAIT_FOR (paste.done);
+  g_assert_true (g_subprocess_get_if_exited (xclip));
+  return paste.text;
+}
+
+static gboolean
+main_loop_beat (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Ctrl+C never freezes the window: what it copies is small enough for
+ * GTK 4.8's X11 clipboard, and a larger value offers Export instead. */
+static void
+test_editing_copy_bounded (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree guint8 *pixels = g_malloc0 (224 * 224 * 3);
+  guint64 shape[] = { 224, 224, 3 };
+  g_autoptr(SqValue) big = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *pasted = NULL;
+  g_autofree char *pasted_after = NULL;
+  AdwToast *toast;
+  DreySampleNode *s0;
+  guint beats = 0;
+  guint beat_source;
+
+  for (guint i = 0; i < 224 * 224 * 3; i++)
+    pixels[i] = (guint8) (i * 31);
+  big = ndarray ("|u1", 3, shape, pixels, 224 * 224 * 3);
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  s0 = sample (f, 0);
+
+  /* A small value pastes elsewhere as its JSON. */
+  select_node (f, child (s0, "image"));
+  expected = sq_value_to_json (drey_sample_node_get_value (child (s0, "image")), NULL);
+  drey_sample_view_focus_samples (f->sample_view);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers ctrl+c");
+  /* (the key reaches the window a little later) */
+  for (guint tries = 0; pasted == NULL || !g_str_equal (pasted, expected); tries++)
+    {
+      g_assert_cmpuint (tries, <, 100);
+      g_free (pasted);
+      pasted = paste_elsewhere ();
+    }
+
+  /* A 224x224x3 image is not copied: the toast offers Export, the
+   * clipboard keeps what it had, and a paste elsewhere returns while the
+   * main loop keeps running. */
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  g_assert_true (drey_sample_view_set_selected_value (f->sample_view, big));
+  activate (f, "samples.copy-json", NULL);
+  toast = drey_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_nonnull (strstr (adw_toast_get_title (toast), "Too large to copy"));
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Export as .npy…");
+  beat_source = g_timeout_add (10, main_loop_beat, &beats);
+  pasted_after = paste_elsewhere ();
+  g_assert_cmpstr (pasted_after, ==, expected);
+  WAIT_FOR (beats > 2);
+  g_source_remove (beat_source);
+
+  /* A whole sample with the image in it: the same, offering the sample. */
+  select_node (f, s0);
+  activate (f, "samples.copy-json", NULL);
+  toast = drey_window_get_last_toast (f->window);
+  g_assert_nonnull (toast);
+  g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Export Sample…");
+}
+
 /* ---- forgiving edits ---------------------------------------------------- */
 
 /* The values of the shard on screen, to compare states. */
@@ -1558,6 +1666,7 @@ main (int   argc,
   ADD ("/editing/undo-redo", test_editing_undo_redo, NULL);
   ADD ("/editing/real-input", test_editing_real_input, NULL);
   ADD ("/editing/refusals", test_editing_refusals, NULL);
+  ADD ("/editing/copy-bounded", test_editing_copy_bounded, NULL);
   ADD ("/editing/scripted", test_editing_scripted, "may use DREY_EDIT_STORE");
 #undef ADD
 

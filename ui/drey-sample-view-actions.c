@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "drey-image.h"
@@ -597,6 +599,80 @@ export_action (GtkWidget  *widget,
 
 /* ---- copying ------------------------------------------------------------ */
 
+/* The most text Ctrl+C puts on the clipboard. GTK 4.8 sends a text of
+ * 262,144 bytes or more to another X11 client in INCR steps, and then its
+ * main loop never comes back (seen with xclip under Xvfb: 262,140 bytes
+ * paste, 262,144 hang Drey, as they hang a bare GTK app). A quarter of
+ * that leaves room for the conversions a paste may ask for; more goes
+ * through Export. */
+#define COPY_MAX_BYTES (64 * 1024)
+
+/* The fewest bytes @value's JSON can take, counted only up to @limit:
+ * a large array is refused before it is written out. */
+static guint64
+json_size_floor (SqValue *value,
+                 guint64  limit)
+{
+  guint64 size = 2;
+
+  switch (sq_value_get_value_type (value))
+    {
+    case SQ_VALUE_NDARRAY:
+      /* a digit and a comma per element, at least */
+      return 2 + 2 * sq_ndarray_get_n_elements (sq_value_get_ndarray (value));
+    case SQ_VALUE_STR:
+      {
+        gsize len = 0;
+
+        sq_value_get_str (value, &len);
+        return 2 + len;
+      }
+    case SQ_VALUE_BIN:
+      return 2 + g_bytes_get_size (sq_value_get_bin (value));
+    case SQ_VALUE_ARRAY:
+    case SQ_VALUE_MAP:
+      for (gsize i = 0; i < sq_value_get_length (value) && size <= limit; i++)
+        {
+          size += 1 + json_size_floor (sq_value_get_item (value, i), limit);
+          if (sq_value_get_value_type (value) == SQ_VALUE_MAP)
+            size += 1 + json_size_floor (sq_value_get_key (value, i), limit);
+        }
+      return size;
+    default:
+      return 1;
+    }
+}
+
+static void
+export_instead (AdwToast       *toast,
+                DreySampleView *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), g_object_get_data (G_OBJECT (toast), "drey-export"), NULL);
+}
+
+/* Too large to copy safely: the toast says so and offers Export. */
+static void
+offer_export (DreySampleView *self,
+              SqValue        *value,
+              guint64         size)
+{
+  gboolean is_array = sq_value_get_value_type (value) == SQ_VALUE_NDARRAY;
+  g_autofree char *size_text = g_format_size (size);
+  g_autofree char *title = NULL;
+  g_autoptr(AdwToast) toast = NULL;
+
+  title = size > COPY_MAX_BYTES * 2
+          ? g_strdup_printf (_("Too large to copy (over %s): export it instead"), size_text)
+          : g_strdup_printf (_("Too large to copy (%s): export it instead"), size_text);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, is_array ? _("_Export as .npy…") : _("_Export Sample…"));
+  adw_toast_set_timeout (toast, 8);
+  g_object_set_data (G_OBJECT (toast), "drey-export",
+                     (gpointer) (is_array ? "samples.export-npy" : "samples.export-json"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (export_instead), self, 0);
+  _drey_sample_view_show_toast (self, toast);
+}
+
 static void
 copy_json_action (GtkWidget  *widget,
                   const char *action_name,
@@ -606,14 +682,28 @@ copy_json_action (GtkWidget  *widget,
   g_autoptr(DreySampleNode) node = drey_sample_view_selected_node (self);
   g_autoptr(GError) error = NULL;
   g_autofree char *json = NULL;
+  SqValue *value;
+  guint64 floor;
 
   if (node == NULL)
     return;
-  json = sq_value_to_json (drey_sample_node_get_value (node), &error);
+  value = drey_sample_node_get_value (node);
+  floor = json_size_floor (value, COPY_MAX_BYTES);
+  if (floor > COPY_MAX_BYTES)
+    {
+      offer_export (self, value, floor);
+      return;
+    }
+  json = sq_value_to_json (value, &error);
   if (json == NULL)
     {
       g_warning ("Cannot copy the value: %s", error->message);
       gtk_widget_error_bell (widget);
+      return;
+    }
+  if (strlen (json) > COPY_MAX_BYTES)
+    {
+      offer_export (self, value, strlen (json));
       return;
     }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);

@@ -60,6 +60,8 @@ struct _DreySampleView
 };
 
 gboolean        _drey_sample_view_can_edit          (DreySampleView *self);
+void            _drey_sample_view_show_toast        (DreySampleView *self,
+                                                     AdwToast       *toast);
 void            _drey_sample_view_show_edit_error   (DreySampleView *self,
                                                      const char     *message);
 gboolean        _drey_sample_view_start_editing     (DreySampleView *self,

@@ -39,6 +39,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   STEP_OUT,
+  SHOW_TOAST,
   N_SIGNALS
 };
 
@@ -143,6 +144,13 @@ hide_edit_error (gpointer user_data)
 }
 
 /* An edit that was refused says why above the tree, for a while. */
+void
+_drey_sample_view_show_toast (DreySampleView *self,
+                              AdwToast       *toast)
+{
+  g_signal_emit (self, signals[SHOW_TOAST], 0, toast);
+}
+
 void
 _drey_sample_view_show_edit_error (DreySampleView *self,
                                    const char     *message)
@@ -1107,6 +1115,17 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
     g_signal_new ("step-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   g_signal_accumulator_true_handled, NULL, NULL,
                   G_TYPE_BOOLEAN, 1, G_TYPE_INT);
+
+  /**
+   * DreySampleView::show-toast:
+   * @toast: what to say
+   *
+   * The view has something to tell that is not an edit's error (a value
+   * too large to copy): the window shows it as its other toasts.
+   */
+  signals[SHOW_TOAST] =
+    g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   g_type_ensure (DREY_TYPE_ARRAY_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-sample-view.ui");

@@ -362,6 +362,14 @@ show_toast (DreyWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The overlay takes the reference add_toast is given; the view keeps its own. */
+static void
+sample_view_toast (DreyWindow *self,
+                   AdwToast   *toast)
+{
+  show_toast (self, g_object_ref (toast));
+}
+
 void
 _drey_window_show_error (DreyWindow *self,
                          const char *message)
@@ -1232,6 +1240,8 @@ drey_window_init (DreyWindow *self)
   g_signal_connect_object (self->key_list, "notify::selected-key", G_CALLBACK (selected_key_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "step-out", G_CALLBACK (sample_view_step_out),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sample_view, "show-toast", G_CALLBACK (sample_view_toast),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::error", G_CALLBACK (key_list_error_changed),
                            self, G_CONNECT_SWAPPED);
