@@ -22,6 +22,7 @@
 
 #include <glib/gi18n.h>
 
+#include "drey-menu-tooltip.h"
 #include "drey-new-shard-dialog.h"
 #include "drey-save-changes-dialog.h"
 #include "drey-window-private.h"
@@ -306,7 +307,9 @@ dismiss_settled_toast (gpointer data)
 
   self->toast_dismiss_source = 0;
   self->toast_releasing = TRUE;
-  adw_toast_dismiss (self->toast_on_screen);
+  /* Not adw_toast_dismiss(): libadwaita 1.2.2 does nothing on a second
+   * call for the same toast, and the first one was held back. */
+  g_signal_emit_by_name (self->toast_on_screen, "dismissed");
   self->toast_releasing = FALSE;
   return G_SOURCE_REMOVE;
 }
@@ -1212,6 +1215,7 @@ drey_window_class_init (DreyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, reload_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, serializer_button);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, serializer_label);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, toast_overlay);
@@ -1230,6 +1234,8 @@ drey_window_init (DreyWindow *self)
   GtkDropTarget *drop;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  drey_menu_tooltip_hide_while_open (self->menu_button);
+  drey_menu_tooltip_hide_while_open (GTK_MENU_BUTTON (self->serializer_button));
 
   self->settings = g_settings_new (APPLICATION_ID);
   gtk_window_set_default_size (GTK_WINDOW (self),
@@ -1238,6 +1244,7 @@ drey_window_init (DreyWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
   g_settings_bind (self->settings, "key-sort", self->key_list, "sort-by", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "key-sort-reversed", self->key_list, "sort-reversed", G_SETTINGS_BIND_DEFAULT);
   self->key_model = drey_key_model_new ();
   drey_key_list_set_model (self->key_list, self->key_model);
   self->undos = g_ptr_array_new_with_free_func (g_object_unref);
