@@ -1188,6 +1188,71 @@ test_editing_read_only (Fixture       *f,
   g_assert_false (action_enabled (f, "samples.remove"));
 }
 
+/* ---- small things ------------------------------------------------------- */
+
+static GtkTreeListRow *
+selected_row (Fixture *f)
+{
+  return gtk_single_selection_get_selected_item (drey_sample_view_get_selection (f->sample_view));
+}
+
+/* Export names say what they hold; counts are in the singular for one;
+ * Right and Left expand and collapse rows of the tree. */
+static void
+test_editing_small_things (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkLabel *subtitle_label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                       DREY_TYPE_SAMPLE_VIEW, "shard_subtitle"));
+  DreySampleNode *s0;
+  char *name;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  g_assert_cmpstr (gtk_label_get_text (subtitle_label), ==, "3 samples");
+  s0 = sample (f, 0);
+
+  select_node (f, child (s0, "image"));
+  name = drey_sample_view_dup_export_name (f->sample_view, DREY_SAMPLE_FORMAT_PNG);
+  g_assert_cmpstr (name, ==, "mixed-0-image.png");
+  g_free (name);
+  name = drey_sample_view_dup_export_name (f->sample_view, DREY_SAMPLE_FORMAT_JSON);
+  g_assert_cmpstr (name, ==, "mixed-0.json");
+  g_free (name);
+  select_node (f, child (child (sample (f, 1), "meta"), "source"));
+  name = drey_sample_view_dup_export_name (f->sample_view, DREY_SAMPLE_FORMAT_NPY);
+  g_assert_cmpstr (name, ==, "mixed-1-meta-source.npy");
+  g_free (name);
+  name = drey_sample_view_dup_export_name (f->sample_view, DREY_SAMPLE_FORMAT_JSON);
+  g_assert_cmpstr (name, ==, "mixed-1.json");
+  g_free (name);
+
+  /* Right expands the selected row, then goes into it; Left goes back up
+   * and collapses. Real keys, with the focus in the tree. */
+  select_node (f, sample (f, 2));
+  select_node (f, s0);
+  gtk_tree_list_row_set_expanded (selected_row (f), FALSE);
+  drey_sample_view_focus_samples (f->sample_view);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Right");
+  WAIT_FOR (gtk_tree_list_row_get_expanded (selected_row (f)));
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Right");
+  WAIT_FOR (gtk_tree_list_row_get_item (selected_row (f)) != (gpointer) s0 &&
+            (g_object_unref (gtk_tree_list_row_get_item (selected_row (f))), TRUE));
+  {
+    g_autoptr(DreySampleNode) selected = drey_sample_view_selected_node (f->sample_view);
+
+    g_assert_true (selected == child (s0, "id"));
+  }
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Left");
+  WAIT_FOR (drey_sample_view_selected_node (f->sample_view) == s0 && (g_object_unref (s0), TRUE));
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Left");
+  WAIT_FOR (!gtk_tree_list_row_get_expanded (selected_row (f)));
+
+  /* One sample: "1 sample". */
+  select_and_wait (f, "other");
+  g_assert_cmpstr (gtk_label_get_text (subtitle_label), ==, "1 sample");
+}
+
 /* ---- copying ------------------------------------------------------------ */
 
 typedef struct
@@ -1649,6 +1714,7 @@ main (int   argc,
   ADD ("/editing/real-input", test_editing_real_input, NULL);
   ADD ("/editing/refusals", test_editing_refusals, NULL);
   ADD ("/editing/copy-bounded", test_editing_copy_bounded, NULL);
+  ADD ("/editing/small-things", test_editing_small_things, NULL);
   ADD ("/editing/scripted", test_editing_scripted, "may use DREY_EDIT_STORE");
 #undef ADD
 

@@ -321,6 +321,87 @@ test_sort (Fixture       *f,
 
   drey_key_list_set_sort_by (f->list, "name");
   WAIT_FOR (rows_are (f, small_order));
+
+  /* Each order also runs backwards (the menu's Reverse Order). */
+  {
+    g_autofree const char **reversed = g_new0 (const char *, G_N_ELEMENTS (small_order));
+    g_autofree const char **size_reversed = g_new0 (const char *, G_N_ELEMENTS (small_by_size));
+    guint n = G_N_ELEMENTS (small_order) - 1;
+
+    for (guint i = 0; i < n; i++)
+      {
+        reversed[i] = small_order[n - 1 - i];
+        size_reversed[i] = small_by_size[n - 1 - i];
+      }
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->list), "key-list.sort-reversed", NULL));
+    g_assert_true (drey_key_list_get_sort_reversed (f->list));
+    WAIT_FOR (rows_are (f, reversed));
+    drey_key_list_set_sort_by (f->list, "size");
+    WAIT_FOR (rows_are (f, size_reversed));
+    drey_key_list_set_sort_reversed (f->list, FALSE);
+    WAIT_FOR (rows_are (f, small_by_size));
+  }
+}
+
+static void on_key_activated (DreyKeyList  *list,
+                              const char   *key,
+                              char        **activated);
+
+/* Enter in the search opens a single match; Down goes to the first row. */
+static void
+test_search_keys (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char *const digits[] = { "digits-03", "digits-10", NULL };
+  g_autofree char *activated = NULL;
+  GtkWidget *entry;
+
+  open_small_store (f);
+  g_signal_connect (f->list, "key-activated", G_CALLBACK (on_key_activated), &activated);
+  drey_key_list_focus_search (f->list);
+  entry = find_widget (GTK_WIDGET (f->list), GTK_TYPE_SEARCH_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "its-1");
+  WAIT_FOR (drey_key_list_get_n_visible (f->list) == 1);
+  g_signal_emit_by_name (entry, "activate");   /* Enter */
+  g_assert_cmpstr (activated, ==, "digits-10");
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->list), ==, "digits-10");
+
+  /* Two matches: Enter only picks the first, opening nothing. */
+  g_clear_pointer (&activated, g_free);
+  drey_key_list_focus_search (f->list);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "digits");
+  WAIT_FOR (rows_are (f, digits));
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_null (activated);
+
+  /* Down, a real key press, from the search: the first row. */
+  drey_key_list_select_key (f->list, "digits-10");
+  drey_key_list_focus_search (f->list);
+  drey_test_xdotool (GTK_WIDGET (f->window), "mousemove --window %w 20 20 key --clearmodifiers Down");
+  WAIT_FOR (g_strcmp0 (drey_key_list_get_selected_key (f->list), "digits-03") == 0);
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+    g_assert_true (focus == GTK_WIDGET (list_view (f)) || gtk_widget_is_ancestor (focus, GTK_WIDGET (list_view (f))));
+  }
+  g_signal_handlers_disconnect_by_data (f->list, &activated);
+}
+
+/* A menu button's tooltip never lies over its open menu. */
+static void
+test_sort_tooltip (Fixture       *f,
+                   gconstpointer  data)
+{
+  GtkMenuButton *button = GTK_MENU_BUTTON (find_widget (GTK_WIDGET (f->list), GTK_TYPE_MENU_BUTTON));
+
+  open_small_store (f);
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
+  gtk_menu_button_popup (button);
+  WAIT_FOR (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+  g_assert_false (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
+  gtk_menu_button_popdown (button);
+  WAIT_FOR (!gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+  g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
 }
 
 static void
@@ -882,6 +963,8 @@ main (int    argc,
   ADD ("/key-list/order-and-footer", test_order_and_footer);
   ADD ("/key-list/filter", test_filter);
   ADD ("/key-list/sort", test_sort);
+  ADD ("/key-list/search-keys", test_search_keys);
+  ADD ("/key-list/sort-tooltip", test_sort_tooltip);
   ADD ("/key-list/select", test_select);
   ADD ("/key-list/sample-count", test_sample_count);
   ADD ("/key-list/reload", test_reload);

@@ -27,6 +27,7 @@
 
 #include "drey-key-list.h"
 #include "drey-list-keynav.h"
+#include "drey-menu-tooltip.h"
 
 struct _DreyKeyList
 {
@@ -54,6 +55,8 @@ struct _DreyKeyList
 
   DreyKeyItem        *selected;
   char               *sort_by;
+  GCompareDataFunc    compare;     /* of sort_by */
+  gboolean            sort_reversed;
   guint               n_keys;
   guint               n_visible;
   GtkIconPaintable   *spinner_icons[2];
@@ -70,6 +73,7 @@ enum
   PROP_N_KEYS,
   PROP_N_VISIBLE,
   PROP_SORT_BY,
+  PROP_SORT_REVERSED,
   N_PROPS
 };
 
@@ -207,6 +211,7 @@ update_view (DreyKeyList *self)
   const GError *error = self->model != NULL ? drey_key_model_get_error (self->model) : NULL;
   gboolean loading = self->model != NULL && drey_key_model_get_loading (self->model);
   gboolean has_store = self->model != NULL && drey_key_model_get_store (self->model) != NULL;
+  gboolean filtering = filter_is_active (self) && gtk_filter_list_model_get_pending (self->filtered) > 0;
   const char *page;
   g_autofree char *text = NULL;
 
@@ -225,6 +230,11 @@ update_view (DreyKeyList *self)
 
   if (!has_store || error != NULL)
     text = g_strdup ("");
+  else if (filtering)
+    /* TRANSLATORS: the footer while the search still looks through the
+     * keys: "Searching… 12 of 1,204 keys" */
+    text = g_strdup_printf (ngettext ("Searching… %'u of %'u key", "Searching… %'u of %'u keys", self->n_keys),
+                            self->n_visible, self->n_keys);
   else if (filter_is_active (self))
     /* TRANSLATORS: the footer while searching: "12 of 1,204 keys" */
     text = g_strdup_printf (ngettext ("%'u of %'u key", "%'u of %'u keys", self->n_keys), self->n_visible, self->n_keys);
@@ -237,8 +247,8 @@ update_view (DreyKeyList *self)
     }
   gtk_label_set_label (self->footer_label, text);
   gtk_widget_set_visible (self->footer, *text != '\0');
-  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), loading && self->n_keys > 0);
-  gtk_spinner_set_spinning (self->footer_spinner, loading && self->n_keys > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), (loading || filtering) && self->n_keys > 0);
+  gtk_spinner_set_spinning (self->footer_spinner, (loading || filtering) && self->n_keys > 0);
 }
 
 static void
@@ -412,6 +422,27 @@ compare_dates (gconstpointer a,
   return compare_names (a, b, NULL);
 }
 
+/* The chosen order, or its reverse (squirrel's order stays the tie-break,
+ * reversed too: every key has one place). */
+static int
+compare_sorted (gconstpointer a,
+                gconstpointer b,
+                gpointer      user_data)
+{
+  DreyKeyList *self = user_data;
+  int order = self->compare (a, b, NULL);
+
+  return self->sort_reversed ? -order : order;
+}
+
+static void
+update_sort_button (DreyKeyList *self)
+{
+  /* The arrow shows which way the list runs. */
+  gtk_menu_button_set_icon_name (self->sort_button, self->sort_reversed ? "view-sort-ascending-symbolic"
+                                                                         : "view-sort-descending-symbolic");
+}
+
 static void
 search_changed_cb (DreyKeyList *self)
 {
@@ -425,15 +456,45 @@ stop_search_cb (DreyKeyList *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
-/* Enter in the search: pick the first match, and go to the list. */
+static void row_activated_cb (DreyKeyList *self,
+                              guint        position);
+
+/* Enter in the search: a single match is opened (selected and
+ * activated, as Enter on its row would); else the first match is picked
+ * and the focus goes to the list. */
 static void
 search_activate_cb (DreyKeyList *self)
 {
   if (self->n_visible == 0)
     return;
+  if (self->n_visible == 1 && gtk_filter_list_model_get_pending (self->filtered) == 0)
+    {
+      gtk_single_selection_set_selected (self->selection, 0);
+      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+      row_activated_cb (self, 0);
+      return;
+    }
   if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
     gtk_single_selection_set_selected (self->selection, 0);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* Down in the search goes to the list, on its first row. */
+static gboolean
+search_key_pressed_cb (GtkEventControllerKey *controller,
+                       guint                  keyval,
+                       guint                  keycode,
+                       GdkModifierType        state,
+                       DreyKeyList           *self)
+{
+  if ((keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0 || self->n_visible == 0)
+    return FALSE;
+  gtk_single_selection_set_selected (self->selection, 0);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+  self->scroll_to = 0;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  return TRUE;
 }
 
 static void
@@ -556,6 +617,9 @@ drey_key_list_get_property (GObject    *object,
     case PROP_SORT_BY:
       g_value_set_string (value, self->sort_by);
       break;
+    case PROP_SORT_REVERSED:
+      g_value_set_boolean (value, self->sort_reversed);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -576,6 +640,9 @@ drey_key_list_set_property (GObject      *object,
       break;
     case PROP_SORT_BY:
       drey_key_list_set_sort_by (self, g_value_get_string (value));
+      break;
+    case PROP_SORT_REVERSED:
+      drey_key_list_set_sort_reversed (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -618,6 +685,10 @@ drey_key_list_class_init (DreyKeyListClass *klass)
   properties[PROP_SORT_BY] =
     g_param_spec_string ("sort-by", NULL, NULL, "name",
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The order backwards (the key-sort-reversed setting). */
+  properties[PROP_SORT_REVERSED] =
+    g_param_spec_boolean ("sort-reversed", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -632,6 +703,7 @@ drey_key_list_class_init (DreyKeyListClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   gtk_widget_class_install_property_action (widget_class, "key-list.sort-by", "sort-by");
+  gtk_widget_class_install_property_action (widget_class, "key-list.sort-reversed", "sort-reversed");
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-key-list.ui");
   gtk_widget_class_bind_template_child (widget_class, DreyKeyList, box);
@@ -665,8 +737,16 @@ drey_key_list_init (DreyKeyList *self)
   self->scroll_to = GTK_INVALID_LIST_POSITION;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
 
-  self->sorter = gtk_custom_sorter_new (compare_names, NULL, NULL);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (search_key_pressed_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
+  drey_menu_tooltip_hide_while_open (self->sort_button);
+
+  self->compare = compare_names;
+  self->sorter = gtk_custom_sorter_new (compare_sorted, self, NULL);
   self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (GTK_SORTER (self->sorter)));
   gtk_sort_list_model_set_incremental (self->sorted, TRUE);
 
@@ -944,6 +1024,34 @@ drey_key_list_set_sort_by (DreyKeyList *self,
     return;
   g_free (self->sort_by);
   self->sort_by = g_strdup (sort_by);
-  gtk_custom_sorter_set_sort_func (self->sorter, compare, NULL, NULL);
+  self->compare = compare;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_BY]);
+}
+
+gboolean
+drey_key_list_get_sort_reversed (DreyKeyList *self)
+{
+  g_return_val_if_fail (DREY_IS_KEY_LIST (self), FALSE);
+  return self->sort_reversed;
+}
+
+/**
+ * drey_key_list_set_sort_reversed:
+ * @reversed: the order runs backwards: names Z to A, smallest or oldest
+ *   first
+ */
+void
+drey_key_list_set_sort_reversed (DreyKeyList *self,
+                                 gboolean     reversed)
+{
+  g_return_if_fail (DREY_IS_KEY_LIST (self));
+
+  reversed = !!reversed;
+  if (self->sort_reversed == reversed)
+    return;
+  self->sort_reversed = reversed;
+  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_INVERTED);
+  update_sort_button (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SORT_REVERSED]);
 }

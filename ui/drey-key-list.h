@@ -33,5 +33,8 @@ void          drey_key_list_set_filter_text  (DreyKeyList *self,
 const char   *drey_key_list_get_sort_by      (DreyKeyList *self);
 void          drey_key_list_set_sort_by      (DreyKeyList *self,
                                               const char  *sort_by);
+gboolean      drey_key_list_get_sort_reversed (DreyKeyList *self);
+void          drey_key_list_set_sort_reversed (DreyKeyList *self,
+                                               gboolean     reversed);
 
 G_END_DECLS

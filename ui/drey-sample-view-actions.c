@@ -561,6 +561,49 @@ export_chooser_response (GtkNativeDialog *dialog,
   g_clear_object (&self->chooser);
 }
 
+/**
+ * drey_sample_view_dup_export_name:
+ * @format: what is exported
+ *
+ * The name an export of the selected value is offered under, saying what
+ * it holds: "KEY-3.json" for sample 3 of KEY, "KEY-3-image.png" for its
+ * field image, "KEY-3-meta-0.npy" deeper down. What a file name cannot
+ * hold becomes "_".
+ *
+ * Returns: (transfer full) (nullable): the name; %NULL if nothing is selected
+ */
+char *
+drey_sample_view_dup_export_name (DreySampleView   *self,
+                                  DreySampleFormat  format)
+{
+  g_autoptr(DreySampleNode) node = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  const char *key;
+  GString *name;
+  DreySampleNode *exported;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), NULL);
+
+  node = drey_sample_view_selected_node (self);
+  if (node == NULL)
+    return NULL;
+  names = g_ptr_array_new ();
+  key = self->document != NULL ? drey_shard_document_get_key (self->document) : NULL;
+  name = g_string_new (key != NULL ? key : "shard");
+  exported = format == DREY_SAMPLE_FORMAT_JSON ? drey_sample_node_get_sample (node) : node;
+
+  for (DreySampleNode *n = exported; n != NULL; n = drey_sample_node_get_parent (n))
+    g_ptr_array_insert (names, 0, (gpointer) drey_sample_node_get_name (n));
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_string_append_c (name, '-');
+      for (const char *c = g_ptr_array_index (names, i); *c != '\0'; c++)
+        g_string_append_c (name, *c == '/' || *c == '\\' || (guchar) *c < 0x20 ? '_' : *c);
+    }
+  g_string_append_printf (name, ".%s", drey_sample_format_get_extension (format));
+  return g_string_free (name, FALSE);
+}
+
 static void
 export_action (GtkWidget  *widget,
                const char *action_name,
@@ -579,15 +622,13 @@ export_action (GtkWidget  *widget,
     {
       format = DREY_SAMPLE_FORMAT_JSON;
       title = _("Export Sample as JSON");
-      name = g_strdup_printf ("%s-%s.json", drey_shard_document_get_key (self->document),
-                              drey_sample_node_get_name (drey_sample_node_get_sample (node)));
     }
   else
     {
       format = g_str_equal (action_name, "samples.export-npy") ? DREY_SAMPLE_FORMAT_NPY : DREY_SAMPLE_FORMAT_PNG;
       title = format == DREY_SAMPLE_FORMAT_NPY ? _("Export Array as .npy") : _("Export Image as PNG");
-      name = g_strdup_printf ("%s.%s", drey_sample_node_get_name (node), drey_sample_format_get_extension (format));
     }
+  name = drey_sample_view_dup_export_name (self, format);
   self->chooser = gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);

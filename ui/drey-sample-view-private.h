@@ -31,6 +31,8 @@ struct _DreySampleView
   GtkRevealer          *edit_bar_revealer;
   GtkWidget            *edit_bar;
   GtkWidget            *add_sample_button;
+  GtkMenuButton        *row_menu_button;
+  GtkMenuButton        *add_value_button;
   GtkColumnView        *column_view;
   GtkWidget            *no_samples_page;
   GtkScrolledWindow    *panel_scroller;

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "drey-list-keynav.h"
+#include "drey-menu-tooltip.h"
 #include "drey-sample-cell.h"
 #include "drey-sample-view-private.h"
 
@@ -763,6 +764,54 @@ drey_sample_view_select_node (DreySampleView *self,
   scroll_to (self, position);
 }
 
+/* Right expands the selected row (or, expanded, goes to its first child),
+ * Left collapses it (or goes to its parent), as in a file manager's tree.
+ * Not while a cell's text is edited: there the arrows move the cursor. */
+static gboolean
+tree_key_pressed (GtkEventControllerKey *controller,
+                  guint                  keyval,
+                  guint                  keycode,
+                  GdkModifierType        state,
+                  DreySampleView        *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  gboolean right = keyval == GDK_KEY_Right || keyval == GDK_KEY_KP_Right;
+  GtkTreeListRow *row;
+  guint position;
+
+  if ((!right && keyval != GDK_KEY_Left && keyval != GDK_KEY_KP_Left) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || GTK_IS_EDITABLE (focus) || self->selection == NULL)
+    return FALSE;
+  row = gtk_single_selection_get_selected_item (self->selection);
+  if (row == NULL)
+    return FALSE;
+  position = gtk_tree_list_row_get_position (row);
+  if (right && gtk_tree_list_row_is_expandable (row) && !gtk_tree_list_row_get_expanded (row))
+    gtk_tree_list_row_set_expanded (row, TRUE);
+  else if (right && gtk_tree_list_row_get_expanded (row) && gtk_tree_list_row_get_children (row) != NULL &&
+           g_list_model_get_n_items (gtk_tree_list_row_get_children (row)) > 0)
+    {
+      gtk_single_selection_set_selected (self->selection, position + 1);
+      scroll_to (self, position + 1);
+    }
+  else if (!right && gtk_tree_list_row_get_expanded (row))
+    gtk_tree_list_row_set_expanded (row, FALSE);
+  else if (!right)
+    {
+      g_autoptr(GtkTreeListRow) parent = gtk_tree_list_row_get_parent (row);
+
+      if (parent == NULL)
+        return FALSE;
+      position = gtk_tree_list_row_get_position (parent);
+      gtk_single_selection_set_selected (self->selection, position);
+      scroll_to (self, position);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 void
 _drey_sample_view_selection_changed (DreySampleView *self)
 {
@@ -1143,6 +1192,8 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_bar_revealer);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_bar);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, add_sample_button);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, row_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, add_value_button);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, column_view);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, no_samples_page);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, panel_scroller);
@@ -1166,6 +1217,15 @@ drey_sample_view_init (DreySampleView *self)
   add_column (self, _("Type"), G_CALLBACK (setup_type), FALSE, 200);
   add_column (self, _("Value"), G_CALLBACK (setup_value), TRUE, -1);
   drey_list_keynav_tab_leaves (GTK_WIDGET (self->column_view));
+  drey_menu_tooltip_hide_while_open (self->row_menu_button);
+  drey_menu_tooltip_hide_while_open (self->add_value_button);
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect (keys, "key-pressed", G_CALLBACK (tree_key_pressed), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), keys);
+  }
 
   /* Over the array panel Page Down and Up step through the samples, as J
    * and K do, rather than scroll it: the panel follows the field. */

@@ -48,6 +48,8 @@ gboolean            drey_sample_view_set_selected_value  (DreySampleView    *sel
 void                drey_sample_view_load_array          (DreySampleView    *self,
                                                           GFile             *file,
                                                           gboolean           replace);
+char               *drey_sample_view_dup_export_name     (DreySampleView    *self,
+                                                          DreySampleFormat   format);
 GBytes             *drey_sample_view_export_bytes        (DreySampleView    *self,
                                                           DreySampleFormat   format,
                                                           GError           **error);

@@ -21,6 +21,7 @@ struct _DreyWindow
   AdwWindowTitle       *window_title;
   GtkWidget            *reload_button;
   GtkWidget            *serializer_button;
+  GtkMenuButton        *menu_button;
   GtkLabel             *serializer_label;
   GtkWidget            *save_button;
   AdwToastOverlay      *toast_overlay;
