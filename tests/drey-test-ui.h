@@ -8,6 +8,8 @@
 
 #include "sq.h"
 
+#include "drey-test-array.h"
+
 G_BEGIN_DECLS
 
 /* The test's thread owns the default main context, as g_application_run()
@@ -50,26 +52,6 @@ drey_test_save_screenshot (GtkWidget  *widget,
   cairo_destroy (cr);
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (surface);
-}
-
-/* An array of @type_string and @shape over a copy of @data. */
-static inline SqNdarray *
-drey_test_array_new (const char    *type_string,
-                     guint          ndim,
-                     const guint64 *shape,
-                     gconstpointer  data,
-                     gsize          size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type_string, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  SqNdarray *array;
-
-  g_assert_no_error (error);
-  bytes = g_bytes_new (data, size);
-  array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
-  g_assert_no_error (error);
-  return array;
 }
 
 G_END_DECLS

@@ -196,6 +196,8 @@ test_shape_is_image (void)
     { "|u1", 3, { 3, 0, 4 }, FALSE },
     { "|u1", 3, { 2, 8, 8 }, FALSE },
     { "|u1", 2, { 1000, 2 }, FALSE },   /* a table of points, not a picture */
+    { "<f4", 2, { 10, 4 }, FALSE },     /* ten boxes, not a 4-pixel-wide picture */
+    { "<i8", 2, { 5, 5 }, TRUE, 5, 5, 1, FALSE },
     { "<U3", 2, { 8, 8 }, FALSE },      /* strings are no pixels */
     { "<c8", 2, { 8, 8 }, FALSE },
   };
