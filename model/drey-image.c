@@ -85,7 +85,7 @@ is_pixel_dtype (const SqDtype *dtype)
  * Whether @array reads as an image: bools or real numbers in a shape of HxW,
  * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
  * empty and neither side more than 16 times the other; not a 2-D table of
- * 8 columns or fewer and more rows (boxes, points).
+ * 8 columns or fewer and twice as many rows or more (boxes, points).
  *
  * Returns: %TRUE if @array reads as an image
  */
@@ -134,9 +134,9 @@ drey_image_get_shape (SqNdarray      *array,
     return FALSE;
   if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
     return FALSE;
-  /* A few columns and more rows than columns (N x 4 boxes, N x 2 points)
-   * is a table. */
-  if (c == 1 && sq_ndarray_get_ndim (array) == 2 && w <= MAX_TABLE_COLUMNS && h > w)
+  /* A few columns and at least twice as many rows (N x 4 boxes, N x 2
+   * points) is a table. */
+  if (c == 1 && sq_ndarray_get_ndim (array) == 2 && w <= MAX_TABLE_COLUMNS && h >= 2 * w)
     return FALSE;
 
   if (shape != NULL)
