@@ -2,7 +2,8 @@
  *
  * A label map is an integer array of HxW (or HxWx1) that reads as an image
  * (model/drey-image.c's shape rule) and holds few distinct values
- * (DREY_LABEL_MAP_MAX_CLASSES at most): one class per pixel. Shown as grey
+ * (DREY_LABEL_MAP_MAX_CLASSES at most), small ones (-1 to 255, at least
+ * one besides 0 and 255): one class per pixel. Shown as grey
  * it is nearly black (labels 0..20 of 255); shown with the categorical
  * palette (drey-colormap.c) each class has its own colour.
  *
@@ -83,14 +84,39 @@ element_label (SqDtype       *dtype,
   return TRUE;
 }
 
+/* Labels are small, dense numbers: -1 to 254, and 255 (both "ignore" in
+ * common data sets), with at least one class that is neither 0 nor 255,
+ * and none above 4 x the number of classes + 16 (VOC's 0, 15, 255 is a
+ * mask; a digit of 0, 96 and 255 is a picture of three grey levels). A
+ * user who knows better picks Classes (drey_label_map_count()'s @any). */
+static gboolean
+look_like_labels (GArray *classes)
+{
+  gboolean any_class = FALSE;
+  gint64 top = 0;
+
+  for (guint i = 0; i < classes->len; i++)
+    {
+      gint64 v = g_array_index (classes, DreyLabelClass, i).value;
+
+      if (v < -1 || v > 255)
+        return FALSE;
+      if (v != 255)
+        top = MAX (top, v);
+      any_class |= v != 0 && v != 255 && v != -1;
+    }
+  return any_class && top <= 4 * (gint64) classes->len + 16;
+}
+
 /**
  * drey_label_map_count:
  * @array: an array drey_label_map_get_size() takes
  * @max_classes: give up beyond this many distinct values
+ * @any: count any values, even those that do not look like labels
  * @cancellable: (nullable)
  * @error: #G_IO_ERROR_CANCELLED, or #G_IO_ERROR_NOT_SUPPORTED when @array
- *   holds more than @max_classes distinct values (or uint64 labels beyond
- *   int64) and so is not a mask
+ *   holds more than @max_classes distinct values, or values that are no
+ *   labels (look_like_labels()), and so is not a mask
  *
  * Counts the pixels of each class. Reads every element: call it from a
  * worker for big arrays.
@@ -101,6 +127,7 @@ element_label (SqDtype       *dtype,
 GArray *
 drey_label_map_count (SqNdarray     *array,
                       guint          max_classes,
+                      gboolean       any,
                       GCancellable  *cancellable,
                       GError       **error)
 {
@@ -161,6 +188,12 @@ drey_label_map_count (SqNdarray     *array,
       found->count++;
     }
   g_array_sort (classes, compare_classes);
+  if (!any && !look_like_labels (classes))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           "the values read as grey levels, not as class labels");
+      return NULL;
+    }
   return g_steal_pointer (&classes);
 }
 

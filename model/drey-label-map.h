@@ -29,6 +29,7 @@ gboolean  drey_label_map_get_size  (SqNdarray     *array,
                                     guint         *height);
 GArray   *drey_label_map_count     (SqNdarray     *array,
                                     guint          max_classes,
+                                    gboolean       any,
                                     GCancellable  *cancellable,
                                     GError       **error);
 guint8   *drey_label_map_colorize  (SqNdarray     *array,

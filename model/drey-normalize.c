@@ -6,7 +6,8 @@
  * `x * std + mean`, times 255 when mean and std are fractions (the image
  * was scaled to 0..1 first), rounded half up and clamped to 0..255. NaN
  * is black. The same pixel loop as drey_image_map_pixels(), in layout:
- * rows of width x channels bytes.
+ * rows of width x channels bytes, and a NaN in any channel makes its pixel
+ * black.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +17,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "drey-normalize.h"
 
@@ -221,15 +223,29 @@ drey_normalization_map_pixels (SqNdarray               *array,
           return NULL;
         }
       for (guint x = 0; x < w; x++)
-        for (guint c = 0; c < nc; c++)
-          {
-            double v = sq_dtype_element_to_double (dtype, data + element_index (shape, x, y, c) * size);
-            double p = v * norm->std[c] + norm->mean[c];
+        {
+          guint8 *px = pixels + ((gsize) y * w + x) * nc;
+          gboolean nan = FALSE;
 
-            if (fractions)
-              p *= 255.0;
-            pixels[((gsize) y * w + x) * nc + c] = isnan (p) ? 0 : (guint8) CLAMP (floor (p + 0.5), 0, 255);
-          }
+          for (guint c = 0; c < nc; c++)
+            {
+              double v = sq_dtype_element_to_double (dtype, data + element_index (shape, x, y, c) * size);
+              double p = v * norm->std[c] + norm->mean[c];
+
+              if (fractions)
+                p *= 255.0;
+              nan |= isnan (p);
+              px[c] = isnan (p) ? 0 : (guint8) CLAMP (floor (p + 0.5), 0, 255);
+            }
+          /* A NaN in any channel makes the pixel black (and opaque), as
+           * drey_image_map_pixels() does. */
+          if (nan)
+            {
+              memset (px, 0, MIN (nc, 3));
+              if (nc == 4)
+                px[3] = 255;
+            }
+        }
     }
   return pixels;
 }
