@@ -21,6 +21,17 @@ drey_test_own_main_context (void)
   g_assert_true (g_main_context_acquire (NULL));
 }
 
+/* gtk_test_init() and adw_init() with GTK's own accessibility backend
+ * for tests (no session bus needed, and what
+ * gtk_test_accessible_assert_property() reads), owning the main context. */
+#define DREY_TEST_UI_INIT(argc, argv)        \
+  G_STMT_START {                            \
+    g_setenv ("GTK_A11Y", "test", TRUE);    \
+    gtk_test_init ((argc), (argv), NULL);   \
+    adw_init ();                            \
+    drey_test_own_main_context ();          \
+  } G_STMT_END
+
 /* For the test's own blocking calls (writing or reading back its stores),
  * which a window never makes: outside the main context, as a worker. */
 #define DREY_TEST_BLOCKING(stmt)          \

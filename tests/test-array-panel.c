@@ -926,12 +926,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* GTK's own accessibility backend for tests: no session bus needed, and
-   * what gtk_test_accessible_assert_property() reads. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  drey_test_own_main_context ();
+  DREY_TEST_UI_INIT (&argc, &argv);
 
   g_test_add_func ("/array-panel/image/shape", test_shape_is_image);
   g_test_add_func ("/array-panel/image/rgb", test_texture_rgb);

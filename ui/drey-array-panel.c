@@ -2367,6 +2367,19 @@ drey_array_panel_set_classes (DreyArrayPanel *self,
 }
 
 /**
+ * drey_array_panel_set_overlay:
+ * @overlay: whether a mask shows over the sample's image (else alone)
+ */
+void
+drey_array_panel_set_overlay (DreyArrayPanel *self,
+                              gboolean        overlay)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  gtk_switch_set_active (self->overlay_switch, overlay);
+}
+
+/**
  * drey_array_panel_set_colormap:
  *
  * The colormap of a one-channel picture (a grey image, a heatmap).

@@ -45,6 +45,8 @@ void             drey_array_panel_set_unnormalize   (DreyArrayPanel *self,
                                                      gboolean        unnormalize);
 void             drey_array_panel_set_classes       (DreyArrayPanel *self,
                                                      gboolean        classes);
+void             drey_array_panel_set_overlay       (DreyArrayPanel *self,
+                                                     gboolean        overlay);
 void             drey_array_panel_set_colormap      (DreyArrayPanel *self,
                                                      DreyColormap    colormap);
 void             drey_array_panel_set_range         (DreyArrayPanel *self,

@@ -768,6 +768,37 @@ drey_image_view_set_probe (DreyImageView      *self,
 }
 
 /**
+ * drey_image_view_read_pixel:
+ * @x: a pixel column of the image
+ * @y: a pixel row
+ * @overlay: read the overlay instead of the picture
+ *
+ * Returns: the colour drawn for image pixel (@x, @y), 0xAARRGGBB
+ *   premultiplied (cairo's ARGB32); 0 off the image
+ */
+guint32
+drey_image_view_read_pixel (DreyImageView *self,
+                            guint          x,
+                            guint          y,
+                            gboolean       overlay)
+{
+  cairo_surface_t *surface;
+  int sx, sy;
+
+  g_return_val_if_fail (DREY_IS_IMAGE_VIEW (self), 0);
+
+  surface = overlay ? self->overlay : self->surface;
+  if (surface == NULL || x >= self->width || y >= self->height)
+    return 0;
+  /* The surface may be the image sampled down. */
+  sx = (int) ((guint64) x * cairo_image_surface_get_width (surface) / self->width);
+  sy = (int) ((guint64) y * cairo_image_surface_get_height (surface) / self->height);
+  cairo_surface_flush (surface);
+  return ((const guint32 *) (gpointer) (cairo_image_surface_get_data (surface) +
+                                        (gsize) sy * cairo_image_surface_get_stride (surface)))[sx];
+}
+
+/**
  * drey_image_view_get_canvas:
  *
  * Returns: (transfer none): the drawing area, for tests to point at

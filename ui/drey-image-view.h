@@ -87,6 +87,10 @@ void             drey_image_view_image_to_widget (DreyImageView      *self,
 char            *drey_image_view_probe_at        (DreyImageView      *self,
                                                   double              wx,
                                                   double              wy);
+guint32          drey_image_view_read_pixel      (DreyImageView      *self,
+                                                  guint               x,
+                                                  guint               y,
+                                                  gboolean            overlay);
 GtkWidget       *drey_image_view_get_canvas      (DreyImageView      *self);
 
 cairo_surface_t *drey_image_surface_new          (const guint8       *pixels,

@@ -241,6 +241,7 @@ refresh_cell (DreySampleView *self,
       if (editable)
         text = sq_value_to_edit_text (value);
       drey_sample_cell_set_text (cell, drey_sample_node_get_value_text (node), text);
+      drey_sample_cell_set_value_tooltip (cell, value);
     }
   drey_sample_cell_set_editable (cell, editable);
 }
