@@ -1323,8 +1323,10 @@ show_legend (DreyArrayPanel *self)
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *swatch = gtk_drawing_area_new ();
       g_autofree char *title = g_strdup_printf (_("Class %" G_GINT64_FORMAT), c->value);
-      g_autofree char *count = format_count (c->count, total);
-      g_autofree char *pixels = g_strdup_printf (ngettext ("%s pixel", "%s pixels", c->count), count);
+      g_autofree char *count = _drey_format_count (c->count);
+      /* Translators: a class's pixels and their share: "3,592 pixels (10.6%)" */
+      g_autofree char *pixels = g_strdup_printf (ngettext ("%s pixel (%.1f%%)", "%s pixels (%.1f%%)", c->count),
+                                                 count, 100.0 * (double) c->count / (double) MAX (total, 1));
       GtkWidget *label = gtk_label_new (pixels);
       guint8 rgb[3];
 

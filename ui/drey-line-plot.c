@@ -142,12 +142,20 @@ draw_canvas (GtkDrawingArea *area,
       cairo_set_line_width (cr, 1);
       for (guint c = 0; c < self->n_columns; c++)
         {
+          double lo = self->mins[c], hi = self->maxs[c];
           double y0, y1;
 
-          if (isnan (self->mins[c]))
+          if (isnan (lo))
             continue;
-          y0 = value_y (self, self->maxs[c], height);
-          y1 = value_y (self, self->mins[c], height);
+          /* Each bar reaches its neighbour's, so a wave a few samples a
+           * pixel stays one line rather than loose dashes. */
+          if (c > 0 && !isnan (self->mins[c - 1]))
+            {
+              lo = MIN (lo, self->maxs[c - 1]);
+              hi = MAX (hi, self->mins[c - 1]);
+            }
+          y0 = value_y (self, hi, height);
+          y1 = value_y (self, lo, height);
           /* At least a pixel, so a flat stretch still shows. */
           if (y1 - y0 < 1)
             y0 = (y0 + y1) / 2 - 0.5, y1 = y0 + 1;
