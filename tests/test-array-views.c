@@ -427,6 +427,7 @@ test_slices (Fixture       *f,
   wait_idle (f);
   drey_array_panel_set_slice_index (f->panel, 1, 1);
   wait_idle (f);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "Slice [2, 1, :, :], 40 × 50"));
   cell = drey_values_table_get_text (table, 0, 0);
   g_assert_cmpstr (cell, ==, "10000.0");
   g_clear_pointer (&cell, g_free);

@@ -1478,20 +1478,32 @@ show_caption (DreyArrayPanel *self)
 
         drey_image_get_shape (self->shown, &shape);
         mode = shape.channels == 1 ? _("grayscale") : shape.channels == 3 ? _("RGB") : _("RGBA");
-        /* Translators: "28 × 28 grayscale": rows × columns, as the shape */
-        g_string_append_printf (caption, _("%u × %u %s"), h, w, mode);
-        if (shape.channels_first)
-          g_string_append_printf (caption, " · %s", _("channels first"));
         if (self->sub_image)
           {
+            /* "Slice [3, 0, :, :], 24 × 32": numpy's index of what is shown. */
             GString *index = g_string_new ("[");
 
-            for (guint d = 0; d < self->n_slider_axes; d++)
-              g_string_append_printf (index, "%" G_GUINT64_FORMAT ", ", self->slice.index[d]);
-            g_string_append (index, "…]");
-            g_string_append_printf (caption, " · %s", index->str);
+            for (guint d = 0; d < sq_ndarray_get_ndim (self->array); d++)
+              {
+                if (d > 0)
+                  g_string_append (index, ", ");
+                if (d < self->n_slider_axes)
+                  g_string_append_printf (index, "%" G_GUINT64_FORMAT, self->slice.index[d]);
+                else
+                  g_string_append_c (index, ':');
+              }
+            g_string_append_c (index, ']');
+            /* Translators: a slice of an N-D array and its rows × columns: "Slice [3, :, :], 24 × 32" */
+            g_string_append_printf (caption, _("Slice %s, %u × %u"), index->str, h, w);
+            if (shape.channels > 1)
+              g_string_append_printf (caption, " %s", mode);
             g_string_free (index, TRUE);
           }
+        else
+          /* Translators: "28 × 28 grayscale": rows × columns, as the shape */
+          g_string_append_printf (caption, _("%u × %u %s"), h, w, mode);
+        if (shape.channels_first)
+          g_string_append_printf (caption, " · %s", _("channels first"));
         if (self->shown_unnormalized)
           {
             g_string_append_c (caption, '\n');
