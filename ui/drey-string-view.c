@@ -165,7 +165,8 @@ drey_string_view_set_text (DreyStringView *self,
   chars = _drey_format_count (g_utf8_strlen (text, (gssize) length));
   bytes = g_format_size (length);
   /* Translators: "12,345 characters · 12.3 kB · 40 lines" */
-  summary = g_strdup_printf (_("%s characters · %s · %ld lines"), chars, bytes, n_lines);
+  summary = g_strdup_printf (ngettext ("%s characters · %s · %ld line", "%s characters · %s · %ld lines", n_lines),
+                             chars, bytes, n_lines);
   if (shown < self->length)
     {
       g_autofree char *cut = g_strdup_printf (_("%s; the first %s are shown"), summary, "1 MiB");
