@@ -13,11 +13,17 @@
  *   boxes BOXES.npy W H OUT      the guess, then the boxes in pixels: float64
  *                                (1 + N) x 4, row 0: format, normalized,
  *                                n_fits, units_certain
+ *   bench-decimate SERIES.npy COLUMNS REPEATS -   prints, in seconds: the
+ *                                pyramid's build, a redraw of the whole
+ *                                series and of a tenth of it in COLUMNS
+ *                                columns, and a plain scan of the whole
+ *                                (tests/bench/plot-decimation.py)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,6 +212,43 @@ main (int   argc,
       rows[0] = guess.format, rows[1] = guess.normalized, rows[2] = guess.n_fits, rows[3] = guess.units_certain;
       memcpy (rows + 4, pixels, n * 4 * sizeof (double));
       save (out, "<f8", 2, (guint64[]) { n + 1, 4 }, rows, (n + 1) * 32);
+    }
+  else if (g_str_equal (command, "bench-decimate"))
+    {
+      guint columns = (guint) g_ascii_strtoull (argv[3], NULL, 10);
+      guint repeats = (guint) g_ascii_strtoull (argv[4], NULL, 10);
+      g_autofree float *mins = g_new (float, columns);
+      g_autofree float *maxs = g_new (float, columns);
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(DreySeries) series = drey_series_new (in, NULL, &error);
+      gint64 t1 = g_get_monotonic_time ();
+      guint64 n = drey_series_get_length (series);
+      const float *v = drey_series_get_values (series);
+      double whole, tenth, scan;
+      volatile float sink = 0;
+
+      g_assert_no_error (error);
+      for (guint r = 0; r < repeats; r++)
+        drey_series_decimate (series, 0, n, columns, mins, maxs);
+      whole = (g_get_monotonic_time () - t1) / 1e6 / repeats;
+      t1 = g_get_monotonic_time ();
+      for (guint r = 0; r < repeats; r++)
+        drey_series_decimate (series, n / 3, n / 3 + n / 10, columns, mins, maxs);
+      tenth = (g_get_monotonic_time () - t1) / 1e6 / repeats;
+      /* The reference: every sample read for every redraw. */
+      t1 = g_get_monotonic_time ();
+      for (guint r = 0; r < repeats; r++)
+        for (guint c = 0; c < columns; c++)
+          {
+            float lo = INFINITY, hi = -INFINITY;
+
+            for (guint64 i = n * c / columns; i < n * (c + 1) / columns; i++)
+              lo = fminf (lo, v[i]), hi = fmaxf (hi, v[i]);
+            sink += lo + hi;
+          }
+      scan = (g_get_monotonic_time () - t1) / 1e6 / repeats;
+      g_print ("%.6f %.6f %.6f %.6f\n", (t1 - t0) / 1e6 - whole * repeats - tenth * repeats, whole, tenth, scan);
+      (void) sink;
     }
   else
     {
