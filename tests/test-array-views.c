@@ -538,6 +538,19 @@ test_pin (Fixture       *f,
   g_assert_false (drey_image_view_has_image (pinned));
 }
 
+static gboolean
+shows_text_in (GtkWidget  *widget,
+               const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text_in (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 /* A long str: all of it to read, at most 64 KiB to copy, at a character. */
 static void
 test_string (Fixture       *f,
@@ -563,6 +576,17 @@ test_string (Fixture       *f,
   g_assert_cmpuint (strlen (copied), >, DREY_STRING_VIEW_MAX_COPIED - 4);
   g_assert_true (g_utf8_validate (copied, -1, NULL));
   g_assert_true (g_str_has_prefix (text->str, copied));
+
+  /* Over a MiB: the first MiB shows, and the view says so. */
+  while (text->len < 2 * 1024 * 1024)
+    g_string_append (text, text->str);
+  drey_string_view_set_text (view, text->str, text->len);
+  g_clear_pointer (&shown, g_free);
+  shown = drey_string_view_get_shown (view);
+  g_assert_cmpuint (strlen (shown), <=, DREY_STRING_VIEW_MAX_SHOWN);
+  g_assert_cmpuint (strlen (shown), >, DREY_STRING_VIEW_MAX_SHOWN - 4);
+  g_assert_true (g_str_has_prefix (text->str, shown));
+  g_assert_true (shows_text_in (GTK_WIDGET (view), "the first 1 MiB are shown"));
   g_string_free (text, TRUE);
 
   /* A short one stays in the tree. */

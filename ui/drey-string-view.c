@@ -33,8 +33,9 @@ struct _DreyStringView
   GtkTextView     *text_view;
   GtkLabel        *status_label;
 
-  char            *text;        /* all of it, U+0000 replaced */
+  char            *text;        /* what is shown, U+0000 replaced */
   gsize            length;      /* in bytes */
+  gboolean         cut;         /* the str is longer than what is shown */
 };
 
 G_DEFINE_FINAL_TYPE (DreyStringView, drey_string_view, GTK_TYPE_WIDGET)
@@ -97,7 +98,7 @@ copy_action (GtkWidget  *widget,
   if (text == NULL)
     return;
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), text);
-  if (strlen (text) < self->length)
+  if (strlen (text) < self->length || self->cut)
     {
       g_autofree char *copied = _drey_format_count (g_utf8_strlen (text, -1));
       g_autofree char *message = g_strdup_printf (_("Copied the first %s characters: larger copies can "
@@ -146,28 +147,30 @@ drey_string_view_set_text (DreyStringView *self,
       return;
     }
 
-  clean = g_string_sized_new (length);
-  for (gsize i = 0; i < length; i++)
+  /* Only what is shown is copied (and what Copy takes, a prefix of it);
+   * a 100 MB str is counted, not copied. */
+  shown = prefix_length (text, length, DREY_STRING_VIEW_MAX_SHOWN);
+  clean = g_string_sized_new (shown);
+  for (gsize i = 0; i < shown; i++)
     {
       if (text[i] == '\0')
         g_string_append (clean, "\xe2\x90\x80");
       else
         g_string_append_c (clean, text[i]);
-      if (text[i] == '\n')
-        n_lines++;
     }
+  for (const char *p = text, *end = text + length; (p = memchr (p, '\n', (gsize) (end - p))) != NULL; p++)
+    n_lines++;
   self->length = clean->len;
+  self->cut = shown < length;
   self->text = g_string_free (clean, FALSE);
-
-  shown = prefix_length (self->text, self->length, DREY_STRING_VIEW_MAX_SHOWN);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), self->text, (int) shown);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), self->text, (int) self->length);
 
   chars = _drey_format_count (g_utf8_strlen (text, (gssize) length));
   bytes = g_format_size (length);
   /* Translators: "12,345 characters · 12.3 kB · 40 lines" */
   summary = g_strdup_printf (ngettext ("%s characters · %s · %ld line", "%s characters · %s · %ld lines", n_lines),
                              chars, bytes, n_lines);
-  if (shown < self->length)
+  if (self->cut)
     {
       g_autofree char *cut = g_strdup_printf (_("%s; the first %s are shown"), summary, "1 MiB");
 
