@@ -401,26 +401,19 @@ image_surface (Job           *job,
         }
     }
 
-  /* One channel goes through the colormap (grey by default), so its
-   * range is known and can be set; uint8 spans 0..255 as it is. */
-  if (apply_mode && shape.channels == 1 && kind != SQ_DTYPE_KIND_BOOL)
+  /* One channel in a colormap or a range of the user's; grey over its own
+   * range is drey_image_map_pixels(), as PNG export writes it. */
+  if (apply_mode && shape.channels == 1 && kind != SQ_DTYPE_KIND_BOOL &&
+      (job->colormap != DREY_COLORMAP_GREY || !job->range_auto))
     {
       DreySlice slice;
       g_autofree double *values = NULL;
-      Job uint8_job = *job;
 
       grey_slice (array, &shape, &slice);
       values = drey_slice_read (&slice, array, step, cancellable, error);
       if (values == NULL)
         return NULL;
-      if (job->range_auto && job->colormap == DREY_COLORMAP_GREY && kind == SQ_DTYPE_KIND_UINT &&
-          sq_dtype_get_itemsize (sq_ndarray_get_dtype (array)) == 1)
-        {
-          uint8_job.range_auto = FALSE;
-          uint8_job.lo = 0;
-          uint8_job.hi = 255;
-        }
-      return colormap_surface (&uint8_job, result, values, (shape.width + step - 1) / step,
+      return colormap_surface (job, result, values, (shape.width + step - 1) / step,
                                (shape.height + step - 1) / step);
     }
 
@@ -1249,12 +1242,22 @@ update_controls (DreyArrayPanel *self)
   gtk_widget_set_visible (GTK_WIDGET (self->colormap_row), grey);
   gtk_widget_set_visible (self->range_row, grey);
   adw_combo_row_set_selected (self->colormap_row, self->colormap);
-  if (grey && isfinite (self->lo) && isfinite (self->hi))
+  if (grey)
     {
       char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      const SqSummary *summary = drey_array_panel_get_summary (self);
+      double lo = self->lo, hi = self->hi;
 
-      gtk_editable_set_text (GTK_EDITABLE (self->range_lo_entry), g_ascii_formatd (buffer, sizeof buffer, "%.6g", self->lo));
-      gtk_editable_set_text (GTK_EDITABLE (self->range_hi_entry), g_ascii_formatd (buffer, sizeof buffer, "%.6g", self->hi));
+      /* Grey over its own range: the range is the array's (uint8 as it is). */
+      if (!isfinite (lo) && sq_dtype_get_kind (sq_ndarray_get_dtype (self->shown)) == SQ_DTYPE_KIND_UINT &&
+          sq_dtype_get_itemsize (sq_ndarray_get_dtype (self->shown)) == 1)
+        lo = 0, hi = 255;
+      else if (!isfinite (lo) && summary != NULL && summary->n_finite > 0)
+        lo = summary->min, hi = summary->max;
+      gtk_editable_set_text (GTK_EDITABLE (self->range_lo_entry),
+                             isfinite (lo) ? g_ascii_formatd (buffer, sizeof buffer, "%.6g", lo) : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->range_hi_entry),
+                             isfinite (hi) ? g_ascii_formatd (buffer, sizeof buffer, "%.6g", hi) : "");
       gtk_widget_remove_css_class (GTK_WIDGET (self->range_lo_entry), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->range_hi_entry), "error");
     }
