@@ -1248,6 +1248,21 @@ test_editing_small_things (Fixture       *f,
   drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Left");
   WAIT_FOR (!gtk_tree_list_row_get_expanded (selected_row (f)));
 
+  /* The array panel starts at its top for each value. */
+  {
+    GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                                      DREY_TYPE_SAMPLE_VIEW,
+                                                                                      "panel_scroller"));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+
+    select_node (f, child (s0, "image"));
+    WAIT_FOR (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 50);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 0);
+    select_node (f, child (s0, "wave"));
+    g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 0);
+  }
+
   /* One sample: "1 sample". */
   select_and_wait (f, "other");
   g_assert_cmpstr (gtk_label_get_text (subtitle_label), ==, "1 sample");

@@ -41,6 +41,7 @@ struct _DreySampleView
   DreyShardDocument    *document;
   GListModel           *roots;      /* the document's samples the tree shows */
   GtkSingleSelection   *selection;
+  DreySampleNode       *panel_node;   /* weak: the value the panel showed last */
 
   gboolean              editing;
   gboolean              committing;   /* ending every edit, for a save or a switch */

@@ -830,6 +830,11 @@ _drey_sample_view_selection_changed (DreySampleView *self)
     }
   else
     drey_array_panel_set_node (self->array_panel, NULL, NULL);
+  /* Another value starts at the panel's top, not where the last one was
+   * scrolled to; the same value (after an undo, say) stays put. */
+  if (node != self->panel_node)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->panel_scroller), 0);
+  g_set_weak_pointer (&self->panel_node, node);
   gtk_widget_set_visible (GTK_WIDGET (self->panel_scroller), is_array);
   _drey_sample_view_update_actions (self);
 }
@@ -1077,6 +1082,7 @@ drey_sample_view_dispose (GObject *object)
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
+  g_clear_weak_pointer (&self->panel_node);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_SAMPLE_VIEW);
   g_clear_object (&self->roots);
   g_clear_object (&self->document);
