@@ -593,18 +593,19 @@ load_integer (const ElemFormat *f,
   return TRUE;
 }
 
-/* "0" to "255", for uint8 arrays (images): length, then the digits. */
+/* "0" to "255", for uint8 arrays (images): length, then the digits (and
+ * their NUL). */
 static const char *
 uint8_text (guint8 v)
 {
-  static char table[256][4];
+  static char table[256][5];
   static gsize made = 0;
 
   if (g_once_init_enter (&made))
     {
       for (guint i = 0; i < 256; i++)
         {
-          int n = g_snprintf (table[i] + 1, 3 + 1, "%u", i);
+          int n = g_snprintf (table[i] + 1, sizeof table[i] - 1, "%u", i);
 
           table[i][0] = (char) n;
         }
