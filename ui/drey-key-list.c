@@ -247,8 +247,10 @@ update_view (DreyKeyList *self)
     }
   gtk_label_set_label (self->footer_label, text);
   gtk_widget_set_visible (self->footer, *text != '\0');
-  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), (loading || filtering) && self->n_keys > 0);
-  gtk_spinner_set_spinning (self->footer_spinner, (loading || filtering) && self->n_keys > 0);
+  /* Not while filtering: under a slow renderer a spinning spinner's frames
+   * leave the filter's idle steps no time, and the search never ends. */
+  gtk_widget_set_visible (GTK_WIDGET (self->footer_spinner), loading && self->n_keys > 0);
+  gtk_spinner_set_spinning (self->footer_spinner, loading && self->n_keys > 0);
 }
 
 static void
