@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sq-backend-private.h"
 #include "sq-store.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ struct _SqStore
   GObject       parent_instance;
 
   GFile        *location;
+  SqBackend    *backend;       /* where the bytes are; set at construction */
   guint64       memory_limit;
 
   GMutex        lock;          /* guards the settings and what is below */

@@ -33,6 +33,7 @@ sq_store_finalize (GObject *object)
   SqStore *self = (SqStore *) object;
 
   g_clear_object (&self->location);
+  g_clear_object (&self->backend);
   g_clear_pointer (&self->evidence, g_hash_table_unref);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->detect_lock);
@@ -92,10 +93,20 @@ sq_store_set_property (GObject      *object,
 }
 
 static void
+sq_store_constructed (GObject *object)
+{
+  SqStore *self = (SqStore *) object;
+
+  G_OBJECT_CLASS (sq_store_parent_class)->constructed (object);
+  self->backend = _sq_backend_new_for_location (self->location);
+}
+
+static void
 sq_store_class_init (SqStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = sq_store_constructed;
   object_class->finalize = sq_store_finalize;
   object_class->get_property = sq_store_get_property;
   object_class->set_property = sq_store_set_property;

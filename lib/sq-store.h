@@ -223,6 +223,19 @@ gboolean       sq_store_unstash_shard_finish (SqStore            *self,
                                               GAsyncResult       *result,
                                               GError            **error);
 
+gboolean       sq_store_drop_stash          (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_drop_stash_async    (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_drop_stash_finish   (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
 gboolean       sq_store_query_shard         (SqStore             *self,
                                              const char          *key,
                                              GCancellable        *cancellable,
