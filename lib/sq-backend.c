@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "sq-backend-local.h"
+#include "sq-backend-object.h"
 #include "sq-backend-private.h"
 
 G_DEFINE_INTERFACE (SqBackend, sq_backend, G_TYPE_OBJECT)
@@ -20,5 +21,12 @@ sq_backend_default_init (SqBackendInterface *iface)
 SqBackend *
 _sq_backend_new_for_location (GFile *location)
 {
+  if (g_file_has_uri_scheme (location, "s3") || g_file_has_uri_scheme (location, "gs") ||
+      g_file_has_uri_scheme (location, "gcs"))
+    {
+      g_autofree char *uri = g_file_get_uri (location);
+
+      return _sq_object_backend_new (uri);
+    }
   return _sq_local_backend_new (location);
 }
