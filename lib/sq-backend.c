@@ -21,8 +21,7 @@ sq_backend_default_init (SqBackendInterface *iface)
 SqBackend *
 _sq_backend_new_for_location (GFile *location)
 {
-  if (g_file_has_uri_scheme (location, "s3") || g_file_has_uri_scheme (location, "gs") ||
-      g_file_has_uri_scheme (location, "gcs"))
+  if (sq_store_location_is_bucket (location))
     {
       g_autofree char *uri = g_file_get_uri (location);
 

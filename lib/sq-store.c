@@ -166,7 +166,8 @@ sq_store_init (SqStore *self)
 /**
  * sq_store_new:
  * @location: the store's directory; it need not exist yet (the first set
- *   creates it)
+ *   creates it); or a bucket prefix, `s3://BUCKET/PREFIX` or
+ *   `gs://BUCKET/PREFIX` (see sq_store_location_is_bucket())
  *
  * Returns: (transfer full): the store
  */
@@ -176,6 +177,25 @@ sq_store_new (GFile *location)
   g_return_val_if_fail (G_IS_FILE (location), NULL);
 
   return g_object_new (SQ_TYPE_STORE, "location", location, NULL);
+}
+
+/**
+ * sq_store_location_is_bucket:
+ * @location: a store's location
+ *
+ * Whether @location is a prefix in a bucket (`s3://BUCKET/PREFIX`,
+ * `gs://BUCKET/PREFIX`), which a store reads over HTTP, not through GIO:
+ * GIO cannot query it, but sq_store_new() opens it. Does no I/O.
+ *
+ * Returns: %TRUE for s3://, gs:// and gcs:// URIs
+ */
+gboolean
+sq_store_location_is_bucket (GFile *location)
+{
+  g_return_val_if_fail (G_IS_FILE (location), FALSE);
+
+  return g_file_has_uri_scheme (location, "s3") || g_file_has_uri_scheme (location, "gs") ||
+         g_file_has_uri_scheme (location, "gcs");
 }
 
 /**

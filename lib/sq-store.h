@@ -74,6 +74,7 @@ typedef void (*SqKeyBatchCallback) (GPtrArray *batch,
 G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
 
 SqStore       *sq_store_new                 (GFile               *location);
+gboolean       sq_store_location_is_bucket  (GFile               *location);
 GFile         *sq_store_get_location        (SqStore             *self);
 char          *sq_store_get_display_name    (SqStore             *self);
 SqSerializer   sq_store_get_serializer      (SqStore             *self);
