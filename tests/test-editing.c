@@ -1282,12 +1282,6 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   drey_test_own_main_context ();
-  /* libadwaita 1.2's toast overlay frees a toast's state when its hide
-   * animation ends while its show animation still runs (adw-toast-overlay.c,
-   * show_done_cb): the window waits for the show animation to settle, by
-   * the clock, but on a loaded machine Xvfb's frames come late and the
-   * animation outlives the wait. Without animations each ends at once. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
 #define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
   ADD ("/editing/scalars", test_editing_scalars, NULL);
