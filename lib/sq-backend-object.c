@@ -12,6 +12,9 @@
  * server-side copy under PREFIX/.drey-undo-XXXXXXXX.tmp, a name no
  * squirrel listing takes for a shard.
  *
+ * Reads go through the cache of downloaded shards (sq-object-cache.c)
+ * unless the store says not to.
+ *
  * The configuration (credentials, endpoint) is read on the first request,
  * on a worker, as all of this runs.
  *
@@ -30,6 +33,7 @@
 #include <glib/gstdio.h>
 
 #include "sq-backend-object.h"
+#include "sq-object-cache-private.h"
 #include "sq-object-http-private.h"
 #include "sq-object-input-stream.h"
 #include "sq-sigv4-private.h"
@@ -271,14 +275,42 @@ object_open_shard (SqBackend     *backend,
 {
   SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
   g_autofree char *object = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *cached_etag = NULL;
+  g_autofree char *cached_path = NULL;
   GError *local_error = NULL;
   GInputStream *stream;
+  gboolean not_modified = FALSE;
 
   if (config == NULL)
     return NULL;
   object = object_name (config, key);
-  stream = _sq_object_input_stream_open (G_OBJECT (backend), config, object, key, size, NULL, cancellable,
-                                         &local_error);
+  if (sq_store_get_cache_enabled (store))
+    {
+      /* The endpoint too: the same bucket name elsewhere is another. */
+      url = g_strdup_printf ("%s/%s/%s", config->endpoint, config->bucket, object);
+      _sq_object_cache_lookup (url, &cached_etag, &cached_path);
+    }
+  stream = _sq_object_input_stream_open (G_OBJECT (backend), config, object, key, cached_etag, url, size,
+                                         &not_modified, cancellable, &local_error);
+  if (not_modified)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (cached_path);
+      GFileInputStream *kept = g_file_read (file, cancellable, NULL);
+      g_autoptr(GFileInfo) info = kept ? g_file_input_stream_query_info (kept, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                                         cancellable, NULL) : NULL;
+
+      if (kept != NULL && info != NULL)
+        {
+          _sq_object_cache_touch (cached_path);
+          *size = g_file_info_get_size (info);
+          return G_INPUT_STREAM (kept);
+        }
+      /* Evicted since the lookup: the object itself, then. */
+      g_clear_object (&kept);
+      stream = _sq_object_input_stream_open (G_OBJECT (backend), config, object, key, NULL, url, size,
+                                             &not_modified, cancellable, &local_error);
+    }
   if (stream == NULL)
     not_found_or_propagate (store, key, error, local_error);
   return stream;

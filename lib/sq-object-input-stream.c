@@ -15,8 +15,13 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "sq-object-cache-private.h"
 #include "sq-object-http-private.h"
 #include "sq-object-input-stream.h"
 
@@ -46,6 +51,11 @@ struct _SqObjectInputStream
   gsize               pos;
   goffset             delivered;
   guint               attempt;
+
+  char               *if_none_match; /* the first request's, for the cache */
+  char               *cache_url;  /* keep what comes in the cache, as this */
+  int                 tee_fd;
+  char               *tee_path;
 };
 
 G_DEFINE_FINAL_TYPE (SqObjectInputStream, sq_object_input_stream, G_TYPE_INPUT_STREAM)
@@ -115,7 +125,12 @@ start_transfer (SqObjectInputStream  *self,
   self->skip = 0;
   self->wrote = FALSE;
   self->curl_message[0] = '\0';
-  if (self->delivered > 0)
+  if (self->if_none_match != NULL && self->delivered == 0 && self->attempt == 1)
+    {
+      headers[0] = "if-none-match";
+      headers[1] = self->if_none_match;
+    }
+  else if (self->delivered > 0)
     {
       range = g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-", (gint64) self->delivered);
       headers[0] = "range";
@@ -164,6 +179,53 @@ pump (SqObjectInputStream *self)
     curl_multi_poll (self->multi, NULL, 0, 100, NULL);
 }
 
+static void
+tee_drop (SqObjectInputStream *self)
+{
+  if (self->tee_fd >= 0)
+    {
+      close (self->tee_fd);
+      g_unlink (self->tee_path);
+      self->tee_fd = -1;
+    }
+}
+
+static void
+tee_write (SqObjectInputStream *self,
+           const guint8        *data,
+           gsize                len)
+{
+  while (self->tee_fd >= 0 && len > 0)
+    {
+      gssize n = write (self->tee_fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          tee_drop (self); /* a full cache disk costs the cache, not the read */
+          return;
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+}
+
+/* The whole object came: the cache keeps it. */
+static void
+tee_finish (SqObjectInputStream *self)
+{
+  if (self->tee_fd < 0)
+    return;
+  if (self->etag == NULL || close (self->tee_fd) != 0)
+    {
+      tee_drop (self);
+      return;
+    }
+  self->tee_fd = -1;
+  _sq_object_cache_commit (self->cache_url, self->etag, self->tee_path);
+}
+
 /* Fills the buffer or finds the end; FALSE with @error when the transfer
  * failed for good. A failed transfer is started again where it stopped,
  * while tries are left. */
@@ -199,7 +261,10 @@ fill (SqObjectInputStream  *self,
           if (self->etag == NULL)
             self->etag = g_strdup (self->response.etag);
           if (self->size < 0 || self->delivered >= self->size)
-            return TRUE; /* the end */
+            {
+              tee_finish (self);
+              return TRUE; /* the end */
+            }
           code = CURLE_PARTIAL_FILE; /* shorter than it said */
         }
       if (self->attempt < self->config->max_attempts && _sq_object_retryable (code, code == CURLE_OK ? status : 0))
@@ -245,8 +310,13 @@ sq_object_input_stream_read (GInputStream  *stream,
     return -1;
   n = MIN (count, self->buffer->len - self->pos);
   memcpy (buffer, self->buffer->data + self->pos, n);
+  tee_write (self, self->buffer->data + self->pos, n);
   self->pos += n;
   self->delivered += (goffset) n;
+  /* A reader that knows the size stops at its last byte, without the
+   * read that would say the end: the whole object is here now. */
+  if (self->size >= 0 && self->delivered >= self->size)
+    tee_finish (self);
   if (self->pos == self->buffer->len)
     {
       g_byte_array_set_size (self->buffer, 0);
@@ -270,6 +340,10 @@ sq_object_input_stream_finalize (GObject *object)
   SqObjectInputStream *self = (SqObjectInputStream *) object;
 
   stop_transfer (self);
+  tee_drop (self);
+  g_free (self->tee_path);
+  g_free (self->if_none_match);
+  g_free (self->cache_url);
   curl_multi_cleanup (self->multi);
   _sq_object_response_clear (&self->response);
   g_byte_array_unref (self->buffer);
@@ -297,17 +371,23 @@ sq_object_input_stream_init (SqObjectInputStream *self)
   self->buffer = g_byte_array_new ();
   self->size = -1;
   self->attempt = 1;
+  self->tee_fd = -1;
 }
 
 /* Starts the download and waits for its first bytes: a missing object is
- * a G_IO_ERROR_NOT_FOUND here, not at the first read. */
+ * a G_IO_ERROR_NOT_FOUND here, not at the first read. With
+ * @if_none_match, an object of that ETag is %NULL with no error and
+ * @not_modified set. With @cache_url, the bytes go to the cache too, kept
+ * once they all came. */
 GInputStream *
 _sq_object_input_stream_open (GObject         *owner,
                               SqObjectConfig  *config,
                               const char      *object,
                               const char      *key,
+                              const char      *if_none_match,
+                              const char      *cache_url,
                               gint64          *size,
-                              char           **etag,
+                              gboolean        *not_modified,
                               GCancellable    *cancellable,
                               GError         **error)
 {
@@ -317,7 +397,9 @@ _sq_object_input_stream_open (GObject         *owner,
   self->config = config;
   self->object = g_strdup (object);
   self->key = g_strdup (key);
+  self->if_none_match = g_strdup (if_none_match);
   self->cancellable = cancellable;
+  *not_modified = FALSE;
   if (!start_transfer (self, error))
     return NULL;
   while (!self->done && self->buffer->len == 0)
@@ -325,6 +407,14 @@ _sq_object_input_stream_open (GObject         *owner,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       pump (self);
+    }
+  /* The status so far: of the whole answer once done, else of its head. */
+  if (!self->done)
+    curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->response.status);
+  if (self->done && self->result == CURLE_OK && self->response.status == 304 && if_none_match != NULL)
+    {
+      *not_modified = TRUE;
+      return NULL;
     }
   if (self->done && self->result == CURLE_OK &&
       (self->response.status < 200 || self->response.status >= 300) &&
@@ -343,7 +433,11 @@ _sq_object_input_stream_open (GObject         *owner,
   self->etag = g_strdup (self->response.etag);
   self->size = self->response.total_size;
   *size = self->size;
-  if (etag != NULL)
-    *etag = g_strdup (self->etag);
+  /* Only a whole object, from its first byte, is worth keeping. */
+  if (cache_url != NULL && self->response.status == 200)
+    {
+      self->cache_url = g_strdup (cache_url);
+      self->tee_fd = _sq_object_cache_begin (&self->tee_path);
+    }
   return G_INPUT_STREAM (g_steal_pointer (&self));
 }

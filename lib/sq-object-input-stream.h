@@ -18,8 +18,10 @@ GInputStream *_sq_object_input_stream_open     (GObject         *owner,
                                                 SqObjectConfig  *config,
                                                 const char      *object,
                                                 const char      *key,
+                                                const char      *if_none_match,
+                                                const char      *cache_url,
                                                 gint64          *size,
-                                                char           **etag,
+                                                gboolean        *not_modified,
                                                 GCancellable    *cancellable,
                                                 GError         **error);
 

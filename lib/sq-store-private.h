@@ -16,6 +16,7 @@ struct _SqStore
   GFile        *location;
   SqBackend    *backend;       /* where the bytes are; set at construction */
   guint64       memory_limit;
+  gboolean      no_cache;      /* read buckets without the shard cache */
 
   GMutex        lock;          /* guards the settings and what is below */
   SqSerializer  chosen;        /* by the user; AUTO: tell from the shards */

@@ -264,6 +264,45 @@ sq_store_set_memory_limit (SqStore *self,
 }
 
 /**
+ * sq_store_set_cache_enabled:
+ * @enabled: whether reads may use the cache
+ *
+ * A bucket's shards, once downloaded, are kept in the user's cache
+ * directory (`$XDG_CACHE_HOME/drey/shards`, at most `DREY_CACHE_SIZE`
+ * bytes, 1 GiB by default, least recently used evicted), and read from
+ * there while the object's ETag stays the same. Off, every read
+ * downloads the shard and nothing is kept. A directory store has no cache.
+ */
+void
+sq_store_set_cache_enabled (SqStore  *self,
+                            gboolean  enabled)
+{
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->no_cache = !enabled;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * sq_store_get_cache_enabled:
+ *
+ * Returns: whether reads of a bucket may use the shard cache
+ */
+gboolean
+sq_store_get_cache_enabled (SqStore *self)
+{
+  gboolean enabled;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  enabled = !self->no_cache;
+  g_mutex_unlock (&self->lock);
+  return enabled;
+}
+
+/**
  * sq_store_check_key:
  * @for_writing: also refuse keys sq_store_set() will not create: a leading
  *   `.` (temp files start so), control characters, invalid UTF-8, names

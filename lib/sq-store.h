@@ -86,6 +86,9 @@ guint          sq_store_count_shards        (SqStore             *self,
                                              SqShardEvidence      evidence);
 char          *sq_store_describe_serializer (SqStore             *self);
 guint64        sq_store_get_memory_limit    (SqStore             *self);
+void           sq_store_set_cache_enabled   (SqStore             *self,
+                                             gboolean             enabled);
+gboolean       sq_store_get_cache_enabled   (SqStore             *self);
 void           sq_store_set_memory_limit    (SqStore             *self,
                                              guint64              limit);
 

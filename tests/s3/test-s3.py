@@ -124,6 +124,7 @@ class Proxy:
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
+        self.answers = []         # (method, path, status) of what upstream answered
         self.lock = threading.Lock()
         proxy = self
 
@@ -212,6 +213,8 @@ class Proxy:
                 time.sleep(8)
                 return
             answer = self.forward(head, body)
+            with self.lock:
+                self.answers.append((method, path, int(answer.split(b" ", 2)[1])))
             if fault in ("reset", "truncate"):
                 # The headers and part of the body, then the connection goes.
                 cut = answer.index(b"\r\n\r\n") + 4
@@ -399,8 +402,9 @@ def tests(tmp, port):
           "query: size and ETag as boto3 sees them; another writer changes the ETag", p1.stdout + p2.stdout)
 
     # --- faults
+    # (The cache off: the faults are in the downloads.)
     proxy.set("reset", times=1)
-    p = cli("cat", store, "big", timeout=60)
+    p = cli("--no-cache", "cat", store, "big", timeout=60)
     check(p.returncode == 0 and proxy.broken == 1 and len(p.stdout.splitlines()) == 2,
           "a reset mid-download: resumed, the shard decodes", p.stderr)
     resumed = [s for s in proxy.seen if s[2].get("range", "").startswith("bytes=")]
@@ -415,16 +419,16 @@ def tests(tmp, port):
     check(p.returncode != 0 and "throttles" in p.stderr and proxy.broken == 3,
           "503 SlowDown every time: three tries, then 'throttled'", p.stderr)
     proxy.set("stall")
-    p, took = run([DREY_CLI, "cat", store, "z"], env, timeout=60)
+    p, took = run([DREY_CLI, "--no-cache", "cat", store, "z"], env, timeout=60)
     check(p.returncode != 0 and "stopped answering" in p.stderr and took < 30,
           "a stalled server: a timeout, then a clear error (%.1f s)" % took, p.stderr)
     proxy.set("403")
-    p = cli("cat", store, "z")
+    p = cli("--no-cache", "cat", store, "z")
     check(p.returncode != 0 and "access denied to bucket 'squirrel'" in p.stderr and "'z'" in p.stderr and
           "S3RVER" not in p.stderr.replace("S3RVER [", ""),
           "a 403: access denied, naming the bucket and the shard, no secret", p.stderr)
     proxy.set("truncate")
-    p = cli("cat", store, "big", timeout=60)
+    p = cli("--no-cache", "cat", store, "big", timeout=60)
     check(p.returncode != 0 and "download ended after" in p.stderr, "a body cut short every time: a clear error",
           p.stderr)
     proxy.set("reset-upload")
@@ -458,6 +462,31 @@ def tests(tmp, port):
     auth = proxy.seen[n][2].get("authorization", "") if len(proxy.seen) > n else ""
     check(p.returncode == 0 and "Credential=S3RVER/" in auth and "/eu-central-1/s3/" in auth,
           "AWS_PROFILE: keys and region from ~/.aws, the endpoint from its s3 section", p.stderr + auth)
+
+    # --- the cache of downloaded shards
+    cache = os.path.join(home, ".cache", "drey", "shards")
+    first = cli("cat", store, "a.b").stdout
+    n = len(proxy.answers)
+    again = cli("cat", store, "a.b").stdout
+    gets = [a for a in proxy.answers[n:] if a[0] == "GET"]
+    check(again == first and gets and gets[-1][2] == 304 and
+          proxy.seen[-1][2].get("if-none-match") == s3.head_object(Bucket=BUCKET, Key="train/a.b.gz")["ETag"],
+          "a shard read again: If-None-Match with its ETag, a 304, the cached bytes", gets)
+    s3.put_object(Bucket=BUCKET, Key="train/a.b.gz", Body=squirrel_shard([{"changed": True}]))
+    p = cli("cat", store, "a.b")
+    check(p.stdout == '{"changed": true}\n', "a shard someone rewrote: read anew, not from the cache", p.stdout)
+    n = len(proxy.seen)
+    p = cli("--no-cache", "cat", store, "a.b")
+    check(p.stdout == '{"changed": true}\n' and "if-none-match" not in proxy.seen[n][2],
+          "--no-cache: no conditional read", proxy.seen[n][2])
+    bound = dict(env, DREY_CACHE_SIZE=str(400))
+    for i in range(4):
+        s3.put_object(Bucket=BUCKET, Key="cached/c%d.gz" % i, Body=squirrel_shard([{"i": i, "pad": "x" * 100}]))
+        cli("cat", "s3://%s/cached" % BUCKET, "c%d" % i, e=bound)
+    sizes = [os.path.getsize(os.path.join(cache, n)) for n in os.listdir(cache) if n.endswith(".gz")]
+    check(sum(sizes) <= 400 and len(sizes) >= 1, "the cache stays within DREY_CACHE_SIZE (%d bytes in %d files)"
+          % (sum(sizes), len(sizes)))
+    check(not [n for n in os.listdir(cache) if n.startswith(".download-")], "no half download left in the cache")
 
     # --- gs:// through STORAGE_EMULATOR_HOST (s3rver speaks the XML API's shapes)
     gs_env = dict(base_env, STORAGE_EMULATOR_HOST="127.0.0.1:%d" % proxy.port)
