@@ -257,12 +257,16 @@ stamp_finish (SqStore      *store,
 
 /* ---- loading ------------------------------------------------------------ */
 
-/* Samples reach the list in batches, at most this often but the first
- * one: each batch is an items-changed that the tree and the sample count
- * redraw for, and a few a second look like streaming. Progress is
- * notified as seldom: a progress bar redrawn 20 times a second costs a
- * software renderer more than the decode it shows. */
-#define FLUSH_INTERVAL_USEC (250 * 1000)
+/* Samples reach the list in batches: the first one at once, then at
+ * most every FLUSH_INTERVAL_USEC for the first second (what a user looks
+ * at while it streams), then once a second. Each batch is an
+ * items-changed that the tree and the sample count redraw for, and
+ * progress is notified as seldom: under software GL (llvmpipe) a frame of
+ * the window costs tens of milliseconds on every core, taken from the
+ * decode it shows. */
+#define FLUSH_INTERVAL_USEC      (250 * 1000)
+#define SLOW_FLUSH_AFTER_USEC    (1000 * 1000)
+#define SLOW_FLUSH_INTERVAL_USEC (1000 * 1000)
 
 typedef struct
 {
@@ -270,6 +274,7 @@ typedef struct
   char      *stamp;          /* before the read */
   gint64     size;           /* the file's, from the same query */
   GPtrArray *pending;        /* SqValues decoded, not in the list yet */
+  gint64     started;
   gint64     last_flush;
   gint64     last_progress;
   guint      flush_source;   /* holds a reference to the task */
@@ -293,6 +298,14 @@ load_is_current (GTask *task)
   return !g_cancellable_is_cancelled (g_task_get_cancellable (task));
 }
 
+/* How long after the last flush (or progress notify) the next may be. */
+static gint64
+load_interval (Load  *load,
+               gint64 now)
+{
+  return now - load->started < SLOW_FLUSH_AFTER_USEC ? FLUSH_INTERVAL_USEC : SLOW_FLUSH_INTERVAL_USEC;
+}
+
 static void
 load_progress (guint64  done,
                guint64  total,
@@ -305,7 +318,7 @@ load_progress (guint64  done,
   /* A replaced load's late progress is not this document's any more. */
   if (!load_is_current (task))
     return;
-  if (done < total && done > 0 && now - load->last_progress < FLUSH_INTERVAL_USEC)
+  if (done < total && done > 0 && now - load->last_progress < load_interval (load, now))
     return;
   load->last_progress = now;
   set_progress (g_task_get_source_object (task), done, total);
@@ -368,13 +381,14 @@ load_batch (GPtrArray *batch,
   GTask *task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
   gint64 wait;
 
   if (!load_is_current (task))
     return;
   for (guint i = 0; i < batch->len; i++)
     g_ptr_array_add (load->pending, sq_value_ref (g_ptr_array_index (batch, i)));
-  wait = load->last_flush + FLUSH_INTERVAL_USEC - g_get_monotonic_time ();
+  wait = load->last_flush + load_interval (load, now) - now;
   if (self->roots == NULL || wait <= 0)
     load_flush (task);
   else if (load->flush_source == 0)
@@ -528,6 +542,7 @@ drey_shard_document_load_async (DreyShardDocument   *self,
   g_debug ("load '%s': started at %" G_GINT64_FORMAT " us", key, g_get_monotonic_time ());
   load = g_new0 (Load, 1);
   load->key = g_strdup (key);
+  load->started = g_get_monotonic_time ();
   load->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
   set_state (self, DREY_SHARD_STATE_LOADING);
