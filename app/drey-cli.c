@@ -22,7 +22,7 @@
 #define EXIT_USAGE    2
 
 static const char usage[] =
-  "Usage: drey-cli [--memory-limit SIZE] COMMAND ARGS...\n"
+  "Usage: drey-cli [--memory-limit SIZE] [--no-cache] COMMAND ARGS...\n"
   "\n"
   "Read and write Squirrel stores (squirrel-core's directory of KEY.gz shards).\n"
   "\n"
@@ -47,19 +47,23 @@ static const char usage[] =
   "  info [--serializer S] STORE\n"
   "                             serializer (and why), shard count and sizes\n"
   "\n"
-  "STORE is a directory or a GIO location (sftp://, smb://...).\n"
+  "STORE is a directory, a GIO location (sftp://, smb://...), or a bucket\n"
+  "prefix: s3://BUCKET/PREFIX or gs://BUCKET/PREFIX (credentials as the AWS\n"
+  "CLI and gcloud find them; see the README).\n"
   "JSON follows squirrel's convention: arrays as {\"data\", \"type\", \"shape\"};\n"
   "drey-cli adds {\"$bytes\": base64}, {\"$complex\": [re, im]} and\n"
   "{\"$opaque\": why} for what squirrel's JSON cannot hold; cat --exact marks\n"
   "every value that plain JSON would change (see the README).\n"
   "--memory-limit caps what one shard may take, decompressed and decoded\n"
-  "(default 4G; suffixes K, M, G).\n"
+  "(default 4G; suffixes K, M, G). --no-cache reads a bucket's shards from\n"
+  "the bucket every time, and keeps none in the cache (~/.cache/drey/shards).\n"
   "S is messagepack or jsonl. Reading, the default is what each shard's bytes\n"
   "show, and the store's serializer for shards that decode both ways; writing,\n"
   "the store's (messagepack if its shards do not tell; a store whose shards\n"
   "disagree needs --serializer).\n";
 
 static guint64 memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
+static gboolean no_cache;
 
 static int
 fail_usage (const char *message)
@@ -95,6 +99,7 @@ open_store (const char *location)
   SqStore *store = sq_store_new (file);
 
   sq_store_set_memory_limit (store, memory_limit);
+  sq_store_set_cache_enabled (store, !no_cache);
   return store;
 }
 
@@ -687,6 +692,12 @@ main (int    argc,
         {
           g_print ("drey-cli %s\n", PACKAGE_VERSION);
           return 0;
+        }
+      if (strcmp (argv[0], "--no-cache") == 0)
+        {
+          no_cache = TRUE;
+          argc--, argv++;
+          continue;
         }
       if (strcmp (argv[0], "--memory-limit") == 0 || g_str_has_prefix (argv[0], "--memory-limit="))
         {
