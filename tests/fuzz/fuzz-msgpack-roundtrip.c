@@ -202,8 +202,8 @@ type_itemsize (const Span *type,
 
   if (is_str (type))
     {
-      const guint8 *data;
-      gsize len;
+      const guint8 *data = NULL;
+      gsize len = 0;
       g_autofree char *text = NULL;
 
       span_payload (type, &data, &len);
