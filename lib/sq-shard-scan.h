@@ -27,7 +27,7 @@ G_BEGIN_DECLS
  *   cannot be queried. With a @query, it notes the samples that match.
  * - sq_shard_scan_ref() / sq_shard_scan_unref(): reference counting.
  * - sq_shard_scan_get_key(): the shard's key.
- * - sq_shard_scan_get_size(), sq_shard_scan_get_mtime() (Unix seconds),
+ * - sq_shard_scan_get_size(), sq_shard_scan_get_mtime() (microseconds),
  *   sq_shard_scan_get_etag() (nullable): the shard's stamp from
  *   sq_store_query_shard(), taken before it was read; what the cache
  *   compares.
