@@ -233,8 +233,13 @@ apply_shard (SqStoreScan *self,
     self->n_failed++;
   if (sq_shard_scan_is_from_cache (shard))
     self->n_cached++;
-  sq_shard_scan_get_matches (shard, &n_matches);
-  self->n_matches += n_matches;
+  /* A cached shard may hold the matches of another run's query. */
+  if (self->query != NULL &&
+      g_strcmp0 (sq_shard_scan_get_query (shard), sq_query_get_expression (self->query)) == 0)
+    {
+      sq_shard_scan_get_matches (shard, &n_matches);
+      self->n_matches += n_matches;
+    }
 
   g_object_freeze_notify (G_OBJECT (self));
   g_signal_emit (self, signals[SHARD_SCANNED], 0, shard);
