@@ -252,6 +252,79 @@ drey_sample_node_get_python_path (DreySampleNode *self)
   return g_strdup_printf ("%s[%u]", parent_path, self->index);
 }
 
+/**
+ * drey_sample_node_dup_field_path:
+ *
+ * How @self is reached from its sample, so that the same field can be
+ * found in another sample: one step per level, outermost first, a map's
+ * key or, for an item of a list, its index as an int value.
+ *
+ * Returns: (transfer full) (element-type SqValue): the steps (none for a
+ *   sample itself)
+ */
+GPtrArray *
+drey_sample_node_dup_field_path (DreySampleNode *self)
+{
+  GPtrArray *path;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+
+  path = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  for (; self->parent != NULL; self = self->parent)
+    g_ptr_array_insert (path, 0, self->key != NULL ? sq_value_ref (self->key) : sq_value_new_int (self->index));
+  return path;
+}
+
+/**
+ * drey_sample_node_follow_field_path:
+ * @path: (element-type SqValue): steps from drey_sample_node_dup_field_path()
+ *
+ * Walks @path down from @self (a sample, usually another one than the
+ * path was taken in), making children as it goes. A sample whose fields
+ * differ ends the walk early: the deepest node it reached is returned.
+ *
+ * Returns: (transfer none): the node at @path, or its deepest ancestor
+ *   this sample has (@self itself if it has none)
+ */
+DreySampleNode *
+drey_sample_node_follow_field_path (DreySampleNode *self,
+                                    GPtrArray      *path)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  g_return_val_if_fail (path != NULL, self);
+
+  for (guint i = 0; i < path->len; i++)
+    {
+      SqValue *step = g_ptr_array_index (path, i);
+      GListModel *children = drey_sample_node_get_children (self);
+      guint n = children != NULL ? g_list_model_get_n_items (children) : 0;
+      DreySampleNode *next = NULL;
+
+      if (sq_value_get_value_type (self->value) == SQ_VALUE_MAP)
+        {
+          for (guint j = 0; j < n && next == NULL; j++)
+            {
+              g_autoptr(DreySampleNode) child = g_list_model_get_item (children, j);
+
+              if (sq_value_equal (child->key, step))
+                next = child;
+            }
+        }
+      else if (sq_value_get_value_type (step) == SQ_VALUE_INT && sq_value_get_int (step) >= 0 &&
+               sq_value_get_int (step) < n)
+        {
+          g_autoptr(DreySampleNode) child = g_list_model_get_item (children, (guint) sq_value_get_int (step));
+
+          next = child;
+        }
+      /* Borrowed: the parent's list of children keeps it. */
+      if (next == NULL)
+        break;
+      self = next;
+    }
+  return self;
+}
+
 static gboolean
 is_container (SqValue *value)
 {

@@ -26,6 +26,9 @@ gboolean         drey_sample_node_get_edited      (DreySampleNode *self);
 const char      *drey_sample_node_get_type_text   (DreySampleNode *self);
 const char      *drey_sample_node_get_value_text  (DreySampleNode *self);
 char            *drey_sample_node_get_python_path (DreySampleNode *self);
+GPtrArray       *drey_sample_node_dup_field_path  (DreySampleNode *self);
+DreySampleNode  *drey_sample_node_follow_field_path (DreySampleNode *self,
+                                                   GPtrArray      *path);
 GListModel      *drey_sample_node_get_children    (DreySampleNode *self);
 GListModel      *drey_sample_node_create_children (DreySampleNode *self);
 void             drey_sample_node_request_summary (DreySampleNode *self);

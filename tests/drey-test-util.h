@@ -78,10 +78,20 @@ drey_test_timed_out (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* How long a wait may take before it fails the test: a minute, six under
+ * the sanitizers (the suite's own timeout multiplier), whose builds run UI
+ * tests several times slower on a loaded machine. */
+static inline guint
+drey_test_wait_seconds (void)
+{
+  return g_getenv ("DREY_SANITIZED") != NULL ? 360 : 60;
+}
+
 /* Runs the main loop until @cond (polled) or a timeout fails the test. */
 #define DREY_TEST_WAIT_FOR(cond)                                                          \
   G_STMT_START {                                                                         \
-    guint _timeout = g_timeout_add_seconds (60, drey_test_timed_out, (gpointer) #cond);  \
+    guint _timeout = g_timeout_add_seconds (drey_test_wait_seconds (),                   \
+                                            drey_test_timed_out, (gpointer) #cond);      \
     while (!(cond))                                                                      \
       g_main_context_iteration (NULL, TRUE);                                             \
     g_source_remove (_timeout);                                                          \

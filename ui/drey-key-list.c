@@ -809,6 +809,47 @@ drey_key_list_select_key (DreyKeyList *self,
 }
 
 /**
+ * drey_key_list_get_neighbour_key:
+ * @key: a key shown in the list
+ * @direction: 1 for the row below it, -1 for the row above
+ *
+ * The key next to @key as the list shows them (sorted and searched), for
+ * stepping from one shard into the next.
+ *
+ * Returns: (nullable): the neighbour's key, or %NULL if @key is not shown
+ *   or is at that end
+ */
+const char *
+drey_key_list_get_neighbour_key (DreyKeyList *self,
+                                 const char  *key,
+                                 int          direction)
+{
+  DreyKeyItem *item;
+  guint position;
+  gint64 neighbour;
+  g_autoptr(DreyKeyItem) found = NULL;
+
+  g_return_val_if_fail (DREY_IS_KEY_LIST (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  item = lookup_item (self, key);
+  if (item == NULL)
+    return NULL;
+  /* The selected row is the usual case, and needs no search. */
+  position = gtk_single_selection_get_selected (self->selection);
+  if (gtk_single_selection_get_selected_item (self->selection) != item)
+    position = find_visible (self, item, 0, self->n_visible);
+  if (position == GTK_INVALID_LIST_POSITION)
+    return NULL;
+  neighbour = (gint64) position + (direction > 0 ? 1 : -1);
+  if (neighbour < 0 || neighbour >= g_list_model_get_n_items (G_LIST_MODEL (self->filtered)))
+    return NULL;
+  found = g_list_model_get_item (G_LIST_MODEL (self->filtered), (guint) neighbour);
+  /* The model keeps its items: the key outlives this reference. */
+  return drey_key_item_get_key (found);
+}
+
+/**
  * drey_key_list_unselect:
  *
  * Selects no key: the window shows a shard the list does not have (a new

@@ -21,6 +21,9 @@ DreyKeyModel *drey_key_list_get_model        (DreyKeyList  *self);
 const char   *drey_key_list_get_selected_key (DreyKeyList *self);
 gboolean      drey_key_list_select_key       (DreyKeyList *self,
                                               const char  *key);
+const char   *drey_key_list_get_neighbour_key (DreyKeyList *self,
+                                               const char  *key,
+                                               int          direction);
 void          drey_key_list_unselect         (DreyKeyList *self);
 void          drey_key_list_focus_search     (DreyKeyList *self);
 guint         drey_key_list_get_n_keys       (DreyKeyList *self);

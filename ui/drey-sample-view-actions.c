@@ -370,6 +370,8 @@ array_chooser_response (GtkNativeDialog *dialog,
         drey_sample_view_load_array (self, file, replace);
     }
   g_clear_object (&self->chooser);
+  g_clear_pointer (&self->step_key, g_free);
+  g_clear_pointer (&self->step_path, g_ptr_array_unref);
 }
 
 static GtkFileFilter *
@@ -579,6 +581,123 @@ copy_python_path_action (GtkWidget  *widget,
     gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), path);
 }
 
+/* ---- stepping through samples ------------------------------------------ */
+
+static gboolean
+has_focus_within (DreySampleView *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == GTK_WIDGET (self) || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)));
+}
+
+/* Selects the field at @path in sample @index (or as much of it as that
+ * sample has): the tree and the array panel show the same field of
+ * another sample. */
+static void
+select_in_sample (DreySampleView *self,
+                  guint           index,
+                  GPtrArray      *path)
+{
+  g_autoptr(DreySampleNode) sample = g_list_model_get_item (self->roots, index);
+
+  if (sample != NULL)
+    drey_sample_view_select_node (self, drey_sample_node_follow_field_path (sample, path));
+}
+
+/* J and K (Page Down and Up over the array panel): the next or previous
+ * sample, with the same field selected. Past either end of the shard the
+ * window is asked to open the neighbouring one ("step-out"). */
+static void
+step_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  DreySampleView *self = DREY_SAMPLE_VIEW (widget);
+  int direction = g_str_equal (action_name, "samples.next-sample") ? 1 : -1;
+  g_autoptr(DreySampleNode) node = drey_sample_view_selected_node (self);
+  g_autoptr(GPtrArray) path = NULL;
+  guint n = self->roots != NULL ? g_list_model_get_n_items (self->roots) : 0;
+  gint64 target;
+  gboolean handled = FALSE;
+
+  if (self->document == NULL || drey_shard_document_get_state (self->document) != DREY_SHARD_STATE_LOADED)
+    return;
+  path = node != NULL ? drey_sample_node_dup_field_path (node)
+                      : g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  /* With nothing selected, the first step lands on this shard's first
+   * (or last) sample. */
+  if (node == NULL)
+    target = direction > 0 ? 0 : (gint64) n - 1;
+  else
+    target = (gint64) drey_sample_node_get_index (drey_sample_node_get_sample (node)) + direction;
+  if (target >= 0 && target < n)
+    {
+      select_in_sample (self, (guint) target, path);
+      return;
+    }
+
+  g_clear_pointer (&self->step_path, g_ptr_array_unref);
+  self->step_path = g_steal_pointer (&path);
+  g_signal_emit_by_name (self, "step-out", direction, &handled);
+  if (!handled)
+    gtk_widget_error_bell (widget);
+}
+
+/**
+ * drey_sample_view_step_into:
+ * @key: the shard the window opens next
+ * @direction: 1 if it follows the one on screen, -1 if it comes before
+ *
+ * Once @key is loaded, selects its first sample (or, for -1, its last)
+ * with the field selected at the last "step-out". Another shard loaded,
+ * or @key failing, drops the step.
+ */
+void
+drey_sample_view_step_into (DreySampleView *self,
+                            const char     *key,
+                            int             direction)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_VIEW (self));
+  g_return_if_fail (key != NULL);
+
+  g_free (self->step_key);
+  self->step_key = g_strdup (key);
+  self->step_direction = direction;
+  self->step_focus = has_focus_within (self);
+  if (self->step_path == NULL)
+    self->step_path = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+}
+
+/* Called as the document changes: a step waiting for its shard ends
+ * when that shard is loaded (or fails), or another one is read instead. */
+void
+_drey_sample_view_finish_step (DreySampleView *self)
+{
+  DreyShardState state;
+  gboolean is_key;
+  guint n;
+
+  if (self->step_key == NULL || self->document == NULL)
+    return;
+  state = drey_shard_document_get_state (self->document);
+  is_key = g_strcmp0 (drey_shard_document_get_key (self->document), self->step_key) == 0;
+  /* Still on the shard stepped from (a load starts by clearing it), or
+   * reading the one stepped into: wait. */
+  if ((!is_key && state != DREY_SHARD_STATE_LOADING) || (is_key && state == DREY_SHARD_STATE_LOADING))
+    return;
+  if (is_key && state == DREY_SHARD_STATE_LOADED && self->roots != NULL &&
+      (n = g_list_model_get_n_items (self->roots)) > 0)
+    {
+      select_in_sample (self, self->step_direction > 0 ? 0 : n - 1, self->step_path);
+      if (self->step_focus && !has_focus_within (self))
+        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+    }
+  g_clear_pointer (&self->step_key, g_free);
+  g_clear_pointer (&self->step_path, g_ptr_array_unref);
+}
+
 /* ---- which actions apply ------------------------------------------------ */
 
 void
@@ -596,6 +715,8 @@ _drey_sample_view_update_actions (DreySampleView *self)
   guint index = 0;
 
   gtk_widget_action_set_enabled (widget, "samples.copy-json", node != NULL);
+  gtk_widget_action_set_enabled (widget, "samples.next-sample", loaded);
+  gtk_widget_action_set_enabled (widget, "samples.previous-sample", loaded);
   gtk_widget_action_set_enabled (widget, "samples.copy-python-path", node != NULL);
   gtk_widget_action_set_enabled (widget, "samples.export-json", node != NULL);
   gtk_widget_action_set_enabled (widget, "samples.export-npy", is_array);
@@ -648,6 +769,8 @@ _drey_sample_view_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "samples.duplicate-sample", NULL, duplicate_action);
   gtk_widget_class_install_action (widget_class, "samples.move-up", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "samples.move-down", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "samples.next-sample", NULL, step_action);
+  gtk_widget_class_install_action (widget_class, "samples.previous-sample", NULL, step_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK, "samples.copy-json", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
@@ -662,4 +785,7 @@ _drey_sample_view_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "samples.move-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "samples.move-down", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, 0, "samples.add-field", "s", "str");
+  /* Bubbling: a cell being edited types the letter. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_j, 0, "samples.next-sample", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, 0, "samples.previous-sample", NULL);
 }

@@ -49,6 +49,13 @@ struct _DreySampleView
 
   GtkFileChooserNative *chooser;
   GCancellable         *file_cancellable;
+
+  /* A step (J/K) past the shard's end, waiting for the next shard: the
+   * field path to select there. */
+  GPtrArray            *step_path;
+  char                 *step_key;
+  int                   step_direction;
+  gboolean              step_focus;
 };
 
 gboolean        _drey_sample_view_can_edit          (DreySampleView *self);
@@ -62,6 +69,8 @@ DreySampleNode *_drey_sample_view_add_value         (DreySampleView *self,
                                                      SqValue        *value);
 DreySampleNode *_drey_sample_view_add_target        (DreySampleView *self,
                                                      guint          *index);
+
+void            _drey_sample_view_finish_step       (DreySampleView *self);
 
 void            _drey_sample_view_class_add_actions (GtkWidgetClass *widget_class);
 void            _drey_sample_view_dispose_actions   (DreySampleView *self);

@@ -37,6 +37,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  STEP_OUT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 GtkWidget *
 drey_sample_view_new (void)
 {
@@ -802,6 +809,7 @@ document_changed (DreySampleView *self)
   update_header (self);
   refresh_cells (self);
   _drey_sample_view_update_actions (self);
+  _drey_sample_view_finish_step (self);
 }
 
 /**
@@ -986,6 +994,19 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  /**
+   * DreySampleView::step-out:
+   * @direction: 1 past the last sample, -1 before the first
+   *
+   * J or K went past the shard's end; a handler that opens the
+   * neighbouring shard calls drey_sample_view_step_into() and returns
+   * %TRUE (else the view rings the bell).
+   */
+  signals[STEP_OUT] =
+    g_signal_new ("step-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_INT);
+
   g_type_ensure (DREY_TYPE_ARRAY_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-sample-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, stack);
@@ -1025,6 +1046,21 @@ drey_sample_view_init (DreySampleView *self)
   add_column (self, _("Type"), G_CALLBACK (setup_type), FALSE, 200);
   add_column (self, _("Value"), G_CALLBACK (setup_value), TRUE, -1);
   drey_list_keynav_tab_leaves (GTK_WIDGET (self->column_view));
+
+  /* Over the array panel Page Down and Up step through the samples, as J
+   * and K do, rather than scroll it: the panel follows the field. */
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down, 0),
+                                                            gtk_named_action_new ("samples.next-sample")));
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up, 0),
+                                                            gtk_named_action_new ("samples.previous-sample")));
+    gtk_widget_add_controller (GTK_WIDGET (self->panel_scroller), shortcuts);
+  }
   update_page (self);
   _drey_sample_view_update_actions (self);
 }

@@ -27,6 +27,9 @@ char               *drey_sample_view_get_python_path     (DreySampleView    *sel
 DreySampleNode     *drey_sample_view_selected_node       (DreySampleView    *self);
 void                drey_sample_view_select_node         (DreySampleView    *self,
                                                           DreySampleNode    *node);
+void                drey_sample_view_step_into           (DreySampleView    *self,
+                                                          const char        *key,
+                                                          int                direction);
 
 gboolean            drey_sample_view_get_editing         (DreySampleView    *self);
 void                drey_sample_view_set_editing         (DreySampleView    *self,

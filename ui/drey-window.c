@@ -862,6 +862,73 @@ selected_key_changed (DreyWindow *self)
     _drey_window_confirm_async (self, key_confirmed, g_strdup (key));
 }
 
+/* J or K went past the shard's end: open the neighbouring key of the
+ * list, where the sample view goes on with the same field. */
+typedef struct
+{
+  char *key;
+  int   direction;
+} Step;
+
+static void
+step_free (Step *step)
+{
+  g_free (step->key);
+  g_free (step);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Step, step_free)
+
+static void
+step_now (DreyWindow *self,
+          const char *key,
+          int         direction)
+{
+  drey_sample_view_step_into (self->sample_view, key, direction);
+  self->ignore_selection = TRUE;
+  drey_key_list_select_key (self->key_list, key);
+  self->ignore_selection = FALSE;
+  _drey_window_load_key (self, key);
+}
+
+static void
+step_confirmed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Step) step = user_data;
+  DreyWindow *self = DREY_WINDOW (object);
+
+  if (_drey_window_confirm_finish (self, result))
+    step_now (self, step->key, step->direction);
+}
+
+static gboolean
+sample_view_step_out (DreyWindow *self,
+                      int         direction)
+{
+  const char *key = self->document != NULL ? drey_shard_document_get_key (self->document) : NULL;
+  const char *next;
+  Step *step;
+
+  if (key == NULL || drey_shard_document_get_is_new (self->document) ||
+      drey_shard_document_get_busy (self->document))
+    return FALSE;
+  next = drey_key_list_get_neighbour_key (self->key_list, key, direction);
+  if (next == NULL)
+    return FALSE;
+  if (!drey_shard_document_get_modified (self->document))
+    {
+      step_now (self, next, direction);
+      return TRUE;
+    }
+  step = g_new0 (Step, 1);
+  step->key = g_strdup (next);
+  step->direction = direction;
+  _drey_window_confirm_async (self, step_confirmed, step);
+  return TRUE;
+}
+
 static void
 key_list_loading_changed (DreyWindow *self)
 {
@@ -1155,6 +1222,8 @@ drey_window_init (DreyWindow *self)
   self->undos = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_signal_connect_object (self->key_list, "notify::selected-key", G_CALLBACK (selected_key_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sample_view, "step-out", G_CALLBACK (sample_view_step_out),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::error", G_CALLBACK (key_list_error_changed),
                            self, G_CONNECT_SWAPPED);
