@@ -35,6 +35,7 @@
 
 /* A strip longer than this many times its width is a table, not an image. */
 #define MAX_ASPECT 16
+#define MAX_TABLE_COLUMNS 8
 /* The compressed data goes out in IDAT chunks of at most this size. */
 #define IDAT_SIZE (256 * 1024)
 /* The largest width or height a PNG header can hold. */
@@ -83,7 +84,8 @@ is_pixel_dtype (const SqDtype *dtype)
  *
  * Whether @array reads as an image: bools or real numbers in a shape of HxW,
  * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
- * empty and neither side more than 16 times the other.
+ * empty and neither side more than 16 times the other; not a 2-D table of
+ * 8 columns or fewer and twice as many rows or more (boxes, points).
  *
  * Returns: %TRUE if @array reads as an image
  */
@@ -131,6 +133,10 @@ drey_image_get_shape (SqNdarray      *array,
   if (h == 0 || w == 0 || h > G_MAXINT / MAX_ASPECT || w > G_MAXINT / MAX_ASPECT)
     return FALSE;
   if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
+    return FALSE;
+  /* A few columns and at least twice as many rows (N x 4 boxes, N x 2
+   * points) is a table. */
+  if (c == 1 && sq_ndarray_get_ndim (array) == 2 && w <= MAX_TABLE_COLUMNS && h >= 2 * w)
     return FALSE;
 
   if (shape != NULL)
