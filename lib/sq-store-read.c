@@ -17,11 +17,8 @@ _sq_store_open_shard_raw (SqStore       *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  GError *local_error = NULL;
-  goffset size = -1;
+  g_autoptr(GInputStream) stream = NULL;
+  gint64 size = -1;
 
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
@@ -29,26 +26,10 @@ _sq_store_open_shard_raw (SqStore       *self,
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
 
-  file = sq_store_get_shard_file (self, key);
-  stream = g_file_read (file, cancellable, &local_error);
+  stream = SQ_BACKEND_GET_IFACE (self->backend)->open_shard (self->backend, self, key, &size, cancellable, error);
   if (stream == NULL)
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
-          g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
-        {
-          _sq_store_set_not_found_error (self, key, error);
-          g_error_free (local_error);
-        }
-      else
-        g_propagate_prefixed_error (error, local_error, "shard '%s': ", key);
-      return NULL;
-    }
-
-  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
-  if (info != NULL && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
-    size = g_file_info_get_size (info);
-
-  return sq_shard_reader_new (G_INPUT_STREAM (stream), key, size, sq_store_get_memory_limit (self));
+    return NULL;
+  return sq_shard_reader_new (stream, key, size, sq_store_get_memory_limit (self));
 }
 
 /**

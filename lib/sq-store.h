@@ -74,6 +74,7 @@ typedef void (*SqKeyBatchCallback) (GPtrArray *batch,
 G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
 
 SqStore       *sq_store_new                 (GFile               *location);
+gboolean       sq_store_location_is_bucket  (GFile               *location);
 GFile         *sq_store_get_location        (SqStore             *self);
 char          *sq_store_get_display_name    (SqStore             *self);
 SqSerializer   sq_store_get_serializer      (SqStore             *self);
@@ -85,6 +86,9 @@ guint          sq_store_count_shards        (SqStore             *self,
                                              SqShardEvidence      evidence);
 char          *sq_store_describe_serializer (SqStore             *self);
 guint64        sq_store_get_memory_limit    (SqStore             *self);
+void           sq_store_set_cache_enabled   (SqStore             *self,
+                                             gboolean             enabled);
+gboolean       sq_store_get_cache_enabled   (SqStore             *self);
 void           sq_store_set_memory_limit    (SqStore             *self,
                                              guint64              limit);
 
@@ -222,6 +226,19 @@ void           sq_store_unstash_shard_async (SqStore             *self,
 gboolean       sq_store_unstash_shard_finish (SqStore            *self,
                                               GAsyncResult       *result,
                                               GError            **error);
+
+gboolean       sq_store_drop_stash          (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_drop_stash_async    (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_drop_stash_finish   (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 gboolean       sq_store_query_shard         (SqStore             *self,
                                              const char          *key,

@@ -720,7 +720,7 @@ save_written (GObject      *object,
     {
       /* The shard on disk is untouched, and the edits are still here. */
       if (save->stash != NULL)
-        g_file_delete_async (save->stash, G_PRIORITY_LOW, NULL, NULL, NULL);
+        sq_store_drop_stash_async (save->store, save->stash, NULL, NULL, NULL);
       set_busy (self, FALSE);
       g_task_return_error (task, g_steal_pointer (&error));
       return;

@@ -192,6 +192,22 @@ remember_store (GFile *location)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+/* Takes @read_only_reason. */
+static void
+show_opened_store (DreyWindow *self,
+                   GFile      *location,
+                   char       *read_only_reason)
+{
+  g_autoptr(SqStore) store = sq_store_new (location);
+
+  g_free (self->read_only_reason);
+  self->read_only_reason = read_only_reason;
+  set_store (self, store);
+  gtk_stack_set_visible_child_name (self->stack, "store");
+  remember_store (location);
+  gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+}
+
 static void
 query_done (GObject      *object,
             GAsyncResult *result,
@@ -202,7 +218,6 @@ query_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInfo) info = g_file_query_info_finish (location, result, &error);
   g_autofree char *path = g_file_get_parse_name (location);
-  g_autoptr(SqStore) store = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -229,16 +244,13 @@ query_done (GObject      *object,
       return;
     }
 
-  store = sq_store_new (location);
-  g_clear_pointer (&self->read_only_reason, g_free);
   /* Not every backend answers: a store is writable unless it says no. */
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE) &&
       !g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE))
-    self->read_only_reason = g_strdup_printf (_("You cannot write to %s, so this store is read-only"), path);
-  set_store (self, store);
-  gtk_stack_set_visible_child_name (self->stack, "store");
-  remember_store (location);
-  gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+    show_opened_store (self, location, g_strdup_printf (_("You cannot write to %s, so this store is read-only"),
+                                                        path));
+  else
+    show_opened_store (self, location, NULL);
 }
 
 void
@@ -248,6 +260,13 @@ _drey_window_open_store_now (DreyWindow *self,
   if (self->open_cancellable != NULL)
     g_cancellable_cancel (self->open_cancellable);
   g_clear_object (&self->open_cancellable);
+  /* A bucket is not GIO's to query: its listing, on a worker, says what
+   * is wrong with it (no such bucket, access denied, unreachable). */
+  if (sq_store_location_is_bucket (location))
+    {
+      show_opened_store (self, location, NULL);
+      return;
+    }
   self->open_cancellable = g_cancellable_new ();
   g_file_query_info_async (location, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE,
                            G_FILE_QUERY_INFO_NONE,
