@@ -69,6 +69,17 @@ typedef void (*SqProgressCallback) (guint64  done,
 typedef void (*SqKeyBatchCallback) (GPtrArray *batch,
                                     gpointer   user_data);
 
+/**
+ * SqSampleBatchCallback:
+ * @batch: (element-type SqValue) (transfer none): samples decoded since the
+ *   last batch, in the shard's order; take a reference to keep them
+ * @user_data: the data given with the callback
+ *
+ * Samples of a streamed get, as they are decoded.
+ */
+typedef void (*SqSampleBatchCallback) (GPtrArray *batch,
+                                       gpointer   user_data);
+
 #define SQ_TYPE_STORE (sq_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
@@ -157,6 +168,30 @@ void           sq_store_get_async           (SqStore             *self,
 GPtrArray     *sq_store_get_finish          (SqStore             *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+gboolean       sq_store_get_streamed        (SqStore               *self,
+                                             const char            *key,
+                                             SqSampleBatchCallback  batch,
+                                             gpointer               batch_data,
+                                             SqProgressCallback     progress,
+                                             gpointer               progress_data,
+                                             guint                 *n_samples,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
+void           sq_store_get_streamed_async  (SqStore               *self,
+                                             const char            *key,
+                                             GCancellable          *cancellable,
+                                             SqSampleBatchCallback  batch,
+                                             gpointer               batch_data,
+                                             GDestroyNotify         batch_notify,
+                                             SqProgressCallback     progress,
+                                             gpointer               progress_data,
+                                             GDestroyNotify         progress_notify,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data);
+gboolean       sq_store_get_streamed_finish (SqStore               *self,
+                                             GAsyncResult          *result,
+                                             guint                 *n_samples,
+                                             GError               **error);
 
 char          *sq_store_set                 (SqStore             *self,
                                              const char          *key,
