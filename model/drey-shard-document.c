@@ -336,14 +336,25 @@ load_progress (guint64  done,
   set_progress (g_task_get_source_object (task), done, total);
 }
 
-/* Appends the samples decoded so far to the list. */
+/* The tree makes widgets for the rows on screen and a few past them: a
+ * few milliseconds a row, so the first rows go in a few at a time, one
+ * main loop iteration each, with frames between; past them, appending
+ * costs the tree next to nothing. */
+#define FIRST_ROWS       128
+#define FIRST_ROWS_SLICE 8
+
+static gboolean load_flush_due (gpointer user_data);
+
+/* Appends the samples decoded so far to the list (among the first rows,
+ * a slice of them, the rest in an idle). */
 static void
-load_flush (GTask *task)
+load_flush_some (GTask    *task,
+                 gboolean  all)
 {
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GPtrArray) nodes = NULL;
-  guint first;
+  guint first, n;
 
   g_clear_handle_id (&load->flush_source, g_source_remove);
   load->last_flush = g_get_monotonic_time ();
@@ -360,17 +371,27 @@ load_flush (GTask *task)
       self->roots = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
     }
   first = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
-  nodes = g_ptr_array_new_full (load->pending->len, g_object_unref);
-  for (guint i = 0; i < load->pending->len; i++)
+  n = all || first >= FIRST_ROWS ? load->pending->len : MIN (load->pending->len, FIRST_ROWS_SLICE);
+  nodes = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
     {
       SqValue *sample = g_ptr_array_index (load->pending, i);
 
       load->cost += drey_shard_cache_measure (sample);
       g_ptr_array_add (nodes, drey_sample_node_new_sample (sample, first + i));
     }
-  g_ptr_array_set_size (load->pending, 0);
+  g_ptr_array_remove_range (load->pending, 0, n);
   g_list_store_splice (self->roots, first, 0, nodes->pdata, nodes->len);
   notify (self, PROP_N_SAMPLES);
+  /* Below redraw priority: the rows just added are painted first. */
+  if (load->pending->len > 0)
+    load->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_flush_due, g_object_ref (task), g_object_unref);
+}
+
+static void
+load_flush (GTask *task)
+{
+  load_flush_some (task, FALSE);
 }
 
 static gboolean
@@ -440,7 +461,7 @@ load_streamed (GObject      *object,
       return;
     }
   g_clear_object (&self->load_cancellable);
-  load_flush (task);
+  load_flush_some (task, TRUE);
   if (!ok)
     {
       /* The samples before the error stay, as squirrel's reader yields
