@@ -43,9 +43,20 @@ static const char usage[] =
   "                             decode every sample; one line per shard, saying\n"
   "                             which serializer decoded it\n"
   "  stats [--serializer S] STORE KEY\n"
-  "                             summaries of each field, as JSON\n"
+  "                             summaries of each field of one shard, as JSON\n"
   "  info [--serializer S] STORE\n"
   "                             serializer (and why), shard count and sizes\n"
+  "  schema [--json] [--no-cache] [--serializer S] STORE\n"
+  "                             every field across all shards: presence, types,\n"
+  "                             array dtypes and shapes, and drift between shards\n"
+  "  stats [--no-cache] [--serializer S] STORE\n"
+  "                             store-wide statistics of each field, as JSON\n"
+  "  query [--cat] [--no-cache] [--serializer S] STORE EXPR\n"
+  "                             the samples EXPR is true for (a Python expression:\n"
+  "                             label == 3 and 'cat' in tags, image.shape[0] > 100),\n"
+  "                             one KEY<TAB>INDEX line each in store order (INDEX\n"
+  "                             0-based in its shard); --cat: the samples as JSON\n"
+  "                             Lines\n"
   "\n"
   "STORE is a directory or a GIO location (sftp://, smb://...).\n"
   "JSON follows squirrel's convention: arrays as {\"data\", \"type\", \"shape\"};\n"
@@ -54,6 +65,9 @@ static const char usage[] =
   "every value that plain JSON would change (see the README).\n"
   "--memory-limit caps what one shard may take, decompressed and decoded\n"
   "(default 4G; suffixes K, M, G).\n"
+  "schema, stats STORE and query decode every shard on all cores and keep\n"
+  "what they found in $XDG_CACHE_HOME/drey/scan/, so that only shards that\n"
+  "changed are decoded again (--no-cache: neither read nor write it).\n"
   "S is messagepack or jsonl. Reading, the default is what each shard's bytes\n"
   "show, and the store's serializer for shards that decode both ways; writing,\n"
   "the store's (messagepack if its shards do not tell; a store whose shards\n"
@@ -131,6 +145,9 @@ typedef struct
   SqSerializer serializer;         /* --serializer */
   SqSerializer source_serializer;  /* --source-serializer (copy) */
   gboolean     exact;              /* --exact (cat) */
+  gboolean     json;               /* --json (schema) */
+  gboolean     cat;                /* --cat (query) */
+  gboolean     no_cache;           /* --no-cache (schema, stats, query) */
 } Options;
 
 /* Takes the options right after the command name (`--name VALUE` or
@@ -143,7 +160,7 @@ parse_options (int          *argc,
                Options      *options,
                const char  **problem)
 {
-  *options = (Options) { SQ_SERIALIZER_AUTO, SQ_SERIALIZER_AUTO, FALSE };
+  *options = (Options) { SQ_SERIALIZER_AUTO, SQ_SERIALIZER_AUTO, FALSE, FALSE, FALSE, FALSE };
   *problem = NULL;
   while (*argc >= 2 && g_str_has_prefix ((*argv)[1], "--"))
     {
@@ -159,11 +176,19 @@ parse_options (int          *argc,
           *problem = "unknown option for this command";
           return FALSE;
         }
-      if (strcmp (name, "exact") == 0)
+      if (strcmp (name, "exact") == 0 || strcmp (name, "json") == 0 || strcmp (name, "cat") == 0 ||
+          strcmp (name, "no-cache") == 0)
         {
           if (eq != NULL)
-            return (*problem = "--exact takes no value"), FALSE;
-          options->exact = TRUE;
+            return (*problem = "this option takes no value"), FALSE;
+          if (name[0] == 'e')
+            options->exact = TRUE;
+          else if (name[0] == 'j')
+            options->json = TRUE;
+          else if (name[0] == 'c')
+            options->cat = TRUE;
+          else
+            options->no_cache = TRUE;
           *argc -= 1, *argv += 1;
           continue;
         }
@@ -564,6 +589,506 @@ cmd_check (int    argc,
   return 0;
 }
 
+/* ---- the store scan: schema, stats STORE, query ---- */
+
+static void
+json_str (GString    *out,
+          const char *text)
+{
+  g_autoptr(SqValue) value = sq_value_new_str (text, -1);
+
+  sq_json_append (out, value, SQ_JSON_EXTENDED, NULL);
+}
+
+static void
+json_double (GString *out,
+             double   number)
+{
+  g_autoptr(SqValue) value = sq_value_new_float64 (number);
+
+  sq_json_append (out, value, SQ_JSON_EXTENDED, NULL);
+}
+
+/* {"name": count, ...} in the tally's order. */
+static void
+json_counts (GString       *out,
+             const SqCount *counts,
+             guint          n)
+{
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      json_str (out, counts[i].name);
+      g_string_append_printf (out, ": %" G_GUINT64_FORMAT, counts[i].count);
+    }
+  g_string_append_c (out, '}');
+}
+
+typedef struct
+{
+  SqStore     *store;
+  SqQuery     *query;
+  gboolean     cat;
+  gboolean     ok;
+  GString     *out;
+} QueryRun;
+
+/* Prints the samples @indices of shard @key as JSON Lines: the shard is
+ * read again, as the scan keeps no samples. */
+static gboolean
+cat_matches (QueryRun    *run,
+             const char  *key,
+             const guint *indices,
+             guint        n)
+{
+  g_autoptr(SqShardReader) reader = NULL;
+  GError *error = NULL;
+  SqValue *sample;
+  guint index = 0, next = 0;
+
+  reader = sq_store_open_shard (run->store, key, NULL, &error);
+  if (reader == NULL)
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  while (next < n && (sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    {
+      if (index++ == indices[next])
+        {
+          next++;
+          if (!sq_json_append (run->out, sample, SQ_JSON_EXTENDED, &error))
+            {
+              sq_value_unref (sample);
+              break;
+            }
+          g_string_append_c (run->out, '\n');
+        }
+      sq_value_unref (sample);
+    }
+  if (error != NULL)
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Each shard as it finishes, in key order: its error, or its matches. */
+static void
+shard_scanned (SqStoreScan *scan,
+               SqShardScan *shard,
+               QueryRun    *run)
+{
+  const GError *error = sq_shard_scan_get_error (shard);
+  const guint *matches;
+  guint n = 0;
+
+  if (error != NULL)
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      run->ok = FALSE;
+      return;
+    }
+  if (run->out == NULL)
+    return;
+  matches = sq_shard_scan_get_matches (shard, &n);
+  if (run->cat && n > 0)
+    {
+      if (!cat_matches (run, sq_shard_scan_get_key (shard), matches, n))
+        run->ok = FALSE;
+    }
+  else
+    for (guint i = 0; i < n; i++)
+      g_string_append_printf (run->out, "%s\t%u\n", sq_shard_scan_get_key (shard), matches[i]);
+  if (run->out->len >= (1 << 16))
+    {
+      if (!write_out (run->out->str, run->out->len))
+        run->ok = FALSE;
+      g_string_truncate (run->out, 0);
+    }
+}
+
+/* Scans @location; shards that fail are reported on stderr as they come
+ * and make *all_ok FALSE. NULL (and an error printed) if the store cannot
+ * be listed. */
+static SqStoreScan *
+run_scan (const char *location,
+          Options    *options,
+          SqQuery    *query,
+          gboolean    cat,
+          gboolean    print_matches,
+          gboolean   *all_ok)
+{
+  g_autoptr(SqStore) store = open_store_with (location, options->serializer);
+  g_autoptr(SqStoreScan) scan = sq_store_scan_new (store, query);
+  g_autoptr(GString) out = print_matches ? g_string_new (NULL) : NULL;
+  QueryRun run = { store, query, cat, TRUE, out };
+  GError *error = NULL;
+
+  /* A chosen serializer changes what decodes: the cache does not know
+   * which was used, so it stays out of the way. */
+  sq_store_scan_set_use_cache (scan, !options->no_cache && options->serializer == SQ_SERIALIZER_AUTO);
+  g_signal_connect (scan, "shard-scanned", G_CALLBACK (shard_scanned), &run);
+  if (!sq_store_scan_run (scan, NULL, &error))
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      g_error_free (error);
+      g_signal_handlers_disconnect_by_data (scan, &run);
+      return NULL;
+    }
+  g_signal_handlers_disconnect_by_data (scan, &run);
+  if (out != NULL && !write_out (out->str, out->len))
+    run.ok = FALSE;
+  *all_ok = run.ok;
+  return g_steal_pointer (&scan);
+}
+
+static int
+scan_status (SqStoreScan *scan,
+             gboolean     all_ok)
+{
+  if (sq_store_scan_get_n_failed (scan) > 0)
+    g_printerr ("drey-cli: %u of %u shards could not be scanned\n", sq_store_scan_get_n_failed (scan),
+                sq_store_scan_get_n_shards (scan));
+  return all_ok && sq_store_scan_get_n_failed (scan) == 0 ? 0 : EXIT_BAD_DATA;
+}
+
+static const char *
+drift_kind_name (SqDriftKind kind)
+{
+  static const char *const names[] = { "missing", "type", "dtype", "rank", "shape" };
+
+  return (guint) kind < G_N_ELEMENTS (names) ? names[kind] : "drift";
+}
+
+static void
+json_schema (GString     *out,
+             SqStoreScan *scan)
+{
+  SqSchema *schema = sq_store_scan_get_schema (scan);
+  GPtrArray *shards = sq_store_scan_get_shards (scan);
+  g_autoptr(GPtrArray) drifts = sq_schema_get_drifts (schema);
+  gboolean first = TRUE;
+
+  g_string_append_printf (out, "{\"shards\": %u, \"samples\": %" G_GUINT64_FORMAT ", \"failed\": [",
+                          sq_schema_get_n_shards (schema), sq_schema_get_n_samples (schema));
+  for (guint i = 0; i < shards->len; i++)
+    {
+      const GError *error = sq_shard_scan_get_error (shards->pdata[i]);
+
+      if (error == NULL)
+        continue;
+      g_string_append (out, first ? "{\"key\": " : ", {\"key\": ");
+      first = FALSE;
+      json_str (out, sq_shard_scan_get_key (shards->pdata[i]));
+      g_string_append (out, ", \"error\": ");
+      json_str (out, error->message);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "], \"fields\": [");
+  for (guint i = 0; i < sq_schema_get_n_fields (schema); i++)
+    {
+      SqFieldStats *field = sq_schema_get_field (schema, i);
+      const SqCount *counts;
+      guint n;
+
+      g_string_append (out, i > 0 ? ", {\"path\": " : "{\"path\": ");
+      json_str (out, sq_field_stats_get_path (field));
+      g_string_append_printf (out, ", \"samples\": %" G_GUINT64_FORMAT ", \"presence\": ",
+                              sq_field_stats_get_n_samples (field));
+      json_double (out, sq_schema_get_presence (schema, sq_field_stats_get_path (field)));
+      g_string_append_printf (out, ", \"values\": %" G_GUINT64_FORMAT ", \"shards\": %u, \"types\": ",
+                              sq_field_stats_get_n_values (field), sq_field_stats_get_n_shards (field));
+      counts = sq_field_stats_get_types (field, &n);
+      json_counts (out, counts, n);
+      counts = sq_field_stats_get_patterns (field, &n);
+      if (n > 0)
+        {
+          g_string_append (out, ", \"arrays\": ");
+          json_counts (out, counts, n);
+          g_string_append_printf (out, ", \"arrays_exact\": %s",
+                                  sq_field_stats_get_patterns_exact (field) ? "true" : "false");
+        }
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "], \"drift\": [");
+  for (guint i = 0; i < drifts->len; i++)
+    {
+      SqDrift *drift = drifts->pdata[i];
+
+      g_string_append_printf (out, "%s{\"kind\": \"%s\", \"path\": ", i > 0 ? ", " : "",
+                              drift_kind_name (sq_drift_get_kind (drift)));
+      json_str (out, sq_drift_get_path (drift));
+      g_string_append (out, ", \"description\": ");
+      json_str (out, sq_drift_get_description (drift));
+      g_string_append (out, ", \"shards\": [");
+      for (guint k = 0; k < sq_drift_get_n_shards (drift); k++)
+        {
+          if (k > 0)
+            g_string_append (out, ", ");
+          json_str (out, sq_drift_get_shard (drift, k));
+        }
+      g_string_append_printf (out, "], \"n_samples\": %" G_GUINT64_FORMAT ", \"samples\": [",
+                              sq_drift_get_n_samples (drift));
+      for (guint k = 0; k < sq_drift_get_n_sample_refs (drift); k++)
+        {
+          guint index;
+          const char *key = sq_drift_get_sample_ref (drift, k, &index);
+
+          g_string_append (out, k > 0 ? ", [" : "[");
+          json_str (out, key);
+          g_string_append_printf (out, ", %u]", index);
+        }
+      g_string_append (out, "]}");
+    }
+  g_string_append (out, "]}\n");
+}
+
+/* `uint8 224x224x3 99.6%, uint8 224x224x1 0.4%`: the first few. */
+static void
+table_counts (GString       *out,
+              const SqCount *counts,
+              guint          n,
+              guint64        total)
+{
+  for (guint i = 0; i < n && i < 4; i++)
+    {
+      double p = total > 0 ? 100.0 * (double) counts[i].count / (double) total : 0.0;
+
+      g_string_append_printf (out, "%s%s", i > 0 ? ", " : "", counts[i].name);
+      if (n > 1)
+        g_string_append_printf (out, " %.*f%%", p < 1.0 || p > 99.0 ? 1 : 0, p);
+    }
+  if (n > 4)
+    g_string_append_printf (out, ", +%u more", n - 4);
+}
+
+static void
+table_schema (GString     *out,
+              SqStoreScan *scan)
+{
+  SqSchema *schema = sq_store_scan_get_schema (scan);
+  g_autoptr(GPtrArray) drifts = sq_schema_get_drifts (schema);
+  g_autofree char *name = sq_store_get_display_name (sq_store_scan_get_store (scan));
+  guint width = 5;
+
+  g_string_append_printf (out, "store:   %s\nshards:  %u scanned", name, sq_schema_get_n_shards (schema));
+  if (sq_store_scan_get_n_failed (scan) > 0)
+    g_string_append_printf (out, ", %u could not be", sq_store_scan_get_n_failed (scan));
+  g_string_append_printf (out, "\nsamples: %" G_GUINT64_FORMAT "\n\n", sq_schema_get_n_samples (schema));
+  for (guint i = 0; i < sq_schema_get_n_fields (schema); i++)
+    width = MAX (width, (guint) g_utf8_strlen (sq_field_stats_get_path (sq_schema_get_field (schema, i)), -1));
+  width = MIN (width, 40);
+  g_string_append_printf (out, "%-*s  %8s  %s\n", (int) width, "FIELD", "PRESENT", "TYPES (ARRAYS)");
+  for (guint i = 0; i < sq_schema_get_n_fields (schema); i++)
+    {
+      SqFieldStats *field = sq_schema_get_field (schema, i);
+      const char *path = sq_field_stats_get_path (field);
+      guint n;
+      const SqCount *counts = sq_field_stats_get_types (field, &n);
+      double presence = 100.0 * sq_schema_get_presence (schema, path);
+      glong chars = g_utf8_strlen (path, -1);
+
+      g_string_append (out, path);
+      g_string_append_printf (out, "%*s  %7.*f%%  ", (int) (chars < (glong) width ? width - (guint) chars : 0), "",
+                              presence < 100.0 && presence > 99.9 ? 2 : 1, presence);
+      table_counts (out, counts, n, sq_field_stats_get_n_values (field));
+      counts = sq_field_stats_get_patterns (field, &n);
+      if (n > 0)
+        {
+          guint64 total = 0;
+
+          for (guint k = 0; k < n; k++)
+            total += counts[k].count;
+          g_string_append (out, " (");
+          table_counts (out, counts, n, total);
+          g_string_append_c (out, ')');
+        }
+      g_string_append_c (out, '\n');
+    }
+  if (drifts->len == 0)
+    {
+      g_string_append (out, "\nno drift: every shard has the same fields, types and shapes\n");
+      return;
+    }
+  g_string_append (out, "\ndrift:\n");
+  for (guint i = 0; i < drifts->len; i++)
+    {
+      SqDrift *drift = drifts->pdata[i];
+      guint n_shards = sq_drift_get_n_shards (drift);
+
+      g_string_append_printf (out, "  %s: %s: %s", sq_drift_get_path (drift),
+                              drift_kind_name (sq_drift_get_kind (drift)), sq_drift_get_description (drift));
+      if (n_shards > 0)
+        {
+          g_string_append_printf (out, " (shard%s %s", n_shards > 1 ? "s" : "", sq_drift_get_shard (drift, 0));
+          for (guint k = 1; k < n_shards && k < 5; k++)
+            g_string_append_printf (out, ", %s", sq_drift_get_shard (drift, k));
+          if (n_shards > 5)
+            g_string_append_printf (out, " and %u more", n_shards - 5);
+          g_string_append_c (out, ')');
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+static int
+cmd_schema (int    argc,
+            char **argv)
+{
+  g_autoptr(SqStoreScan) scan = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean all_ok;
+  PARSE_OPTIONS (" json no-cache serializer ");
+
+  if (argc != 2)
+    return fail_usage ("schema takes STORE");
+  scan = run_scan (argv[1], &options, NULL, FALSE, FALSE, &all_ok);
+  if (scan == NULL)
+    return EXIT_BAD_DATA;
+  if (options.json)
+    json_schema (out, scan);
+  else
+    table_schema (out, scan);
+  if (!write_out (out->str, out->len))
+    return EXIT_BAD_DATA;
+  return scan_status (scan, all_ok);
+}
+
+static void
+json_numbers (GString              *out,
+              const SqFieldNumbers *numbers)
+{
+  g_string_append_printf (out, "{\"count\": %" G_GUINT64_FORMAT ", \"nan\": %" G_GUINT64_FORMAT
+                          ", \"inf\": %" G_GUINT64_FORMAT ", \"min\": ",
+                          numbers->count, numbers->n_nan, numbers->n_inf);
+  json_double (out, numbers->min);
+  g_string_append (out, ", \"max\": ");
+  json_double (out, numbers->max);
+  g_string_append (out, ", \"mean\": ");
+  json_double (out, numbers->mean);
+  g_string_append (out, ", \"std\": ");
+  json_double (out, numbers->std);
+}
+
+/* How many top values stats prints per field. */
+#define TOP_VALUES 20
+
+static int
+store_stats (const char *location,
+             Options    *options)
+{
+  g_autoptr(SqStoreScan) scan = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  SqSchema *schema;
+  gboolean all_ok;
+
+  scan = run_scan (location, options, NULL, FALSE, FALSE, &all_ok);
+  if (scan == NULL)
+    return EXIT_BAD_DATA;
+  schema = sq_store_scan_get_schema (scan);
+  g_string_append_printf (out, "{\"shards\": %u, \"samples\": %" G_GUINT64_FORMAT ", \"fields\": [",
+                          sq_schema_get_n_shards (schema), sq_schema_get_n_samples (schema));
+  for (guint i = 0; i < sq_schema_get_n_fields (schema); i++)
+    {
+      SqFieldStats *field = sq_schema_get_field (schema, i);
+      const SqFieldNumbers *numbers = sq_field_stats_get_numbers (field);
+      const SqFieldNumbers *elements = sq_field_stats_get_elements (field);
+      const SqCount *counts;
+      guint n;
+
+      g_string_append (out, i > 0 ? ", {\"path\": " : "{\"path\": ");
+      json_str (out, sq_field_stats_get_path (field));
+      g_string_append_printf (out, ", \"values\": %" G_GUINT64_FORMAT ", \"samples\": %" G_GUINT64_FORMAT
+                              ", \"types\": ",
+                              sq_field_stats_get_n_values (field), sq_field_stats_get_n_samples (field));
+      counts = sq_field_stats_get_types (field, &n);
+      json_counts (out, counts, n);
+      if (numbers != NULL)
+        {
+          guint64 bins[SQ_FIELD_STATS_N_BINS];
+          double lower, upper;
+
+          g_string_append (out, ", \"numbers\": ");
+          json_numbers (out, numbers);
+          if (sq_field_stats_get_histogram (field, bins, &lower, &upper))
+            {
+              g_string_append (out, ", \"histogram\": {\"lower\": ");
+              json_double (out, lower);
+              g_string_append (out, ", \"upper\": ");
+              json_double (out, upper);
+              g_string_append_printf (out, ", \"exact\": %s, \"counts\": [",
+                                      sq_field_stats_histogram_is_exact (field) ? "true" : "false");
+              for (guint b = 0; b < SQ_FIELD_STATS_N_BINS; b++)
+                g_string_append_printf (out, "%s%" G_GUINT64_FORMAT, b > 0 ? ", " : "", bins[b]);
+              g_string_append (out, "]}");
+            }
+          g_string_append_c (out, '}');
+        }
+      counts = sq_field_stats_get_top_values (field, &n);
+      if (counts != NULL)
+        {
+          g_string_append_printf (out, ", \"categorical\": {\"count\": %" G_GUINT64_FORMAT ", \"distinct\": %u, \"top\": [",
+                                  sq_field_stats_get_n_categorical (field), n);
+          for (guint k = 0; k < n && k < TOP_VALUES; k++)
+            {
+              g_string_append (out, k > 0 ? ", [" : "[");
+              json_str (out, counts[k].name);
+              g_string_append_printf (out, ", %" G_GUINT64_FORMAT "]", counts[k].count);
+            }
+          g_string_append (out, "]}");
+        }
+      counts = sq_field_stats_get_patterns (field, &n);
+      if (n > 0)
+        {
+          g_string_append (out, ", \"arrays\": ");
+          json_counts (out, counts, n);
+        }
+      if (elements != NULL)
+        {
+          g_string_append (out, ", \"elements\": ");
+          json_numbers (out, elements);
+          g_string_append_c (out, '}');
+        }
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}\n");
+  if (!write_out (out->str, out->len))
+    return EXIT_BAD_DATA;
+  return scan_status (scan, all_ok);
+}
+
+static int
+cmd_query (int    argc,
+           char **argv)
+{
+  g_autoptr(SqStoreScan) scan = NULL;
+  g_autoptr(SqQuery) query = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean all_ok;
+  guint position;
+  PARSE_OPTIONS (" cat no-cache serializer ");
+
+  if (argc != 3)
+    return fail_usage ("query takes STORE EXPR");
+  query = sq_query_new (argv[2], &position, &error);
+  if (query == NULL)
+    {
+      /* Where it goes wrong, under the expression. */
+      g_printerr ("drey-cli: %s\n  %s\n  %*s^\n", error->message, argv[2], (int) position, "");
+      return EXIT_USAGE;
+    }
+  scan = run_scan (argv[1], &options, query, options.cat, TRUE, &all_ok);
+  if (scan == NULL)
+    return EXIT_BAD_DATA;
+  return scan_status (scan, all_ok);
+}
+
 static int
 cmd_stats (int    argc,
            char **argv)
@@ -575,10 +1100,12 @@ cmd_stats (int    argc,
   g_autoptr(GString) out = g_string_new (NULL);
   GError *error = NULL;
   SqValue *sample;
-  PARSE_OPTIONS (" serializer ");
+  PARSE_OPTIONS (" serializer no-cache ");
 
+  if (argc == 2)
+    return store_stats (argv[1], &options);
   if (argc != 3)
-    return fail_usage ("stats takes STORE KEY");
+    return fail_usage ("stats takes STORE [KEY]");
   store = open_store_with (argv[1], options.serializer);
   reader = sq_store_open_shard (store, argv[2], NULL, &error);
   if (reader == NULL)
@@ -669,6 +1196,8 @@ main (int    argc,
     { "check", cmd_check },
     { "stats", cmd_stats },
     { "info", cmd_info },
+    { "schema", cmd_schema },
+    { "query", cmd_query },
   };
   static char out_buffer[1 << 16];
 

@@ -11,6 +11,7 @@
 #include "sq-ndarray.h"
 #include "sq-npy.h"
 #include "sq-number.h"
+#include "sq-scan.h"
 #include "sq-serializer.h"
 #include "sq-shard-reader.h"
 #include "sq-shard-stats.h"

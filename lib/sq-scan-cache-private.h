@@ -1,0 +1,20 @@
+/* sq-scan-cache-private.h: shard scans kept on disk between runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The cache directory is kept under this many bytes. */
+#define SQ_SCAN_CACHE_MAX_BYTES (G_GINT64_CONSTANT (256) << 20)
+
+char       *_sq_scan_cache_get_path (GFile         *location);
+GHashTable *_sq_scan_cache_load     (GFile         *location);
+gboolean    _sq_scan_cache_save     (GFile         *location,
+                                     GPtrArray     *scans,
+                                     GError       **error);
+
+G_END_DECLS
