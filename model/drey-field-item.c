@@ -180,7 +180,8 @@ is_scalar_type (const char *type)
 static gboolean
 is_container_type (const char *type)
 {
-  return g_str_equal (type, "list") || g_str_equal (type, "dict") || g_str_equal (type, "ndarray");
+  return g_str_equal (type, "list") || g_str_equal (type, "tuple") || g_str_equal (type, "dict") ||
+         g_str_equal (type, "ndarray");
 }
 
 static gboolean

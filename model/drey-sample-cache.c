@@ -281,6 +281,27 @@ drey_sample_cache_get_error (DreySampleCache *self,
   return g_hash_table_lookup (self->errors, g_intern_string (key));
 }
 
+/**
+ * drey_sample_cache_clear:
+ *
+ * Forgets every shard (the store changed): reads running are cancelled,
+ * and what is asked for next is read again.
+ */
+void
+drey_sample_cache_clear (DreySampleCache *self)
+{
+  g_return_if_fail (DREY_IS_SAMPLE_CACHE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_hash_table_remove_all (self->shards);
+  g_hash_table_remove_all (self->errors);
+  g_hash_table_remove_all (self->reading);
+  g_queue_clear (&self->used);
+  g_queue_clear (&self->waiting);
+}
+
 /* Decoded shards held now (at most the bound). */
 guint
 drey_sample_cache_get_n_loaded (DreySampleCache *self)

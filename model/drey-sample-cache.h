@@ -23,6 +23,7 @@ SqValue         *drey_sample_cache_lookup       (DreySampleCache *self,
                                                  guint            index);
 gboolean         drey_sample_cache_has_shard    (DreySampleCache *self,
                                                  const char      *key);
+void             drey_sample_cache_clear        (DreySampleCache *self);
 void             drey_sample_cache_request      (DreySampleCache *self,
                                                  const char      *key);
 const GError    *drey_sample_cache_get_error    (DreySampleCache *self,

@@ -245,8 +245,7 @@ drey_store_document_scan (DreyStoreDocument *self)
   g_hash_table_remove_all (self->fields_by_path);
   g_list_store_remove_all (self->fields);
   /* Shards may have changed: what was decoded is read again. */
-  g_clear_object (&self->cache);
-  self->cache = drey_sample_cache_new (self->store, CACHED_SHARDS);
+  drey_sample_cache_clear (self->cache);
 
   self->scan = sq_store_scan_new (self->store, NULL);
   sq_store_scan_set_use_cache (self->scan, self->use_cache);

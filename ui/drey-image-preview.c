@@ -61,11 +61,51 @@ static GParamSpec *properties[N_PROPS];
  *
  * Returns: (transfer full): the texture, or %NULL
  */
+static GdkTexture *texture_for_array (SqNdarray     *array,
+                                      guint          max_side,
+                                      guint          limit,
+                                      GCancellable  *cancellable,
+                                      GError       **error);
+
 GdkTexture *
 drey_image_preview_texture_for_array (SqNdarray     *array,
                                       guint          max_side,
                                       GCancellable  *cancellable,
                                       GError       **error)
+{
+  return texture_for_array (array, max_side, MAX_TEXTURE_SIDE, cancellable, error);
+}
+
+/**
+ * drey_image_preview_thumbnail_for_array:
+ * @array: an array that reads as an image (drey_image_get_shape())
+ * @side: the thumbnail's longer side, at most: larger images are sampled
+ *   every few pixels, smaller ones enlarged as
+ *   drey_image_preview_texture_for_array() does
+ *
+ * The same pixels, small: for a gallery of many. Safe to call from any
+ * thread.
+ *
+ * Returns: (transfer full): the texture, or %NULL with @error set
+ */
+GdkTexture *
+drey_image_preview_thumbnail_for_array (SqNdarray     *array,
+                                        guint          side,
+                                        GCancellable  *cancellable,
+                                        GError       **error)
+{
+  g_return_val_if_fail (side > 0, NULL);
+  return texture_for_array (array, side, side, cancellable, error);
+}
+
+/* @limit: the longest side the texture may have; larger images are
+ * sampled every few pixels. */
+static GdkTexture *
+texture_for_array (SqNdarray     *array,
+                   guint          max_side,
+                   guint          limit,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   DreyImageShape shape;
   g_autofree guint8 *mapped = NULL;
@@ -89,8 +129,8 @@ drey_image_preview_texture_for_array (SqNdarray     *array,
     }
 
   longer = MAX (shape.width, shape.height);
-  if (longer > MAX_TEXTURE_SIDE)
-    step = (longer + MAX_TEXTURE_SIDE - 1) / MAX_TEXTURE_SIDE;
+  if (longer > limit)
+    step = (longer + limit - 1) / limit;
   else if (max_side > 0 && longer < max_side)
     zoom = max_side / longer;
   mapped = drey_image_map_pixels (array, &shape, step, cancellable, error);

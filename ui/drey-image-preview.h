@@ -23,5 +23,9 @@ GdkTexture *drey_image_preview_texture_for_array (SqNdarray        *array,
                                                   guint             max_side,
                                                   GCancellable     *cancellable,
                                                   GError          **error);
+GdkTexture *drey_image_preview_thumbnail_for_array (SqNdarray      *array,
+                                                    guint           side,
+                                                    GCancellable   *cancellable,
+                                                    GError        **error);
 
 G_END_DECLS

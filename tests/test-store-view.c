@@ -1,0 +1,244 @@
+/* test-store-view.c: the whole store in the window: the overview's
+ * figures, the gallery's thumbnails and captions, the filter bar, and a
+ * sample opened from the gallery
+ *
+ * On a copy of the bundled example store, written by the reference
+ * encoder: 18 digits shards (8x8 uint8 images, a label, metadata), then
+ * photos (five RGB photos with a caption, no label).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "drey-key-list.h"
+#include "drey-sample-view.h"
+#include "drey-store-view.h"
+#include "drey-window.h"
+#include "drey-test-util.h"
+#include "drey-test-ui.h"
+
+typedef struct
+{
+  char           *dir;
+  GFile          *location;
+  DreyWindow     *window;
+  DreyKeyList    *key_list;
+  DreySampleView *sample_view;
+  DreyStoreView  *store_view;
+  GtkStack       *content_stack;
+} Fixture;
+
+#define WAIT_FOR DREY_TEST_WAIT_FOR
+#define DOC(f) drey_sample_view_get_document ((f)->sample_view)
+#define STORE_DOC(f) drey_store_view_get_document ((f)->store_view)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *example = g_build_filename (SOURCE_DATADIR, "example-stores", "digits-and-photos", NULL);
+  g_autofree char *store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("drey-test-store-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  store = g_build_filename (f->dir, "digits-and-photos", NULL);
+  drey_test_copy_tree (example, store);
+  f->location = g_file_new_for_path (store);
+
+  f->window = drey_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+#define CHILD(name) gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, name)
+  f->key_list = DREY_KEY_LIST (CHILD ("key_list"));
+  f->sample_view = DREY_SAMPLE_VIEW (CHILD ("sample_view"));
+  f->store_view = DREY_STORE_VIEW (CHILD ("store_view"));
+  f->content_stack = GTK_STACK (CHILD ("content_stack"));
+#undef CHILD
+
+  drey_window_open_store (f->window, f->location);
+  WAIT_FOR (STORE_DOC (f) != NULL && !drey_store_document_get_running (STORE_DOC (f)) &&
+            drey_store_document_get_n_shards_done (STORE_DOC (f)) == 19);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drey_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_object_unref (f->location);
+}
+
+/* A store opens on its overview, which shows the scan's figures. */
+static void
+test_store_view_overview (Fixture       *f,
+                          gconstpointer  data)
+{
+  DreyStoreOverview *overview = drey_store_view_get_overview (f->store_view);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
+  g_assert_cmpstr (drey_store_view_get_page (f->store_view), ==, "overview");
+  WAIT_FOR (g_list_model_get_n_items (drey_store_document_get_fields (STORE_DOC (f))) == 9);
+  /* image, label, metadata, metadata.index, metadata.source, caption,
+   * source, size, size[] */
+  WAIT_FOR (g_strcmp0 (drey_store_overview_get_summary_text (overview), "1802 samples, 19 shards, 9 fields") == 0);
+
+  /* a key shows its shard; the Store row the store again */
+  g_assert_true (drey_key_list_select_key (f->key_list, "digits-03"));
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (f->content_stack), "samples") == 0);
+  g_signal_emit_by_name (f->key_list, "store-activated");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
+  g_assert_null (drey_key_list_get_selected_key (f->key_list));
+}
+
+static GdkTexture *
+wait_for_thumbnail (DreyStoreGallery *gallery,
+                    const char       *key,
+                    guint             index)
+{
+  WAIT_FOR (drey_store_gallery_lookup_thumbnail (gallery, key, index) != NULL);
+  return drey_store_gallery_lookup_thumbnail (gallery, key, index);
+}
+
+/* The first image field, as thumbnails of the size asked for, with the
+ * label under each; another caption field when picked. */
+static void
+test_store_view_gallery (Fixture       *f,
+                         gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  GdkTexture *thumbnail;
+  g_autofree char *caption = NULL;
+  g_autofree char *source = NULL;
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  g_assert_cmpstr (drey_store_gallery_get_field (gallery), ==, "image");
+  g_assert_cmpstr (drey_store_gallery_get_caption_field (gallery), ==, "label");
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 1802);
+
+  /* an 8x8 digit, enlarged 16 times to the 128 pixels asked for */
+  thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
+  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 128);
+  g_assert_cmpint (gdk_texture_get_height (thumbnail), ==, 128);
+  caption = drey_store_gallery_dup_caption (gallery, "digits-00", 1);
+  g_assert_cmpstr (caption, ==, "1");
+  /* only the shards on screen were read, not all 19 */
+  g_assert_cmpuint (drey_sample_cache_get_n_reads (drey_store_document_get_cache (STORE_DOC (f))), <, 19);
+
+  drey_store_gallery_set_thumbnail_size (gallery, 64);
+  thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
+  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 64);
+
+  drey_store_gallery_set_caption_field (gallery, "metadata.source");
+  source = drey_store_gallery_dup_caption (gallery, "digits-00", 0);
+  g_assert_cmpstr (source, ==, "sklearn.datasets.load_digits");
+}
+
+/* The filter bar: a query's matches in the gallery and their count; a
+ * malformed query says where; recent queries are kept. */
+static void
+test_store_view_filter (Fixture       *f,
+                        gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.drey.Drey");
+  g_auto(GStrv) recent = NULL;
+  GListModel *shown;
+  guint n;
+  g_autofree char *count = NULL;
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  drey_store_view_run_query (f->store_view, "label == 3 and image.shape[0] == 8");
+  g_assert_null (drey_store_view_get_query_error (f->store_view));
+  WAIT_FOR (!drey_store_document_get_query_running (STORE_DOC (f)));
+  shown = drey_store_gallery_get_model (gallery);
+  n = g_list_model_get_n_items (shown);
+  /* sklearn's digits hold 183 threes */
+  g_assert_cmpuint (n, ==, 183);
+  count = g_strdup_printf ("%u of 1802 samples", n);
+  WAIT_FOR (g_strcmp0 (drey_store_view_get_count_text (f->store_view), count) == 0);
+  for (guint i = 0; i < n; i += 20)
+    {
+      g_autoptr(DreySampleRef) ref = g_list_model_get_item (shown, i);
+      g_autofree char *caption = NULL;
+
+      WAIT_FOR ((caption = drey_store_gallery_dup_caption (gallery, drey_sample_ref_get_key (ref),
+                                                           drey_sample_ref_get_index (ref))) != NULL);
+      g_assert_cmpstr (caption, ==, "3");
+    }
+
+  drey_store_view_run_query (f->store_view, "label == ");
+  g_assert_nonnull (drey_store_view_get_query_error (f->store_view));
+  g_assert_nonnull (strstr (drey_store_view_get_query_error (f->store_view), "at character"));
+  /* the last good query still shows */
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 183);
+
+  recent = g_settings_get_strv (settings, "recent-queries");
+  g_assert_cmpstr (recent[0], ==, "label == 3 and image.shape[0] == 8");
+
+  drey_store_view_run_query (f->store_view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 1802);
+}
+
+/* Activating a thumbnail opens its sample in the tree, its image
+ * selected. */
+static void
+test_store_view_open_from_gallery (Fixture       *f,
+                                   gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  DreySampleList *samples = drey_store_document_get_samples (STORE_DOC (f));
+  guint position = drey_sample_list_find (samples, "digits-01", 5);
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  g_assert_cmpuint (position, ==, 105);
+  drey_store_gallery_activate (gallery, position);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "samples");
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "digits-01") == 0 &&
+            drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED &&
+            ({ g_autofree char *path = drey_sample_view_get_python_path (f->sample_view);
+               g_strcmp0 (path, "list(store.get(\"digits-01\"))[5][\"image\"]") == 0; }));
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "digits-01");
+
+  /* a photo, with the field chosen */
+  g_signal_emit_by_name (f->key_list, "store-activated");
+  drey_store_gallery_set_field (gallery, "image");
+  position = drey_sample_list_find (samples, "photos", 2);
+  drey_store_gallery_activate (gallery, position);
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "photos") == 0 &&
+            ({ g_autofree char *path = drey_sample_view_get_python_path (f->sample_view);
+               g_strcmp0 (path, "list(store.get(\"photos\"))[2][\"image\"]") == 0; }));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
+  int status;
+
+  /* Recent files and the scan cache: not the user's. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  drey_test_own_main_context ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store-view/overview", test_store_view_overview);
+  ADD ("/store-view/gallery", test_store_view_gallery);
+  ADD ("/store-view/filter", test_store_view_filter);
+  ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
+#undef ADD
+
+  status = g_test_run ();
+  drey_test_remove_tree (home);
+  return status;
+}
