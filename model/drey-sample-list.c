@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #include "drey-sample-list.h"
 
 typedef struct
@@ -28,6 +30,7 @@ struct _DreySampleList
   GObject  parent_instance;
 
   GArray  *runs;
+  GHashTable *run_of_key;  /* interned key -> run index + 1 */
   guint    n_items;
 };
 
@@ -138,6 +141,7 @@ drey_sample_list_finalize (GObject *object)
   DreySampleList *self = DREY_SAMPLE_LIST (object);
 
   g_array_unref (self->runs);
+  g_hash_table_unref (self->run_of_key);
   G_OBJECT_CLASS (drey_sample_list_parent_class)->finalize (object);
 }
 
@@ -178,6 +182,7 @@ drey_sample_list_init (DreySampleList *self)
 {
   self->runs = g_array_new (FALSE, TRUE, sizeof (Run));
   g_array_set_clear_func (self->runs, (GDestroyNotify) run_clear);
+  self->run_of_key = g_hash_table_new (NULL, NULL);
 }
 
 DreySampleList *
@@ -217,6 +222,7 @@ drey_sample_list_append_shard (DreySampleList *self,
   if (indices != NULL)
     run.indices = g_memdup2 (indices, sizeof (guint) * n_indices);
   g_array_append_val (self->runs, run);
+  g_hash_table_insert (self->run_of_key, (gpointer) run.key, GUINT_TO_POINTER (self->runs->len));
   self->n_items += added;
   g_list_model_items_changed (G_LIST_MODEL (self), run.start, 0, added);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -233,6 +239,7 @@ drey_sample_list_clear (DreySampleList *self)
   if (removed == 0 && self->runs->len == 0)
     return;
   g_array_set_size (self->runs, 0);
+  g_hash_table_remove_all (self->run_of_key);
   self->n_items = 0;
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -255,47 +262,64 @@ guint
 drey_sample_list_get_shard_start (DreySampleList *self,
                                   const char     *key)
 {
-  const char *interned;
+  guint run;
 
   g_return_val_if_fail (DREY_IS_SAMPLE_LIST (self), G_MAXUINT);
   g_return_val_if_fail (key != NULL, G_MAXUINT);
 
-  interned = g_intern_string (key);
-  for (guint i = 0; i < self->runs->len; i++)
-    if (g_array_index (self->runs, Run, i).key == interned)
-      return g_array_index (self->runs, Run, i).start;
-  return G_MAXUINT;
+  run = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_of_key, g_intern_string (key)));
+  return run > 0 ? g_array_index (self->runs, Run, run - 1).start : G_MAXUINT;
+}
+
+static int
+compare_index (gconstpointer a,
+               gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 /**
  * drey_sample_list_find:
  *
  * Returns: the position of sample @index of shard @key, or G_MAXUINT if
- *   the list does not hold it
+ *   the list does not hold it (a hash and a binary search: cheap enough
+ *   for a filter over every sample)
  */
 guint
 drey_sample_list_find (DreySampleList *self,
                        const char     *key,
                        guint           index)
 {
-  const char *interned;
+  const Run *run;
+  guint found;
+  const guint *at;
 
   g_return_val_if_fail (DREY_IS_SAMPLE_LIST (self), G_MAXUINT);
   g_return_val_if_fail (key != NULL, G_MAXUINT);
 
-  interned = g_intern_string (key);
-  for (guint i = 0; i < self->runs->len; i++)
-    {
-      const Run *run = &g_array_index (self->runs, Run, i);
+  found = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_of_key, g_intern_string (key)));
+  if (found == 0)
+    return G_MAXUINT;
+  run = &g_array_index (self->runs, Run, found - 1);
+  if (run->indices == NULL)
+    return index < run->n_items ? run->start + index : G_MAXUINT;
+  at = bsearch (&index, run->indices, run->n_items, sizeof (guint), compare_index);
+  return at != NULL ? run->start + (guint) (at - run->indices) : G_MAXUINT;
+}
 
-      if (run->key != interned)
-        continue;
-      if (run->indices == NULL)
-        return index < run->n_items ? run->start + index : G_MAXUINT;
-      for (guint j = 0; j < run->n_items; j++)
-        if (run->indices[j] == index)
-          return run->start + j;
-      return G_MAXUINT;
-    }
-  return G_MAXUINT;
+/**
+ * drey_sample_list_get_shard_key:
+ * @run: 0 to drey_sample_list_get_n_shards() - 1
+ *
+ * Returns: the key of the @run-th shard listed (interned)
+ */
+const char *
+drey_sample_list_get_shard_key (DreySampleList *self,
+                                guint           run)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_LIST (self), NULL);
+  g_return_val_if_fail (run < self->runs->len, NULL);
+  return g_array_index (self->runs, Run, run).key;
 }

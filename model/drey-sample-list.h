@@ -23,6 +23,8 @@ void            drey_sample_list_append_shard (DreySampleList *self,
                                                guint           n_indices);
 void            drey_sample_list_clear        (DreySampleList *self);
 guint           drey_sample_list_get_n_shards (DreySampleList *self);
+const char     *drey_sample_list_get_shard_key (DreySampleList *self,
+                                                guint           run);
 gboolean        drey_sample_list_get_sample   (DreySampleList *self,
                                                guint           position,
                                                const char    **key,

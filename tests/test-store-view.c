@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "drey-key-list.h"
+#include "drey-sample-row.h"
 #include "drey-sample-view.h"
 #include "drey-store-view.h"
 #include "drey-window.h"
@@ -215,6 +216,68 @@ test_store_view_open_from_gallery (Fixture       *f,
                g_strcmp0 (path, "list(store.get(\"photos\"))[2][\"image\"]") == 0; }));
 }
 
+static char *
+cell_text (GListModel *rows,
+           guint       position,
+           const char *path)
+{
+  g_autoptr(DreySampleRow) row = g_list_model_get_item (rows, position);
+
+  return drey_sample_row_dup_text (row, path);
+}
+
+/* The iris store as a table: one row per sample, a column per field,
+ * sorted by a column, filtered by the query. */
+static void
+test_store_view_table (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *iris_path = g_build_filename (SOURCE_DATADIR, "example-stores", "iris-jsonl", NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "iris-jsonl", NULL);
+  g_autoptr(GFile) iris = NULL;
+  DreyStoreTable *table = drey_store_view_get_table (f->store_view);
+  GListModel *rows = drey_store_table_get_rows (table);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *features = NULL;
+
+  drey_test_copy_tree (iris_path, copy);
+  iris = g_file_new_for_path (copy);
+  drey_window_open_store (f->window, iris);
+  WAIT_FOR (STORE_DOC (f) != NULL && drey_store_document_get_store (STORE_DOC (f)) == drey_window_get_store (f->window) &&
+            g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))), iris) &&
+            !drey_store_document_get_running (STORE_DOC (f)));
+  drey_store_view_set_page (f->store_view, "table");
+  WAIT_FOR (!drey_store_table_get_loading (table) && g_list_model_get_n_items (rows) == 150);
+  /* Key, Index, features, label, species (lists have no column) */
+  WAIT_FOR (g_list_model_get_n_items (gtk_column_view_get_columns (drey_store_table_get_column_view (table))) == 5);
+  features = cell_text (rows, 0, "features");
+  g_assert_cmpstr (features, ==, "float64 4");
+
+  drey_store_table_sort_by (table, "label", GTK_SORT_DESCENDING);
+  WAIT_FOR (!drey_store_table_get_loading (table));
+  first = cell_text (rows, 0, "label");
+  last = cell_text (rows, 149, "label");
+  g_assert_cmpstr (first, ==, "2");
+  g_assert_cmpstr (last, ==, "0");
+
+  g_clear_pointer (&first, g_free);
+  drey_store_table_sort_by (table, "species", GTK_SORT_ASCENDING);
+  WAIT_FOR (!drey_store_table_get_loading (table));
+  first = cell_text (rows, 0, "species");
+  g_assert_cmpstr (first, ==, "setosa");
+
+  drey_store_view_run_query (f->store_view, "species == 'virginica'");
+  WAIT_FOR (!drey_store_document_get_query_running (STORE_DOC (f)) && !drey_store_table_get_loading (table) &&
+            g_list_model_get_n_items (rows) == 50);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *species = cell_text (rows, i, "species");
+
+      g_assert_cmpstr (species, ==, "virginica");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -236,6 +299,7 @@ main (int   argc,
   ADD ("/store-view/gallery", test_store_view_gallery);
   ADD ("/store-view/filter", test_store_view_filter);
   ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
+  ADD ("/store-view/table", test_store_view_table);
 #undef ADD
 
   status = g_test_run ();

@@ -2,8 +2,8 @@
  *
  * What the window shows when a store opens, and from the key list's
  * Store row: an AdwViewStack of the overview (figures, schema, drift,
- * statistics) and the gallery, switched by an AdwViewSwitcher. Over the
- * gallery a filter bar runs a query through the document (Enter), shows
+ * statistics), the gallery and the table, switched by an AdwViewSwitcher.
+ * Over the gallery and the table a filter bar runs a query through the document (Enter), shows
  * how many samples it matched as the scan runs, and a malformed query's
  * error in place, the entry's cursor at the fault. The last queries run
  * are kept in GSettings ("recent-queries").
@@ -38,6 +38,7 @@ struct _DreyStoreView
   GtkLabel          *error_label;
   DreyStoreOverview *overview;
   DreyStoreGallery  *gallery;
+  DreyStoreTable    *table;
 
   DreyStoreDocument *document;
   GSettings         *settings;
@@ -235,6 +236,7 @@ drey_store_view_set_document (DreyStoreView     *self,
   g_set_object (&self->document, document);
   drey_store_overview_set_document (self->overview, document);
   drey_store_gallery_set_document (self->gallery, document);
+  drey_store_table_set_document (self->table, document);
   gtk_editable_set_text (GTK_EDITABLE (self->query_entry), "");
   show_query_error (self, NULL);
   if (document != NULL)
@@ -266,6 +268,13 @@ drey_store_view_get_overview (DreyStoreView *self)
 {
   g_return_val_if_fail (DREY_IS_STORE_VIEW (self), NULL);
   return self->overview;
+}
+
+DreyStoreTable *
+drey_store_view_get_table (DreyStoreView *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_VIEW (self), NULL);
+  return self->table;
 }
 
 DreyStoreGallery *
@@ -329,6 +338,7 @@ drey_store_view_class_init (DreyStoreViewClass *klass)
 
   g_type_ensure (DREY_TYPE_STORE_OVERVIEW);
   g_type_ensure (DREY_TYPE_STORE_GALLERY);
+  g_type_ensure (DREY_TYPE_STORE_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-store-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, filter_revealer);
@@ -341,6 +351,7 @@ drey_store_view_class_init (DreyStoreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, error_label);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, overview);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, gallery);
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreView, table);
   gtk_widget_class_bind_template_callback (widget_class, query_activated);
   gtk_widget_class_bind_template_callback (widget_class, query_changed);
   gtk_widget_class_bind_template_callback (widget_class, recent_activated);

@@ -1,4 +1,4 @@
-/* drey-store-view.h: the whole store: overview, gallery and a filter bar
+/* drey-store-view.h: the whole store: overview, gallery, table and a filter bar
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +9,7 @@
 #include "drey-store-document.h"
 #include "drey-store-gallery.h"
 #include "drey-store-overview.h"
+#include "drey-store-table.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ void               drey_store_view_set_document   (DreyStoreView     *self,
 DreyStoreDocument *drey_store_view_get_document   (DreyStoreView     *self);
 DreyStoreOverview *drey_store_view_get_overview   (DreyStoreView     *self);
 DreyStoreGallery  *drey_store_view_get_gallery    (DreyStoreView     *self);
+DreyStoreTable    *drey_store_view_get_table      (DreyStoreView     *self);
 const char        *drey_store_view_get_page       (DreyStoreView     *self);
 void               drey_store_view_set_page       (DreyStoreView     *self,
                                                    const char        *page);

@@ -1342,6 +1342,8 @@ drey_window_init (DreyWindow *self)
                            G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (drey_store_view_get_overview (self->store_view), "sample-activated",
                            G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drey_store_view_get_table (self->store_view), "sample-activated",
+                           G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::error", G_CALLBACK (key_list_error_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::loading", G_CALLBACK (key_list_loading_changed),
