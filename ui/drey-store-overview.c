@@ -14,12 +14,11 @@
 
 #include "config.h"
 
-#include <math.h>
-
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "drey-histogram.h"
+#include "drey-sample-node.h"
 #include "drey-store-overview.h"
 
 /* Samples listed per drift in its popover. */
@@ -83,13 +82,7 @@ field_row_free (FieldRow *fr)
 static char *
 format_number (double v)
 {
-  if (isnan (v))
-    return g_strdup ("nan");
-  if (isinf (v))
-    return g_strdup (v > 0 ? "inf" : "-inf");
-  if (v == floor (v) && fabs (v) < 1e15)
-    return g_strdup_printf ("%.0f", v);
-  return g_strdup_printf ("%.6g", v);
+  return drey_format_number (v, 6);
 }
 
 static char *
