@@ -30,7 +30,7 @@
 #define SCHEMA_MS 150
 
 /* Decoded shards the gallery and table keep. */
-#define CACHED_SHARDS 8
+#define CACHED_SHARDS 12
 
 struct _DreyStoreDocument
 {

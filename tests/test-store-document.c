@@ -249,16 +249,16 @@ test_store_document_cache (Fixture       *f,
   WAIT_FOR (loaded == 2);
   g_assert_nonnull (drey_sample_cache_get_error (cache, "no-such-shard"));
 
-  /* at most 8 shards are kept */
-  for (guint i = 0; i < 12; i++)
+  /* at most 12 shards are kept */
+  for (guint i = 0; i < 18; i++)
     {
       g_autofree char *key = g_strdup_printf ("digits-%02u", i);
 
       while (drey_sample_cache_lookup (cache, key, 0) == NULL)
         g_main_context_iteration (NULL, TRUE);
     }
-  g_assert_cmpuint (drey_sample_cache_get_n_loaded (cache), <=, 8);
-  g_assert_true (drey_sample_cache_has_shard (cache, "digits-11"));
+  g_assert_cmpuint (drey_sample_cache_get_n_loaded (cache), <=, 12);
+  g_assert_true (drey_sample_cache_has_shard (cache, "digits-17"));
   g_assert_false (drey_sample_cache_has_shard (cache, "digits-00"));
 }
 

@@ -270,6 +270,104 @@ test_store_view_table (Fixture       *f,
     }
 }
 
+/* ---- the gallery benchmark (tests/bench/gallery.py) ------------------- */
+
+static gint64 last_tick;
+static gint64 longest_gap;
+
+static gboolean
+measure_gap (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  longest_gap = MAX (longest_gap, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+screen_filled (DreyStoreGallery *gallery)
+{
+  guint bound, ready;
+
+  drey_store_gallery_count_shown (gallery, &bound, &ready);
+  return bound > 0 && ready == bound;
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* DREY_BENCH_STORE=DIR: opens that store on the gallery, and prints the
+ * time to the first screen of thumbnails, the main loop's longest stall
+ * while scrolling page by page and after a jump to the end, and the time
+ * to fill the screen there. Without it, skipped: the numbers are the
+ * benchmark's (tests/bench/gallery.py), not a test's. */
+static void
+test_store_view_bench_gallery (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *path = g_getenv ("DREY_BENCH_STORE");
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  g_autoptr(GFile) location = NULL;
+  GtkAdjustment *adjustment;
+  guint tick;
+  gint64 start, first_screen, scroll_gap, jump_start, jump_filled;
+
+  if (path == NULL)
+    {
+      g_test_skip ("DREY_BENCH_STORE is not set (tests/bench/gallery.py sets it)");
+      return;
+    }
+  location = g_file_new_for_path (path);
+  drey_store_view_set_page (f->store_view, "gallery");
+  tick = g_timeout_add (5, measure_gap, NULL);
+  start = last_tick = g_get_monotonic_time ();
+  drey_window_open_store (f->window, location);
+  WAIT_FOR (STORE_DOC (f) != NULL && g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))),
+                                                   location) &&
+            screen_filled (gallery));
+  first_screen = g_get_monotonic_time () - start;
+  WAIT_FOR (!drey_store_document_get_running (STORE_DOC (f)));
+  g_print ("timing: scan of %" G_GUINT64_FORMAT " samples in %u shards: %.0f ms\n",
+           drey_store_document_get_n_samples (STORE_DOC (f)), drey_store_document_get_n_shards (STORE_DOC (f)),
+           (g_get_monotonic_time () - start) / 1000.0);
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (drey_store_gallery_get_grid_view (gallery)));
+
+  longest_gap = 0;
+  last_tick = g_get_monotonic_time ();
+  for (guint i = 0; i < 60; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                            gtk_adjustment_get_page_size (adjustment));
+      run_for (50);
+    }
+  scroll_gap = longest_gap;
+
+  longest_gap = 0;
+  jump_start = last_tick = g_get_monotonic_time ();
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
+  run_for (20);
+  WAIT_FOR (screen_filled (gallery));
+  jump_filled = g_get_monotonic_time () - jump_start;
+  g_source_remove (tick);
+
+  g_print ("timing: first screen of thumbnails: %.0f ms\n", first_screen / 1000.0);
+  g_print ("timing: scrolling 60 pages: longest main loop gap %.1f ms\n", scroll_gap / 1000.0);
+  g_print ("timing: jump to the middle: screen filled in %.0f ms, longest main loop gap %.1f ms\n",
+           jump_filled / 1000.0, longest_gap / 1000.0);
+  g_print ("timing: decoded shards kept %u, shards read %u, thumbnails kept %u\n",
+           drey_sample_cache_get_n_loaded (drey_store_document_get_cache (STORE_DOC (f))),
+           drey_sample_cache_get_n_reads (drey_store_document_get_cache (STORE_DOC (f))),
+           drey_store_gallery_get_n_thumbnails (gallery));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -292,6 +390,7 @@ main (int   argc,
   ADD ("/store-view/filter", test_store_view_filter);
   ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
   ADD ("/store-view/table", test_store_view_table);
+  ADD ("/store-view/bench-gallery", test_store_view_bench_gallery);
 #undef ADD
 
   status = g_test_run ();

@@ -330,6 +330,9 @@ setup_item (GtkSignalListItemFactory *factory,
   gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "caption");
+  /* Sized from the start: a grid of items without their size would
+   * take many more of them to fill the screen, and bind them all. */
+  gtk_widget_set_size_request (picture, (int) self->size, (int) self->size);
   gtk_box_append (GTK_BOX (box), picture);
   gtk_box_append (GTK_BOX (box), label);
   gtk_widget_set_has_tooltip (box, TRUE);
@@ -500,6 +503,22 @@ sync_model (DreyStoreGallery *self)
   gtk_single_selection_set_model (self->selection, gtk_widget_get_mapped (GTK_WIDGET (self)) ? model : NULL);
 }
 
+/* GTK 4.8's grid view binds max-columns x 30 items whatever its real
+ * columns: kept near what fits, it binds a few screens, not thousands. */
+static void
+drey_store_gallery_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  DreyStoreGallery *self = DREY_STORE_GALLERY (widget);
+  guint columns = MAX (1, (guint) width / (self->size + 16));
+
+  GTK_WIDGET_CLASS (drey_store_gallery_parent_class)->size_allocate (widget, width, height, baseline);
+  if (gtk_grid_view_get_max_columns (self->grid_view) != columns)
+    gtk_grid_view_set_max_columns (self->grid_view, columns);
+}
+
 static void
 drey_store_gallery_map (GtkWidget *widget)
 {
@@ -634,9 +653,47 @@ drey_store_gallery_set_thumbnail_size (DreyStoreGallery *self,
   if (self->size == size)
     return;
   self->size = size;
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
   if ((guint) gtk_adjustment_get_value (self->size_adjustment) != size)
     gtk_adjustment_set_value (self->size_adjustment, size);
   refresh_items_of (self, NULL);
+}
+
+GtkGridView *
+drey_store_gallery_get_grid_view (DreyStoreGallery *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_GALLERY (self), NULL);
+  return self->grid_view;
+}
+
+/**
+ * drey_store_gallery_count_shown:
+ * @n_bound: (out): items bound now (on screen, and a few around)
+ * @n_ready: (out): of them, those showing their thumbnail
+ *
+ * For tests and benchmarks: how far the screen is filled in.
+ */
+void
+drey_store_gallery_count_shown (DreyStoreGallery *self,
+                                guint            *n_bound,
+                                guint            *n_ready)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_return_if_fail (DREY_IS_STORE_GALLERY (self));
+
+  *n_bound = 0;
+  *n_ready = 0;
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      GtkWidget *box = gtk_list_item_get_child (item);
+
+      (*n_bound)++;
+      if (gtk_picture_get_paintable (GTK_PICTURE (gtk_widget_get_first_child (box))) != NULL)
+        (*n_ready)++;
+    }
 }
 
 /* For tests and benchmarks: thumbnails made and kept now. */
@@ -711,6 +768,7 @@ drey_store_gallery_class_init (DreyStoreGalleryClass *klass)
   object_class->dispose = drey_store_gallery_dispose;
   object_class->finalize = drey_store_gallery_finalize;
   widget_class->map = drey_store_gallery_map;
+  widget_class->size_allocate = drey_store_gallery_size_allocate;
   widget_class->unmap = drey_store_gallery_unmap;
 
   /**

@@ -28,6 +28,10 @@ void        drey_store_gallery_set_thumbnail_size (DreyStoreGallery  *self,
                                                    guint              size);
 GListModel *drey_store_gallery_get_model          (DreyStoreGallery  *self);
 guint       drey_store_gallery_get_n_thumbnails   (DreyStoreGallery  *self);
+GtkGridView *drey_store_gallery_get_grid_view     (DreyStoreGallery  *self);
+void        drey_store_gallery_count_shown        (DreyStoreGallery  *self,
+                                                   guint             *n_bound,
+                                                   guint             *n_ready);
 GdkTexture *drey_store_gallery_lookup_thumbnail   (DreyStoreGallery  *self,
                                                    const char        *key,
                                                    guint              index);

@@ -196,7 +196,6 @@ update_field_row (FieldRow *fr)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fr->row), drey_field_item_get_path (fr->item));
   adw_expander_row_set_subtitle (fr->row, subtitle);
   gtk_label_set_text (fr->presence, presence);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (fr->presence), _("Samples that hold this field"));
 
   gtk_widget_set_visible (GTK_WIDGET (fr->drift_button), drifts->len > 0);
   if (drifts->len > 0)
@@ -204,7 +203,9 @@ update_field_row (FieldRow *fr)
       g_autofree char *tip = drifts->len == 1 ? g_strdup (sq_drift_get_description (g_ptr_array_index (drifts, 0)))
                                               : g_strdup_printf (_("Drifts in %u ways"), drifts->len);
 
-      gtk_widget_set_tooltip_text (GTK_WIDGET (fr->drift_button), tip);
+      /* Setting a tooltip talks to the display server: only on change. */
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (fr->drift_button)), tip) != 0)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (fr->drift_button), tip);
       fill_drift_box (fr, drifts);
     }
 
@@ -273,6 +274,7 @@ create_field_row (gpointer item,
   gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "numeric");
   gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "dim-label");
   gtk_widget_set_valign (GTK_WIDGET (fr->presence), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (fr->presence), _("Samples that hold this field"));
 
   fr->drift_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   gtk_widget_set_margin_start (fr->drift_box, 6);
