@@ -46,6 +46,6 @@ const guint  *_sq_field_stats_get_examples   (const SqFieldStats *stats,
 GVariant     *_sq_field_stats_to_variant     (const SqFieldStats *stats);
 SqFieldStats *_sq_field_stats_from_variant   (GVariant           *variant);
 #define SQ_FIELD_STATS_VARIANT_TYPE \
-  "(ssbttu(a(stau)b)(a(stau)b)(ttttdddd)(a(utdd)u)(ttttdddd)(a(stau)bt)a(uu))"
+  "(ssbttu(a(stau)b)(a(stau)b)(ttttdddd)(auatadadu)(ttttdddd)(a(stau)bt)a(uu))"
 
 G_END_DECLS

@@ -278,6 +278,143 @@ moments_view (const Moments  *m,
   view->std = m->n_finite > 0 ? sqrt (MAX (m->m2, 0.0) / (double) m->n_finite) : NAN;
 }
 
+/* Integer elements: exact sums, so the mean and variance are exact up to
+ * the final division (and the same in any order). */
+#define INT_MOMENTS(type, load)                                           \
+  G_STMT_START {                                                          \
+    gint64 min = G_MAXINT64, max = G_MININT64;                            \
+    __int128 sum = 0, sumsq = 0;                                          \
+    for (guint64 i = 0; i < n; i++)                                       \
+      {                                                                   \
+        gint64 x = (gint64) (type) load;                                  \
+        min = MIN (min, x);                                               \
+        max = MAX (max, x);                                               \
+        sum += x;                                                         \
+        sumsq += (__int128) x * x;                                        \
+      }                                                                   \
+    part->n_finite = n;                                                   \
+    part->min = (double) min;                                             \
+    part->max = (double) max;                                             \
+    part->mean = (double) sum / (double) n;                               \
+    part->m2 = (double) (sumsq * (__int128) n - sum * sum) / (double) n;  \
+  } G_STMT_END
+
+/* Element @i of native float32 (@size 4) or float64 data. */
+static inline double
+load_float (const guint8 *p,
+            gsize         size,
+            guint64       i)
+{
+  double x;
+
+  if (size == 4)
+    {
+      float f;
+
+      memcpy (&f, p + 4 * i, 4);
+      return f;
+    }
+  memcpy (&x, p + 8 * i, 8);
+  return x;
+}
+
+/* The elements' moments of a numeric array: a direct loop for the
+ * common dtypes in this machine's order, sq_summary_new() for the rest. */
+static gboolean
+array_moments (SqNdarray *array,
+               Moments   *part)
+{
+  SqDtype *dtype = sq_ndarray_get_dtype (array);
+  guint64 n = sq_ndarray_get_n_elements (array);
+  const guint8 *p = g_bytes_get_data (sq_ndarray_get_data (array), NULL);
+  gsize size = sq_dtype_get_itemsize (dtype);
+  SqDtypeKind kind = sq_dtype_get_kind (dtype);
+
+  moments_init (part);
+  part->count = n;
+  if (!sq_dtype_needs_swap (dtype) && p != NULL)
+    {
+      if (kind == SQ_DTYPE_KIND_UINT && size == 1)
+        {
+          INT_MOMENTS (guint8, p[i]);
+          return TRUE;
+        }
+      if (kind == SQ_DTYPE_KIND_INT && size == 1)
+        {
+          INT_MOMENTS (gint8, p[i]);
+          return TRUE;
+        }
+      if ((kind == SQ_DTYPE_KIND_UINT || kind == SQ_DTYPE_KIND_INT) && size == 2)
+        {
+          if (kind == SQ_DTYPE_KIND_UINT)
+            INT_MOMENTS (guint16, _sq_load_u16 (p + 2 * i, FALSE));
+          else
+            INT_MOMENTS (gint16, _sq_load_u16 (p + 2 * i, FALSE));
+          return TRUE;
+        }
+      if ((kind == SQ_DTYPE_KIND_UINT || kind == SQ_DTYPE_KIND_INT) && size == 4)
+        {
+          if (kind == SQ_DTYPE_KIND_UINT)
+            INT_MOMENTS (guint32, _sq_load_u32 (p + 4 * i, FALSE));
+          else
+            INT_MOMENTS (gint32, _sq_load_u32 (p + 4 * i, FALSE));
+          return TRUE;
+        }
+      if (kind == SQ_DTYPE_KIND_FLOAT && (size == 4 || size == 8))
+        {
+          double sum = 0.0, mean, m2 = 0.0;
+
+          /* Two passes: the sum, then the squared deviations from the
+           * mean, without the cancellation of a sum of squares. */
+          for (guint64 i = 0; i < n; i++)
+            {
+              double x = load_float (p, size, i);
+
+              if (isnan (x))
+                {
+                  part->n_nan++;
+                  continue;
+                }
+              moments_widen (part, x, x);
+              if (isinf (x))
+                {
+                  part->n_inf++;
+                  continue;
+                }
+              part->n_finite++;
+              sum += x;
+            }
+          if (part->n_finite == 0)
+            return TRUE;
+          mean = sum / (double) part->n_finite;
+          for (guint64 i = 0; i < n; i++)
+            {
+              double x = load_float (p, size, i);
+
+              if (isfinite (x))
+                m2 += (x - mean) * (x - mean);
+            }
+          part->mean = mean;
+          part->m2 = m2;
+          return TRUE;
+        }
+    }
+  {
+    g_autoptr(SqSummary) s = sq_summary_new (array, NULL, NULL);
+
+    if (s == NULL)
+      return FALSE;
+    part->n_nan = s->n_nan;
+    part->n_inf = s->n_inf;
+    part->n_finite = s->n_finite;
+    part->mean = s->n_finite > 0 ? s->mean : 0.0;
+    part->m2 = s->n_finite > 0 ? s->std * s->std * (double) s->n_finite : 0.0;
+    part->min = s->min;
+    part->max = s->max;
+    return TRUE;
+  }
+}
+
 /* ---- histogram buckets ---- */
 
 static guint32
@@ -701,23 +838,10 @@ _sq_field_stats_add (SqFieldStats  *stats,
         if (sq_dtype_is_numeric (dtype) && sq_dtype_get_kind (dtype) != SQ_DTYPE_KIND_COMPLEX &&
             sq_ndarray_get_n_elements (array) > 0)
           {
-            g_autoptr(SqSummary) s = sq_summary_new (array, NULL, NULL);
+            Moments part;
 
-            if (s != NULL)
-              {
-                Moments part;
-
-                moments_init (&part);
-                part.count = s->n_elements;
-                part.n_nan = s->n_nan;
-                part.n_inf = s->n_inf;
-                part.n_finite = s->n_finite;
-                part.mean = s->n_finite > 0 ? s->mean : 0.0;
-                part.m2 = s->n_finite > 0 ? s->std * s->std * (double) s->n_finite : 0.0;
-                part.min = s->min;
-                part.max = s->max;
-                moments_merge (&stats->elements, &part);
-              }
+            if (array_moments (array, &part))
+              moments_merge (&stats->elements, &part);
           }
       }
       break;
@@ -1147,18 +1271,30 @@ moments_from_variant (Moments  *m,
 GVariant *
 _sq_field_stats_to_variant (const SqFieldStats *stats)
 {
-  GVariantBuilder buckets;
+  g_autofree guint32 *keys = NULL;
+  g_autofree guint64 *counts = NULL;
+  g_autofree double *vmins = NULL;
+  g_autofree double *vmaxs = NULL;
+  guint n_buckets;
   GVariantBuilder presence;
   GHashTableIter iter;
   gpointer key, value;
 
-  g_variant_builder_init (&buckets, G_VARIANT_TYPE ("a(utdd)"));
+  /* Buckets as four fixed arrays: read back without a child per bucket. */
+  n_buckets = g_hash_table_size (stats->buckets);
+  keys = g_new (guint32, n_buckets + 1);
+  counts = g_new (guint64, n_buckets + 1);
+  vmins = g_new (double, n_buckets + 1);
+  vmaxs = g_new (double, n_buckets + 1);
   g_hash_table_iter_init (&iter, stats->buckets);
-  while (g_hash_table_iter_next (&iter, &key, &value))
+  for (guint i = 0; g_hash_table_iter_next (&iter, &key, &value); i++)
     {
       Bucket *b = value;
 
-      g_variant_builder_add (&buckets, "(utdd)", GPOINTER_TO_UINT (key), b->count, b->vmin, b->vmax);
+      keys[i] = GPOINTER_TO_UINT (key);
+      counts[i] = b->count;
+      vmins[i] = b->vmin;
+      vmaxs[i] = b->vmax;
     }
   g_variant_builder_init (&presence, G_VARIANT_TYPE ("a(uu)"));
   for (guint i = 0; stats->presence != NULL && i < stats->presence->len; i++)
@@ -1167,12 +1303,16 @@ _sq_field_stats_to_variant (const SqFieldStats *stats)
 
       g_variant_builder_add (&presence, "(uu)", r->start, r->end);
     }
-  return g_variant_new ("(ssbttu(@a(stau)b)(@a(stau)b)@(ttttdddd)(a(utdd)u)@(ttttdddd)(@a(stau)bt)a(uu))",
+  return g_variant_new ("(ssbttu(@a(stau)b)(@a(stau)b)@(ttttdddd)(@au@at@ad@adu)@(ttttdddd)(@a(stau)bt)a(uu))",
                         stats->path, stats->parent, stats->under_list, stats->n_values, stats->n_samples, stats->n_shards,
                         tally_to_variant (&stats->types), stats->types.overflow,
                         tally_to_variant (&stats->patterns), stats->patterns.overflow,
                         moments_to_variant (&stats->numbers),
-                        &buckets, stats->level,
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, keys, n_buckets, sizeof (guint32)),
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, counts, n_buckets, sizeof (guint64)),
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, vmins, n_buckets, sizeof (double)),
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, vmaxs, n_buckets, sizeof (double)),
+                        stats->level,
                         moments_to_variant (&stats->elements),
                         tally_to_variant (&stats->categories), stats->categories.overflow, stats->n_categorical,
                         &presence);
@@ -1186,22 +1326,25 @@ _sq_field_stats_from_variant (GVariant *variant)
   g_autoptr(SqFieldStats) stats = NULL;
   g_autoptr(GVariant) types = NULL, patterns = NULL, categories = NULL;
   g_autoptr(GVariant) numbers = NULL, elements = NULL;
-  g_autoptr(GVariantIter) buckets = NULL, presence = NULL;
+  g_autoptr(GVariant) bkeys = NULL, bcounts = NULL, bmins = NULL, bmaxs = NULL;
+  g_autoptr(GVariantIter) presence = NULL;
+  const guint32 *keys;
+  const guint64 *counts;
+  const double *vmins, *vmaxs;
+  gsize n_keys, n_counts, n_mins, n_maxs;
   const char *path, *parent;
   gboolean under_list;
   guint64 n_values, n_samples, n_categorical;
-  guint n_shards, level, key;
+  guint n_shards, level;
   gboolean types_over, patterns_over, categories_over;
-  guint64 count;
-  double vmin, vmax;
   guint start, end, last_end = 0;
 
   if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (SQ_FIELD_STATS_VARIANT_TYPE)))
     return NULL;
-  g_variant_get (variant, "(&s&sbttu(@a(stau)b)(@a(stau)b)@(ttttdddd)(a(utdd)u)@(ttttdddd)(@a(stau)bt)a(uu))",
+  g_variant_get (variant, "(&s&sbttu(@a(stau)b)(@a(stau)b)@(ttttdddd)(@au@at@ad@adu)@(ttttdddd)(@a(stau)bt)a(uu))",
                  &path, &parent, &under_list, &n_values, &n_samples, &n_shards,
                  &types, &types_over, &patterns, &patterns_over, &numbers,
-                 &buckets, &level, &elements, &categories, &categories_over, &n_categorical, &presence);
+                 &bkeys, &bcounts, &bmins, &bmaxs, &level, &elements, &categories, &categories_over, &n_categorical, &presence);
   if (level > MAX_LEVEL || !g_utf8_validate (path, -1, NULL) || !g_utf8_validate (parent, -1, NULL))
     return NULL;
   stats = _sq_field_stats_new (path, parent, under_list);
@@ -1219,14 +1362,19 @@ _sq_field_stats_from_variant (GVariant *variant)
   stats->n_categorical = n_categorical;
   moments_from_variant (&stats->numbers, numbers);
   moments_from_variant (&stats->elements, elements);
-  if (g_variant_iter_n_children (buckets) > MAX_BUCKETS)
+  keys = g_variant_get_fixed_array (bkeys, &n_keys, sizeof (guint32));
+  counts = g_variant_get_fixed_array (bcounts, &n_counts, sizeof (guint64));
+  vmins = g_variant_get_fixed_array (bmins, &n_mins, sizeof (double));
+  vmaxs = g_variant_get_fixed_array (bmaxs, &n_maxs, sizeof (double));
+  if (n_keys > MAX_BUCKETS || n_counts != n_keys || n_mins != n_keys || n_maxs != n_keys)
     return NULL;
-  while (g_variant_iter_next (buckets, "(utdd)", &key, &count, &vmin, &vmax))
+  for (gsize i = 0; i < n_keys; i++)
     {
-      if (g_hash_table_contains (stats->buckets, GUINT_TO_POINTER (key)) || !isfinite (vmin) ||
-          !isfinite (vmax) || vmin > vmax || bucket_key (vmin, level) != key || bucket_key (vmax, level) != key)
+      if (g_hash_table_contains (stats->buckets, GUINT_TO_POINTER (keys[i])) || !isfinite (vmins[i]) ||
+          !isfinite (vmaxs[i]) || vmins[i] > vmaxs[i] || bucket_key (vmins[i], level) != keys[i] ||
+          bucket_key (vmaxs[i], level) != keys[i])
         return NULL;
-      buckets_add (stats->buckets, key, count, vmin, vmax);
+      buckets_add (stats->buckets, keys[i], counts[i], vmins[i], vmaxs[i]);
     }
   if (g_variant_iter_n_children (presence) > 0)
     stats->presence = g_array_new (FALSE, FALSE, sizeof (SqSampleRange));

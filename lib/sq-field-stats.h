@@ -81,7 +81,7 @@ typedef struct
  * sq_field_stats_merge(): merging shard partials in any order gives what a
  * pass over the whole store would (counts, min, max, tallies and histogram
  * exactly; mean and std up to rounding). Not thread-safe: one thread at a
- * time (read-only use of a stats no one merges into is safe anywhere).
+ * time, reads included (the getters keep their sorted tallies).
  *
  * - sq_field_stats_ref() / sq_field_stats_unref(): reference counting.
  * - sq_field_stats_copy(): (transfer full) a new stats equal to @stats.

@@ -23,6 +23,7 @@ struct _SqInput
 {
   const guint8 *pos;
   const guint8 *end;
+  guint64       bias;  /* decompressed offset of a pointer p: p + bias */
 };
 
 SqInput      *_sq_input_new              (GInputStream  *stream,
@@ -73,6 +74,15 @@ _sq_input_ensure (SqInput       *input,
   if (G_LIKELY ((gsize) (input->end - input->pos) >= n))
     return SQ_INPUT_OK;
   return _sq_input_fill (input, n, cancellable, error);
+}
+
+/* _sq_input_offset() of a pointer into the window, without a call: the
+ * parsers take it for every value they may have to name in an error. */
+static inline guint64
+_sq_input_offset_inline (const SqInput *input,
+                         const guint8  *at)
+{
+  return (guint64) (guintptr) at + input->bias;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SqInput, _sq_input_free)

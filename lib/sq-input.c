@@ -80,6 +80,13 @@ INPUT (SqInput *pub)
   return (Input *) pub;
 }
 
+/* Keeps _sq_input_offset_inline() right after the window moves. */
+static inline void
+update_bias (Input *in)
+{
+  in->pub.bias = in->base - (guint64) (guintptr) in->window;
+}
+
 static inline void
 observe (Input        *in,
          const guint8 *data,
@@ -196,6 +203,7 @@ try_whole (Input  *in,
 
   in->whole = g_bytes_new_take (out, out_len);
   in->window = out;
+  update_bias (in);
   in->cap = out_len;
   in->pub.pos = out;
   in->pub.end = out + out_len;
@@ -294,6 +302,7 @@ start (Input         *in,
     }
   in->cap = WINDOW_INITIAL;
   in->window = g_malloc (in->cap);
+  update_bias (in);
   in->pub.pos = in->pub.end = in->window;
   return TRUE;
 }
@@ -536,6 +545,7 @@ _sq_input_fill (SqInput       *pub,
       memmove (in->window, pub->pos, avail);
       pub->pos = in->window;
       pub->end = in->window + avail;
+      update_bias (in);
     }
   if (n > in->cap)
     {
@@ -553,6 +563,7 @@ _sq_input_fill (SqInput       *pub,
       pub->pos = grown;
       pub->end = grown + avail;
     }
+  update_bias (in);
 
   while ((gsize) (pub->end - pub->pos) < n && !in->done)
     {
@@ -613,6 +624,7 @@ _sq_input_read_into (SqInput       *pub,
     return SQ_INPUT_ERROR;
   /* Keep offsets right: the bytes passed the window by. */
   in->base += (guint64) got;
+  update_bias (in);
   return (gsize) got == n - avail ? SQ_INPUT_OK : SQ_INPUT_SHORT;
 }
 

@@ -100,7 +100,7 @@ append_uint (GString *out,
       v /= 10;
     }
   while (v != 0);
-  g_string_append_len (out, p, buf + sizeof buf - p);
+  _sq_string_append_short (out, p, (gsize) (buf + sizeof buf - p));
 }
 
 static inline void
@@ -589,7 +589,7 @@ append_nested (GString          *out,
   for (guint64 i = 0; i < shape[0]; i++)
     {
       if (i > 0)
-        g_string_append_len (out, ", ", 2);
+        _sq_string_append_short (out, ", ", 2);
       if (ndim == 1)
         {
           if (!append_element (out, f, *p, FALSE, error))

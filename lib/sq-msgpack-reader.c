@@ -28,9 +28,25 @@
 #include "sq-utf8-private.h"
 #include "sq-value-private.h"
 
-/* Short str map keys repeat in every sample: share one value per key. */
-#define KEY_CACHE_SLOTS   256
-#define KEY_CACHE_MAX_LEN 32
+/* Short str map keys repeat in every sample: they are interned, one value
+ * per key in an arena of their own that the samples using them keep. The
+ * table never evicts, so within one generation a key's slot is its
+ * identity; a full table starts a new generation (and key arena), so that
+ * hostile data with ever new keys costs bounded memory. */
+#define KEY_TABLE_SIZE 1024
+#define KEY_TABLE_MAX  512
+#define KEY_MAX_LEN    64
+/* Maps up to this many entries are checked for repeated keys by their
+ * interned slots; larger ones, and maps with other keys, by content. */
+#define MAP_FAST_DEDUP_MAX 32
+
+typedef struct
+{
+  guint64  prefix; /* the first 8 bytes, zero-padded */
+  SqValue *key;    /* NULL: free */
+  guint32  len;
+  guint32  mark;   /* the map stamp that last saw it */
+} KeySlot;
 
 struct _SqMsgpackReader
 {
@@ -48,7 +64,16 @@ struct _SqMsgpackReader
   gsize          stack_len;
   gsize          stack_cap;
 
-  SqValue       *keys[KEY_CACHE_SLOTS];
+  SqArena       *arena;          /* the current sample's values */
+  gsize          last_used;      /* what the last sample's arena took */
+
+  SqArena       *key_arena;
+  gboolean       key_arena_kept; /* by the current sample's arena */
+  guint          n_keys;
+  guint          key_generation;
+  gint           last_key;       /* slot of the key just read, or -1 */
+  guint32        map_stamp;
+  KeySlot        keys[KEY_TABLE_SIZE];
 };
 
 SqMsgpackReader *
@@ -63,6 +88,8 @@ _sq_msgpack_reader_new (SqInput    *input,
   r->max_memory = max_memory;
   r->stack_cap = 64;
   r->stack = g_new (SqValue *, r->stack_cap);
+  /* Makes the static values _sq_value_small_int() hands out. */
+  (void) sq_value_new_nil ();
   return r;
 }
 
@@ -71,11 +98,10 @@ _sq_msgpack_reader_free (SqMsgpackReader *r)
 {
   if (r == NULL)
     return;
-  for (gsize i = 0; i < r->stack_len; i++)
-    sq_value_unref (r->stack[i]);
+  /* The stack borrows from the arena: nothing on it holds a reference. */
   g_free (r->stack);
-  for (guint i = 0; i < KEY_CACHE_SLOTS; i++)
-    g_clear_pointer (&r->keys[i], sq_value_unref);
+  g_clear_pointer (&r->arena, _sq_arena_unref);
+  g_clear_pointer (&r->key_arena, _sq_arena_unref);
   g_free (r->shard);
   g_free (r);
 }
@@ -108,7 +134,7 @@ set_error_at (SqMsgpackReader *r,
 static inline guint64
 offset_here (SqMsgpackReader *r)
 {
-  return _sq_input_offset (r->input, r->input->pos);
+  return _sq_input_offset_inline (r->input, r->input->pos);
 }
 
 /* The data ended inside a value: squirrel-core's reader drops such a last
@@ -183,24 +209,110 @@ be64 (const guint8 *p)
   return GUINT64_FROM_BE (v);
 }
 
-static void
+G_GNUC_NO_INLINE static void
+grow_stack (SqMsgpackReader *r)
+{
+  r->stack_cap *= 2;
+  r->stack = g_renew (SqValue *, r->stack, r->stack_cap);
+}
+
+static inline void
 push (SqMsgpackReader *r,
       SqValue         *value)
 {
   if (G_UNLIKELY (r->stack_len == r->stack_cap))
-    {
-      r->stack_cap *= 2;
-      r->stack = g_renew (SqValue *, r->stack, r->stack_cap);
-    }
+    grow_stack (r);
   r->stack[r->stack_len++] = value;
 }
 
-static void
+/* What is on the stack is borrowed from the arena, freed with it. */
+static inline void
 drop_from (SqMsgpackReader *r,
            gsize            mark)
 {
-  while (r->stack_len > mark)
-    sq_value_unref (r->stack[--r->stack_len]);
+  r->stack_len = mark;
+}
+
+static void
+new_key_generation (SqMsgpackReader *r)
+{
+  g_clear_pointer (&r->key_arena, _sq_arena_unref);
+  r->key_arena = _sq_arena_new (4096);
+  r->key_arena_kept = FALSE;
+  memset (r->keys, 0, sizeof r->keys);
+  r->n_keys = 0;
+  r->key_generation++;
+}
+
+static inline guint64
+key_prefix (const guint8 *p,
+            gsize         len)
+{
+  guint64 w = 0;
+
+  memcpy (&w, p, MIN (len, 8));
+  return w;
+}
+
+static inline guint32
+key_hash (guint64       prefix,
+          const guint8 *p,
+          gsize         len)
+{
+  guint64 h = (prefix ^ len) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  for (gsize i = 8; i < len; i++)
+    h = (h ^ p[i]) * G_GUINT64_CONSTANT (0x100000001b3);
+  return (guint32) (h >> 32);
+}
+
+/* The interned value of the key at input->pos (len bytes, readable), made
+ * if it is new; NULL when the table is full or the key is not UTF-8
+ * (the caller reads it the long way, and says what is wrong). */
+static SqValue *
+intern_key (SqMsgpackReader *r,
+            gsize            len)
+{
+  const guint8 *p = r->input->pos;
+  guint64 prefix = key_prefix (p, len);
+  guint i = key_hash (prefix, p, len) & (KEY_TABLE_SIZE - 1);
+  KeySlot *slot;
+
+  if (r->key_arena == NULL)
+    new_key_generation (r);
+  for (;; i = (i + 1) & (KEY_TABLE_SIZE - 1))
+    {
+      slot = &r->keys[i];
+      if (slot->key == NULL)
+        break;
+      /* Most keys are at most 8 bytes: one comparison, no memcmp(). */
+      if (slot->prefix == prefix && slot->len == len &&
+          (len <= 8 || memcmp (slot->key->u.str.data + 8, p + 8, len - 8) == 0))
+        goto found;
+    }
+
+  if (!_sq_utf8_validate_inline (p, len, NULL))
+    return NULL;
+  if (r->n_keys >= KEY_TABLE_MAX)
+    {
+      new_key_generation (r);
+      return intern_key (r, len);
+    }
+  slot->key = _sq_value_new_str_inline (r->key_arena, (const char *) p, len);
+  slot->prefix = prefix;
+  slot->len = (guint32) len;
+  slot->mark = 0;
+  r->n_keys++;
+
+found:
+  if (!r->key_arena_kept)
+    {
+      _sq_arena_add_cleanup (r->arena, (GDestroyNotify) _sq_arena_unref, _sq_arena_ref (r->key_arena));
+      r->key_arena_kept = TRUE;
+    }
+  r->last_key = (gint) i;
+  r->input->pos += len;
+  return slot->key;
 }
 
 static gboolean read_value (SqMsgpackReader *r,
@@ -231,55 +343,39 @@ read_str (SqMsgpackReader *r,
   if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
     return FALSE;
 
-  if (is_key && len <= KEY_CACHE_MAX_LEN)
+  if (len == 0)
     {
-      const guint8 *p;
-      guint32 h = 2166136261u;
-      SqValue **slot;
-
-      if (!need (r, len, error))
-        return FALSE;
-      p = r->input->pos;
-      if (!_sq_utf8_validate (p, len, &bad))
-        goto invalid;
-      for (gsize i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-      slot = &r->keys[h % KEY_CACHE_SLOTS];
-      if (*slot != NULL)
-        {
-          gsize cached_len;
-          const char *cached = sq_value_get_str (*slot, &cached_len);
-
-          if (cached_len != len || memcmp (cached, p, len) != 0)
-            g_clear_pointer (slot, sq_value_unref);
-        }
-      if (*slot == NULL)
-        *slot = sq_value_new_str ((const char *) p, (gssize) len);
-      r->input->pos += len;
-      *out = sq_value_ref (*slot);
+      *out = _sq_value_new_str_in (r->arena, "", 0);
       return TRUE;
     }
 
-  if (len == 0)
+  if (is_key && len <= KEY_MAX_LEN)
     {
-      *out = sq_value_new_str ("", 0);
-      return TRUE;
+      if (!need (r, len, error))
+        return FALSE;
+      if ((*out = intern_key (r, len)) != NULL)
+        return TRUE;
     }
 
   /* A length beyond the end of the data costs no allocation. */
   if (len > _sq_input_get_bytes_left (r->input))
     return set_truncated (r, error);
-  value = _sq_value_alloc_str (len, &data);
+  /* Short ones straight from the window, without a call. */
+  if (len <= (gsize) (r->input->end - r->input->pos))
+    {
+      const guint8 *p = r->input->pos;
+
+      if (!_sq_utf8_validate_inline (p, len, &bad))
+        goto invalid;
+      r->input->pos += len;
+      *out = _sq_value_new_str_inline (r->arena, (const char *) p, len);
+      return TRUE;
+    }
+  value = _sq_value_alloc_str_in (r->arena, len, &data);
   if (!check_status (r, _sq_input_read_into (r->input, (guint8 *) data, len, r->cancellable, error), error))
-    {
-      sq_value_unref (value);
-      return FALSE;
-    }
+    return FALSE;
   if (!_sq_utf8_validate ((const guint8 *) data, len, &bad))
-    {
-      sq_value_unref (value);
-      goto invalid;
-    }
+    goto invalid;
   *out = value;
   return TRUE;
 
@@ -395,7 +491,7 @@ read_ext (SqMsgpackReader *r,
       set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset, "%s", problem);
       return FALSE;
     }
-  *out = sq_value_new_opaque (SQ_OPAQUE_EXT, type, data, reason);
+  *out = _sq_value_new_opaque_in (r->arena, SQ_OPAQUE_EXT, type, data, reason);
   return TRUE;
 }
 
@@ -433,7 +529,7 @@ read_array (SqMsgpackReader *r,
       drop_from (r, mark);
       return FALSE;
     }
-  *out = sq_value_new_array (r->stack + mark, n);
+  *out = _sq_value_new_array_in (r->arena, r->stack + mark, n);
   r->stack_len = mark;
   return TRUE;
 }
@@ -542,7 +638,7 @@ decode_ndarray (SqMsgpackReader *r,
         }
       reason = g_strdup_printf ("pickled object array (%" G_GSIZE_FORMAT " bytes); never unpickled",
                                 g_bytes_get_size (sq_value_get_bin (data)));
-      *out = sq_value_new_opaque (SQ_OPAQUE_PICKLE, 0, sq_value_get_bin (data), reason);
+      *out = _sq_value_new_opaque_in (r->arena, SQ_OPAQUE_PICKLE, 0, sq_value_get_bin (data), reason);
       return TRUE;
     }
   if (type == NULL || data == NULL)
@@ -583,7 +679,7 @@ decode_ndarray (SqMsgpackReader *r,
       set_error_at (r, error, SQ_DECODE_ERROR_ARRAY, offset, "ndarray: %s", local_error->message);
       return FALSE;
     }
-  *out = sq_value_new_ndarray (array);
+  *out = _sq_value_new_ndarray_in (r->arena, array);
   return TRUE;
 }
 
@@ -621,7 +717,7 @@ decode_scalar (SqMsgpackReader *r,
       return FALSE;
     }
   /* np.frombuffer(data, dtype)[0]: the first element. */
-  *out = sq_value_new_scalar (dtype, bytes);
+  *out = _sq_value_new_scalar_in (r->arena, dtype, bytes);
   return TRUE;
 }
 
@@ -665,7 +761,7 @@ decode_complex (SqMsgpackReader *r,
       set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, offset, "complex: data is not a complex number");
       return FALSE;
     }
-  *out = sq_value_new_complex (re, im, sq_value_get_value_type (data) == SQ_VALUE_STR ? text : NULL);
+  *out = _sq_value_new_complex_in (r->arena, re, im, sq_value_get_value_type (data) == SQ_VALUE_STR ? text : NULL);
   return TRUE;
 }
 
@@ -682,16 +778,6 @@ numpy_hook (SqMsgpackReader *r,
   SqValue *decoded = NULL;
   gboolean ok;
 
-  /* Plain maps have str keys: only maps with a bin key can be special. */
-  {
-    gboolean any_bin = FALSE;
-
-    for (gsize i = 0; i < sq_value_get_length (map) && !any_bin; i++)
-      any_bin = sq_value_get_value_type (sq_value_get_key (map, i)) == SQ_VALUE_BIN;
-    if (!any_bin)
-      return TRUE;
-  }
-
   nd = lookup_bin (map, "nd");
   if (nd != NULL)
     {
@@ -705,11 +791,9 @@ numpy_hook (SqMsgpackReader *r,
   else
     return TRUE;
 
+  /* The map stays in the arena, unused, until the sample goes. */
   if (ok && decoded != NULL)
-    {
-      sq_value_unref (map);
-      *out = decoded;
-    }
+    *out = decoded;
   return ok;
 }
 
@@ -722,6 +806,10 @@ read_map (SqMsgpackReader *r,
           GError         **error)
 {
   gsize mark = r->stack_len;
+  guint16 slots[MAP_FAST_DEDUP_MAX];
+  gboolean interned = n <= MAP_FAST_DEDUP_MAX;
+  guint generation = r->key_generation;
+  gboolean any_bin = FALSE;
 
   if (n > SQ_MSGPACK_MAX_MAP_LEN)
     {
@@ -737,14 +825,23 @@ read_map (SqMsgpackReader *r,
       if (!need (r, 1, error))
         goto fail;
       key_offset = offset_here (r);
+      r->last_key = -1;
       if (!read_value (r, depth + 1, TRUE, &key, error))
         goto fail;
-      if (sq_value_get_value_type (key) != SQ_VALUE_STR && sq_value_get_value_type (key) != SQ_VALUE_BIN)
+      if (_sq_value_type (key) == SQ_VALUE_BIN)
+        any_bin = TRUE;
+      else if (_sq_value_type (key) != SQ_VALUE_STR)
         {
           set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
                         "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
-          sq_value_unref (key);
           goto fail;
+        }
+      if (interned)
+        {
+          if (r->last_key < 0)
+            interned = FALSE;
+          else
+            slots[i] = (guint16) r->last_key;
         }
       push (r, key);
       if (!read_value (r, depth + 1, FALSE, &value, error))
@@ -753,14 +850,31 @@ read_map (SqMsgpackReader *r,
     }
   if (!charge (r, _SQ_VALUE_NODE_COST + 2 * n * sizeof (gpointer), error))
     goto fail;
-  *out = sq_value_new_map (r->stack + mark, n);
-  r->stack_len = mark;
-  if (!numpy_hook (r, offset, out, error))
+  /* Interned keys of one generation are equal only if they are the same
+   * slot: a repeat shows as a slot already marked for this map. */
+  if (interned && generation == r->key_generation)
     {
-      g_clear_pointer (out, sq_value_unref);
-      return FALSE;
+      if (++r->map_stamp == 0)
+        {
+          for (guint k = 0; k < KEY_TABLE_SIZE; k++)
+            r->keys[k].mark = 0;
+          r->map_stamp = 1;
+        }
+      for (gsize i = 0; i < n && interned; i++)
+        {
+          KeySlot *slot = &r->keys[slots[i]];
+
+          if (slot->mark == r->map_stamp)
+            interned = FALSE;
+          slot->mark = r->map_stamp;
+        }
     }
-  return TRUE;
+  else
+    interned = FALSE;
+  *out = _sq_value_new_map_in (r->arena, r->stack + mark, n, interned);
+  r->stack_len = mark;
+  /* Plain maps have str keys: only maps with a bin key can be special. */
+  return !any_bin || numpy_hook (r, offset, out, error);
 
 fail:
   drop_from (r, mark);
@@ -788,13 +902,13 @@ read_value (SqMsgpackReader *r,
   if (b <= 0x7f)
     {
       in->pos++;
-      *out = sq_value_new_int (b);
+      *out = _sq_value_small_int (b);
       return TRUE;
     }
   if (b >= 0xe0)
     {
       in->pos++;
-      *out = sq_value_new_int ((gint8) b);
+      *out = _sq_value_small_int ((gint8) b);
       return TRUE;
     }
 
@@ -813,7 +927,7 @@ read_value (SqMsgpackReader *r,
                         SQ_MSGPACK_MAX_DEPTH);
           return FALSE;
         }
-      if (g_cancellable_set_error_if_cancelled (r->cancellable, error))
+      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
         return FALSE;
       if ((b & 0xf0) == 0x80)
         return read_map (r, b & 0x0f, depth, offset, out, error);
@@ -851,7 +965,7 @@ read_value (SqMsgpackReader *r,
         in->pos += size;
         if (!read_bytes (r, n, offset, "bin", &bytes, error))
           return FALSE;
-        *out = sq_value_new_bin (bytes);
+        *out = _sq_value_new_bin_in (r->arena, bytes);
         g_bytes_unref (bytes);
         return TRUE;
       }
@@ -879,7 +993,7 @@ read_value (SqMsgpackReader *r,
         in->pos += 4;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = _sq_value_new_float32_bits (bits);
+        *out = _sq_value_new_float32_bits_in (r->arena, bits);
         return TRUE;
       }
     case 0xcb:
@@ -893,7 +1007,7 @@ read_value (SqMsgpackReader *r,
         in->pos += 8;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = sq_value_new_float64 (d);
+        *out = _sq_value_new_float64_in (r->arena, d);
         return TRUE;
       }
 
@@ -909,7 +1023,7 @@ read_value (SqMsgpackReader *r,
         in->pos += size;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = sq_value_new_uint (v);
+        *out = _sq_value_new_uint_in (r->arena, v);
         return TRUE;
       }
     case 0xd0: case 0xd1: case 0xd2: case 0xd3:
@@ -924,7 +1038,7 @@ read_value (SqMsgpackReader *r,
         in->pos += size;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        *out = sq_value_new_int (v);
+        *out = _sq_value_new_int_in (r->arena, v);
         return TRUE;
       }
 
@@ -975,8 +1089,27 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
     return NULL;
 
   r->sample_offset = offset_here (r);
+  if (r->arena == NULL)
+    {
+      /* Sized like the last sample's: samples of a shard look alike. */
+      r->arena = _sq_arena_new (r->last_used + r->last_used / 8 + 64);
+      r->key_arena_kept = FALSE;
+    }
   if (!charge (r, sizeof (gpointer), error) || !read_value (r, 0, FALSE, &sample, error))
-    return NULL;
+    {
+      drop_from (r, 0);
+      g_clear_pointer (&r->arena, _sq_arena_unref);
+      return NULL;
+    }
   r->sample++;
+  /* The arena's reference becomes the sample's; a static sample (None, a
+   * small int) leaves the arena unused for the next one. */
+  if (_sq_value_is_in_arena (sample))
+    {
+      r->last_used = _sq_arena_get_used (r->arena);
+      r->arena = NULL;
+    }
+  else if (!_sq_arena_is_empty (r->arena))
+    g_clear_pointer (&r->arena, _sq_arena_unref);
   return sample;
 }

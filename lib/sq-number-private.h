@@ -35,6 +35,27 @@ _sq_append_narrow_float_repr (GString *out,
   sq_number_append_float (out, value, size);
 }
 
+/* g_string_append_len() without a call while there is room: numbers and
+ * separators of big arrays are appended a few bytes at a time. */
+static inline void
+_sq_string_append_short (GString    *out,
+                         const char *text,
+                         gsize       len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, text, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, text, (gssize) len);
+}
+
+/* TRUE: shortest digits are searched with printf() and strtod() only, the
+ * reference the faster integer search is tested against. */
+extern gboolean _sq_number_force_printf;
+
 void     _sq_append_decimal_digits (GString    *out,
                                     const char *digits,
                                     int         n,

@@ -16,6 +16,9 @@
 #include "sq-number.h"
 #include "sq-number-private.h"
 
+/* Tests set it to compare the integer search with printf's. */
+gboolean _sq_number_force_printf = FALSE;
+
 /**
  * sq_number_half_to_double:
  * @half: the bits of a float16 (IEEE 754 binary16), in this machine's
@@ -100,6 +103,229 @@ sq_number_double_to_half (double value)
   }
 }
 
+
+/* The shortest-digit searches below print a value to p digits and read
+ * that back, p = 1, 2, ... They are exactly what printf("%.*e") and
+ * strtod() give, done in integers: the correctly rounded p digits of a
+ * double (ties to even, as glibc's printf) are num / den with 128-bit
+ * integers for all but extreme exponents, and a decimal of at most 15
+ * digits times a power of ten up to 10^22 reads back by one exactly
+ * rounded multiplication or division (Clinger's fast path). Where either
+ * does not hold, the printf and strtod route is taken, as before. */
+#ifdef __SIZEOF_INT128__
+typedef unsigned __int128 U128;
+#define HAVE_U128 1
+#endif
+
+static const double exact_pow10[] = {
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+static const guint64 pow10_u64[] = {
+  G_GUINT64_CONSTANT (1), G_GUINT64_CONSTANT (10), G_GUINT64_CONSTANT (100), G_GUINT64_CONSTANT (1000),
+  G_GUINT64_CONSTANT (10000), G_GUINT64_CONSTANT (100000), G_GUINT64_CONSTANT (1000000),
+  G_GUINT64_CONSTANT (10000000), G_GUINT64_CONSTANT (100000000), G_GUINT64_CONSTANT (1000000000),
+  G_GUINT64_CONSTANT (10000000000), G_GUINT64_CONSTANT (100000000000), G_GUINT64_CONSTANT (1000000000000),
+  G_GUINT64_CONSTANT (10000000000000), G_GUINT64_CONSTANT (100000000000000),
+  G_GUINT64_CONSTANT (1000000000000000), G_GUINT64_CONSTANT (10000000000000000),
+  G_GUINT64_CONSTANT (100000000000000000), G_GUINT64_CONSTANT (1000000000000000000),
+};
+
+/* A positive finite value rounded to p significant digits: value is about
+ * d.ddd x 10^exp10, digits holds the p digits as an integer. */
+typedef struct
+{
+  guint64 digits;
+  int     p;
+  int     exp10;
+} Rounded;
+
+#ifdef HAVE_U128
+/* x * 10^k, or 0 if that takes more than 126 bits. */
+static inline U128
+times_pow10 (U128 x,
+             int  k)
+{
+  for (; k > 0; k -= MIN (k, 18))
+    {
+      guint64 f = pow10_u64[MIN (k, 18)];
+
+      if (x > ((((U128) 1) << 126) - 1) / f)
+        return 0;
+      x *= f;
+    }
+  return x;
+}
+#endif
+
+/* printf ("%.*e", p - 1, value) as an integer; FALSE where it is out of
+ * the integers' reach. */
+static gboolean
+round_exact (double   value,
+             int      p,
+             Rounded *out)
+{
+#ifdef HAVE_U128
+  int binexp, exp10;
+  guint64 m;
+  double f = frexp (value, &binexp);
+
+  if (p > 18 || !(value > 0) || isinf (value))
+    return FALSE;
+  m = (guint64) ldexp (f, 53);  /* value = m x 2^e, exactly */
+  binexp -= 53;
+  /* floor (log10 (value)) within one, from the top bit; the loop below
+   * settles it exactly. */
+  exp10 = (int) floor ((binexp + 52) * 0.30102999566398120);
+  for (int attempt = 0; attempt < 3; attempt++)
+    {
+      int q = p - 1 - exp10;
+      U128 num = m, den = 1, d, rem;
+
+      if (q > 38 || q < -38)
+        return FALSE;
+      /* value x 10^q = num / den */
+      if (q > 0 && (num = times_pow10 (num, q)) == 0)
+        return FALSE;
+      if (q < 0 && (den = times_pow10 (den, -q)) == 0)
+        return FALSE;
+      if (binexp > 0)
+        {
+          if (binexp >= 126 || num >= (((U128) 1) << (126 - binexp)))
+            return FALSE;
+          num <<= binexp;
+        }
+      else if (binexp < 0)
+        {
+          if (-binexp >= 126 || den >= (((U128) 1) << (126 + binexp)))
+            return FALSE;
+          den <<= -binexp;
+        }
+      if (q >= 0 && binexp < 0)
+        {
+          d = num >> -binexp; /* den is 2^-binexp */
+          rem = num & (den - 1);
+        }
+      else
+        {
+          d = num / den;
+          rem = num - d * den;
+        }
+      if (2 * rem > den || (2 * rem == den && (d & 1)))
+        d++;
+      if (d >= pow10_u64[p])
+        exp10++;
+      else if (d < pow10_u64[p - 1])
+        exp10--;
+      else
+        {
+          *out = (Rounded) { (guint64) d, p, exp10 };
+          return TRUE;
+        }
+    }
+#endif
+  return FALSE;
+}
+
+/* The same p digits, one unit in the last place up: 9.99e-08 is 1.00e-07. */
+static Rounded
+rounded_up (Rounded r)
+{
+  r.digits++;
+  if (r.digits == pow10_u64[r.p])
+    {
+      r.digits = pow10_u64[r.p - 1];
+      r.exp10++;
+    }
+  return r;
+}
+
+/* strtod() of the decimal, exactly. */
+static double
+rounded_to_double (const Rounded *r)
+{
+  int k = r->exp10 - r->p + 1;
+  char buf[48];
+
+  if (r->digits < (G_GUINT64_CONSTANT (1) << 53) && k >= -22 && k <= 22)
+    return k >= 0 ? (double) r->digits * exact_pow10[k] : (double) r->digits / exact_pow10[-k];
+  snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT "e%d", r->digits, k);
+  return strtod (buf, NULL);
+}
+
+/* The digits without trailing zeros, and value = 0.DIGITS x 10^decpt. */
+static void
+rounded_to_digits (const Rounded *r,
+                   char          *digits,
+                   int           *n_digits,
+                   int           *decpt)
+{
+  guint64 d = r->digits;
+  int len = r->p;
+
+  for (int i = len - 1; i >= 0; i--, d /= 10)
+    digits[i] = (char) ('0' + d % 10);
+  while (len > 1 && digits[len - 1] == '0')
+    len--;
+  digits[len] = '\0';
+  *n_digits = len;
+  *decpt = r->exp10 + 1;
+}
+
+static gboolean narrow_float_equal (double candidate,
+                                    double value,
+                                    gsize  size);
+
+/* The searches of shortest_digits() and append_narrow_repr() (size 8, and
+ * 2 or 4), in integers; FALSE where a value is beyond them. */
+static gboolean
+shortest_exact (double  value,
+                gsize   size,
+                char   *digits,
+                int    *n_digits,
+                int    *decpt)
+{
+  int first = size != 8 || (value != 0 && value < DBL_MIN) ? 1 : 15;
+  Rounded r;
+
+  if (value == 0)
+    {
+      /* printf's 0.000e+00: one digit, 0 */
+      digits[0] = '0';
+      digits[1] = '\0';
+      *n_digits = 1;
+      *decpt = 1;
+      return TRUE;
+    }
+  for (int p = first; p <= 17; p++)
+    {
+      double back;
+
+      if (!round_exact (value, p, &r))
+        return FALSE;
+      if (size == 8 && p == 17)
+        break; /* 17 digits always read back; printf's route does not check */
+      back = rounded_to_double (&r);
+      if (size == 8 ? back == value : narrow_float_equal (back, value, size))
+        break;
+      if (back < value)
+        {
+          Rounded up = rounded_up (r);
+
+          if (size == 8 ? rounded_to_double (&up) == value : narrow_float_equal (rounded_to_double (&up), value, size))
+            {
+              r = up;
+              break;
+            }
+        }
+      if (p == 17)
+        return FALSE; /* a narrow float needs at most 9 digits: not reached */
+    }
+  rounded_to_digits (&r, digits, n_digits, decpt);
+  return TRUE;
+}
+
 /* Adds one unit in the last place to the positive "d.ddde[+-]xx" in @buf. */
 static gboolean
 increment_last_digit (char  *buf,
@@ -149,6 +375,8 @@ shortest_digits (double  value,
   char *e;
   int first = value != 0 && fabs (value) < DBL_MIN ? 1 : 15;
 
+  if (!_sq_number_force_printf && shortest_exact (value, 8, digits, n_digits, decpt))
+    return;
   for (int precision = first; precision <= 17; precision++)
     {
       double back;
@@ -196,39 +424,54 @@ _sq_append_decimal_digits (GString    *out,
                            gboolean    scientific,
                            gboolean    add_dot_zero)
 {
+  /* Laid out in a buffer, appended once. */
+  char buf[400];
+  char *p = buf;
+
+  g_return_if_fail (n >= 1 && n <= 24 && decpt > -360 && decpt < 360);
   if (scientific)
     {
       int exponent = decpt - 1;
 
-      g_string_append_c (out, digits[0]);
+      *p++ = digits[0];
       if (n > 1)
         {
-          g_string_append_c (out, '.');
-          g_string_append (out, digits + 1);
+          *p++ = '.';
+          memcpy (p, digits + 1, (gsize) n - 1);
+          p += n - 1;
         }
-      g_string_append_printf (out, "e%c%02d", exponent < 0 ? '-' : '+', ABS (exponent));
+      p += g_snprintf (p, 8, "e%c%02d", exponent < 0 ? '-' : '+', ABS (exponent));
     }
   else if (decpt <= 0)
     {
-      g_string_append (out, "0.");
-      for (int i = 0; i < -decpt; i++)
-        g_string_append_c (out, '0');
-      g_string_append (out, digits);
+      *p++ = '0';
+      *p++ = '.';
+      memset (p, '0', (gsize) -decpt);
+      p += -decpt;
+      memcpy (p, digits, (gsize) n);
+      p += n;
     }
   else if (decpt >= n)
     {
-      g_string_append (out, digits);
-      for (int i = n; i < decpt; i++)
-        g_string_append_c (out, '0');
+      memcpy (p, digits, (gsize) n);
+      p += n;
+      memset (p, '0', (gsize) (decpt - n));
+      p += decpt - n;
       if (add_dot_zero)
-        g_string_append (out, ".0");
+        {
+          *p++ = '.';
+          *p++ = '0';
+        }
     }
   else
     {
-      g_string_append_len (out, digits, decpt);
-      g_string_append_c (out, '.');
-      g_string_append (out, digits + decpt);
+      memcpy (p, digits, (gsize) decpt);
+      p += decpt;
+      *p++ = '.';
+      memcpy (p, digits + decpt, (gsize) (n - decpt));
+      p += n - decpt;
     }
+  _sq_string_append_short (out, buf, (gsize) (p - buf));
 }
 
 static void
@@ -460,6 +703,8 @@ append_narrow_repr (GString *out,
     g_string_append_c (out, '-');
   value = fabs (value);
 
+  if (!_sq_number_force_printf && shortest_exact (value, size, digits, &n, &decpt))
+    goto layout;
   for (int precision = 1; precision <= 17; precision++)
     {
       char format[8];
@@ -489,6 +734,7 @@ append_narrow_repr (GString *out,
   digits[n] = '\0';
   decpt = exp10 + 1;
 
+layout:
   /* numpy picks the notation by the value, not by its digits: float32's
    * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
   _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);

@@ -22,7 +22,7 @@
 
 #define MAGIC          "DREYSCAN"
 #define MAGIC_LEN      8
-#define VERSION        1
+#define VERSION        2
 #define DIGEST_LEN     32
 /* Padded to 8 bytes so that the GVariant after it is aligned. */
 #define HEADER_LEN     (MAGIC_LEN + 4 + DIGEST_LEN + 4)

@@ -536,7 +536,6 @@ shape_drift (SqSchema     *schema,
   const SqCount *patterns = sq_field_stats_get_patterns (field, &n);
   g_autoptr(GPtrArray) concerned = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) varying = g_ptr_array_new ();
   guint64 total = 0;
   gboolean varies = FALSE;
 

@@ -4,9 +4,133 @@
  */
 #pragma once
 
+#include <string.h>
+
+#include "sq-arena-private.h"
 #include "sq-value.h"
 
 G_BEGIN_DECLS
+
+/* The layout is private to the library: its decoders build and read
+ * values inline, the hot path of decoding a shard. */
+enum
+{
+  SQ_VALUE_FLAG_STATIC = 1 << 0,
+  SQ_VALUE_FLAG_ARENA = 1 << 1, /* in an arena: ref_count holds its chunk offset */
+};
+
+struct _SqValue
+{
+  gint   ref_count;
+  guint8 type;
+  guint8 flags;
+  union
+  {
+    gboolean v_bool;
+    gint64   v_int;
+    guint64  v_uint;
+    double   v_double;
+    guint32  v_float32; /* the bits: widening to double quiets a signalling NaN */
+    struct
+    {
+      gsize len;
+      char *data; /* trailing storage, NUL-terminated */
+    } str;
+    GBytes *bin;
+    struct
+    {
+      gsize     n;
+      SqValue **items; /* trailing storage; maps interleave key, value */
+    } list;
+    SqNdarray *ndarray;
+    struct
+    {
+      SqDtype *dtype;
+      guint8  *data; /* trailing storage, itemsize bytes */
+    } scalar;
+    struct
+    {
+      double re;
+      double im;
+      char  *repr; /* as read, for writing back; NULL for new values */
+    } complex;
+    struct
+    {
+      SqOpaqueKind kind;
+      gint8        ext_type;
+      GBytes      *data;
+      char        *reason;
+    } opaque;
+  } u;
+};
+
+/* A value on the heap (@arena NULL: its own reference count) or in
+ * @arena (borrowed: the arena's count keeps it). */
+static inline SqValue *
+_sq_value_alloc (SqArena     *arena,
+                 SqValueType  type,
+                 gsize        trailing)
+{
+  SqValue *value;
+
+  if (arena != NULL)
+    {
+      guint32 offset;
+
+      value = _sq_arena_alloc (arena, sizeof (SqValue) + trailing, &offset);
+      value->ref_count = (gint) offset;
+      value->flags = SQ_VALUE_FLAG_ARENA;
+    }
+  else
+    {
+      value = g_malloc (sizeof (SqValue) + trailing);
+      value->ref_count = 1;
+      value->flags = 0;
+    }
+  value->type = type;
+  return value;
+}
+
+static inline gpointer
+_sq_value_trailing (SqValue *value)
+{
+  return (guint8 *) value + sizeof (SqValue);
+}
+
+/* None, bools, these ints and empty containers are static, never freed. */
+#define _SQ_VALUE_SMALL_INT_MIN (-128)
+#define _SQ_VALUE_SMALL_INT_MAX 255
+
+extern SqValue _sq_value_small_ints[_SQ_VALUE_SMALL_INT_MAX - _SQ_VALUE_SMALL_INT_MIN + 1];
+
+/* A small int without a call, once any sq_value_new_*() has run (they
+ * make the static values). */
+static inline SqValue *
+_sq_value_small_int (gint value)
+{
+  return &_sq_value_small_ints[value - _SQ_VALUE_SMALL_INT_MIN];
+}
+
+static inline SqValueType
+_sq_value_type (const SqValue *value)
+{
+  return (SqValueType) value->type;
+}
+
+/* A str in @arena (or on the heap) holding a copy of @len > 0 bytes. */
+static inline SqValue *
+_sq_value_new_str_inline (SqArena    *arena,
+                          const char *utf8,
+                          gsize       len)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_STR, len + 1);
+
+  v->u.str.len = len;
+  v->u.str.data = (char *) _sq_value_trailing (v);
+  memcpy (v->u.str.data, utf8, len);
+  v->u.str.data[len] = '\0';
+  return v;
+}
 
 /* A str of @length bytes whose content the caller writes into *@data (and
  * validates) before sharing the value. */
@@ -27,6 +151,59 @@ SqValue *const *_sq_value_get_slots (const SqValue *container);
  * through a double would quiet a signalling NaN. */
 SqValue *_sq_value_new_float32_bits  (guint32        bits);
 guint32  _sq_value_get_float32_bits  (const SqValue *value);
+
+/* The same in an arena (NULL: on the heap, as the public constructors
+ * make them). An arena value holds no reference of its own: the arena's
+ * count keeps it, sq_value_ref() and sq_value_unref() count on the arena,
+ * and a container in an arena borrows its children, which must be in the
+ * same arena, static, or kept alive by a cleanup of that arena. Whatever a
+ * value holds outside (bytes, an ndarray, a dtype) the arena releases.
+ * The caller's reference to the arena becomes the reference of the value
+ * it hands out as the root. */
+SqValue *_sq_value_new_int_in          (SqArena       *arena,
+                                        gint64         value);
+SqValue *_sq_value_new_uint_in         (SqArena       *arena,
+                                        guint64        value);
+SqValue *_sq_value_new_float32_bits_in (SqArena       *arena,
+                                        guint32        bits);
+SqValue *_sq_value_new_float64_in      (SqArena       *arena,
+                                        double         value);
+SqValue *_sq_value_alloc_str_in        (SqArena       *arena,
+                                        gsize          length,
+                                        char         **data);
+SqValue *_sq_value_new_str_in          (SqArena       *arena,
+                                        const char    *utf8,
+                                        gsize          length);
+SqValue *_sq_value_new_bin_in          (SqArena       *arena,
+                                        GBytes        *bytes);
+SqValue *_sq_value_alloc_container_in  (SqArena       *arena,
+                                        SqValueType    type,
+                                        gsize          n,
+                                        SqValue     ***slots);
+SqValue *_sq_value_new_array_in        (SqArena       *arena,
+                                        SqValue      **items,
+                                        gsize          n_items);
+SqValue *_sq_value_new_map_in          (SqArena       *arena,
+                                        SqValue      **entries,
+                                        gsize          n_entries,
+                                        gboolean       unique);
+SqValue *_sq_value_new_ndarray_in      (SqArena       *arena,
+                                        SqNdarray     *array);
+SqValue *_sq_value_new_scalar_in       (SqArena       *arena,
+                                        SqDtype       *dtype,
+                                        const void    *element);
+SqValue *_sq_value_new_complex_in      (SqArena       *arena,
+                                        double         real,
+                                        double         imag,
+                                        const char    *repr);
+SqValue *_sq_value_new_opaque_in       (SqArena       *arena,
+                                        SqOpaqueKind   kind,
+                                        gint8          ext_type,
+                                        GBytes        *data,
+                                        const char    *reason);
+
+/* Does @value live in an arena (rather than on the heap, or static)? */
+gboolean _sq_value_is_in_arena         (const SqValue *value);
 
 /* Bytes a decoded node costs, for the decoders' memory budget. */
 #define _SQ_VALUE_NODE_COST 48

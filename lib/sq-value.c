@@ -16,72 +16,21 @@
 #include <math.h>
 #include <string.h>
 
+#include "sq-arena-private.h"
 #include "sq-error.h"
 #include "sq-ndarray.h"
 #include "sq-number-private.h"
 #include "sq-value-private.h"
 
-#define SMALL_INT_MIN (-128)
-#define SMALL_INT_MAX 255
 
 /* Above this many entries, duplicate map keys are found with a hash table. */
 #define MAP_LINEAR_DEDUP_MAX 16
-
-enum
-{
-  FLAG_STATIC = 1 << 0,
-};
-
-struct _SqValue
-{
-  gint   ref_count;
-  guint8 type;
-  guint8 flags;
-  union
-  {
-    gboolean v_bool;
-    gint64   v_int;
-    guint64  v_uint;
-    double   v_double;
-    guint32  v_float32; /* the bits: widening to double quiets a signalling NaN */
-    struct
-    {
-      gsize len;
-      char *data; /* trailing storage, NUL-terminated */
-    } str;
-    GBytes *bin;
-    struct
-    {
-      gsize     n;
-      SqValue **items; /* trailing storage; maps interleave key, value */
-    } list;
-    SqNdarray *ndarray;
-    struct
-    {
-      SqDtype *dtype;
-      guint8  *data; /* trailing storage, itemsize bytes */
-    } scalar;
-    struct
-    {
-      double re;
-      double im;
-      char  *repr; /* as read, for writing back; NULL for new values */
-    } complex;
-    struct
-    {
-      SqOpaqueKind kind;
-      gint8        ext_type;
-      GBytes      *data;
-      char        *reason;
-    } opaque;
-  } u;
-};
 
 G_DEFINE_BOXED_TYPE (SqValue, sq_value, sq_value_ref, sq_value_unref)
 
 static SqValue nil_value;
 static SqValue bool_values[2];
-static SqValue small_ints[SMALL_INT_MAX - SMALL_INT_MIN + 1];
+SqValue _sq_value_small_ints[_SQ_VALUE_SMALL_INT_MAX - _SQ_VALUE_SMALL_INT_MIN + 1];
 static SqValue empty_str;
 static SqValue empty_array;
 static SqValue empty_map;
@@ -94,35 +43,44 @@ init_statics (void)
   if (!g_once_init_enter (&initialized))
     return;
 
-  nil_value = (SqValue) { .ref_count = 1, .type = SQ_VALUE_NIL, .flags = FLAG_STATIC };
+  nil_value = (SqValue) { .ref_count = 1, .type = SQ_VALUE_NIL, .flags = SQ_VALUE_FLAG_STATIC };
   for (int i = 0; i < 2; i++)
-    bool_values[i] = (SqValue) { .ref_count = 1, .type = SQ_VALUE_BOOL, .flags = FLAG_STATIC, .u.v_bool = i };
-  for (int i = SMALL_INT_MIN; i <= SMALL_INT_MAX; i++)
-    small_ints[i - SMALL_INT_MIN] =
-      (SqValue) { .ref_count = 1, .type = SQ_VALUE_INT, .flags = FLAG_STATIC, .u.v_int = i };
-  empty_str = (SqValue) { .ref_count = 1, .type = SQ_VALUE_STR, .flags = FLAG_STATIC, .u.str = { 0, (char *) "" } };
-  empty_array = (SqValue) { .ref_count = 1, .type = SQ_VALUE_ARRAY, .flags = FLAG_STATIC };
-  empty_map = (SqValue) { .ref_count = 1, .type = SQ_VALUE_MAP, .flags = FLAG_STATIC };
+    bool_values[i] = (SqValue) { .ref_count = 1, .type = SQ_VALUE_BOOL, .flags = SQ_VALUE_FLAG_STATIC, .u.v_bool = i };
+  for (int i = _SQ_VALUE_SMALL_INT_MIN; i <= _SQ_VALUE_SMALL_INT_MAX; i++)
+    _sq_value_small_ints[i - _SQ_VALUE_SMALL_INT_MIN] =
+      (SqValue) { .ref_count = 1, .type = SQ_VALUE_INT, .flags = SQ_VALUE_FLAG_STATIC, .u.v_int = i };
+  empty_str = (SqValue) { .ref_count = 1, .type = SQ_VALUE_STR, .flags = SQ_VALUE_FLAG_STATIC, .u.str = { 0, (char *) "" } };
+  empty_array = (SqValue) { .ref_count = 1, .type = SQ_VALUE_ARRAY, .flags = SQ_VALUE_FLAG_STATIC };
+  empty_map = (SqValue) { .ref_count = 1, .type = SQ_VALUE_MAP, .flags = SQ_VALUE_FLAG_STATIC };
 
   g_once_init_leave (&initialized, 1);
 }
 
-static SqValue *
-value_alloc (SqValueType type,
-             gsize       trailing)
+/* What an arena value holds outside the arena is released with it. */
+static inline void
+arena_owns (SqArena        *arena,
+            GDestroyNotify  func,
+            gpointer        data)
 {
-  SqValue *value = g_malloc (sizeof (SqValue) + trailing);
-
-  value->ref_count = 1;
-  value->type = type;
-  value->flags = 0;
-  return value;
+  if (arena != NULL)
+    _sq_arena_add_cleanup (arena, func, data);
 }
 
-static inline gpointer
-trailing (SqValue *value)
+/* A copy of @text: in the arena for an arena value, else on the heap. */
+static char *
+text_copy (SqArena    *arena,
+           const char *text)
 {
-  return (guint8 *) value + sizeof (SqValue);
+  gsize len;
+  char *copy;
+  guint32 offset;
+
+  if (arena == NULL || text == NULL)
+    return g_strdup (text);
+  len = strlen (text) + 1;
+  copy = _sq_arena_alloc (arena, len, &offset);
+  memcpy (copy, text, len);
+  return copy;
 }
 
 SqValue *
@@ -140,17 +98,37 @@ sq_value_new_bool (gboolean value)
 }
 
 SqValue *
-sq_value_new_int (gint64 value)
+_sq_value_new_int_in (SqArena *arena,
+                      gint64   value)
 {
   SqValue *v;
 
-  if (value >= SMALL_INT_MIN && value <= SMALL_INT_MAX)
+  if (value >= _SQ_VALUE_SMALL_INT_MIN && value <= _SQ_VALUE_SMALL_INT_MAX)
     {
       init_statics ();
-      return &small_ints[value - SMALL_INT_MIN];
+      return &_sq_value_small_ints[value - _SQ_VALUE_SMALL_INT_MIN];
     }
-  v = value_alloc (SQ_VALUE_INT, 0);
+  v = _sq_value_alloc (arena, SQ_VALUE_INT, 0);
   v->u.v_int = value;
+  return v;
+}
+
+SqValue *
+sq_value_new_int (gint64 value)
+{
+  return _sq_value_new_int_in (NULL, value);
+}
+
+SqValue *
+_sq_value_new_uint_in (SqArena *arena,
+                       guint64  value)
+{
+  SqValue *v;
+
+  if (value <= G_MAXINT64)
+    return _sq_value_new_int_in (arena, (gint64) value);
+  v = _sq_value_alloc (arena, SQ_VALUE_UINT, 0);
+  v->u.v_uint = value;
   return v;
 }
 
@@ -163,13 +141,7 @@ sq_value_new_int (gint64 value)
 SqValue *
 sq_value_new_uint (guint64 value)
 {
-  SqValue *v;
-
-  if (value <= G_MAXINT64)
-    return sq_value_new_int ((gint64) value);
-  v = value_alloc (SQ_VALUE_UINT, 0);
-  v->u.v_uint = value;
-  return v;
+  return _sq_value_new_uint_in (NULL, value);
 }
 
 SqValue *
@@ -182,20 +154,73 @@ sq_value_new_float32 (float value)
 }
 
 SqValue *
-_sq_value_new_float32_bits (guint32 bits)
+_sq_value_new_float32_bits_in (SqArena *arena,
+                               guint32  bits)
 {
-  SqValue *v = value_alloc (SQ_VALUE_FLOAT32, 0);
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_FLOAT32, 0);
 
   v->u.v_float32 = bits;
   return v;
 }
 
 SqValue *
-sq_value_new_float64 (double value)
+_sq_value_new_float32_bits (guint32 bits)
 {
-  SqValue *v = value_alloc (SQ_VALUE_FLOAT64, 0);
+  return _sq_value_new_float32_bits_in (NULL, bits);
+}
+
+SqValue *
+_sq_value_new_float64_in (SqArena *arena,
+                          double   value)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_FLOAT64, 0);
 
   v->u.v_double = value;
+  return v;
+}
+
+SqValue *
+sq_value_new_float64 (double value)
+{
+  return _sq_value_new_float64_in (NULL, value);
+}
+
+SqValue *
+_sq_value_alloc_str_in (SqArena  *arena,
+                        gsize     length,
+                        char    **data)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_STR, length + 1);
+
+  v->u.str.len = length;
+  v->u.str.data = _sq_value_trailing (v);
+  v->u.str.data[length] = '\0';
+  *data = v->u.str.data;
+  return v;
+}
+
+SqValue *
+_sq_value_alloc_str (gsize   length,
+                     char  **data)
+{
+  return _sq_value_alloc_str_in (NULL, length, data);
+}
+
+SqValue *
+_sq_value_new_str_in (SqArena    *arena,
+                      const char *utf8,
+                      gsize       len)
+{
+  SqValue *v;
+  char *data;
+
+  if (len == 0)
+    {
+      init_statics ();
+      return &empty_str;
+    }
+  v = _sq_value_alloc_str_in (arena, len, &data);
+  memcpy (data, utf8, len);
   return v;
 }
 
@@ -210,35 +235,19 @@ SqValue *
 sq_value_new_str (const char *utf8,
                   gssize      length)
 {
-  SqValue *v;
-  gsize len;
-
   g_return_val_if_fail (utf8 != NULL || length == 0, NULL);
 
-  len = length < 0 ? strlen (utf8) : (gsize) length;
-  if (len == 0)
-    {
-      init_statics ();
-      return &empty_str;
-    }
-  v = value_alloc (SQ_VALUE_STR, len + 1);
-  v->u.str.len = len;
-  v->u.str.data = trailing (v);
-  memcpy (v->u.str.data, utf8, len);
-  v->u.str.data[len] = '\0';
-  return v;
+  return _sq_value_new_str_in (NULL, utf8, length < 0 ? strlen (utf8) : (gsize) length);
 }
 
 SqValue *
-_sq_value_alloc_str (gsize   length,
-                     char  **data)
+_sq_value_new_bin_in (SqArena *arena,
+                      GBytes  *bytes)
 {
-  SqValue *v = value_alloc (SQ_VALUE_STR, length + 1);
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_BIN, 0);
 
-  v->u.str.len = length;
-  v->u.str.data = trailing (v);
-  v->u.str.data[length] = '\0';
-  *data = v->u.str.data;
+  v->u.bin = g_bytes_ref (bytes);
+  arena_owns (arena, (GDestroyNotify) g_bytes_unref, bytes);
   return v;
 }
 
@@ -249,13 +258,40 @@ _sq_value_alloc_str (gsize   length,
 SqValue *
 sq_value_new_bin (GBytes *bytes)
 {
-  SqValue *v;
-
   g_return_val_if_fail (bytes != NULL, NULL);
 
-  v = value_alloc (SQ_VALUE_BIN, 0);
-  v->u.bin = g_bytes_ref (bytes);
+  return _sq_value_new_bin_in (NULL, bytes);
+}
+
+SqValue *
+_sq_value_alloc_container_in (SqArena      *arena,
+                              SqValueType   type,
+                              gsize         n,
+                              SqValue    ***slots)
+{
+  SqValue *v;
+
+  g_assert (type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP);
+
+  if (n == 0)
+    {
+      init_statics ();
+      *slots = NULL;
+      return type == SQ_VALUE_MAP ? &empty_map : &empty_array;
+    }
+  v = _sq_value_alloc (arena, type, (type == SQ_VALUE_MAP ? 2 * n : n) * sizeof (SqValue *));
+  v->u.list.n = n;
+  v->u.list.items = _sq_value_trailing (v);
+  *slots = v->u.list.items;
   return v;
+}
+
+SqValue *
+_sq_value_alloc_container (SqValueType   type,
+                           gsize         n,
+                           SqValue    ***slots)
+{
+  return _sq_value_alloc_container_in (NULL, type, n, slots);
 }
 
 /**
@@ -268,41 +304,21 @@ SqValue *
 sq_value_new_array (SqValue **items,
                     gsize     n_items)
 {
-  SqValue *v;
-
   g_return_val_if_fail (items != NULL || n_items == 0, NULL);
 
-  if (n_items == 0)
-    {
-      init_statics ();
-      return &empty_array;
-    }
-  v = value_alloc (SQ_VALUE_ARRAY, n_items * sizeof (SqValue *));
-  v->u.list.n = n_items;
-  v->u.list.items = trailing (v);
-  memcpy (v->u.list.items, items, n_items * sizeof (SqValue *));
-  return v;
+  return _sq_value_new_array_in (NULL, items, n_items);
 }
 
 SqValue *
-_sq_value_alloc_container (SqValueType   type,
-                           gsize         n,
-                           SqValue    ***slots)
+_sq_value_new_array_in (SqArena  *arena,
+                        SqValue **items,
+                        gsize     n_items)
 {
-  SqValue *v;
+  SqValue **slots;
+  SqValue *v = _sq_value_alloc_container_in (arena, SQ_VALUE_ARRAY, n_items, &slots);
 
-  g_assert (type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP);
-
-  if (n == 0)
-    {
-      init_statics ();
-      *slots = NULL;
-      return type == SQ_VALUE_MAP ? &empty_map : &empty_array;
-    }
-  v = value_alloc (type, (type == SQ_VALUE_MAP ? 2 * n : n) * sizeof (SqValue *));
-  v->u.list.n = n;
-  v->u.list.items = trailing (v);
-  *slots = v->u.list.items;
+  if (n_items > 0)
+    memcpy (slots, items, n_items * sizeof (SqValue *));
   return v;
 }
 
@@ -358,11 +374,28 @@ key_equal_func (gconstpointer a,
   return keys_equal (a, b);
 }
 
+/* Entry @i repeats entry @j's key: the dict keeps @j's position and @i's
+ * value. Heap entries carry references, arena ones do not. */
+static inline void
+replace_entry (SqValue  **entries,
+               gsize      j,
+               gsize      i,
+               gboolean   owned)
+{
+  if (owned)
+    {
+      sq_value_unref (entries[2 * j + 1]);
+      sq_value_unref (entries[2 * i]);
+    }
+  entries[2 * j + 1] = entries[2 * i + 1];
+}
+
 /* A dict keeps a key's first position and its last value; returns the
  * number of entries left. */
 static gsize
-dedup_entries (SqValue **entries,
-               gsize     n)
+dedup_entries (SqValue  **entries,
+               gsize      n,
+               gboolean   owned)
 {
   gsize out = 0;
 
@@ -370,22 +403,18 @@ dedup_entries (SqValue **entries,
     {
       for (gsize i = 0; i < n; i++)
         {
-          SqValue *key = entries[2 * i];
-          SqValue *val = entries[2 * i + 1];
           gsize j;
 
           for (j = 0; j < out; j++)
-            if (keys_equal (entries[2 * j], key))
+            if (keys_equal (entries[2 * j], entries[2 * i]))
               break;
           if (j < out)
             {
-              sq_value_unref (entries[2 * j + 1]);
-              entries[2 * j + 1] = val;
-              sq_value_unref (key);
+              replace_entry (entries, j, i, owned);
               continue;
             }
-          entries[2 * out] = key;
-          entries[2 * out + 1] = val;
+          entries[2 * out] = entries[2 * i];
+          entries[2 * out + 1] = entries[2 * i + 1];
           out++;
         }
       return out;
@@ -396,22 +425,16 @@ dedup_entries (SqValue **entries,
 
       for (gsize i = 0; i < n; i++)
         {
-          SqValue *key = entries[2 * i];
-          SqValue *val = entries[2 * i + 1];
           gpointer position;
 
-          if (g_hash_table_lookup_extended (seen, key, NULL, &position))
+          if (g_hash_table_lookup_extended (seen, entries[2 * i], NULL, &position))
             {
-              gsize j = GPOINTER_TO_SIZE (position);
-
-              sq_value_unref (entries[2 * j + 1]);
-              entries[2 * j + 1] = val;
-              sq_value_unref (key);
+              replace_entry (entries, GPOINTER_TO_SIZE (position), i, owned);
               continue;
             }
-          entries[2 * out] = key;
-          entries[2 * out + 1] = val;
-          g_hash_table_insert (seen, key, GSIZE_TO_POINTER (out));
+          entries[2 * out] = entries[2 * i];
+          entries[2 * out + 1] = entries[2 * i + 1];
+          g_hash_table_insert (seen, entries[2 * out], GSIZE_TO_POINTER (out));
           out++;
         }
       return out;
@@ -433,35 +456,64 @@ SqValue *
 sq_value_new_map (SqValue **entries,
                   gsize     n_entries)
 {
-  SqValue *v;
-
   g_return_val_if_fail (entries != NULL || n_entries == 0, NULL);
 
   for (gsize i = 0; i < n_entries; i++)
     g_return_val_if_fail (entries[2 * i]->type == SQ_VALUE_STR || entries[2 * i]->type == SQ_VALUE_BIN, NULL);
 
-  if (n_entries == 0)
-    {
-      init_statics ();
-      return &empty_map;
-    }
-  n_entries = dedup_entries (entries, n_entries);
-  v = value_alloc (SQ_VALUE_MAP, 2 * n_entries * sizeof (SqValue *));
-  v->u.list.n = n_entries;
-  v->u.list.items = trailing (v);
-  memcpy (v->u.list.items, entries, 2 * n_entries * sizeof (SqValue *));
+  return _sq_value_new_map_in (NULL, entries, n_entries, FALSE);
+}
+
+/* @unique: the caller knows that no key repeats. In an arena, @entries
+ * carry no references, and those a repeated key drops are left there. */
+SqValue *
+_sq_value_new_map_in (SqArena   *arena,
+                      SqValue  **entries,
+                      gsize      n_entries,
+                      gboolean   unique)
+{
+  SqValue **slots;
+  SqValue *v;
+
+  if (n_entries > 0 && !unique)
+    n_entries = dedup_entries (entries, n_entries, arena == NULL);
+  v = _sq_value_alloc_container_in (arena, SQ_VALUE_MAP, n_entries, &slots);
+  if (n_entries > 0)
+    memcpy (slots, entries, 2 * n_entries * sizeof (SqValue *));
+  return v;
+}
+
+SqValue *
+_sq_value_new_ndarray_in (SqArena   *arena,
+                          SqNdarray *array)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_NDARRAY, 0);
+
+  v->u.ndarray = sq_ndarray_ref (array);
+  arena_owns (arena, (GDestroyNotify) sq_ndarray_unref, array);
   return v;
 }
 
 SqValue *
 sq_value_new_ndarray (SqNdarray *array)
 {
-  SqValue *v;
-
   g_return_val_if_fail (array != NULL, NULL);
 
-  v = value_alloc (SQ_VALUE_NDARRAY, 0);
-  v->u.ndarray = sq_ndarray_ref (array);
+  return _sq_value_new_ndarray_in (NULL, array);
+}
+
+SqValue *
+_sq_value_new_scalar_in (SqArena    *arena,
+                         SqDtype    *dtype,
+                         const void *element)
+{
+  gsize size = sq_dtype_get_itemsize (dtype);
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_SCALAR, size);
+
+  v->u.scalar.dtype = sq_dtype_ref (dtype);
+  arena_owns (arena, (GDestroyNotify) sq_dtype_unref, dtype);
+  v->u.scalar.data = _sq_value_trailing (v);
+  memcpy (v->u.scalar.data, element, size);
   return v;
 }
 
@@ -474,17 +526,23 @@ SqValue *
 sq_value_new_scalar (SqDtype    *dtype,
                      const void *element)
 {
-  gsize size;
-  SqValue *v;
-
   g_return_val_if_fail (dtype != NULL, NULL);
   g_return_val_if_fail (element != NULL, NULL);
 
-  size = sq_dtype_get_itemsize (dtype);
-  v = value_alloc (SQ_VALUE_SCALAR, size);
-  v->u.scalar.dtype = sq_dtype_ref (dtype);
-  v->u.scalar.data = trailing (v);
-  memcpy (v->u.scalar.data, element, size);
+  return _sq_value_new_scalar_in (NULL, dtype, element);
+}
+
+SqValue *
+_sq_value_new_complex_in (SqArena    *arena,
+                          double      real,
+                          double      imag,
+                          const char *repr)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_COMPLEX, 0);
+
+  v->u.complex.re = real;
+  v->u.complex.im = imag;
+  v->u.complex.repr = text_copy (arena, repr);
   return v;
 }
 
@@ -498,11 +556,23 @@ sq_value_new_complex (double      real,
                       double      imag,
                       const char *repr)
 {
-  SqValue *v = value_alloc (SQ_VALUE_COMPLEX, 0);
+  return _sq_value_new_complex_in (NULL, real, imag, repr);
+}
 
-  v->u.complex.re = real;
-  v->u.complex.im = imag;
-  v->u.complex.repr = g_strdup (repr);
+SqValue *
+_sq_value_new_opaque_in (SqArena      *arena,
+                         SqOpaqueKind  kind,
+                         gint8         ext_type,
+                         GBytes       *data,
+                         const char   *reason)
+{
+  SqValue *v = _sq_value_alloc (arena, SQ_VALUE_OPAQUE, 0);
+
+  v->u.opaque.kind = kind;
+  v->u.opaque.ext_type = ext_type;
+  v->u.opaque.data = g_bytes_ref (data);
+  arena_owns (arena, (GDestroyNotify) g_bytes_unref, data);
+  v->u.opaque.reason = text_copy (arena, reason);
   return v;
 }
 
@@ -517,17 +587,10 @@ sq_value_new_opaque (SqOpaqueKind kind,
                      GBytes      *data,
                      const char  *reason)
 {
-  SqValue *v;
-
   g_return_val_if_fail (data != NULL, NULL);
   g_return_val_if_fail (reason != NULL, NULL);
 
-  v = value_alloc (SQ_VALUE_OPAQUE, 0);
-  v->u.opaque.kind = kind;
-  v->u.opaque.ext_type = ext_type;
-  v->u.opaque.data = g_bytes_ref (data);
-  v->u.opaque.reason = g_strdup (reason);
-  return v;
+  return _sq_value_new_opaque_in (NULL, kind, ext_type, data, reason);
 }
 
 SqValue *
@@ -535,7 +598,9 @@ sq_value_ref (SqValue *value)
 {
   g_return_val_if_fail (value != NULL, NULL);
 
-  if (!(value->flags & FLAG_STATIC))
+  if (G_LIKELY (value->flags & SQ_VALUE_FLAG_ARENA))
+    _sq_arena_ref (_sq_arena_of (value, (guint32) value->ref_count));
+  else if (!(value->flags & SQ_VALUE_FLAG_STATIC))
     g_atomic_int_inc (&value->ref_count);
   return value;
 }
@@ -545,7 +610,12 @@ sq_value_unref (SqValue *value)
 {
   g_return_if_fail (value != NULL);
 
-  if (value->flags & FLAG_STATIC)
+  if (G_LIKELY (value->flags & SQ_VALUE_FLAG_ARENA))
+    {
+      _sq_arena_unref (_sq_arena_of (value, (guint32) value->ref_count));
+      return;
+    }
+  if (value->flags & SQ_VALUE_FLAG_STATIC)
     return;
   if (!g_atomic_int_dec_and_test (&value->ref_count))
     return;
@@ -587,6 +657,12 @@ sq_value_unref (SqValue *value)
       break;
     }
   g_free (value);
+}
+
+gboolean
+_sq_value_is_in_arena (const SqValue *value)
+{
+  return (value->flags & SQ_VALUE_FLAG_ARENA) != 0;
 }
 
 SqValueType
@@ -1175,7 +1251,7 @@ _sq_value_cost (const SqValue *value)
 {
   guint64 cost = sizeof (gpointer);
 
-  if (value->flags & FLAG_STATIC)
+  if (value->flags & SQ_VALUE_FLAG_STATIC)
     return cost;
   cost += _SQ_VALUE_NODE_COST;
   switch ((SqValueType) value->type)

@@ -5,10 +5,12 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 #include "sq.h"
+#include "sq-number-private.h"
 
 static char *
 float_text (double value,
@@ -136,6 +138,80 @@ test_append_float_half_exhaustive (void)
     }
 }
 
+/* The text of @value with the integer digit search and with printf's. */
+static void
+assert_same_as_printf (double value,
+                       gsize  itemsize)
+{
+  g_autofree char *fast = NULL;
+  g_autofree char *reference = NULL;
+
+  fast = float_text (value, itemsize);
+  _sq_number_force_printf = TRUE;
+  reference = float_text (value, itemsize);
+  _sq_number_force_printf = FALSE;
+  if (g_strcmp0 (fast, reference) != 0)
+    g_error ("%a (itemsize %" G_GSIZE_FORMAT "): %s, printf gives %s", value, itemsize, fast, reference);
+}
+
+/* The integer search prints exactly what printf's does: random bit
+ * patterns of every exponent, values near 1 (where arrays live), powers
+ * of two and ten, subnormals and the extremes. */
+static void
+test_append_float_same_as_printf (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (12);
+  int n = g_test_thorough () ? 2000000 : 40000;
+
+  for (int i = 0; i < n; i++)
+    {
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      guint32 bits32 = g_rand_int (rand);
+      double d;
+      float f;
+
+      memcpy (&d, &bits, sizeof d);
+      memcpy (&f, &bits32, sizeof f);
+      if (isfinite (d))
+        assert_same_as_printf (d, 8);
+      if (isfinite (f))
+        assert_same_as_printf (f, 4);
+      d = ldexp ((double) (bits >> 11), -53 + g_rand_int_range (rand, -20, 20));
+      f = (float) d;
+      assert_same_as_printf (d, 8);
+      assert_same_as_printf (f, 4);
+      /* few digits: 0.25, 3.5e-7, 12345.0 */
+      d = g_rand_int_range (rand, 1, 100000) * pow (10, g_rand_int_range (rand, -30, 30));
+      assert_same_as_printf (d, 8);
+      assert_same_as_printf ((float) d, 4);
+    }
+  for (int e = -1074; e <= 1023; e++)
+    {
+      assert_same_as_printf (ldexp (1, e), 8);
+      assert_same_as_printf (nextafter (ldexp (1, e), 0), 8);
+      assert_same_as_printf (nextafter (ldexp (1, e), INFINITY), 8);
+      if (e >= -149 && e <= 127)
+        {
+          assert_same_as_printf ((float) ldexp (1, e), 4);
+          assert_same_as_printf (nextafterf ((float) ldexp (1, e), 0), 4);
+          assert_same_as_printf (nextafterf ((float) ldexp (1, e), INFINITY), 4);
+        }
+    }
+  for (int e = -330; e <= 310; e++)
+    {
+      assert_same_as_printf (pow (10, e), 8);
+      assert_same_as_printf ((float) pow (10, e), 4);
+    }
+  assert_same_as_printf (DBL_MAX, 8);
+  assert_same_as_printf (DBL_MIN, 8);
+  assert_same_as_printf (DBL_TRUE_MIN, 8);
+  assert_same_as_printf (FLT_MAX, 4);
+  assert_same_as_printf (FLT_MIN, 4);
+  assert_same_as_printf (FLT_TRUE_MIN, 4);
+  assert_same_as_printf (0.0, 8);
+  assert_same_as_printf (-0.0, 4);
+}
+
 static double
 element (const char   *type_string,
          const guint8 *bytes)
@@ -197,6 +273,7 @@ main (int    argc,
   g_test_add_func ("/number/double-to-half-rounding", test_double_to_half_rounding);
   g_test_add_func ("/number/append-float", test_append_float);
   g_test_add_func ("/number/append-float-half-exhaustive", test_append_float_half_exhaustive);
+  g_test_add_func ("/number/append-float-same-as-printf", test_append_float_same_as_printf);
   g_test_add_func ("/dtype/element-to-double", test_element_to_double);
   g_test_add_func ("/dtype/element-to-double-not-numeric", test_element_to_double_not_numeric);
 

@@ -14,6 +14,7 @@
 
 #include "drey-test-util.h"
 #include "sq.h"
+#include "sq-field-stats-private.h"
 
 typedef struct
 {
@@ -649,6 +650,58 @@ test_not_a_store (void)
   g_assert_cmpuint (sq_store_scan_get_n_shards (scan), ==, 0);
 }
 
+/* The elements' statistics of an array, by the direct loops for common
+ * dtypes, agree with SqSummary's, negative ints, NaN and inf included. */
+static void
+test_elements (void)
+{
+  static const char *const types[] = { "|u1", "|i1", "<u2", "<i2", "<u4", "<i4", "<f4", "<f8", ">f8", "<i8", "|b1" };
+  static const double values[] = { 3, -7, 120, 0, 42, -128, 5, 99, 1e9, -3.5 };
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(GString) json = g_string_new ("{\"data\": [");
+      g_autoptr(SqValue) value = NULL;
+      g_autoptr(SqFieldStats) stats = _sq_field_stats_new ("a", "", FALSE);
+      g_autoptr(SqSummary) summary = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean is_float = types[t][1] == 'f';
+      const SqFieldNumbers *e;
+
+      for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+        {
+          double v = values[i];
+
+          if (types[t][1] == 'b')
+            g_string_append (json, (int) v % 2 ? "true" : "false");
+          else if (types[t][1] == 'u')
+            g_string_append_printf (json, "%d", (int) fabs (fmod (v, 100)));
+          else if (!is_float)
+            g_string_append_printf (json, "%d", (int) fmod (v, 100));
+          else
+            g_string_append_printf (json, "%g", v);
+          g_string_append (json, ", ");
+        }
+      g_string_append (json, is_float ? "NaN, Infinity" : types[t][1] == 'b' ? "true, false" : "1, 2");
+      g_string_append_printf (json, "], \"type\": \"%s\", \"shape\": [%u]}", types[t],
+                              (guint) G_N_ELEMENTS (values) + 2);
+      value = sq_json_parse (json->str, json->len, SQ_JSON_EXTENDED, &error);
+      g_assert_no_error (error);
+      _sq_field_stats_add (stats, value, 0, TRUE);
+      summary = sq_summary_new (sq_value_get_ndarray (value), NULL, &error);
+      g_assert_no_error (error);
+      e = sq_field_stats_get_elements (stats);
+      g_assert_nonnull (e);
+      g_assert_cmpuint (e->count, ==, summary->n_elements);
+      g_assert_cmpuint (e->n_nan, ==, summary->n_nan);
+      g_assert_cmpuint (e->n_inf, ==, summary->n_inf);
+      g_assert_cmpfloat (e->min, ==, summary->min);
+      g_assert_cmpfloat (e->max, ==, summary->max);
+      g_assert_cmpfloat_with_epsilon (e->mean, summary->mean, 1e-9 * (1 + fabs (summary->mean)));
+      g_assert_cmpfloat_with_epsilon (e->std, summary->std, 1e-9 * (1 + fabs (summary->std)));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -669,6 +722,7 @@ main (int    argc,
   g_test_add ("/store-scan/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/store-scan/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add_func ("/store-scan/not-a-store", test_not_a_store);
+  g_test_add_func ("/field-stats/elements", test_elements);
   status = g_test_run ();
   drey_test_remove_tree (cache_home);
   g_free (cache_home);

@@ -56,9 +56,10 @@ struct _DreyWindow
   /* Undos a toast still offers (DreyShardUndo): forgotten when it goes. */
   GPtrArray            *undos;
   AdwToast             *last_toast;
-  AdwToast             *toast_to_dismiss; /* on screen, until it settles */
-  guint                 toast_dismiss_source;
-  gint64                toast_shown_at;
+  AdwToast             *toast_on_screen;
+  gint64                toast_on_screen_since;
+  guint                 toast_dismiss_source; /* its held-back dismissal */
+  gboolean              toast_releasing;
 };
 
 void     _drey_window_update_header      (DreyWindow          *self);

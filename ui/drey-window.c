@@ -295,76 +295,81 @@ drey_window_open_store (DreyWindow *self,
 
 /* ---- toasts and Undo ---------------------------------------------------- */
 
-static void
-toast_dismissed (AdwToast   *toast,
-                 DreyWindow *self)
-{
-  g_object_set_data (G_OBJECT (toast), "drey-dismissed", GINT_TO_POINTER (TRUE));
-  if (self->last_toast == toast)
-    g_clear_weak_pointer (&self->last_toast);
-  if (self->toast_to_dismiss == toast)
-    {
-      /* It went by itself (timeout, close button): the one queued behind
-       * it is on screen from now on. */
-      g_clear_handle_id (&self->toast_dismiss_source, g_source_remove);
-      g_clear_object (&self->toast_to_dismiss);
-      self->toast_shown_at = g_get_monotonic_time ();
-    }
-}
-
 /* libadwaita 1.2 frees a toast's state when its hide animation ends, and
  * its show animation, still running, then ends on that freed state: a
- * crash (libadwaita 1.2.2, adw-toast-overlay.c, show_done_cb). So the toast
- * on screen is dismissed only once its show animation is over (500 ms at
- * most); a toast still queued behind it was never shown and goes at once. */
+ * crash (libadwaita 1.2.2, adw-toast-overlay.c, show_done_cb; fixed in
+ * later releases). Every dismissal goes through the "dismissed" signal
+ * (our own, the toast's button, its close button, Escape), so this
+ * handler, connected before the overlay's, holds back the dismissal of the
+ * toast on screen until its show animation is over (500 ms at most) and
+ * then lets it go. A toast still queued was never shown and goes at once. */
 #define TOAST_SETTLE_USEC (700 * G_USEC_PER_SEC / 1000)
 
 static gboolean
 dismiss_settled_toast (gpointer data)
 {
   DreyWindow *self = data;
-  g_autoptr(AdwToast) toast = g_steal_pointer (&self->toast_to_dismiss);
 
   self->toast_dismiss_source = 0;
-  if (g_object_get_data (G_OBJECT (toast), "drey-dismissed") == NULL)
-    adw_toast_dismiss (toast);
+  self->toast_releasing = TRUE;
+  adw_toast_dismiss (self->toast_on_screen);
+  self->toast_releasing = FALSE;
   return G_SOURCE_REMOVE;
+}
+
+static void
+toast_dismissed (AdwToast   *toast,
+                 DreyWindow *self)
+{
+  gint64 settled = self->toast_on_screen_since + TOAST_SETTLE_USEC;
+  gint64 now = g_get_monotonic_time ();
+
+  if (toast == self->toast_on_screen && !self->toast_releasing && now < settled)
+    {
+      g_signal_stop_emission_by_name (toast, "dismissed");
+      if (self->toast_dismiss_source == 0)
+        self->toast_dismiss_source = g_timeout_add ((guint) ((settled - now) / 1000) + 1,
+                                                    dismiss_settled_toast, self);
+      return;
+    }
+
+  if (toast == self->toast_on_screen)
+    {
+      /* The one queued behind it, if any, is on screen from now on. */
+      g_clear_handle_id (&self->toast_dismiss_source, g_source_remove);
+      g_clear_object (&self->toast_on_screen);
+      if (self->last_toast != NULL && self->last_toast != toast)
+        self->toast_on_screen = g_object_ref (self->last_toast);
+      self->toast_on_screen_since = now;
+    }
+  if (self->last_toast == toast)
+    g_clear_weak_pointer (&self->last_toast);
 }
 
 /* One toast at a time, the newest: an older Undo left queued behind it
  * would come back later and undo this change with its own. (Never
  * ADW_TOAST_PRIORITY_HIGH: libadwaita 1.2 asserts when a toast it pushed
- * back into the queue is shown again.) */
+ * back into the queue is shown again.) Handlers the caller connects to
+ * "dismissed" after this run only when the toast really goes. */
 static void
 show_toast (DreyWindow *self,
             AdwToast   *toast)
 {
-  gint64 now = g_get_monotonic_time ();
-
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   if (self->last_toast != NULL)
     {
       AdwToast *old = self->last_toast;
-      gint64 settled = self->toast_shown_at + TOAST_SETTLE_USEC;
 
       g_clear_weak_pointer (&self->last_toast);
-      if (self->toast_dismiss_source != 0 || now >= settled)
-        {
-          adw_toast_dismiss (old);
-          if (self->toast_dismiss_source == 0)
-            self->toast_shown_at = now;
-        }
-      else
-        {
-          self->toast_to_dismiss = g_object_ref (old);
-          self->toast_dismiss_source = g_timeout_add ((guint) ((settled - now) / 1000) + 1,
-                                                      dismiss_settled_toast, self);
-          self->toast_shown_at = settled;
-        }
+      /* Either it goes now, or (on screen and not settled) once it has. */
+      adw_toast_dismiss (old);
     }
-  else if (self->toast_dismiss_source == 0)
-    self->toast_shown_at = now;
+  if (self->toast_on_screen == NULL)
+    {
+      self->toast_on_screen = g_object_ref (toast);
+      self->toast_on_screen_since = g_get_monotonic_time ();
+    }
   g_set_weak_pointer (&self->last_toast, toast);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -470,8 +475,8 @@ _drey_window_show_undo_toast (DreyWindow    *self,
   adw_toast_set_button_label (toast, _("_Undo"));
   g_object_set_data_full (G_OBJECT (toast), "drey-undo", g_object_ref (undo), g_object_unref);
   g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked), self, 0);
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed), self, 0);
   show_toast (self, toast);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed), self, 0);
 }
 
 /* ---- saving ------------------------------------------------------------- */
@@ -1206,7 +1211,7 @@ drey_window_dispose (GObject *object)
     }
   g_clear_weak_pointer (&self->last_toast);
   g_clear_handle_id (&self->toast_dismiss_source, g_source_remove);
-  g_clear_object (&self->toast_to_dismiss);
+  g_clear_object (&self->toast_on_screen);
   if (self->key_model != NULL)
     {
       /* Its listing stops; nothing of the window hears of it. */
