@@ -1,10 +1,12 @@
 /* sq-input.c: gzip decompression for the shard parsers
  *
- * Two ways, one contract. A shard of at most WHOLE_MAX compressed bytes is
- * read whole and inflated in one call by libdeflate, about twice as fast as
- * zlib; its values then point straight into the decompressed buffer. Larger
- * shards, and anything libdeflate does not take in one go (several members,
- * a lying size trailer, damage), stream through zlib: the parser sees a
+ * Two ways, one contract. A shard of at most WHOLE_MAX compressed bytes
+ * (and, past WHOLE_SMALL, at most WHOLE_BIG_ISIZE decompressed) is read
+ * whole and inflated in one call by libdeflate, about twice as fast as
+ * zlib; its values then point straight into the decompressed buffer, and
+ * memory is the compressed and the decompressed shard while it inflates.
+ * Larger shards, and anything libdeflate does not take in one go (several
+ * members, a lying size trailer, damage), stream through zlib: the parser sees a
  * window that grows only to the largest value it needs whole, and a big bin
  * is inflated straight into its own buffer. Either way memory stays near
  * the size of what the caller keeps, and the decompressed total is capped
@@ -29,7 +31,11 @@
 #include "sq-input-private.h"
 #include "sq-memory-private.h"
 
-#define WHOLE_MAX       (8 * 1024 * 1024)
+#define WHOLE_SMALL     (8 * 1024 * 1024)
+/* A photo shard of 50 MiB inflates in a fifth of a second this way, and
+ * the first sample waits for that: beyond, streaming shows samples sooner. */
+#define WHOLE_MAX       (64 * 1024 * 1024)
+#define WHOLE_BIG_ISIZE (512u * 1024 * 1024)
 #define READ_CHUNK      (128 * 1024)
 #define WINDOW_INITIAL  (256 * 1024)
 /* Larger takes are inflated into their own buffer instead of the window. */
@@ -189,6 +195,9 @@ try_whole (Input  *in,
   /* Deflate expands at most 1032:1; a larger trailer is not this shard's
    * size (several members, or damage), so do not allocate it. */
   if (isize > in->max_decompressed || (guint64) isize > (guint64) len * 1032)
+    return FALSE;
+  /* A big shard that inflates to a lot more streams, in bounded memory. */
+  if (len > WHOLE_SMALL && isize > WHOLE_BIG_ISIZE)
     return FALSE;
 
   out = _sq_try_malloc_big (isize);

@@ -568,6 +568,143 @@ append_element (GString          *out,
     }
 }
 
+/* An integer element of @f at @p, widened; FALSE for the other kinds. */
+static inline gboolean
+load_integer (const ElemFormat *f,
+              const guint8     *p,
+              gboolean         *negative,
+              guint64          *magnitude)
+{
+  gint64 v;
+
+  if (f->kind == ELEM_UINT)
+    {
+      *negative = FALSE;
+      *magnitude = f->itemsize == 1 ? *p : f->itemsize == 2 ? _sq_load_u16 (p, f->swap)
+                   : f->itemsize == 4 ? _sq_load_u32 (p, f->swap) : _sq_load_u64 (p, f->swap);
+      return TRUE;
+    }
+  if (f->kind != ELEM_INT)
+    return FALSE;
+  v = f->itemsize == 1 ? (gint8) *p : f->itemsize == 2 ? (gint16) _sq_load_u16 (p, f->swap)
+      : f->itemsize == 4 ? (gint32) _sq_load_u32 (p, f->swap) : (gint64) _sq_load_u64 (p, f->swap);
+  *negative = v < 0;
+  *magnitude = v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
+  return TRUE;
+}
+
+/* "0" to "255", for uint8 arrays (images): length, then the digits (and
+ * their NUL). */
+static const char *
+uint8_text (guint8 v)
+{
+  static char table[256][5];
+  static gsize made = 0;
+
+  if (g_once_init_enter (&made))
+    {
+      for (guint i = 0; i < 256; i++)
+        {
+          int n = g_snprintf (table[i] + 1, sizeof table[i] - 1, "%u", i);
+
+          table[i][0] = (char) n;
+        }
+      g_once_init_leave (&made, 1);
+    }
+  return table[v];
+}
+
+/* append_nested() for a non-empty integer array, its text written
+ * straight into @out a row (the last dimension) at a time: an image is
+ * millions of elements of a few bytes, and a call or two per element was
+ * most of the time. */
+static void
+append_integer_array (GString          *out,
+                      const ElemFormat *f,
+                      const guint8    **p,
+                      guint             ndim,
+                      const guint64    *shape)
+{
+  guint64 idx[SQ_NDARRAY_MAX_DIMS] = { 0 };
+  guint64 row = shape[ndim - 1];
+  gboolean bytes = f->kind == ELEM_UINT && f->itemsize == 1;
+  const guint8 *q = *p;
+  gsize len = out->len;
+  char *w;
+
+  g_string_set_size (out, len + 4096);
+  w = out->str + len;
+  for (guint d = 0; d + 1 < ndim; d++)
+    *w++ = '[';
+  for (;;)
+    {
+      guint d;
+
+      *w++ = '[';
+      for (guint64 i = 0; i < row; i++)
+        {
+          /* an element, its separator and the brackets after it */
+          if ((gsize) (out->str + out->len - w) < 32 + 4 * (gsize) ndim)
+            {
+              gsize at = (gsize) (w - out->str);
+
+              g_string_set_size (out, 2 * out->len);
+              w = out->str + at;
+            }
+          if (i > 0)
+            {
+              *w++ = ',';
+              *w++ = ' ';
+            }
+          if (bytes)
+            {
+              const char *text = uint8_text (*q);
+
+              memcpy (w, text + 1, 3);
+              w += text[0];
+            }
+          else
+            {
+              gboolean negative = FALSE;
+              guint64 v = 0;
+              char digits[20];
+              int n = 0;
+
+              (void) load_integer (f, q, &negative, &v);
+              if (negative)
+                *w++ = '-';
+              do
+                {
+                  digits[n++] = (char) ('0' + v % 10);
+                  v /= 10;
+                }
+              while (v != 0);
+              while (n > 0)
+                *w++ = digits[--n];
+            }
+          q += f->itemsize;
+        }
+      *w++ = ']';
+
+      /* the next row; a list closes for every outer dimension that wraps */
+      for (d = ndim - 1; d > 0; d--)
+        {
+          if (++idx[d - 1] < shape[d - 1])
+            break;
+          idx[d - 1] = 0;
+          *w++ = ']';
+        }
+      if (d == 0)
+        break;
+      *w++ = ',';
+      *w++ = ' ';
+      for (guint e = d; e + 1 < ndim; e++)
+        *w++ = '[';
+    }
+  g_string_truncate (out, (gsize) (w - out->str));
+  *p = q;
+}
+
 /* numpy's tolist(): lists nested as the shape, the bare element for 0-d. */
 static gboolean
 append_nested (GString          *out,
@@ -577,6 +714,18 @@ append_nested (GString          *out,
                const guint64    *shape,
                GError          **error)
 {
+  if (ndim > 0 && (f->kind == ELEM_UINT || f->kind == ELEM_INT))
+    {
+      gboolean empty = FALSE;
+
+      for (guint d = 0; d < ndim; d++)
+        empty |= shape[d] == 0;
+      if (!empty)
+        {
+          append_integer_array (out, f, p, ndim, shape);
+          return TRUE;
+        }
+    }
   if (ndim == 0)
     {
       if (!append_element (out, f, *p, FALSE, error))

@@ -244,14 +244,55 @@ new_key_generation (SqMsgpackReader *r)
   r->key_generation++;
 }
 
-static inline guint64
-key_prefix (const guint8 *p,
-            gsize         len)
+/* The first 16 bytes at p, zero past len: two whole loads where the
+ * window has them (a short copy into a word and a load of the word would
+ * stall on the store), byte copies near its end. */
+static inline void
+load_short (const guint8 *p,
+            gsize         len,
+            const guint8 *end,
+            guint64      *a,
+            guint64      *b)
 {
-  guint64 w = 0;
+  if (G_LIKELY (end - p >= 16))
+    {
+      memcpy (a, p, 8);
+      memcpy (b, p + 8, 8);
+      *a = GUINT64_FROM_LE (*a);
+      *b = GUINT64_FROM_LE (*b);
+      if (len < 8)
+        *a &= len == 0 ? 0 : G_MAXUINT64 >> (64 - 8 * len);
+      if (len < 16)
+        *b &= len <= 8 ? 0 : G_MAXUINT64 >> (64 - 8 * (len - 8));
+    }
+  else
+    {
+      guint8 bytes[16] = { 0 };
 
-  memcpy (&w, p, MIN (len, 8));
-  return w;
+      memcpy (bytes, p, MIN (len, 16));
+      memcpy (a, bytes, 8);
+      memcpy (b, bytes + 8, 8);
+      *a = GUINT64_FROM_LE (*a);
+      *b = GUINT64_FROM_LE (*b);
+    }
+}
+
+/* Short ASCII text, the bulk of keys and labels, needs no validation call. */
+static inline gboolean
+validate_short (const guint8 *p,
+                gsize         len,
+                const guint8 *end,
+                gsize        *bad)
+{
+  guint64 a, b;
+
+  if (len <= 16)
+    {
+      load_short (p, len, end, &a, &b);
+      if (((a | b) & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
+        return TRUE;
+    }
+  return _sq_utf8_validate (p, len, bad);
 }
 
 static inline guint32
@@ -274,8 +315,11 @@ intern_key (SqMsgpackReader *r,
             gsize            len)
 {
   const guint8 *p = r->input->pos;
-  guint64 prefix = key_prefix (p, len);
-  guint i = key_hash (prefix, p, len) & (KEY_TABLE_SIZE - 1);
+  guint64 prefix, rest;
+  guint i;
+
+  load_short (p, len, r->input->end, &prefix, &rest);
+  i = key_hash (prefix, p, len) & (KEY_TABLE_SIZE - 1);
   KeySlot *slot;
 
   if (r->key_arena == NULL)
@@ -291,7 +335,7 @@ intern_key (SqMsgpackReader *r,
         goto found;
     }
 
-  if (!_sq_utf8_validate_inline (p, len, NULL))
+  if (!validate_short (p, len, r->input->end, NULL))
     return NULL;
   if (r->n_keys >= KEY_TABLE_MAX)
     {
@@ -365,7 +409,7 @@ read_str (SqMsgpackReader *r,
     {
       const guint8 *p = r->input->pos;
 
-      if (!_sq_utf8_validate_inline (p, len, &bad))
+      if (!validate_short (p, len, r->input->end, &bad))
         goto invalid;
       r->input->pos += len;
       *out = _sq_value_new_str_inline (r->arena, (const char *) p, len);

@@ -4,8 +4,6 @@
  */
 #pragma once
 
-#include <string.h>
-
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -17,24 +15,5 @@ G_BEGIN_DECLS
 gboolean _sq_utf8_validate (const guint8 *text,
                             gsize         length,
                             gsize        *bad_offset);
-
-/* The same, with short ASCII text (most keys and labels) checked inline. */
-static inline gboolean
-_sq_utf8_validate_inline (const guint8 *text,
-                          gsize         length,
-                          gsize        *bad_offset)
-{
-  if (length <= 16)
-    {
-      guint64 a = 0, b = 0;
-
-      memcpy (&a, text, MIN (length, 8));
-      if (length > 8)
-        memcpy (&b, text + 8, length - 8);
-      if (((a | b) & G_GUINT64_CONSTANT (0x8080808080808080)) == 0)
-        return TRUE;
-    }
-  return _sq_utf8_validate (text, length, bad_offset);
-}
 
 G_END_DECLS

@@ -202,6 +202,10 @@ SqValue *_sq_value_new_opaque_in       (SqArena       *arena,
                                         GBytes        *data,
                                         const char    *reason);
 
+/* A value that holds nothing of an arena: for what outlives one, or is
+ * owned by one (a dtype's descr). */
+SqValue *_sq_value_copy_to_heap        (const SqValue *value);
+
 /* Does @value live in an arena (rather than on the heap, or static)? */
 gboolean _sq_value_is_in_arena         (const SqValue *value);
 

@@ -659,6 +659,60 @@ sq_value_unref (SqValue *value)
   g_free (value);
 }
 
+/**
+ * _sq_value_copy_to_heap:
+ *
+ * Returns: (transfer full): @value itself (referenced) when it is not in
+ *   an arena, else a copy on the heap that shares only what the arena
+ *   does not own a part of
+ */
+SqValue *
+_sq_value_copy_to_heap (const SqValue *value)
+{
+  SqValue *copy;
+
+  if (!(value->flags & SQ_VALUE_FLAG_ARENA))
+    return sq_value_ref ((SqValue *) value);
+  switch ((SqValueType) value->type)
+    {
+    case SQ_VALUE_STR:
+      return sq_value_new_str (value->u.str.data, (gssize) value->u.str.len);
+    case SQ_VALUE_BIN:
+      return sq_value_new_bin (value->u.bin);
+    case SQ_VALUE_ARRAY:
+    case SQ_VALUE_MAP:
+      {
+        gsize n = value->u.list.n * (value->type == SQ_VALUE_MAP ? 2 : 1);
+        SqValue **slots;
+
+        copy = _sq_value_alloc_container (value->type, value->u.list.n, &slots);
+        for (gsize i = 0; i < n; i++)
+          slots[i] = _sq_value_copy_to_heap (value->u.list.items[i]);
+        return copy;
+      }
+    case SQ_VALUE_NDARRAY:
+      return sq_value_new_ndarray (value->u.ndarray);
+    case SQ_VALUE_SCALAR:
+      return sq_value_new_scalar (value->u.scalar.dtype, value->u.scalar.data);
+    case SQ_VALUE_COMPLEX:
+      return sq_value_new_complex (value->u.complex.re, value->u.complex.im, value->u.complex.repr);
+    case SQ_VALUE_OPAQUE:
+      return sq_value_new_opaque (value->u.opaque.kind, value->u.opaque.ext_type, value->u.opaque.data,
+                                  value->u.opaque.reason);
+    case SQ_VALUE_NIL:
+    case SQ_VALUE_BOOL:
+    case SQ_VALUE_INT:
+    case SQ_VALUE_UINT:
+    case SQ_VALUE_FLOAT32:
+    case SQ_VALUE_FLOAT64:
+    default:
+      /* numbers: the bits alone */
+      copy = _sq_value_alloc (NULL, value->type, 0);
+      copy->u = value->u;
+      return copy;
+    }
+}
+
 gboolean
 _sq_value_is_in_arena (const SqValue *value)
 {
@@ -947,7 +1001,13 @@ _sq_dtype_new_from_value (const SqValue  *type,
   switch ((SqValueType) type->type)
     {
     case SQ_VALUE_ARRAY:
-      return sq_dtype_new_from_descr ((SqValue *) type, error);
+      {
+        /* The dtype keeps its descr; one from an arena would keep the
+         * arena, which keeps the dtype (through its array): a cycle. */
+        g_autoptr(SqValue) descr = _sq_value_copy_to_heap (type);
+
+        return sq_dtype_new_from_descr (descr, error);
+      }
     case SQ_VALUE_STR:
       text = type->u.str.data;
       len = type->u.str.len;

@@ -35,6 +35,7 @@
 
 /* A strip longer than this many times its width is a table, not an image. */
 #define MAX_ASPECT 16
+#define MAX_TABLE_COLUMNS 8
 /* The compressed data goes out in IDAT chunks of at most this size. */
 #define IDAT_SIZE (256 * 1024)
 /* The largest width or height a PNG header can hold. */
@@ -117,6 +118,10 @@ shape_reads_as_image (guint           ndim,
     return FALSE;
   if (h > w * MAX_ASPECT || w > h * MAX_ASPECT)
     return FALSE;
+  /* A few columns and at least twice as many rows (N x 4 boxes, N x 2
+   * points) is a table. */
+  if (c == 1 && ndim == 2 && w <= MAX_TABLE_COLUMNS && h >= 2 * w)
+    return FALSE;
 
   if (shape != NULL)
     {
@@ -135,7 +140,8 @@ shape_reads_as_image (guint           ndim,
  *
  * Whether @array reads as an image: bools or real numbers in a shape of HxW,
  * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
- * empty and neither side more than 16 times the other.
+ * empty and neither side more than 16 times the other; not a 2-D table of
+ * 8 columns or fewer and twice as many rows or more (boxes, points).
  *
  * Returns: %TRUE if @array reads as an image
  */

@@ -8,6 +8,8 @@
 
 #include "sq.h"
 
+#include "drey-test-array.h"
+
 G_BEGIN_DECLS
 
 /* The test's thread owns the default main context, as g_application_run()
@@ -18,6 +20,17 @@ drey_test_own_main_context (void)
 {
   g_assert_true (g_main_context_acquire (NULL));
 }
+
+/* gtk_test_init() and adw_init() with GTK's own accessibility backend
+ * for tests (no session bus needed, and what
+ * gtk_test_accessible_assert_property() reads), owning the main context. */
+#define DREY_TEST_UI_INIT(argc, argv)        \
+  G_STMT_START {                            \
+    g_setenv ("GTK_A11Y", "test", TRUE);    \
+    gtk_test_init ((argc), (argv), NULL);   \
+    adw_init ();                            \
+    drey_test_own_main_context ();          \
+  } G_STMT_END
 
 /* For the test's own blocking calls (writing or reading back its stores),
  * which a window never makes: outside the main context, as a worker. */
@@ -50,26 +63,6 @@ drey_test_save_screenshot (GtkWidget  *widget,
   cairo_destroy (cr);
   g_assert_cmpint (cairo_surface_write_to_png (surface, path), ==, CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy (surface);
-}
-
-/* An array of @type_string and @shape over a copy of @data. */
-static inline SqNdarray *
-drey_test_array_new (const char    *type_string,
-                     guint          ndim,
-                     const guint64 *shape,
-                     gconstpointer  data,
-                     gsize          size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SqDtype) dtype = sq_dtype_new_from_string (type_string, &error);
-  g_autoptr(GBytes) bytes = NULL;
-  SqNdarray *array;
-
-  g_assert_no_error (error);
-  bytes = g_bytes_new (data, size);
-  array = sq_ndarray_new (dtype, ndim, shape, bytes, &error);
-  g_assert_no_error (error);
-  return array;
 }
 
 G_END_DECLS

@@ -16,37 +16,56 @@
 #include "drey-array-panel.h"
 #include "drey-histogram.h"
 #include "drey-image.h"
-#include "drey-image-preview.h"
+#include "drey-image-view.h"
 #include "drey-test-ui.h"
 #include "drey-test-util.h"
 
 #define SHAPE(...) ((const guint64[]) { __VA_ARGS__ })
 
-/* A texture's pixels as 0xAARRGGBB (GDK_MEMORY_DEFAULT is cairo's ARGB32). */
-static guint32 *
-download (GdkTexture *texture)
-{
-  int width = gdk_texture_get_width (texture);
-  int height = gdk_texture_get_height (texture);
-  guint32 *pixels = g_new (guint32, (gsize) width * height);
-
-  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
-  return pixels;
-}
-
 #define RGB(r, g, b) (0xff000000u | ((guint32) (r) << 16) | ((guint32) (g) << 8) | (guint32) (b))
 #define GREY(v) RGB (v, v, v)
 
-static GdkTexture *
-texture_for (SqNdarray *array,
-             guint      max_side)
+/* An image's pixels as the panel draws them (drey_image_map_pixels() into
+ * the view's surface), 0xAARRGGBB premultiplied, row after row. */
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
-  GdkTexture *texture = drey_image_preview_texture_for_array (array, max_side, NULL, &error);
+  int      width;
+  int      height;
+  guint32 *pixels;
+} Picture;
 
-  g_assert_no_error (error);
-  g_assert_nonnull (texture);
-  return texture;
+static void
+picture_clear (Picture *picture)
+{
+  g_free (picture->pixels);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Picture, picture_clear)
+
+static Picture
+picture_for (SqNdarray *array)
+{
+  Picture result = { 0 };
+  Picture *picture = &result;
+  DreyImageShape shape;
+  g_autofree guint8 *mapped = NULL;
+  cairo_surface_t *surface;
+  const guint8 *data;
+  int stride;
+
+  g_assert_true (drey_image_get_shape (array, &shape));
+  mapped = drey_image_map_pixels (array, &shape, 1, NULL, NULL);
+  g_assert_nonnull (mapped);
+  surface = drey_image_surface_new (mapped, shape.width, shape.height, shape.channels, TRUE);
+  picture->width = cairo_image_surface_get_width (surface);
+  picture->height = cairo_image_surface_get_height (surface);
+  picture->pixels = g_new (guint32, (gsize) picture->width * picture->height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int y = 0; y < picture->height; y++)
+    memcpy (picture->pixels + (gsize) y * picture->width, data + (gsize) y * stride, (gsize) picture->width * 4);
+  cairo_surface_destroy (surface);
+  return result;
 }
 
 /* Runs the main loop until the panel's worker is done. */
@@ -148,6 +167,27 @@ shows_text (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Whether a cell of the values table holds exactly @text (its first 100
+ * rows: the table itself makes rows only as they scroll into view). */
+static gboolean
+table_shows (DreyArrayPanel *panel,
+             const char     *text)
+{
+  DreyValuesTable *table = drey_array_panel_get_values_table (panel);
+  guint rows = MIN (drey_values_table_get_n_rows (table), 100);
+  guint columns = drey_values_table_get_n_columns (table);
+
+  for (guint r = 0; r < rows; r++)
+    for (guint c = 0; c < columns; c++)
+      {
+        g_autofree char *cell = drey_values_table_get_text (table, r, (guint) drey_values_table_get_first_column (table) + c);
+
+        if (g_str_equal (cell, text))
+          return TRUE;
+      }
+  return FALSE;
+}
+
 static void
 assert_summaries_equal (const SqSummary *a,
                         const SqSummary *b)
@@ -196,6 +236,8 @@ test_shape_is_image (void)
     { "|u1", 3, { 3, 0, 4 }, FALSE },
     { "|u1", 3, { 2, 8, 8 }, FALSE },
     { "|u1", 2, { 1000, 2 }, FALSE },   /* a table of points, not a picture */
+    { "<f4", 2, { 10, 4 }, FALSE },     /* ten boxes, not a 4-pixel-wide picture */
+    { "<i8", 2, { 5, 5 }, TRUE, 5, 5, 1, FALSE },
     { "<U3", 2, { 8, 8 }, FALSE },      /* strings are no pixels */
     { "<c8", 2, { 8, 8 }, FALSE },
   };
@@ -227,17 +269,10 @@ test_shape_is_image (void)
           g_assert_cmpuint (image.channels, ==, cases[i].channels);
           g_assert_cmpint (image.channels_first, ==, cases[i].channels_first);
         }
-      else
-        {
-          g_autoptr(GdkTexture) texture = drey_image_preview_texture_for_array (array, 256, NULL, &error);
-
-          g_assert_null (texture);
-          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-        }
     }
 }
 
-/* ---- pixels ------------------------------------------------------------- */
+/* ---- pixels, as the panel's image view draws them ---------------------- */
 
 static void
 test_texture_rgb (void)
@@ -248,12 +283,11 @@ test_texture_rgb (void)
     1, 2, 3,      128, 64, 32,  255, 255, 255,
   };
   g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 3, SHAPE (2, 3, 3), data, sizeof data);
-  g_autoptr(GdkTexture) texture = texture_for (array, 0);
-  g_autofree guint32 *px = NULL;
+  g_auto(Picture) texture = picture_for (array);
+  const guint32 *px = texture.pixels;
 
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, 3);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, 2);
-  px = download (texture);
+  g_assert_cmpint (texture.width, ==, 3);
+  g_assert_cmpint (texture.height, ==, 2);
   g_assert_cmphex (px[0], ==, RGB (255, 0, 0));
   g_assert_cmphex (px[1], ==, RGB (0, 255, 0));
   g_assert_cmphex (px[2], ==, RGB (0, 0, 255));
@@ -268,11 +302,11 @@ test_texture_channels_first (void)
   /* 3x1x2: planes of R, G, B */
   static const guint8 data[] = { 10, 20,   30, 40,   50, 60 };
   g_autoptr(SqNdarray) array = drey_test_array_new ("|u1", 3, SHAPE (3, 1, 2), data, sizeof data);
-  g_autoptr(GdkTexture) texture = texture_for (array, 0);
-  g_autofree guint32 *px = download (texture);
+  g_auto(Picture) texture = picture_for (array);
+  const guint32 *px = texture.pixels;
 
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, 2);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, 1);
+  g_assert_cmpint (texture.width, ==, 2);
+  g_assert_cmpint (texture.height, ==, 1);
   g_assert_cmphex (px[0], ==, RGB (10, 30, 50));
   g_assert_cmphex (px[1], ==, RGB (20, 40, 60));
 }
@@ -283,8 +317,8 @@ test_texture_float_scaled (void)
   /* -1..3 onto 0..255: 0, 63.75, 127.5, 255 */
   static const float data[] = { -1.0f, 0.0f, 1.0f, 3.0f };
   g_autoptr(SqNdarray) array = drey_test_array_new ("<f4", 2, SHAPE (2, 2), data, sizeof data);
-  g_autoptr(GdkTexture) texture = texture_for (array, 0);
-  g_autofree guint32 *px = download (texture);
+  g_auto(Picture) texture = picture_for (array);
+  const guint32 *px = texture.pixels;
 
   g_assert_cmphex (px[0], ==, GREY (0));
   g_assert_cmphex (px[1], ==, GREY (64));
@@ -299,8 +333,8 @@ test_texture_big_endian (void)
   static const gint16 values[] = { -300, 0, 700, 1700 };
   guint8 data[sizeof values];
   g_autoptr(SqNdarray) array = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint32 *px = NULL;
+  g_auto(Picture) texture = { 0 };
+  const guint32 *px;
 
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
@@ -309,8 +343,8 @@ test_texture_big_endian (void)
       memcpy (data + 2 * i, &v, 2);
     }
   array = drey_test_array_new (">i2", 2, SHAPE (2, 2), data, sizeof data);
-  texture = texture_for (array, 0);
-  px = download (texture);
+  texture = picture_for (array);
+  px = texture.pixels;
   g_assert_cmphex (px[0], ==, GREY (0));
   g_assert_cmphex (px[1], ==, GREY (38));   /* 300 / 2000 * 255 = 38.25 */
   g_assert_cmphex (px[2], ==, GREY (128));  /* 127.5 */
@@ -336,8 +370,8 @@ test_texture_float16 (void)
     {
       g_autoptr(SqNdarray) array = drey_test_array_new (k == 0 ? "<f2" : ">f2", 2, SHAPE (1, 4),
                                               k == 0 ? little : big, 8);
-      g_autoptr(GdkTexture) texture = texture_for (array, 0);
-      g_autofree guint32 *px = download (texture);
+      g_auto(Picture) texture = picture_for (array);
+      const guint32 *px = texture.pixels;
 
       g_assert_cmphex (px[0], ==, GREY (0));
       g_assert_cmphex (px[1], ==, GREY (64));
@@ -351,8 +385,8 @@ test_texture_nan_black (void)
 {
   static const double data[] = { NAN, 2.0, 4.0, 3.0 };
   g_autoptr(SqNdarray) array = drey_test_array_new ("<f8", 2, SHAPE (2, 2), data, sizeof data);
-  g_autoptr(GdkTexture) texture = texture_for (array, 0);
-  g_autofree guint32 *px = download (texture);
+  g_auto(Picture) texture = picture_for (array);
+  const guint32 *px = texture.pixels;
 
   g_assert_cmphex (px[0], ==, GREY (0));
   g_assert_cmphex (px[1], ==, GREY (0));
@@ -363,8 +397,8 @@ test_texture_nan_black (void)
   {
     static const float rgb[] = { NAN, 0.5f, 1.0f,   0.0f, 0.5f, 1.0f };
     g_autoptr(SqNdarray) colour = drey_test_array_new ("<f4", 3, SHAPE (1, 2, 3), rgb, sizeof rgb);
-    g_autoptr(GdkTexture) colour_texture = texture_for (colour, 0);
-    g_autofree guint32 *colour_px = download (colour_texture);
+    g_auto(Picture) colour_texture = picture_for (colour);
+    const guint32 *colour_px = colour_texture.pixels;
 
     g_assert_cmphex (colour_px[0], ==, RGB (0, 0, 0));
     g_assert_cmphex (colour_px[1], ==, RGB (0, 128, 255));
@@ -378,55 +412,16 @@ test_texture_constant_and_bool (void)
   static const guint8 flags[] = { 0, 1, 1, 0 };
   g_autoptr(SqNdarray) grey = drey_test_array_new ("<i4", 2, SHAPE (2, 2), constant, sizeof constant);
   g_autoptr(SqNdarray) mask = drey_test_array_new ("|b1", 2, SHAPE (2, 2), flags, sizeof flags);
-  g_autoptr(GdkTexture) grey_texture = texture_for (grey, 0);
-  g_autoptr(GdkTexture) mask_texture = texture_for (mask, 0);
-  g_autofree guint32 *grey_px = download (grey_texture);
-  g_autofree guint32 *mask_px = download (mask_texture);
+  g_auto(Picture) grey_texture = picture_for (grey);
+  g_auto(Picture) mask_texture = picture_for (mask);
+  const guint32 *grey_px = grey_texture.pixels;
+  const guint32 *mask_px = mask_texture.pixels;
 
   for (guint i = 0; i < 4; i++)
     {
       g_assert_cmphex (grey_px[i], ==, GREY (128));
       g_assert_cmphex (mask_px[i], ==, GREY (flags[i] ? 255 : 0));
     }
-}
-
-static void
-test_texture_upscale (void)
-{
-  guint8 data[64];
-  g_autoptr(SqNdarray) array = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guint32 *px = NULL;
-  int side, zoom;
-
-  for (guint i = 0; i < 64; i++)
-    data[i] = (guint8) (i * 4);
-  array = drey_test_array_new ("|u1", 2, SHAPE (8, 8), data, sizeof data);
-  texture = texture_for (array, 256);
-
-  side = gdk_texture_get_width (texture);
-  g_assert_cmpint (side, ==, gdk_texture_get_height (texture));
-  g_assert_cmpint (side, >=, 64);
-  g_assert_cmpint (side, <=, 256);
-  g_assert_cmpint (side % 8, ==, 0);
-  zoom = side / 8;
-
-  /* Every pixel of the enlarged image is the one it was enlarged from. */
-  px = download (texture);
-  for (int y = 0; y < side; y++)
-    for (int x = 0; x < side; x++)
-      if (px[y * side + x] != GREY (data[(y / zoom) * 8 + x / zoom]))
-        g_error ("pixel %d,%d is %08x", x, y, px[y * side + x]);
-
-  /* Large images are left as they are. */
-  {
-    g_autofree guint8 *big = g_malloc0 (300 * 400);
-    g_autoptr(SqNdarray) photo = drey_test_array_new ("|u1", 2, SHAPE (300, 400), big, 300 * 400);
-    g_autoptr(GdkTexture) photo_texture = texture_for (photo, 256);
-
-    g_assert_cmpint (gdk_texture_get_width (photo_texture), ==, 400);
-    g_assert_cmpint (gdk_texture_get_height (photo_texture), ==, 300);
-  }
 }
 
 /* ---- the histogram ------------------------------------------------------ */
@@ -613,8 +608,8 @@ test_panel_not_numeric (void)
   g_assert_null (drey_array_panel_get_summary (panel));
   g_assert_false (drey_array_panel_has_image (panel));
   g_assert_true (shows_text (GTK_WIDGET (panel), "not numbers"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "'ab'"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "'c'"));
+  g_assert_true (table_shows (panel, "'ab'"));
+  g_assert_true (table_shows (panel, "'c'"));
   g_assert_false (shows_text (GTK_WIDGET (panel), "Standard Deviation"));
 
   g_assert_finalize_object (panel);
@@ -631,15 +626,24 @@ test_panel_values (void)
     data[i] = (guint16) (1000 + i);
   array = drey_test_array_new ("<u2", 4, SHAPE (2, 3, 10, 12), data, sizeof data);
 
-  /* The first 8 rows of the slice [0, 0], and of its 12 columns the 6 that
-   * fit a narrow panel: 1000 + 12 r + c */
+  /* All of the slice [0, 0, :, :] (1000 + 12 r + c), and the table scrolls
+   * through all of it: 10 rows of 12 columns, not only the first few. */
   show_array (panel, array, "[0] › volume");
-  g_assert_true (shows_text (GTK_WIDGET (panel), "Slice [0, 0, :8, :6] of 2 × 3 × 10 × 12"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "1000"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "1005"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "1089"));   /* row 7, column 5 */
-  g_assert_false (shows_text (GTK_WIDGET (panel), "1006"));  /* column 6 */
-  g_assert_false (shows_text (GTK_WIDGET (panel), "1096"));  /* row 8 */
+  g_assert_true (shows_text (GTK_WIDGET (panel), "Slice [0, 0, :, :] of 2 × 3 × 10 × 12: 10 × 12 values"));
+  g_assert_cmpuint (drey_values_table_get_n_rows (drey_array_panel_get_values_table (panel)), ==, 10);
+  g_assert_cmpuint (drey_values_table_get_n_columns (drey_array_panel_get_values_table (panel)), ==, 12);
+  g_assert_true (table_shows (panel, "1000"));
+  g_assert_true (table_shows (panel, "1089"));   /* row 7, column 5 */
+  g_assert_true (table_shows (panel, "1119"));   /* row 9, column 11: the last */
+  g_assert_false (table_shows (panel, "1120"));  /* the next slice's */
+
+  /* Its sliders pick another slice: [1, 2, :, :] starts at 1000 + 5 x 120. */
+  wait_for_tasks (panel);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (panel), ==, 1);
+  drey_array_panel_set_slice_index (panel, 0, 1);
+  g_assert_true (shows_text (GTK_WIDGET (panel), "Slice [1, 0, :, :]"));
+  g_assert_true (table_shows (panel, "1360"));
+  g_assert_false (table_shows (panel, "1000"));
 
   wait_for_summary (panel);
   wait_for_tasks (panel);
@@ -656,10 +660,10 @@ test_panel_values_float32 (void)
 
   show_array (panel, array, "[0] › weights");
   g_assert_true (shows_text (GTK_WIDGET (panel), "All 4 values"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "0.3576048"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "-2.5"));
-  g_assert_true (shows_text (GTK_WIDGET (panel), "1e-05"));
-  g_assert_false (shows_text (GTK_WIDGET (panel), "0.1000000"));
+  g_assert_true (table_shows (panel, "0.3576048"));
+  g_assert_true (table_shows (panel, "-2.5"));
+  g_assert_true (table_shows (panel, "1e-05"));
+  g_assert_true (table_shows (panel, "0.1"));
 
   /* The tree's Value column says the same of a float32 and a float16
    * scalar as the panel of an array of them: one formatter for both. */
@@ -682,7 +686,7 @@ test_panel_values_float32 (void)
             const char *text = drey_sample_node_get_value_text (node);
 
             show_array (cells, one, "[0] › one");
-            g_assert_true (shows_text (GTK_WIDGET (cells), text));
+            g_assert_true (table_shows (cells, text));
             g_assert_null (strstr (text, "0000000"));
             wait_for_summary (cells);
             wait_for_tasks (cells);
@@ -894,12 +898,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* GTK's own accessibility backend for tests: no session bus needed, and
-   * what gtk_test_accessible_assert_property() reads. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  drey_test_own_main_context ();
+  DREY_TEST_UI_INIT (&argc, &argv);
 
   g_test_add_func ("/array-panel/image/shape", test_shape_is_image);
   g_test_add_func ("/array-panel/image/rgb", test_texture_rgb);
@@ -909,7 +908,6 @@ main (int   argc,
   g_test_add_func ("/array-panel/image/float16", test_texture_float16);
   g_test_add_func ("/array-panel/image/nan-black", test_texture_nan_black);
   g_test_add_func ("/array-panel/image/constant-and-bool", test_texture_constant_and_bool);
-  g_test_add_func ("/array-panel/image/upscale", test_texture_upscale);
   g_test_add_func ("/array-panel/histogram/bins", test_histogram_bins);
   g_test_add_func ("/array-panel/summary", test_panel_summary);
   g_test_add_func ("/array-panel/cancel", test_panel_cancel);

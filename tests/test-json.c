@@ -55,6 +55,14 @@ test_json_roundtrip_python_output (void)
     "{\"data\": [true, false], \"type\": \"|b1\", \"shape\": [2]}",
     "{\"data\": [1.5, NaN, Infinity], \"type\": \"<f2\", \"shape\": [3]}",
     "{\"data\": [-1, 65535], \"type\": \">i4\", \"shape\": [2]}",
+    /* integer arrays are written a row at a time: every width, order, sign */
+    ("{\"data\": [[[0, 1, 9], [10, 99, 100]], [[101, 199, 200], [254, 255, 7]]], \"type\": \"|u1\", "
+     "\"shape\": [2, 2, 3]}"),
+    "{\"data\": [[-128, -1], [0, 127]], \"type\": \"|i1\", \"shape\": [2, 2]}",
+    "{\"data\": [[[[65535]]]], \"type\": \">u2\", \"shape\": [1, 1, 1, 1]}",
+    "{\"data\": [-9223372036854775808, 9223372036854775807, -10], \"type\": \">i8\", \"shape\": [3]}",
+    "{\"data\": [[18446744073709551615], [0], [1]], \"type\": \"<u8\", \"shape\": [3, 1]}",
+    "{\"data\": [[[1, 2]], [[3, 4]], [[5, 6]]], \"type\": \"<i2\", \"shape\": [3, 1, 2]}",
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)

@@ -323,11 +323,12 @@ test_msgpack_values_outlive_sample (void)
   g_assert_cmpuint (r.samples->len, ==, 100);
   {
     SqValue *sample = g_ptr_array_index (r.samples, 57);
+    g_autoptr(SqValue) width = sq_value_new_int (1024);
 
     key = sq_value_ref (sq_value_get_key (sample, 1));
     tags = sq_value_ref (sq_value_lookup (sample, "tags"));
     path = sq_value_ref (sq_value_lookup (sample, "path"));
-    edited = sq_value_replace_item (sample, 2, sq_value_new_int (1024));
+    edited = sq_value_replace_item (sample, 2, width);
   }
   result_clear (&r);
 

@@ -1,10 +1,31 @@
-/* drey-array-panel.c: what the selected array holds
+/* drey-array-panel.c: what the selected array holds, the way its users
+ * look at it
  *
- * What the array is (dtype, shape, size, byte order) and its first values
- * show at once; they cost nothing. The figures (sq_summary_new()) and the
- * image preview read every element, so one worker computes both, and the
- * panel shows them when it is done. A new array cancels the worker of the
- * last one, whose result is never shown.
+ * What the array is (dtype, shape, size, byte order) shows at once; the
+ * figures are the node's summary (sq_summary_new(), on the node's worker).
+ * Below them, the array is shown as what it is:
+ *
+ * - an image (model/drey-image.c's shape rule): zoomable, with the value
+ *   under the pointer; float images by min..max or with their mean/std
+ *   normalization undone (the sample's `mean`/`std`, typed ones, or
+ *   ImageNet's), with per-channel figures; grey ones in a colormap;
+ * - a mask (an integer label map, drey-label-map.c): in the categorical
+ *   palette, over the sample's image of the same size, with a legend of
+ *   the classes and their pixel counts;
+ * - boxes (N x 4..8, drey-boxes.c): drawn on the sample's image, in the
+ *   format their values show (or the one picked), labelled from a sibling
+ *   field of N values;
+ * - a 2-D slice of an N-D array (drey-slice.c), picked with a slider an
+ *   axis as h5web does, as an image when the trailing axes read as one,
+ *   else as a heatmap with a colormap and a value range;
+ * - a 1-D array as a line plot (drey-series.c), with a spectrogram
+ *   (drey-spectrogram.c) for audio-like lengths;
+ * - a str as text (DreyStringView).
+ * The values table scrolls through the slice shown (DreyValuesTable).
+ *
+ * Every picture is made on a worker (GTask) from the panel's own refs;
+ * a new selection or setting cancels the last one, whose result is never
+ * shown. Shapes are written in the array's own order: rows before columns.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,27 +33,65 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <adwaita.h>
 #include <glib/gi18n.h>
-
 
 #include "drey-array-panel.h"
 #include "drey-format-private.h"
 #include "drey-histogram.h"
 #include "drey-image.h"
-#include "drey-image-preview.h"
+#include "drey-label-map.h"
+#include "drey-normalize.h"
+#include "drey-series.h"
+#include "drey-slice.h"
+#include "drey-spectrogram.h"
 
-/* The longer side small images are enlarged towards: an 8x8 digit 32x. */
-#define PREVIEW_SIDE 256
-/* The table of first values: a 2-D slice's first rows and columns, or the
- * first elements of a vector, this many to a row. */
-#define TABLE_ROWS 8
-#define TABLE_COLUMNS 8
-#define VECTOR_VALUES 32
-#define CELL_MAX_CHARS 16
-/* What a row of the table may take, in characters: what fits the panel
- * at its narrowest (380 pixels). */
-#define TABLE_LINE_CHARS 44
+/* Pictures with a longer side than this are sampled down (nearest) first. */
+#define MAX_PICTURE_SIDE 2048
+/* Series at least this long, of floats, get a spectrogram. */
+#define SPECTROGRAM_MIN_LENGTH 4096
+#define SPECTROGRAM_N_FFT 512
+#define SPECTROGRAM_MAX_FRAMES 1024
+#define SPECTROGRAM_RANGE_DB 80.0
+/* A heatmap needs at least this many rows and columns to be worth one. */
+#define HEATMAP_MIN_SIDE 4
+/* A str longer than this (in bytes) shows in the panel. */
+#define LONG_STRING 80
+
+typedef enum
+{
+  VIEW_NONE,
+  VIEW_IMAGE,
+  VIEW_MASK,
+  VIEW_BOXES,
+  VIEW_HEATMAP,
+  VIEW_PLOT,
+} ViewKind;
+
+/* How a float image is shown. */
+typedef enum
+{
+  SHOW_AUTO,         /* undone if it looks normalized, else min..max */
+  SHOW_MIN_MAX,
+  SHOW_UNNORMALIZED,
+} ShowMode;
+
+/* What the value under the pointer is read from: refs of its own, so a
+ * pinned picture keeps reading its array after the panel moved on. */
+typedef struct
+{
+  ViewKind        kind;
+  SqNdarray      *array;     /* what the picture is of */
+  DreyImageShape  shape;
+  SqNdarray      *backdrop;  /* the image under a mask or boxes */
+  DreyImageShape  backdrop_shape;
+  DreySlice       slice;     /* a heatmap's, in array */
+  guint           n_fixed;   /* leading axes fixed for an image sub-array */
+  guint64         fixed[SQ_NDARRAY_MAX_DIMS];
+} Probe;
 
 struct _DreyArrayPanel
 {
@@ -43,8 +102,32 @@ struct _DreyArrayPanel
   GtkLabel            *title_label;
   GtkLabel            *subtitle_label;
   GtkWidget           *image_box;
-  DreyImagePreview    *image_preview;
+  GtkWidget           *pinned_box;
+  GtkLabel            *pinned_title;
+  DreyImageView       *pinned_view;
+  GtkLabel            *current_title;
+  DreyImageView       *image_view;
   GtkLabel            *image_caption;
+  AdwPreferencesGroup *plot_group;
+  DreyLinePlot        *line_plot;
+  AdwPreferencesGroup *display_group;
+  GtkToggleButton     *pin_button;
+  AdwComboRow         *mode_row;
+  AdwEntryRow         *norm_mean_row;
+  AdwEntryRow         *norm_std_row;
+  AdwComboRow         *colormap_row;
+  GtkWidget           *range_row;
+  GtkEntry            *range_lo_entry;
+  GtkEntry            *range_hi_entry;
+  GtkWidget           *range_auto_button;
+  GtkWidget           *overlay_row;
+  GtkSwitch           *overlay_switch;
+  GtkWidget           *opacity_row;
+  GtkAdjustment       *opacity;
+  AdwComboRow         *box_format_row;
+  AdwComboRow         *box_units_row;
+  AdwPreferencesGroup *legend_group;
+  AdwPreferencesGroup *channels_group;
   GtkWidget           *dtype_row;
   GtkLabel            *dtype_label;
   GtkWidget           *shape_row;
@@ -75,13 +158,48 @@ struct _DreyArrayPanel
   AdwPreferencesGroup *histogram_group;
   DreyHistogram       *histogram;
   AdwPreferencesGroup *values_group;
-  GtkWidget           *values_card;
-  GtkGrid             *values_grid;
+  DreyValuesTable     *values_table;
+  GtkLabel            *string_title;
+  DreyStringView      *string_view;
 
-  DreySampleNode      *node;     /* the array's, whose summary it shows */
+  DreySampleNode      *node;        /* the array's, whose summary it shows */
   SqNdarray           *array;
-  GCancellable        *cancellable; /* the image preview being made */
+  GCancellable        *cancellable; /* the picture being made */
   gboolean             busy;
+  char                *title;
+
+  /* what is shown, and how */
+  ViewKind             kind;
+  SqNdarray           *shown;       /* array, or the sub-array the sliders pick */
+  guint                n_slider_axes;
+  gboolean             sub_image;   /* the sliders pick an image sub-array */
+  DreySlice            slice;       /* the table's and the heatmap's */
+  GPtrArray           *slider_rows;
+  GPtrArray           *legend_rows;
+  GPtrArray           *channel_rows;
+  SqNdarray           *backdrop;    /* the sibling image */
+  char                *backdrop_name;
+  SqValue             *box_labels;  /* a sibling of N values, or NULL */
+  char                *box_labels_name;
+  DreyBoxGuess         box_guess;
+  DreyBoxFormat        box_format;
+  gboolean             box_normalized;
+  ShowMode             show_mode;
+  gboolean             shown_unnormalized;
+  DreyNormalization    norm;
+  gboolean             norm_from_sample;
+  DreyColormap         colormap;
+  gboolean             range_auto;
+  double               lo;
+  double               hi;
+  double               sample_rate;
+  gboolean             label_candidate; /* an integer picture: a mask or not */
+  gboolean             labels_asked;
+  GArray              *classes;
+  gboolean             updating;    /* setting controls from code */
+
+  /* the pinned picture */
+  GBinding            *pin_bindings[3];
 };
 
 G_DEFINE_FINAL_TYPE (DreyArrayPanel, drey_array_panel, GTK_TYPE_WIDGET)
@@ -96,21 +214,467 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void start_render (DreyArrayPanel *self);
+
 /* ---- the worker --------------------------------------------------------- */
 
-static void
-texture_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+typedef struct
 {
-  GError *error = NULL;
-  GdkTexture *texture = drey_image_preview_texture_for_array (task_data, PREVIEW_SIDE, cancellable, &error);
+  ViewKind          kind;
+  SqNdarray        *array;
+  SqNdarray        *backdrop;
+  DreySlice         slice;
+  ShowMode          show_mode;
+  DreyNormalization norm;
+  DreyColormap      colormap;
+  gboolean          range_auto;
+  double            lo;
+  double            hi;
+  gboolean          overlay;
+  gboolean          spectrogram;
+  gboolean          labels_asked;  /* classes, whatever the values */
+} Job;
 
-  if (texture == NULL)
-    g_task_return_error (task, error);
+typedef struct
+{
+  cairo_surface_t  *surface;
+  guint             width;
+  guint             height;
+  cairo_surface_t  *overlay;
+  GArray           *classes;
+  DreyChannelStats *stats;
+  guint             n_stats;
+  gboolean          unnormalized;
+  double            lo;
+  double            hi;
+  DreySeries       *series;
+  DreySpectrogram  *spectrogram;
+  cairo_surface_t  *spectrogram_surface;
+} Result;
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->array, sq_ndarray_unref);
+  g_clear_pointer (&job->backdrop, sq_ndarray_unref);
+  g_free (job);
+}
+
+static void
+result_free (Result *result)
+{
+  g_clear_pointer (&result->surface, cairo_surface_destroy);
+  g_clear_pointer (&result->overlay, cairo_surface_destroy);
+  g_clear_pointer (&result->classes, g_array_unref);
+  g_free (result->stats);
+  g_clear_pointer (&result->series, drey_series_unref);
+  g_clear_pointer (&result->spectrogram, drey_spectrogram_free);
+  g_clear_pointer (&result->spectrogram_surface, cairo_surface_destroy);
+  g_free (result);
+}
+
+static guint
+picture_step (guint64 rows,
+              guint64 columns)
+{
+  guint64 longer = MAX (rows, columns);
+
+  return longer > MAX_PICTURE_SIDE ? (guint) ((longer + MAX_PICTURE_SIDE - 1) / MAX_PICTURE_SIDE) : 1;
+}
+
+/* The finite range of @n values; NaN, NaN if none. */
+static void
+finite_range (const double *values,
+              gsize         n,
+              double       *lo,
+              double       *hi)
+{
+  double a = INFINITY, b = -INFINITY;
+
+  for (gsize i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      {
+        a = MIN (a, values[i]);
+        b = MAX (b, values[i]);
+      }
+  *lo = a <= b ? a : NAN;
+  *hi = a <= b ? b : NAN;
+}
+
+/* Values in a colormap, with the job's range or their own. */
+static cairo_surface_t *
+colormap_surface (Job          *job,
+                  Result       *result,
+                  const double *values,
+                  guint         width,
+                  guint         height)
+{
+  g_autofree guint8 *rgb = NULL;
+  double lo = job->lo, hi = job->hi;
+
+  if (job->range_auto)
+    {
+      finite_range (values, (gsize) width * height, &lo, &hi);
+      /* A diverging map is centred on zero. */
+      if (job->colormap == DREY_COLORMAP_DIVERGING && isfinite (lo))
+        {
+          double m = MAX (fabs (lo), fabs (hi));
+
+          lo = -m;
+          hi = m;
+        }
+    }
+  result->lo = lo;
+  result->hi = hi;
+  rgb = drey_colormap_apply (job->colormap, values, (gsize) width * height, lo, hi);
+  return drey_image_surface_new (rgb, width, height, 3, FALSE);
+}
+
+/* A 2-D slice that reads @array's one-channel image as rows x columns. */
+static void
+grey_slice (SqNdarray            *array,
+            const DreyImageShape *shape,
+            DreySlice            *slice)
+{
+  drey_slice_init (slice, array);
+  if (sq_ndarray_get_ndim (array) == 3 && shape->channels_first)
+    slice->row_axis = 1, slice->col_axis = 2;
+  else if (sq_ndarray_get_ndim (array) == 3)
+    slice->row_axis = 0, slice->col_axis = 1;
+}
+
+static gboolean
+looks_normalized (const DreyChannelStats *stats,
+                  guint                   n)
+{
+  gboolean negative = FALSE;
+
+  for (guint c = 0; c < n; c++)
+    {
+      if (stats[c].n_finite == 0 || fabs (stats[c].mean) > 1.5 || stats[c].max > 6 || stats[c].min < -6)
+        return FALSE;
+      negative |= stats[c].min < 0;
+    }
+  return negative;
+}
+
+/* The pixels of an image array, as the job says to show them. */
+static cairo_surface_t *
+image_surface (Job           *job,
+               Result        *result,
+               SqNdarray     *array,
+               gboolean       apply_mode,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  DreyImageShape shape;
+  SqDtypeKind kind = sq_dtype_get_kind (sq_ndarray_get_dtype (array));
+  guint step;
+  g_autofree guint8 *pixels = NULL;
+
+  if (!drey_image_get_shape (array, &shape))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an image");
+      return NULL;
+    }
+  step = picture_step (shape.height, shape.width);
+  result->width = shape.width;
+  result->height = shape.height;
+
+  if (apply_mode && kind == SQ_DTYPE_KIND_FLOAT)
+    {
+      result->stats = drey_image_channel_stats (array, &shape, cancellable, error);
+      if (result->stats == NULL)
+        return NULL;
+      result->n_stats = shape.channels;
+      if (job->show_mode == SHOW_UNNORMALIZED ||
+          (job->show_mode == SHOW_AUTO && shape.channels != 1 && looks_normalized (result->stats, shape.channels)))
+        {
+          DreyNormalization norm = job->norm;
+
+          norm.channels = shape.channels;
+          pixels = drey_normalization_map_pixels (array, &shape, &norm, cancellable, error);
+          if (pixels == NULL)
+            return NULL;
+          result->unnormalized = TRUE;
+          return drey_image_surface_new (pixels, shape.width, shape.height, shape.channels, TRUE);
+        }
+    }
+
+  /* One channel in a colormap or a range of the user's; grey over its own
+   * range is drey_image_map_pixels(), as PNG export writes it. */
+  if (apply_mode && shape.channels == 1 && kind != SQ_DTYPE_KIND_BOOL &&
+      (job->colormap != DREY_COLORMAP_GREY || !job->range_auto))
+    {
+      DreySlice slice;
+      g_autofree double *values = NULL;
+
+      grey_slice (array, &shape, &slice);
+      values = drey_slice_read (&slice, array, step, cancellable, error);
+      if (values == NULL)
+        return NULL;
+      return colormap_surface (job, result, values, (shape.width + step - 1) / step,
+                               (shape.height + step - 1) / step);
+    }
+
+  pixels = drey_image_map_pixels (array, &shape, step, cancellable, error);
+  if (pixels == NULL)
+    return NULL;
+  return drey_image_surface_new (pixels, (shape.width + step - 1) / step, (shape.height + step - 1) / step,
+                                 shape.channels, TRUE);
+}
+
+static void
+render_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Job *job = task_data;
+  Result *result = g_new0 (Result, 1);
+  GError *error = NULL;
+  gboolean ok = TRUE;
+
+  result->lo = result->hi = NAN;
+  switch (job->kind)
+    {
+    case VIEW_IMAGE:
+      result->surface = image_surface (job, result, job->array, TRUE, cancellable, &error);
+      ok = result->surface != NULL;
+      break;
+
+    case VIEW_MASK:
+      result->classes = drey_label_map_count (job->array, DREY_LABEL_MAP_MAX_CLASSES, job->labels_asked,
+                                              cancellable, &error);
+      if (result->classes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        {
+          /* Too many values for a mask: a grey picture after all. */
+          g_clear_error (&error);
+          result->surface = image_surface (job, result, job->array, TRUE, cancellable, &error);
+        }
+      else if (result->classes != NULL)
+        {
+          guint w = 0, h = 0;
+          g_autofree guint8 *rgba = NULL;
+
+          drey_label_map_get_size (job->array, &w, &h);
+          if (job->backdrop != NULL && job->overlay)
+            {
+              result->surface = image_surface (job, result, job->backdrop, FALSE, cancellable, &error);
+              rgba = drey_label_map_colorize (job->array, TRUE);
+              result->overlay = drey_image_surface_new (rgba, w, h, 4, TRUE);
+            }
+          else
+            {
+              rgba = drey_label_map_colorize (job->array, FALSE);
+              result->surface = drey_image_surface_new (rgba, w, h, 4, TRUE);
+            }
+          result->width = w;
+          result->height = h;
+        }
+      ok = result->surface != NULL;
+      break;
+
+    case VIEW_BOXES:
+      result->surface = image_surface (job, result, job->backdrop, FALSE, cancellable, &error);
+      ok = result->surface != NULL;
+      break;
+
+    case VIEW_HEATMAP:
+      {
+        guint64 rows = drey_slice_get_rows (&job->slice, job->array);
+        guint64 cols = drey_slice_get_columns (&job->slice, job->array);
+        guint step = picture_step (rows, cols);
+        g_autofree double *values = drey_slice_read (&job->slice, job->array, step, cancellable, &error);
+
+        if (values == NULL)
+          {
+            ok = FALSE;
+            break;
+          }
+        result->surface = colormap_surface (job, result, values, (guint) ((cols + step - 1) / step),
+                                            (guint) ((rows + step - 1) / step));
+        result->width = (guint) cols;
+        result->height = (guint) rows;
+      }
+      break;
+
+    case VIEW_PLOT:
+      result->series = drey_series_new (job->array, cancellable, &error);
+      ok = result->series != NULL;
+      if (ok && job->spectrogram)
+        {
+          result->spectrogram = drey_spectrogram_new (drey_series_get_values (result->series),
+                                                      drey_series_get_length (result->series),
+                                                      SPECTROGRAM_N_FFT, SPECTROGRAM_MAX_FRAMES,
+                                                      cancellable, &error);
+          if (result->spectrogram != NULL)
+            {
+              g_autofree guint8 *rgb = drey_spectrogram_render (result->spectrogram, SPECTROGRAM_RANGE_DB);
+
+              result->spectrogram_surface = drey_image_surface_new (rgb, result->spectrogram->n_frames,
+                                                                    result->spectrogram->n_bins, 3, FALSE);
+            }
+          else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_clear_error (&error);
+          else
+            ok = FALSE;
+        }
+      break;
+
+    case VIEW_NONE:
+    default:
+      break;
+    }
+
+  if (!ok || error != NULL)
+    {
+      result_free (result);
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "nothing to show");
+      g_task_return_error (task, error);
+    }
   else
-    g_task_return_pointer (task, texture, g_object_unref);
+    g_task_return_pointer (task, result, (GDestroyNotify) result_free);
+}
+
+/* ---- the value under the pointer ---------------------------------------- */
+
+static void
+probe_free (Probe *probe)
+{
+  g_clear_pointer (&probe->array, sq_ndarray_unref);
+  g_clear_pointer (&probe->backdrop, sq_ndarray_unref);
+  g_free (probe);
+}
+
+static guint64
+image_element (const DreyImageShape *shape,
+               guint                 x,
+               guint                 y,
+               guint                 c)
+{
+  return shape->channels_first ? ((guint64) c * shape->height + y) * shape->width + x
+                               : ((guint64) y * shape->width + x) * shape->channels + c;
+}
+
+/* "[2, 10, 4] = 0.5" or "[10, 4, :] = (1, 2, 3)": numpy's index of the
+ * pixel in the array, its leading fixed axes first. */
+static void
+append_pixel (GString              *text,
+              SqNdarray            *array,
+              const DreyImageShape *shape,
+              guint                 n_fixed,
+              const guint64        *fixed,
+              guint                 x,
+              guint                 y)
+{
+  guint ndim = sq_ndarray_get_ndim (array);
+
+  g_string_append_c (text, '[');
+  for (guint d = 0; d < n_fixed; d++)
+    g_string_append_printf (text, "%" G_GUINT64_FORMAT ", ", fixed[d]);
+  if (ndim == 2)
+    g_string_append_printf (text, "%u, %u]", y, x);
+  else if (shape->channels_first)
+    g_string_append_printf (text, shape->channels == 1 ? "0, %u, %u]" : ":, %u, %u]", y, x);
+  else
+    g_string_append_printf (text, shape->channels == 1 ? "%u, %u, 0]" : "%u, %u, :]", y, x);
+  g_string_append (text, " = ");
+  if (shape->channels > 1)
+    g_string_append_c (text, '(');
+  for (guint c = 0; c < shape->channels; c++)
+    {
+      g_autofree char *v = sq_ndarray_format_element (array, image_element (shape, x, y, c));
+
+      if (c > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, v);
+    }
+  if (shape->channels > 1)
+    g_string_append_c (text, ')');
+}
+
+static char *
+probe_pixel (guint    x,
+             guint    y,
+             gpointer user_data)
+{
+  Probe *probe = user_data;
+  GString *text = g_string_new (NULL);
+
+  switch (probe->kind)
+    {
+    case VIEW_HEATMAP:
+      {
+        guint ndim = sq_ndarray_get_ndim (probe->array);
+        g_autofree char *v = sq_ndarray_format_element (probe->array,
+                                                        drey_slice_element_index (&probe->slice, probe->array, y, x));
+
+        g_string_append_c (text, '[');
+        for (guint d = 0; d < ndim; d++)
+          {
+            if (d > 0)
+              g_string_append (text, ", ");
+            if (d == probe->slice.row_axis)
+              g_string_append_printf (text, "%u", y);
+            else if (d == probe->slice.col_axis)
+              g_string_append_printf (text, "%u", x);
+            else
+              g_string_append_printf (text, "%" G_GUINT64_FORMAT, probe->slice.index[d]);
+          }
+        g_string_append_printf (text, "] = %s", v);
+      }
+      break;
+    case VIEW_MASK:
+      {
+        g_autofree char *v = sq_ndarray_format_element (probe->array, image_element (&probe->shape, x, y, 0));
+
+        /* Translators: the pixel of a mask and its class: "[12, 40] = class 3" */
+        g_string_append_printf (text, _("[%u, %u] = class %s"), y, x, v);
+        if (probe->backdrop != NULL)
+          {
+            g_string_append (text, " · ");
+            append_pixel (text, probe->backdrop, &probe->backdrop_shape, 0, NULL, x, y);
+          }
+      }
+      break;
+    case VIEW_BOXES:
+      append_pixel (text, probe->backdrop, &probe->backdrop_shape, 0, NULL, x, y);
+      break;
+    case VIEW_IMAGE:
+    default:
+      append_pixel (text, probe->array, &probe->shape, probe->n_fixed, probe->fixed, x, y);
+      break;
+    }
+  return g_string_free (text, FALSE);
+}
+
+static Probe *
+probe_new (DreyArrayPanel *self)
+{
+  Probe *probe = g_new0 (Probe, 1);
+
+  probe->kind = self->kind;
+  probe->array = sq_ndarray_ref (self->shown);
+  drey_image_get_shape (self->shown, &probe->shape);
+  if (self->backdrop != NULL && (self->kind == VIEW_BOXES || self->kind == VIEW_MASK))
+    {
+      probe->backdrop = sq_ndarray_ref (self->backdrop);
+      drey_image_get_shape (self->backdrop, &probe->backdrop_shape);
+    }
+  if (self->kind == VIEW_HEATMAP)
+    {
+      g_clear_pointer (&probe->array, sq_ndarray_unref);
+      probe->array = sq_ndarray_ref (self->array);
+      probe->slice = self->slice;
+    }
+  if (self->sub_image)
+    {
+      probe->n_fixed = self->n_slider_axes;
+      memcpy (probe->fixed, self->slice.index, sizeof (guint64) * self->n_slider_axes);
+    }
+  return probe;
 }
 
 /* ---- showing it --------------------------------------------------------- */
@@ -131,7 +695,8 @@ set_row_value (GtkWidget  *row,
                                   -1);
 }
 
-/* "224 × 224 × 3" from sq_ndarray_format_shape()'s "224x224x3". */
+/* "224 × 224 × 3" from sq_ndarray_format_shape()'s "224x224x3": the
+ * array's own order, always. */
 static char *
 format_shape (SqNdarray *array)
 {
@@ -223,210 +788,37 @@ show_facts (DreyArrayPanel *self,
   set_row_value (self->byte_order_row, self->byte_order_label, byte_order_text (dtype));
 }
 
-static GtkWidget *
-header_label_new (const char *text,
-                  float       xalign)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "numeric");
-  return label;
-}
-
-static GtkWidget *
-cell_label_new (const char *text,
-                gboolean    numeric,
-                const char *accessible_label)
-{
-  g_autofree char *spoken = g_strdup_printf ("%s: %s", accessible_label, text);
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0f : 0.0f);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), CELL_MAX_CHARS);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
-  if (g_utf8_strlen (text, -1) > CELL_MAX_CHARS)
-    gtk_widget_set_tooltip_text (label, text);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
-                                  -1);
-  return label;
-}
-
-/* How many columns of values @widest characters wide fit a row of the
- * table, after its row numbers. */
-static guint
-fitting_columns (guint widest)
-{
-  return MAX (1, (TABLE_LINE_CHARS - 4) / (MIN (widest, CELL_MAX_CHARS) + 2));
-}
-
-/* Every column of values as wide as the widest value, as in a table. */
-static void
-even_out_cells (GtkGrid *grid)
-{
-  int width = 1;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (grid)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (!gtk_widget_has_css_class (child, "dim-label"))
-      width = MAX (width, (int) g_utf8_strlen (gtk_label_get_label (GTK_LABEL (child)), -1));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (grid)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (!gtk_widget_has_css_class (child, "dim-label"))
-      gtk_label_set_width_chars (GTK_LABEL (child), MIN (width, CELL_MAX_CHARS));
-}
-
-/* The first values: a vector VECTOR_VALUES at most, up to TABLE_COLUMNS to
- * a row headed by the index it starts at; a matrix, or the first 2-D slice
- * of a higher array, TABLE_ROWS x TABLE_COLUMNS at most with row and
- * column numbers. Long values take fewer columns, so the table fits the
- * panel at its narrowest. */
+/* The values table follows the slice shown; its caption says which. */
 static void
 show_values (DreyArrayPanel *self)
 {
   SqNdarray *array = self->array;
   guint ndim = sq_ndarray_get_ndim (array);
-  const guint64 *shape = sq_ndarray_get_shape (array);
-  gboolean numeric = sq_dtype_is_numeric (sq_ndarray_get_dtype (array));
   guint64 n = sq_ndarray_get_n_elements (array);
   g_autofree char *shape_text = format_shape (array);
   g_autofree char *description = NULL;
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->values_grid))) != NULL)
-    gtk_grid_remove (self->values_grid, child);
+  drey_values_table_set_array (self->values_table, n > 0 ? array : NULL, ndim >= 2 ? &self->slice : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->values_table), n > 0);
 
   if (n == 0)
-    {
-      description = g_strdup (_("The array is empty."));
-    }
+    description = g_strdup (_("The array is empty."));
   else if (ndim == 0)
-    {
-      g_autofree char *text = sq_ndarray_format_element (array, 0);
-
-      gtk_grid_attach (self->values_grid, cell_label_new (text, numeric, _("Value")), 0, 0, 1, 1);
-      description = g_strdup (_("A single value"));
-    }
+    description = g_strdup (_("A single value"));
   else if (ndim == 1)
-    {
-      guint shown = (guint) MIN (n, VECTOR_VALUES);
-      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-      guint widest = 1, columns = TABLE_COLUMNS;
-
-      for (guint i = 0; i < shown; i++)
-        {
-          char *text = sq_ndarray_format_element (array, i);
-
-          widest = MAX (widest, (guint) g_utf8_strlen (text, -1));
-          g_ptr_array_add (texts, text);
-        }
-      /* A vector has no columns of its own: as many to a row as fit a
-       * narrow panel, 8, 4, 2 or 1. */
-      while (columns > 1 && fitting_columns (widest) < columns)
-        columns /= 2;
-
-      for (guint i = 0; i < shown; i++)
-        {
-          g_autofree char *spoken = g_strdup_printf (_("Element %u"), i);
-
-          if (i % columns == 0)
-            {
-              g_autofree char *start = g_strdup_printf ("[%u]", i);
-
-              gtk_grid_attach (self->values_grid, header_label_new (start, 1.0f), 0, i / columns, 1, 1);
-            }
-          gtk_grid_attach (self->values_grid, cell_label_new (texts->pdata[i], numeric, spoken),
-                           1 + i % columns, i / columns, 1, 1);
-        }
-      if (n == 1)
-        description = g_strdup (_("The only value"));
-      else if (shown == n)
-        description = g_strdup_printf (_("All %s values"), shape_text);
-      else
-        {
-          g_autofree char *total = _drey_format_count (n);
-
-          description = g_strdup_printf (_("The first %u of %s values"), shown, total);
-        }
-    }
+    description = n == 1 ? g_strdup (_("The only value")) : g_strdup_printf (_("All %s values"), shape_text);
+  else if (ndim == 2)
+    description = g_strdup_printf (_("All %s values"), shape_text);
   else
     {
-      guint64 n_rows = shape[ndim - 2];
-      guint64 n_columns = shape[ndim - 1];
-      guint rows = (guint) MIN (n_rows, TABLE_ROWS);
-      guint columns = (guint) MIN (n_columns, TABLE_COLUMNS);
-      g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GString) slice = g_string_new ("[");
-      guint widest = 1;
+      g_autofree char *slice = drey_slice_format (&self->slice, array);
+      g_autofree char *rows = _drey_format_count (drey_slice_get_rows (&self->slice, array));
+      g_autofree char *cols = _drey_format_count (drey_slice_get_columns (&self->slice, array));
 
-      /* Leading indices are all 0: row r of the slice starts at r × n_columns. */
-      for (guint r = 0; r < rows; r++)
-        for (guint c = 0; c < columns; c++)
-          {
-            char *text = sq_ndarray_format_element (array, r * n_columns + c);
-
-            widest = MAX (widest, (guint) g_utf8_strlen (text, -1));
-            g_ptr_array_add (texts, text);
-          }
-      /* No wider than a narrow panel: fewer columns of long numbers. */
-      while (columns > 1 && fitting_columns (widest) < columns)
-        columns--;
-
-      for (guint c = 0; c < columns; c++)
-        {
-          g_autofree char *number = g_strdup_printf ("%u", c);
-
-          gtk_grid_attach (self->values_grid, header_label_new (number, 1.0f), 1 + c, 0, 1, 1);
-        }
-      if (columns < n_columns)
-        gtk_grid_attach (self->values_grid, header_label_new ("…", 0.0f), 1 + columns, 0, 1, 1);
-
-      for (guint r = 0; r < rows; r++)
-        {
-          g_autofree char *number = g_strdup_printf ("%u", r);
-
-          gtk_grid_attach (self->values_grid, header_label_new (number, 1.0f), 0, 1 + r, 1, 1);
-          for (guint c = 0; c < columns; c++)
-            {
-              g_autofree char *spoken = g_strdup_printf (_("Row %u, column %u"), r, c);
-              const char *text = texts->pdata[r * MIN (n_columns, TABLE_COLUMNS) + c];
-
-              gtk_grid_attach (self->values_grid, cell_label_new (text, numeric, spoken),
-                               1 + c, 1 + r, 1, 1);
-            }
-        }
-      if (rows < n_rows)
-        gtk_grid_attach (self->values_grid, header_label_new ("⋮", 1.0f), 0, 1 + rows, 1, 1);
-
-      for (guint d = 0; d + 2 < ndim; d++)
-        g_string_append (slice, "0, ");
-      if (rows < n_rows)
-        g_string_append_printf (slice, ":%u, ", rows);
-      else
-        g_string_append (slice, ":, ");
-      if (columns < n_columns)
-        g_string_append_printf (slice, ":%u]", columns);
-      else
-        g_string_append (slice, ":]");
-
-      if (ndim == 2 && rows == n_rows && columns == n_columns)
-        description = g_strdup_printf (_("All %s values"), shape_text);
-      else if (ndim == 2)
-        description = g_strdup_printf (_("The first %u × %u of %s, %s"), rows, columns, shape_text, slice->str);
-      else
-        /* Translators: "Slice [0, :8, :8] of 3 × 32 × 32" */
-        description = g_strdup_printf (_("Slice %s of %s"), slice->str, shape_text);
+      /* Translators: "Slice [0, :, :] of 3 × 32 × 32: 32 × 32 values" */
+      description = g_strdup_printf (_("Slice %s of %s: %s × %s values"), slice, shape_text, rows, cols);
     }
-
-  even_out_cells (self->values_grid);
   adw_preferences_group_set_description (self->values_group, description);
-  gtk_widget_set_visible (self->values_card, n > 0);
 }
 
 static void
@@ -509,72 +901,6 @@ show_summary (DreyArrayPanel  *self,
 }
 
 static void
-show_image (DreyArrayPanel *self,
-            GdkTexture     *texture)
-{
-  SqDtype *dtype = sq_ndarray_get_dtype (self->array);
-  SqDtypeKind kind = sq_dtype_get_kind (dtype);
-  DreyImageShape image;
-  guint width, height, channels;
-  gboolean channels_first;
-  g_autoptr(GString) caption = g_string_new (NULL);
-  g_autofree char *spoken = NULL;
-  const char *mode;
-  guint zoom;
-
-  gboolean had_image = drey_array_panel_has_image (self);
-
-  drey_image_preview_set_texture (self->image_preview, texture);
-  gtk_widget_set_visible (self->image_box, texture != NULL);
-  if (had_image != (texture != NULL))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_IMAGE]);
-  if (texture == NULL)
-    return;
-
-  drey_image_get_shape (self->array, &image);
-  width = image.width;
-  height = image.height;
-  channels = image.channels;
-  channels_first = image.channels_first;
-  mode = channels == 1 ? _("grayscale") : channels == 3 ? _("RGB") : _("RGBA");
-  zoom = (guint) gdk_texture_get_width (texture) / width;
-
-  /* Translators: "28 × 28 grayscale" */
-  g_string_append_printf (caption, _("%u × %u %s"), width, height, mode);
-  spoken = g_strdup_printf (_("Image preview, %s"), caption->str);
-  if (channels_first)
-    g_string_append_printf (caption, " · %s", _("channels first"));
-  if (zoom > 1)
-    /* Translators: how much a small image is enlarged: "enlarged 32×" */
-    g_string_append_printf (caption, _(" · enlarged %u×"), zoom);
-  /* What the grey levels mean, for all but uint8 and bool, on a line of
-   * its own. The preview scales to the finite range, which the summary
-   * has: min and max when they are finite, the histogram's range if not. */
-  if (!(kind == SQ_DTYPE_KIND_UINT && sq_dtype_get_itemsize (dtype) == 1) &&
-      kind != SQ_DTYPE_KIND_BOOL && drey_array_panel_get_summary (self) != NULL &&
-      drey_array_panel_get_summary (self)->n_finite > 0)
-    {
-      const SqSummary *s = drey_array_panel_get_summary (self);
-      gboolean finite = isfinite (s->min) && isfinite (s->max);
-      g_autofree char *lo = _drey_format_figure (finite ? s->min : s->hist_min);
-      g_autofree char *hi = _drey_format_figure (finite ? s->max : s->hist_max);
-
-      g_string_append_c (caption, '\n');
-      if (finite && s->min == s->max)
-        g_string_append_printf (caption, _("Every value is %s, shown grey"), lo);
-      else
-        /* Translators: "Scaled from -1.5 to 2.25" */
-        g_string_append_printf (caption, _("Scaled from %s to %s"), lo, hi);
-    }
-
-  gtk_label_set_label (self->image_caption, caption->str);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->image_preview),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, spoken,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, caption->str,
-                                  -1);
-}
-
-static void
 update_busy (DreyArrayPanel *self)
 {
   gboolean busy = self->cancellable != NULL ||
@@ -588,24 +914,964 @@ update_busy (DreyArrayPanel *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
+/* ---- the sample around the array ---------------------------------------- */
+
+/* The map the array sits in, and the array's key in it, if any. */
+static SqValue *
+parent_map (DreyArrayPanel *self)
+{
+  DreySampleNode *parent = self->node != NULL ? drey_sample_node_get_parent (self->node) : NULL;
+  SqValue *value = parent != NULL ? drey_sample_node_get_value (parent) : NULL;
+
+  return value != NULL && sq_value_get_value_type (value) == SQ_VALUE_MAP ? value : NULL;
+}
+
+static const char *
+key_name (SqValue *map,
+          gsize    i)
+{
+  SqValue *key = sq_value_get_key (map, i);
+
+  return sq_value_get_value_type (key) == SQ_VALUE_STR ? sq_value_get_str (key, NULL) : NULL;
+}
+
+static gboolean
+name_has (const char *name,
+          const char *const *words)
+{
+  g_autofree char *lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+
+  for (guint i = 0; lower != NULL && words[i] != NULL; i++)
+    if (strstr (lower, words[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* The sample's image beside the array: of @width x @height if they are not
+ * 0, a picture rather than another mask, "image"-like names first. */
+static SqNdarray *
+find_backdrop (DreyArrayPanel *self,
+               guint           width,
+               guint           height,
+               const char    **name)
+{
+  static const char *const image_words[] = { "image", "img", "photo", "picture", "frame", "rgb", "input", NULL };
+  SqValue *map = parent_map (self);
+  SqNdarray *best = NULL;
+  int best_score = -1;
+
+  for (gsize i = 0; map != NULL && i < sq_value_get_length (map); i++)
+    {
+      SqValue *v = sq_value_get_item (map, i);
+      SqNdarray *array;
+      DreyImageShape shape;
+      int score = 0;
+
+      if (sq_value_get_value_type (v) != SQ_VALUE_NDARRAY)
+        continue;
+      array = sq_value_get_ndarray (v);
+      if (array == self->array || !drey_image_get_shape (array, &shape))
+        continue;
+      if (width > 0 && (shape.width != width || shape.height != height))
+        continue;
+      if (shape.channels >= 3)
+        score += 2;
+      if (name_has (key_name (map, i), image_words))
+        score += 4;
+      if (drey_label_map_get_size (array, NULL, NULL))
+        score -= 3;
+      if (score > best_score)
+        {
+          best = array;
+          best_score = score;
+          *name = key_name (map, i);
+        }
+    }
+  return best;
+}
+
+/* A sibling of @n values to label @n boxes with: "label"-like names first. */
+static SqValue *
+find_box_labels (DreyArrayPanel *self,
+                 guint           n,
+                 const char    **name)
+{
+  static const char *const label_words[] = { "label", "class", "categor", "name", "cls", "tag", NULL };
+  SqValue *map = parent_map (self);
+  SqValue *best = NULL;
+  int best_score = -1;
+
+  for (gsize i = 0; map != NULL && i < sq_value_get_length (map); i++)
+    {
+      SqValue *v = sq_value_get_item (map, i);
+      int score = 0;
+
+      if (sq_value_get_value_type (v) == SQ_VALUE_NDARRAY)
+        {
+          SqNdarray *array = sq_value_get_ndarray (v);
+
+          if (array == self->array || sq_ndarray_get_ndim (array) != 1 || sq_ndarray_get_shape (array)[0] != n)
+            continue;
+        }
+      else if (sq_value_get_value_type (v) != SQ_VALUE_ARRAY || sq_value_get_length (v) != n)
+        continue;
+      if (name_has (key_name (map, i), label_words))
+        score += 4;
+      if (score > best_score)
+        {
+          best = v;
+          best_score = score;
+          *name = key_name (map, i);
+        }
+    }
+  return best;
+}
+
+/* The sample's own mean and std, for @channels channels. */
+static gboolean
+find_normalization (DreyArrayPanel    *self,
+                    guint              channels,
+                    DreyNormalization *norm)
+{
+  static const char *const means[] = { "mean", "image_mean", "pixel_mean", "norm_mean", "img_mean", NULL };
+  static const char *const stds[] = { "std", "image_std", "pixel_std", "norm_std", "img_std", NULL };
+  SqValue *map = parent_map (self);
+
+  if (map == NULL)
+    return FALSE;
+  for (guint i = 0; means[i] != NULL; i++)
+    {
+      SqValue *m = sq_value_lookup (map, means[i]);
+      SqValue *s = sq_value_lookup (map, stds[i]);
+
+      if (m != NULL && s != NULL &&
+          drey_normalization_parse_values (m, channels, norm->mean) &&
+          drey_normalization_parse_values (s, channels, norm->std))
+        {
+          norm->channels = channels;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static double
+find_sample_rate (DreyArrayPanel *self)
+{
+  static const char *const names[] = { "sample_rate", "sampling_rate", "sr", "rate", "fs", "samplerate", NULL };
+  SqValue *map = parent_map (self);
+
+  for (guint i = 0; map != NULL && names[i] != NULL; i++)
+    {
+      SqValue *v = sq_value_lookup (map, names[i]);
+      double out[4];
+
+      if (v != NULL && drey_normalization_parse_values (v, 1, out) && out[0] > 0 && out[0] < 1e7)
+        return out[0];
+    }
+  return 0;
+}
+
+/* A sibling list of @min_length strs or more under one of @names: the
+ * names of a mask's classes, or of an array's axes. */
+static SqValue *
+find_names (DreyArrayPanel    *self,
+            const char *const *names,
+            gsize              min_length)
+{
+  SqValue *map = parent_map (self);
+
+  for (guint i = 0; map != NULL && names[i] != NULL; i++)
+    {
+      SqValue *v = sq_value_lookup (map, names[i]);
+      gboolean all_str = v != NULL && sq_value_get_value_type (v) == SQ_VALUE_ARRAY &&
+                         sq_value_get_length (v) >= min_length;
+
+      for (gsize k = 0; all_str && k < sq_value_get_length (v); k++)
+        all_str = sq_value_get_value_type (sq_value_get_item (v, k)) == SQ_VALUE_STR;
+      if (all_str)
+        return v;
+    }
+  return NULL;
+}
+
+/* ---- what to show ------------------------------------------------------- */
+
 static void
-texture_done (GObject      *object,
-              GAsyncResult *res,
-              gpointer      user_data)
+clear_rows (AdwPreferencesGroup *group,
+            GPtrArray           *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    adw_preferences_group_remove (group, rows->pdata[i]);
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+set_combo_strings (AdwComboRow       *row,
+                   const char *const *strings,
+                   guint              selected)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (strings);
+
+  adw_combo_row_set_model (row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (row, selected);
+}
+
+/* The sub-array or slice the sliders pick, and the table's slice. */
+static void
+update_shown (DreyArrayPanel *self)
+{
+  g_clear_pointer (&self->shown, sq_ndarray_unref);
+  if (self->sub_image)
+    self->shown = drey_slice_subarray (self->array, self->n_slider_axes, self->slice.index);
+  else
+    self->shown = sq_ndarray_ref (self->array);
+}
+
+static void
+slider_changed (GtkAdjustment  *adjustment,
+                DreyArrayPanel *self)
+{
+  guint axis = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (adjustment), "axis"));
+  guint64 index = (guint64) gtk_adjustment_get_value (adjustment);
+
+  if (self->updating || self->slice.index[axis] == index)
+    return;
+  self->slice.index[axis] = index;
+  update_shown (self);
+  show_values (self);
+  start_render (self);
+}
+
+/* A slider and a spin button for each axis the picture does not show. */
+static void
+add_slider_rows (DreyArrayPanel *self)
+{
+  static const char *const axis_words[] = { "axes", "dims", "dim_names", "axis_names", "dimensions", NULL };
+  const guint64 *shape = sq_ndarray_get_shape (self->array);
+  guint ndim = sq_ndarray_get_ndim (self->array);
+  SqValue *names = find_names (self, axis_words, ndim);
+
+  if (names != NULL && sq_value_get_length (names) != ndim)
+    names = NULL;
+  for (guint d = 0; d < self->n_slider_axes; d++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkAdjustment *adjustment = gtk_adjustment_new (0, 0, (double) (shape[d] - 1), 1, 10, 0);
+      GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment);
+      GtkWidget *spin = gtk_spin_button_new (adjustment, 1, 0);
+      /* Translators: a slider's axis, with its name from the sample's "axes": "Axis 0 (frame)" */
+      g_autofree char *title = names != NULL ? g_strdup_printf (_("Axis %u (%s)"), d,
+                                                                sq_value_get_str (sq_value_get_item (names, d), NULL))
+                                             : g_strdup_printf (_("Axis %u"), d);
+      g_autofree char *subtitle = g_strdup_printf (_("%" G_GUINT64_FORMAT " entries"), shape[d]);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_size_request (scale, 120, -1);
+      gtk_widget_set_hexpand (scale, TRUE);
+      gtk_widget_set_valign (scale, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (spin, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
+      g_object_set_data (G_OBJECT (adjustment), "axis", GUINT_TO_POINTER (d));
+      g_signal_connect (adjustment, "value-changed", G_CALLBACK (slider_changed), self);
+      adw_preferences_group_add (self->display_group, row);
+      g_ptr_array_add (self->slider_rows, row);
+    }
+}
+
+static void
+format_norm_text (const double *values,
+                  guint         channels,
+                  GtkEditable  *entry)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint c = 0; c < channels; c++)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (c > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, g_ascii_formatd (buffer, sizeof buffer, "%.6g", values[c]));
+    }
+  gtk_editable_set_text (entry, text->str);
+  g_string_free (text, TRUE);
+}
+
+/* Which controls the kind of picture needs, set to the panel's state. */
+static void
+update_controls (DreyArrayPanel *self)
+{
+  DreyImageShape shape = { 0 };
+  gboolean image = self->kind == VIEW_IMAGE && drey_image_get_shape (self->shown, &shape);
+  gboolean is_float = sq_dtype_get_kind (sq_ndarray_get_dtype (self->shown)) == SQ_DTYPE_KIND_FLOAT;
+  gboolean float_image = image && is_float;
+  gboolean grey = (image && shape.channels == 1 && sq_dtype_get_kind (sq_ndarray_get_dtype (self->shown)) != SQ_DTYPE_KIND_BOOL) ||
+                  self->kind == VIEW_HEATMAP;
+  gboolean mask = self->kind == VIEW_MASK && self->classes != NULL;
+  gboolean boxes = self->kind == VIEW_BOXES;
+
+  self->updating = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_row), (float_image && !grey) || self->label_candidate);
+  if (self->label_candidate)
+    {
+      const char *translated[] = { _("Grey Levels"), _("Classes"), NULL };
+
+      set_combo_strings (self->mode_row, translated, self->kind == VIEW_MASK ? 1 : 0);
+    }
+  else if (float_image && !grey)
+    {
+      static const char *const modes[] = { N_("Scaled from Min to Max"), N_("Normalization Undone"), NULL };
+      const char *translated[] = { _(modes[0]), _(modes[1]), NULL };
+
+      set_combo_strings (self->mode_row, translated, self->shown_unnormalized ? 1 : 0);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->norm_mean_row), float_image && !grey && self->shown_unnormalized);
+  gtk_widget_set_visible (GTK_WIDGET (self->norm_std_row), float_image && !grey && self->shown_unnormalized);
+  if (float_image && self->norm.channels > 0)
+    {
+      format_norm_text (self->norm.mean, self->norm.channels, GTK_EDITABLE (self->norm_mean_row));
+      format_norm_text (self->norm.std, self->norm.channels, GTK_EDITABLE (self->norm_std_row));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->norm_mean_row), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->norm_std_row), "error");
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->colormap_row), grey);
+  gtk_widget_set_visible (self->range_row, grey);
+  adw_combo_row_set_selected (self->colormap_row, self->colormap);
+  if (grey)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+      const SqSummary *summary = drey_array_panel_get_summary (self);
+      double lo = self->lo, hi = self->hi;
+
+      /* Grey over its own range: the range is the array's (uint8 as it is). */
+      if (!isfinite (lo) && sq_dtype_get_kind (sq_ndarray_get_dtype (self->shown)) == SQ_DTYPE_KIND_UINT &&
+          sq_dtype_get_itemsize (sq_ndarray_get_dtype (self->shown)) == 1)
+        lo = 0, hi = 255;
+      else if (!isfinite (lo) && summary != NULL && summary->n_finite > 0)
+        lo = summary->min, hi = summary->max;
+      gtk_editable_set_text (GTK_EDITABLE (self->range_lo_entry),
+                             isfinite (lo) ? g_ascii_formatd (buffer, sizeof buffer, "%.6g", lo) : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->range_hi_entry),
+                             isfinite (hi) ? g_ascii_formatd (buffer, sizeof buffer, "%.6g", hi) : "");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->range_lo_entry), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->range_hi_entry), "error");
+    }
+  gtk_widget_set_sensitive (self->range_auto_button, !self->range_auto);
+
+  gtk_widget_set_visible (self->overlay_row, mask && self->backdrop != NULL);
+  gtk_widget_set_visible (self->opacity_row, mask && self->backdrop != NULL && gtk_switch_get_active (self->overlay_switch));
+  if (self->backdrop_name != NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("Over “%s”"), self->backdrop_name);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->overlay_row), title);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->box_format_row), boxes);
+  gtk_widget_set_visible (GTK_WIDGET (self->box_units_row), boxes);
+  if (boxes)
+    {
+      adw_combo_row_set_selected (self->box_format_row, self->box_format);
+      adw_combo_row_set_selected (self->box_units_row, self->box_normalized ? 1 : 0);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->pin_button), self->kind != VIEW_PLOT && self->kind != VIEW_NONE);
+  self->updating = FALSE;
+}
+
+/* A class's colour, with a hairline so black shows on a dark window. */
+static void
+draw_swatch (GtkDrawingArea *area,
+             cairo_t        *cr,
+             int             width,
+             int             height,
+             gpointer        user_data)
+{
+  guint rgb = GPOINTER_TO_UINT (user_data);
+
+  cairo_rectangle (cr, 0.5, 0.5, width - 1, height - 1);
+  cairo_set_source_rgb (cr, (rgb >> 16) / 255.0, ((rgb >> 8) & 0xff) / 255.0, (rgb & 0xff) / 255.0);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.6);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+/* The legend: a row a class, its colour, its pixels. */
+static void
+show_legend (DreyArrayPanel *self)
+{
+  static const char *const class_words[] = { "classes", "class_names", "categories", "label_names", NULL };
+  guint64 total;
+  g_autofree char *description = NULL;
+  SqValue *names;
+
+  clear_rows (self->legend_group, self->legend_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->legend_group), self->classes != NULL);
+  if (self->classes == NULL)
+    return;
+  total = sq_ndarray_get_n_elements (self->shown);
+  names = find_names (self, class_words, 1);
+  description = g_strdup_printf (ngettext ("%u class present", "%u classes present",
+                                              self->classes->len), self->classes->len);
+  adw_preferences_group_set_description (self->legend_group, description);
+
+  for (guint i = 0; i < self->classes->len; i++)
+    {
+      const DreyLabelClass *c = &g_array_index (self->classes, DreyLabelClass, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *swatch = gtk_drawing_area_new ();
+      g_autofree char *title = g_strdup_printf (_("Class %" G_GINT64_FORMAT), c->value);
+      g_autofree char *count = _drey_format_count (c->count);
+      /* Translators: a class's pixels and their share: "3,592 pixels (10.6%)" */
+      g_autofree char *pixels = g_strdup_printf (ngettext ("%s pixel (%.1f%%)", "%s pixels (%.1f%%)", c->count),
+                                                 count, 100.0 * (double) c->count / (double) MAX (total, 1));
+      GtkWidget *label = gtk_label_new (pixels);
+      guint8 rgb[3];
+
+      /* The class's name, from the sample's list of them. */
+      if (names != NULL && c->value >= 0 && (guint64) c->value < sq_value_get_length (names))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                     sq_value_get_str (sq_value_get_item (names, (gsize) c->value), NULL));
+
+      drey_palette_class_color (c->value, rgb);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch,
+                                      GUINT_TO_POINTER ((guint) rgb[0] << 16 | (guint) rgb[1] << 8 | rgb[2]), NULL);
+      gtk_widget_set_size_request (swatch, 18, 18);
+      gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), swatch);
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, pixels, -1);
+      adw_preferences_group_add (self->legend_group, row);
+      g_ptr_array_add (self->legend_rows, row);
+    }
+}
+
+/* Min, max, mean and std a channel. */
+static void
+show_channels (DreyArrayPanel         *self,
+               const DreyChannelStats *stats,
+               guint                   n)
+{
+  static const char *const names[] = { N_("Red"), N_("Green"), N_("Blue"), N_("Alpha") };
+
+  clear_rows (self->channels_group, self->channel_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->channels_group), stats != NULL && n > 1);
+  if (stats == NULL || n <= 1)
+    return;
+  for (guint c = 0; c < n; c++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *title = g_strdup_printf (_("Channel %u (%s)"), c, n >= 3 ? _(names[c]) : "");
+      g_autofree char *min = _drey_format_figure (stats[c].min);
+      g_autofree char *max = _drey_format_figure (stats[c].max);
+      g_autofree char *mean = _drey_format_figure (stats[c].mean);
+      g_autofree char *std = _drey_format_figure (stats[c].std);
+      /* Translators: one channel's figures: "-2.1 to 2.6 · mean 0.05 · std 1.01" */
+      g_autofree char *text = g_strdup_printf (_("%s to %s · mean %s · std %s"), min, max, mean, std);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), text);
+      gtk_widget_add_css_class (row, "property");
+      adw_preferences_group_add (self->channels_group, row);
+      g_ptr_array_add (self->channel_rows, row);
+    }
+}
+
+/* The boxes, converted in the format picked, on the picture. */
+static void
+show_boxes (DreyArrayPanel *self)
+{
+  guint n = 0, w = drey_image_view_get_image_width (self->image_view), h = drey_image_view_get_image_height (self->image_view);
+  g_autofree double *px = NULL;
+  g_autofree DreyImageBox *boxes = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->kind != VIEW_BOXES || !drey_boxes_get_count (self->array, &n) || w == 0)
+    return;
+  px = drey_boxes_to_pixels (self->array, self->box_format, self->box_normalized, w, h);
+  boxes = g_new0 (DreyImageBox, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 label_value = (gint64) i + 1;
+      char *label = NULL;
+      guint8 rgb[3];
+
+      if (self->box_labels != NULL && sq_value_get_value_type (self->box_labels) == SQ_VALUE_NDARRAY)
+        {
+          SqNdarray *labels_array = sq_value_get_ndarray (self->box_labels);
+          SqDtypeKind kind = sq_dtype_get_kind (sq_ndarray_get_dtype (labels_array));
+
+          label = sq_ndarray_format_element (labels_array, i);
+          if (kind == SQ_DTYPE_KIND_INT || kind == SQ_DTYPE_KIND_UINT)
+            label_value = (gint64) sq_dtype_element_to_double (sq_ndarray_get_dtype (labels_array),
+                                                               sq_ndarray_get_element_data (labels_array, i)) + 1;
+        }
+      else if (self->box_labels != NULL)
+        {
+          SqValue *item = sq_value_get_item (self->box_labels, i);
+
+          if (sq_value_get_value_type (item) == SQ_VALUE_STR)
+            label = g_strdup (sq_value_get_str (item, NULL));
+          else
+            label = sq_value_format (item, 40);
+          if (sq_value_get_value_type (item) == SQ_VALUE_INT)
+            label_value = sq_value_get_int (item) + 1;
+        }
+      else
+        label = g_strdup_printf ("%u", i);
+      /* Strings in sq_ndarray_format_element() come quoted: 'cat' reads cat. */
+      if (label != NULL && label[0] == '\'' && strlen (label) >= 2 && label[strlen (label) - 1] == '\'')
+        {
+          char *bare = g_strndup (label + 1, strlen (label) - 2);
+
+          g_free (label);
+          label = bare;
+        }
+      /* The colour of its class (label 0 is black in masks: shifted by one). */
+      drey_palette_class_color (MAX (label_value, 1), rgb);
+      boxes[i].x0 = px[4 * i];
+      boxes[i].y0 = px[4 * i + 1];
+      boxes[i].x1 = px[4 * i + 2];
+      boxes[i].y1 = px[4 * i + 3];
+      boxes[i].rgb = (guint32) rgb[0] << 16 | (guint32) rgb[1] << 8 | rgb[2];
+      boxes[i].label = label;
+      g_ptr_array_add (labels, label);
+    }
+  drey_image_view_set_boxes (self->image_view, boxes, n);
+}
+
+static const char *
+box_format_text (DreyBoxFormat format)
+{
+  switch (format)
+    {
+    case DREY_BOX_XYWH:
+      return _("x, y, width, height");
+    case DREY_BOX_CXCYWH:
+      return _("centre x, centre y, width, height");
+    case DREY_BOX_XYXY:
+    default:
+      return _("x0, y0, x1, y1");
+    }
+}
+
+/* What the picture shows, under it. */
+static void
+show_caption (DreyArrayPanel *self)
+{
+  g_autoptr(GString) caption = g_string_new (NULL);
+  guint w = drey_image_view_get_image_width (self->image_view);
+  guint h = drey_image_view_get_image_height (self->image_view);
+  DreyImageShape shape = { 0 };
+
+  switch (self->kind)
+    {
+    case VIEW_IMAGE:
+      {
+        SqDtype *dtype = sq_ndarray_get_dtype (self->shown);
+        SqDtypeKind kind = sq_dtype_get_kind (dtype);
+        const char *mode;
+
+        drey_image_get_shape (self->shown, &shape);
+        mode = shape.channels == 1 ? _("grayscale") : shape.channels == 3 ? _("RGB") : _("RGBA");
+        if (self->sub_image)
+          {
+            /* "Slice [3, 0, :, :], 24 × 32": numpy's index of what is shown. */
+            GString *index = g_string_new ("[");
+
+            for (guint d = 0; d < sq_ndarray_get_ndim (self->array); d++)
+              {
+                if (d > 0)
+                  g_string_append (index, ", ");
+                if (d < self->n_slider_axes)
+                  g_string_append_printf (index, "%" G_GUINT64_FORMAT, self->slice.index[d]);
+                else
+                  g_string_append_c (index, ':');
+              }
+            g_string_append_c (index, ']');
+            /* Translators: a slice of an N-D array and its rows × columns: "Slice [3, :, :], 24 × 32" */
+            g_string_append_printf (caption, _("Slice %s, %u × %u"), index->str, h, w);
+            if (shape.channels > 1)
+              g_string_append_printf (caption, " %s", mode);
+            g_string_free (index, TRUE);
+          }
+        else
+          /* Translators: "28 × 28 grayscale": rows × columns, as the shape */
+          g_string_append_printf (caption, _("%u × %u %s"), h, w, mode);
+        if (shape.channels_first)
+          g_string_append_printf (caption, " · %s", _("channels first"));
+        if (self->shown_unnormalized)
+          {
+            g_string_append_c (caption, '\n');
+            g_string_append (caption, self->norm_from_sample ? _("Normalization undone with the sample’s mean and std")
+                                                             : _("Normalization undone with the mean and std below"));
+          }
+        else if (shape.channels == 1 && (self->colormap != DREY_COLORMAP_GREY || !self->range_auto) &&
+                 kind != SQ_DTYPE_KIND_BOOL && isfinite (self->lo))
+          {
+            g_autofree char *lo = _drey_format_figure (self->lo);
+            g_autofree char *hi = _drey_format_figure (self->hi);
+
+            g_string_append_c (caption, '\n');
+            /* Translators: "viridis from -1.5 to 2.25" */
+            g_string_append_printf (caption, _("%s from %s to %s"), drey_colormap_get_name (self->colormap), lo, hi);
+          }
+        else if (!(kind == SQ_DTYPE_KIND_UINT && sq_dtype_get_itemsize (dtype) == 1) &&
+                 kind != SQ_DTYPE_KIND_BOOL && drey_array_panel_get_summary (self) != NULL &&
+                 drey_array_panel_get_summary (self)->n_finite > 0 && !self->sub_image)
+          {
+            const SqSummary *s = drey_array_panel_get_summary (self);
+            gboolean finite = isfinite (s->min) && isfinite (s->max);
+            g_autofree char *lo = _drey_format_figure (finite ? s->min : s->hist_min);
+            g_autofree char *hi = _drey_format_figure (finite ? s->max : s->hist_max);
+
+            g_string_append_c (caption, '\n');
+            if (finite && s->min == s->max)
+              g_string_append_printf (caption, _("Every value is %s, shown grey"), lo);
+            else
+              /* Translators: "Scaled from -1.5 to 2.25" */
+              g_string_append_printf (caption, _("Scaled from %s to %s"), lo, hi);
+          }
+      }
+      break;
+
+    case VIEW_MASK:
+      if (self->classes == NULL)
+        g_string_append_printf (caption, _("%u × %u grayscale"), h, w);
+      else
+        {
+          g_string_append_printf (caption, ngettext ("%u × %u mask of %u class",
+                                                        "%u × %u mask of %u classes", self->classes->len),
+                                  h, w, self->classes->len);
+          if (self->backdrop != NULL && gtk_switch_get_active (self->overlay_switch))
+            g_string_append_printf (caption, _(", over “%s” at %.0f%%"), self->backdrop_name,
+                                    100 * gtk_adjustment_get_value (self->opacity));
+        }
+      break;
+
+    case VIEW_BOXES:
+      {
+        guint n = 0;
+        DreyBoxGuess *g = &self->box_guess;
+
+        drey_boxes_get_count (self->array, &n);
+        g_string_append_printf (caption, ngettext ("%u box on “%s” (%u × %u)",
+                                                      "%u boxes on “%s” (%u × %u)", n),
+                                n, self->backdrop_name, h, w);
+        if (self->box_labels_name != NULL)
+          g_string_append_printf (caption, _(", labelled by “%s”"), self->box_labels_name);
+        g_string_append_c (caption, '\n');
+        g_string_append_printf (caption, "%s, %s", box_format_text (self->box_format),
+                                self->box_normalized ? _("fractions of the image") : _("pixels"));
+        if (g->n_fits == 1 && g->units_certain && self->box_format == g->format && self->box_normalized == g->normalized)
+          g_string_append_printf (caption, " · %s", _("the only reading that fits every box"));
+        else if (g->n_fits > 1 && self->box_format == g->format && self->box_normalized == g->normalized)
+          g_string_append_printf (caption, " · %s", _("ambiguous: other formats fit these boxes too, pick one below"));
+        else if (g->n_fits == 0)
+          g_string_append_printf (caption, " · %s", _("no format fits every box inside the image"));
+        else if (!g->units_certain)
+          g_string_append_printf (caption, " · %s", _("units uncertain: the image is tiny"));
+        else
+          g_string_append_printf (caption, " · %s", _("as picked"));
+      }
+      break;
+
+    case VIEW_HEATMAP:
+      {
+        g_autofree char *slice = drey_slice_format (&self->slice, self->array);
+        g_autofree char *lo = _drey_format_figure (self->lo);
+        g_autofree char *hi = _drey_format_figure (self->hi);
+
+        /* Translators: "Slice [0, :, :], 32 × 32, viridis from -1 to 1" */
+        g_string_append_printf (caption, _("Slice %s, %u × %u, %s from %s to %s"), slice, h, w,
+                                drey_colormap_get_name (self->colormap), lo, hi);
+      }
+      break;
+
+    case VIEW_PLOT:
+    case VIEW_NONE:
+    default:
+      break;
+    }
+
+  gtk_label_set_label (self->image_caption, caption->str);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drey_image_view_get_canvas (self->image_view)),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, caption->str,
+                                  -1);
+}
+
+/* ---- making the picture ------------------------------------------------- */
+
+static void
+set_has_image (DreyArrayPanel *self,
+               gboolean        had_image)
+{
+  if (had_image != drey_array_panel_has_image (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_IMAGE]);
+}
+
+static void
+render_done (GObject      *object,
+             GAsyncResult *res,
+             gpointer      user_data)
 {
   DreyArrayPanel *self = DREY_ARRAY_PANEL (object);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (res), &error);
+  Result *result = g_task_propagate_pointer (G_TASK (res), &error);
+  gboolean had_image = drey_array_panel_has_image (self);
 
   /* A cancelled request was replaced (or the panel went away): the newer
    * one owns the panel now. GTask reports a cancelled task as cancelled
    * even when its worker finished first. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    {
+      g_clear_pointer (&result, result_free);
+      return;
+    }
   g_clear_object (&self->cancellable);
-  if (texture != NULL)
-    show_image (self, texture);
   update_busy (self);
+  if (result == NULL)
+    return;
+
+  if (self->kind == VIEW_PLOT)
+    {
+      drey_line_plot_set_series (self->line_plot, result->series, self->sample_rate);
+      if (result->spectrogram != NULL)
+        drey_line_plot_set_spectrogram (self->line_plot, result->spectrogram, result->spectrogram_surface);
+      gtk_widget_set_visible (GTK_WIDGET (self->plot_group), TRUE);
+      result_free (result);
+      return;
+    }
+
+  if (self->kind == VIEW_MASK && result->classes == NULL)
+    {
+      /* Its values are no labels: an image after all. */
+      self->kind = VIEW_IMAGE;
+      g_clear_pointer (&self->backdrop, sq_ndarray_unref);
+      g_clear_pointer (&self->backdrop_name, g_free);
+      g_clear_pointer (&self->classes, g_array_unref);
+      show_legend (self);
+    }
+  if (self->kind == VIEW_MASK)
+    {
+      g_clear_pointer (&self->classes, g_array_unref);
+      self->classes = g_array_ref (result->classes);
+      show_legend (self);
+    }
+  self->shown_unnormalized = result->unnormalized;
+  if (isfinite (result->lo))
+    {
+      self->lo = result->lo;
+      self->hi = result->hi;
+    }
+  show_channels (self, result->stats, result->n_stats);
+
+  drey_image_view_set_image (self->image_view, result->surface, result->width, result->height);
+  drey_image_view_set_overlay (self->image_view, result->overlay);
+  drey_image_view_set_overlay_opacity (self->image_view, gtk_adjustment_get_value (self->opacity));
+  drey_image_view_set_probe (self->image_view, probe_pixel, probe_new (self), (GDestroyNotify) probe_free);
+  show_boxes (self);
+  gtk_widget_set_visible (self->image_box, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->display_group), TRUE);
+  update_controls (self);
+  show_caption (self);
+  set_has_image (self, had_image);
+  result_free (result);
+}
+
+/* Asks a worker for the picture of what the controls say; the last
+ * request is cancelled. */
+static void
+start_render (DreyArrayPanel *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->kind == VIEW_NONE)
+    {
+      update_busy (self);
+      return;
+    }
+
+  job = g_new0 (Job, 1);
+  job->kind = self->kind;
+  job->array = sq_ndarray_ref (self->shown);
+  if (self->backdrop != NULL)
+    job->backdrop = sq_ndarray_ref (self->backdrop);
+  job->slice = self->slice;
+  job->show_mode = self->show_mode;
+  job->norm = self->norm;
+  job->colormap = self->colormap;
+  job->range_auto = self->range_auto;
+  job->lo = self->lo;
+  job->hi = self->hi;
+  job->overlay = gtk_switch_get_active (self->overlay_switch);
+  job->labels_asked = self->labels_asked;
+  job->spectrogram = self->kind == VIEW_PLOT &&
+                     sq_ndarray_get_n_elements (self->array) >= SPECTROGRAM_MIN_LENGTH &&
+                     sq_dtype_get_kind (sq_ndarray_get_dtype (self->array)) == SQ_DTYPE_KIND_FLOAT;
+
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, render_done, NULL);
+  g_task_set_source_tag (task, start_render);
+  g_task_set_name (task, "[drey] array picture");
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, render_thread);
+  update_busy (self);
+}
+
+/* A mask, over the sample's image of its size if there is one. */
+static void
+setup_mask (DreyArrayPanel *self)
+{
+  guint w = 0, h = 0;
+  const char *name = NULL;
+
+  self->kind = VIEW_MASK;
+  drey_label_map_get_size (self->array, &w, &h);
+  g_clear_pointer (&self->backdrop, sq_ndarray_unref);
+  g_clear_pointer (&self->backdrop_name, g_free);
+  self->backdrop = find_backdrop (self, w, h, &name);
+  if (self->backdrop != NULL)
+    {
+      sq_ndarray_ref (self->backdrop);
+      self->backdrop_name = g_strdup (name);
+    }
+}
+
+/* What the array is to look at (this file's comment lists the kinds). */
+static void
+choose_view (DreyArrayPanel *self)
+{
+  SqNdarray *array = self->array;
+  SqDtype *dtype = sq_ndarray_get_dtype (array);
+  SqDtypeKind kind = sq_dtype_get_kind (dtype);
+  guint ndim = sq_ndarray_get_ndim (array);
+  const guint64 *shape = sq_ndarray_get_shape (array);
+  guint n_boxes = 0, w = 0, h = 0;
+  const char *name = NULL;
+
+  self->kind = VIEW_NONE;
+  self->label_candidate = FALSE;
+  self->labels_asked = FALSE;
+  self->n_slider_axes = 0;
+  self->sub_image = FALSE;
+  if (ndim >= 2)
+    drey_slice_init (&self->slice, array);
+  if (!sq_dtype_is_numeric (dtype) || kind == SQ_DTYPE_KIND_COMPLEX || sq_ndarray_get_n_elements (array) == 0)
+    return;
+
+  if (ndim == 1 && shape[0] >= 2 && kind != SQ_DTYPE_KIND_DATETIME && kind != SQ_DTYPE_KIND_TIMEDELTA)
+    {
+      self->kind = VIEW_PLOT;
+      self->sample_rate = find_sample_rate (self);
+      return;
+    }
+  if (kind != SQ_DTYPE_KIND_BOOL && kind != SQ_DTYPE_KIND_INT && kind != SQ_DTYPE_KIND_UINT &&
+      kind != SQ_DTYPE_KIND_FLOAT)
+    return;
+
+  if (drey_boxes_get_count (array, &n_boxes) && (self->backdrop = find_backdrop (self, 0, 0, &name)) != NULL)
+    {
+      DreyImageShape image;
+
+      sq_ndarray_ref (self->backdrop);
+      self->backdrop_name = g_strdup (name);
+      drey_image_get_shape (self->backdrop, &image);
+      drey_boxes_guess (array, image.width, image.height, &self->box_guess);
+      self->box_format = self->box_guess.format;
+      self->box_normalized = self->box_guess.normalized;
+      self->box_labels = find_box_labels (self, n_boxes, &name);
+      if (self->box_labels != NULL)
+        {
+          sq_value_ref (self->box_labels);
+          self->box_labels_name = g_strdup (name);
+        }
+      self->kind = VIEW_BOXES;
+      return;
+    }
+  if (drey_label_map_get_size (array, &w, &h))
+    {
+      self->label_candidate = TRUE;
+      setup_mask (self);
+      return;
+    }
+  if (drey_image_get_shape (array, NULL))
+    {
+      self->kind = VIEW_IMAGE;
+      return;
+    }
+  /* N-D: the trailing axes as an image, if they read as one ... */
+  if (ndim >= 3)
+    for (guint lead = 1; lead + 2 <= ndim && lead <= ndim - 2; lead++)
+      {
+        g_autoptr(SqNdarray) sub = drey_slice_subarray (array, lead, (guint64[SQ_NDARRAY_MAX_DIMS]) { 0 });
+
+        DreyImageShape sub_shape;
+
+        if (sq_ndarray_get_ndim (sub) >= 2 && drey_image_get_shape (sub, &sub_shape))
+          {
+            self->kind = VIEW_IMAGE;
+            self->n_slider_axes = lead;
+            self->sub_image = TRUE;
+            /* A slice of numbers, not a photo: a heatmap, as h5web shows one. */
+            if (sub_shape.channels == 1 && kind != SQ_DTYPE_KIND_BOOL &&
+                !(kind == SQ_DTYPE_KIND_UINT && sq_dtype_get_itemsize (dtype) == 1))
+              self->colormap = DREY_COLORMAP_VIRIDIS;
+            return;
+          }
+      }
+  /* ... or the last two as a heatmap. */
+  if (ndim >= 2 && shape[ndim - 2] >= HEATMAP_MIN_SIDE && shape[ndim - 1] >= HEATMAP_MIN_SIDE)
+    {
+      self->kind = VIEW_HEATMAP;
+      self->n_slider_axes = ndim - 2;
+      if (self->colormap == DREY_COLORMAP_GREY)
+        self->colormap = DREY_COLORMAP_VIRIDIS;
+    }
+}
+
+/* Puts the panel back to nothing shown. */
+static void
+clear_view (DreyArrayPanel *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  drey_image_view_set_image (self->image_view, NULL, 0, 0);
+  drey_image_view_set_probe (self->image_view, NULL, NULL, NULL);
+  drey_line_plot_set_series (self->line_plot, NULL, 0);
+  drey_histogram_set_summary (self->histogram, NULL);
+  drey_values_table_set_array (self->values_table, NULL, NULL);
+  drey_string_view_set_text (self->string_view, NULL, 0);
+  clear_rows (self->display_group, self->slider_rows);
+  g_clear_pointer (&self->classes, g_array_unref);
+  show_legend (self);
+  show_channels (self, NULL, 0);
+  gtk_widget_set_visible (self->image_box, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->plot_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->display_group), FALSE);
+  g_clear_pointer (&self->shown, sq_ndarray_unref);
+  g_clear_pointer (&self->backdrop, sq_ndarray_unref);
+  g_clear_pointer (&self->backdrop_name, g_free);
+  g_clear_pointer (&self->box_labels, sq_value_unref);
+  g_clear_pointer (&self->box_labels_name, g_free);
+  self->kind = VIEW_NONE;
+  self->show_mode = SHOW_AUTO;
+  self->shown_unnormalized = FALSE;
+  self->range_auto = TRUE;
+  self->colormap = DREY_COLORMAP_GREY;
+  self->lo = self->hi = NAN;
+  self->sample_rate = 0;
+  memset (&self->box_guess, 0, sizeof self->box_guess);
 }
 
 /* The node's summary arrived (or failed): the figures, and the image's
@@ -619,7 +1885,7 @@ summary_changed (DreyArrayPanel *self)
     {
       show_summary (self, summary);
       if (drey_array_panel_has_image (self))
-        show_image (self, drey_image_preview_get_texture (self->image_preview));
+        show_caption (self);
     }
   else if (!drey_sample_node_get_summary_pending (self->node))
     {
@@ -633,6 +1899,116 @@ summary_changed (DreyArrayPanel *self)
   update_busy (self);
 }
 
+/* ---- the controls ------------------------------------------------------- */
+
+static void
+mode_changed (DreyArrayPanel *self)
+{
+  if (self->updating)
+    return;
+  if (self->label_candidate)
+    drey_array_panel_set_classes (self, adw_combo_row_get_selected (self->mode_row) == 1);
+  else
+    drey_array_panel_set_unnormalize (self, adw_combo_row_get_selected (self->mode_row) == 1);
+}
+
+static void
+norm_applied (AdwEntryRow    *row,
+              DreyArrayPanel *self)
+{
+  double values[4];
+  double *target = row == self->norm_mean_row ? self->norm.mean : self->norm.std;
+  guint channels = MAX (self->norm.channels, 1);
+
+  if (!drey_normalization_parse_text (gtk_editable_get_text (GTK_EDITABLE (row)), channels, values))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  memcpy (target, values, sizeof values);
+  self->norm_from_sample = FALSE;
+  self->show_mode = SHOW_UNNORMALIZED;
+  start_render (self);
+}
+
+static void
+colormap_changed (DreyArrayPanel *self)
+{
+  if (self->updating)
+    return;
+  drey_array_panel_set_colormap (self, adw_combo_row_get_selected (self->colormap_row));
+}
+
+static gboolean
+entry_number (GtkEntry *entry,
+              double   *out)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  char *end;
+
+  *out = g_ascii_strtod (text, &end);
+  while (*end == ' ')
+    end++;
+  if (end == text || *end != '\0' || !isfinite (*out))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  return TRUE;
+}
+
+static void
+range_changed (DreyArrayPanel *self)
+{
+  double lo, hi;
+
+  if (self->updating)
+    return;
+  if (!entry_number (self->range_lo_entry, &lo) || !entry_number (self->range_hi_entry, &hi))
+    return;
+  drey_array_panel_set_range (self, lo, hi);
+}
+
+static void
+range_auto_clicked (DreyArrayPanel *self)
+{
+  self->range_auto = TRUE;
+  start_render (self);
+}
+
+static void
+overlay_changed (DreyArrayPanel *self)
+{
+  if (self->updating || self->kind != VIEW_MASK)
+    return;
+  start_render (self);
+}
+
+static void
+opacity_changed (DreyArrayPanel *self)
+{
+  drey_image_view_set_overlay_opacity (self->image_view, gtk_adjustment_get_value (self->opacity));
+  if (self->kind == VIEW_MASK)
+    show_caption (self);
+}
+
+static void
+box_format_changed (DreyArrayPanel *self)
+{
+  if (self->updating)
+    return;
+  drey_array_panel_set_box_format (self, adw_combo_row_get_selected (self->box_format_row),
+                                   adw_combo_row_get_selected (self->box_units_row) == 1);
+}
+
+static void
+pin_toggled (DreyArrayPanel *self)
+{
+  drey_array_panel_set_pinned (self, gtk_toggle_button_get_active (self->pin_button));
+}
+
 /* ---- API ---------------------------------------------------------------- */
 
 GtkWidget *
@@ -641,44 +2017,53 @@ drey_array_panel_new (void)
   return g_object_new (DREY_TYPE_ARRAY_PANEL, NULL);
 }
 
+static void
+show_string (DreyArrayPanel *self,
+             SqValue        *value,
+             const char     *title)
+{
+  gsize length;
+  const char *text = sq_value_get_str (value, &length);
+
+  gtk_label_set_label (self->string_title, title != NULL && *title != '\0' ? title : _("String"));
+  drey_string_view_set_text (self->string_view, text, length);
+  gtk_stack_set_visible_child_name (self->stack, "string");
+}
+
 /**
  * drey_array_panel_set_node:
- * @node: (nullable): the node of the array to show; %NULL clears the panel
+ * @node: (nullable): the node of the array (or str) to show; %NULL clears
+ *   the panel
  * @title: (nullable): its name in the sample, like "[3] › image"
  *
  * Shows what the array is at once; its figures are the node's summary
- * (worked out once, for the tree's row and the panel alike), and its image
- * preview is made on a worker (see #DreyArrayPanel:busy), the last one
- * cancelled.
+ * (worked out once, for the tree's row and the panel alike), and its
+ * picture is made on a worker (see #DreyArrayPanel:busy), the last one
+ * cancelled. A str shows as text.
  */
 void
 drey_array_panel_set_node (DreyArrayPanel *self,
                            DreySampleNode *node,
                            const char     *title)
 {
-  g_autoptr(GTask) task = NULL;
   SqValue *value = node != NULL ? drey_sample_node_get_value (node) : NULL;
-  SqNdarray *array;
   SqDtype *dtype;
   gboolean numeric;
   gboolean had_image;
 
   g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
-  g_return_if_fail (value == NULL || sq_value_get_value_type (value) == SQ_VALUE_NDARRAY);
+  g_return_if_fail (value == NULL || sq_value_get_value_type (value) == SQ_VALUE_NDARRAY ||
+                    sq_value_get_value_type (value) == SQ_VALUE_STR);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  had_image = drey_array_panel_has_image (self);
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
   g_clear_object (&self->node);
   g_clear_pointer (&self->array, sq_ndarray_unref);
-
-  had_image = drey_array_panel_has_image (self);
-  drey_image_preview_set_texture (self->image_preview, NULL);
-  gtk_widget_set_visible (self->image_box, FALSE);
-  drey_histogram_set_summary (self->histogram, NULL);
-  if (had_image)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_IMAGE]);
+  clear_view (self);
+  set_has_image (self, had_image);
+  g_free (self->title);
+  self->title = g_strdup (title);
 
   if (node == NULL)
     {
@@ -686,15 +2071,24 @@ drey_array_panel_set_node (DreyArrayPanel *self,
       update_busy (self);
       return;
     }
+  if (sq_value_get_value_type (value) == SQ_VALUE_STR)
+    {
+      show_string (self, value, title);
+      update_busy (self);
+      return;
+    }
 
   self->node = g_object_ref (node);
-  array = self->array = sq_ndarray_ref (sq_value_get_ndarray (value));
-  dtype = sq_ndarray_get_dtype (array);
+  self->array = sq_ndarray_ref (sq_value_get_ndarray (value));
+  dtype = sq_ndarray_get_dtype (self->array);
   numeric = sq_dtype_is_numeric (dtype);
 
+  choose_view (self);
+  update_shown (self);
   show_facts (self, title);
   show_values (self);
   gtk_stack_set_visible_child_name (self->stack, "array");
+  gtk_label_set_label (self->current_title, title);
 
   gtk_widget_set_visible (GTK_WIDGET (self->no_summary_label), !numeric);
   gtk_widget_set_visible (GTK_WIDGET (self->summary_group), numeric);
@@ -710,20 +2104,44 @@ drey_array_panel_set_node (DreyArrayPanel *self,
       return;
     }
 
+  if (self->kind == VIEW_IMAGE)
+    {
+      DreyImageShape shape;
+
+      drey_image_get_shape (self->shown, &shape);
+      self->norm_from_sample = find_normalization (self, shape.channels, &self->norm);
+      if (!self->norm_from_sample)
+        drey_normalization_init_imagenet (&self->norm, shape.channels);
+      self->show_mode = self->norm_from_sample ? SHOW_UNNORMALIZED : SHOW_AUTO;
+    }
+  add_slider_rows (self);
+
   show_summary_placeholder (self);
   g_signal_connect_object (node, "notify::value-text", G_CALLBACK (summary_changed), self, G_CONNECT_SWAPPED);
   drey_sample_node_request_summary (node);
-
-  if (drey_image_get_shape (array, NULL))
-    {
-      self->cancellable = g_cancellable_new ();
-      task = g_task_new (self, self->cancellable, texture_done, NULL);
-      g_task_set_source_tag (task, drey_array_panel_set_node);
-      g_task_set_name (task, "[drey] image preview");
-      g_task_set_task_data (task, sq_ndarray_ref (array), (GDestroyNotify) sq_ndarray_unref);
-      g_task_run_in_thread (task, texture_thread);
-    }
+  start_render (self);
   summary_changed (self);
+}
+
+/**
+ * drey_array_panel_shows_string:
+ * @value: a value
+ *
+ * Returns: whether @value is a str long enough for the panel to show
+ *   (one that the tree's cell cannot show whole: a line of text or more)
+ */
+gboolean
+drey_array_panel_shows_string (SqValue *value)
+{
+  gsize length;
+  const char *text;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (sq_value_get_value_type (value) != SQ_VALUE_STR)
+    return FALSE;
+  text = sq_value_get_str (value, &length);
+  return length > LONG_STRING || memchr (text, '\n', length) != NULL;
 }
 
 /**
@@ -756,7 +2174,8 @@ drey_array_panel_get_summary (DreyArrayPanel *self)
 /**
  * drey_array_panel_get_busy:
  *
- * Returns: whether a worker is computing the figures of the array shown
+ * Returns: whether a worker is computing the figures or picture of the
+ *   array shown
  */
 gboolean
 drey_array_panel_get_busy (DreyArrayPanel *self)
@@ -769,15 +2188,309 @@ drey_array_panel_get_busy (DreyArrayPanel *self)
 /**
  * drey_array_panel_has_image:
  *
- * Returns: whether an image preview is shown: the array reads as an image
- *   and the worker has made the picture
+ * Returns: whether a picture of the array is shown (an image, a mask,
+ *   boxes on their image, a slice)
  */
 gboolean
 drey_array_panel_has_image (DreyArrayPanel *self)
 {
   g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), FALSE);
 
-  return self->image_preview != NULL && drey_image_preview_get_texture (self->image_preview) != NULL;
+  return self->image_view != NULL && drey_image_view_has_image (self->image_view);
+}
+
+/**
+ * drey_array_panel_get_image_view:
+ *
+ * Returns: (transfer none): the view the picture is in
+ */
+DreyImageView *
+drey_array_panel_get_image_view (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->image_view;
+}
+
+/**
+ * drey_array_panel_get_pinned_view:
+ *
+ * Returns: (transfer none): the view of the pinned picture
+ */
+DreyImageView *
+drey_array_panel_get_pinned_view (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->pinned_view;
+}
+
+/**
+ * drey_array_panel_get_line_plot:
+ *
+ * Returns: (transfer none): the plot of a 1-D array
+ */
+DreyLinePlot *
+drey_array_panel_get_line_plot (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->line_plot;
+}
+
+/**
+ * drey_array_panel_get_values_table:
+ *
+ * Returns: (transfer none): the table of values
+ */
+DreyValuesTable *
+drey_array_panel_get_values_table (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->values_table;
+}
+
+/**
+ * drey_array_panel_get_string_view:
+ *
+ * Returns: (transfer none): the view of a str
+ */
+DreyStringView *
+drey_array_panel_get_string_view (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->string_view;
+}
+
+/**
+ * drey_array_panel_get_classes:
+ *
+ * Returns: (transfer none) (nullable) (element-type DreyLabelClass): the
+ *   legend's classes, of a mask once the worker counted them
+ */
+GArray *
+drey_array_panel_get_classes (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return self->classes;
+}
+
+/**
+ * drey_array_panel_get_caption:
+ *
+ * Returns: what the line under the picture says
+ */
+const char *
+drey_array_panel_get_caption (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), NULL);
+
+  return gtk_label_get_label (self->image_caption);
+}
+
+/**
+ * drey_array_panel_get_n_slice_axes:
+ *
+ * Returns: how many axes have a slider
+ */
+guint
+drey_array_panel_get_n_slice_axes (DreyArrayPanel *self)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), 0);
+
+  return self->n_slider_axes;
+}
+
+/**
+ * drey_array_panel_set_slice_index:
+ * @axis: an axis with a slider
+ * @index: the index to show the slice at
+ *
+ * What moving the axis's slider does.
+ */
+void
+drey_array_panel_set_slice_index (DreyArrayPanel *self,
+                                  guint           axis,
+                                  guint64         index)
+{
+  GtkWidget *row;
+
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+  g_return_if_fail (axis < self->n_slider_axes);
+
+  row = self->slider_rows->pdata[axis];
+  for (GtkWidget *w = gtk_widget_get_first_child (row); w != NULL;)
+    {
+      if (GTK_IS_SPIN_BUTTON (w))
+        {
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (w), (double) index);
+          return;
+        }
+      /* Depth first: the suffixes sit a few boxes down. */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == row ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+}
+
+/**
+ * drey_array_panel_set_unnormalize:
+ * @unnormalize: whether to undo the mean/std normalization of a float
+ *   image (else it is scaled from its min to its max)
+ */
+void
+drey_array_panel_set_unnormalize (DreyArrayPanel *self,
+                                  gboolean        unnormalize)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  self->show_mode = unnormalize ? SHOW_UNNORMALIZED : SHOW_MIN_MAX;
+  start_render (self);
+}
+
+/**
+ * drey_array_panel_set_classes:
+ * @classes: whether an integer picture shows as classes (a mask, in the
+ *   categorical palette, with its legend) or as grey levels
+ */
+void
+drey_array_panel_set_classes (DreyArrayPanel *self,
+                              gboolean        classes)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  if (!self->label_candidate)
+    return;
+  if (classes)
+    {
+      setup_mask (self);
+      self->labels_asked = TRUE;
+    }
+  else
+    {
+      self->kind = VIEW_IMAGE;
+      g_clear_pointer (&self->classes, g_array_unref);
+      show_legend (self);
+    }
+  start_render (self);
+}
+
+/**
+ * drey_array_panel_set_overlay:
+ * @overlay: whether a mask shows over the sample's image (else alone)
+ */
+void
+drey_array_panel_set_overlay (DreyArrayPanel *self,
+                              gboolean        overlay)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  gtk_switch_set_active (self->overlay_switch, overlay);
+}
+
+/**
+ * drey_array_panel_set_colormap:
+ *
+ * The colormap of a one-channel picture (a grey image, a heatmap).
+ */
+void
+drey_array_panel_set_colormap (DreyArrayPanel *self,
+                               DreyColormap    colormap)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+  g_return_if_fail (colormap < DREY_COLORMAP_N);
+
+  if (self->colormap == colormap)
+    return;
+  self->colormap = colormap;
+  self->range_auto = TRUE;
+  start_render (self);
+}
+
+/**
+ * drey_array_panel_set_range:
+ * @lo: the value at the colormap's start
+ * @hi: the value at its end
+ *
+ * The value range of a one-channel picture.
+ */
+void
+drey_array_panel_set_range (DreyArrayPanel *self,
+                            double          lo,
+                            double          hi)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  self->lo = lo;
+  self->hi = hi;
+  self->range_auto = FALSE;
+  start_render (self);
+}
+
+/**
+ * drey_array_panel_set_box_format:
+ * @format: how to read the boxes
+ * @normalized: whether their values are fractions of the image's sides
+ */
+void
+drey_array_panel_set_box_format (DreyArrayPanel *self,
+                                 DreyBoxFormat   format,
+                                 gboolean        normalized)
+{
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+  g_return_if_fail (format < DREY_BOX_N_FORMATS);
+
+  self->box_format = format;
+  self->box_normalized = normalized;
+  show_boxes (self);
+  update_controls (self);
+  show_caption (self);
+}
+
+/**
+ * drey_array_panel_set_pinned:
+ * @pinned: whether the picture shown now stays beside the next ones, at
+ *   the same zoom and place, to compare them
+ */
+void
+drey_array_panel_set_pinned (DreyArrayPanel *self,
+                             gboolean        pinned)
+{
+  static const char *const names[] = { "zoom", "center-x", "center-y" };
+
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pin_bindings); i++)
+    g_clear_pointer (&self->pin_bindings[i], g_binding_unbind);
+  if (pinned && drey_array_panel_has_image (self))
+    {
+      drey_image_view_copy_image (self->pinned_view, self->image_view);
+      drey_image_view_set_probe (self->pinned_view, probe_pixel, probe_new (self), (GDestroyNotify) probe_free);
+      gtk_label_set_label (self->pinned_title, self->title);
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        self->pin_bindings[i] = g_object_bind_property (self->image_view, names[i], self->pinned_view, names[i],
+                                                        G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+    }
+  else
+    {
+      drey_image_view_set_image (self->pinned_view, NULL, 0, 0);
+      drey_image_view_set_probe (self->pinned_view, NULL, NULL, NULL);
+      pinned = FALSE;
+    }
+  gtk_widget_set_visible (self->pinned_box, pinned);
+  if (gtk_toggle_button_get_active (self->pin_button) != pinned)
+    gtk_toggle_button_set_active (self->pin_button, pinned);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pin_button),
+                               pinned ? _("Unpin the Image on the Left")
+                                      : _("Pin This Image to Compare It With the Next One"));
 }
 
 /* ---- GObject ------------------------------------------------------------ */
@@ -812,10 +2525,30 @@ drey_array_panel_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   if (self->node != NULL)
     g_signal_handlers_disconnect_by_data (self->node, self);
+  for (guint i = 0; i < G_N_ELEMENTS (self->pin_bindings); i++)
+    g_clear_pointer (&self->pin_bindings[i], g_binding_unbind);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_ARRAY_PANEL);
   g_clear_object (&self->node);
   g_clear_pointer (&self->array, sq_ndarray_unref);
+  g_clear_pointer (&self->shown, sq_ndarray_unref);
+  g_clear_pointer (&self->backdrop, sq_ndarray_unref);
+  g_clear_pointer (&self->box_labels, sq_value_unref);
+  g_clear_pointer (&self->classes, g_array_unref);
   G_OBJECT_CLASS (drey_array_panel_parent_class)->dispose (object);
+}
+
+static void
+drey_array_panel_finalize (GObject *object)
+{
+  DreyArrayPanel *self = DREY_ARRAY_PANEL (object);
+
+  g_free (self->title);
+  g_free (self->backdrop_name);
+  g_free (self->box_labels_name);
+  g_ptr_array_unref (self->slider_rows);
+  g_ptr_array_unref (self->legend_rows);
+  g_ptr_array_unref (self->channel_rows);
+  G_OBJECT_CLASS (drey_array_panel_parent_class)->finalize (object);
 }
 
 static void
@@ -825,12 +2558,13 @@ drey_array_panel_class_init (DreyArrayPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = drey_array_panel_dispose;
+  object_class->finalize = drey_array_panel_finalize;
   object_class->get_property = drey_array_panel_get_property;
 
   /**
    * DreyArrayPanel:busy:
    *
-   * Whether a worker is computing the figures and preview of the array;
+   * Whether a worker is computing the figures and picture of the array;
    * notified when they arrive.
    */
   properties[PROP_BUSY] =
@@ -844,47 +2578,77 @@ drey_array_panel_class_init (DreyArrayPanelClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (DREY_TYPE_HISTOGRAM);
-  g_type_ensure (DREY_TYPE_IMAGE_PREVIEW);
+  g_type_ensure (DREY_TYPE_IMAGE_VIEW);
+  g_type_ensure (DREY_TYPE_LINE_PLOT);
+  g_type_ensure (DREY_TYPE_STRING_VIEW);
+  g_type_ensure (DREY_TYPE_VALUES_TABLE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-array-panel.ui");
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, stack);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, title_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, subtitle_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, image_box);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, image_preview);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, image_caption);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, dtype_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, dtype_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, shape_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, shape_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, elements_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, elements_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, size_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, size_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, byte_order_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, byte_order_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, no_summary_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, summary_group);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, spinner);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, min_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, min_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, max_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, max_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, mean_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, mean_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, std_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, std_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, nan_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, nan_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, inf_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, inf_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, zero_row);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, zero_label);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, histogram_group);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, histogram);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, values_group);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, values_card);
-  gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, values_grid);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, DreyArrayPanel, name)
+  BIND (stack);
+  BIND (title_label);
+  BIND (subtitle_label);
+  BIND (image_box);
+  BIND (pinned_box);
+  BIND (pinned_title);
+  BIND (pinned_view);
+  BIND (current_title);
+  BIND (image_view);
+  BIND (image_caption);
+  BIND (plot_group);
+  BIND (line_plot);
+  BIND (display_group);
+  BIND (pin_button);
+  BIND (mode_row);
+  BIND (norm_mean_row);
+  BIND (norm_std_row);
+  BIND (colormap_row);
+  BIND (range_row);
+  BIND (range_lo_entry);
+  BIND (range_hi_entry);
+  BIND (range_auto_button);
+  BIND (overlay_row);
+  BIND (overlay_switch);
+  BIND (opacity_row);
+  BIND (opacity);
+  BIND (box_format_row);
+  BIND (box_units_row);
+  BIND (legend_group);
+  BIND (channels_group);
+  BIND (dtype_row);
+  BIND (dtype_label);
+  BIND (shape_row);
+  BIND (shape_label);
+  BIND (elements_row);
+  BIND (elements_label);
+  BIND (size_row);
+  BIND (size_label);
+  BIND (byte_order_row);
+  BIND (byte_order_label);
+  BIND (no_summary_label);
+  BIND (summary_group);
+  BIND (spinner);
+  BIND (min_row);
+  BIND (min_label);
+  BIND (max_row);
+  BIND (max_label);
+  BIND (mean_row);
+  BIND (mean_label);
+  BIND (std_row);
+  BIND (std_label);
+  BIND (nan_row);
+  BIND (nan_label);
+  BIND (inf_row);
+  BIND (inf_label);
+  BIND (zero_row);
+  BIND (zero_label);
+  BIND (histogram_group);
+  BIND (histogram);
+  BIND (values_group);
+  BIND (values_table);
+  BIND (string_title);
+  BIND (string_view);
+#undef BIND
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "arraypanel");
 }
@@ -892,5 +2656,40 @@ drey_array_panel_class_init (DreyArrayPanelClass *klass)
 static void
 drey_array_panel_init (DreyArrayPanel *self)
 {
+  static const char *const colormaps[] = { N_("Grey"), N_("Viridis"), N_("Diverging (Blue–Red)"), NULL };
+  static const char *const formats[] = { N_("x0, y0, x1, y1 (xyxy)"), N_("x, y, width, height (xywh)"),
+                                         N_("Centre x, y, width, height (cxcywh)"), NULL };
+  static const char *const units[] = { N_("Pixels"), N_("Fractions of the Image"), NULL };
+  const char *translated[4] = { NULL };
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->slider_rows = g_ptr_array_new ();
+  self->legend_rows = g_ptr_array_new ();
+  self->channel_rows = g_ptr_array_new ();
+  self->lo = self->hi = NAN;
+  self->range_auto = TRUE;
+
+  for (guint i = 0; colormaps[i] != NULL; i++)
+    translated[i] = _(colormaps[i]);
+  set_combo_strings (self->colormap_row, translated, 0);
+  for (guint i = 0; formats[i] != NULL; i++)
+    translated[i] = _(formats[i]);
+  set_combo_strings (self->box_format_row, translated, 0);
+  translated[2] = NULL;
+  for (guint i = 0; units[i] != NULL; i++)
+    translated[i] = _(units[i]);
+  set_combo_strings (self->box_units_row, translated, 0);
+
+  g_signal_connect_swapped (self->mode_row, "notify::selected", G_CALLBACK (mode_changed), self);
+  g_signal_connect (self->norm_mean_row, "apply", G_CALLBACK (norm_applied), self);
+  g_signal_connect (self->norm_std_row, "apply", G_CALLBACK (norm_applied), self);
+  g_signal_connect_swapped (self->colormap_row, "notify::selected", G_CALLBACK (colormap_changed), self);
+  g_signal_connect_swapped (self->range_lo_entry, "activate", G_CALLBACK (range_changed), self);
+  g_signal_connect_swapped (self->range_hi_entry, "activate", G_CALLBACK (range_changed), self);
+  g_signal_connect_swapped (self->range_auto_button, "clicked", G_CALLBACK (range_auto_clicked), self);
+  g_signal_connect_swapped (self->overlay_switch, "notify::active", G_CALLBACK (overlay_changed), self);
+  g_signal_connect_swapped (self->opacity, "value-changed", G_CALLBACK (opacity_changed), self);
+  g_signal_connect_swapped (self->box_format_row, "notify::selected", G_CALLBACK (box_format_changed), self);
+  g_signal_connect_swapped (self->box_units_row, "notify::selected", G_CALLBACK (box_format_changed), self);
+  g_signal_connect_swapped (self->pin_button, "toggled", G_CALLBACK (pin_toggled), self);
 }

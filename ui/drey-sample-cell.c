@@ -13,9 +13,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "drey-sample-cell.h"
+
+/* The most of a long str a value cell's tooltip shows. */
+#define TOOLTIP_MAX_CHARS 2000
 
 struct _DreySampleCell
 {
@@ -224,6 +229,44 @@ drey_sample_cell_set_text (DreySampleCell *self,
       gtk_editable_set_text (GTK_EDITABLE (self->editor), edit_text);
       self->setting_text = FALSE;
     }
+}
+
+/**
+ * drey_sample_cell_set_value_tooltip:
+ * @value: (nullable): the value the cell shows
+ *
+ * A str the cell cuts short gets all of it as the tooltip, up to
+ * TOOLTIP_MAX_CHARS characters (a tooltip is no place for a book: the
+ * array panel shows long strings whole).
+ */
+void
+drey_sample_cell_set_value_tooltip (DreySampleCell *self,
+                                    SqValue        *value)
+{
+  gsize length;
+  const char *text;
+  glong n_chars;
+  g_autoptr(GString) tooltip = NULL;
+
+  g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
+
+  gtk_widget_set_tooltip_text (self->label, NULL);
+  if (value == NULL || sq_value_get_value_type (value) != SQ_VALUE_STR)
+    return;
+  text = sq_value_get_str (value, &length);
+  n_chars = g_utf8_strlen (text, (gssize) length);
+  /* The cell shows the str quoted: shorter than that, it is shown whole. */
+  if (n_chars + 2 <= g_utf8_strlen (gtk_label_get_text (GTK_LABEL (self->label)), -1) &&
+      memchr (text, '\n', length) == NULL)
+    return;
+  tooltip = g_string_new_len (text, (gssize) (g_utf8_offset_to_pointer (text, MIN (n_chars, TOOLTIP_MAX_CHARS)) - text));
+  /* A NUL would end the tooltip early. */
+  for (gsize i = 0; i < tooltip->len; i++)
+    if (tooltip->str[i] == '\0')
+      tooltip->str[i] = ' ';
+  if (n_chars > TOOLTIP_MAX_CHARS)
+    g_string_append_printf (tooltip, _("… (%ld characters in all)"), n_chars);
+  gtk_widget_set_tooltip_text (self->label, tooltip->str);
 }
 
 void

@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sq.h"
+
 G_BEGIN_DECLS
 
 #define DREY_TYPE_SAMPLE_CELL (drey_sample_cell_get_type ())
@@ -19,6 +21,8 @@ GtkWidget  *drey_sample_cell_get_editor    (DreySampleCell *self);
 void        drey_sample_cell_set_text      (DreySampleCell *self,
                                             const char     *text,
                                             const char     *edit_text);
+void        drey_sample_cell_set_value_tooltip (DreySampleCell *self,
+                                                SqValue        *value);
 void        drey_sample_cell_set_editable  (DreySampleCell *self,
                                             gboolean        editable);
 gboolean    drey_sample_cell_get_editable  (DreySampleCell *self);

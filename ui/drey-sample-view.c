@@ -248,6 +248,7 @@ refresh_cell (DreySampleView *self,
       if (editable)
         text = sq_value_to_edit_text (value);
       drey_sample_cell_set_text (cell, drey_sample_node_get_value_text (node), text);
+      drey_sample_cell_set_value_tooltip (cell, value);
     }
   drey_sample_cell_set_editable (cell, editable);
 }
@@ -659,7 +660,9 @@ _drey_sample_view_selection_changed (DreySampleView *self)
 {
   g_autoptr(DreySampleNode) node = drey_sample_view_selected_node (self);
   SqValue *value = node != NULL ? drey_sample_node_get_value (node) : NULL;
-  gboolean is_array = value != NULL && sq_value_get_value_type (value) == SQ_VALUE_NDARRAY;
+  /* Arrays show in the panel, and so do long strs, to be read whole. */
+  gboolean is_array = value != NULL && (sq_value_get_value_type (value) == SQ_VALUE_NDARRAY ||
+                                        drey_array_panel_shows_string (value));
 
   if (is_array)
     {

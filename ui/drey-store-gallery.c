@@ -17,7 +17,9 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "drey-image-preview.h"
+#include <string.h>
+
+#include "drey-image.h"
 #include "drey-store-gallery.h"
 
 /* Thumbnails kept, in bytes of pixels. */
@@ -86,6 +88,65 @@ job_free (Job *job)
   g_free (job);
 }
 
+/* @array's pixels (drey_image_map_pixels(), the mapping of the array
+ * panel and PNG export) with the longer side at most @side: larger
+ * images sampled every few pixels, smaller ones enlarged nearest-neighbour
+ * by a whole factor, grey spread to RGB. */
+static GdkTexture *
+thumbnail_for_array (SqNdarray     *array,
+                     guint          side,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  DreyImageShape shape;
+  g_autofree guint8 *mapped = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint longer, step = 1, zoom = 1, sw, sh, tw, th, bpp;
+  gsize stride;
+  guint8 *pixels;
+
+  if (!drey_image_get_shape (array, &shape))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the array does not read as an image");
+      return NULL;
+    }
+  longer = MAX (shape.width, shape.height);
+  if (longer > side)
+    step = (longer + side - 1) / side;
+  else
+    zoom = side / longer;
+  mapped = drey_image_map_pixels (array, &shape, step, cancellable, error);
+  if (mapped == NULL)
+    return NULL;
+  sw = (shape.width + step - 1) / step;
+  sh = (shape.height + step - 1) / step;
+  tw = sw * zoom;
+  th = sh * zoom;
+  bpp = shape.channels == 4 ? 4 : 3;
+  stride = (gsize) tw * bpp;
+  pixels = g_malloc (stride * th);
+  for (guint sy = 0; sy < sh; sy++)
+    {
+      guint8 *row = pixels + (gsize) sy * zoom * stride;
+
+      for (guint sx = 0; sx < sw; sx++)
+        {
+          const guint8 *src = mapped + ((gsize) sy * sw + sx) * shape.channels;
+          guint8 px[4] = { src[0], src[0], src[0], 255 };
+
+          if (shape.channels >= 3)
+            memcpy (px, src, shape.channels);
+          for (guint z = 0; z < zoom; z++)
+            memcpy (row + ((gsize) sx * zoom + z) * bpp, px, bpp);
+        }
+      for (guint z = 1; z < zoom; z++)
+        memcpy (row + z * stride, row, stride);
+    }
+  bytes = g_bytes_new_take (pixels, stride * th);
+  return gdk_memory_texture_new ((int) tw, (int) th, bpp == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8, bytes,
+                                 stride);
+}
+
 static void
 make_thumbnail (GTask        *task,
                 gpointer      source_object,
@@ -98,7 +159,7 @@ make_thumbnail (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  texture = drey_image_preview_thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
+  texture = thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
   if (texture == NULL)
     g_task_return_error (task, error);
   else

@@ -311,8 +311,11 @@ dismiss_settled_toast (gpointer data)
   DreyWindow *self = data;
 
   self->toast_dismiss_source = 0;
+  /* The held-back emission already cleared the toast's overlay (AdwToast's
+   * own handler runs first), so adw_toast_dismiss() would do nothing now:
+   * the signal itself reaches the overlay's handler. */
   self->toast_releasing = TRUE;
-  adw_toast_dismiss (self->toast_on_screen);
+  g_signal_emit_by_name (self->toast_on_screen, "dismissed");
   self->toast_releasing = FALSE;
   return G_SOURCE_REMOVE;
 }
@@ -326,11 +329,11 @@ toast_dismissed (AdwToast   *toast,
 
   if (toast == self->toast_on_screen && !self->toast_releasing && now < settled)
     {
-      g_signal_stop_emission_by_name (toast, "dismissed");
-      if (self->toast_dismiss_source == 0)
+          g_signal_stop_emission_by_name (toast, "dismissed");
+          if (self->toast_dismiss_source == 0)
         self->toast_dismiss_source = g_timeout_add ((guint) ((settled - now) / 1000) + 1,
                                                     dismiss_settled_toast, self);
-      return;
+          return;
     }
 
   if (toast == self->toast_on_screen)

@@ -5,7 +5,7 @@ Run with Debian's system Python, which has the packages this needs
 (python3-numpy, python3-msgpack, python3-msgpack-numpy, python3-sklearn,
 python3-skimage):
 
-    /usr/bin/python3 data/example-stores/make-example-stores.py
+    /usr/bin/python3 data/example-stores/make-example-stores.py [STORE...]
 
 Every input ships inside those packages, so nothing is downloaded.  The
 shards are written with the same calls squirrel-core makes, so that Drey is
@@ -24,7 +24,6 @@ import msgpack
 import msgpack_numpy
 import numpy as np
 from skimage import data as skdata
-from sklearn import datasets
 
 HERE = Path(__file__).resolve().parent
 
@@ -97,6 +96,8 @@ def fresh_store(name):
 
 
 def digits_samples():
+    from sklearn import datasets
+
     digits = datasets.load_digits()
     # The source pixels are 0..16; stretch them to the usual 8-bit range so
     # the images look like images in a viewer.
@@ -128,6 +129,8 @@ def photo_samples():
 
 
 def iris_samples():
+    from sklearn import datasets
+
     iris = datasets.load_iris()
     order = np.random.default_rng(IRIS_SEED).permutation(len(iris.target))
     return [
@@ -141,23 +144,127 @@ def iris_samples():
     ]
 
 
+# The array views' store: a sample of each kind of array the panel shows
+# its own way.  Seeds are fixed, so the bytes are too.
+VIEWS_SEED = 13
+# Boxes on the halved astronaut, xyxy in pixels: the face is what
+# skimage's LBP frontal-face cascade finds; the rest were placed by eye.
+ASTRONAUT_BOXES = [
+    ("face", (87, 33, 138, 84)),
+    ("flag", (0, 0, 48, 230)),
+    ("space shuttle", (176, 0, 232, 125)),
+    ("helmet", (138, 170, 250, 256)),
+    ("mission patch", (66, 174, 106, 214)),
+]
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+
+
+def kmeans_labels(image, k, seed):
+    """A colour clustering of @image into @k classes, darkest first: a
+    segmentation mask as a quick model would make one."""
+    pixels = image.reshape(-1, 3).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    centres = pixels[rng.choice(len(pixels), k, replace=False)]
+    for _ in range(20):
+        labels = np.argmin(((pixels[:, None, :] - centres[None]) ** 2).sum(-1), axis=1)
+        centres = np.array([pixels[labels == j].mean(0) if np.any(labels == j) else centres[j]
+                            for j in range(k)])
+    order = np.argsort(centres.sum(1))
+    rank = np.empty(k, dtype=np.int64)
+    rank[order] = np.arange(k)
+    return rank[labels].reshape(image.shape[:2]).astype(np.uint8)
+
+
+def array_views_samples():
+    rng = np.random.default_rng(VIEWS_SEED)
+    cat = np.ascontiguousarray(skdata.chelsea()[::2, ::2])
+    astronaut = np.ascontiguousarray(skdata.astronaut()[::2, ::2])
+    coffee = skdata.coffee()[::6, ::6][:32, :48]
+
+    # CHW float32, as torchvision's ToTensor + Normalize hand it to a model.
+    tensor = ((coffee / 255.0 - IMAGENET_MEAN) / IMAGENET_STD).transpose(2, 0, 1)
+
+    # Two seconds at 16 kHz: a rising chirp, a 440 Hz tone with its
+    # harmonics from 1.2 s, and a little noise.
+    rate = 16000
+    t = np.arange(2 * rate) / rate
+    chirp = 0.4 * np.sin(2 * np.pi * (200 * t + 900 * t ** 2)) * (t < 1.0)
+    tone = sum(0.3 / h * np.sin(2 * np.pi * 440 * h * t) for h in (1, 2, 3)) * (t >= 1.2)
+    audio = (chirp + tone + 0.01 * rng.normal(size=t.size)).astype(np.float32)
+
+    # A small video-like volume: 6 frames of 2 channels of 24 x 32, waves
+    # that move from frame to frame.
+    f, c, y, x = np.meshgrid(np.arange(6), np.arange(2), np.arange(24), np.arange(32), indexing="ij")
+    volume = (np.sin(x / 4.0 + f * 0.6 + c) * np.cos(y / 5.0 - f * 0.3)).astype(np.float32)
+
+    text = " ".join(
+        f"Paragraph {p + 1}. Squirrel stores shards of samples; each sample here is a dict "
+        "of arrays, numbers and strings. This one is long enough to need a view of its own: "
+        "it wraps, scrolls, and copies at most what the clipboard can take." for p in range(40))
+
+    return {
+        "segmentation": [{
+            "image": cat,
+            "mask": kmeans_labels(cat, 4, VIEWS_SEED),
+            "classes": ["shadow", "fur", "light fur", "highlight"],
+            "source": "skimage.data.chelsea, halved; the mask is a 4-colour clustering",
+        }],
+        "detection": [{
+            "image": astronaut,
+            "boxes": np.array([b for _, b in ASTRONAUT_BOXES], dtype=np.float32),
+            "labels": [name for name, _ in ASTRONAUT_BOXES],
+            "source": "skimage.data.astronaut, halved",
+        }],
+        "normalized": [{
+            "tensor": np.ascontiguousarray(tensor.astype(np.float32)),
+            "mean": IMAGENET_MEAN,
+            "std": IMAGENET_STD,
+            "source": "skimage.data.coffee, a sixth of each side, normalized as for ImageNet",
+        }],
+        "audio": [{
+            "waveform": audio,
+            "sample_rate": rate,
+            "transcript": "a chirp, then A440 with two harmonics",
+        }],
+        "volume": [{
+            "volume": np.ascontiguousarray(volume),
+            "axes": ["frame", "channel", "y", "x"],
+        }],
+        "text": [{
+            "text": text,
+            "tokens": np.array([len(w) for w in text.split()], dtype=np.int32),
+        }],
+    }
+
+
 def chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def main():
-    store = fresh_store("digits-and-photos")
-    for n, shard in enumerate(chunks(digits_samples(), DIGITS_SHARD_SIZE)):
-        write_shard(store, f"digits-{n:02d}", shard, "messagepack")
-    write_shard(store, "photos", photo_samples(), "messagepack")
+def main(names):
+    """Writes the stores named (all of them if none are)."""
+    if not names or "digits-and-photos" in names:
+        store = fresh_store("digits-and-photos")
+        for n, shard in enumerate(chunks(digits_samples(), DIGITS_SHARD_SIZE)):
+            write_shard(store, f"digits-{n:02d}", shard, "messagepack")
+        write_shard(store, "photos", photo_samples(), "messagepack")
 
-    store = fresh_store("iris-jsonl")
-    for n, shard in enumerate(chunks(iris_samples(), IRIS_SHARD_SIZE)):
-        if len({s["species"] for s in shard}) != 3:
-            raise SystemExit(f"iris shard {n} lacks a species; "
-                             "pick another IRIS_SEED")
-        write_shard(store, f"iris-{n}", shard, "jsonl")
+    if not names or "iris-jsonl" in names:
+        store = fresh_store("iris-jsonl")
+        for n, shard in enumerate(chunks(iris_samples(), IRIS_SHARD_SIZE)):
+            if len({s["species"] for s in shard}) != 3:
+                raise SystemExit(f"iris shard {n} lacks a species; "
+                                 "pick another IRIS_SEED")
+            write_shard(store, f"iris-{n}", shard, "jsonl")
+
+    if not names or "array-views" in names:
+        store = fresh_store("array-views")
+        for key, samples in array_views_samples().items():
+            write_shard(store, key, samples, "messagepack")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Drey against squirrel-core's reference reader and writer, and against pigz.
 
-Not a unit test: run it by hand (see README.md). It makes three data sets
+Not a unit test: run it by hand (see README.md). It makes four data sets
 (once; --regenerate makes them again):
 
   (a) an image shard: 500 samples {"image": 224x224x3 uint8, "label":
       np.int64, "metadata": {...}}, crops of scikit-image's sample photos;
   (b) a metadata shard: 50,000 small maps;
   (c) a store of 100,000 tiny shards;
+  (d) an array shard: 400 samples of a float32 embedding, a uint8 mask and
+      float64 depths;
 
 written the way squirrel-core writes them (gzip level 9, msgpack-numpy),
 then times, in one run:
@@ -21,15 +23,22 @@ then times, in one run:
           fsync, rename) against Python's Packer + gzip level 9 writing
           samples that are already decoded (in-process), so Drey does more
           work than Python here;
-  memory  peak resident memory (ru_maxrss from wait4) of each process.
+  memory  peak resident memory (ru_maxrss from wait4) of each process;
+  decode  check of (a) against `libdeflate-gunzip -c >/dev/null` (at most
+          1.15x its time), with the CPU time of each (the machine may be
+          shared; check's rows show CPU times too);
+  cat     `drey-cli cat` of (d): MiB of JSON per CPU second, against the
+          rate before issue 12 (3x).
 
 Needs Debian's /usr/bin/python3 with msgpack, msgpack_numpy, numpy,
-scikit-image and fsspec; pigz; a built drey-cli.
+scikit-image and fsspec; pigz; libdeflate-gunzip (libdeflate-tools); a
+built drey-cli.
 """
 
 import argparse
 import gc
 import gzip
+import json
 import os
 import platform
 import random
@@ -51,8 +60,16 @@ N_IMAGES = 500
 IMAGE_SIZE = 224
 N_META = 50_000
 N_TINY = 100_000
+N_ARRAYS = 400
+# drey-cli cat's JSON throughput before issue 12, in MiB of JSON per CPU
+# second (a build of commit 3ecbe9a: (d) 14.7 MiB in 0.92 s, (a) 361 MiB
+# in 2.03 s; see README.md): the target is 3x that.
+CAT_BEFORE = {"arrays": 16, "images": 178}
+
 # Bump when what generate() writes changes: old data is then made again.
 DATA_VERSION = "1"
+# The same for generate_more(): the sets issue 12 added.
+MORE_VERSION = "1"
 
 
 # ---------------------------------------------------------------- data
@@ -145,6 +162,33 @@ def meta_samples(rng):
     return samples
 
 
+def array_samples(rng):
+    """Array-heavy samples, for cat: embeddings, a mask, a depth map."""
+    nrng = np.random.default_rng(rng.randrange(2**32))
+    samples = []
+    for i in range(N_ARRAYS):
+        samples.append({
+            "id": i,
+            "embedding": nrng.standard_normal(1024).astype(np.float32),
+            "mask": (nrng.random((64, 64)) < 0.3).astype(np.uint8),
+            "depth": nrng.random(256) * 10.0,
+        })
+    return samples
+
+
+def generate_more(work):
+    """(d) an array-heavy shard."""
+    rng = random.Random(20261202)
+    print("generating (d) the array shard...", flush=True)
+    arrays = os.path.join(work, "arrays")
+    shutil.rmtree(arrays, ignore_errors=True)
+    os.makedirs(arrays)
+    squirrel_write(os.path.join(arrays, "arrays.gz"), array_samples(rng))
+
+    with open(os.path.join(work, "VERSION-MORE"), "w") as f:
+        f.write(MORE_VERSION + "\n")
+
+
 def gzip_isize(path):
     """Decompressed size of a single-member gzip file, from its trailer."""
     with open(path, "rb") as f:
@@ -183,13 +227,17 @@ def generate(work):
 # ---------------------------------------------------------------- timing
 
 
-def run_process(argv, stdout=subprocess.DEVNULL):
+LAST_CPU = [0.0]
+
+
+def run_process(argv, stdout=subprocess.DEVNULL, env=None):
     """Runs argv; returns (seconds, ru_maxrss in KiB from wait4). Raises on
-    failure."""
+    failure. Its CPU time (user + system) is left in LAST_CPU[0]."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - t0
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
@@ -212,24 +260,52 @@ def peak_process(argv):
     return int(r.stderr.strip().splitlines()[-1])
 
 
-def process(argv, before=None):
-    """A timed run of argv as a whole process."""
+def process(argv, before=None, cpu=None, stdout=subprocess.DEVNULL):
+    """A timed run of argv as a whole process; its CPU times go to the list
+    cpu, if given."""
     def run():
         if before:
             before()
-        return run_process(argv)[0]
+        if isinstance(stdout, str):
+            with open(stdout, "wb") as out:
+                elapsed = run_process(argv, stdout=out)[0]
+        else:
+            elapsed = run_process(argv, stdout=stdout)[0]
+        if cpu is not None:
+            cpu.append(LAST_CPU[0])
+        return elapsed
     return run
 
 
-def in_process(fn, before=None):
-    """A timed call of fn in this process, its imports long done."""
+def in_process(fn, before=None, cpu=None):
+    """A timed call of fn in this process, its imports long done; its CPU
+    times go to the list cpu, if given."""
     def run():
         if before:
             before()
         gc.collect()
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
-        return time.perf_counter() - t0
+        elapsed = time.perf_counter() - t0
+        if cpu is not None:
+            cpu.append(time.process_time() - c0)
+        return elapsed
+    return run
+
+
+def shell_process(command, cpu=None):
+    """A timed run of a shell command line (for a redirection), as a whole
+    process; CPU times of its children go to cpu."""
+    def run():
+        before = os.times()
+        t0 = time.perf_counter()
+        subprocess.run(["/bin/sh", "-c", command], check=True)
+        elapsed = time.perf_counter() - t0
+        after = os.times()
+        if cpu is not None:
+            cpu.append(after.children_user - before.children_user + after.children_system - before.children_system)
+        return elapsed
     return run
 
 
@@ -311,7 +387,7 @@ def machine_info():
           f"fsspec {fsspec.__version__}; {(pigz.stdout or pigz.stderr).strip()}")
 
 
-CASES = ("check-images", "check-meta", "keys", "set-images", "set-meta")
+CASES = ("check-images", "check-meta", "keys", "set-images", "set-meta", "decode", "cat")
 
 
 def main():
@@ -332,13 +408,18 @@ def main():
     work = os.path.abspath(args.workdir)
     if not os.access(drey, os.X_OK):
         sys.exit(f"bench: no drey-cli at {drey}; build it with ninja -C _build")
-    if shutil.which("pigz") is None:
-        sys.exit("bench: pigz is not installed")
+    for tool in ("pigz", "libdeflate-gunzip"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} is not installed (Debian: pigz, libdeflate-tools)")
 
     version_file = os.path.join(work, "VERSION")
     current = open(version_file).read().strip() if os.path.exists(version_file) else None
     if args.regenerate or current != DATA_VERSION:
         generate(work)
+    more_file = os.path.join(work, "VERSION-MORE")
+    more = open(more_file).read().strip() if os.path.exists(more_file) else None
+    if args.regenerate or more != MORE_VERSION:
+        generate_more(work)
 
     def runs(default):
         return args.runs or default
@@ -365,8 +446,11 @@ def main():
         n = runs(5 if big else 15)
         raw = gzip_isize(path)
         size = os.path.getsize(path)
-        t_drey, t_pigz, t_py = medians(n, process([drey, "check", store, key]), process(["pigz", "-dc", path]),
-                                       in_process(lambda: squirrel_read(path)))
+        cpu_drey, cpu_py = [], []
+        t_drey, t_pigz, t_py = medians(n, process([drey, "check", store, key], cpu=cpu_drey),
+                                       process(["pigz", "-dc", path]),
+                                       in_process(lambda: squirrel_read(path), cpu=cpu_py))
+        cpu_note = f"; cpu: drey {statistics.median(cpu_drey):.4f} s, python {statistics.median(cpu_py):.4f} s"
         peak_drey = peak_process([drey, "check", store, key])
         peak_pigz = peak_process(["pigz", "-dc", path])
         py_peak, py_base = python_peak(path)
@@ -380,12 +464,15 @@ def main():
                       t_pigz >= t_drey, note=f"peak {mib(peak_pigz)}")
             table.add(case, "python Unpacker", t_py, f"{t_py / t_drey:.2f}",
                       note=f"peak {mib(py_peak)} ({mib(py_base)} after imports alone)")
-            limit = 1.3 * raw / 1024
-            table.add(case, "drey-cli peak memory", mib(peak_drey), f"{peak_drey * 1024 / raw:.2f}x shard",
-                      "<= 1.30x", peak_drey <= limit, note=f"decompressed shard {mib(raw / 1024)}")
+            # Inflated whole (as libdeflate-gunzip does), the compressed and
+            # the decompressed shard are in memory at once.
+            peak_ld = peak_process(["libdeflate-gunzip", "-c", path])
+            table.add(case, "drey-cli peak memory", mib(peak_drey), f"{peak_drey / peak_ld:.2f}x", "<= 1.10x",
+                      peak_drey <= 1.1 * peak_ld,
+                      note=f"of libdeflate-gunzip -c's {mib(peak_ld)}; decompressed shard {mib(raw / 1024)}")
         else:
             table.add(case, "python Unpacker", t_py, f"{t_py / t_drey:.2f}", ">= 5.00", t_py >= 5 * t_drey,
-                      note=f"peak {mib(py_peak)} ({mib(py_base)} after imports alone)")
+                      note=f"peak {mib(py_peak)} ({mib(py_base)} after imports alone)" + cpu_note)
             table.add(case, "pigz -dc >/dev/null", t_pigz, f"{t_pigz / t_drey:.2f}",
                       note=f"peak {mib(peak_pigz)}")
 
@@ -437,6 +524,39 @@ def main():
         table.add(case, "drey size / python size", f"{size_drey / 2**20:.2f} MiB",
                   f"{size_drey / size_py:.3f}", "<= 1.050", size_drey <= 1.05 * size_py,
                   note=f"python {size_py / 2**20:.2f} MiB")
+
+    # ---- issue 12: decoding at the inflate floor, all cores, cat
+    med = statistics.median
+    # (b) against Python is check-meta's row, with its CPU times.
+    if "decode" in only:
+        n = runs(5)
+        cpu_drey, cpu_ld = [], []
+        t_drey, t_ld = medians(n, process([drey, "check", images, "images"], cpu=cpu_drey),
+                               shell_process(f"libdeflate-gunzip -c '{images_gz}' > /dev/null", cpu=cpu_ld))
+        case = "(a) decode images"
+        table.add(case, "drey-cli check", t_drey, "1.00", note=f"cpu {med(cpu_drey):.4f} s")
+        table.add(case, "libdeflate-gunzip -c", t_ld, f"{t_ld / t_drey:.2f}", ">= 0.87", t_drey <= 1.15 * t_ld,
+                  note=f"cpu {med(cpu_ld):.4f} s; target: drey at most 1.15x its time")
+
+    if "cat" in only:
+        n = runs(5)
+        for case, store, key, before, check in (
+                ("(d) cat arrays", os.path.join(work, "arrays"), "arrays", CAT_BEFORE["arrays"],
+                 lambda first: len(first["embedding"]["data"]) == 1024),
+                ("(a) cat images", images, "images", CAT_BEFORE["images"],
+                 lambda first: len(first["image"]["data"]) == IMAGE_SIZE)):
+            out_json = os.path.join(dest, key + ".jsonl")
+            cpu_cat = []
+            (t_cat,) = medians(n, process([drey, "cat", store, key], cpu=cpu_cat, stdout=out_json))
+            size = os.path.getsize(out_json)
+            with open(out_json) as f:
+                if not check(json.loads(f.readline())):
+                    sys.exit(f"bench: cat printed something else than the {key} shard")
+            os.remove(out_json)
+            rate = size / 2**20 / med(cpu_cat)
+            table.add(case, "drey-cli cat", t_cat, f"{rate:.0f} MiB/s", f">= {3 * before:.0f}", rate >= 3 * before,
+                      note=f"JSON per CPU second (cpu {med(cpu_cat):.4f} s, {size / 2**20:.1f} MiB); "
+                           f"before: {before} MiB/s")
 
     print()
     print("Drey and pigz are timed as whole processes (start-up included), Python in-process")
