@@ -262,6 +262,30 @@ test_store_document_cache (Fixture       *f,
   g_assert_false (drey_sample_cache_has_shard (cache, "digits-00"));
 }
 
+/* A store closed while its scan runs: the scan stops, and nothing it was
+ * doing comes back to the document or the scan after they are gone. */
+static void
+test_store_document_closed_while_scanning (Fixture       *f,
+                                           gconstpointer  data)
+{
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(DreyStoreDocument) doc = drey_store_document_new (f->store);
+      gint64 until;
+
+      drey_store_document_set_use_cache (doc, FALSE);
+      drey_store_document_scan (doc);
+      /* a few shards in, or none */
+      for (guint spin = 0; spin < i; spin++)
+        g_main_context_iteration (NULL, FALSE);
+      drey_store_document_cancel (doc);
+      g_clear_object (&doc);
+      until = g_get_monotonic_time () + 50 * 1000;
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -272,6 +296,7 @@ main (int   argc,
   ADD ("/store-document/scan", test_store_document_scan);
   ADD ("/store-document/query", test_store_document_query);
   ADD ("/store-document/cache", test_store_document_cache);
+  ADD ("/store-document/closed-while-scanning", test_store_document_closed_while_scanning);
 #undef ADD
   return g_test_run ();
 }
