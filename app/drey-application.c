@@ -1,8 +1,9 @@
 /* drey-application.c: the application: windows, app-wide actions
  *
- * `drey [STORE]` opens STORE (a path or URI) in a window; without one, a
- * window with the welcome page. A second `drey STORE` goes to the running
- * instance and opens another window.
+ * `drey [STORE [KEY]]` opens STORE (a path or URI) in a window, with the
+ * shard KEY read at once; a shard file `KEY.gz` given alone opens its
+ * store at KEY. Without STORE, a window with the welcome page. A second
+ * `drey STORE` goes to the running instance and opens another window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,6 +49,17 @@ drey_application_open (GApplication  *app,
                        int            n_files,
                        const char    *hint)
 {
+  /* Two arguments are a store and a key: a key is a file name in the
+   * store, which GApplication made a file of the working directory. */
+  if (n_files == 2)
+    {
+      DreyWindow *window = drey_window_new (ADW_APPLICATION (app));
+      g_autofree char *key = g_file_get_basename (files[1]);
+
+      drey_window_open_store_at_key (window, files[0], key);
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
   for (int i = 0; i < n_files; i++)
     {
       DreyWindow *window = drey_window_new (ADW_APPLICATION (app));
@@ -135,4 +147,11 @@ drey_application_class_init (DreyApplicationClass *klass)
 static void
 drey_application_init (DreyApplication *self)
 {
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), _("[STORE [KEY]]"));
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    _("Inspect and edit Squirrel stores.\n\n"
+      "STORE is a store: a folder of shards KEY.gz (a path or a URI).\n"
+      "KEY is one of its shards, shown at once: its file name without .gz.\n"
+      "A shard file KEY.gz given alone opens its store at KEY.\n"
+      "Without STORE, the welcome page offers the recent stores."));
 }

@@ -22,7 +22,7 @@
 #define EXIT_USAGE    2
 
 static const char usage[] =
-  "Usage: drey-cli [--memory-limit SIZE] COMMAND ARGS...\n"
+  "Usage: drey-cli [--memory-limit SIZE] [--no-cache] COMMAND ARGS...\n"
   "\n"
   "Read and write Squirrel stores (squirrel-core's directory of KEY.gz shards).\n"
   "\n"
@@ -58,22 +58,27 @@ static const char usage[] =
   "                             0-based in its shard); --cat: the samples as JSON\n"
   "                             Lines\n"
   "\n"
-  "STORE is a directory or a GIO location (sftp://, smb://...).\n"
+  "STORE is a directory, a GIO location (sftp://, smb://...), or a bucket\n"
+  "prefix: s3://BUCKET/PREFIX or gs://BUCKET/PREFIX (credentials as the AWS\n"
+  "CLI and gcloud find them; see the README).\n"
   "JSON follows squirrel's convention: arrays as {\"data\", \"type\", \"shape\"};\n"
   "drey-cli adds {\"$bytes\": base64}, {\"$complex\": [re, im]} and\n"
   "{\"$opaque\": why} for what squirrel's JSON cannot hold; cat --exact marks\n"
   "every value that plain JSON would change (see the README).\n"
   "--memory-limit caps what one shard may take, decompressed and decoded\n"
-  "(default 4G; suffixes K, M, G).\n"
+  "(default 4G; suffixes K, M, G). --no-cache reads a bucket's shards from\n"
+  "the bucket every time, and keeps none in the cache (~/.cache/drey/shards).\n"
   "schema, stats STORE and query decode every shard on all cores and keep\n"
   "what they found in $XDG_CACHE_HOME/drey/scan/, so that only shards that\n"
-  "changed are decoded again (--no-cache: neither read nor write it).\n"
+  "changed are decoded again (--no-cache, before or after the command:\n"
+  "neither read nor write it).\n"
   "S is messagepack or jsonl. Reading, the default is what each shard's bytes\n"
   "show, and the store's serializer for shards that decode both ways; writing,\n"
   "the store's (messagepack if its shards do not tell; a store whose shards\n"
   "disagree needs --serializer).\n";
 
 static guint64 memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
+static gboolean no_cache;
 
 static int
 fail_usage (const char *message)
@@ -109,6 +114,7 @@ open_store (const char *location)
   SqStore *store = sq_store_new (file);
 
   sq_store_set_memory_limit (store, memory_limit);
+  sq_store_set_cache_enabled (store, !no_cache);
   return store;
 }
 
@@ -732,7 +738,7 @@ run_scan (const char *location,
 
   /* A chosen serializer changes what decodes: the cache does not know
    * which was used, so it stays out of the way. */
-  sq_store_scan_set_use_cache (scan, !options->no_cache && options->serializer == SQ_SERIALIZER_AUTO);
+  sq_store_scan_set_use_cache (scan, !options->no_cache && !no_cache && options->serializer == SQ_SERIALIZER_AUTO);
   g_signal_connect (scan, "shard-scanned", G_CALLBACK (shard_scanned), &run);
   if (!sq_store_scan_run (scan, NULL, &error))
     {
@@ -1216,6 +1222,12 @@ main (int    argc,
         {
           g_print ("drey-cli %s\n", PACKAGE_VERSION);
           return 0;
+        }
+      if (strcmp (argv[0], "--no-cache") == 0)
+        {
+          no_cache = TRUE;
+          argc--, argv++;
+          continue;
         }
       if (strcmp (argv[0], "--memory-limit") == 0 || g_str_has_prefix (argv[0], "--memory-limit="))
         {

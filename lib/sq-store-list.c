@@ -1,9 +1,10 @@
 /* sq-store-list.c: a store's keys, all at once in squirrel's order, or
  * streamed in batches as they are found
  *
- * Listing a local directory is readdir, and stat only where it is needed,
- * with a sort of its own: a store of 100,000 shards lists in milliseconds.
- * Other locations go through GIO.
+ * The store's backend finds the keys (sq-backend-local.c: readdir, and
+ * stat only where it is needed; sq-backend-object.c: a bucket listing);
+ * this file sorts them, with a sort of its own (a store of 100,000 shards
+ * lists in milliseconds), and streams them to the caller's context.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,14 +12,9 @@
 
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "sq-backend-private.h"
 #include "sq-store-private.h"
 #include "sq-worker-private.h"
 
@@ -171,13 +167,6 @@ sort_entries (Entry *v,
     }
 }
 
-static gboolean
-is_shard_name (const char *name,
-               gsize       len)
-{
-  return len > 3 && memcmp (name + len - 3, ".gz", 3) == 0;
-}
-
 /* A streamed listing hands keys over in batches of at most this many, or
  * of what was found in SQ_PROGRESS_INTERVAL_USEC, whichever comes first.
  * The first batches are smaller (KEY_FIRST_BATCH_SIZE, then twice as many
@@ -193,7 +182,7 @@ static void key_stream_post (KeyStream *stream,
 
 /* Where listing puts the keys it finds: all into @entries, to be sorted
  * (sq_store_list_keys), or batch by batch to @stream (streamed). */
-typedef struct
+struct _SqKeySink
 {
   GArray    *entries;
   KeyStream *stream;
@@ -201,19 +190,19 @@ typedef struct
   gint64     batch_start;
   guint      n_keys;
   guint      batch_limit;
-} KeySink;
+};
 
 static void
-key_sink_flush (KeySink *sink)
+key_sink_flush (SqKeySink *sink)
 {
   if (sink->batch != NULL && sink->batch->len > 0)
     key_stream_post (sink->stream, g_steal_pointer (&sink->batch));
 }
 
 /* Takes @info. */
-static void
-key_sink_add (KeySink   *sink,
-              SqKeyInfo *info)
+void
+_sq_key_sink_add (SqKeySink *sink,
+                  SqKeyInfo *info)
 {
   sink->n_keys++;
   if (sink->entries != NULL)
@@ -236,157 +225,37 @@ key_sink_add (KeySink   *sink,
     key_sink_flush (sink);
 }
 
-/* Local directories: readdir, and stat only where it is needed. A store
- * of 100,000 shards lists in milliseconds this way. */
-static gboolean
-list_local (SqStore          *self,
-            const char       *path,
-            SqListKeysFlags   flags,
-            KeySink          *sink,
-            GCancellable     *cancellable,
-            GError          **error)
+SqKeySink *
+_sq_key_sink_new_collecting (void)
 {
-  gboolean names_only = (flags & SQ_LIST_KEYS_NAMES_ONLY) != 0;
-  DIR *dir = opendir (path);
-  struct dirent *ent;
-  char key[sizeof ent->d_name];
-  guint n = 0;
-  int saved;
+  SqKeySink *sink = g_new0 (SqKeySink, 1);
 
-  if (dir == NULL)
-    {
-      saved = errno;
-      if (saved == ENOENT)
-        return TRUE; /* squirrel: a missing store has no keys */
-      if (saved == ENOTDIR)
-        g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE,
-                     "store '%s' is not a directory", path);
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                     "store '%s': cannot read the directory: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-
-  for (;;)
-    {
-      const char *name;
-      gsize len;
-      struct stat st;
-      gboolean have_stat = FALSE;
-
-      errno = 0;
-      ent = readdir (dir);
-      if (ent == NULL)
-        break;
-      name = ent->d_name;
-      len = strlen (name);
-      if (!is_shard_name (name, len))
-        continue;
-
-      if ((++n & 4095) == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          closedir (dir);
-          return FALSE;
-        }
-
-      if (ent->d_type != DT_REG)
-        {
-          if (ent->d_type != DT_LNK && ent->d_type != DT_UNKNOWN)
-            continue;
-          /* A link to a shard is a shard, as fsspec's ls sees it. */
-          if (fstatat (dirfd (dir), name, &st, 0) != 0 || !S_ISREG (st.st_mode))
-            continue;
-          have_stat = TRUE;
-        }
-      if (!names_only && !have_stat && fstatat (dirfd (dir), name, &st, 0) != 0)
-        continue; /* gone meanwhile */
-
-      /* The key, copied out of the dirent (which is not ours to change). */
-      memcpy (key, name, len - 3);
-      key[len - 3] = '\0';
-      key_sink_add (sink, names_only
-                          ? sq_key_info_new (key, -1, -1)
-                          : sq_key_info_new (key, st.st_size,
-                                             (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000));
-    }
-  saved = errno;
-  closedir (dir);
-  if (saved != 0)
-    {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "store '%s': cannot read the directory: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  sink->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  return sink;
 }
 
-static gboolean
-list_gio (SqStore          *self,
-          SqListKeysFlags   flags,
-          KeySink          *sink,
-          GCancellable     *cancellable,
-          GError          **error)
+/* With @keep FALSE, drops what was collected and returns %NULL. */
+GPtrArray *
+_sq_key_sink_free_to_sorted (SqKeySink *sink,
+                             gboolean   keep)
 {
-  g_autoptr(GFileEnumerator) enumerator = NULL;
-  GError *local_error = NULL;
+  GArray *entries = sink->entries;
+  GPtrArray *keys = NULL;
 
-  enumerator = g_file_enumerate_children (self->location,
-                                          G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                          G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                                          G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                                          G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                                          G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC,
-                                          G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
-  if (enumerator == NULL)
+  if (keep)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_error_free (local_error);
-          return TRUE;
-        }
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_DIRECTORY))
-        {
-          g_autofree char *name = sq_store_get_display_name (self);
-
-          g_error_free (local_error);
-          g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_A_STORE, "store '%s' is not a directory", name);
-          return FALSE;
-        }
-      _sq_store_prefix_error (self, error, local_error);
-      return FALSE;
+      set_prefixes (entries);
+      sort_entries ((Entry *) (void *) entries->data, entries->len, 2 * g_bit_storage (entries->len));
+      keys = g_ptr_array_new_full (entries->len, (GDestroyNotify) sq_key_info_unref);
+      for (guint i = 0; i < entries->len; i++)
+        g_ptr_array_add (keys, g_array_index (entries, Entry, i).info);
     }
-
-  for (;;)
-    {
-      GFileInfo *info = NULL;
-      const char *name;
-      g_autofree char *key = NULL;
-
-      if (!g_file_enumerator_iterate (enumerator, &info, NULL, cancellable, &local_error))
-        {
-          _sq_store_prefix_error (self, error, local_error);
-          return FALSE;
-        }
-      if (info == NULL)
-        break;
-      name = g_file_info_get_name (info);
-      if (!is_shard_name (name, strlen (name)) || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-        continue;
-
-      key = g_strndup (name, strlen (name) - 3);
-      if (flags & SQ_LIST_KEYS_NAMES_ONLY)
-        key_sink_add (sink, sq_key_info_new (key, -1, -1));
-      else
-        {
-          gint64 mtime = -1;
-
-          if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_TIME_MODIFIED))
-            mtime = (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
-                    g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC);
-          key_sink_add (sink, sq_key_info_new (key, g_file_info_get_size (info), mtime));
-        }
-    }
-  return TRUE;
+  else
+    for (guint i = 0; i < entries->len; i++)
+      sq_key_info_unref (g_array_index (entries, Entry, i).info);
+  g_array_unref (entries);
+  g_free (sink);
+  return keys;
 }
 
 /**
@@ -406,33 +275,15 @@ sq_store_list_keys (SqStore          *self,
                     GCancellable     *cancellable,
                     GError          **error)
 {
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  KeySink sink = { entries, NULL, NULL, 0, 0 };
-  g_autofree char *path = NULL;
-  GPtrArray *keys;
+  SqKeySink *sink;
   gboolean ok;
 
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   _sq_assert_not_main_thread ();
 
-  path = g_file_get_path (self->location);
-  if (path != NULL)
-    ok = list_local (self, path, flags, &sink, cancellable, error);
-  else
-    ok = list_gio (self, flags, &sink, cancellable, error);
-
-  if (ok)
-    {
-      set_prefixes (entries);
-      sort_entries ((Entry *) (void *) entries->data, entries->len, 2 * g_bit_storage (entries->len));
-    }
-
-  keys = g_ptr_array_new_full (entries->len, (GDestroyNotify) sq_key_info_unref);
-  for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (keys, g_array_index (entries, Entry, i).info);
-  if (!ok)
-    g_clear_pointer (&keys, g_ptr_array_unref);
-  return keys;
+  sink = _sq_key_sink_new_collecting ();
+  ok = SQ_BACKEND_GET_IFACE (self->backend)->list_keys (self->backend, self, flags, FALSE, sink, cancellable, error);
+  return _sq_key_sink_free_to_sorted (sink, ok);
 }
 
 static void
@@ -625,77 +476,6 @@ key_stream_post (KeyStream *stream,
   g_mutex_unlock (&stream->lock);
 }
 
-/* A local store, streamed: the names first (one readdir, no stat), sorted,
- * then each file's size and time in that order. Batches so come in
- * squirrel's order, and a sorted view of them grows at its end, where
- * adding rows costs a list view little; keys landing all over it make
- * GTK 4.8's list view walk every row between them, at every batch. */
-static gboolean
-list_local_sorted (SqStore          *self,
-                   const char       *path,
-                   SqListKeysFlags   flags,
-                   KeySink          *sink,
-                   GCancellable     *cancellable,
-                   GError          **error)
-{
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  KeySink names = { entries, NULL, NULL, 0, 0 };
-  char name[PATH_MAX];
-  gboolean ok;
-  int dfd = -1;
-  guint i = 0;
-
-  ok = list_local (self, path, flags | SQ_LIST_KEYS_NAMES_ONLY, &names, cancellable, error);
-  if (ok)
-    {
-      set_prefixes (entries);
-      sort_entries ((Entry *) (void *) entries->data, entries->len, 2 * g_bit_storage (entries->len));
-    }
-  if (ok && !(flags & SQ_LIST_KEYS_NAMES_ONLY) && entries->len > 0)
-    {
-      dfd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (dfd < 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       "store '%s': cannot read the directory: %s", path, g_strerror (saved));
-          ok = FALSE;
-        }
-    }
-
-  for (; ok && i < entries->len; i++)
-    {
-      SqKeyInfo *info = g_array_index (entries, Entry, i).info;
-      const char *key = sq_key_info_get_key (info);
-      struct stat st;
-
-      if ((i & 4095) == 4095 && g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          ok = FALSE;
-          break;
-        }
-      if (dfd < 0)
-        {
-          key_sink_add (sink, info);
-          continue;
-        }
-      g_snprintf (name, sizeof name, "%s.gz", key);
-      if (fstatat (dfd, name, &st, 0) == 0 && S_ISREG (st.st_mode))
-        key_sink_add (sink, sq_key_info_new (key, st.st_size,
-                                             (gint64) st.st_mtim.tv_sec * G_USEC_PER_SEC + st.st_mtim.tv_nsec / 1000));
-      /* else gone meanwhile */
-      sq_key_info_unref (info);
-    }
-
-  /* What was not handed on. */
-  for (; i < entries->len; i++)
-    sq_key_info_unref (g_array_index (entries, Entry, i).info);
-  if (dfd >= 0)
-    close (dfd);
-  return ok;
-}
-
 static void
 list_keys_streamed_thread (GTask        *task,
                            gpointer      source_object,
@@ -704,15 +484,12 @@ list_keys_streamed_thread (GTask        *task,
 {
   SqStore *self = source_object;
   KeyStream *stream = task_data;
-  KeySink sink = { NULL, stream, NULL, 0, 0 };
-  g_autofree char *path = g_file_get_path (self->location);
+  SqKeySink sink = { NULL, stream, NULL, 0, 0, 0 };
   GError *error = NULL;
   gboolean ok;
 
-  if (path != NULL)
-    ok = list_local_sorted (self, path, stream->flags, &sink, cancellable, &error);
-  else
-    ok = list_gio (self, stream->flags, &sink, cancellable, &error);
+  ok = SQ_BACKEND_GET_IFACE (self->backend)->list_keys (self->backend, self, stream->flags, TRUE, &sink,
+                                                         cancellable, &error);
   if (ok)
     key_sink_flush (&sink);
   g_clear_pointer (&sink.batch, g_ptr_array_unref);

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sq-backend-private.h"
 #include "sq-store.h"
 
 G_BEGIN_DECLS
@@ -13,7 +14,9 @@ struct _SqStore
   GObject       parent_instance;
 
   GFile        *location;
+  SqBackend    *backend;       /* where the bytes are; set at construction */
   guint64       memory_limit;
+  gboolean      no_cache;      /* read buckets without the shard cache */
 
   GMutex        lock;          /* guards the settings and what is below */
   SqSerializer  chosen;        /* by the user; AUTO: tell from the shards */

@@ -1,11 +1,12 @@
 /* sq-store-write.c: writing a shard atomically, removing it, putting its
  * bytes aside for an Undo and back, and asking whether it changed on disk
  *
- * A set never changes a shard's bytes in place: it writes a synced temp
- * file in the store's directory and renames it over KEY.gz, so a reader
- * (or a crash) sees the old shard or the new one, whole. The stash relies
- * on that, and the query (size, time, etag) is the check a window makes
- * before it replaces a shard it read a while ago.
+ * A set never changes a shard's bytes in place: its backend's put
+ * publishes them whole or not at all (a synced temp file renamed over
+ * KEY.gz in a directory; one PUT in a bucket), so a reader (or a crash)
+ * sees the old shard or the new one. The stash relies on that, and the
+ * query (size, time, etag) is the check a window makes before it replaces
+ * a shard it read a while ago.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,102 +14,11 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <gio/gfiledescriptorbased.h>
-
 #include "sq-error.h"
 #include "sq-shard-writer.h"
 #include "sq-store-private.h"
 #include "sq-value-private.h"
 #include "sq-worker-private.h"
-
-/* Temp files of a set start so; stashes for Undo (sq_store_stash_shard())
- * so, to tell them apart when cleaning up after a crash. The names are
- * documented (README, the crash test): stores written by earlier versions
- * hold them, so they stay as they are. */
-#define TEMP_PREFIX  ".drey-"
-#define STASH_PREFIX ".drey-undo-"
-
-/* A new name for a temp file: in the store's directory (so the rename stays
- * on one file system), hidden, and not ending in .gz, so no reader lists
- * it. */
-static GFile *
-temp_child (GFile      *dir,
-            const char *prefix)
-{
-  g_autofree char *suffix = sq_store_make_random_key ();
-  g_autofree char *name = g_strdup_printf ("%s%.8s.tmp", prefix, suffix);
-
-  return g_file_get_child (dir, name);
-}
-
-/* Creates a temp file named by temp_child(), trying other names while one
- * exists. */
-static GFileOutputStream *
-create_temp (GFile         *dir,
-             const char    *prefix,
-             GFile        **temp,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  for (int attempt = 0;; attempt++)
-    {
-      g_autoptr(GFile) file = temp_child (dir, prefix);
-      GError *local_error = NULL;
-      GFileOutputStream *stream;
-
-      stream = g_file_create (file, G_FILE_CREATE_NONE, cancellable, &local_error);
-      if (stream != NULL)
-        {
-          *temp = g_steal_pointer (&file);
-          return stream;
-        }
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt >= 100)
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      g_error_free (local_error);
-    }
-}
-
-static gboolean
-sync_stream (GOutputStream  *stream,
-             GError        **error)
-{
-  int fd;
-
-  if (!G_IS_FILE_DESCRIPTOR_BASED (stream))
-    return TRUE;
-  fd = g_file_descriptor_based_get_fd (G_FILE_DESCRIPTOR_BASED (stream));
-  if (fsync (fd) == 0)
-    return TRUE;
-  {
-    int saved = errno;
-
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
-  }
-  return FALSE;
-}
-
-/* After a rename, the directory entry itself must reach the disk. */
-static void
-sync_directory (GFile *dir)
-{
-  g_autofree char *path = g_file_get_path (dir);
-  int fd;
-
-  if (path == NULL)
-    return;
-  fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return;
-  fsync (fd);
-  close (fd);
-}
 
 static gboolean
 write_shard (SqStore             *self,
@@ -163,7 +73,7 @@ write_shard (SqStore             *self,
           _sq_throttle_report (throttle, done, total, FALSE);
         }
     }
-  if (!sq_shard_writer_finish (writer, cancellable, error) || !sync_stream (stream, error))
+  if (!sq_shard_writer_finish (writer, cancellable, error))
     return FALSE;
   _sq_throttle_report (throttle, total, total, TRUE);
   return TRUE;
@@ -252,10 +162,10 @@ set_shard (SqStore             *self,
            GCancellable        *cancellable,
            GError             **error)
 {
+  SqBackendInterface *backend = SQ_BACKEND_GET_IFACE (self->backend);
   g_autofree char *chosen = NULL;
-  g_autoptr(GFile) dest = NULL;
-  g_autoptr(GFile) temp = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
+  g_autoptr(GOutputStream) stream = NULL;
+  gpointer token = NULL;
   SqThrottle throttle = { progress, progress_data, 0 };
   SqSerializer serializer;
   GError *local_error = NULL;
@@ -267,15 +177,8 @@ set_shard (SqStore             *self,
   if (serializer == SQ_SERIALIZER_AUTO)
     return NULL;
 
-  if (!g_file_make_directory_with_parents (self->location, cancellable, &local_error))
-    {
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-        {
-          _sq_store_prefix_error (self, error, local_error);
-          return NULL;
-        }
-      g_clear_error (&local_error);
-    }
+  if (!backend->prepare_put (self->backend, self, cancellable, error))
+    return NULL;
 
   if (key != NULL)
     chosen = g_strdup (key);
@@ -283,37 +186,24 @@ set_shard (SqStore             *self,
     do
       {
         g_clear_pointer (&chosen, g_free);
-        g_clear_object (&dest);
         chosen = sq_store_make_random_key ();
-        dest = sq_store_get_shard_file (self, chosen);
       }
-    while (g_file_query_exists (dest, cancellable));
+    while (backend->shard_exists (self->backend, chosen, cancellable));
 
-  if (dest == NULL)
-    dest = sq_store_get_shard_file (self, chosen);
-
-  stream = create_temp (self->location, TEMP_PREFIX, &temp, cancellable, &local_error);
+  stream = backend->create_shard (self->backend, chosen, &token, cancellable, &local_error);
   if (stream == NULL)
     goto failed;
 
-  if (!write_shard (self, G_OUTPUT_STREAM (stream), serializer, chosen, samples, reader, &throttle, cancellable,
-                    &local_error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (stream), cancellable, &local_error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, &local_error) ||
-      !g_file_move (temp, dest, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
-                    NULL, NULL, NULL, &local_error))
+  if (!write_shard (self, stream, serializer, chosen, samples, reader, &throttle, cancellable, &local_error) ||
+      !backend->commit_shard (self->backend, chosen, stream, token, cancellable, &local_error))
     goto failed;
 
-  sync_directory (self->location);
   _sq_store_forget_shard (self, chosen);
   return g_steal_pointer (&chosen);
 
 failed:
-  if (stream != NULL)
-    {
-      g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, NULL);
-      g_file_delete (temp, NULL, NULL);
-    }
+  if (token != NULL || stream != NULL)
+    backend->abort_shard (self->backend, stream, g_steal_pointer (&token));
   if (local_error->domain == SQ_DECODE_ERROR)
     g_propagate_error (error, local_error); /* the reader's: it names its shard */
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
@@ -433,27 +323,13 @@ sq_store_remove (SqStore       *self,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GFile) file = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
   _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
-  file = sq_store_get_shard_file (self, key);
-  if (!g_file_delete (file, cancellable, &local_error))
-    {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          _sq_store_set_not_found_error (self, key, error);
-          g_error_free (local_error);
-        }
-      else
-        g_propagate_prefixed_error (error, local_error, "cannot remove shard '%s': ", key);
-      return FALSE;
-    }
-  sync_directory (self->location);
+  if (!SQ_BACKEND_GET_IFACE (self->backend)->remove_shard (self->backend, self, key, cancellable, error))
+    return FALSE;
   _sq_store_forget_shard (self, key);
   return TRUE;
 }
@@ -518,104 +394,6 @@ sq_store_remove_finish (SqStore       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-propagate_shard_error (GError     **error,
-                       GError      *local_error,
-                       const char  *action,
-                       const char  *key)
-{
-  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_prefixed_error (error, local_error, "shard '%s': ", key);
-  else
-    g_propagate_prefixed_error (error, local_error, "cannot %s shard '%s': ", action, key);
-}
-
-/* A hard link to @shard under a new stash name: nothing copied, and exact.
- * A set replaces the shard's directory entry, never its bytes, so the link
- * keeps the old ones. %NULL where there is no path or link(2) fails (EXDEV,
- * EPERM on file systems without hard links, EMLINK...): the caller copies
- * then, and copying reports its own errors. */
-static GFile *
-stash_by_link (GFile *dir,
-               GFile *shard)
-{
-  g_autofree char *path = g_file_get_path (shard);
-
-  if (path == NULL)
-    return NULL;
-  for (int attempt = 0; attempt < 100; attempt++)
-    {
-      g_autoptr(GFile) stash = temp_child (dir, STASH_PREFIX);
-      g_autofree char *stash_path = g_file_get_path (stash);
-
-      if (stash_path == NULL)
-        return NULL;
-      /* link(2) does not follow a symlink: a shard that is a link to
-       * another is stashed, and comes back, as that link. */
-      if (link (path, stash_path) == 0)
-        return g_steal_pointer (&stash);
-      if (errno != EEXIST)
-        return NULL;
-    }
-  return NULL;
-}
-
-/* A byte copy of @shard, synced, so that a later unstash renames complete
- * bytes into place. */
-static GFile *
-stash_by_copy (GFile         *dir,
-               GFile         *shard,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  g_autoptr(GFileInputStream) in = NULL;
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GFile) stash = NULL;
-
-  in = g_file_read (shard, cancellable, error);
-  if (in == NULL)
-    return NULL;
-  out = create_temp (dir, STASH_PREFIX, &stash, cancellable, error);
-  if (out == NULL)
-    return NULL;
-  if (g_output_stream_splice (G_OUTPUT_STREAM (out), G_INPUT_STREAM (in), G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
-                              cancellable, error) < 0 ||
-      !sync_stream (G_OUTPUT_STREAM (out), error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (out), cancellable, error))
-    {
-      g_output_stream_close (G_OUTPUT_STREAM (out), NULL, NULL);
-      g_file_delete (stash, NULL, NULL);
-      return NULL;
-    }
-  return g_steal_pointer (&stash);
-}
-
-/* Renames @shard to a new stash name: the key goes and the stash appears
- * in one step, so no crash loses the bytes. */
-static GFile *
-stash_by_move (GFile         *dir,
-               GFile         *shard,
-               GCancellable  *cancellable,
-               GError       **error)
-{
-  for (int attempt = 0;; attempt++)
-    {
-      g_autoptr(GFile) stash = temp_child (dir, STASH_PREFIX);
-      GError *local_error = NULL;
-
-      /* No G_FILE_COPY_OVERWRITE: another stash of that name stays. */
-      if (g_file_move (shard, stash, G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
-                       cancellable, NULL, NULL, &local_error))
-        return g_steal_pointer (&stash);
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS) || attempt >= 100)
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      g_error_free (local_error);
-    }
-}
-
 /**
  * sq_store_stash_shard:
  * @key: the shard's key
@@ -634,7 +412,7 @@ stash_by_move (GFile         *dir,
  * is gone. Blocks.
  *
  * sq_store_unstash_shard() puts the stash back; a stash no longer needed
- * is deleted with g_file_delete().
+ * is deleted with sq_store_drop_stash().
  *
  * Returns: (transfer full): the stash, or %NULL (a
  *   #SQ_STORE_ERROR_NOT_FOUND error if there is no such shard)
@@ -646,64 +424,16 @@ sq_store_stash_shard (SqStore       *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  g_autoptr(GFile) shard = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GFile) stash = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (SQ_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
   _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return NULL;
-  shard = sq_store_get_shard_file (self, key);
   if (!keep_shard)
     _sq_store_forget_shard (self, key);
-
-  /* A shard is what listing takes for one: a file, or a link to a file.
-   * A directory named KEY.gz is not, and must not be moved away. */
-  info = g_file_query_info (shard, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, cancellable,
-                            &local_error);
-  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      propagate_shard_error (error, local_error, "stash", key);
-      return NULL;
-    }
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_clear_error (&local_error);
-      _sq_store_set_not_found_error (self, key, error);
-      return NULL;
-    }
-
-  if (keep_shard)
-    {
-      stash = stash_by_link (self->location, shard);
-      if (stash == NULL)
-        stash = stash_by_copy (self->location, shard, cancellable, &local_error);
-    }
-  else
-    stash = stash_by_move (self->location, shard, cancellable, &local_error);
-
-  if (stash == NULL)
-    {
-      /* gone since the query */
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        {
-          g_error_free (local_error);
-          _sq_store_set_not_found_error (self, key, error);
-        }
-      else
-        propagate_shard_error (error, local_error, "stash", key);
-      return NULL;
-    }
-
-  /* A link shares synced bytes and needs no sync of its own: the set that
-   * follows it syncs the directory. */
-  if (!keep_shard)
-    sync_directory (self->location);
-  return g_steal_pointer (&stash);
+  return SQ_BACKEND_GET_IFACE (self->backend)->stash_shard (self->backend, self, key, keep_shard, cancellable,
+                                                            error);
 }
 
 /**
@@ -726,9 +456,6 @@ sq_store_unstash_shard (SqStore       *self,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  g_autoptr(GFile) shard = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (stash == NULL || G_IS_FILE (stash), FALSE);
@@ -736,32 +463,31 @@ sq_store_unstash_shard (SqStore       *self,
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
-  shard = sq_store_get_shard_file (self, key);
   _sq_store_forget_shard (self, key);
+  return SQ_BACKEND_GET_IFACE (self->backend)->unstash_shard (self->backend, self, key, stash, cancellable, error);
+}
 
-  if (stash == NULL)
-    {
-      if (!g_file_delete (shard, cancellable, &local_error))
-        {
-          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-            {
-              propagate_shard_error (error, local_error, "remove", key);
-              return FALSE;
-            }
-          /* there was none, and there is none */
-          g_error_free (local_error);
-          return TRUE;
-        }
-    }
-  else if (!g_file_move (stash, shard,
-                         G_FILE_COPY_OVERWRITE | G_FILE_COPY_NOFOLLOW_SYMLINKS | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
-                         cancellable, NULL, NULL, &local_error))
-    {
-      propagate_shard_error (error, local_error, "restore", key);
-      return FALSE;
-    }
-  sync_directory (self->location);
-  return TRUE;
+/**
+ * sq_store_drop_stash:
+ * @stash: a stash that sq_store_stash_shard() made
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Deletes a stash no longer needed for an Undo. Blocks.
+ *
+ * Returns: whether it is gone
+ */
+gboolean
+sq_store_drop_stash (SqStore       *self,
+                     GFile         *stash,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (stash), FALSE);
+  _sq_assert_not_main_thread ();
+
+  return SQ_BACKEND_GET_IFACE (self->backend)->drop_stash (self->backend, stash, cancellable, error);
 }
 
 typedef struct
@@ -917,6 +643,64 @@ sq_store_unstash_shard_finish (SqStore       *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+static void
+drop_stash_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (sq_store_drop_stash (source_object, task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * sq_store_drop_stash_async:
+ * @stash: a stash that sq_store_stash_shard() made
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (nullable): called when the stash is gone
+ * @user_data: data for @callback
+ *
+ * Runs sq_store_drop_stash() on a worker; with no @callback, in the
+ * background, its errors ignored.
+ */
+void
+sq_store_drop_stash_async (SqStore             *self,
+                           GFile               *stash,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SQ_IS_STORE (self));
+  g_return_if_fail (G_IS_FILE (stash));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sq_store_drop_stash_async);
+  g_task_set_task_data (task, g_object_ref (stash), g_object_unref);
+  g_task_run_in_thread (task, drop_stash_thread);
+}
+
+/**
+ * sq_store_drop_stash_finish:
+ *
+ * Returns: whether the stash is gone
+ */
+gboolean
+sq_store_drop_stash_finish (SqStore       *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_drop_stash_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /**
  * sq_store_query_shard:
  * @key: the shard's key
@@ -947,46 +731,14 @@ sq_store_query_shard (SqStore       *self,
                       char         **etag,
                       GError       **error)
 {
-  g_autoptr(GFile) shard = NULL;
-  g_autoptr(GFileInfo) info = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   _sq_assert_not_main_thread ();
 
   if (!sq_store_check_key (key, FALSE, error))
     return FALSE;
-  shard = sq_store_get_shard_file (self, key);
-  info = g_file_query_info (shard,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
-                            G_FILE_ATTRIBUTE_ETAG_VALUE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
-  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      propagate_shard_error (error, local_error, "query", key);
-      return FALSE;
-    }
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_clear_error (&local_error);
-      _sq_store_set_not_found_error (self, key, error);
-      return FALSE;
-    }
-
-  if (size != NULL)
-    *size = g_file_info_get_size (info);
-  if (mtime != NULL)
-    *mtime = g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_TIME_MODIFIED)
-             ? (gint64) g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED) * G_USEC_PER_SEC +
-               g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC)
-             : -1;
-  if (etag != NULL)
-    *etag = g_strdup (g_file_info_get_etag (info));
-  return TRUE;
+  return SQ_BACKEND_GET_IFACE (self->backend)->query_shard (self->backend, self, key, size, mtime, etag,
+                                                            cancellable, error);
 }
 
 typedef struct

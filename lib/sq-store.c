@@ -33,6 +33,7 @@ sq_store_finalize (GObject *object)
   SqStore *self = (SqStore *) object;
 
   g_clear_object (&self->location);
+  g_clear_object (&self->backend);
   g_clear_pointer (&self->evidence, g_hash_table_unref);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->detect_lock);
@@ -92,10 +93,20 @@ sq_store_set_property (GObject      *object,
 }
 
 static void
+sq_store_constructed (GObject *object)
+{
+  SqStore *self = (SqStore *) object;
+
+  G_OBJECT_CLASS (sq_store_parent_class)->constructed (object);
+  self->backend = _sq_backend_new_for_location (self->location);
+}
+
+static void
 sq_store_class_init (SqStoreClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = sq_store_constructed;
   object_class->finalize = sq_store_finalize;
   object_class->get_property = sq_store_get_property;
   object_class->set_property = sq_store_set_property;
@@ -155,7 +166,8 @@ sq_store_init (SqStore *self)
 /**
  * sq_store_new:
  * @location: the store's directory; it need not exist yet (the first set
- *   creates it)
+ *   creates it); or a bucket prefix, `s3://BUCKET/PREFIX` or
+ *   `gs://BUCKET/PREFIX` (see sq_store_location_is_bucket())
  *
  * Returns: (transfer full): the store
  */
@@ -165,6 +177,25 @@ sq_store_new (GFile *location)
   g_return_val_if_fail (G_IS_FILE (location), NULL);
 
   return g_object_new (SQ_TYPE_STORE, "location", location, NULL);
+}
+
+/**
+ * sq_store_location_is_bucket:
+ * @location: a store's location
+ *
+ * Whether @location is a prefix in a bucket (`s3://BUCKET/PREFIX`,
+ * `gs://BUCKET/PREFIX`), which a store reads over HTTP, not through GIO:
+ * GIO cannot query it, but sq_store_new() opens it. Does no I/O.
+ *
+ * Returns: %TRUE for s3://, gs:// and gcs:// URIs
+ */
+gboolean
+sq_store_location_is_bucket (GFile *location)
+{
+  g_return_val_if_fail (G_IS_FILE (location), FALSE);
+
+  return g_file_has_uri_scheme (location, "s3") || g_file_has_uri_scheme (location, "gs") ||
+         g_file_has_uri_scheme (location, "gcs");
 }
 
 /**
@@ -230,6 +261,45 @@ sq_store_set_memory_limit (SqStore *self,
   g_mutex_unlock (&self->lock);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEMORY_LIMIT]);
+}
+
+/**
+ * sq_store_set_cache_enabled:
+ * @enabled: whether reads may use the cache
+ *
+ * A bucket's shards, once downloaded, are kept in the user's cache
+ * directory (`$XDG_CACHE_HOME/drey/shards`, at most `DREY_CACHE_SIZE`
+ * bytes, 1 GiB by default, least recently used evicted), and read from
+ * there while the object's ETag stays the same. Off, every read
+ * downloads the shard and nothing is kept. A directory store has no cache.
+ */
+void
+sq_store_set_cache_enabled (SqStore  *self,
+                            gboolean  enabled)
+{
+  g_return_if_fail (SQ_IS_STORE (self));
+
+  g_mutex_lock (&self->lock);
+  self->no_cache = !enabled;
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * sq_store_get_cache_enabled:
+ *
+ * Returns: whether reads of a bucket may use the shard cache
+ */
+gboolean
+sq_store_get_cache_enabled (SqStore *self)
+{
+  gboolean enabled;
+
+  g_return_val_if_fail (SQ_IS_STORE (self), FALSE);
+
+  g_mutex_lock (&self->lock);
+  enabled = !self->no_cache;
+  g_mutex_unlock (&self->lock);
+  return enabled;
 }
 
 /**

@@ -69,11 +69,23 @@ typedef void (*SqProgressCallback) (guint64  done,
 typedef void (*SqKeyBatchCallback) (GPtrArray *batch,
                                     gpointer   user_data);
 
+/**
+ * SqSampleBatchCallback:
+ * @batch: (element-type SqValue) (transfer none): samples decoded since the
+ *   last batch, in the shard's order; take a reference to keep them
+ * @user_data: the data given with the callback
+ *
+ * Samples of a streamed get, as they are decoded.
+ */
+typedef void (*SqSampleBatchCallback) (GPtrArray *batch,
+                                       gpointer   user_data);
+
 #define SQ_TYPE_STORE (sq_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (SqStore, sq_store, SQ, STORE, GObject)
 
 SqStore       *sq_store_new                 (GFile               *location);
+gboolean       sq_store_location_is_bucket  (GFile               *location);
 GFile         *sq_store_get_location        (SqStore             *self);
 char          *sq_store_get_display_name    (SqStore             *self);
 SqSerializer   sq_store_get_serializer      (SqStore             *self);
@@ -85,6 +97,9 @@ guint          sq_store_count_shards        (SqStore             *self,
                                              SqShardEvidence      evidence);
 char          *sq_store_describe_serializer (SqStore             *self);
 guint64        sq_store_get_memory_limit    (SqStore             *self);
+void           sq_store_set_cache_enabled   (SqStore             *self,
+                                             gboolean             enabled);
+gboolean       sq_store_get_cache_enabled   (SqStore             *self);
 void           sq_store_set_memory_limit    (SqStore             *self,
                                              guint64              limit);
 
@@ -153,6 +168,30 @@ void           sq_store_get_async           (SqStore             *self,
 GPtrArray     *sq_store_get_finish          (SqStore             *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+gboolean       sq_store_get_streamed        (SqStore               *self,
+                                             const char            *key,
+                                             SqSampleBatchCallback  batch,
+                                             gpointer               batch_data,
+                                             SqProgressCallback     progress,
+                                             gpointer               progress_data,
+                                             guint                 *n_samples,
+                                             GCancellable          *cancellable,
+                                             GError               **error);
+void           sq_store_get_streamed_async  (SqStore               *self,
+                                             const char            *key,
+                                             GCancellable          *cancellable,
+                                             SqSampleBatchCallback  batch,
+                                             gpointer               batch_data,
+                                             GDestroyNotify         batch_notify,
+                                             SqProgressCallback     progress,
+                                             gpointer               progress_data,
+                                             GDestroyNotify         progress_notify,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data);
+gboolean       sq_store_get_streamed_finish (SqStore               *self,
+                                             GAsyncResult          *result,
+                                             guint                 *n_samples,
+                                             GError               **error);
 
 char          *sq_store_set                 (SqStore             *self,
                                              const char          *key,
@@ -222,6 +261,19 @@ void           sq_store_unstash_shard_async (SqStore             *self,
 gboolean       sq_store_unstash_shard_finish (SqStore            *self,
                                               GAsyncResult       *result,
                                               GError            **error);
+
+gboolean       sq_store_drop_stash          (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_drop_stash_async    (SqStore             *self,
+                                             GFile               *stash,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean       sq_store_drop_stash_finish   (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
 
 gboolean       sq_store_query_shard         (SqStore             *self,
                                              const char          *key,

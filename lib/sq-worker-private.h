@@ -43,6 +43,28 @@ void             _sq_progress_relay_post       (guint64             done,
                                                 guint64             total,
                                                 gpointer            relay);
 
+/* Batches from a worker (samples of a streamed get), handed over on the
+ * main context that was the caller's thread-default one, one batch per
+ * main loop iteration; @task (the caller's) returns once the worker has
+ * finished and every batch is out: its int is the count the worker gave,
+ * or the worker's error. No batch is handed over once @task's
+ * cancellable is cancelled. */
+typedef struct _SqBatchRelay SqBatchRelay;
+
+typedef void (*SqBatchFunc) (GPtrArray *batch,
+                             gpointer   user_data);
+
+SqBatchRelay    *_sq_batch_relay_new           (SqBatchFunc         callback,
+                                                gpointer            data,
+                                                GDestroyNotify      notify,
+                                                GTask              *task);
+void             _sq_batch_relay_unref         (gpointer            relay);
+void             _sq_batch_relay_post          (GPtrArray          *batch,
+                                                gpointer            relay);
+void             _sq_batch_relay_finish        (SqBatchRelay       *relay,
+                                                guint               count,
+                                                GError             *error);
+
 /* A worker thread at background priority, for the time of one job. */
 typedef struct
 {

@@ -20,6 +20,7 @@ struct _DreyKeyItem
 
   SqKeyInfo *info;
   int        n_samples;
+  char      *folded;     /* the key as a search compares it; made once */
 };
 
 G_DEFINE_FINAL_TYPE (DreyKeyItem, drey_key_item, G_TYPE_OBJECT)
@@ -42,6 +43,7 @@ drey_key_item_finalize (GObject *object)
   DreyKeyItem *self = (DreyKeyItem *) object;
 
   g_clear_pointer (&self->info, sq_key_info_unref);
+  g_free (self->folded);
 
   G_OBJECT_CLASS (drey_key_item_parent_class)->finalize (object);
 }
@@ -157,6 +159,46 @@ drey_key_item_get_info (DreyKeyItem *self)
  *
  * Returns: whether the size or the time changed
  */
+/**
+ * drey_key_item_fold_text:
+ * @text: a key, or what is searched for
+ *
+ * Returns: (transfer full): @text as a case-blind search compares it:
+ *   normalized and case-folded (a plain lower-case copy for ASCII, which
+ *   keys nearly always are)
+ */
+char *
+drey_key_item_fold_text (const char *text)
+{
+  g_autofree char *normal = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p >= 0x80)
+      {
+        normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+        return g_utf8_casefold (normal != NULL ? normal : text, -1);
+      }
+  return g_ascii_strdown (text, -1);
+}
+
+/**
+ * drey_key_item_get_folded_key:
+ *
+ * Returns: the key, folded by drey_key_item_fold_text(): made on the first
+ *   call and kept, so that a search over 100,000 keys compares bytes only
+ */
+const char *
+drey_key_item_get_folded_key (DreyKeyItem *self)
+{
+  g_return_val_if_fail (DREY_IS_KEY_ITEM (self), NULL);
+
+  if (self->folded == NULL)
+    self->folded = drey_key_item_fold_text (sq_key_info_get_key (self->info));
+  return self->folded;
+}
+
 gboolean
 drey_key_item_set_info (DreyKeyItem *self,
                         SqKeyInfo   *info)

@@ -19,6 +19,8 @@ SqKeyInfo   *drey_key_item_get_info             (DreyKeyItem *self);
 gboolean     drey_key_item_set_info             (DreyKeyItem *self,
                                                  SqKeyInfo   *info);
 const char  *drey_key_item_get_key              (DreyKeyItem *self);
+const char  *drey_key_item_get_folded_key       (DreyKeyItem *self);
+char        *drey_key_item_fold_text            (const char  *text);
 gint64       drey_key_item_get_size             (DreyKeyItem *self);
 gint64       drey_key_item_get_mtime            (DreyKeyItem *self);
 int          drey_key_item_get_n_samples        (DreyKeyItem *self);

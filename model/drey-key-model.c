@@ -27,7 +27,7 @@ struct _DreyKeyModel
 {
   GObject       parent_instance;
 
-  GListStore   *items;
+  GPtrArray    *items;   /* of DreyKeyItem, in listing order */
   SqStore      *store;
   GCancellable *cancellable;
   /* key -> DreyKeyItem: what this listing found; and during a reload, what
@@ -76,14 +76,18 @@ get_item_type (GListModel *model)
 static guint
 get_n_items (GListModel *model)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (DREY_KEY_MODEL (model)->items));
+  return DREY_KEY_MODEL (model)->items->len;
 }
 
+/* An array, not a GListStore: a search or a sort over 100,000 keys asks
+ * for every item, and a GListStore finds each in a GSequence. */
 static gpointer
 get_item (GListModel *model,
           guint       position)
 {
-  return g_list_model_get_item (G_LIST_MODEL (DREY_KEY_MODEL (model)->items), position);
+  GPtrArray *items = DREY_KEY_MODEL (model)->items;
+
+  return position < items->len ? g_object_ref (g_ptr_array_index (items, position)) : NULL;
 }
 
 static void
@@ -94,14 +98,25 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = get_item;
 }
 
+/* Replaces @removed items at @position with @n_added from @added (adding
+ * references), as g_list_store_splice() does. */
 static void
-items_changed_cb (DreyKeyModel *self,
-                  guint         position,
-                  guint         removed,
-                  guint         added)
+splice (DreyKeyModel *self,
+        guint         position,
+        guint         removed,
+        gpointer     *added,
+        guint         n_added)
 {
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-  if (removed != added)
+  g_assert (position + removed <= self->items->len);
+
+  if (removed > 0)
+    g_ptr_array_remove_range (self->items, position, removed);
+  for (guint i = 0; i < n_added; i++)
+    g_ptr_array_insert (self->items, (gint) (position + i), g_object_ref (added[i]));
+  if (removed == 0 && n_added == 0)
+    return;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, n_added);
+  if (removed != n_added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
@@ -151,7 +166,7 @@ clear_items (DreyKeyModel *self)
   g_hash_table_remove_all (self->listed);
   self->total_size = 0;
   self->changed = FALSE;
-  g_list_store_remove_all (self->items);
+  splice (self, 0, self->items->len, NULL, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_SIZE]);
 }
 
@@ -193,8 +208,7 @@ keys_found_cb (GPtrArray *batch,
     }
 
   if (added->len > 0)
-    g_list_store_splice (self->items, g_list_model_get_n_items (G_LIST_MODEL (self->items)), 0,
-                         added->pdata, added->len);
+    splice (self, self->items->len, 0, added->pdata, added->len);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_SIZE]);
 }
 
@@ -205,7 +219,7 @@ remove_unseen (DreyKeyModel *self)
   typedef struct { guint start, end; } Run;
   g_autoptr(GHashTable) unseen = g_steal_pointer (&self->unseen);
   g_autoptr(GArray) runs = NULL;
-  GListModel *model = G_LIST_MODEL (self->items);
+  GListModel *model = G_LIST_MODEL (self);
   guint n_items = g_list_model_get_n_items (model);
 
   if (unseen == NULL || g_hash_table_size (unseen) == 0)
@@ -237,7 +251,7 @@ remove_unseen (DreyKeyModel *self)
         {
           Run *run = &g_array_index (runs, Run, r);
 
-          g_list_store_splice (self->items, run->start, run->end - run->start, NULL, 0);
+          splice (self, run->start, run->end - run->start, NULL, 0);
         }
     }
   else
@@ -253,7 +267,7 @@ remove_unseen (DreyKeyModel *self)
           else
             g_ptr_array_add (kept, item);
         }
-      g_list_store_splice (self->items, 0, n_items, kept->pdata, kept->len);
+      splice (self, 0, n_items, kept->pdata, kept->len);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL_SIZE]);
 }
@@ -342,7 +356,7 @@ drey_key_model_finalize (GObject *object)
 {
   DreyKeyModel *self = DREY_KEY_MODEL (object);
 
-  g_clear_object (&self->items);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->listed, g_hash_table_unref);
   g_clear_pointer (&self->unseen, g_hash_table_unref);
   g_clear_error (&self->error);
@@ -372,7 +386,7 @@ drey_key_model_get_property (GObject    *object,
       g_value_set_uint64 (value, self->total_size);
       break;
     case PROP_N_ITEMS:
-      g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->items)));
+      g_value_set_uint (value, self->items->len);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -441,9 +455,8 @@ drey_key_model_class_init (DreyKeyModelClass *klass)
 static void
 drey_key_model_init (DreyKeyModel *self)
 {
-  self->items = g_list_store_new (DREY_TYPE_KEY_ITEM);
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->listed = key_table_new ();
-  g_signal_connect_swapped (self->items, "items-changed", G_CALLBACK (items_changed_cb), self);
 }
 
 /* ---- public API --------------------------------------------------------- */

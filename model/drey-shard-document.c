@@ -9,8 +9,11 @@
  *
  * - Loading records what the file was before it is read (its size and
  *   etag, as Text Editor's buffer monitor does), then decodes it with
- *   progress. A write by someone else while or after it is read changes
- *   the etag, which the save sees.
+ *   progress, the samples appended to the list as the worker hands them
+ *   over. A write by someone else while or after it is read changes the
+ *   etag, which the save sees. What was read whole is kept in a
+ *   DreyShardCache by that stamp, and memory freed by a shard left is
+ *   handed back to the system.
  * - Saving checks first, on a worker, that it writes over what it read:
  *   a new shard's key must be free and a loaded shard unchanged on disk,
  *   unless the caller passes DREY_SAVE_FLAGS_REPLACE (the user agreed).
@@ -26,6 +29,12 @@
 #include "config.h"
 
 #include "drey-shard-document.h"
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "drey-shard-cache.h"
 
 /* What a change on disk changes: the size and the etag (mtime for local
  * files, whatever the backend keeps for others). */
@@ -46,6 +55,7 @@ struct _DreyShardDocument
   guint64         progress_total;
   char           *stamp;            /* the file as read; NULL if it was not there */
   GCancellable   *load_cancellable; /* the load in flight */
+  DreyShardCache *cache;            /* shards read a moment ago */
 };
 
 G_DEFINE_FINAL_TYPE (DreyShardDocument, drey_shard_document, G_TYPE_OBJECT)
@@ -159,15 +169,61 @@ set_samples (DreyShardDocument *self,
   notify (self, PROP_N_SAMPLES);
 }
 
+/* ---- giving memory back ------------------------------------------------ */
+
+/* glibc keeps what a big shard's values freed (most of it in small
+ * blocks, in the arena of the thread that decoded them) and the RSS stays
+ * where the shard left it. Once the widgets have let go of the samples
+ * (after the next frame), malloc_trim() hands the free pages back, on a
+ * worker: it walks every arena, a few milliseconds on a big heap. */
+static void
+trim_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean trim_scheduled; /* on the main thread only */
+
+static gboolean
+trim_due (gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+  trim_scheduled = FALSE;
+  g_task_set_source_tag (task, trim_thread);
+  g_task_run_in_thread (task, trim_thread);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not tied to a document: the one disposed of frees the most. */
+static void
+schedule_trim (void)
+{
+  if (trim_scheduled)
+    return;
+  trim_scheduled = TRUE;
+  g_timeout_add_full (G_PRIORITY_LOW, 100, trim_due, NULL, NULL);
+}
+
 /* Drops what is shown, and stops a load in flight. */
 static void
 reset (DreyShardDocument *self)
 {
+  gboolean had_samples = self->roots != NULL;
+
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_error (&self->error);
   g_clear_pointer (&self->stamp, g_free);
   set_samples (self, NULL);
+  if (had_samples)
+    schedule_trim ();
   set_modified (self, FALSE);
   set_is_new (self, FALSE);
 }
@@ -186,30 +242,68 @@ stamp_new (gint64      size,
  * or the query failed (the read or the write that follows says why). */
 static char *
 stamp_finish (SqStore      *store,
-              GAsyncResult *result)
+              GAsyncResult *result,
+              gint64       *size_out)
 {
   gint64 size, mtime;
   g_autofree char *etag = NULL;
 
   if (!sq_store_query_shard_finish (store, result, &size, &mtime, &etag, NULL))
     return NULL;
+  if (size_out != NULL)
+    *size_out = size;
   return stamp_new (size, mtime, etag);
 }
 
 /* ---- loading ------------------------------------------------------------ */
 
+/* Samples reach the list in batches: the first one at once, then at
+ * most every FLUSH_INTERVAL_USEC for the first second (what a user looks
+ * at while it streams), then once a second. Each batch is an
+ * items-changed that the tree and the sample count redraw for, and
+ * progress is notified as seldom: under software GL (llvmpipe) a frame of
+ * the window costs tens of milliseconds on every core, taken from the
+ * decode it shows. */
+#define FLUSH_INTERVAL_USEC      (250 * 1000)
+#define SLOW_FLUSH_AFTER_USEC    (1000 * 1000)
+#define SLOW_FLUSH_INTERVAL_USEC (1000 * 1000)
+
 typedef struct
 {
-  char *key;
-  char *stamp;   /* before the read */
+  char      *key;
+  char      *stamp;          /* before the read */
+  gint64     size;           /* the file's, from the same query */
+  GPtrArray *pending;        /* SqValues decoded, not in the list yet */
+  gint64     started;
+  gint64     last_flush;
+  gint64     last_progress;
+  guint      flush_source;   /* holds a reference to the task */
+  guint64    cost;           /* of the samples, for the cache */
 } Load;
 
 static void
 load_free (Load *load)
 {
+  g_assert (load->flush_source == 0);
   g_free (load->key);
   g_free (load->stamp);
+  g_ptr_array_unref (load->pending);
   g_free (load);
+}
+
+/* Whether @task is the load the document shows. */
+static gboolean
+load_is_current (GTask *task)
+{
+  return !g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+/* How long after the last flush (or progress notify) the next may be. */
+static gint64
+load_interval (Load  *load,
+               gint64 now)
+{
+  return now - load->started < SLOW_FLUSH_AFTER_USEC ? FLUSH_INTERVAL_USEC : SLOW_FLUSH_INTERVAL_USEC;
 }
 
 static void
@@ -218,40 +312,166 @@ load_progress (guint64  done,
                gpointer user_data)
 {
   GTask *task = user_data;
+  Load *load = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
 
   /* A replaced load's late progress is not this document's any more. */
-  if (!g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    set_progress (g_task_get_source_object (task), done, total);
+  if (!load_is_current (task))
+    return;
+  if (done < total && done > 0 && now - load->last_progress < load_interval (load, now))
+    return;
+  load->last_progress = now;
+  set_progress (g_task_get_source_object (task), done, total);
+}
+
+/* The tree makes widgets for the rows on screen and a few past them: a
+ * few milliseconds a row, so the first rows go in a few at a time, one
+ * main loop iteration each, with frames between; past them, appending
+ * costs the tree next to nothing. */
+#define FIRST_ROWS       128
+#define FIRST_ROWS_SLICE 8
+
+static gboolean load_flush_due (gpointer user_data);
+
+/* Appends the samples decoded so far to the list (among the first rows,
+ * a slice of them, the rest in an idle). */
+static void
+load_flush_some (GTask    *task,
+                 gboolean  all)
+{
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) nodes = NULL;
+  guint first, n;
+
+  g_clear_handle_id (&load->flush_source, g_source_remove);
+  load->last_flush = g_get_monotonic_time ();
+  if (load->pending->len == 0 || !load_is_current (task))
+    {
+      g_ptr_array_set_size (load->pending, 0);
+      return;
+    }
+  if (self->roots == NULL)
+    {
+      /* For tests/bench/window-load.py, as are the other timestamps. */
+      g_debug ("load '%s': first %u samples at %" G_GINT64_FORMAT " us",
+               load->key, load->pending->len, g_get_monotonic_time ());
+      self->roots = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
+    }
+  first = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+  n = all || first >= FIRST_ROWS ? load->pending->len : MIN (load->pending->len, FIRST_ROWS_SLICE);
+  nodes = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      SqValue *sample = g_ptr_array_index (load->pending, i);
+
+      load->cost += drey_shard_cache_measure (sample);
+      g_ptr_array_add (nodes, drey_sample_node_new_sample (sample, first + i));
+    }
+  g_ptr_array_remove_range (load->pending, 0, n);
+  g_list_store_splice (self->roots, first, 0, nodes->pdata, nodes->len);
+  notify (self, PROP_N_SAMPLES);
+  /* Below redraw priority: the rows just added are painted first. */
+  if (load->pending->len > 0)
+    load->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_flush_due, g_object_ref (task), g_object_unref);
 }
 
 static void
-load_got (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
+load_flush (GTask *task)
+{
+  load_flush_some (task, FALSE);
+}
+
+static gboolean
+load_flush_due (gpointer user_data)
+{
+  GTask *task = user_data;
+  Load *load = g_task_get_task_data (task);
+
+  load->flush_source = 0;
+  load_flush (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* A batch from the worker: shown at once if it is the first, else with
+ * the next flush. */
+static void
+load_batch (GPtrArray *batch,
+            gpointer   user_data)
+{
+  GTask *task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait;
+
+  if (!load_is_current (task))
+    return;
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (load->pending, sq_value_ref (g_ptr_array_index (batch, i)));
+  wait = load->last_flush + load_interval (load, now) - now;
+  if (self->roots == NULL || wait <= 0)
+    load_flush (task);
+  else if (load->flush_source == 0)
+    load->flush_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait / 1000) + 1, load_flush_due,
+                                             g_object_ref (task), g_object_unref);
+}
+
+/* Ends a load that is not the document's any more. */
+static void
+load_return_cancelled (GTask *task)
+{
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+
+  g_clear_handle_id (&load->flush_source, g_source_remove);
+  /* Cancelled by the caller, not replaced by another load or closed:
+   * what was shown of it goes, nothing stays half-shown. */
+  if (self->load_cancellable == g_task_get_cancellable (task))
+    drey_shard_document_close (self);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
+}
+
+static void
+load_streamed (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) samples = sq_store_get_finish (SQ_STORE (object), result, &error);
+  gboolean ok = sq_store_get_streamed_finish (SQ_STORE (object), result, NULL, &error);
 
-  /* Replaced by a newer load, or closed: leave the document to it. */
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  if (!load_is_current (task))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
+      load_return_cancelled (task);
       return;
     }
   g_clear_object (&self->load_cancellable);
-  if (samples == NULL)
+  load_flush_some (task, TRUE);
+  if (!ok)
     {
+      /* The samples before the error stay, as squirrel's reader yields
+       * them; the document cannot be edited or saved (it is not loaded). */
       self->error = g_error_copy (error);
       set_state (self, DREY_SHARD_STATE_FAILED);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  if (self->roots == NULL)
+    self->roots = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
   g_free (self->stamp);
   self->stamp = g_steal_pointer (&load->stamp);
-  set_samples (self, samples);
+  if (self->stamp != NULL)
+    {
+      g_autoptr(GPtrArray) samples = drey_shard_document_dup_samples (self);
+
+      drey_shard_cache_insert (self->cache, load->key, self->stamp, samples, load->cost);
+    }
+  g_debug ("load '%s': %u samples loaded at %" G_GINT64_FORMAT " us",
+           load->key, drey_shard_document_get_n_samples (self), g_get_monotonic_time ());
+  notify (self, PROP_N_SAMPLES);
   set_state (self, DREY_SHARD_STATE_LOADED);
   g_task_return_boolean (task, TRUE);
 }
@@ -265,17 +485,33 @@ load_stamped (GObject      *object,
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GPtrArray) cached = NULL;
 
   /* No shard (or no answer): the read says what is wrong. */
-  load->stamp = stamp_finish (SQ_STORE (object), result);
+  load->stamp = stamp_finish (SQ_STORE (object), result, &load->size);
   if (g_cancellable_is_cancelled (cancellable))
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
+      load_return_cancelled (task);
       return;
     }
-  sq_store_get_async (self->store, load->key, cancellable,
-                      load_progress, g_object_ref (task), g_object_unref,
-                      load_got, g_object_ref (task));
+  cached = drey_shard_cache_lookup (self->cache, load->key, load->stamp);
+  if (cached != NULL)
+    {
+      /* Read a moment ago and not changed since: no decode at all. */
+      g_debug ("load '%s': %u samples from the cache at %" G_GINT64_FORMAT " us",
+               load->key, cached->len, g_get_monotonic_time ());
+      g_clear_object (&self->load_cancellable);
+      self->stamp = g_steal_pointer (&load->stamp);
+      set_progress (self, (guint64) load->size, (guint64) load->size);
+      set_samples (self, cached);
+      set_state (self, DREY_SHARD_STATE_LOADED);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  sq_store_get_streamed_async (self->store, load->key, cancellable,
+                               load_batch, g_object_ref (task), g_object_unref,
+                               load_progress, g_object_ref (task), g_object_unref,
+                               load_streamed, g_object_ref (task));
 }
 
 /**
@@ -284,11 +520,15 @@ load_stamped (GObject      *object,
  * @cancellable: (nullable): cancels this load (a later load, or closing,
  *   cancels it too)
  *
- * Reads the shard @key on a worker, with progress, and shows its samples;
- * a load still running is cancelled, and edits not saved are dropped (the
- * caller asks first). The state is %DREY_SHARD_STATE_LOADING until the
- * samples are there (%DREY_SHARD_STATE_LOADED) or the read failed
- * (%DREY_SHARD_STATE_FAILED).
+ * Reads the shard @key on a worker, with progress, and shows its samples
+ * as they are decoded: the first one at once, the rest in batches; a
+ * shard read a moment ago and unchanged since (same stamp) comes from the
+ * cache, whole, without a decode. A load still running is cancelled, and
+ * edits not saved are dropped (the caller asks first). The state is
+ * %DREY_SHARD_STATE_LOADING until the samples are all there
+ * (%DREY_SHARD_STATE_LOADED) or the read failed (%DREY_SHARD_STATE_FAILED,
+ * the samples before the error kept). Edits and saves are refused until
+ * then. Cancelling @cancellable drops what was shown of the shard.
  */
 void
 drey_shard_document_load_async (DreyShardDocument   *self,
@@ -320,8 +560,11 @@ drey_shard_document_load_async (DreyShardDocument   *self,
       return;
     }
 
+  g_debug ("load '%s': started at %" G_GINT64_FORMAT " us", key, g_get_monotonic_time ());
   load = g_new0 (Load, 1);
   load->key = g_strdup (key);
+  load->started = g_get_monotonic_time ();
+  load->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
   set_state (self, DREY_SHARD_STATE_LOADING);
   sq_store_query_shard_async (self->store, key, self->load_cancellable, load_stamped, g_steal_pointer (&task));
@@ -684,7 +927,7 @@ save_stamped (GObject      *object,
   g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Save *save = g_task_get_task_data (task);
-  g_autofree char *stamp = stamp_finish (SQ_STORE (object), result);
+  g_autofree char *stamp = stamp_finish (SQ_STORE (object), result, NULL);
 
   /* What a later save compares with: the shard as this one wrote it. */
   if (g_strcmp0 (self->key, save->key) == 0)
@@ -720,11 +963,12 @@ save_written (GObject      *object,
     {
       /* The shard on disk is untouched, and the edits are still here. */
       if (save->stash != NULL)
-        g_file_delete_async (save->stash, G_PRIORITY_LOW, NULL, NULL, NULL);
+        sq_store_drop_stash_async (save->store, save->stash, NULL, NULL, NULL);
       set_busy (self, FALSE);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  drey_shard_cache_remove (self->cache, save->key);
   sq_store_query_shard_async (save->store, save->key, NULL, save_stamped, g_steal_pointer (&task));
 }
 
@@ -855,6 +1099,7 @@ delete_done (GObject      *object,
       g_task_return_error (task, error);
       return;
     }
+  drey_shard_cache_remove (self->cache, save->key);
   if (g_strcmp0 (self->key, save->key) == 0)
     drey_shard_document_close (self);
   g_task_return_pointer (task, undo, g_object_unref);
@@ -966,7 +1211,10 @@ drey_shard_document_get_error (DreyShardDocument *self)
  * drey_shard_document_get_samples:
  *
  * Returns: (transfer none) (nullable): the samples (DreySampleNodes), as
- *   edited; %NULL unless the state is %DREY_SHARD_STATE_LOADED
+ *   edited; while the state is %DREY_SHARD_STATE_LOADING, those decoded so
+ *   far (the list grows at its end, a few times a second; %NULL before the
+ *   first one); when it is %DREY_SHARD_STATE_FAILED, those before the
+ *   error (%NULL if there were none); %NULL for no shard
  */
 GListModel *
 drey_shard_document_get_samples (DreyShardDocument *self)
@@ -1034,6 +1282,19 @@ drey_shard_document_get_is_new (DreyShardDocument *self)
   return self->is_new;
 }
 
+/**
+ * drey_shard_document_get_cache:
+ *
+ * Returns: (transfer none): the shards read a moment ago, kept so that
+ *   going back to one is instant
+ */
+DreyShardCache *
+drey_shard_document_get_cache (DreyShardDocument *self)
+{
+  g_return_val_if_fail (DREY_IS_SHARD_DOCUMENT (self), NULL);
+  return self->cache;
+}
+
 gboolean
 drey_shard_document_get_busy (DreyShardDocument *self)
 {
@@ -1070,7 +1331,11 @@ drey_shard_document_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  if (self->roots != NULL || (self->cache != NULL && drey_shard_cache_get_n_shards (self->cache) > 0))
+    schedule_trim ();
   g_clear_object (&self->roots);
+  if (self->cache != NULL)
+    drey_shard_cache_clear (self->cache);
   G_OBJECT_CLASS (drey_shard_document_parent_class)->dispose (object);
 }
 
@@ -1080,6 +1345,7 @@ drey_shard_document_finalize (GObject *object)
   DreyShardDocument *self = DREY_SHARD_DOCUMENT (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->cache);
   g_clear_error (&self->error);
   g_free (self->key);
   g_free (self->stamp);
@@ -1138,6 +1404,9 @@ drey_shard_document_set_property (GObject      *object,
     {
     case PROP_STORE:
       self->store = g_value_dup_object (value);
+      /* Another serializer reads the same bytes otherwise. */
+      g_signal_connect_object (self->store, "notify::serializer", G_CALLBACK (drey_shard_cache_clear),
+                               self->cache, G_CONNECT_SWAPPED);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1187,6 +1456,7 @@ drey_shard_document_class_init (DreyShardDocumentClass *klass)
 static void
 drey_shard_document_init (DreyShardDocument *self)
 {
+  self->cache = drey_shard_cache_new (drey_shard_cache_default_budget ());
 }
 
 /**

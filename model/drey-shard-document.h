@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "drey-sample-node.h"
+#include "drey-shard-cache.h"
 #include "drey-shard-undo.h"
 #include "sq.h"
 
@@ -16,10 +17,12 @@ G_BEGIN_DECLS
 /**
  * DreyShardState:
  * @DREY_SHARD_STATE_EMPTY: no shard
- * @DREY_SHARD_STATE_LOADING: its samples are being read
+ * @DREY_SHARD_STATE_LOADING: its samples are being read, and shown as they
+ *   come; no edit and no save until they are all there
  * @DREY_SHARD_STATE_LOADED: its samples are there (a new shard, not saved
  *   yet, too)
- * @DREY_SHARD_STATE_FAILED: it could not be read (drey_shard_document_get_error())
+ * @DREY_SHARD_STATE_FAILED: it could not be read (drey_shard_document_get_error());
+ *   the samples before the error are shown, and cannot be edited
  */
 typedef enum
 {
@@ -78,6 +81,7 @@ GPtrArray         *drey_shard_document_dup_samples    (DreyShardDocument  *self)
 gboolean           drey_shard_document_get_modified   (DreyShardDocument  *self);
 gboolean           drey_shard_document_get_is_new     (DreyShardDocument  *self);
 gboolean           drey_shard_document_get_busy       (DreyShardDocument  *self);
+DreyShardCache    *drey_shard_document_get_cache      (DreyShardDocument  *self);
 void               drey_shard_document_get_progress   (DreyShardDocument  *self,
                                                        guint64            *done,
                                                        guint64            *total);

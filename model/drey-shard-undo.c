@@ -178,5 +178,5 @@ drey_shard_undo_forget (DreyShardUndo *self)
     return;
   self->spent = TRUE;
   if (self->stash != NULL)
-    g_file_delete_async (self->stash, G_PRIORITY_LOW, NULL, NULL, NULL);
+    sq_store_drop_stash_async (self->store, self->stash, NULL, NULL, NULL);
 }

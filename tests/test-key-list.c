@@ -760,10 +760,36 @@ test_many_keys_stream (Fixture       *f,
   t.max_gap = t.max_blocked = 0;
   t.last_beat = 0;
   beat_id = g_timeout_add_full (G_PRIORITY_HIGH, 5, heartbeat, &t, NULL);
-  drey_key_list_set_filter_text (f->list, "K-09999"); /* k-099990 to k-099999 */
-  WAIT_FOR (drey_key_list_get_n_visible (f->list) == 10 &&
-            gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (
-              gtk_single_selection_get_model (selection (f)))) == 0);
+  {
+    /* As typed, a keystroke at a time: each shows its matches within one
+     * frame, a few milliseconds of work at most. */
+    static const char *typed[] = { "K", "K-", "K-0", "K-09", "K-099", "K-0999", "K-09999" };
+    static const guint visible[] = { 100000, 100000, 100000, 10000, 1000, 100, 10 };
+    gint64 worst = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+      {
+        gint64 start = g_get_monotonic_time ();
+
+        drey_key_list_set_filter_text (f->list, typed[i]); /* k-099990 to k-099999 at the end */
+        WAIT_FOR (drey_key_list_get_n_visible (f->list) == visible[i] &&
+                  gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (
+                    gtk_single_selection_get_model (selection (f)))) == 0);
+        /* Until it is painted. */
+        {
+          gint64 frames = gdk_frame_clock_get_frame_counter (clock);
+
+          gtk_widget_queue_draw (GTK_WIDGET (f->list));
+          WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frames);
+        }
+        worst = MAX (worst, g_get_monotonic_time () - start);
+        g_test_message ("search: \"%s\": %u keys shown after %.1f ms", typed[i], visible[i],
+                        (g_get_monotonic_time () - start) / 1000.0);
+      }
+    g_test_message ("search: slowest keystroke shown after %.1f ms", worst / 1000.0);
+    if (drey_test_timing ())
+      g_printerr ("timing: search: slowest keystroke shown after %.1f ms\n", worst / 1000.0);
+  }
   g_source_remove (beat_id);
 
   /* Picking a key far down clears the search and scrolls to it. */

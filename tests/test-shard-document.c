@@ -297,6 +297,209 @@ test_load_cancelled (Fixture       *f,
   g_cancellable_cancel (cancellable);
   g_assert_false (drey_shard_document_load_finish (f->doc, wait_result (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_EMPTY);
+  g_assert_null (drey_shard_document_get_samples (f->doc));
+}
+
+/* What a streamed load showed, as it grew. */
+typedef struct
+{
+  Fixture      *f;
+  GListModel   *list;          /* the samples, once there */
+  guint         n_seen;        /* items the list reported */
+  guint         n_changes;     /* items-changed emissions */
+  guint         shown_loading; /* n-samples notifies while loading */
+  GCancellable *cancel_at_first;
+} Growth;
+
+static void
+growth_items_changed (GListModel *list,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      gpointer    data)
+{
+  Growth *growth = data;
+
+  /* Only appended at the end, in order. */
+  g_assert_cmpuint (position, ==, growth->n_seen);
+  g_assert_cmpuint (removed, ==, 0);
+  g_assert_cmpuint (added, >, 0);
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (list, i);
+      SqValue *id = sq_value_lookup (drey_sample_node_get_value (node), "id");
+
+      g_assert_cmpuint (drey_sample_node_get_index (node), ==, i);
+      g_assert_cmpint (sq_value_get_int (id), ==, (gint64) i);
+    }
+  growth->n_seen += added;
+  growth->n_changes++;
+}
+
+static void
+growth_n_samples (DreyShardDocument *doc,
+                  GParamSpec        *pspec,
+                  gpointer           data)
+{
+  Growth *growth = data;
+  GListModel *list = drey_shard_document_get_samples (doc);
+
+  if (drey_shard_document_get_state (doc) != DREY_SHARD_STATE_LOADING || list == NULL)
+    return;
+  growth->shown_loading++;
+  if (growth->list == NULL)
+    {
+      g_autoptr(SqValue) extra = make_sample (-1);
+
+      /* The first batch: the list is made with it; one list from then on. */
+      growth->list = list;
+      g_signal_connect (list, "items-changed", G_CALLBACK (growth_items_changed), growth);
+      growth_items_changed (list, 0, 0, g_list_model_get_n_items (list), growth);
+      g_assert_cmpuint (drey_shard_document_get_n_samples (doc), >, 0);
+      /* Edits and saves wait for the whole shard. */
+      g_assert_null (drey_shard_document_insert_sample (doc, 0, extra));
+      if (growth->cancel_at_first != NULL)
+        g_cancellable_cancel (growth->cancel_at_first);
+    }
+  g_assert_true (list == growth->list);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, growth->n_seen);
+}
+
+/* A big shard shows its samples while it is read: the first batch while
+ * the state is still loading, then more appended at the end, in order,
+ * into the same list; the count is right at the end. */
+static void
+test_load_streamed (Fixture       *f,
+                    gconstpointer  data)
+{
+  const guint n = 20000;
+  g_autoptr(GPtrArray) samples = make_samples (0, n);
+  g_autoptr(GError) error = NULL;
+  Growth growth = { f, NULL, 0, 0, 0, NULL };
+
+  write_shard (f, "big", samples);
+  g_signal_connect (f->doc, "notify::n-samples", G_CALLBACK (growth_n_samples), &growth);
+  g_assert_true (load (f, "big", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_LOADED);
+  g_assert_true (drey_shard_document_get_samples (f->doc) == growth.list);
+  g_assert_cmpuint (growth.n_seen, ==, n);
+  g_assert_cmpuint (drey_shard_document_get_n_samples (f->doc), ==, n);
+  g_assert_cmpuint (growth.shown_loading, >=, 1);
+  g_test_message ("%u samples came in %u batches", n, growth.n_changes);
+  g_signal_handlers_disconnect_by_data (growth.list, &growth);
+  g_signal_handlers_disconnect_by_data (f->doc, &growth);
+}
+
+/* Cancelled once samples are on screen: they all go, nothing half-shown. */
+static void
+test_load_cancelled_midway (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) samples = make_samples (0, 20000);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Growth growth = { f, NULL, 0, 0, 0, cancellable };
+
+  write_shard (f, "big", samples);
+  g_signal_connect (f->doc, "notify::n-samples", G_CALLBACK (growth_n_samples), &growth);
+  drey_shard_document_load_async (f->doc, "big", cancellable, store_result, &result);
+  g_assert_false (drey_shard_document_load_finish (f->doc, wait_result (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (growth.shown_loading, >=, 1);
+  g_assert_cmpuint (growth.n_seen, >, 0);
+  g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_EMPTY);
+  g_assert_null (drey_shard_document_get_samples (f->doc));
+  g_assert_cmpuint (drey_shard_document_get_n_samples (f->doc), ==, 0);
+  g_assert_null (drey_shard_document_get_key (f->doc));
+  g_assert_cmpuint (drey_shard_cache_get_n_shards (drey_shard_document_get_cache (f->doc)), ==, 0);
+  g_signal_handlers_disconnect_by_data (f->doc, &growth);
+}
+
+/* A shard bad half-way: the samples before the error stay, with the
+ * error; nothing can be edited or saved. */
+static void
+test_load_failed_midway (Fixture       *f,
+                         gconstpointer  data)
+{
+  /* 1, 2, 3 as msgpack ints, then 0xc1, a byte msgpack never uses. */
+  static const guint8 payload[] = { 0x01, 0x02, 0x03, 0xc1, 0x04 };
+  g_autofree char *path = g_build_filename (f->dir, "half.gz", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) saved = NULL;
+  g_autoptr(GError) save_error = NULL;
+  GListModel *list;
+
+  drey_test_write_gzip (path, payload, sizeof payload);
+  g_assert_false (load (f, "half", &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "half"));
+  g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_FAILED);
+  g_assert_nonnull (drey_shard_document_get_error (f->doc));
+  list = drey_shard_document_get_samples (f->doc);
+  g_assert_nonnull (list);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(DreySampleNode) node = g_list_model_get_item (list, i);
+
+      g_assert_cmpint (sq_value_get_int (drey_sample_node_get_value (node)), ==, (gint64) i + 1);
+    }
+  {
+    g_autoptr(SqValue) extra = sq_value_new_int (9);
+
+    g_assert_null (drey_shard_document_insert_sample (f->doc, 0, extra));
+  }
+  drey_shard_document_save_async (f->doc, DREY_SAVE_FLAGS_NONE, NULL, store_result, &saved);
+  g_assert_null (drey_shard_document_save_finish (f->doc, wait_result (&saved), &save_error));
+  g_assert_error (save_error, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_BUSY);
+  g_assert_cmpuint (drey_shard_cache_get_n_shards (drey_shard_document_get_cache (f->doc)), ==, 0);
+
+  /* The next load starts clean. */
+  g_assert_true (load (f, "a", &error));
+  g_assert_null (drey_shard_document_get_error (f->doc));
+  g_assert_cmpuint (drey_shard_document_get_n_samples (f->doc), ==, 3);
+}
+
+/* Going back to a shard read a moment ago takes its samples from the
+ * cache (the very values, not a new decode), unless the file changed. */
+static void
+test_load_cached (Fixture       *f,
+                  gconstpointer  data)
+{
+  DreyShardCache *cache = drey_shard_document_get_cache (f->doc);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) rewritten = make_samples (500, 2);
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_assert_true (load (f, "a", &error));
+  first = drey_shard_document_dup_samples (f->doc);
+  g_assert_true (load (f, "b", &error));
+  g_assert_cmpuint (drey_shard_cache_get_n_shards (cache), ==, 2);
+  g_assert_true (load (f, "a", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_LOADED);
+  again = drey_shard_document_dup_samples (f->doc);
+  g_assert_cmpuint (again->len, ==, first->len);
+  for (guint i = 0; i < first->len; i++)
+    g_assert_true (g_ptr_array_index (again, i) == g_ptr_array_index (first, i));
+
+  /* Someone else writes "a": its stamp changes, and it is read again. */
+  write_shard (f, "a", rewritten);
+  g_assert_true (load (f, "b", &error));
+  g_assert_true (load (f, "a", &error));
+  after = drey_shard_document_dup_samples (f->doc);
+  assert_samples_equal (after, rewritten);
+  g_assert_false (g_ptr_array_index (after, 0) == g_ptr_array_index (first, 0));
+
+  /* Another serializer would read the same bytes otherwise. */
+  g_assert_cmpuint (drey_shard_cache_get_n_shards (cache), >, 0);
+  sq_store_set_serializer (f->store, SQ_SERIALIZER_JSONL);
+  DREY_TEST_WAIT_FOR (drey_shard_cache_get_n_shards (cache) == 0);
 }
 
 static void
@@ -611,6 +814,10 @@ main (int   argc,
   ADD ("/document/load-corrupt", test_load_corrupt);
   ADD ("/document/load-replaced", test_load_replaced);
   ADD ("/document/load-cancelled", test_load_cancelled);
+  ADD ("/document/load-streamed", test_load_streamed);
+  ADD ("/document/load-cancelled-midway", test_load_cancelled_midway);
+  ADD ("/document/load-failed-midway", test_load_failed_midway);
+  ADD ("/document/load-cached", test_load_cached);
   ADD ("/document/edits", test_edits);
   ADD ("/document/save-and-undo", test_save_and_undo);
   ADD ("/document/save-changed-on-disk", test_save_changed_on_disk);

@@ -809,6 +809,165 @@ test_async_get_cancelled (Fixture       *f,
   g_main_loop_unref (state.loop);
 }
 
+/* Samples of a streamed get, as they came. */
+typedef struct
+{
+  GMainLoop    *loop;
+  GPtrArray    *samples;
+  guint         n_batches;
+  guint         first_batch;
+  GCancellable *cancel_on_batch;
+  gboolean      finished;
+  gboolean      ok;
+  guint         n_samples;
+  GError       *error;
+} SampleStream;
+
+static void
+on_sample_batch (GPtrArray *batch,
+                 gpointer   data)
+{
+  SampleStream *stream = data;
+
+  g_assert_false (stream->finished);
+  g_assert_cmpuint (batch->len, >, 0);
+  if (stream->n_batches++ == 0)
+    stream->first_batch = batch->len;
+  for (guint i = 0; i < batch->len; i++)
+    g_ptr_array_add (stream->samples, sq_value_ref (g_ptr_array_index (batch, i)));
+  if (stream->cancel_on_batch != NULL)
+    g_cancellable_cancel (stream->cancel_on_batch);
+}
+
+static void
+on_streamed (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  SampleStream *stream = data;
+
+  stream->finished = TRUE;
+  stream->ok = sq_store_get_streamed_finish (SQ_STORE (source), result, &stream->n_samples, &stream->error);
+  g_main_loop_quit (stream->loop);
+}
+
+static void
+sample_stream_clear (SampleStream *stream)
+{
+  g_clear_pointer (&stream->samples, g_ptr_array_unref);
+  g_clear_pointer (&stream->loop, g_main_loop_unref);
+  g_clear_error (&stream->error);
+}
+
+static void
+write_int_shard (Fixture    *f,
+                 const char *key,
+                 guint       n)
+{
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *written = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (samples, sq_value_new_int (i));
+  sq_store_set_serializer (f->store, SQ_SERIALIZER_MESSAGEPACK);
+  written = sq_store_set (f->store, key, samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_ints_in_order (GPtrArray *samples,
+                      guint      n)
+{
+  g_assert_cmpuint (samples->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpint (sq_value_get_int (g_ptr_array_index (samples, i)), ==, (gint64) i);
+}
+
+/* The blocking form: the first sample alone, then batches, in order; a
+ * shard bad half-way has handed over the samples before the error. */
+static void
+test_get_streamed (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const guint8 half[] = { 0x00, 0x01, 0x02, 0xc1 };
+  SampleStream stream = { NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref) };
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  write_int_shard (f, "ints", 5000);
+  g_assert_true (sq_store_get_streamed (f->store, "ints", on_sample_batch, &stream, NULL, NULL, &n, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 5000);
+  g_assert_cmpuint (stream.first_batch, ==, 1);
+  assert_ints_in_order (stream.samples, 5000);
+
+  path = g_build_filename (f->dir, "store", "half.gz", NULL);
+  drey_test_write_gzip (path, half, sizeof half);
+  g_ptr_array_set_size (stream.samples, 0);
+  g_assert_false (sq_store_get_streamed (f->store, "half", on_sample_batch, &stream, NULL, NULL, &n, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "half"));
+  g_assert_cmpuint (n, ==, 3);
+  assert_ints_in_order (stream.samples, 3);
+
+  g_clear_error (&error);
+  g_assert_false (sq_store_get_streamed (f->store, "nope", on_sample_batch, &stream, NULL, NULL, &n, NULL, &error));
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+  sample_stream_clear (&stream);
+}
+
+/* The async form: every batch before the callback, on the caller's
+ * context; none once cancelled. */
+static void
+test_async_get_streamed (Fixture       *f,
+                         gconstpointer  data)
+{
+  static const guint8 half[] = { 0x00, 0x01, 0xc1 };
+  SampleStream stream = { g_main_loop_new (NULL, FALSE),
+                          g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref) };
+  AsyncState progress = { NULL };
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *path = NULL;
+
+  write_int_shard (f, "ints", 5000);
+  sq_store_get_streamed_async (f->store, "ints", NULL, on_sample_batch, &stream, NULL,
+                               on_progress, &progress, NULL, on_streamed, &stream);
+  g_main_loop_run (stream.loop);
+  g_assert_no_error (stream.error);
+  g_assert_true (stream.ok);
+  g_assert_cmpuint (stream.n_samples, ==, 5000);
+  g_assert_cmpuint (stream.first_batch, ==, 1);
+  assert_ints_in_order (stream.samples, 5000);
+  g_assert_cmpuint (progress.last_done, ==, progress.total);
+
+  path = g_build_filename (f->dir, "store", "half.gz", NULL);
+  drey_test_write_gzip (path, half, sizeof half);
+  g_ptr_array_set_size (stream.samples, 0);
+  stream.finished = FALSE;
+  sq_store_get_streamed_async (f->store, "half", NULL, on_sample_batch, &stream, NULL,
+                               NULL, NULL, NULL, on_streamed, &stream);
+  g_main_loop_run (stream.loop);
+  g_assert_false (stream.ok);
+  g_assert_nonnull (stream.error);
+  assert_ints_in_order (stream.samples, 2);
+  g_clear_error (&stream.error);
+
+  g_ptr_array_set_size (stream.samples, 0);
+  stream.finished = FALSE;
+  stream.n_batches = 0;
+  stream.cancel_on_batch = cancellable;
+  sq_store_get_streamed_async (f->store, "ints", cancellable, on_sample_batch, &stream, NULL,
+                               NULL, NULL, NULL, on_streamed, &stream);
+  g_main_loop_run (stream.loop);
+  g_assert_false (stream.ok);
+  g_assert_error (stream.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (stream.n_batches, ==, 1);
+  g_assert_cmpuint (stream.samples->len, ==, 1);
+  sample_stream_clear (&stream);
+}
+
 /* A second store next to the fixture's, with one shard "src". */
 static SqStore *
 source_store (Fixture           *f,
@@ -1390,6 +1549,7 @@ main (int    argc,
   ADD ("/store/keys/streamed-cancel", test_keys_streamed_cancel, NULL);
   g_test_add_func ("/store/get/squirrel-fixtures", test_squirrel_fixtures);
   ADD ("/store/get/missing", test_get_missing, NULL);
+  ADD ("/store/get/streamed", test_get_streamed, NULL);
   ADD ("/store/set/roundtrip-msgpack", test_set_get_roundtrip, GINT_TO_POINTER (SQ_SERIALIZER_MESSAGEPACK));
   ADD ("/store/set/roundtrip-jsonl", test_set_get_roundtrip, GINT_TO_POINTER (SQ_SERIALIZER_JSONL));
   ADD ("/store/set/random-key", test_set_random_key, NULL);
@@ -1408,6 +1568,7 @@ main (int    argc,
   ADD ("/store/stash/symlink", test_stash_symlink, NULL);
   ADD ("/store/async/set-get-progress", test_async_set_get, NULL);
   ADD ("/store/async/get-cancelled", test_async_get_cancelled, NULL);
+  ADD ("/store/async/get-streamed", test_async_get_streamed, NULL);
   ADD ("/store/async/stash-unstash", test_async_stash_unstash, NULL);
   ADD ("/store/query", test_query_shard, NULL);
   ADD ("/store/main-thread-check", test_main_thread_check, NULL);

@@ -405,12 +405,36 @@ test_window_drop_folder (Fixture       *f,
             !drey_key_model_get_loading (drey_key_list_get_model (f->key_list)) && drey_key_list_get_n_keys (f->key_list) == 20);
 }
 
+static guint n_rows (Fixture *f);
+
+/* digits-00's 100 samples, then a byte msgpack never uses. */
+static void
+write_halfway_shard (Fixture *f)
+{
+  g_autofree char *good = g_build_filename (g_file_peek_path (f->location), "digits-00.gz", NULL);
+  g_autofree char *path = g_build_filename (g_file_peek_path (f->location), "halfway.gz", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (good);
+  g_autoptr(GInputStream) raw = G_INPUT_STREAM (g_file_read (file, NULL, NULL));
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) in = g_converter_input_stream_new (raw, G_CONVERTER (decompressor));
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GByteArray) bad = NULL;
+
+  g_assert_cmpint (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, NULL), >, 0);
+  payload = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+  bad = g_bytes_unref_to_array (g_steal_pointer (&payload));
+  g_byte_array_append (bad, (const guint8 *) "\xc1", 1);
+  drey_test_write_gzip (path, bad->data, bad->len);
+}
+
 static void
 test_window_damaged_shard (Fixture       *f,
                            gconstpointer  data)
 {
   const GError *error;
 
+  write_halfway_shard (f);
   open_and_wait (f);
   select_and_wait (f, "broken");
   g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
@@ -418,6 +442,26 @@ test_window_damaged_shard (Fixture       *f,
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "shard 'broken'"));
   g_assert_nonnull (strstr (error->message, "gzip data ends early"));
+
+  /* A shard whose samples go bad half-way: those before stay on screen,
+   * the error below them. */
+  select_and_wait (f, "halfway");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
+  error = drey_shard_document_get_error (DOC (f));
+  g_assert_nonnull (strstr (error->message, "shard 'halfway'"));
+  {
+    GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                DREY_TYPE_SAMPLE_VIEW, "stack"));
+    GtkWidget *bar = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                DREY_TYPE_SAMPLE_VIEW, "partial_error_bar"));
+    GtkLabel *label = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (f->sample_view),
+                                                                DREY_TYPE_SAMPLE_VIEW, "partial_error_label"));
+
+    g_assert_cmpuint (n_rows (f), ==, 100);
+    g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "samples");
+    g_assert_true (gtk_widget_get_visible (bar));
+    g_assert_cmpstr (gtk_label_get_text (label), ==, error->message);
+  }
 
   /* the rest of the app goes on */
   select_and_wait (f, "digits-03");
@@ -594,6 +638,55 @@ test_window_big_shard_never_stalls (Fixture       *f,
     }
 }
 
+/* `drey STORE KEY`, and `drey STORE/KEY.gz`: the store opens with the
+ * shard read at once and selected in the key list, and the welcome page
+ * never shows. */
+static void
+test_window_open_at_key (Fixture       *f,
+                         gconstpointer  data)
+{
+  GtkStack *stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, "stack"));
+  g_autofree char *shard_path = NULL;
+  g_autoptr(GFile) shard = NULL;
+  DreyWindow *second;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = drey_window_new (NULL);
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, "stack"));
+  f->key_list = DREY_KEY_LIST (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, "key_list"));
+  f->sample_view = DREY_SAMPLE_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW,
+                                                                    "sample_view"));
+  drey_window_open_store_at_key (f->window, f->location, "photos");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), !=, "welcome");
+  gtk_window_present (GTK_WINDOW (f->window));
+  WAIT_FOR (DOC (f) != NULL && drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED);
+  g_assert_cmpstr (drey_shard_document_get_key (DOC (f)), ==, "photos");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "store");
+  g_assert_cmpuint (n_rows (f), ==, 5);
+  WAIT_FOR (!drey_key_model_get_loading (drey_key_list_get_model (f->key_list)));
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "photos");
+
+  /* A shard file alone: its store, at its key. */
+  shard_path = g_build_filename (g_file_peek_path (f->location), "digits-03.gz", NULL);
+  shard = g_file_new_for_path (shard_path);
+  second = drey_window_new (NULL);
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (second), DREY_TYPE_WINDOW, "stack"));
+  drey_window_open_store (second, shard);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), !=, "welcome");
+  gtk_window_present (GTK_WINDOW (second));
+  WAIT_FOR (drey_window_get_document (second) != NULL &&
+            drey_shard_document_get_state (drey_window_get_document (second)) == DREY_SHARD_STATE_LOADED);
+  g_assert_cmpstr (drey_shard_document_get_key (drey_window_get_document (second)), ==, "digits-03");
+  g_assert_cmpuint (drey_shard_document_get_n_samples (drey_window_get_document (second)), ==, 100);
+  g_assert_true (g_file_equal (sq_store_get_location (drey_window_get_store (second)), f->location));
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  /* A key that is not there: the store opens, the shard says why. */
+  drey_window_open_store_at_key (f->window, f->location, "no-such-key");
+  WAIT_FOR (drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_FAILED);
+  g_assert_error (drey_shard_document_get_error (DOC (f)), SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 test_window_switching_cancels (Fixture       *f,
                                gconstpointer  data)
@@ -645,6 +738,7 @@ main (int   argc,
   ADD ("/window/missing-store", test_window_missing_store);
   ADD ("/window/big-shard-never-stalls", test_window_big_shard_never_stalls);
   ADD ("/window/switching-cancels", test_window_switching_cancels);
+  ADD ("/window/open-at-key", test_window_open_at_key);
   ADD ("/window/serializer", test_window_serializer);
 #undef ADD
 

@@ -102,6 +102,38 @@ value_y (DreyLinePlot *self,
   return PAD + (self->hi - v) / (self->hi - self->lo) * (height - 2 * PAD);
 }
 
+/* @text at (@x, @y), its top there (or its bottom, for @above), over a
+ * half-clear veil of the background. */
+static void
+draw_corner_label (GtkWidget     *widget,
+                   cairo_t       *cr,
+                   const char    *text,
+                   double         x,
+                   double         y,
+                   gboolean       above,
+                   const GdkRGBA *fg)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, text);
+  PangoAttrList *attrs = pango_attr_list_new ();
+  int tw, th;
+  /* The veil is the opposite of the text's colour: light text, dark veil. */
+  double veil = fg->red + fg->green + fg->blue > 1.5 ? 0.0 : 1.0;
+
+  pango_attr_list_insert (attrs, pango_attr_scale_new (PANGO_SCALE_SMALL));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  if (above)
+    y -= th;
+  cairo_set_source_rgba (cr, veil, veil, veil, 0.7);
+  cairo_rectangle (cr, x - 2, y, tw + 4, th);
+  cairo_fill (cr);
+  cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.8);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  g_object_unref (layout);
+}
+
 static void
 draw_canvas (GtkDrawingArea *area,
              cairo_t        *cr,
@@ -198,21 +230,13 @@ draw_canvas (GtkDrawingArea *area,
             }
     }
 
-  /* The y range, at the left. */
+  /* The y range, at the left, on a veil so the line does not hide it. */
   {
     g_autofree char *top = _drey_format_figure (self->hi);
     g_autofree char *bottom = _drey_format_figure (self->lo);
-    PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), top);
-    int th;
 
-    cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-    cairo_move_to (cr, 4, 2);
-    pango_cairo_show_layout (cr, layout);
-    pango_layout_set_text (layout, bottom, -1);
-    pango_layout_get_pixel_size (layout, NULL, &th);
-    cairo_move_to (cr, 4, height - th - 2);
-    pango_cairo_show_layout (cr, layout);
-    g_object_unref (layout);
+    draw_corner_label (GTK_WIDGET (area), cr, top, 4, 2, FALSE, &fg);
+    draw_corner_label (GTK_WIDGET (area), cr, bottom, 4, height - 2, TRUE, &fg);
   }
 }
 
@@ -245,16 +269,16 @@ draw_spectrogram (GtkDrawingArea *area,
   cairo_fill (cr);
   cairo_restore (cr);
 
-  if (self->sample_rate > 0)
-    {
-      g_autofree char *top = g_strdup_printf (_("%.0f Hz"), self->sample_rate / 2);
-      PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (area), top);
+  /* The frequency axis: Nyquist at the top, 0 at the bottom (in bins,
+   * without a sample rate). */
+  {
+    const GdkRGBA white = { 1, 1, 1, 1 };
+    g_autofree char *top = self->sample_rate > 0 ? g_strdup_printf (_("%.0f Hz"), self->sample_rate / 2)
+                                                 : g_strdup_printf (_("bin %d"), bins - 1);
 
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.8);
-      cairo_move_to (cr, 4, 2);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
-    }
+    draw_corner_label (GTK_WIDGET (area), cr, top, 4, 2, FALSE, &white);
+    draw_corner_label (GTK_WIDGET (area), cr, self->sample_rate > 0 ? _("0 Hz") : _("bin 0"), 4, height - 2, TRUE, &white);
+  }
 }
 
 /* ---- zoom and pan ------------------------------------------------------- */

@@ -18,7 +18,6 @@ struct _DreySampleView
 
   /* template */
   GtkStack             *stack;
-  GtkSpinner           *spinner;
   GtkLabel             *loading_label;
   GtkProgressBar       *progress_bar;
   AdwStatusPage        *error_page;
@@ -26,6 +25,9 @@ struct _DreySampleView
   GtkLabel             *shard_subtitle;
   GtkWidget            *edit_button;
   GtkProgressBar       *save_progress;
+  GtkProgressBar       *load_progress;    /* samples shown, more coming */
+  GtkWidget            *partial_error_bar; /* samples shown, then an error */
+  GtkLabel             *partial_error_label;
   GtkRevealer          *edit_error_revealer;
   GtkLabel             *edit_error_label;
   GtkRevealer          *edit_bar_revealer;

@@ -676,6 +676,18 @@ _drey_sample_view_selection_changed (DreySampleView *self)
   _drey_sample_view_update_actions (self);
 }
 
+/* When the first samples of a shard reached the screen, for
+ * tests/bench/window-load.py (G_MESSAGES_DEBUG=drey-sample-view). */
+static void
+samples_painted (GdkFrameClock  *clock,
+                 DreySampleView *self)
+{
+  g_debug ("samples of '%s' painted at %" G_GINT64_FORMAT " us",
+           self->document != NULL ? drey_shard_document_get_key (self->document) : "",
+           g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, samples_painted, self);
+}
+
 /* The tree shows the document's samples: made again when they are new
  * ones (another shard), kept while they are edited. */
 static void
@@ -703,6 +715,14 @@ sync_tree (DreySampleView *self)
                            G_CALLBACK (_drey_sample_view_selection_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   _drey_sample_view_selection_changed (self);
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL &&
+      g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      g_signal_handlers_disconnect_by_func (clock, samples_painted, self);
+      g_signal_connect_object (clock, "after-paint", G_CALLBACK (samples_painted), self, 0);
+    }
 }
 
 static void
@@ -724,11 +744,17 @@ update_header (DreySampleView *self)
     gtk_label_set_text (self->shard_subtitle, subtitle);
 }
 
+/* A shard shows its samples as soon as the first one is decoded, with a
+ * progress bar above them while more come, and the error below them if
+ * the read fails half-way. No spinner: its animation would keep the
+ * frame clock, and a software renderer, busy through the whole decode. */
 static void
 update_page (DreySampleView *self)
 {
   DreyShardState state = self->document != NULL ? drey_shard_document_get_state (self->document)
                                                 : DREY_SHARD_STATE_EMPTY;
+  const GError *error = self->document != NULL ? drey_shard_document_get_error (self->document) : NULL;
+  g_autofree char *error_text = g_markup_escape_text (error != NULL ? error->message : "", -1);
   const char *page;
 
   switch (state)
@@ -738,30 +764,29 @@ update_page (DreySampleView *self)
         g_autofree char *text = g_strdup_printf (_("Reading “%s”…"), drey_shard_document_get_key (self->document));
 
         gtk_label_set_text (self->loading_label, text);
-        page = "loading";
+        page = self->roots != NULL ? "samples" : "loading";
         break;
       }
     case DREY_SHARD_STATE_LOADED:
       page = "samples";
       break;
     case DREY_SHARD_STATE_FAILED:
-      {
-        const GError *error = drey_shard_document_get_error (self->document);
-        g_autofree char *markup = g_markup_escape_text (error != NULL ? error->message : "", -1);
-
-        adw_status_page_set_description (self->error_page, markup);
-        page = "error";
-        break;
-      }
+      adw_status_page_set_description (self->error_page, error_text);
+      page = self->roots != NULL ? "samples" : "error";
+      break;
     case DREY_SHARD_STATE_EMPTY:
     default:
       page = "empty";
       break;
     }
   gtk_stack_set_visible_child_name (self->stack, page);
-  gtk_spinner_set_spinning (self->spinner, state == DREY_SHARD_STATE_LOADING);
+  gtk_widget_set_visible (GTK_WIDGET (self->load_progress),
+                          state == DREY_SHARD_STATE_LOADING && self->roots != NULL);
+  gtk_widget_set_visible (self->partial_error_bar, state == DREY_SHARD_STATE_FAILED && self->roots != NULL);
+  gtk_label_set_text (self->partial_error_label, error != NULL ? error->message : "");
 }
 
+/* The document notifies progress a few times a second at most. */
 static void
 update_progress (DreySampleView *self)
 {
@@ -786,6 +811,8 @@ update_progress (DreySampleView *self)
       text = g_strdup_printf (_("%s of %s"), done_text, total_text);
       gtk_progress_bar_set_fraction (self->progress_bar, fraction);
       gtk_progress_bar_set_text (self->progress_bar, total > 0 ? text : "");
+      gtk_progress_bar_set_fraction (self->load_progress, fraction);
+      gtk_progress_bar_set_text (self->load_progress, total > 0 ? text : "");
     }
 }
 
@@ -1013,7 +1040,6 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   g_type_ensure (DREY_TYPE_ARRAY_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-sample-view.ui");
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, stack);
-  gtk_widget_class_bind_template_child (widget_class, DreySampleView, spinner);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, loading_label);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, error_page);
@@ -1021,6 +1047,9 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, shard_subtitle);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_button);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, save_progress);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, load_progress);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, partial_error_bar);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, partial_error_label);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_error_revealer);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_error_label);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, edit_bar_revealer);

@@ -55,6 +55,54 @@ open_action (GtkWidget  *widget,
 }
 
 static void
+location_response (AdwMessageDialog *dialog,
+                   const char       *response,
+                   DreyWindow       *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "drey-entry");
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  g_autoptr(GFile) file = NULL;
+
+  if (g_strcmp0 (response, "open") != 0 || *text == '\0')
+    return;
+  /* s3://, gs://, sftp://... as written; anything else is a path. */
+  file = strstr (text, "://") != NULL ? g_file_new_for_uri (text) : g_file_new_for_commandline_arg (text);
+  drey_window_open_store (self, file);
+}
+
+/* Ctrl+L: a store by its location, a bucket's URL above all. */
+static void
+open_location_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  DreyWindow *self = DREY_WINDOW (widget);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Open Location"),
+                                              _("A folder, a GIO location, or a bucket: "
+                                                "s3://BUCKET/PREFIX or gs://BUCKET/PREFIX"));
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "s3://bucket/prefix");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Location"), -1);
+  if (self->store != NULL)
+    {
+      g_autofree char *current = sq_store_get_display_name (self->store);
+
+      gtk_editable_set_text (GTK_EDITABLE (entry), current);
+    }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "open", _("_Open"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "drey-entry", entry);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (location_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
 open_example_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -219,6 +267,7 @@ void
 _drey_window_class_add_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-location", NULL, open_location_action);
   gtk_widget_class_install_action (widget_class, "win.open-example", NULL, open_example_action);
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
@@ -229,6 +278,7 @@ _drey_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_property_action (widget_class, "win.serializer", "serializer");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.open-location", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-shard", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);

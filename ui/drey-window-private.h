@@ -50,6 +50,7 @@ struct _DreyWindow
   char                 *replace_confirmed_key;
   /* The key to select once the key list has been listed again. */
   char                 *select_after_listing;
+  char                 *open_key;         /* to show once the store opening is open */
   /* Set while the window itself moves the key list's selection. */
   gboolean              ignore_selection;
   gboolean              close_confirmed;

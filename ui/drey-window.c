@@ -202,6 +202,34 @@ remember_store (GFile *location)
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
 }
 
+static void open_store_at (DreyWindow *self,
+                           GFile      *location,
+                           const char *key);
+
+/* Takes @read_only_reason. */
+static void
+show_opened_store (DreyWindow *self,
+                   GFile      *location,
+                   char       *read_only_reason)
+{
+  g_autoptr(SqStore) store = sq_store_new (location);
+
+  g_free (self->read_only_reason);
+  self->read_only_reason = read_only_reason;
+  set_store (self, store);
+  gtk_stack_set_visible_child_name (self->stack, "store");
+  remember_store (location);
+  gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+  if (self->open_key != NULL)
+    {
+      /* Read at once, without waiting for the listing; the key list
+       * selects it once it has listed it. */
+      _drey_window_load_key (self, self->open_key);
+      g_free (self->select_after_listing);
+      self->select_after_listing = g_steal_pointer (&self->open_key);
+    }
+}
+
 static void
 query_done (GObject      *object,
             GAsyncResult *result,
@@ -212,7 +240,6 @@ query_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileInfo) info = g_file_query_info_finish (location, result, &error);
   g_autofree char *path = g_file_get_parse_name (location);
-  g_autoptr(SqStore) store = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -226,42 +253,95 @@ query_done (GObject      *object,
         message = g_strdup_printf (_("There is no folder at %s."), path);
       else
         message = g_strdup_printf (_("%s cannot be read: %s"), path, error->message);
+      g_clear_pointer (&self->open_key, g_free);
       set_store (self, NULL);
       show_store_error (self, message);
       return;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_REGULAR && self->open_key == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (location);
+      g_autoptr(GFile) parent = g_file_get_parent (location);
+
+      /* A shard file: its store, at its key. */
+      if (parent != NULL && name != NULL && g_str_has_suffix (name, ".gz") && strlen (name) > 3)
+        {
+          name[strlen (name) - 3] = '\0';
+          open_store_at (self, parent, name);
+          return;
+        }
     }
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_DIRECTORY)
     {
       g_autofree char *message = g_strdup_printf (_("%s is a file, not a store. A store is a folder of KEY.gz shards."), path);
 
+      g_clear_pointer (&self->open_key, g_free);
       set_store (self, NULL);
       show_store_error (self, message);
       return;
     }
 
-  store = sq_store_new (location);
-  g_clear_pointer (&self->read_only_reason, g_free);
   /* Not every backend answers: a store is writable unless it says no. */
   if (g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE) &&
       !g_file_info_get_attribute_boolean (info, G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE))
-    self->read_only_reason = g_strdup_printf (_("You cannot write to %s, so this store is read-only"), path);
-  set_store (self, store);
-  gtk_stack_set_visible_child_name (self->stack, "store");
-  remember_store (location);
-  gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+    show_opened_store (self, location, g_strdup_printf (_("You cannot write to %s, so this store is read-only"),
+                                                        path));
+  else
+    show_opened_store (self, location, NULL);
+}
+
+/* A window opened on a store never shows the welcome page first. */
+static void
+leave_welcome (DreyWindow *self)
+{
+  if (self->store == NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "welcome") == 0)
+    gtk_stack_set_visible_child_full (self->stack, "opening", GTK_STACK_TRANSITION_TYPE_NONE);
+}
+
+static void
+open_store_at (DreyWindow *self,
+               GFile      *location,
+               const char *key)
+{
+  leave_welcome (self);
+  g_free (self->open_key);
+  self->open_key = g_strdup (key);
+  if (self->open_cancellable != NULL)
+    g_cancellable_cancel (self->open_cancellable);
+  g_clear_object (&self->open_cancellable);
+  /* A bucket is not GIO's to query: its listing, on a worker, says what
+   * is wrong with it (no such bucket, access denied, unreachable). */
+  if (sq_store_location_is_bucket (location))
+    {
+      show_opened_store (self, location, NULL);
+      return;
+    }
+  self->open_cancellable = g_cancellable_new ();
+  g_file_query_info_async (location, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE,
+                           G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, self->open_cancellable, query_done, g_object_ref (self));
 }
 
 void
 _drey_window_open_store_now (DreyWindow *self,
                              GFile      *location)
 {
-  if (self->open_cancellable != NULL)
-    g_cancellable_cancel (self->open_cancellable);
-  g_clear_object (&self->open_cancellable);
-  self->open_cancellable = g_cancellable_new ();
-  g_file_query_info_async (location, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_ACCESS_CAN_WRITE,
-                           G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, self->open_cancellable, query_done, g_object_ref (self));
+  open_store_at (self, location, NULL);
+}
+
+typedef struct
+{
+  GFile *location;
+  char  *key;
+} OpenRequest;
+
+static void
+open_request_free (OpenRequest *request)
+{
+  g_object_unref (request->location);
+  g_free (request->key);
+  g_free (request);
 }
 
 static void
@@ -269,28 +349,54 @@ open_confirmed (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(GFile) location = user_data;
+  OpenRequest *request = user_data;
   DreyWindow *self = DREY_WINDOW (object);
 
   if (_drey_window_confirm_finish (self, result))
-    _drey_window_open_store_now (self, location);
+    open_store_at (self, request->location, request->key);
+  open_request_free (request);
+}
+
+/**
+ * drey_window_open_store_at_key:
+ * @location: the store's folder (a path or any GIO location), or one of
+ *   its shard files `KEY.gz` (when @key is %NULL)
+ * @key: (nullable): the shard to show once it is open
+ *
+ * Opens the store at @location (after asking about unsaved edits) and
+ * reads the shard @key at once; a folder that is missing or unreadable,
+ * or a key that is not there, is said so in the window.
+ */
+void
+drey_window_open_store_at_key (DreyWindow *self,
+                               GFile      *location,
+                               const char *key)
+{
+  OpenRequest *request;
+
+  g_return_if_fail (DREY_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (location));
+
+  request = g_new0 (OpenRequest, 1);
+  request->location = g_object_ref (location);
+  request->key = g_strdup (key);
+  leave_welcome (self);
+  _drey_window_confirm_async (self, open_confirmed, request);
 }
 
 /**
  * drey_window_open_store:
- * @location: the store's folder (a path or any GIO location)
+ * @location: the store's folder (a path or any GIO location), or one of
+ *   its shard files `KEY.gz`
  *
- * Opens the store at @location (after asking about unsaved edits); a
- * folder that is missing or unreadable is said so in the window.
+ * Opens the store at @location, as drey_window_open_store_at_key() does
+ * with no key: a shard file opens its store at its key.
  */
 void
 drey_window_open_store (DreyWindow *self,
                         GFile      *location)
 {
-  g_return_if_fail (DREY_IS_WINDOW (self));
-  g_return_if_fail (G_IS_FILE (location));
-
-  _drey_window_confirm_async (self, open_confirmed, g_object_ref (location));
+  drey_window_open_store_at_key (self, location, NULL);
 }
 
 /* ---- toasts and Undo ---------------------------------------------------- */
@@ -1236,6 +1342,7 @@ drey_window_dispose (GObject *object)
   g_clear_pointer (&self->read_only_reason, g_free);
   g_clear_pointer (&self->replace_confirmed_key, g_free);
   g_clear_pointer (&self->select_after_listing, g_free);
+  g_clear_pointer (&self->open_key, g_free);
   G_OBJECT_CLASS (drey_window_parent_class)->dispose (object);
 }
 

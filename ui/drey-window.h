@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (DreyWindow, drey_window, DREY, WINDOW, AdwApplicationWindo
 DreyWindow *drey_window_new        (AdwApplication *application);
 void        drey_window_open_store (DreyWindow     *self,
                                     GFile          *location);
+void        drey_window_open_store_at_key (DreyWindow *self,
+                                           GFile      *location,
+                                           const char *key);
 SqStore    *drey_window_get_store  (DreyWindow     *self);
 DreyShardDocument *drey_window_get_document (DreyWindow *self);
 AdwToast   *drey_window_get_last_toast (DreyWindow *self);

@@ -1,0 +1,846 @@
+/* sq-backend-object.c: a store that is a prefix in a bucket: s3://BUCKET/
+ * PREFIX (S3 and the services that speak it) or gs://BUCKET/PREFIX (Cloud
+ * Storage's XML API, which speaks the same)
+ *
+ * The shards are the objects PREFIX/KEY.gz directly under the prefix, as
+ * squirrel-core's fsspec store sees them. Listing is ListObjectsV2 with
+ * the delimiter '/', page by page into the caller's sink; its order (by
+ * the names' bytes) is squirrel's. A read streams the object as it
+ * downloads. A put writes the shard to a temp file and uploads it whole
+ * (one PUT, or a multipart upload for big shards): nobody sees a half
+ * object, and a failed upload leaves the old one. The Undo stash is a
+ * server-side copy under PREFIX/.drey-undo-XXXXXXXX.tmp, a name no
+ * squirrel listing takes for a shard.
+ *
+ * Reads go through the cache of downloaded shards (sq-object-cache.c)
+ * unless the store says not to.
+ *
+ * The configuration (credentials, endpoint) is read on the first request,
+ * on a worker, as all of this runs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sq-backend-object.h"
+#include "sq-object-cache-private.h"
+#include "sq-object-http-private.h"
+#include "sq-object-input-stream.h"
+#include "sq-sigv4-private.h"
+#include "sq-store-private.h"
+
+#define STASH_PREFIX ".drey-undo-"
+
+struct _SqObjectBackend
+{
+  GObject         parent_instance;
+
+  char           *url;
+  GMutex          lock;
+  SqObjectConfig *config;   /* once read; then never changes but for tokens */
+};
+
+static void sq_object_backend_iface_init (SqBackendInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SqObjectBackend, sq_object_backend, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (SQ_TYPE_BACKEND, sq_object_backend_iface_init))
+
+static SqObjectConfig *
+get_config (SqObjectBackend  *self,
+            GError          **error)
+{
+  SqObjectConfig *config;
+
+  g_mutex_lock (&self->lock);
+  if (self->config == NULL)
+    self->config = _sq_object_config_new (self->url, error);
+  config = self->config;
+  g_mutex_unlock (&self->lock);
+  return config;
+}
+
+static char *
+object_name (SqObjectConfig *config,
+             const char     *key)
+{
+  return g_strconcat (config->prefix, key, ".gz", NULL);
+}
+
+/* ListObjectsV2, one page. */
+typedef struct
+{
+  SqObjectConfig  *config;
+  SqKeySink       *sink;
+  gboolean         names_only;
+  GString         *text;
+  char            *key;
+  gint64           size;
+  gint64           mtime;
+  char            *next_token;
+  gboolean         truncated;
+  gboolean         in_contents;
+  guint            found;
+} ListPage;
+
+static void
+list_start (GMarkupParseContext  *context,
+            const char           *element,
+            const char          **names,
+            const char          **values,
+            gpointer              user_data,
+            GError              **error)
+{
+  ListPage *page = user_data;
+
+  g_string_truncate (page->text, 0);
+  if (strcmp (element, "Contents") == 0)
+    {
+      page->in_contents = TRUE;
+      g_clear_pointer (&page->key, g_free);
+      page->size = page->mtime = -1;
+    }
+}
+
+static void
+list_text (GMarkupParseContext  *context,
+           const char           *text,
+           gsize                 len,
+           gpointer              user_data,
+           GError              **error)
+{
+  ListPage *page = user_data;
+
+  g_string_append_len (page->text, text, (gssize) len);
+}
+
+static void
+list_end (GMarkupParseContext  *context,
+          const char           *element,
+          gpointer              user_data,
+          GError              **error)
+{
+  ListPage *page = user_data;
+  const char *text = page->text->str;
+
+  if (page->in_contents && strcmp (element, "Key") == 0)
+    page->key = g_strdup (text);
+  else if (page->in_contents && strcmp (element, "Size") == 0)
+    page->size = g_ascii_strtoll (text, NULL, 10);
+  else if (page->in_contents && strcmp (element, "LastModified") == 0)
+    {
+      g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (text, NULL);
+
+      page->mtime = time ? g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time) : -1;
+    }
+  else if (strcmp (element, "Contents") == 0)
+    {
+      const char *prefix = page->config->prefix;
+      gsize prefix_len = strlen (prefix);
+
+      page->in_contents = FALSE;
+      /* Only KEY.gz directly under the prefix is a shard. */
+      if (page->key != NULL && g_str_has_prefix (page->key, prefix))
+        {
+          const char *name = page->key + prefix_len;
+          gsize len = strlen (name);
+
+          if (len > 3 && strcmp (name + len - 3, ".gz") == 0 && strchr (name, '/') == NULL)
+            {
+              g_autofree char *key = g_strndup (name, len - 3);
+
+              page->found++;
+              _sq_key_sink_add (page->sink, page->names_only ? sq_key_info_new (key, -1, -1)
+                                                             : sq_key_info_new (key, page->size, page->mtime));
+            }
+        }
+    }
+  else if (strcmp (element, "NextContinuationToken") == 0)
+    {
+      g_free (page->next_token);
+      page->next_token = g_strdup (text);
+    }
+  else if (strcmp (element, "IsTruncated") == 0)
+    page->truncated = strcmp (text, "true") == 0;
+  g_string_truncate (page->text, 0);
+}
+
+static const GMarkupParser list_parser = { list_start, list_end, list_text, NULL, NULL };
+
+static gboolean
+object_list_keys (SqBackend        *backend,
+                  SqStore          *store,
+                  SqListKeysFlags   flags,
+                  gboolean          in_order,
+                  SqKeySink        *sink,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *token = NULL;
+  g_autofree char *prefix = NULL;
+  guint n_pages = 0;
+
+  if (config == NULL)
+    return FALSE;
+  prefix = _sq_uri_encode (config->prefix, FALSE);
+  do
+    {
+      SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+      SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+      g_autoptr(GMarkupParseContext) context = NULL;
+      g_autofree char *query = NULL;
+      g_autofree char *encoded_token = token ? _sq_uri_encode (token, FALSE) : NULL;
+      ListPage page = { config, sink, (flags & SQ_LIST_KEYS_NAMES_ONLY) != 0, g_string_new (NULL) };
+      gboolean ok;
+
+      /* The pairs sorted by name, as the signature wants them. */
+      query = g_strdup_printf ("%s%s%sdelimiter=%%2F&list-type=2&prefix=%s",
+                               token ? "continuation-token=" : "", token ? encoded_token : "", token ? "&" : "",
+                               prefix);
+      request.method = "GET";
+      request.query = query;
+      request.operation = "list";
+      if (!_sq_object_perform (config, &request, NULL, &response, cancellable, error))
+        {
+          g_string_free (page.text, TRUE);
+          return FALSE;
+        }
+      context = g_markup_parse_context_new (&list_parser, G_MARKUP_PREFIX_ERROR_POSITION, &page, NULL);
+      ok = response.body == NULL ||
+           (g_markup_parse_context_parse (context, (const char *) response.body->data, response.body->len, error) &&
+            g_markup_parse_context_end_parse (context, error));
+      _sq_object_response_clear (&response);
+      g_string_free (page.text, TRUE);
+      g_free (page.key);
+      g_clear_pointer (&token, g_free);
+      if (!ok)
+        {
+          g_autofree char *where = _sq_object_display (config, config->prefix);
+
+          g_prefix_error (error, "cannot list %s: the server's answer is not a listing: ", where);
+          g_free (page.next_token);
+          return FALSE;
+        }
+      if (page.truncated)
+        token = page.next_token;
+      else
+        g_free (page.next_token);
+      if (page.truncated && token == NULL)
+        {
+          g_autofree char *where = _sq_object_display (config, config->prefix);
+
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "cannot list %s: a page said there was more, with no token for it", where);
+          return FALSE;
+        }
+      if (++n_pages % 16 == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  while (token != NULL);
+  return TRUE;
+}
+
+static void
+not_found_or_propagate (SqStore     *store,
+                        const char  *key,
+                        GError     **error,
+                        GError      *local_error)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_error_free (local_error);
+      _sq_store_set_not_found_error (store, key, error);
+    }
+  else
+    g_propagate_error (error, local_error);
+}
+
+static GInputStream *
+object_open_shard (SqBackend     *backend,
+                   SqStore       *store,
+                   const char    *key,
+                   gint64        *size,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *cached_etag = NULL;
+  g_autofree char *cached_path = NULL;
+  GError *local_error = NULL;
+  GInputStream *stream;
+  gboolean not_modified = FALSE;
+
+  if (config == NULL)
+    return NULL;
+  object = object_name (config, key);
+  if (sq_store_get_cache_enabled (store))
+    {
+      /* The endpoint too: the same bucket name elsewhere is another. */
+      url = g_strdup_printf ("%s/%s/%s", config->endpoint, config->bucket, object);
+      _sq_object_cache_lookup (url, &cached_etag, &cached_path);
+    }
+  stream = _sq_object_input_stream_open (G_OBJECT (backend), config, object, key, cached_etag, url, size,
+                                         &not_modified, cancellable, &local_error);
+  if (not_modified)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (cached_path);
+      GFileInputStream *kept = g_file_read (file, cancellable, NULL);
+      g_autoptr(GFileInfo) info = kept ? g_file_input_stream_query_info (kept, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                                                         cancellable, NULL) : NULL;
+
+      if (kept != NULL && info != NULL)
+        {
+          _sq_object_cache_touch (cached_path);
+          *size = g_file_info_get_size (info);
+          return G_INPUT_STREAM (kept);
+        }
+      /* Evicted since the lookup: the object itself, then. */
+      g_clear_object (&kept);
+      stream = _sq_object_input_stream_open (G_OBJECT (backend), config, object, key, NULL, url, size,
+                                             &not_modified, cancellable, &local_error);
+    }
+  if (stream == NULL)
+    not_found_or_propagate (store, key, error, local_error);
+  return stream;
+}
+
+static gboolean
+head_object (SqObjectConfig    *config,
+             const char        *object,
+             const char        *key,
+             const char        *operation,
+             SqObjectResponse  *response,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+
+  request.method = "HEAD";
+  request.object = object;
+  request.operation = operation;
+  request.key = key;
+  return _sq_object_perform (config, &request, NULL, response, cancellable, error);
+}
+
+static gboolean
+object_shard_exists (SqBackend    *backend,
+                     const char   *key,
+                     GCancellable *cancellable)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), NULL);
+  g_autofree char *object = NULL;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  gboolean found;
+
+  if (config == NULL)
+    return FALSE;
+  object = object_name (config, key);
+  found = head_object (config, object, key, "look up", &response, cancellable, NULL);
+  _sq_object_response_clear (&response);
+  return found;
+}
+
+static gboolean
+object_prepare_put (SqBackend     *backend,
+                    SqStore       *store,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  return get_config (SQ_OBJECT_BACKEND (backend), error) != NULL;
+}
+
+/* The token: the temp file the shard is written to, before its upload. */
+typedef struct
+{
+  GFile         *file;
+  GFileIOStream *io;
+} Put;
+
+static void
+put_free (Put *put)
+{
+  if (put->file != NULL)
+    g_file_delete (put->file, NULL, NULL);
+  g_clear_object (&put->io);
+  g_clear_object (&put->file);
+  g_free (put);
+}
+
+static GOutputStream *
+object_create_shard (SqBackend     *backend,
+                     const char    *key,
+                     gpointer      *token,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  Put *put = g_new0 (Put, 1);
+
+  put->file = g_file_new_tmp ("drey-upload-XXXXXX.gz", &put->io, error);
+  if (put->file == NULL)
+    {
+      g_free (put);
+      return NULL;
+    }
+  *token = put;
+  return g_object_ref (g_io_stream_get_output_stream (G_IO_STREAM (put->io)));
+}
+
+/* <UploadId> and the like, from a small answer. */
+static char *
+answer_field (SqObjectResponse *response,
+              const char       *name)
+{
+  g_autofree char *open = g_strdup_printf ("<%s>", name);
+  g_autofree char *close = g_strdup_printf ("</%s>", name);
+  g_autofree char *text = NULL;
+  const char *start, *end;
+
+  if (response->body == NULL)
+    return NULL;
+  text = g_strndup ((const char *) response->body->data, response->body->len);
+  start = strstr (text, open);
+  end = start ? strstr (start, close) : NULL;
+  if (end == NULL)
+    return NULL;
+  start += strlen (open);
+  return g_strndup (start, (gsize) (end - start));
+}
+
+static gboolean
+upload_multipart (SqObjectConfig  *config,
+                  const char      *object,
+                  const char      *key,
+                  int              fd,
+                  goffset          size,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  g_autoptr(GString) complete = g_string_new ("<CompleteMultipartUpload>");
+  g_autofree char *upload_id = NULL;
+  g_autofree char *encoded_id = NULL;
+  g_autofree char *query = NULL;
+  goffset offset = 0;
+  gboolean ok = TRUE;
+
+  request.method = "POST";
+  request.object = object;
+  request.query = "uploads=";
+  request.operation = "write";
+  request.key = key;
+  if (!_sq_object_perform (config, &request, NULL, &response, cancellable, error))
+    return FALSE;
+  upload_id = answer_field (&response, "UploadId");
+  _sq_object_response_clear (&response);
+  if (upload_id == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "cannot write shard '%s': the server started no multipart upload", key);
+      return FALSE;
+    }
+  encoded_id = _sq_uri_encode (upload_id, FALSE);
+
+  for (guint part = 1; ok && offset < size; part++)
+    {
+      SqObjectRequest put = SQ_OBJECT_REQUEST_INIT;
+      g_autofree char *part_query = g_strdup_printf ("partNumber=%u&uploadId=%s", part, encoded_id);
+
+      put.method = "PUT";
+      put.object = object;
+      put.query = part_query;
+      put.operation = "write";
+      put.key = key;
+      put.upload_fd = fd;
+      put.upload_offset = offset;
+      put.upload_length = MIN ((goffset) config->part_size, size - offset);
+      ok = _sq_object_perform (config, &put, NULL, &response, cancellable, error);
+      if (ok)
+        g_string_append_printf (complete, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>", part,
+                                response.etag ? response.etag : "");
+      _sq_object_response_clear (&response);
+      offset += put.upload_length;
+    }
+
+  query = g_strdup_printf ("uploadId=%s", encoded_id);
+  if (ok)
+    {
+      g_string_append (complete, "</CompleteMultipartUpload>");
+      request.query = query;
+      request.body = complete->str;
+      request.body_length = complete->len;
+      ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+      /* S3 can say 200 and then an error in the body. */
+      if (ok && response.body != NULL && g_strstr_len ((const char *) response.body->data, response.body->len,
+                                                       "<Error>") != NULL)
+        {
+          _sq_object_set_error (config, &request, CURLE_OK, NULL, &(SqObjectResponse) { 500, response.body },
+                                error);
+          ok = FALSE;
+        }
+      _sq_object_response_clear (&response);
+    }
+  if (!ok)
+    {
+      /* Nothing was published; the parts go. */
+      SqObjectRequest abort_request = SQ_OBJECT_REQUEST_INIT;
+
+      abort_request.method = "DELETE";
+      abort_request.object = object;
+      abort_request.query = query;
+      abort_request.operation = "write";
+      abort_request.key = key;
+      _sq_object_perform (config, &abort_request, NULL, &response, NULL, NULL);
+      _sq_object_response_clear (&response);
+    }
+  return ok;
+}
+
+static gboolean
+object_commit_shard (SqBackend      *backend,
+                     const char     *key,
+                     GOutputStream  *stream,
+                     gpointer        token,
+                     GCancellable   *cancellable,
+                     GError        **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  Put *put = token;
+  g_autofree char *object = NULL;
+  g_autofree char *path = NULL;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  struct stat st;
+  gboolean ok;
+  int fd;
+
+  if (config == NULL || !g_output_stream_close (stream, cancellable, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  object = object_name (config, key);
+  path = g_file_get_path (put->file);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot read back '%s': %s", path,
+                   g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > config->multipart_threshold)
+    ok = upload_multipart (config, object, key, fd, st.st_size, cancellable, error);
+  else
+    {
+      SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+
+      request.method = "PUT";
+      request.object = object;
+      request.operation = "write";
+      request.key = key;
+      request.upload_fd = fd;
+      request.upload_length = st.st_size;
+      ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+      _sq_object_response_clear (&response);
+    }
+  close (fd);
+  if (ok)
+    put_free (put);
+  return ok;
+}
+
+static void
+object_abort_shard (SqBackend     *backend,
+                    GOutputStream *stream,
+                    gpointer       token)
+{
+  if (stream != NULL)
+    g_output_stream_close (stream, NULL, NULL);
+  if (token != NULL)
+    put_free (token);
+}
+
+static gboolean
+delete_object (SqObjectConfig  *config,
+               const char      *object,
+               const char      *key,
+               const char      *operation,
+               GCancellable    *cancellable,
+               GError         **error)
+{
+  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  gboolean ok;
+
+  request.method = "DELETE";
+  request.object = object;
+  request.operation = operation;
+  request.key = key;
+  ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+  _sq_object_response_clear (&response);
+  return ok;
+}
+
+/* A server-side copy; the copy's bytes are the source's, exactly. */
+static gboolean
+copy_object (SqObjectConfig  *config,
+             const char      *from,
+             const char      *to,
+             const char      *key,
+             const char      *operation,
+             GCancellable    *cancellable,
+             GError         **error)
+{
+  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  g_autofree char *source_path = g_strdup_printf ("%s/%s", config->bucket, from);
+  g_autofree char *source = _sq_uri_encode (source_path, TRUE);
+  /* Cloud Storage with OAuth takes its own header; with HMAC keys it
+   * takes S3's, as S3 does. */
+  const char *name = config->gcs && config->access_key == NULL ? "x-goog-copy-source" : "x-amz-copy-source";
+  g_autofree char *value = g_strconcat ("/", source, NULL);
+  const char *headers[] = { name, value, NULL };
+  gboolean ok;
+
+  request.method = "PUT";
+  request.object = to;
+  request.headers = headers;
+  request.operation = operation;
+  request.key = key;
+  ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+  if (ok && response.body != NULL &&
+      g_strstr_len ((const char *) response.body->data, response.body->len, "<Error>") != NULL)
+    {
+      response.status = 500;
+      _sq_object_set_error (config, &request, CURLE_OK, NULL, &response, error);
+      ok = FALSE;
+    }
+  _sq_object_response_clear (&response);
+  return ok;
+}
+
+static gboolean
+object_remove_shard (SqBackend     *backend,
+                     SqStore       *store,
+                     const char    *key,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  GError *local_error = NULL;
+  gboolean found;
+
+  if (config == NULL)
+    return FALSE;
+  object = object_name (config, key);
+  /* A DELETE of nothing succeeds: ask first, to say there was none. */
+  found = head_object (config, object, key, "remove", &response, cancellable, &local_error);
+  _sq_object_response_clear (&response);
+  if (!found)
+    {
+      not_found_or_propagate (store, key, error, local_error);
+      return FALSE;
+    }
+  return delete_object (config, object, key, "remove", cancellable, error);
+}
+
+static char *
+stash_uri (SqObjectConfig *config,
+           const char     *object)
+{
+  g_autofree char *escaped = g_uri_escape_string (object, "/", FALSE);
+
+  return g_strdup_printf ("%s://%s/%s", config->gcs ? "gs" : "s3", config->bucket, escaped);
+}
+
+/* The object a stash names, if it is one of this store's. */
+static char *
+stash_object (SqObjectConfig  *config,
+              GFile           *stash,
+              GError         **error)
+{
+  g_autofree char *uri = g_file_get_uri (stash);
+  g_autofree char *start = g_strdup_printf ("%s://%s/", config->gcs ? "gs" : "s3", config->bucket);
+  g_autofree char *object = NULL;
+
+  if (g_str_has_prefix (uri, start))
+    object = g_uri_unescape_string (uri + strlen (start), NULL);
+  if (object == NULL || !g_str_has_prefix (object, config->prefix) ||
+      !g_str_has_prefix (object + strlen (config->prefix), STASH_PREFIX))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "'%s' is not a stash of this store", uri);
+      return NULL;
+    }
+  return g_steal_pointer (&object);
+}
+
+static GFile *
+object_stash_shard (SqBackend     *backend,
+                    SqStore       *store,
+                    const char    *key,
+                    gboolean       keep_shard,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+  g_autofree char *suffix = sq_store_make_random_key ();
+  g_autofree char *stash = NULL;
+  g_autofree char *uri = NULL;
+  GError *local_error = NULL;
+
+  if (config == NULL)
+    return NULL;
+  object = object_name (config, key);
+  stash = g_strdup_printf ("%s%s%.8s.tmp", config->prefix, STASH_PREFIX, suffix);
+  if (!copy_object (config, object, stash, key, "stash", cancellable, &local_error))
+    {
+      not_found_or_propagate (store, key, error, local_error);
+      return NULL;
+    }
+  /* Copied first, then deleted: no moment without the bytes. */
+  if (!keep_shard && !delete_object (config, object, key, "remove", cancellable, error))
+    {
+      delete_object (config, stash, key, "remove", NULL, NULL);
+      return NULL;
+    }
+  uri = stash_uri (config, stash);
+  return g_file_new_for_uri (uri);
+}
+
+static gboolean
+object_unstash_shard (SqBackend     *backend,
+                      SqStore       *store,
+                      const char    *key,
+                      GFile         *stash,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+  g_autofree char *from = NULL;
+
+  if (config == NULL)
+    return FALSE;
+  object = object_name (config, key);
+  if (stash == NULL)
+    return delete_object (config, object, key, "remove", cancellable, error);
+  from = stash_object (config, stash, error);
+  if (from == NULL || !copy_object (config, from, object, key, "restore", cancellable, error))
+    return FALSE;
+  /* A stash left over costs space, not data: its delete may fail. */
+  delete_object (config, from, key, "restore", cancellable, NULL);
+  return TRUE;
+}
+
+static gboolean
+object_drop_stash (SqBackend     *backend,
+                   GFile         *stash,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+
+  if (config == NULL)
+    return FALSE;
+  object = stash_object (config, stash, error);
+  return object != NULL && delete_object (config, object, NULL, "drop the stash", cancellable, error);
+}
+
+static gboolean
+object_query_shard (SqBackend     *backend,
+                    SqStore       *store,
+                    const char    *key,
+                    gint64        *size,
+                    gint64        *mtime,
+                    char         **etag,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  SqObjectConfig *config = get_config (SQ_OBJECT_BACKEND (backend), error);
+  g_autofree char *object = NULL;
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  GError *local_error = NULL;
+
+  if (config == NULL)
+    return FALSE;
+  object = object_name (config, key);
+  if (!head_object (config, object, key, "query", &response, cancellable, &local_error))
+    {
+      not_found_or_propagate (store, key, error, local_error);
+      return FALSE;
+    }
+  if (size != NULL)
+    *size = response.content_length;
+  if (mtime != NULL)
+    *mtime = response.mtime;
+  if (etag != NULL)
+    *etag = g_strdup (response.etag);
+  _sq_object_response_clear (&response);
+  return TRUE;
+}
+
+static void
+sq_object_backend_finalize (GObject *object)
+{
+  SqObjectBackend *self = (SqObjectBackend *) object;
+
+  g_free (self->url);
+  g_clear_pointer (&self->config, _sq_object_config_free);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (sq_object_backend_parent_class)->finalize (object);
+}
+
+static void
+sq_object_backend_class_init (SqObjectBackendClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sq_object_backend_finalize;
+}
+
+static void
+sq_object_backend_init (SqObjectBackend *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+static void
+sq_object_backend_iface_init (SqBackendInterface *iface)
+{
+  iface->list_keys = object_list_keys;
+  iface->open_shard = object_open_shard;
+  iface->shard_exists = object_shard_exists;
+  iface->prepare_put = object_prepare_put;
+  iface->create_shard = object_create_shard;
+  iface->commit_shard = object_commit_shard;
+  iface->abort_shard = object_abort_shard;
+  iface->remove_shard = object_remove_shard;
+  iface->stash_shard = object_stash_shard;
+  iface->unstash_shard = object_unstash_shard;
+  iface->drop_stash = object_drop_stash;
+  iface->query_shard = object_query_shard;
+}
+
+SqBackend *
+_sq_object_backend_new (const char *url)
+{
+  SqObjectBackend *self = g_object_new (SQ_TYPE_OBJECT_BACKEND, NULL);
+
+  self->url = g_strdup (url);
+  return SQ_BACKEND (self);
+}

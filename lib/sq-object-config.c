@@ -1,0 +1,393 @@
+/* sq-object-config.c: an s3:// or gs:// URL, and the endpoint, region and
+ * credentials it is read with
+ *
+ * S3 as boto3 and the AWS CLI take them: AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN; else the profile
+ * (AWS_PROFILE, else "default") in ~/.aws/credentials
+ * (AWS_SHARED_CREDENTIALS_FILE) and ~/.aws/config (AWS_CONFIG_FILE); the
+ * region from AWS_REGION, AWS_DEFAULT_REGION or the profile; the endpoint
+ * from AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL or the profile's
+ * endpoint_url; none of them: anonymous, as for a public bucket.
+ *
+ * Cloud Storage as Google's clients take them: STORAGE_EMULATOR_HOST for
+ * the endpoint; CLOUDSDK_AUTH_ACCESS_TOKEN; else Application Default
+ * Credentials (GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
+ * application_default_credentials.json) of type authorized_user, whose
+ * refresh token buys access tokens; else HMAC keys in gsutil's ~/.boto
+ * (BOTO_CONFIG), signed as S3 requests are; else anonymous.
+ * service_account keys need an RSA signature, which GLib has not: they are
+ * refused with a message saying so.
+ *
+ * Secrets stay in this struct: no message, log or URL holds them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sq-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sq-json.h"
+#include "sq-object-config-private.h"
+
+gboolean
+_sq_object_url_parse (const char  *url,
+                      gboolean    *gcs,
+                      char       **bucket,
+                      char       **prefix,
+                      GError     **error)
+{
+  const char *rest, *slash;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+
+  if (g_ascii_strncasecmp (url, "s3://", 5) == 0)
+    *gcs = FALSE;
+  else if (g_ascii_strncasecmp (url, "gs://", 5) == 0 || g_ascii_strncasecmp (url, "gcs://", 6) == 0)
+    *gcs = TRUE;
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "'%s' is not an s3:// or gs:// URL", url);
+      return FALSE;
+    }
+  rest = strstr (url, "://") + 3;
+  slash = strchr (rest, '/');
+  name = slash ? g_strndup (rest, (gsize) (slash - rest)) : g_strdup (rest);
+  if (*name == '\0' || strpbrk (name, "?#@: ") != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'%s': no bucket name (write s3://BUCKET/PREFIX)", url);
+      return FALSE;
+    }
+
+  /* The prefix, with one '/' at its end: "a//b/" stays as the user wrote
+   * it, but "a/" and "a" are the same store. */
+  path = g_strdup (slash ? slash + 1 : "");
+  while (*path && path[strlen (path) - 1] == '/')
+    path[strlen (path) - 1] = '\0';
+  *bucket = g_steal_pointer (&name);
+  *prefix = *path ? g_strconcat (path, "/", NULL) : g_strdup ("");
+  return TRUE;
+}
+
+/* An INI file as the AWS CLI writes it: [section], key = value, and
+ * indented lines under "key =" as "key.subkey". Section -> (key -> value). */
+static GHashTable *
+read_ini (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *sections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                (GDestroyNotify) g_hash_table_unref);
+  GHashTable *current = NULL;
+  g_autofree char *parent = NULL;
+
+  if (path == NULL || !g_file_get_contents (path, &text, NULL, NULL))
+    return sections;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = lines[i];
+      gboolean indented = line[0] == ' ' || line[0] == '\t';
+      char *eq;
+
+      g_strstrip (line);
+      if (*line == '\0' || *line == '#' || *line == ';')
+        continue;
+      if (*line == '[' && line[strlen (line) - 1] == ']')
+        {
+          g_autofree char *name = g_strstrip (g_strndup (line + 1, strlen (line) - 2));
+
+          current = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          g_hash_table_replace (sections, g_steal_pointer (&name), current);
+          g_clear_pointer (&parent, g_free);
+          continue;
+        }
+      eq = strchr (line, '=');
+      if (current == NULL || eq == NULL)
+        continue;
+      *eq = '\0';
+      g_strstrip (line);
+      g_strstrip (eq + 1);
+      if (indented && parent != NULL)
+        g_hash_table_replace (current, g_strconcat (parent, ".", line, NULL), g_strdup (eq + 1));
+      else
+        {
+          g_hash_table_replace (current, g_strdup (line), g_strdup (eq + 1));
+          g_free (parent);
+          parent = eq[1] == '\0' ? g_strdup (line) : NULL;
+        }
+    }
+  return sections;
+}
+
+static const char *
+ini_get (GHashTable *sections,
+         const char *section,
+         const char *key)
+{
+  GHashTable *values = g_hash_table_lookup (sections, section);
+
+  return values ? g_hash_table_lookup (values, key) : NULL;
+}
+
+static char *
+home_file (const char *env,
+           const char *relative)
+{
+  const char *set = g_getenv (env);
+
+  if (set != NULL && *set)
+    return g_strdup (set);
+  return g_build_filename (g_get_home_dir (), relative, NULL);
+}
+
+static const char *
+nonempty_env (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && *value ? value : NULL;
+}
+
+static long
+env_long (const char *name,
+          long        fallback)
+{
+  const char *value = nonempty_env (name);
+  gint64 n;
+
+  if (value == NULL || !g_ascii_string_to_signed (value, 10, 1, G_MAXINT32, &n, NULL))
+    return fallback;
+  return (long) n;
+}
+
+static char *
+normalize_endpoint (const char *endpoint)
+{
+  char *url = strstr (endpoint, "://") ? g_strdup (endpoint) : g_strconcat ("http://", endpoint, NULL);
+
+  while (*url && url[strlen (url) - 1] == '/')
+    url[strlen (url) - 1] = '\0';
+  return url;
+}
+
+static void
+config_aws (SqObjectConfig *config)
+{
+  g_autofree char *credentials_path = home_file ("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+  g_autofree char *config_path = home_file ("AWS_CONFIG_FILE", ".aws/config");
+  g_autoptr(GHashTable) credentials = read_ini (credentials_path);
+  g_autoptr(GHashTable) settings = read_ini (config_path);
+  const char *profile = nonempty_env ("AWS_PROFILE") ? nonempty_env ("AWS_PROFILE") : "default";
+  g_autofree char *config_section = g_str_equal (profile, "default") ? g_strdup ("default")
+                                                                     : g_strconcat ("profile ", profile, NULL);
+  const char *value, *style;
+
+  if (nonempty_env ("AWS_ACCESS_KEY_ID") && nonempty_env ("AWS_SECRET_ACCESS_KEY"))
+    {
+      config->access_key = g_strdup (g_getenv ("AWS_ACCESS_KEY_ID"));
+      config->secret_key = g_strdup (g_getenv ("AWS_SECRET_ACCESS_KEY"));
+      config->session_token = g_strdup (nonempty_env ("AWS_SESSION_TOKEN"));
+      config->credential_source = g_strdup ("AWS_ACCESS_KEY_ID");
+    }
+  else if (ini_get (credentials, profile, "aws_access_key_id") && ini_get (credentials, profile, "aws_secret_access_key"))
+    {
+      config->access_key = g_strdup (ini_get (credentials, profile, "aws_access_key_id"));
+      config->secret_key = g_strdup (ini_get (credentials, profile, "aws_secret_access_key"));
+      config->session_token = g_strdup (ini_get (credentials, profile, "aws_session_token"));
+      config->credential_source = g_strdup_printf ("%s [%s]", credentials_path, profile);
+    }
+  else if (ini_get (settings, config_section, "aws_access_key_id") &&
+           ini_get (settings, config_section, "aws_secret_access_key"))
+    {
+      config->access_key = g_strdup (ini_get (settings, config_section, "aws_access_key_id"));
+      config->secret_key = g_strdup (ini_get (settings, config_section, "aws_secret_access_key"));
+      config->session_token = g_strdup (ini_get (settings, config_section, "aws_session_token"));
+      config->credential_source = g_strdup_printf ("%s [%s]", config_path, config_section);
+    }
+  config->looked = g_strdup_printf ("AWS_ACCESS_KEY_ID, %s [%s], %s [%s]",
+                                    credentials_path, profile, config_path, config_section);
+
+  if ((value = nonempty_env ("AWS_REGION")) || (value = nonempty_env ("AWS_DEFAULT_REGION")) ||
+      (value = ini_get (settings, config_section, "region")))
+    config->region = g_strdup (value);
+  else
+    config->region = g_strdup ("us-east-1");
+
+  style = ini_get (settings, config_section, "s3.addressing_style");
+  if ((value = nonempty_env ("AWS_ENDPOINT_URL_S3")) || (value = nonempty_env ("AWS_ENDPOINT_URL")) ||
+      (value = ini_get (settings, config_section, "s3.endpoint_url")) ||
+      (value = ini_get (settings, config_section, "endpoint_url")))
+    {
+      /* Another service (MinIO, Ceph, a test server): path-style, as
+       * botocore addresses a custom endpoint, unless told otherwise. */
+      config->endpoint = normalize_endpoint (value);
+      config->path_style = g_strcmp0 (style, "virtual") != 0;
+    }
+  else
+    {
+      config->endpoint = g_strdup_printf ("https://s3.%s.amazonaws.com", config->region);
+      /* Virtual-hosted where the bucket is a DNS label TLS can check. */
+      config->path_style = g_strcmp0 (style, "path") == 0 || strchr (config->bucket, '.') != NULL;
+      for (const char *p = config->bucket; *p; p++)
+        if (g_ascii_isupper (*p) || *p == '_')
+          config->path_style = TRUE;
+    }
+}
+
+/* ADC: an authorized_user file's refresh token, for access tokens later. */
+static gboolean
+config_adc (SqObjectConfig  *config,
+            const char      *path,
+            GError         **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(SqValue) json = NULL;
+  const char *type, *field;
+  gsize len;
+
+  if (!g_file_get_contents (path, &text, &len, NULL))
+    return TRUE;
+  json = sq_value_from_json (text, (gssize) len, NULL);
+  if (json == NULL || sq_value_get_value_type (json) != SQ_VALUE_MAP)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s' are not a JSON object", path);
+      return FALSE;
+    }
+#define STR_FIELD(name) \
+  ((field = NULL, sq_value_lookup (json, name) != NULL && \
+    sq_value_get_value_type (sq_value_lookup (json, name)) == SQ_VALUE_STR) \
+   ? sq_value_get_str (sq_value_lookup (json, name), NULL) : field)
+  type = STR_FIELD ("type");
+  if (g_strcmp0 (type, "authorized_user") != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Google credentials '%s' are of type '%s': Drey reads authorized_user credentials "
+                   "(gcloud auth application-default login), CLOUDSDK_AUTH_ACCESS_TOKEN or HMAC keys; "
+                   "a service account key needs an RSA signature Drey does not make",
+                   path, type ? type : "none");
+      return FALSE;
+    }
+  config->refresh_token = g_strdup (STR_FIELD ("refresh_token"));
+  config->client_id = g_strdup (STR_FIELD ("client_id"));
+  config->client_secret = g_strdup (STR_FIELD ("client_secret"));
+  config->token_uri = g_strdup (STR_FIELD ("token_uri") ? STR_FIELD ("token_uri")
+                                                       : "https://oauth2.googleapis.com/token");
+#undef STR_FIELD
+  if (config->refresh_token == NULL || config->client_id == NULL || config->client_secret == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s' lack refresh_token, client_id or client_secret", path);
+      return FALSE;
+    }
+  config->credential_source = g_strdup (path);
+  return TRUE;
+}
+
+static gboolean
+config_gcs (SqObjectConfig  *config,
+            GError         **error)
+{
+  g_autofree char *adc = NULL;
+  g_autofree char *boto_path = home_file ("BOTO_CONFIG", ".boto");
+  g_autoptr(GHashTable) boto = NULL;
+  const char *value;
+
+  if ((value = nonempty_env ("STORAGE_EMULATOR_HOST")))
+    config->endpoint = normalize_endpoint (value);
+  else
+    config->endpoint = g_strdup ("https://storage.googleapis.com");
+  config->path_style = TRUE;
+  config->region = g_strdup ("auto");
+
+  if (nonempty_env ("GOOGLE_APPLICATION_CREDENTIALS"))
+    adc = g_strdup (g_getenv ("GOOGLE_APPLICATION_CREDENTIALS"));
+  else
+    adc = g_build_filename (g_get_user_config_dir (), "gcloud", "application_default_credentials.json", NULL);
+  config->looked = g_strdup_printf ("CLOUDSDK_AUTH_ACCESS_TOKEN, %s, %s [Credentials]", adc, boto_path);
+
+  if ((value = nonempty_env ("CLOUDSDK_AUTH_ACCESS_TOKEN")))
+    {
+      config->bearer = g_strdup (value);
+      config->credential_source = g_strdup ("CLOUDSDK_AUTH_ACCESS_TOKEN");
+      return TRUE;
+    }
+  if (!config_adc (config, adc, error))
+    return FALSE;
+  if (config->refresh_token != NULL)
+    return TRUE;
+  boto = read_ini (boto_path);
+  if (ini_get (boto, "Credentials", "gs_access_key_id") && ini_get (boto, "Credentials", "gs_secret_access_key"))
+    {
+      config->access_key = g_strdup (ini_get (boto, "Credentials", "gs_access_key_id"));
+      config->secret_key = g_strdup (ini_get (boto, "Credentials", "gs_secret_access_key"));
+      config->credential_source = g_strdup_printf ("%s [Credentials]", boto_path);
+    }
+  return TRUE;
+}
+
+/* Reads the environment and the credential files: call it on a worker. */
+SqObjectConfig *
+_sq_object_config_new (const char  *url,
+                       GError     **error)
+{
+  g_autoptr(SqObjectConfig) config = g_new0 (SqObjectConfig, 1);
+
+  g_mutex_init (&config->token_lock);
+  config->url = g_strdup (url);
+  if (!_sq_object_url_parse (url, &config->gcs, &config->bucket, &config->prefix, error))
+    return NULL;
+  if (config->gcs)
+    {
+      if (!config_gcs (config, error))
+        return NULL;
+    }
+  else
+    config_aws (config);
+
+  config->connect_timeout = env_long ("DREY_S3_CONNECT_TIMEOUT", 15);
+  config->low_speed_time = env_long ("DREY_S3_LOW_SPEED_TIME", 30);
+  config->max_attempts = (guint) env_long ("DREY_S3_ATTEMPTS", 4);
+  config->multipart_threshold = (guint64) env_long ("DREY_S3_MULTIPART_THRESHOLD", 64 << 20);
+  config->part_size = MAX ((guint64) env_long ("DREY_S3_PART_SIZE", 16 << 20), 5 << 20);
+  return g_steal_pointer (&config);
+}
+
+gboolean
+_sq_object_config_anonymous (SqObjectConfig *config)
+{
+  return config->access_key == NULL && config->bearer == NULL && config->refresh_token == NULL;
+}
+
+static void
+clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
+void
+_sq_object_config_free (SqObjectConfig *config)
+{
+  g_free (config->bucket);
+  g_free (config->prefix);
+  g_free (config->url);
+  g_free (config->endpoint);
+  g_free (config->region);
+  g_free (config->access_key);
+  clear_secret (&config->secret_key);
+  clear_secret (&config->session_token);
+  clear_secret (&config->bearer);
+  clear_secret (&config->refresh_token);
+  g_free (config->client_id);
+  clear_secret (&config->client_secret);
+  g_free (config->token_uri);
+  g_free (config->credential_source);
+  g_free (config->looked);
+  g_mutex_clear (&config->token_lock);
+  g_free (config);
+}

@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+# s3.py: Drey's object store against boto3 and curl, on s3rver on loopback.
+#
+# Usage: /usr/bin/python3 tests/bench/s3.py [--drey PATH] [--runs N] [--objects N] [--mib N]
+#
+# Starts s3rver (tests/s3/node_modules, from build-aux/install-deps test)
+# on 127.0.0.1, fills a bucket with N tiny shards (10,000 by default) and
+# one big shard (100 MiB of compressed bytes by default), then times:
+#   - listing: `drey-cli keys` (a whole process: start-up, list, print)
+#     against boto3's list_objects_v2 paginator in-process, client made
+#     beforehand (target: Drey at least 2x faster);
+#   - reading: `drey-cli --memory-limit 2G check` of the big shard (download and
+#     decode; the cache off) against `curl -o /dev/null` of the same object
+#     (target: Drey no slower).
+# Prints each median and the ratios; exits 1 if a target is missed. The
+# machine is shared: run it on a quiet one for numbers to quote.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import argparse
+import gzip
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import boto3
+import botocore.config
+import msgpack
+import msgpack_numpy
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def median_time(fn, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--drey", default=os.path.join(ROOT, "_build", "app", "drey-cli"))
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--objects", type=int, default=10000)
+    ap.add_argument("--mib", type=int, default=100)
+    args = ap.parse_args()
+
+    s3rver = os.path.join(ROOT, "tests", "s3", "node_modules", ".bin", "s3rver")
+    tmp = tempfile.mkdtemp(prefix="drey-bench-s3-")
+    port = free_port()
+    # s3rver's continuation tokens need OpenSSL 3's legacy provider (DES).
+    server = subprocess.Popen([s3rver, "-d", tmp, "-a", "127.0.0.1", "-p", str(port), "--silent"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider"))
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        endpoint = "http://127.0.0.1:%d" % port
+        s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="S3RVER", aws_secret_access_key="S3RVER",
+                          region_name="us-east-1", config=botocore.config.Config(max_pool_connections=16))
+        s3.create_bucket(Bucket="bench")
+        print("seeding %d tiny shards and a %d MiB one..." % (args.objects, args.mib), flush=True)
+        tiny = gzip.compress(msgpack.packb({"i": 1}))
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda i: s3.put_object(Bucket="bench", Key="tiny/shard-%06d.gz" % i, Body=tiny),
+                          range(args.objects)))
+        rng = np.random.default_rng(0)
+        per = 4 << 20
+        samples = [{"noise": rng.integers(0, 255, size=(per,), dtype=np.uint8)} for _ in range(args.mib // 4)]
+        big = gzip.compress(b"".join(msgpack.packb(s, default=msgpack_numpy.encode) for s in samples),
+                            compresslevel=1)
+        s3.put_object(Bucket="bench", Key="big/big.gz", Body=big)
+
+        env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="S3RVER",
+                   AWS_SECRET_ACCESS_KEY="S3RVER")
+
+        def drey_keys():
+            out = subprocess.run([args.drey, "keys", "s3://bench/tiny"], env=env, capture_output=True)
+            if out.returncode != 0 or out.stdout.count(b"\n") != args.objects:
+                sys.exit("drey-cli keys failed: %s" % out.stderr.decode())
+
+        def boto_keys():
+            n = 0
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket="bench", Prefix="tiny/",
+                                                                      Delimiter="/"):
+                n += len(page.get("Contents", []))
+            assert n == args.objects
+
+        def drey_read():
+            subprocess.run([args.drey, "--memory-limit", "2G", "--no-cache", "check", "s3://bench/big", "big"],
+                           env=env, capture_output=True, check=True)
+
+        def curl_read():
+            subprocess.run(["curl", "-sf", "-o", "/dev/null", endpoint + "/bench/big/big.gz"], check=True)
+
+        results = {}
+        for name, fn in [("drey keys", drey_keys), ("boto3 list", boto_keys),
+                         ("drey read+decode", drey_read), ("curl read", curl_read)]:
+            fn()  # warm
+            results[name] = median_time(fn, args.runs)
+            print("%-18s %8.3f s" % (name, results[name]), flush=True)
+
+        list_ratio = results["boto3 list"] / results["drey keys"]
+        read_ratio = results["drey read+decode"] / results["curl read"]
+        print("listing %d objects: Drey %.1fx faster than boto3 (target >= 2x)" % (args.objects, list_ratio))
+        print("reading %d MiB: Drey takes %.2fx curl's time (target <= 1x)" % (len(big) >> 20, read_ratio))
+        missed = list_ratio < 2 or read_ratio > 1
+        sys.exit(1 if missed else 0)
+    finally:
+        server.terminate()
+        server.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+main()

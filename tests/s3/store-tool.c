@@ -1,0 +1,127 @@
+/* store-tool.c: what drey-cli does not do, on any store, for
+ * tests/s3/test-s3.py: the window's Undo (a stash before a set or a
+ * remove, then the unstash), the stamp a save compares, and a streamed
+ * listing
+ *
+ * Usage: store-tool undo-set STORE KEY
+ *        store-tool undo-remove STORE KEY
+ *        store-tool query STORE KEY
+ *        store-tool stream STORE
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "sq.h"
+
+static int
+fail (GError *error)
+{
+  fprintf (stderr, "store-tool: %s\n", error->message);
+  g_error_free (error);
+  return 1;
+}
+
+static void
+on_batch (GPtrArray *batch,
+          gpointer   user_data)
+{
+  for (guint i = 0; i < batch->len; i++)
+    printf ("%s\n", sq_key_info_get_key (g_ptr_array_index (batch, i)));
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GError    *error;
+} Listing;
+
+static void
+on_listed (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Listing *listing = user_data;
+  guint n = 0;
+
+  if (sq_store_list_keys_streamed_finish (SQ_STORE (object), result, &n, &listing->error))
+    printf ("# %u keys\n", n);
+  g_main_loop_quit (listing->loop);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GFile) location = NULL;
+  g_autoptr(SqStore) store = NULL;
+  GError *error = NULL;
+
+  if (argc < 3)
+    {
+      fprintf (stderr, "usage: store-tool undo-set|undo-remove|query STORE KEY | stream STORE\n");
+      return 2;
+    }
+  location = g_file_new_for_commandline_arg (argv[2]);
+  store = sq_store_new (location);
+
+  if (g_str_equal (argv[1], "stream"))
+    {
+      Listing listing = { g_main_loop_new (NULL, FALSE), NULL };
+
+      sq_store_list_keys_streamed_async (store, SQ_LIST_KEYS_DEFAULT, NULL, on_batch, NULL, NULL, on_listed,
+                                         &listing);
+      g_main_loop_run (listing.loop);
+      g_main_loop_unref (listing.loop);
+      fflush (stdout);
+      return listing.error ? fail (listing.error) : 0;
+    }
+  if (argc < 4)
+    return 2;
+
+  if (g_str_equal (argv[1], "query"))
+    {
+      gint64 size, mtime;
+      g_autofree char *etag = NULL;
+
+      if (!sq_store_query_shard (store, argv[3], NULL, &size, &mtime, &etag, &error))
+        return fail (error);
+      printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s\n", size, mtime, etag ? etag : "-");
+      return 0;
+    }
+  if (g_str_equal (argv[1], "undo-set") || g_str_equal (argv[1], "undo-remove"))
+    {
+      gboolean set = g_str_equal (argv[1], "undo-set");
+      g_autoptr(GFile) stash = sq_store_stash_shard (store, argv[3], set, NULL, &error);
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+      g_autofree char *written = NULL;
+      g_autofree char *uri = NULL;
+
+      if (stash == NULL)
+        return fail (error);
+      if (set)
+        {
+          g_ptr_array_add (samples, sq_value_from_json ("{\"replaced\": true}", -1, NULL));
+          written = sq_store_set (store, argv[3], samples, NULL, NULL, NULL, &error);
+          if (written == NULL)
+            return fail (error);
+        }
+      else if (sq_store_query_shard (store, argv[3], NULL, NULL, NULL, NULL, NULL))
+        {
+          fprintf (stderr, "store-tool: '%s' is still there after its stash\n", argv[3]);
+          return 1;
+        }
+      /* What the window shows between the edit and the Undo. */
+      uri = g_file_get_uri (stash);
+      printf ("stashed %s\n", uri);
+      fflush (stdout);
+      if (getenv ("STORE_TOOL_PAUSE") != NULL)
+        getchar ();
+      if (!sq_store_unstash_shard (store, argv[3], stash, NULL, &error))
+        return fail (error);
+      return 0;
+    }
+  return 2;
+}

@@ -1,0 +1,568 @@
+#!/usr/bin/python3
+# test-s3.py: Drey against a real S3 implementation on loopback.
+#
+# Usage: test-s3.py DREY_CLI STORE_TOOL S3RVER
+#
+# Starts s3rver (tests/s3's lockfile, installed by build-aux/install-deps
+# test) on 127.0.0.1 and, in front of it, a proxy this script controls, to
+# break requests on purpose. boto3 (Debian's python3-boto3) seeds the
+# bucket with shards written as squirrel-core writes them and reads back
+# what Drey writes. Checked:
+#   - listing: squirrel's order, only KEY.gz directly under the prefix,
+#     no stash or temp objects; streamed listing the same; many pages;
+#   - cat/check/stats/info decode what boto3 uploaded;
+#   - set (one PUT, and multipart), copy both ways, rm: boto3 reads back
+#     the same samples, and removed keys are gone;
+#   - Undo: a stash before a set or a remove, then the unstash: boto3 reads
+#     the identical object back;
+#   - the stamp a save compares (size, time, ETag) changes when boto3
+#     writes the shard;
+#   - faults: a reset mid-download (resumed), a 503 then success (retried),
+#     a stalled server (a timeout, then a clear error), a 403 (access
+#     denied, naming the bucket), a body cut short every time (a clear
+#     error), an upload cut off (no half object, the old one intact);
+#   - errors: no such bucket; no credentials, with where Drey looked;
+#   - gs:// through STORAGE_EMULATOR_HOST, anonymous, with
+#     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC authorized_user credentials
+#     refreshed at a loopback token endpoint.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import gzip
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import socketserver
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+try:
+    import boto3
+    import botocore.config
+    import msgpack
+    import msgpack_numpy
+    import numpy as np
+except ImportError as e:
+    print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy, -numpy)" % e)
+    sys.exit(77)
+
+DREY_CLI, STORE_TOOL, S3RVER = sys.argv[1:4]
+BUCKET = "squirrel"
+PASSED = 0
+FAILED = 0
+
+
+def check(ok, what, detail=""):
+    global PASSED, FAILED
+    if ok:
+        PASSED += 1
+        print("ok - %s" % what)
+    else:
+        FAILED += 1
+        print("not ok - %s%s" % (what, ("\n#   " + str(detail).replace("\n", "\n#   ")) if detail else ""))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, proc):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("s3rver exited: %s" % proc.stderr.read())
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("s3rver did not start")
+
+
+# ---------------------------------------------------------------------------
+# Shards as squirrel-core writes them: msgpack per sample with
+# msgpack_numpy's encoder, one gzip stream, level 9.
+
+def squirrel_shard(samples):
+    payload = b"".join(msgpack.packb(s, default=msgpack_numpy.encode, use_bin_type=True) for s in samples)
+    return gzip.compress(payload, compresslevel=9)
+
+
+def decode_shard(data):
+    unpacker = msgpack.Unpacker(raw=False, object_hook=msgpack_numpy.decode)
+    unpacker.feed(gzip.decompress(data))
+    return list(unpacker)
+
+
+def same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype and \
+            a.shape == b.shape and np.array_equal(a, b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+# ---------------------------------------------------------------------------
+# A proxy in front of s3rver that the test tells what to break.
+
+class Proxy:
+    def __init__(self, upstream):
+        self.upstream = upstream
+        self.mode = None          # None, "reset", "503", "stall", "403", "truncate", "reset-upload"
+        self.times = 0            # how many requests the mode breaks (0: all)
+        self.broken = 0
+        self.seen = []            # (method, path, headers) of every request
+        self.answers = []         # (method, path, status) of what upstream answered
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self):
+                try:
+                    proxy.serve(self.request)
+                except OSError:
+                    pass  # the client went (a timeout it was meant to hit)
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def set(self, mode, times=0):
+        with self.lock:
+            self.mode, self.times, self.broken = mode, times, 0
+
+    def take(self, method, path):
+        """The fault for this request, if any: only object reads and writes break."""
+        with self.lock:
+            mode = self.mode
+            if mode is None:
+                return None
+            is_object = "/" in path.split("?")[0].strip("/")
+            wanted = {"reset": method == "GET" and is_object,
+                      "truncate": method == "GET" and is_object,
+                      "stall": method == "GET" and is_object,
+                      "403": True,
+                      "503": True,
+                      "reset-upload": method == "PUT"}[mode]
+            if not wanted or (self.times and self.broken >= self.times):
+                return None
+            self.broken += 1
+            return mode
+
+    def serve(self, client):
+        client.settimeout(30)
+        buf = b""
+        while True:
+            # One request at a time on this connection.
+            while b"\r\n\r\n" not in buf:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                buf += chunk
+            head, buf = buf.split(b"\r\n\r\n", 1)
+            lines = head.decode("latin-1").split("\r\n")
+            method, path, _ = lines[0].split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                k, v = line.split(":", 1)
+                headers[k.strip().lower()] = v.strip()
+            length = int(headers.get("content-length", "0"))
+            fault = self.take(method, path)
+            with self.lock:
+                self.seen.append((method, path, headers))
+            if fault == "reset-upload":
+                # Take part of the body, then drop the connection.
+                while len(buf) < min(length, 4096):
+                    chunk = client.recv(65536)
+                    if not chunk:
+                        break
+                    buf += chunk
+                client.shutdown(socket.SHUT_RDWR)
+                return
+            while len(buf) < length:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                buf += chunk
+            body, buf = buf[:length], buf[length:]
+            if fault == "403":
+                msg = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+                client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
+                continue
+            if fault == "503":
+                msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
+                client.sendall(b"HTTP/1.1 503 Slow Down\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
+                continue
+            if fault == "stall":
+                time.sleep(8)
+                return
+            answer = self.forward(head, body)
+            with self.lock:
+                self.answers.append((method, path, int(answer.split(b" ", 2)[1])))
+            if fault in ("reset", "truncate"):
+                # The headers and part of the body, then the connection goes.
+                cut = answer.index(b"\r\n\r\n") + 4
+                cut += max(1, (len(answer) - cut) // 3)
+                client.sendall(answer[:cut])
+                if fault == "reset":
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                client.close()
+                return
+            client.sendall(answer)
+
+    def forward(self, head, body):
+        # One fresh upstream connection per request, read to its end.
+        lines = head.split(b"\r\n")
+        # s3rver takes no OAuth tokens: the proxy, like an emulator, lets
+        # them through unchecked (the test has looked at them).
+        lines = [l for l in lines if not l.lower().startswith((b"connection:", b"authorization: bearer"))]
+        lines.append(b"Connection: close")
+        up = socket.create_connection(("127.0.0.1", self.upstream), timeout=30)
+        up.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+        data = b""
+        while True:
+            chunk = up.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+        up.close()
+        # Keep the client's connection open: drop upstream's Connection: close.
+        head_end = data.index(b"\r\n\r\n")
+        hlines = [l for l in data[:head_end].split(b"\r\n") if not l.lower().startswith(b"connection:")]
+        return b"\r\n".join(hlines) + data[head_end:]
+
+
+# ---------------------------------------------------------------------------
+
+def run(args, env, timeout=60, input=None):
+    start = time.monotonic()
+    p = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, input=input)
+    return p, time.monotonic() - start
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="drey-s3-")
+    port = free_port()
+    data_dir = os.path.join(tmp, "data")
+    os.mkdir(data_dir)
+    # s3rver's continuation tokens are DES, which OpenSSL 3 keeps in its
+    # legacy provider: without it every second page of a listing fails.
+    s3rver = subprocess.Popen([S3RVER, "-d", data_dir, "-a", "127.0.0.1", "-p", str(port), "--silent"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider"))
+    try:
+        wait_for_port(port, s3rver)
+        tests(tmp, port)
+    finally:
+        s3rver.terminate()
+        try:
+            s3rver.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            s3rver.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("%d passed, %d failed" % (PASSED, FAILED))
+    sys.exit(1 if FAILED else 0)
+
+
+def tests(tmp, port):
+    proxy = Proxy(port)
+    endpoint = "http://127.0.0.1:%d" % port
+    s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="S3RVER", aws_secret_access_key="S3RVER",
+                      region_name="us-east-1", config=botocore.config.Config(retries={"max_attempts": 1}))
+    s3.create_bucket(Bucket=BUCKET)
+
+    home = os.path.join(tmp, "home")
+    os.mkdir(home)
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "STORAGE_"))}
+    base_env.update({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+                     "DREY_S3_CONNECT_TIMEOUT": "5", "DREY_S3_LOW_SPEED_TIME": "2", "DREY_S3_ATTEMPTS": "3"})
+    env = dict(base_env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % proxy.port,
+               AWS_ACCESS_KEY_ID="S3RVER", AWS_SECRET_ACCESS_KEY="S3RVER")
+
+    def cli(*args, e=env, **kw):
+        return run([DREY_CLI] + list(args), e, **kw)[0]
+
+    # --- seed: shards as squirrel writes them, and what is not a shard
+    rng = np.random.default_rng(14)
+    keys = ["shard-02", "shard-10", "Shard-1", "shard-01", "a.b", "z", "shard-0\u00e9"]
+    originals = {}
+    for i, key in enumerate(keys):
+        samples = [{"image": rng.integers(0, 255, size=(4, 4, 3), dtype=np.uint8), "label": j + i,
+                    "name": "%s/%d" % (key, j)} for j in range(3)]
+        originals[key] = samples
+        s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % key, Body=squirrel_shard(samples))
+    for extra in ["train/sub/nested.gz", "train/notes.txt", "train/.drey-undo-ABCDEFGH.tmp", "train2/other.gz",
+                  "trainx.gz"]:
+        s3.put_object(Bucket=BUCKET, Key=extra, Body=b"not a shard")
+    store = "s3://%s/train" % BUCKET
+    expected_keys = [n[:-3] for n in sorted(k + ".gz" for k in keys)]
+
+    p = cli("keys", store)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == expected_keys,
+          "keys: squirrel's order, only KEY.gz directly under the prefix", p.stdout + p.stderr)
+    p = cli("keys", store + "/")
+    check(p.stdout.split("\n")[:-1] == expected_keys, "keys: a trailing '/' names the same store")
+    p = run([STORE_TOOL, "stream", store], env)[0]
+    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == expected_keys and "# 7 keys" in p.stdout,
+          "streamed listing: the same keys in squirrel's order", p.stdout + p.stderr)
+
+    # A listing of many pages (s3rver's are 1000 keys long).
+    from concurrent.futures import ThreadPoolExecutor
+    many = ["m%04d" % i for i in range(2100)]
+    tiny = squirrel_shard([{"i": 1}])
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key="many/%s.gz" % k, Body=tiny), many))
+    p = cli("keys", "s3://%s/many" % BUCKET)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == many, "keys: 2100 keys over three pages, in order",
+          p.stderr)
+    p = run([STORE_TOOL, "stream", "s3://%s/many" % BUCKET], env)[0]
+    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == many, "streamed: 2100 keys over three pages, in order",
+          p.stderr)
+
+    # --- reading what boto3 uploaded
+    ok = True
+    for key in keys:
+        p = cli("cat", store, key)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        want = [{"image": {"data": s["image"].tolist(), "type": "|u1", "shape": [4, 4, 3]},
+                 "label": s["label"], "name": s["name"]} for s in originals[key]]
+        if p.returncode != 0 or lines != want:
+            ok = False
+            print("#   cat %s: %s" % (key, p.stderr))
+    check(ok, "cat decodes every shard boto3 uploaded")
+    p = cli("check", store)
+    check(p.returncode == 0 and p.stdout.count(": ok,") == len(keys), "check: every shard ok", p.stdout + p.stderr)
+    p = cli("info", store)
+    check(p.returncode == 0 and "shards:     7" in p.stdout and store in p.stdout, "info names the bucket store",
+          p.stdout + p.stderr)
+    p = cli("stats", store, "z")
+    check(p.returncode == 0 and "label" in p.stdout, "stats of a remote shard", p.stderr)
+    p = cli("cat", store, "missing")
+    check(p.returncode != 0 and "has no shard 'missing'" in p.stderr, "cat of a missing key: not found", p.stderr)
+
+    # --- writing: set, multipart, copy both ways, rm
+    lines = "".join(json.dumps({"x": i, "text": "zw\u00f6lf"}) + "\n" for i in range(5))
+    p = cli("set", store, "written", "-", input=lines)
+    got = decode_shard(s3.get_object(Bucket=BUCKET, Key="train/written.gz")["Body"].read()) \
+        if p.returncode == 0 else None
+    check(got == [{"x": i, "text": "zw\u00f6lf"} for i in range(5)], "set: boto3 reads back what Drey wrote",
+          p.stderr)
+
+    big = os.path.join(tmp, "big")
+    os.makedirs(big)
+    with open(os.path.join(big, "big.gz"), "wb") as f:
+        f.write(squirrel_shard([{"noise": rng.integers(0, 2**62, size=(800000,), dtype=np.int64)},
+                                {"noise": rng.integers(0, 2**62, size=(800000,), dtype=np.int64)}]))
+    multipart_env = dict(env, DREY_S3_MULTIPART_THRESHOLD=str(5 << 20), DREY_S3_PART_SIZE=str(5 << 20))
+    before = len([s for s in proxy.seen if "uploadId" in s[1]])
+    p = cli("copy", big, "big", store, "big", e=multipart_env, timeout=120)
+    with open(os.path.join(big, "big.gz"), "rb") as f:
+        want = decode_shard(f.read())
+    got = decode_shard(s3.get_object(Bucket=BUCKET, Key="train/big.gz")["Body"].read()) \
+        if p.returncode == 0 else None
+    parts = len([s for s in proxy.seen if "uploadId" in s[1]]) - before
+    check(got is not None and same(got, want) and parts >= 3,
+          "copy local -> s3 of a 13 MB shard: a multipart upload (%d requests), boto3 reads the same" % parts,
+          p.stderr)
+    local = os.path.join(tmp, "local")
+    p = cli("copy", store, "shard-01", local)
+    with open(os.path.join(local, "shard-01.gz"), "rb") as f:
+        check(p.returncode == 0 and same(decode_shard(f.read()), originals["shard-01"]),
+              "copy s3 -> local: the same samples", p.stderr)
+    p = cli("rm", store, "written")
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="train/").get("Contents", [])]
+    check(p.returncode == 0 and "train/written.gz" not in listed, "rm: boto3 no longer lists it", p.stderr)
+    p = cli("rm", store, "written")
+    check(p.returncode != 0 and "has no shard 'written'" in p.stderr, "rm of a missing key: not found", p.stderr)
+
+    # --- Undo restores the identical object
+    before = s3.get_object(Bucket=BUCKET, Key="train/z.gz")["Body"].read()
+    p = run([STORE_TOOL, "undo-set", store, "z"], env)[0]
+    after = s3.get_object(Bucket=BUCKET, Key="train/z.gz")["Body"].read()
+    stashes = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="train/.drey-undo-").get("Contents", [])]
+    check(p.returncode == 0 and after == before and "train/.drey-undo-ABCDEFGH.tmp" in stashes and len(stashes) == 1,
+          "Undo of a set: the identical object back, the stash gone", p.stdout + p.stderr)
+    p = run([STORE_TOOL, "undo-remove", store, "z"], env)[0]
+    after = s3.get_object(Bucket=BUCKET, Key="train/z.gz")["Body"].read()
+    check(p.returncode == 0 and after == before, "Undo of a remove: the identical object back", p.stderr)
+    proc = subprocess.Popen([STORE_TOOL, "undo-set", store, "z"], env=dict(env, STORE_TOOL_PAUSE="1"),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc.stdout.readline()
+    mid = cli("keys", store).stdout.split("\n")[:-1]
+    proc.communicate("\n", timeout=30)
+    check(sorted(mid) == sorted(expected_keys + ["big"]), "a stash is never listed as a key", mid)
+
+    # --- the stamp a save compares
+    p1 = run([STORE_TOOL, "query", store, "shard-10"], env)[0]
+    head = s3.head_object(Bucket=BUCKET, Key="train/shard-10.gz")
+    s3.put_object(Bucket=BUCKET, Key="train/shard-10.gz", Body=squirrel_shard([{"someone": "else"}]))
+    p2 = run([STORE_TOOL, "query", store, "shard-10"], env)[0]
+    check(p1.returncode == 0 and p1.stdout.split()[2] == head["ETag"] and
+          int(p1.stdout.split()[0]) == head["ContentLength"] and p2.stdout.split()[2] != p1.stdout.split()[2],
+          "query: size and ETag as boto3 sees them; another writer changes the ETag", p1.stdout + p2.stdout)
+
+    # --- faults
+    # (The cache off: the faults are in the downloads.)
+    proxy.set("reset", times=1)
+    p = cli("--no-cache", "cat", store, "big", timeout=60)
+    check(p.returncode == 0 and proxy.broken == 1 and len(p.stdout.splitlines()) == 2,
+          "a reset mid-download: resumed, the shard decodes", p.stderr)
+    resumed = [s for s in proxy.seen if s[2].get("range", "").startswith("bytes=")]
+    check(resumed and resumed[-1][2].get("if-match") == s3.head_object(Bucket=BUCKET, Key="train/big.gz")["ETag"],
+          "the resumed download asks for the rest with Range and If-Match on the ETag")
+    proxy.set("503", times=1)
+    p = cli("keys", store)
+    check(p.returncode == 0 and proxy.broken == 1 and "shard-01" in p.stdout, "a 503 then success: retried",
+          p.stderr)
+    proxy.set("503")
+    p = cli("keys", store)
+    check(p.returncode != 0 and "throttles" in p.stderr and proxy.broken == 3,
+          "503 SlowDown every time: three tries, then 'throttled'", p.stderr)
+    proxy.set("stall")
+    p, took = run([DREY_CLI, "--no-cache", "cat", store, "z"], env, timeout=60)
+    check(p.returncode != 0 and "stopped answering" in p.stderr and took < 30,
+          "a stalled server: a timeout, then a clear error (%.1f s)" % took, p.stderr)
+    proxy.set("403")
+    p = cli("--no-cache", "cat", store, "z")
+    check(p.returncode != 0 and "access denied to bucket 'squirrel'" in p.stderr and "'z'" in p.stderr and
+          "S3RVER" not in p.stderr.replace("S3RVER [", ""),
+          "a 403: access denied, naming the bucket and the shard, no secret", p.stderr)
+    proxy.set("truncate")
+    p = cli("--no-cache", "cat", store, "big", timeout=60)
+    check(p.returncode != 0 and "download ended after" in p.stderr, "a body cut short every time: a clear error",
+          p.stderr)
+    proxy.set("reset-upload")
+    before = s3.get_object(Bucket=BUCKET, Key="train/z.gz")["Body"].read()
+    p = cli("set", store, "z", "-", input='{"half": 1}\n')
+    p2 = cli("set", store, "fresh", "-", input='{"half": 1}\n')
+    proxy.set(None)
+    listed = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="train/").get("Contents", [])]
+    check(p.returncode != 0 and p2.returncode != 0 and
+          s3.get_object(Bucket=BUCKET, Key="train/z.gz")["Body"].read() == before and "train/fresh.gz" not in listed,
+          "an upload cut off: an error, the old object intact, no new key", p.stderr + p2.stderr)
+
+    # --- errors a user can act on
+    p = cli("keys", "s3://no-such-bucket/train")
+    check(p.returncode != 0 and "no bucket 'no-such-bucket'" in p.stderr, "no such bucket", p.stderr)
+    proxy.set("403")
+    anon = dict(base_env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % proxy.port)
+    p = cli("keys", store, e=anon)
+    proxy.set(None)
+    check(p.returncode != 0 and "without credentials" in p.stderr and ".aws/credentials" in p.stderr,
+          "no credentials: denied, and where Drey looked", p.stderr)
+    aws = os.path.join(home, ".aws")
+    os.mkdir(aws)
+    with open(os.path.join(aws, "credentials"), "w") as f:
+        f.write("[default]\naws_access_key_id = NOPE\naws_secret_access_key = nope\n"
+                "[drey]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n")
+    with open(os.path.join(aws, "config"), "w") as f:
+        f.write("[profile drey]\nregion = eu-central-1\ns3 =\n  endpoint_url = http://127.0.0.1:%d\n" % proxy.port)
+    n = len(proxy.seen)
+    p = cli("keys", store, e=dict(base_env, AWS_PROFILE="drey"))
+    auth = proxy.seen[n][2].get("authorization", "") if len(proxy.seen) > n else ""
+    check(p.returncode == 0 and "Credential=S3RVER/" in auth and "/eu-central-1/s3/" in auth,
+          "AWS_PROFILE: keys and region from ~/.aws, the endpoint from its s3 section", p.stderr + auth)
+
+    # --- the cache of downloaded shards
+    cache = os.path.join(home, ".cache", "drey", "shards")
+    first = cli("cat", store, "a.b").stdout
+    n = len(proxy.answers)
+    again = cli("cat", store, "a.b").stdout
+    gets = [a for a in proxy.answers[n:] if a[0] == "GET"]
+    check(again == first and gets and gets[-1][2] == 304 and
+          proxy.seen[-1][2].get("if-none-match") == s3.head_object(Bucket=BUCKET, Key="train/a.b.gz")["ETag"],
+          "a shard read again: If-None-Match with its ETag, a 304, the cached bytes", gets)
+    s3.put_object(Bucket=BUCKET, Key="train/a.b.gz", Body=squirrel_shard([{"changed": True}]))
+    p = cli("cat", store, "a.b")
+    check(p.stdout == '{"changed": true}\n', "a shard someone rewrote: read anew, not from the cache", p.stdout)
+    n = len(proxy.seen)
+    p = cli("--no-cache", "cat", store, "a.b")
+    check(p.stdout == '{"changed": true}\n' and "if-none-match" not in proxy.seen[n][2],
+          "--no-cache: no conditional read", proxy.seen[n][2])
+    bound = dict(env, DREY_CACHE_SIZE=str(400))
+    for i in range(4):
+        s3.put_object(Bucket=BUCKET, Key="cached/c%d.gz" % i, Body=squirrel_shard([{"i": i, "pad": "x" * 100}]))
+        cli("cat", "s3://%s/cached" % BUCKET, "c%d" % i, e=bound)
+    sizes = [os.path.getsize(os.path.join(cache, n)) for n in os.listdir(cache) if n.endswith(".gz")]
+    check(sum(sizes) <= 400 and len(sizes) >= 1, "the cache stays within DREY_CACHE_SIZE (%d bytes in %d files)"
+          % (sum(sizes), len(sizes)))
+    check(not [n for n in os.listdir(cache) if n.startswith(".download-")], "no half download left in the cache")
+
+    # --- gs:// through STORAGE_EMULATOR_HOST (s3rver speaks the XML API's shapes)
+    gs_env = dict(base_env, STORAGE_EMULATOR_HOST="127.0.0.1:%d" % proxy.port)
+    n = len(proxy.seen)
+    p = cli("keys", "gs://%s/train" % BUCKET, e=gs_env)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-1][:len(expected_keys)] != [] and
+          "authorization" not in proxy.seen[n][2], "gs:// anonymous through STORAGE_EMULATOR_HOST",
+          p.stdout + p.stderr)
+    n = len(proxy.seen)
+    p = cli("cat", "gs://%s/train" % BUCKET, "shard-02", e=dict(gs_env, CLOUDSDK_AUTH_ACCESS_TOKEN="ya29.given"))
+    check(p.returncode == 0 and proxy.seen[n][2].get("authorization") == "Bearer ya29.given",
+          "gs:// with CLOUDSDK_AUTH_ACCESS_TOKEN: a bearer token", p.stderr)
+
+    tokens = []
+
+    class TokenHandler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            form = urllib.parse.parse_qs(body.decode())
+            tokens.append(form)
+            ok = form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") == ["1//refresh"] and \
+                form.get("client_id") == ["id.apps"] and form.get("client_secret") == ["s3cr3t"]
+            answer = json.dumps({"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}) \
+                if ok else json.dumps({"error": "invalid_grant"})
+            self.send_response(200 if ok else 400)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer.encode())
+
+        def log_message(self, *args):
+            pass
+
+    token_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TokenHandler)
+    threading.Thread(target=token_server.serve_forever, daemon=True).start()
+    adc = os.path.join(home, ".config", "gcloud", "application_default_credentials.json")
+    os.makedirs(os.path.dirname(adc))
+    with open(adc, "w") as f:
+        json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "s3cr3t",
+                   "refresh_token": "1//refresh",
+                   "token_uri": "http://127.0.0.1:%d/token" % token_server.server_address[1]}, f)
+    n = len(proxy.seen)
+    p = cli("check", "gs://%s/train" % BUCKET, "shard-02", "z", e=gs_env)
+    auths = {s[2].get("authorization") for s in proxy.seen[n:]}
+    check(p.returncode == 0 and len(tokens) == 1 and auths == {"Bearer ya29.fresh"},
+          "gs:// with ADC authorized_user: one refresh at the token endpoint, its token on every request",
+          p.stdout + p.stderr + str(auths))
+    with open(adc, "w") as f:
+        json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "wrong",
+                   "refresh_token": "1//refresh",
+                   "token_uri": "http://127.0.0.1:%d/token" % token_server.server_address[1]}, f)
+    p = cli("keys", "gs://%s/train" % BUCKET, e=gs_env)
+    check(p.returncode != 0 and "refused the refresh token" in p.stderr and "wrong" not in p.stderr,
+          "a refused refresh token: a clear error, no secret in it", p.stderr)
+    with open(adc, "w") as f:
+        json.dump({"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----"}, f)
+    p = cli("keys", "gs://%s/train" % BUCKET, e=gs_env)
+    check(p.returncode != 0 and "service_account" in p.stderr and "PRIVATE" not in p.stderr,
+          "service_account credentials: refused, saying what Drey reads instead", p.stderr)
+    token_server.shutdown()
+
+
+main()
