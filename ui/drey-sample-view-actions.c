@@ -724,12 +724,12 @@ _drey_sample_view_finish_step (DreySampleView *self)
   state = drey_shard_document_get_state (self->document);
   is_key = g_strcmp0 (drey_shard_document_get_key (self->document), self->step_key) == 0;
   /* Still on the shard stepped from (a load starts by clearing it), or
-   * reading the one stepped into: wait; but a step forward lands on the
-   * first sample as soon as it is shown, while the rest streams in. */
+   * reading the one stepped into: wait; but a sample of its start lands
+   * as soon as it is shown, while the rest streams in. */
   if (!is_key && state != DREY_SHARD_STATE_LOADING)
     return;
   if (is_key && state == DREY_SHARD_STATE_LOADING &&
-      (self->step_direction < 0 || self->roots == NULL || g_list_model_get_n_items (self->roots) == 0))
+      (self->step_index == G_MAXUINT || self->roots == NULL || self->step_index >= g_list_model_get_n_items (self->roots)))
     return;
   if (is_key && state != DREY_SHARD_STATE_FAILED && self->roots != NULL &&
       (n = g_list_model_get_n_items (self->roots)) > 0)
