@@ -77,33 +77,17 @@ is_pixel_dtype (const SqDtype *dtype)
     }
 }
 
-/**
- * drey_image_get_shape:
- * @array: an array
- * @shape: (out) (optional): its width, height, channels and layout
- *
- * Whether @array reads as an image: bools or real numbers in a shape of HxW,
- * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
- * empty and neither side more than 16 times the other; not a 2-D table of
- * 8 columns or fewer and twice as many rows or more (boxes, points).
- *
- * Returns: %TRUE if @array reads as an image
- */
-gboolean
-drey_image_get_shape (SqNdarray      *array,
+/* The shape half of the rule, for an array or for a dtype-and-shape
+ * pattern of the store's schema. */
+static gboolean
+shape_reads_as_image (guint           ndim,
+                      const guint64  *dims,
                       DreyImageShape *shape)
 {
-  const guint64 *dims;
   guint64 h, w, c = 1;
   gboolean first = FALSE;
 
-  g_return_val_if_fail (array != NULL, FALSE);
-
-  if (!is_pixel_dtype (sq_ndarray_get_dtype (array)))
-    return FALSE;
-
-  dims = sq_ndarray_get_shape (array);
-  switch (sq_ndarray_get_ndim (array))
+  switch (ndim)
     {
     case 2:
       h = dims[0];
@@ -136,7 +120,7 @@ drey_image_get_shape (SqNdarray      *array,
     return FALSE;
   /* A few columns and at least twice as many rows (N x 4 boxes, N x 2
    * points) is a table. */
-  if (c == 1 && sq_ndarray_get_ndim (array) == 2 && w <= MAX_TABLE_COLUMNS && h >= 2 * w)
+  if (c == 1 && ndim == 2 && w <= MAX_TABLE_COLUMNS && h >= 2 * w)
     return FALSE;
 
   if (shape != NULL)
@@ -147,6 +131,69 @@ drey_image_get_shape (SqNdarray      *array,
       shape->channels_first = first;
     }
   return TRUE;
+}
+
+/**
+ * drey_image_get_shape:
+ * @array: an array
+ * @shape: (out) (optional): its width, height, channels and layout
+ *
+ * Whether @array reads as an image: bools or real numbers in a shape of HxW,
+ * HxWxC or CxHxW with C in 1, 3 or 4 (HxWxC when both would fit), no side
+ * empty and neither side more than 16 times the other; not a 2-D table of
+ * 8 columns or fewer and twice as many rows or more (boxes, points).
+ *
+ * Returns: %TRUE if @array reads as an image
+ */
+gboolean
+drey_image_get_shape (SqNdarray      *array,
+                      DreyImageShape *shape)
+{
+  g_return_val_if_fail (array != NULL, FALSE);
+
+  if (!is_pixel_dtype (sq_ndarray_get_dtype (array)))
+    return FALSE;
+  return shape_reads_as_image (sq_ndarray_get_ndim (array), sq_ndarray_get_shape (array), shape);
+}
+
+/**
+ * drey_image_pattern_is_image:
+ * @pattern: an array pattern of a store's schema, numpy's dtype name and
+ *   the shape: `uint8 224x224x3`, `float32 8x8`
+ *
+ * Whether arrays of @pattern read as images, by drey_image_get_shape()'s
+ * rule: for picking the fields a gallery can show.
+ *
+ * Returns: %TRUE if they do
+ */
+gboolean
+drey_image_pattern_is_image (const char *pattern)
+{
+  static const char *const pixel_names[] = { "bool", "uint", "int", "float" };
+  const char *space;
+  g_auto(GStrv) parts = NULL;
+  guint64 dims[3];
+  guint ndim;
+  gboolean named = FALSE;
+
+  g_return_val_if_fail (pattern != NULL, FALSE);
+
+  space = strchr (pattern, ' ');
+  if (space == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (pixel_names); i++)
+    named |= strncmp (pattern, pixel_names[i], strlen (pixel_names[i])) == 0;
+  /* float16 to float64 only: float128 and complex have no pixels. */
+  if (!named || strncmp (pattern, "float128", 8) == 0)
+    return FALSE;
+  parts = g_strsplit (space + 1, "x", -1);
+  ndim = g_strv_length (parts);
+  if (ndim < 2 || ndim > 3)
+    return FALSE;
+  for (guint i = 0; i < ndim; i++)
+    if (!g_ascii_string_to_unsigned (parts[i], 10, 1, G_MAXUINT32, &dims[i], NULL))
+      return FALSE;
+  return shape_reads_as_image (ndim, dims, NULL);
 }
 
 /* @lo..@hi onto 0..255; infinities at the ends; a constant image mid-grey.

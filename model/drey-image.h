@@ -42,6 +42,7 @@ typedef struct
 
 gboolean   drey_image_get_shape   (SqNdarray             *array,
                                    DreyImageShape        *shape);
+gboolean   drey_image_pattern_is_image (const char       *pattern);
 guint8    *drey_image_map_pixels  (SqNdarray             *array,
                                    const DreyImageShape  *shape,
                                    guint                  step,

@@ -730,8 +730,18 @@ drey_sample_node_clear_edited (DreySampleNode *self)
 
 /* ---- summaries ---------------------------------------------------------- */
 
-static char *
-format_number (double v)
+/**
+ * drey_format_number:
+ * @digits: significant digits of a number that is not whole
+ *
+ * A statistic for people: whole numbers in full, others to @digits
+ * significant digits, `nan`, `inf`, `-inf`.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+drey_format_number (double v,
+                    int    digits)
 {
   if (isnan (v))
     return g_strdup ("nan");
@@ -739,7 +749,13 @@ format_number (double v)
     return g_strdup (v > 0 ? "inf" : "-inf");
   if (v == floor (v) && fabs (v) < 1e15)
     return g_strdup_printf ("%.0f", v);
-  return g_strdup_printf ("%.4g", v);
+  return g_strdup_printf ("%.*g", digits, v);
+}
+
+static char *
+format_number (double v)
+{
+  return drey_format_number (v, 4);
 }
 
 static char *

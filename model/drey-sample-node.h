@@ -59,5 +59,7 @@ void             drey_sample_node_unmark          (DreySampleNode *self);
 void             drey_sample_node_clear_edited    (DreySampleNode *self);
 
 char           *drey_python_key_repr              (SqValue        *key);
+char           *drey_format_number                (double          v,
+                                                   int             digits);
 
 G_END_DECLS

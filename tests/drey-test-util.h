@@ -53,6 +53,23 @@ drey_test_copy_tree (const char *from,
     }
 }
 
+/* A copy of the bundled example store @name in a new temporary folder
+ * (*@dir, for drey_test_remove_tree()), for a test to open and change. */
+static inline GFile *
+drey_test_copy_example_store (const char  *name,
+                              char       **dir)
+{
+  g_autofree char *example = g_build_filename (SOURCE_DATADIR, "example-stores", name, NULL);
+  g_autofree char *store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *dir = g_dir_make_tmp ("drey-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  store = g_build_filename (*dir, name, NULL);
+  drey_test_copy_tree (example, store);
+  return g_file_new_for_path (store);
+}
+
 /* Writes @payload gzip-compressed to @path: a shard of exactly those bytes. */
 static inline void
 drey_test_write_gzip (const char *path,

@@ -35,15 +35,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *example = g_build_filename (SOURCE_DATADIR, "example-stores", "digits-and-photos", NULL);
-  g_autofree char *store = NULL;
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("drey-test-stepping-XXXXXX", &error);
-  g_assert_no_error (error);
-  store = g_build_filename (f->dir, "digits-and-photos", NULL);
-  drey_test_copy_tree (example, store);
-  f->location = g_file_new_for_path (store);
+  f->location = drey_test_copy_example_store ("digits-and-photos", &f->dir);
 
   f->window = drey_window_new (NULL);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);

@@ -44,6 +44,8 @@ struct _DreyKeyList
   GtkWidget          *footer;
   GtkSpinner         *footer_spinner;
   GtkLabel           *footer_label;
+  GtkListBox         *store_row_list;
+  GtkListBoxRow      *store_row;
 
   /* models */
   DreyKeyModel       *model;
@@ -82,6 +84,7 @@ enum
 enum
 {
   KEY_ACTIVATED,
+  STORE_ACTIVATED,
   N_SIGNALS
 };
 
@@ -510,6 +513,30 @@ search_key_pressed_cb (GtkEventControllerKey *controller,
 }
 
 static void
+store_row_activated_cb (DreyKeyList *self)
+{
+  g_signal_emit (self, signals[STORE_ACTIVATED], 0);
+}
+
+/**
+ * drey_key_list_set_store_selected:
+ *
+ * Marks the Store row as what the window shows (the keys' selection is
+ * the window's to clear).
+ */
+void
+drey_key_list_set_store_selected (DreyKeyList *self,
+                                  gboolean     selected)
+{
+  g_return_if_fail (DREY_IS_KEY_LIST (self));
+
+  if (selected)
+    gtk_list_box_select_row (self->store_row_list, self->store_row);
+  else
+    gtk_list_box_unselect_all (self->store_row_list);
+}
+
+static void
 row_activated_cb (DreyKeyList *self,
                   guint        position)
 {
@@ -716,6 +743,15 @@ drey_key_list_class_init (DreyKeyListClass *klass)
     g_signal_new ("key-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
+  /**
+   * DreyKeyList::store-activated:
+   *
+   * The Store row above the keys was picked: the whole store, not a key.
+   */
+  signals[STORE_ACTIVATED] =
+    g_signal_new ("store-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_install_property_action (widget_class, "key-list.sort-by", "sort-by");
   gtk_widget_class_install_property_action (widget_class, "key-list.sort-reversed", "sort-reversed");
 
@@ -730,6 +766,9 @@ drey_key_list_class_init (DreyKeyListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyKeyList, footer);
   gtk_widget_class_bind_template_child (widget_class, DreyKeyList, footer_spinner);
   gtk_widget_class_bind_template_child (widget_class, DreyKeyList, footer_label);
+  gtk_widget_class_bind_template_child (widget_class, DreyKeyList, store_row_list);
+  gtk_widget_class_bind_template_child (widget_class, DreyKeyList, store_row);
+  gtk_widget_class_bind_template_callback (widget_class, store_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);

@@ -25,6 +25,8 @@ const char   *drey_key_list_get_neighbour_key (DreyKeyList *self,
                                                const char  *key,
                                                int          direction);
 void          drey_key_list_unselect         (DreyKeyList *self);
+void          drey_key_list_set_store_selected (DreyKeyList *self,
+                                                gboolean     selected);
 void          drey_key_list_focus_search     (DreyKeyList *self);
 guint         drey_key_list_get_n_keys       (DreyKeyList *self);
 guint         drey_key_list_get_n_visible    (DreyKeyList *self);

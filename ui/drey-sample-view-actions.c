@@ -825,6 +825,21 @@ step_action (GtkWidget  *widget,
     gtk_widget_error_bell (widget);
 }
 
+static void
+expect_sample (DreySampleView *self,
+               const char     *key,
+               guint           index)
+{
+  g_free (self->step_key);
+  self->step_key = g_strdup (key);
+  self->step_index = index;
+  self->step_focus = has_focus_within (self);
+  if (self->step_path == NULL)
+    self->step_path = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  /* Already on screen: at once. */
+  _drey_sample_view_finish_step (self);
+}
+
 /**
  * drey_sample_view_step_into:
  * @key: the shard the window opens next
@@ -842,12 +857,37 @@ drey_sample_view_step_into (DreySampleView *self,
   g_return_if_fail (DREY_IS_SAMPLE_VIEW (self));
   g_return_if_fail (key != NULL);
 
-  g_free (self->step_key);
-  self->step_key = g_strdup (key);
-  self->step_direction = direction;
-  self->step_focus = has_focus_within (self);
-  if (self->step_path == NULL)
-    self->step_path = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  expect_sample (self, key, direction > 0 ? 0 : G_MAXUINT);
+}
+
+/**
+ * drey_sample_view_reveal:
+ * @key: the shard the window opens (or shows)
+ * @index: the sample's index in it
+ * @field: (nullable): a field path of the store's schema (`image`,
+ *   `metadata.key`) to select in it
+ *
+ * Once @key is loaded (now, if it is), selects that field of sample
+ * @index, or the sample if it lacks it: the gallery and the overview
+ * open a sample this way.
+ */
+void
+drey_sample_view_reveal (DreySampleView *self,
+                         const char     *key,
+                         guint           index,
+                         const char     *field)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_return_if_fail (DREY_IS_SAMPLE_VIEW (self));
+  g_return_if_fail (key != NULL);
+
+  g_clear_pointer (&self->step_path, g_ptr_array_unref);
+  self->step_path = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  parts = field != NULL && *field != '\0' && !g_str_equal (field, "(sample)") ? g_strsplit (field, ".", -1) : NULL;
+  for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
+    g_ptr_array_add (self->step_path, sq_value_new_str (parts[i], -1));
+  expect_sample (self, key, index);
 }
 
 /* Called as the document changes: a step waiting for its shard ends
@@ -864,17 +904,17 @@ _drey_sample_view_finish_step (DreySampleView *self)
   state = drey_shard_document_get_state (self->document);
   is_key = g_strcmp0 (drey_shard_document_get_key (self->document), self->step_key) == 0;
   /* Still on the shard stepped from (a load starts by clearing it), or
-   * reading the one stepped into: wait; but a step forward lands on the
-   * first sample as soon as it is shown, while the rest streams in. */
+   * reading the one stepped into: wait; but a sample of its start lands
+   * as soon as it is shown, while the rest streams in. */
   if (!is_key && state != DREY_SHARD_STATE_LOADING)
     return;
   if (is_key && state == DREY_SHARD_STATE_LOADING &&
-      (self->step_direction < 0 || self->roots == NULL || g_list_model_get_n_items (self->roots) == 0))
+      (self->step_index == G_MAXUINT || self->roots == NULL || self->step_index >= g_list_model_get_n_items (self->roots)))
     return;
   if (is_key && state != DREY_SHARD_STATE_FAILED && self->roots != NULL &&
       (n = g_list_model_get_n_items (self->roots)) > 0)
     {
-      select_in_sample (self, self->step_direction > 0 ? 0 : n - 1, self->step_path);
+      select_in_sample (self, MIN (self->step_index, n - 1), self->step_path);
       if (self->step_focus && !has_focus_within (self))
         gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
     }

@@ -56,11 +56,11 @@ struct _DreySampleView
   GtkFileChooserNative *chooser;
   GCancellable         *file_cancellable;
 
-  /* A step (J/K) past the shard's end, waiting for the next shard: the
-   * field path to select there. */
+  /* A step (J/K) past the shard's end, or a sample opened from the
+   * gallery, waiting for its shard: the sample and field to select. */
   GPtrArray            *step_path;
   char                 *step_key;
-  int                   step_direction;
+  guint                 step_index;     /* G_MAXUINT: the last */
   gboolean              step_focus;
 };
 

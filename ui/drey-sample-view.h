@@ -27,6 +27,10 @@ char               *drey_sample_view_get_python_path     (DreySampleView    *sel
 DreySampleNode     *drey_sample_view_selected_node       (DreySampleView    *self);
 void                drey_sample_view_select_node         (DreySampleView    *self,
                                                           DreySampleNode    *node);
+void                drey_sample_view_reveal              (DreySampleView    *self,
+                                                          const char        *key,
+                                                          guint              index,
+                                                          const char        *field);
 void                drey_sample_view_step_into           (DreySampleView    *self,
                                                           const char        *key,
                                                           int                direction);

@@ -8,6 +8,7 @@
 
 #include "drey-key-list.h"
 #include "drey-sample-view.h"
+#include "drey-store-view.h"
 #include "drey-welcome-page.h"
 #include "drey-window.h"
 
@@ -29,12 +30,15 @@ struct _DreyWindow
   DreyWelcomePage      *welcome_page;
   DreyKeyList          *key_list;
   DreySampleView       *sample_view;
+  GtkStack             *content_stack;
+  DreyStoreView        *store_view;
   AdwStatusPage        *store_error_page;
 
   GSettings            *settings;
   SqStore              *store;
   DreyKeyModel         *key_model;
   DreyShardDocument    *document;
+  DreyStoreDocument    *store_document;
   GCancellable         *open_cancellable;
   GCancellable         *detect_cancellable;
   GtkFileChooserNative *chooser;
@@ -72,6 +76,7 @@ void     _drey_window_load_key           (DreyWindow          *self,
 void     _drey_window_open_store_now     (DreyWindow          *self,
                                           GFile               *location);
 void     _drey_window_reload_now         (DreyWindow          *self);
+void     _drey_window_show_store         (DreyWindow          *self);
 void     _drey_window_present_new_shard  (DreyWindow          *self);
 
 void     _drey_window_confirm_async      (DreyWindow          *self,

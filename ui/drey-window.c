@@ -100,6 +100,9 @@ set_store (DreyWindow *self,
   g_clear_object (&self->detect_cancellable);
   g_set_object (&self->store, store);
   g_clear_object (&self->document);
+  if (self->store_document != NULL)
+    drey_store_document_cancel (self->store_document);
+  g_clear_object (&self->store_document);
 
   if (store != NULL)
     {
@@ -118,6 +121,11 @@ set_store (DreyWindow *self,
        * tell, which serializer wrote them. */
       self->detect_cancellable = g_cancellable_new ();
       sq_store_detect_serializer_async (store, self->detect_cancellable, NULL, NULL);
+
+      /* The whole store, scanned on workers as it opens: the overview
+       * and gallery fill in as shards come. */
+      self->store_document = drey_store_document_new (store);
+      drey_store_document_scan (self->store_document);
 
       self->document = drey_shard_document_new (store);
       g_signal_connect_object (self->document, "notify::state", G_CALLBACK (document_loaded_changed), self,
@@ -140,6 +148,8 @@ set_store (DreyWindow *self,
       gtk_window_set_title (GTK_WINDOW (self), "Drey");
     }
   drey_sample_view_set_document (self->sample_view, self->document);
+  drey_store_view_set_document (self->store_view, self->store_document);
+  _drey_window_show_store (self);
   drey_sample_view_set_read_only (self->sample_view, self->read_only_reason);
   drey_key_model_set_store (self->key_model, store);
   _drey_window_update_header (self);
@@ -972,6 +982,97 @@ key_confirmed (GObject      *object,
     _drey_window_sync_key_selection (self);
 }
 
+/* ---- the store and its samples ------------------------------------------- */
+
+static void
+show_samples (DreyWindow *self)
+{
+  drey_key_list_set_store_selected (self->key_list, FALSE);
+  gtk_stack_set_visible_child_name (self->content_stack, "samples");
+}
+
+/* The Store row: the overview and gallery in place of the shard. */
+void
+_drey_window_show_store (DreyWindow *self)
+{
+  /* The shard stays open (and its edits) for when its key is picked
+   * again. */
+  self->ignore_selection = TRUE;
+  drey_key_list_unselect (self->key_list);
+  self->ignore_selection = FALSE;
+  drey_key_list_set_store_selected (self->key_list, self->store != NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, "store");
+}
+
+typedef struct
+{
+  char *key;
+  guint index;
+  char *field;
+} Reveal;
+
+static void
+reveal_free (Reveal *reveal)
+{
+  g_free (reveal->key);
+  g_free (reveal->field);
+  g_free (reveal);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reveal, reveal_free)
+
+static void
+reveal_now (DreyWindow *self,
+            Reveal     *reveal)
+{
+  gboolean shown = g_strcmp0 (drey_shard_document_get_key (self->document), reveal->key) == 0 &&
+                   !drey_shard_document_get_is_new (self->document) &&
+                   drey_shard_document_get_state (self->document) != DREY_SHARD_STATE_FAILED;
+
+  show_samples (self);
+  self->ignore_selection = TRUE;
+  drey_key_list_select_key (self->key_list, reveal->key);
+  self->ignore_selection = FALSE;
+  if (!shown)
+    _drey_window_load_key (self, reveal->key);
+  drey_sample_view_reveal (self->sample_view, reveal->key, reveal->index, reveal->field);
+  drey_sample_view_focus_samples (self->sample_view);
+}
+
+static void
+reveal_confirmed (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(Reveal) reveal = user_data;
+  DreyWindow *self = DREY_WINDOW (object);
+
+  if (_drey_window_confirm_finish (self, result))
+    reveal_now (self, reveal);
+}
+
+/* A thumbnail, or a sample a drift concerns: that sample in the tree,
+ * with the field selected. */
+static void
+sample_activated (DreyWindow *self,
+                  const char *key,
+                  guint       index,
+                  const char *field)
+{
+  g_autoptr(Reveal) reveal = g_new0 (Reveal, 1);
+
+  if (self->document == NULL)
+    return;
+  reveal->key = g_strdup (key);
+  reveal->index = index;
+  reveal->field = g_strdup (field);
+  if (g_strcmp0 (drey_shard_document_get_key (self->document), key) == 0 ||
+      !drey_shard_document_get_modified (self->document))
+    reveal_now (self, reveal);
+  else
+    _drey_window_confirm_async (self, reveal_confirmed, g_steal_pointer (&reveal));
+}
+
 static void
 selected_key_changed (DreyWindow *self)
 {
@@ -979,6 +1080,8 @@ selected_key_changed (DreyWindow *self)
 
   if (self->ignore_selection || self->document == NULL)
     return;
+  if (key != NULL)
+    show_samples (self);
   if (key != NULL && g_strcmp0 (key, drey_shard_document_get_key (self->document)) == 0 &&
       drey_shard_document_get_state (self->document) != DREY_SHARD_STATE_EMPTY)
     return;
@@ -1099,6 +1202,8 @@ _drey_window_reload_now (DreyWindow *self)
       return;
     }
   drey_key_model_reload (self->key_model);
+  if (self->store_document != NULL)
+    drey_store_document_scan (self->store_document);
   /* A new shard never saved has nothing on disk to read again. */
   if (!drey_shard_document_get_is_new (self->document))
     key = g_strdup (drey_shard_document_get_key (self->document));
@@ -1245,6 +1350,9 @@ drey_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
   g_clear_object (&self->document);
+  if (self->store_document != NULL)
+    drey_store_document_cancel (self->store_document);
+  g_clear_object (&self->store_document);
   g_clear_object (&self->store);
   g_clear_object (&self->key_model);
   g_clear_object (&self->settings);
@@ -1319,6 +1427,7 @@ drey_window_class_init (DreyWindowClass *klass)
   g_type_ensure (DREY_TYPE_WELCOME_PAGE);
   g_type_ensure (DREY_TYPE_KEY_LIST);
   g_type_ensure (DREY_TYPE_SAMPLE_VIEW);
+  g_type_ensure (DREY_TYPE_STORE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, reload_button);
@@ -1331,6 +1440,8 @@ drey_window_class_init (DreyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, key_list);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, sample_view);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, store_view);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, store_error_page);
 
   _drey_window_class_add_actions (widget_class);
@@ -1363,6 +1474,14 @@ drey_window_init (DreyWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "show-toast", G_CALLBACK (sample_view_toast),
                            self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->key_list, "store-activated", G_CALLBACK (_drey_window_show_store),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drey_store_view_get_gallery (self->store_view), "sample-activated",
+                           G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drey_store_view_get_overview (self->store_view), "sample-activated",
+                           G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (drey_store_view_get_table (self->store_view), "sample-activated",
+                           G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::error", G_CALLBACK (key_list_error_changed),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->key_model, "notify::loading", G_CALLBACK (key_list_loading_changed),

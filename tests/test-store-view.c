@@ -1,0 +1,399 @@
+/* test-store-view.c: the whole store in the window: the overview's
+ * figures, the gallery's thumbnails and captions, the filter bar, and a
+ * sample opened from the gallery
+ *
+ * On a copy of the bundled example store, written by the reference
+ * encoder: 18 digits shards (8x8 uint8 images, a label, metadata), then
+ * photos (five RGB photos with a caption, no label).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "drey-key-list.h"
+#include "drey-sample-row.h"
+#include "drey-sample-view.h"
+#include "drey-store-view.h"
+#include "drey-window.h"
+#include "drey-test-util.h"
+#include "drey-test-ui.h"
+
+typedef struct
+{
+  char           *dir;
+  GFile          *location;
+  DreyWindow     *window;
+  DreyKeyList    *key_list;
+  DreySampleView *sample_view;
+  DreyStoreView  *store_view;
+  GtkStack       *content_stack;
+} Fixture;
+
+#define WAIT_FOR DREY_TEST_WAIT_FOR
+#define DOC(f) drey_sample_view_get_document ((f)->sample_view)
+#define STORE_DOC(f) drey_store_view_get_document ((f)->store_view)
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->location = drey_test_copy_example_store ("digits-and-photos", &f->dir);
+
+  f->window = drey_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+#define CHILD(name) gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, name)
+  f->key_list = DREY_KEY_LIST (CHILD ("key_list"));
+  f->sample_view = DREY_SAMPLE_VIEW (CHILD ("sample_view"));
+  f->store_view = DREY_STORE_VIEW (CHILD ("store_view"));
+  f->content_stack = GTK_STACK (CHILD ("content_stack"));
+#undef CHILD
+
+  drey_window_open_store (f->window, f->location);
+  WAIT_FOR (STORE_DOC (f) != NULL && !drey_store_document_get_running (STORE_DOC (f)) &&
+            drey_store_document_get_n_shards_done (STORE_DOC (f)) == 19);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drey_test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_object_unref (f->location);
+}
+
+/* A store opens on its overview, which shows the scan's figures. */
+static void
+test_store_view_overview (Fixture       *f,
+                          gconstpointer  data)
+{
+  DreyStoreOverview *overview = drey_store_view_get_overview (f->store_view);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
+  g_assert_cmpstr (drey_store_view_get_page (f->store_view), ==, "overview");
+  WAIT_FOR (g_list_model_get_n_items (drey_store_document_get_fields (STORE_DOC (f))) == 9);
+  /* image, label, metadata, metadata.index, metadata.source, caption,
+   * source, size, size[] */
+  WAIT_FOR (g_strcmp0 (drey_store_overview_get_summary_text (overview), "1802 samples, 19 shards, 9 fields") == 0);
+
+  /* a key shows its shard; the Store row the store again */
+  g_assert_true (drey_key_list_select_key (f->key_list, "digits-03"));
+  WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (f->content_stack), "samples") == 0);
+  g_signal_emit_by_name (f->key_list, "store-activated");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
+  g_assert_null (drey_key_list_get_selected_key (f->key_list));
+}
+
+static GdkTexture *
+wait_for_thumbnail (DreyStoreGallery *gallery,
+                    const char       *key,
+                    guint             index)
+{
+  WAIT_FOR (drey_store_gallery_lookup_thumbnail (gallery, key, index) != NULL);
+  return drey_store_gallery_lookup_thumbnail (gallery, key, index);
+}
+
+/* The first image field, as thumbnails of the size asked for, with the
+ * label under each; another caption field when picked. */
+static void
+test_store_view_gallery (Fixture       *f,
+                         gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  GdkTexture *thumbnail;
+  g_autofree char *caption = NULL;
+  g_autofree char *source = NULL;
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  g_assert_cmpstr (drey_store_gallery_get_field (gallery), ==, "image");
+  g_assert_cmpstr (drey_store_gallery_get_caption_field (gallery), ==, "label");
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 1802);
+
+  /* an 8x8 digit, enlarged 16 times to the 128 pixels asked for */
+  thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
+  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 128);
+  g_assert_cmpint (gdk_texture_get_height (thumbnail), ==, 128);
+  caption = drey_store_gallery_dup_caption (gallery, "digits-00", 1);
+  g_assert_cmpstr (caption, ==, "1");
+  /* only the shards on screen were read, not all 19 */
+  g_assert_cmpuint (drey_sample_cache_get_n_reads (drey_store_document_get_cache (STORE_DOC (f))), <, 19);
+
+  drey_store_gallery_set_thumbnail_size (gallery, 64);
+  thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
+  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 64);
+
+  drey_store_gallery_set_caption_field (gallery, "metadata.source");
+  source = drey_store_gallery_dup_caption (gallery, "digits-00", 0);
+  g_assert_cmpstr (source, ==, "sklearn.datasets.load_digits");
+}
+
+/* The filter bar: a query's matches in the gallery and their count; a
+ * malformed query says where; recent queries are kept. */
+static void
+test_store_view_filter (Fixture       *f,
+                        gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.drey.Drey");
+  g_auto(GStrv) recent = NULL;
+  GListModel *shown;
+  guint n;
+  g_autofree char *count = NULL;
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  drey_store_view_run_query (f->store_view, "label == 3 and image.shape[0] == 8");
+  g_assert_null (drey_store_view_get_query_error (f->store_view));
+  WAIT_FOR (!drey_store_document_get_query_running (STORE_DOC (f)));
+  shown = drey_store_gallery_get_model (gallery);
+  n = g_list_model_get_n_items (shown);
+  /* sklearn's digits hold 183 threes */
+  g_assert_cmpuint (n, ==, 183);
+  count = g_strdup_printf ("%u of 1802 samples", n);
+  WAIT_FOR (g_strcmp0 (drey_store_view_get_count_text (f->store_view), count) == 0);
+  for (guint i = 0; i < n; i += 20)
+    {
+      g_autoptr(DreySampleRef) ref = g_list_model_get_item (shown, i);
+      g_autofree char *caption = NULL;
+
+      WAIT_FOR ((caption = drey_store_gallery_dup_caption (gallery, drey_sample_ref_get_key (ref),
+                                                           drey_sample_ref_get_index (ref))) != NULL);
+      g_assert_cmpstr (caption, ==, "3");
+    }
+
+  drey_store_view_run_query (f->store_view, "label == ");
+  g_assert_nonnull (drey_store_view_get_query_error (f->store_view));
+  g_assert_nonnull (strstr (drey_store_view_get_query_error (f->store_view), "at character"));
+  /* the last good query still shows */
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 183);
+
+  recent = g_settings_get_strv (settings, "recent-queries");
+  g_assert_cmpstr (recent[0], ==, "label == 3 and image.shape[0] == 8");
+
+  drey_store_view_run_query (f->store_view, "");
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 1802);
+}
+
+/* Activating a thumbnail opens its sample in the tree, its image
+ * selected. */
+static void
+test_store_view_open_from_gallery (Fixture       *f,
+                                   gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  DreySampleList *samples = drey_store_document_get_samples (STORE_DOC (f));
+  guint position = drey_sample_list_find (samples, "digits-01", 5);
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  g_assert_cmpuint (position, ==, 105);
+  drey_store_gallery_activate (gallery, position);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "samples");
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "digits-01") == 0 &&
+            drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED &&
+            ({ g_autofree char *path = drey_sample_view_get_python_path (f->sample_view);
+               g_strcmp0 (path, "list(store.get(\"digits-01\"))[5][\"image\"]") == 0; }));
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "digits-01");
+
+  /* a photo, with the field chosen */
+  g_signal_emit_by_name (f->key_list, "store-activated");
+  drey_store_gallery_set_field (gallery, "image");
+  position = drey_sample_list_find (samples, "photos", 2);
+  drey_store_gallery_activate (gallery, position);
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "photos") == 0 &&
+            ({ g_autofree char *path = drey_sample_view_get_python_path (f->sample_view);
+               g_strcmp0 (path, "list(store.get(\"photos\"))[2][\"image\"]") == 0; }));
+}
+
+static char *
+cell_text (GListModel *rows,
+           guint       position,
+           const char *path)
+{
+  g_autoptr(DreySampleRow) row = g_list_model_get_item (rows, position);
+
+  return drey_sample_row_dup_text (row, path);
+}
+
+/* The iris store as a table: one row per sample, a column per field,
+ * sorted by a column, filtered by the query. */
+static void
+test_store_view_table (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *iris_path = g_build_filename (SOURCE_DATADIR, "example-stores", "iris-jsonl", NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "iris-jsonl", NULL);
+  g_autoptr(GFile) iris = NULL;
+  DreyStoreTable *table = drey_store_view_get_table (f->store_view);
+  GListModel *rows = drey_store_table_get_rows (table);
+  g_autofree char *first = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *features = NULL;
+
+  drey_test_copy_tree (iris_path, copy);
+  iris = g_file_new_for_path (copy);
+  drey_window_open_store (f->window, iris);
+  WAIT_FOR (STORE_DOC (f) != NULL && drey_store_document_get_store (STORE_DOC (f)) == drey_window_get_store (f->window) &&
+            g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))), iris) &&
+            !drey_store_document_get_running (STORE_DOC (f)));
+  drey_store_view_set_page (f->store_view, "table");
+  WAIT_FOR (!drey_store_table_get_loading (table) && g_list_model_get_n_items (rows) == 150);
+  /* Key, Index, features, label, species (lists have no column) */
+  WAIT_FOR (g_list_model_get_n_items (gtk_column_view_get_columns (drey_store_table_get_column_view (table))) == 5);
+  features = cell_text (rows, 0, "features");
+  g_assert_cmpstr (features, ==, "float64 4");
+
+  drey_store_table_sort_by (table, "label", GTK_SORT_DESCENDING);
+  WAIT_FOR (!drey_store_table_get_loading (table));
+  first = cell_text (rows, 0, "label");
+  last = cell_text (rows, 149, "label");
+  g_assert_cmpstr (first, ==, "2");
+  g_assert_cmpstr (last, ==, "0");
+
+  g_clear_pointer (&first, g_free);
+  drey_store_table_sort_by (table, "species", GTK_SORT_ASCENDING);
+  WAIT_FOR (!drey_store_table_get_loading (table));
+  first = cell_text (rows, 0, "species");
+  g_assert_cmpstr (first, ==, "setosa");
+
+  drey_store_view_run_query (f->store_view, "species == 'virginica'");
+  WAIT_FOR (!drey_store_document_get_query_running (STORE_DOC (f)) && !drey_store_table_get_loading (table) &&
+            g_list_model_get_n_items (rows) == 50);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *species = cell_text (rows, i, "species");
+
+      g_assert_cmpstr (species, ==, "virginica");
+    }
+}
+
+/* ---- the gallery benchmark (tests/bench/gallery.py) ------------------- */
+
+static gint64 last_tick;
+static gint64 longest_gap;
+
+static gboolean
+measure_gap (gpointer data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  longest_gap = MAX (longest_gap, now - last_tick);
+  last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+screen_filled (DreyStoreGallery *gallery)
+{
+  guint bound, ready;
+
+  drey_store_gallery_count_shown (gallery, &bound, &ready);
+  return bound > 0 && ready == bound;
+}
+
+static void
+run_for (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* DREY_BENCH_STORE=DIR: opens that store on the gallery, and prints the
+ * time to the first screen of thumbnails, the main loop's longest stall
+ * while scrolling page by page and after a jump to the end, and the time
+ * to fill the screen there. Without it, skipped: the numbers are the
+ * benchmark's (tests/bench/gallery.py), not a test's. */
+static void
+test_store_view_bench_gallery (Fixture       *f,
+                               gconstpointer  data)
+{
+  const char *path = g_getenv ("DREY_BENCH_STORE");
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  g_autoptr(GFile) location = NULL;
+  GtkAdjustment *adjustment;
+  guint tick;
+  gint64 start, first_screen, scroll_gap, jump_start, jump_filled;
+
+  if (path == NULL)
+    {
+      g_test_skip ("DREY_BENCH_STORE is not set (tests/bench/gallery.py sets it)");
+      return;
+    }
+  location = g_file_new_for_path (path);
+  drey_store_view_set_page (f->store_view, "gallery");
+  tick = g_timeout_add (5, measure_gap, NULL);
+  start = last_tick = g_get_monotonic_time ();
+  drey_window_open_store (f->window, location);
+  WAIT_FOR (STORE_DOC (f) != NULL && g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))),
+                                                   location) &&
+            screen_filled (gallery));
+  first_screen = g_get_monotonic_time () - start;
+  WAIT_FOR (!drey_store_document_get_running (STORE_DOC (f)));
+  g_print ("timing: scan of %" G_GUINT64_FORMAT " samples in %u shards: %.0f ms\n",
+           drey_store_document_get_n_samples (STORE_DOC (f)), drey_store_document_get_n_shards (STORE_DOC (f)),
+           (g_get_monotonic_time () - start) / 1000.0);
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (drey_store_gallery_get_grid_view (gallery)));
+
+  longest_gap = 0;
+  last_tick = g_get_monotonic_time ();
+  for (guint i = 0; i < 60; i++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                            gtk_adjustment_get_page_size (adjustment));
+      run_for (50);
+    }
+  scroll_gap = longest_gap;
+
+  longest_gap = 0;
+  jump_start = last_tick = g_get_monotonic_time ();
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
+  run_for (20);
+  WAIT_FOR (screen_filled (gallery));
+  jump_filled = g_get_monotonic_time () - jump_start;
+  g_source_remove (tick);
+
+  g_print ("timing: first screen of thumbnails: %.0f ms\n", first_screen / 1000.0);
+  g_print ("timing: scrolling 60 pages: longest main loop gap %.1f ms\n", scroll_gap / 1000.0);
+  g_print ("timing: jump to the middle: screen filled in %.0f ms, longest main loop gap %.1f ms\n",
+           jump_filled / 1000.0, longest_gap / 1000.0);
+  g_print ("timing: decoded shards kept %u, shards read %u, thumbnails kept %u\n",
+           drey_sample_cache_get_n_loaded (drey_store_document_get_cache (STORE_DOC (f))),
+           drey_sample_cache_get_n_reads (drey_store_document_get_cache (STORE_DOC (f))),
+           drey_store_gallery_get_n_thumbnails (gallery));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
+  int status;
+
+  /* Recent files and the scan cache: not the user's. */
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  drey_test_own_main_context ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/store-view/overview", test_store_view_overview);
+  ADD ("/store-view/gallery", test_store_view_gallery);
+  ADD ("/store-view/filter", test_store_view_filter);
+  ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
+  ADD ("/store-view/table", test_store_view_table);
+  ADD ("/store-view/bench-gallery", test_store_view_bench_gallery);
+#undef ADD
+
+  status = g_test_run ();
+  drey_test_remove_tree (home);
+  return status;
+}

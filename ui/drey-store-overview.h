@@ -1,0 +1,23 @@
+/* drey-store-overview.h: the store at a glance: its figures, its schema
+ * with presence and drift, and every field's statistics
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "drey-store-document.h"
+
+G_BEGIN_DECLS
+
+#define DREY_TYPE_STORE_OVERVIEW (drey_store_overview_get_type ())
+
+G_DECLARE_FINAL_TYPE (DreyStoreOverview, drey_store_overview, DREY, STORE_OVERVIEW, GtkWidget)
+
+GtkWidget *drey_store_overview_new          (void);
+void       drey_store_overview_set_document (DreyStoreOverview *self,
+                                             DreyStoreDocument *document);
+const char *drey_store_overview_get_summary_text (DreyStoreOverview *self);
+
+G_END_DECLS
