@@ -440,11 +440,11 @@ toast_dismissed (AdwToast   *toast,
 
   if (toast == self->toast_on_screen && !self->toast_releasing && now < settled)
     {
-          g_signal_stop_emission_by_name (toast, "dismissed");
-          if (self->toast_dismiss_source == 0)
+      g_signal_stop_emission_by_name (toast, "dismissed");
+      if (self->toast_dismiss_source == 0)
         self->toast_dismiss_source = g_timeout_add ((guint) ((settled - now) / 1000) + 1,
                                                     dismiss_settled_toast, self);
-          return;
+      return;
     }
 
   if (toast == self->toast_on_screen)
