@@ -175,28 +175,27 @@ sort_entries (Entry *v,
 #define KEY_BATCH_SIZE       1000
 #define KEY_FIRST_BATCH_SIZE 100
 
-typedef struct _KeyStream KeyStream;
-
-static void key_stream_post (KeyStream *stream,
-                             GPtrArray *batch);
-
 /* Where listing puts the keys it finds: all into @entries, to be sorted
  * (sq_store_list_keys), or batch by batch to @stream (streamed). */
 struct _SqKeySink
 {
-  GArray    *entries;
-  KeyStream *stream;
-  GPtrArray *batch;
-  gint64     batch_start;
-  guint      n_keys;
-  guint      batch_limit;
+  GArray       *entries;
+  SqBatchRelay *relay;
+  GPtrArray    *batch;
+  gint64        batch_start;
+  guint         n_keys;
+  guint         batch_limit;
 };
 
 static void
 key_sink_flush (SqKeySink *sink)
 {
   if (sink->batch != NULL && sink->batch->len > 0)
-    key_stream_post (sink->stream, g_steal_pointer (&sink->batch));
+    {
+      g_autoptr(GPtrArray) batch = g_steal_pointer (&sink->batch);
+
+      _sq_batch_relay_post (batch, sink->relay);
+    }
 }
 
 /* Takes @info. */
@@ -343,137 +342,20 @@ sq_store_list_keys_finish (SqStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* A streamed listing. The worker queues batches; one idle source on the
- * caller's context hands them over, one per main loop iteration, then
- * returns the caller's task, so every batch comes before the callback.
- * One source and not one per batch, so that a backlog is not dispatched
- * in one go; an idle below redraw priority, so that the caller paints
- * between batches; and not g_main_context_invoke(), which runs the
- * function on the worker itself whenever it can acquire the context. */
-struct _KeyStream
+/* A streamed listing: the worker hands its batches to a SqBatchRelay
+ * (sq-worker.c), which gives them to the caller one per main loop
+ * iteration and then returns the caller's task. */
+typedef struct
 {
-  SqListKeysFlags     flags;
-  SqKeyBatchCallback  callback;
-  gpointer            data;
-  GDestroyNotify      notify;
-  GMainContext       *context;
-  GTask              *task;       /* the caller's; used on its context only */
-
-  GMutex              lock;       /* guards the rest */
-  GQueue              batches;
-  gboolean            scheduled;  /* a drain source is attached */
-  gboolean            finished;   /* the worker is done */
-  guint               n_keys;
-  GError             *error;
-};
+  SqListKeysFlags  flags;
+  SqBatchRelay    *relay;
+} KeyStream;
 
 static void
-key_stream_clear (KeyStream *stream)
+key_stream_free (KeyStream *stream)
 {
-  g_queue_clear_full (&stream->batches, (GDestroyNotify) g_ptr_array_unref);
-  g_clear_error (&stream->error);
-  g_clear_object (&stream->task);
-  if (stream->notify != NULL)
-    stream->notify (stream->data);
-  g_main_context_unref (stream->context);
-  g_mutex_clear (&stream->lock);
-}
-
-static KeyStream *
-key_stream_ref (KeyStream *stream)
-{
-  return g_atomic_rc_box_acquire (stream);
-}
-
-static void
-key_stream_unref (gpointer stream)
-{
-  g_atomic_rc_box_release_full (stream, (GDestroyNotify) key_stream_clear);
-}
-
-/* On the caller's context: the callback for the caller's task. */
-static void
-key_stream_return (KeyStream *stream)
-{
-  g_autoptr(GTask) task = g_steal_pointer (&stream->task);
-  GError *error;
-  guint n_keys;
-
-  g_mutex_lock (&stream->lock);
-  error = g_steal_pointer (&stream->error);
-  n_keys = stream->n_keys;
-  g_mutex_unlock (&stream->lock);
-
-  /* No batch comes after this, so the data can go now, on this thread. */
-  stream->callback = NULL;
-  if (stream->notify != NULL)
-    {
-      GDestroyNotify notify = g_steal_pointer (&stream->notify);
-
-      notify (stream->data);
-    }
-
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else if (!g_task_return_error_if_cancelled (task))
-    g_task_return_int (task, n_keys);
-}
-
-static gboolean
-key_stream_drain (gpointer user_data)
-{
-  KeyStream *stream = user_data;
-  GPtrArray *batch;
-  gboolean finished;
-
-  g_mutex_lock (&stream->lock);
-  batch = g_queue_pop_head (&stream->batches);
-  finished = batch == NULL && stream->finished;
-  if (batch == NULL)
-    stream->scheduled = FALSE;
-  g_mutex_unlock (&stream->lock);
-
-  if (batch != NULL)
-    {
-      /* A caller that has cancelled gets no more keys. */
-      if (!g_cancellable_is_cancelled (g_task_get_cancellable (stream->task)))
-        stream->callback (batch, stream->data);
-      g_ptr_array_unref (batch);
-      return G_SOURCE_CONTINUE;
-    }
-  if (finished)
-    key_stream_return (stream);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-key_stream_schedule_locked (KeyStream *stream)
-{
-  GSource *source;
-
-  if (stream->scheduled)
-    return;
-  stream->scheduled = TRUE;
-  source = g_idle_source_new ();
-  /* Not an idle priority: a window redrawing a spinner at every frame
-   * (slow software rendering) would starve the very keys it waits for.
-   * Each dispatch hands over one bounded batch. */
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[sq] key batches");
-  g_source_set_callback (source, key_stream_drain, key_stream_ref (stream), key_stream_unref);
-  g_source_attach (source, stream->context);
-  g_source_unref (source);
-}
-
-/* On the worker: takes @batch. */
-static void
-key_stream_post (KeyStream *stream,
-                 GPtrArray *batch)
-{
-  g_mutex_lock (&stream->lock);
-  g_queue_push_tail (&stream->batches, batch);
-  key_stream_schedule_locked (stream);
-  g_mutex_unlock (&stream->lock);
+  _sq_batch_relay_unref (stream->relay);
+  g_free (stream);
 }
 
 static void
@@ -484,7 +366,7 @@ list_keys_streamed_thread (GTask        *task,
 {
   SqStore *self = source_object;
   KeyStream *stream = task_data;
-  SqKeySink sink = { NULL, stream, NULL, 0, 0, 0 };
+  SqKeySink sink = { NULL, stream->relay, NULL, 0, 0, 0 };
   GError *error = NULL;
   gboolean ok;
 
@@ -493,13 +375,7 @@ list_keys_streamed_thread (GTask        *task,
   if (ok)
     key_sink_flush (&sink);
   g_clear_pointer (&sink.batch, g_ptr_array_unref);
-
-  g_mutex_lock (&stream->lock);
-  stream->finished = TRUE;
-  stream->n_keys = sink.n_keys;
-  stream->error = error;
-  key_stream_schedule_locked (stream);
-  g_mutex_unlock (&stream->lock);
+  _sq_batch_relay_finish (stream->relay, sink.n_keys, error);
 
   g_task_return_boolean (task, TRUE);
 }
@@ -543,21 +419,15 @@ sq_store_list_keys_streamed_async (SqStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sq_store_list_keys_streamed_async);
 
-  stream = g_atomic_rc_box_new0 (KeyStream);
+  stream = g_new0 (KeyStream, 1);
   stream->flags = flags;
-  stream->callback = batch;
-  stream->data = batch_data;
-  stream->notify = batch_notify;
-  stream->context = g_main_context_ref_thread_default ();
-  stream->task = g_steal_pointer (&task);
-  g_mutex_init (&stream->lock);
-  g_queue_init (&stream->batches);
+  stream->relay = _sq_batch_relay_new (batch, batch_data, batch_notify, g_steal_pointer (&task));
 
   /* The caller's task returns from the drain source, after the last batch;
    * this one only runs the listing. */
   worker = g_task_new (self, cancellable, NULL, NULL);
   g_task_set_source_tag (worker, list_keys_streamed_thread);
-  g_task_set_task_data (worker, stream, key_stream_unref);
+  g_task_set_task_data (worker, stream, (GDestroyNotify) key_stream_free);
   g_task_run_in_thread (worker, list_keys_streamed_thread);
 }
 
