@@ -97,7 +97,7 @@ main (int   argc,
 
   if (g_str_equal (command, "labels"))
     {
-      g_autoptr(GArray) classes = drey_label_map_count (in, DREY_LABEL_MAP_MAX_CLASSES, FALSE, NULL, &error);
+      g_autoptr(GArray) classes = drey_label_map_count (in, DREY_LABEL_MAP_MAX_CLASSES, FALSE, NULL, NULL, &error);
       gint64 *rows;
 
       g_assert_no_error (error);
