@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -88,6 +89,40 @@ test_store_view_overview (Fixture       *f,
   g_signal_emit_by_name (f->key_list, "store-activated");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
   g_assert_null (drey_key_list_get_selected_key (f->key_list));
+}
+
+/* A float histogram that the scan's buckets cannot make exactly says so
+ * under it; an exact one says nothing. */
+static void
+test_store_view_histogram_note (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "floats", NULL);
+  g_autofree char *shard = g_build_filename (dir, "a.gz", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GFile) location = NULL;
+  DreyStoreOverview *overview = drey_store_view_get_overview (f->store_view);
+  g_autofree char *w_note = NULL;
+  g_autofree char *n_note = NULL;
+
+  /* As squirrel's JSON Lines driver writes them: w's 1.0 and 1.0001 share
+   * a bucket, n's small ints each have their own. */
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (lines, "{\"w\": %s, \"n\": %u}\n", i % 2 ? "1.0001" : "1.0", i % 5);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  drey_test_write_gzip (shard, lines->str, lines->len);
+  location = g_file_new_for_path (dir);
+  drey_window_open_store (f->window, location);
+  WAIT_FOR (STORE_DOC (f) != NULL && g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))),
+                                                   location) &&
+            !drey_store_document_get_running (STORE_DOC (f)) &&
+            ({ g_autofree char *shown = drey_store_overview_dup_histogram_note (overview, "n");
+               shown != NULL; }));
+  w_note = drey_store_overview_dup_histogram_note (overview, "w");
+  n_note = drey_store_overview_dup_histogram_note (overview, "n");
+  g_assert_nonnull (w_note);
+  g_assert_nonnull (strstr (w_note, "Approximate"));
+  g_assert_cmpstr (n_note, ==, "");
 }
 
 static DreyThumbnail *
@@ -439,6 +474,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store-view/overview", test_store_view_overview);
+  ADD ("/store-view/histogram-note", test_store_view_histogram_note);
   ADD ("/store-view/gallery", test_store_view_gallery);
   ADD ("/store-view/filter", test_store_view_filter);
   ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
