@@ -856,45 +856,23 @@ typedef struct
   GString     *out;
 } QueryRun;
 
-/* Prints the samples @indices of shard @key as JSON Lines: the shard is
- * read again, as the scan keeps no samples. */
+/* Prints @samples, a shard's matches as the scan decoded them (it keeps
+ * them for --cat), as JSON Lines. */
 static gboolean
-cat_matches (QueryRun    *run,
-             const char  *key,
-             const guint *indices,
-             guint        n)
+cat_matches (QueryRun  *run,
+             GPtrArray *samples)
 {
-  g_autoptr(SqShardReader) reader = NULL;
   GError *error = NULL;
-  SqValue *sample;
-  guint index = 0, next = 0;
 
-  reader = sq_store_open_shard (run->store, key, NULL, &error);
-  if (reader == NULL)
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
     {
-      g_printerr ("drey-cli: %s\n", error->message);
-      g_error_free (error);
-      return FALSE;
-    }
-  while (next < n && (sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
-    {
-      if (index++ == indices[next])
+      if (!sq_json_append (run->out, samples->pdata[i], SQ_JSON_EXTENDED, &error))
         {
-          next++;
-          if (!sq_json_append (run->out, sample, SQ_JSON_EXTENDED, &error))
-            {
-              sq_value_unref (sample);
-              break;
-            }
-          g_string_append_c (run->out, '\n');
+          g_printerr ("drey-cli: %s\n", error->message);
+          g_error_free (error);
+          return FALSE;
         }
-      sq_value_unref (sample);
-    }
-  if (error != NULL)
-    {
-      g_printerr ("drey-cli: %s\n", error->message);
-      g_error_free (error);
-      return FALSE;
+      g_string_append_c (run->out, '\n');
     }
   return TRUE;
 }
@@ -920,7 +898,7 @@ shard_scanned (SqStoreScan *scan,
   matches = sq_shard_scan_get_matches (shard, &n);
   if (run->cat && n > 0)
     {
-      if (!cat_matches (run, sq_shard_scan_get_key (shard), matches, n))
+      if (!cat_matches (run, sq_store_scan_get_matched_samples (scan)))
         run->ok = FALSE;
     }
   else
@@ -954,6 +932,7 @@ run_scan (const char *location,
   /* A chosen serializer changes what decodes: the cache does not know
    * which was used, so it stays out of the way. */
   sq_store_scan_set_use_cache (scan, !options->no_cache && !no_cache && options->serializer == SQ_SERIALIZER_AUTO);
+  sq_store_scan_set_keep_matches (scan, cat);
   sq_store_scan_set_n_workers (scan, jobs);
   g_signal_connect (scan, "shard-scanned", G_CALLBACK (shard_scanned), &run);
   if (!sq_store_scan_run (scan, NULL, &error))
