@@ -485,6 +485,11 @@ setup_name (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *cell = drey_sample_cell_new (TRUE);
 
+  /* The sidebar's paned handle takes presses up to 15 px into the pane
+   * beside it (its 9 px of handle and GTK's 6 px more on each side, to be
+   * easy to grab): a sample's arrow there never saw its click, and a drag
+   * of the divider began instead. Keys always worked. */
+  gtk_widget_set_margin_start (expander, 12);
   g_object_set_data (G_OBJECT (item), "drey-sample-view", self);
   g_signal_connect_object (cell, "edit-changed", G_CALLBACK (cell_edit_changed), item, 0);
   g_signal_connect_object (cell, "edit-done", G_CALLBACK (cell_edit_done), item, 0);
