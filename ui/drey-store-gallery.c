@@ -30,6 +30,10 @@
 #define MAX_THUMBNAIL_BYTES (64 * 1024 * 1024)
 /* Characters of a caption. */
 #define CAPTION_CHARS 40
+/* Thumbnails made by one worker task. Each task wakes a pool thread,
+ * which on a busy machine takes the CPU from the main loop: one task
+ * per thumbnail was 50 preemptions per shard read. */
+#define BATCH 16
 
 struct _DreyStoreGallery
 {
@@ -58,7 +62,10 @@ struct _DreyStoreGallery
   GHashTable         *thumbnails;  /* thumbnail key -> DreyThumbnail */
   GQueue              thumbnail_order; /* thumbnail keys, newest first */
   gsize               thumbnail_bytes;
-  GHashTable         *making;      /* thumbnail key -> GCancellable */
+  GHashTable         *making;      /* thumbnail keys asked for, not made yet */
+  GPtrArray          *pending;     /* Job, not handed to a worker yet */
+  guint               flush_source;
+  GCancellable       *cancellable; /* of the tasks at work */
   GHashTable         *failed;      /* thumbnail keys that cannot be made */
   GHashTable         *bound;       /* GtkListItem -> itself */
 };
@@ -84,14 +91,20 @@ thumbnail_key (DreyStoreGallery *self,
 
 typedef struct
 {
-  SqValue *value;
-  guint    size;
+  char          *tkey;
+  SqValue       *value;
+  guint          size;
+  DreyThumbnail *thumbnail;  /* made */
+  char          *error;      /* or why not */
 } Job;
 
 static void
 job_free (Job *job)
 {
+  g_free (job->tkey);
   sq_value_unref (job->value);
+  g_clear_object (&job->thumbnail);
+  g_free (job->error);
   g_free (job);
 }
 
@@ -152,22 +165,28 @@ thumbnail_for_array (SqNdarray     *array,
 }
 
 static void
-make_thumbnail (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
+make_thumbnails (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
-  Job *job = task_data;
-  GError *error = NULL;
-  DreyThumbnail *thumbnail;
+  GPtrArray *jobs = task_data;
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  thumbnail = thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
-  if (thumbnail == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, thumbnail, g_object_unref);
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      Job *job = jobs->pdata[i];
+      GError *error = NULL;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      job->thumbnail = thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
+      if (job->thumbnail == NULL)
+        {
+          job->error = g_strdup (error->message);
+          g_error_free (error);
+        }
+    }
+  g_task_return_boolean (task, TRUE);
 }
 
 static void refresh_item (DreyStoreGallery *self,
@@ -211,42 +230,69 @@ find_bound_item (DreyStoreGallery *self,
 }
 
 static void
-thumbnail_made (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+thumbnails_made (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
-  g_autofree char *tkey = user_data;
   DreyStoreGallery *self = DREY_STORE_GALLERY (object);
+  GPtrArray *jobs = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  DreyThumbnail *thumbnail = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *key = NULL;
-  GtkListItem *item;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* Cancelled: forget_thumbnails() has let go of their keys. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     return;
-  g_hash_table_remove (self->making, tkey);
-  if (thumbnail == NULL)
+  for (guint i = 0; i < jobs->len; i++)
     {
-      g_debug ("no thumbnail: %s", error->message);
-      g_hash_table_add (self->failed, g_strdup (tkey));
-      return;
+      Job *job = jobs->pdata[i];
+      g_autofree char *key = NULL;
+      GtkListItem *item;
+
+      g_hash_table_remove (self->making, job->tkey);
+      if (job->thumbnail == NULL)
+        {
+          g_debug ("no thumbnail: %s", job->error);
+          g_hash_table_add (self->failed, g_strdup (job->tkey));
+          continue;
+        }
+      keep_thumbnail (self, g_strdup (job->tkey), g_steal_pointer (&job->thumbnail));
+      /* Only the item showing it changes: refreshing every item of the
+       * shard, once per thumbnail made, was 50 refreshes each. */
+      key = g_strndup (job->tkey, strcspn (job->tkey, "\x1f"));
+      item = find_bound_item (self, key, (guint) g_ascii_strtoull (job->tkey + strlen (key) + 1, NULL, 10));
+      if (item != NULL)
+        refresh_item (self, item);
     }
-  keep_thumbnail (self, g_strdup (tkey), thumbnail);
-  /* Only the item showing it changes: refreshing every item of the
-   * shard, once per thumbnail made, was 50 refreshes each. */
-  key = g_strndup (tkey, strcspn (tkey, "\x1f"));
-  item = find_bound_item (self, key, (guint) g_ascii_strtoull (tkey + strlen (key) + 1, NULL, 10));
-  if (item != NULL)
-    refresh_item (self, item);
 }
 
+/* Hands what was asked for to workers, BATCH thumbnails per task. */
+static gboolean
+flush_requests (gpointer data)
+{
+  DreyStoreGallery *self = data;
+
+  self->flush_source = 0;
+  while (self->pending->len > 0)
+    {
+      guint n = MIN (self->pending->len, BATCH);
+      g_autoptr(GTask) task = g_task_new (self, self->cancellable, thumbnails_made, NULL);
+      GPtrArray *jobs = g_ptr_array_new_full (n, (GDestroyNotify) job_free);
+
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (jobs, g_ptr_array_steal_index (self->pending, 0));
+      g_task_set_source_tag (task, flush_requests);
+      g_task_set_task_data (task, jobs, (GDestroyNotify) g_ptr_array_unref);
+      g_task_run_in_thread (task, make_thumbnails);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Asked for while items bind (many in one frame): gathered, and handed
+ * over once the main loop is free, or a batch is full. */
 static void
 request_thumbnail (DreyStoreGallery *self,
                    char             *tkey,
                    SqValue          *value)
 {
-  g_autoptr(GTask) task = NULL;
-  GCancellable *cancellable;
   Job *job;
 
   if (g_hash_table_contains (self->making, tkey) || g_hash_table_contains (self->failed, tkey))
@@ -254,26 +300,29 @@ request_thumbnail (DreyStoreGallery *self,
       g_free (tkey);
       return;
     }
-  cancellable = g_cancellable_new ();
-  g_hash_table_insert (self->making, g_strdup (tkey), cancellable);
+  g_hash_table_add (self->making, g_strdup (tkey));
   job = g_new0 (Job, 1);
+  job->tkey = tkey;
   job->value = sq_value_ref (value);
   job->size = self->size;
-  task = g_task_new (self, cancellable, thumbnail_made, tkey);
-  g_task_set_source_tag (task, request_thumbnail);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, make_thumbnail);
+  g_ptr_array_add (self->pending, job);
+  if (self->pending->len >= BATCH)
+    {
+      g_clear_handle_id (&self->flush_source, g_source_remove);
+      flush_requests (self);
+    }
+  else if (self->flush_source == 0)
+    self->flush_source = g_idle_add (flush_requests, self);
 }
 
 static void
 forget_thumbnails (DreyStoreGallery *self)
 {
-  GHashTableIter iter;
-  gpointer cancellable;
-
-  g_hash_table_iter_init (&iter, self->making);
-  while (g_hash_table_iter_next (&iter, NULL, &cancellable))
-    g_cancellable_cancel (cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->flush_source, g_source_remove);
+  g_ptr_array_set_size (self->pending, 0);
   g_hash_table_remove_all (self->making);
   g_queue_clear (&self->thumbnail_order);
   g_hash_table_remove_all (self->thumbnails);
@@ -923,6 +972,8 @@ drey_store_gallery_finalize (GObject *object)
   g_free (self->shard);
   g_hash_table_unref (self->thumbnails);
   g_hash_table_unref (self->making);
+  g_ptr_array_unref (self->pending);
+  g_clear_object (&self->cancellable);
   g_hash_table_unref (self->failed);
   g_hash_table_unref (self->bound);
   G_OBJECT_CLASS (drey_store_gallery_parent_class)->finalize (object);
@@ -969,7 +1020,9 @@ drey_store_gallery_init (DreyStoreGallery *self)
 
   self->size = 128;
   self->thumbnails = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->making = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->making = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) job_free);
+  self->cancellable = g_cancellable_new ();
   self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->bound = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->thumbnail_order);
