@@ -33,12 +33,10 @@ import hashlib
 import http.server
 import json
 import os
-import shutil
 import socket
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -49,6 +47,9 @@ try:
     import msgpack
     import msgpack_numpy
     import numpy as np
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from s3rver import running, squirrel_shard
 except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy, -numpy)" % e)
     sys.exit(77)
@@ -67,34 +68,6 @@ def check(ok, what, detail=""):
     else:
         FAILED += 1
         print("not ok - %s%s" % (what, ("\n#   " + str(detail).replace("\n", "\n#   ")) if detail else ""))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, proc):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("s3rver exited: %s" % proc.stderr.read())
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("s3rver did not start")
-
-
-# ---------------------------------------------------------------------------
-# Shards as squirrel-core writes them: msgpack per sample with
-# msgpack_numpy's encoder, one gzip stream, level 9.
-
-def squirrel_shard(samples):
-    payload = b"".join(msgpack.packb(s, default=msgpack_numpy.encode, use_bin_type=True) for s in samples)
-    return gzip.compress(payload, compresslevel=9)
 
 
 def decode_shard(data):
@@ -257,25 +230,8 @@ def run(args, env, timeout=60, input=None):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="drey-s3-")
-    port = free_port()
-    data_dir = os.path.join(tmp, "data")
-    os.mkdir(data_dir)
-    # s3rver's continuation tokens are DES, which OpenSSL 3 keeps in its
-    # legacy provider: without it every second page of a listing fails.
-    s3rver = subprocess.Popen([S3RVER, "-d", data_dir, "-a", "127.0.0.1", "-p", str(port), "--silent"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              env=dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider"))
-    try:
-        wait_for_port(port, s3rver)
+    with running(S3RVER) as (tmp, port):
         tests(tmp, port)
-    finally:
-        s3rver.terminate()
-        try:
-            s3rver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            s3rver.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASSED, FAILED))
     sys.exit(1 if FAILED else 0)
 
