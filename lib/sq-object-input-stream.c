@@ -44,8 +44,9 @@
 /* How far the download may run ahead of the reader: at first, and at most. */
 #define LEAD_MIN    (1024 * 1024)
 #define LEAD_MAX    (16 * 1024 * 1024)
-/* How often a waiting reader looks at its GCancellable. */
-#define WAIT_USEC   (50 * 1000)
+/* How often a waiting reader looks at its GCancellable, and at bytes
+ * less than a chunk. */
+#define WAIT_USEC   (20 * 1000)
 
 struct _SqObjectInputStream
 {
@@ -256,7 +257,9 @@ stream_write (char   *data,
       done += room;
     }
   self->queued += len;
-  if (self->reader_waits)
+  /* A waiting reader is woken by a whole chunk; less it finds by its own
+   * timeout. One wake a packet cost more CPU than the copies. */
+  if (self->reader_waits && (tail->len == CHUNK_SIZE || self->queued >= CHUNK_SIZE))
     g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 
@@ -323,7 +326,8 @@ static void
 wait_for_room (SqObjectInputStream *self)
 {
   g_mutex_lock (&self->lock);
-  while (self->queued >= self->lead && !g_cancellable_is_cancelled (self->stop))
+  /* Half the lead taken first: not a pause and a wake per chunk. */
+  while (self->queued > self->lead / 2 && !g_cancellable_is_cancelled (self->stop))
     {
       self->writer_waits = TRUE;
       g_cond_wait (&self->cond, &self->lock);
@@ -537,7 +541,7 @@ sq_object_input_stream_read (GInputStream  *stream,
       self->queued -= self->current->len;
       /* A reader that keeps reading gets a longer lead. */
       self->lead = CLAMP ((gsize) self->delivered, LEAD_MIN, LEAD_MAX);
-      if (self->writer_waits)
+      if (self->writer_waits && self->queued <= self->lead / 2)
         g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
     }
