@@ -232,6 +232,65 @@ test_mask_or_picture (Fixture       *f,
                    ARGB (255, 255, 255));
 }
 
+/* Instance IDs of any size, few for the map's size, are a mask by a
+ * guess, which the caption says, coloured by rank; Grey Levels undoes it.
+ * A photo of as many pixels stays a photo. */
+static void
+test_mask_sparse_ids (Fixture       *f,
+                      gconstpointer  data)
+{
+  static gint32 ids[48 * 64];
+  static guint8 photo[48 * 64];
+  const char *keys[] = { "instances", "photo" };
+  SqValue *values[2];
+  GArray *classes;
+  guint8 rgb[3];
+  DreyImageView *view = drey_array_panel_get_image_view (f->panel);
+  const char *caption;
+
+  for (guint y = 0; y < 48; y++)
+    for (guint x = 0; x < 64; x++)
+      {
+        ids[y * 64 + x] = x < 20 ? 0 : y < 24 ? 1000 : 2003;
+        photo[y * 64 + x] = (guint8) ((x * 3 + y * 2 + (x * y) % 7) % 256);
+      }
+  values[0] = array_value ("<i4", 2, SHAPE (48, 64), ids, sizeof ids);
+  values[1] = array_value ("|u1", 2, SHAPE (48, 64), photo, sizeof photo);
+  show_entry (f, "instances", 2, keys, values);
+
+  classes = drey_array_panel_get_classes (f->panel);
+  g_assert_nonnull (classes);
+  g_assert_cmpuint (classes->len, ==, 3);
+  g_assert_cmpint (g_array_index (classes, DreyLabelClass, 1).value, ==, 1000);
+  g_assert_cmpuint (g_array_index (classes, DreyLabelClass, 1).count, ==, 24 * 44);
+  g_assert_cmpint (g_array_index (classes, DreyLabelClass, 2).value, ==, 2003);
+  caption = drey_array_panel_get_caption (f->panel);
+  g_assert_nonnull (strstr (caption, "48 × 64 mask of 3 classes"));
+  g_assert_nonnull (strstr (caption, "Guessed a mask from its 3 distinct values in "));
+  g_assert_nonnull (strstr (caption, "pixels: Show Grey Levels if it is a picture"));
+  g_assert_nonnull (strstr (caption, "over “photo”"));
+  /* 1000 and 2003 are the first and second class, in the palette's order. */
+  drey_palette_class_color (1, rgb);
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 0, TRUE), ==, ARGB (rgb[0], rgb[1], rgb[2]));
+  drey_palette_class_color (2, rgb);
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 40, TRUE), ==, ARGB (rgb[0], rgb[1], rgb[2]));
+
+  /* Show: Grey Levels, and it is a picture. */
+  drey_array_panel_set_classes (f->panel, FALSE);
+  wait_idle (f);
+  g_assert_null (drey_array_panel_get_classes (f->panel));
+  g_assert_null (strstr (drey_array_panel_get_caption (f->panel), "Guessed"));
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 40, FALSE), ==, ARGB (255, 255, 255));
+
+  /* The photo beside it: grey, no guess. */
+  drey_array_panel_set_node (f->panel, NULL, NULL);
+  values[0] = array_value ("<i4", 2, SHAPE (48, 64), ids, sizeof ids);
+  values[1] = array_value ("|u1", 2, SHAPE (48, 64), photo, sizeof photo);
+  show_entry (f, "photo", 2, keys, values);
+  g_assert_null (drey_array_panel_get_classes (f->panel));
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "48 × 64 grayscale"));
+}
+
 /* Boxes in xywh pixels on a 100x200 image, labelled by a list; then read
  * as xyxy, and as fractions. */
 static void
@@ -635,6 +694,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/array-views/mask", test_mask);
   ADD ("/array-views/mask-or-picture", test_mask_or_picture);
+  ADD ("/array-views/mask-sparse-ids", test_mask_sparse_ids);
   ADD ("/array-views/boxes", test_boxes);
   ADD ("/array-views/boxes-ambiguous", test_boxes_ambiguous);
   ADD ("/array-views/unnormalize", test_unnormalize);

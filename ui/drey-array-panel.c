@@ -196,6 +196,7 @@ struct _DreyArrayPanel
   gboolean             label_candidate; /* an integer picture: a mask or not */
   gboolean             labels_asked;
   GArray              *classes;
+  DreyLabelReading     label_reading;
   gboolean             updating;    /* setting controls from code */
 
   /* the pinned picture */
@@ -242,6 +243,7 @@ typedef struct
   guint             height;
   cairo_surface_t  *overlay;
   GArray           *classes;
+  DreyLabelReading  reading;
   DreyChannelStats *stats;
   guint             n_stats;
   gboolean          unnormalized;
@@ -445,7 +447,7 @@ render_thread (GTask        *task,
 
     case VIEW_MASK:
       result->classes = drey_label_map_count (job->array, DREY_LABEL_MAP_MAX_CLASSES, job->labels_asked,
-                                              cancellable, &error);
+                                              &result->reading, cancellable, &error);
       if (result->classes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
         {
           /* Too many values for a mask: a grey picture after all. */
@@ -461,12 +463,12 @@ render_thread (GTask        *task,
           if (job->backdrop != NULL && job->overlay)
             {
               result->surface = image_surface (job, result, job->backdrop, FALSE, cancellable, &error);
-              rgba = drey_label_map_colorize (job->array, TRUE);
+              rgba = drey_label_map_colorize (job->array, result->classes, TRUE);
               result->overlay = drey_image_surface_new (rgba, w, h, 4, TRUE);
             }
           else
             {
-              rgba = drey_label_map_colorize (job->array, FALSE);
+              rgba = drey_label_map_colorize (job->array, result->classes, FALSE);
               result->surface = drey_image_surface_new (rgba, w, h, 4, TRUE);
             }
           result->width = w;
@@ -1338,7 +1340,7 @@ show_legend (DreyArrayPanel *self)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                      sq_value_get_str (sq_value_get_item (names, (gsize) c->value), NULL));
 
-      drey_palette_class_color (c->value, rgb);
+      drey_palette_class_color (c->color, rgb);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch,
                                       GUINT_TO_POINTER ((guint) rgb[0] << 16 | (guint) rgb[1] << 8 | rgb[2]), NULL);
       gtk_widget_set_size_request (swatch, 18, 18);
@@ -1553,6 +1555,20 @@ show_caption (DreyArrayPanel *self)
           if (self->backdrop != NULL && gtk_switch_get_active (self->overlay_switch))
             g_string_append_printf (caption, _(", over “%s” at %.0f%%"), self->backdrop_name,
                                     100 * gtk_adjustment_get_value (self->opacity));
+          /* IDs of any size are a mask only by a guess: say so, and how to
+           * undo it. */
+          if (self->label_reading == DREY_LABEL_MAP_SPARSE)
+            {
+              g_autofree char *pixels = _drey_format_count (sq_ndarray_get_n_elements (self->shown));
+
+              g_string_append_c (caption, '\n');
+              g_string_append_printf (caption,
+                                      ngettext ("Guessed a mask from its %u distinct value in %s pixels: "
+                                                "Show Grey Levels if it is a picture",
+                                                "Guessed a mask from its %u distinct values in %s pixels: "
+                                                "Show Grey Levels if it is a picture", self->classes->len),
+                                      self->classes->len, pixels);
+            }
         }
       break;
 
@@ -1663,6 +1679,7 @@ render_done (GObject      *object,
     {
       g_clear_pointer (&self->classes, g_array_unref);
       self->classes = g_array_ref (result->classes);
+      self->label_reading = result->reading;
       show_legend (self);
     }
   self->shown_unnormalized = result->unnormalized;
