@@ -93,7 +93,7 @@ def same(a, b):
 class Proxy:
     def __init__(self, upstream):
         self.upstream = upstream
-        self.mode = None          # None, "reset", "503", "stall", "403", "truncate", "reset-upload"
+        self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "reset-upload"
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
@@ -132,6 +132,9 @@ class Proxy:
                       "stall": method == "GET" and is_object,
                       "403": True,
                       "503": True,
+                      # listings past their first page
+                      "503-later": method == "GET" and not is_object and
+                      ("start-after=" in path or "continuation-token=" in path),
                       "reset-upload": method == "PUT"}[mode]
             if not wanted or (self.times and self.broken >= self.times):
                 return None
@@ -178,7 +181,7 @@ class Proxy:
                 msg = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
                 client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
                 continue
-            if fault == "503":
+            if fault in ("503", "503-later"):
                 msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
                 client.sendall(b"HTTP/1.1 503 Slow Down\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
                 continue
@@ -278,18 +281,30 @@ def tests(tmp, port):
     check(p.returncode == 0 and p.stdout.split("\n")[:-2] == expected_keys and "# 7 keys" in p.stdout,
           "streamed listing: the same keys in squirrel's order", p.stdout + p.stderr)
 
-    # A listing of many pages (s3rver's are 1000 keys long).
+    # A listing of many pages (s3rver's are 1000 keys long): a run of
+    # numbers, names between and after them, a folder in the middle (a
+    # common prefix, which counts in a page but is no shard) and objects
+    # that are not shards.
     from concurrent.futures import ThreadPoolExecutor
-    many = ["m%04d" % i for i in range(2100)]
+    many = ["m%04d" % i for i in range(2100)] + ["x%05d" % (i * 7) for i in range(300)] + \
+        ["A-first", "m1000x", "m1500-", "m0999.5", "mZ", "n", "zzz", "m2099~"]
+    many = [name[:-3] for name in sorted(k + ".gz" for k in many)]   # squirrel's order: the file names'
+    others = ["many/m1200/sub.gz", "many/m1201/a/b.gz", "many/m1300.txt", "many/m1301.gz.tmp"]
     tiny = squirrel_shard([{"i": 1}])
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key="many/%s.gz" % k, Body=tiny), many))
+        list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key=k, Body=tiny),
+                      ["many/%s.gz" % k for k in many] + others))
     p = cli("keys", "s3://%s/many" % BUCKET)
-    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == many, "keys: 2100 keys over three pages, in order",
-          p.stderr)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == many,
+          "keys: %d keys over three pages and more, in order" % len(many), p.stderr)
     p = run([STORE_TOOL, "stream", "s3://%s/many" % BUCKET], env)[0]
-    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == many, "streamed: 2100 keys over three pages, in order",
-          p.stderr)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == many,
+          "streamed: %d keys over three pages and more, in order" % len(many), p.stderr)
+    proxy.set("503-later")
+    p, took = run([DREY_CLI, "keys", "s3://%s/many" % BUCKET], env)
+    proxy.set(None)
+    check(p.returncode != 0 and "throttles" in p.stderr and took < 30,
+          "a listing whose later pages fail: a clear error, no hang (%.1f s)" % took, p.stderr)
 
     # --- reading what boto3 uploaded
     ok = True
