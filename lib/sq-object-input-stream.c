@@ -642,7 +642,12 @@ _sq_object_input_stream_open (GObject         *owner,
   self->if_none_match = g_strdup (if_none_match);
   self->cache_url = g_strdup (cache_url);
   *not_modified = FALSE;
-  self->thread = g_thread_new ("sq-download", download_thread, self);
+  self->thread = g_thread_try_new ("sq-download", download_thread, self, error);
+  if (self->thread == NULL)
+    {
+      g_prefix_error (error, "cannot read shard '%s': ", key);
+      return NULL;
+    }
 
   g_mutex_lock (&self->lock);
   while (!self->head)
