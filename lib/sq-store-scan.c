@@ -327,7 +327,7 @@ typedef struct
   SqQuery      *query;
   GMainContext *context;     /* NULL: deliver on the running thread */
   GPtrArray    *infos;       /* SqKeyInfo, in key order */
-  GHashTable   *cached;      /* key -> SqShardScan, read-only while the pool runs */
+  GHashTable   *cached;      /* key -> GVariant entry, read-only while the pool runs */
   gboolean      keep_matches;
   GPtrArray    *results;     /* what was delivered, for the cache */
   gboolean      cache_changed;
@@ -480,7 +480,9 @@ scan_one (guint          index,
   GError *local_error = NULL;
   gint64 size = -1, mtime = -1;
   g_autofree char *etag = NULL;
-  SqShardScan *cached, *shard;
+  g_autoptr(SqShardScan) cached = NULL;
+  SqShardScan *shard;
+  GVariant *entry;
   GPtrArray *samples = NULL;
 
   if (!sq_store_query_shard (job->store, key, cancellable, &size, &mtime, &etag, &local_error))
@@ -497,7 +499,13 @@ scan_one (guint          index,
       return scanned_new (failed, NULL);
     }
 
-  cached = job->cached != NULL ? g_hash_table_lookup (job->cached, key) : NULL;
+  /* Read here, on the worker: the entries of a big store are most of a
+   * warm scan's work. One that does not hold together is a miss. */
+  entry = job->cached != NULL ? g_hash_table_lookup (job->cached, key) : NULL;
+  if (entry != NULL && (cached = _sq_shard_scan_from_variant (entry)) == NULL)
+    g_debug ("scan cache: the entry of %s does not hold together", key);
+  if (cached != NULL && g_strcmp0 (sq_shard_scan_get_key (cached), key) != 0)
+    g_clear_pointer (&cached, sq_shard_scan_unref);
   if (cached != NULL && _sq_shard_scan_has_stamp (cached, size, mtime, etag) &&
       (job->query == NULL ||
        g_strcmp0 (sq_shard_scan_get_query (cached), sq_query_get_expression (job->query)) == 0))
@@ -555,6 +563,7 @@ static void
 save_cache (Job *job)
 {
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
 
@@ -568,15 +577,15 @@ save_cache (Job *job)
   for (guint i = 0; i < job->infos->len; i++)
     {
       const char *key = sq_key_info_get_key (job->infos->pdata[i]);
-      SqShardScan *old = g_hash_table_lookup (job->cached, key);
+      GVariant *old = g_hash_table_lookup (job->cached, key);
 
       if (old != NULL && !g_hash_table_contains (done, key))
-        g_ptr_array_add (all, old);
+        g_ptr_array_add (kept, old);
     }
   /* Unchanged and nothing dropped: no write. */
-  if (!job->cache_changed && all->len == g_hash_table_size (job->cached))
+  if (!job->cache_changed && all->len + kept->len == g_hash_table_size (job->cached))
     return;
-  if (!_sq_scan_cache_save (sq_store_get_location (job->store), all, &error))
+  if (!_sq_scan_cache_save (sq_store_get_location (job->store), all, kept, &error))
     g_debug ("the scan cache was not written: %s", error->message);
 }
 
