@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "sq-read-order-private.h"
 #include "sq-scan-cache-private.h"
 #include "sq-shard-pool-private.h"
 #include "sq-shard-scan-private.h"
@@ -330,6 +331,7 @@ typedef struct
   gboolean      keep_matches;
   GPtrArray    *results;     /* what was delivered, for the cache */
   gboolean      cache_changed;
+  SqReadOrder  *order;       /* ambiguous shards read as one after another would */
 } Job;
 
 static void
@@ -422,6 +424,7 @@ scanned_new (SqShardScan *shard,
  * are the cache's); a failed result if the shard no longer reads. */
 static Scanned *
 read_cached_matches (Job          *job,
+                     guint         shard_index,
                      SqShardScan  *cached,
                      GCancellable *cancellable,
                      GError      **error)
@@ -436,7 +439,7 @@ read_cached_matches (Job          *job,
 
   matches = sq_shard_scan_get_matches (cached, &n);
   if (n > 0)
-    reader = sq_store_open_shard (job->store, key, cancellable, &local_error);
+    reader = _sq_read_order_open (job->order, shard_index, key, cancellable, &local_error);
   while (reader != NULL && next < n && (sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
     {
       if (index++ == matches[next])
@@ -508,13 +511,14 @@ scan_one (guint          index,
        g_strcmp0 (sq_shard_scan_get_query (cached), sq_query_get_expression (job->query)) == 0))
     {
       if (job->keep_matches && job->query != NULL && sq_shard_scan_get_error (cached) == NULL)
-        return read_cached_matches (job, cached, cancellable, error);
+        return read_cached_matches (job, index, cached, cancellable, error);
       return scanned_new (sq_shard_scan_ref (cached), NULL);
     }
 
   if (job->keep_matches && job->query != NULL)
     samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
-  shard = _sq_shard_scan_new_stamped (job->store, key, job->query, size, mtime, etag, samples, cancellable, error);
+  shard = _sq_shard_scan_new_stamped (job->store, job->order, index, key, job->query, size, mtime, etag, samples,
+                                      cancellable, error);
   if (shard == NULL)
     {
       g_clear_pointer (&samples, g_ptr_array_unref);
@@ -538,7 +542,11 @@ scan_done (guint          index,
 
   /* Only a cancel leaves no result: the pool is stopping anyway. */
   if (scanned == NULL)
-    return FALSE;
+    {
+      _sq_read_order_stop (job->order);
+      return FALSE;
+    }
+  _sq_read_order_handed_over (job->order, index, key);
   if (!sq_shard_scan_is_from_cache (scanned->shard))
     job->cache_changed = TRUE;
   g_ptr_array_add (job->results, sq_shard_scan_ref (scanned->shard));
@@ -612,8 +620,10 @@ run_job (Job           *job,
   if (use_cache)
     job->cached = _sq_scan_cache_load (sq_store_get_location (job->store));
   job->results = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_shard_scan_unref);
+  job->order = _sq_read_order_new (job->store, job->infos->len);
   ok = _sq_shard_pool_run (keys, job->infos->len, n_workers, 0, flags, scan_one,
                            (GDestroyNotify) scanned_free, scan_done, job, cancellable, error);
+  g_clear_pointer (&job->order, _sq_read_order_free);
   if (use_cache)
     save_cache (job);
   return ok;
