@@ -84,6 +84,7 @@ enum
 enum
 {
   KEY_ACTIVATED,
+  KEY_CLICKED,
   STORE_ACTIVATED,
   N_SIGNALS
 };
@@ -546,6 +547,19 @@ row_activated_cb (DreyKeyList *self,
     g_signal_emit (self, signals[KEY_ACTIVATED], 0, drey_key_item_get_key (item));
 }
 
+/* A single click on a row: it is selected on the button's release,
+ * before this. */
+static void
+list_clicked_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 DreyKeyList     *self)
+{
+  if (n_press == 1 && self->selected != NULL)
+    g_signal_emit (self, signals[KEY_CLICKED], 0, drey_key_item_get_key (self->selected));
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
@@ -744,6 +758,17 @@ drey_key_list_class_init (DreyKeyListClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
+   * DreyKeyList::key-clicked:
+   * @key: the key of the row, now selected
+   *
+   * A row was clicked once (a narrow window then shows its samples in
+   * place of the keys, as it does on Enter).
+   */
+  signals[KEY_CLICKED] =
+    g_signal_new ("key-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
    * DreyKeyList::store-activated:
    *
    * The Store row above the keys was picked: the whole store, not a key.
@@ -797,6 +822,12 @@ drey_key_list_init (DreyKeyList *self)
     gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
   }
   drey_menu_tooltip_hide_while_open (self->sort_button);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect (click, "released", G_CALLBACK (list_clicked_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  }
 
   self->compare = compare_names;
   self->sorter = gtk_custom_sorter_new (compare_sorted, self, NULL);
