@@ -469,6 +469,74 @@ test_window_damaged_shard (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 
+/* The row of the key list that shows @key, if one is bound. */
+static GtkWidget *
+key_row (GtkWidget  *widget,
+         const char *key)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), key) == 0 &&
+      GTK_IS_BOX (gtk_widget_get_parent (widget)))
+    return gtk_widget_get_parent (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = key_row (child, key);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+key_row_marked (Fixture    *f,
+                const char *key)
+{
+  GtkWidget *row = key_row (GTK_WIDGET (f->key_list), key);
+  GtkWidget *icon = row != NULL ? gtk_widget_get_next_sibling (gtk_widget_get_first_child (row)) : NULL;
+
+  return icon != NULL && GTK_IS_IMAGE (icon) && gtk_widget_get_visible (icon) && gtk_widget_has_css_class (row, "failed");
+}
+
+/* A shard that cannot be decoded is marked in the key list, with its
+ * error: as soon as the store's scan finds it, and after a read of it. */
+static void
+test_window_failed_shard_marked (Fixture       *f,
+                                 gconstpointer  data)
+{
+  DreyKeyModel *model = drey_key_list_get_model (f->key_list);
+  DreyKeyItem *broken, *good;
+  g_autofree char *label = NULL;
+
+  open_and_wait (f);
+  broken = drey_key_model_lookup (model, "broken");
+  good = drey_key_model_lookup (model, "digits-03");
+  g_assert_nonnull (broken);
+  /* The scan, without the shard being picked. */
+  WAIT_FOR (drey_key_item_get_error (broken) != NULL);
+  g_assert_nonnull (strstr (drey_key_item_get_error (broken), "shard 'broken'"));
+  g_assert_nonnull (strstr (drey_key_item_get_error (broken), "gzip data ends early"));
+  g_assert_null (drey_key_item_get_error (good));
+  label = drey_key_item_dup_accessible_label (broken);
+  g_assert_nonnull (strstr (label, "cannot be read"));
+  /* Its row shows the icon; a good one does not. */
+  drey_key_list_set_filter_text (f->key_list, "br");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 1);
+  WAIT_FOR (key_row_marked (f, "broken"));
+  drey_key_list_set_filter_text (f->key_list, "digits-03");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 1);
+  WAIT_FOR (key_row (GTK_WIDGET (f->key_list), "digits-03") != NULL);
+  g_assert_false (key_row_marked (f, "digits-03"));
+  drey_key_list_set_filter_text (f->key_list, "");
+
+  /* A read of it marks it too (here with the scan's mark taken away). */
+  drey_key_item_set_error (broken, NULL);
+  select_and_wait (f, "broken");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
+  g_assert_cmpstr (drey_key_item_get_error (broken), ==, drey_shard_document_get_error (DOC (f))->message);
+  select_and_wait (f, "digits-03");
+  g_assert_null (drey_key_item_get_error (good));
+}
+
 static void
 test_window_missing_store (Fixture       *f,
                            gconstpointer  data)
@@ -887,6 +955,7 @@ main (int   argc,
   ADD ("/window/open-at-key", test_window_open_at_key);
   ADD ("/window/serializer", test_window_serializer);
   ADD ("/window/narrow", test_window_narrow);
+  ADD ("/window/failed-shard-marked", test_window_failed_shard_marked);
 #undef ADD
 
   status = g_test_run ();

@@ -100,8 +100,10 @@ update_row (GtkListItem *list_item)
   DreyKeyItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
   GtkWidget *name_label = gtk_widget_get_first_child (row);
-  GtkWidget *n_samples_label = gtk_widget_get_next_sibling (name_label);
+  GtkWidget *error_icon = gtk_widget_get_next_sibling (name_label);
+  GtkWidget *n_samples_label = gtk_widget_get_next_sibling (error_icon);
   GtkWidget *size_label = gtk_widget_get_next_sibling (n_samples_label);
+  const char *error = drey_key_item_get_error (item);
   GtkWidget *item_widget = gtk_widget_get_parent (row);
   g_autofree char *n_samples = drey_key_item_dup_n_samples_text (item);
   g_autofree char *size = drey_key_item_dup_size_text (item);
@@ -111,6 +113,13 @@ update_row (GtkListItem *list_item)
   gtk_label_set_label (GTK_LABEL (n_samples_label), n_samples);
   gtk_widget_set_visible (n_samples_label, *n_samples != '\0');
   gtk_label_set_label (GTK_LABEL (size_label), size);
+  /* A shard that failed to decode (read here, or in the store's scan):
+   * the icon, and the error in the row's tooltip. */
+  gtk_widget_set_visible (error_icon, error != NULL);
+  if (error != NULL)
+    gtk_widget_add_css_class (row, "failed");
+  else
+    gtk_widget_remove_css_class (row, "failed");
 
   /* "digits-03, 3.5 kB, 100 samples": on the row, and on the list's own
    * item widget around it, which is what takes the focus. */
@@ -142,6 +151,13 @@ query_row_tooltip_cb (GtkWidget   *row,
     text = g_strdup_printf (_("%s\nModified %s"), drey_key_item_get_key (item), mtime);
   else
     text = g_strdup (drey_key_item_get_key (item));
+  if (drey_key_item_get_error (item) != NULL)
+    {
+      char *with_error = g_strconcat (text, "\n", drey_key_item_get_error (item), NULL);
+
+      g_free (text);
+      text = with_error;
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -153,6 +169,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *name_label = gtk_label_new (NULL);
+  GtkWidget *error_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkWidget *n_samples_label = gtk_label_new (NULL);
   GtkWidget *size_label = gtk_label_new (NULL);
 
@@ -168,7 +185,11 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (size_label, "dim-label");
   gtk_widget_add_css_class (size_label, "numeric");
 
+  gtk_widget_add_css_class (error_icon, "error");
+  gtk_widget_set_visible (error_icon, FALSE);
+
   gtk_box_append (GTK_BOX (row), name_label);
+  gtk_box_append (GTK_BOX (row), error_icon);
   gtk_box_append (GTK_BOX (row), n_samples_label);
   gtk_box_append (GTK_BOX (row), size_label);
   gtk_widget_set_has_tooltip (row, TRUE);

@@ -86,6 +86,8 @@ store_serializer_changed (DreyWindow *self)
 static void document_loaded_changed (DreyWindow *self);
 static void document_busy_changed   (DreyWindow *self);
 
+static void mark_failed_shards (DreyWindow *self);
+
 static void
 set_store (DreyWindow *self,
            SqStore    *store)
@@ -125,6 +127,8 @@ set_store (DreyWindow *self,
       /* The whole store, scanned on workers as it opens: the overview
        * and gallery fill in as shards come. */
       self->store_document = drey_store_document_new (store);
+      g_signal_connect_object (self->store_document, "notify::n-failed", G_CALLBACK (mark_failed_shards), self,
+                               G_CONNECT_SWAPPED);
       drey_store_document_scan (self->store_document);
 
       self->document = drey_shard_document_new (store);
@@ -964,11 +968,39 @@ _drey_window_load_key (DreyWindow *self,
 static void
 document_loaded_changed (DreyWindow *self)
 {
-  if (drey_shard_document_get_state (self->document) == DREY_SHARD_STATE_LOADED &&
-      !drey_shard_document_get_is_new (self->document))
-    drey_key_model_set_n_samples (self->key_model, drey_shard_document_get_key (self->document),
-                                  drey_shard_document_get_n_samples (self->document));
+  DreyShardState state = drey_shard_document_get_state (self->document);
+  const char *key = drey_shard_document_get_key (self->document);
+  const GError *error = drey_shard_document_get_error (self->document);
+
+  if (state == DREY_SHARD_STATE_LOADED && !drey_shard_document_get_is_new (self->document))
+    {
+      drey_key_model_set_n_samples (self->key_model, key, drey_shard_document_get_n_samples (self->document));
+      drey_key_model_set_shard_error (self->key_model, key, NULL);
+    }
+  /* A shard that cannot be decoded is marked in the key list. */
+  else if (state == DREY_SHARD_STATE_FAILED && key != NULL && error != NULL &&
+           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    drey_key_model_set_shard_error (self->key_model, key, error->message);
   _drey_window_update_header (self);
+}
+
+/* The shards the store's scan could not decode are marked in the key
+ * list: as the scan finds them, and as the listing brings their keys. */
+static void
+mark_failed_shards (DreyWindow *self)
+{
+  g_autoptr(GPtrArray) failed = NULL;
+
+  if (self->store_document == NULL)
+    return;
+  failed = drey_store_document_dup_failed_shards (self->store_document);
+  for (guint i = 0; i < failed->len; i++)
+    {
+      SqShardScan *shard = g_ptr_array_index (failed, i);
+
+      drey_key_model_set_shard_error (self->key_model, sq_shard_scan_get_key (shard),
+                                      sq_shard_scan_get_error (shard)->message);
+    }
 }
 
 static void
@@ -1263,6 +1295,7 @@ key_list_loading_changed (DreyWindow *self)
     return;
   /* A listing again (after a save) forgets the sample counts it showed. */
   document_loaded_changed (self);
+  mark_failed_shards (self);
   if (self->select_after_listing == NULL)
     return;
   key = g_steal_pointer (&self->select_after_listing);
