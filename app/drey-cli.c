@@ -22,7 +22,7 @@
 #define EXIT_USAGE    2
 
 static const char usage[] =
-  "Usage: drey-cli [--memory-limit SIZE] [--no-cache] COMMAND ARGS...\n"
+  "Usage: drey-cli [--jobs N] [--memory-limit SIZE] [--no-cache] COMMAND ARGS...\n"
   "\n"
   "Read and write Squirrel stores (squirrel-core's directory of KEY.gz shards).\n"
   "\n"
@@ -38,12 +38,16 @@ static const char usage[] =
   "                             decode shard SRC_KEY and write it as set does,\n"
   "                             sample by sample (as SRC_KEY if no DEST_KEY;\n"
   "                             S defaults to DEST_STORE's, else SRC_STORE's)\n"
+  "  copy --to DEST_STORE [--serializer S] [--source-serializer S] SRC_STORE [KEY...]\n"
+  "                             copy the shards KEY (every shard if none) under\n"
+  "                             their own keys; prints each key written\n"
   "  rm STORE KEY               remove a shard\n"
   "  check [--serializer S] STORE [KEY...]\n"
   "                             decode every sample; one line per shard, saying\n"
   "                             which serializer decoded it\n"
-  "  stats [--serializer S] STORE KEY\n"
-  "                             summaries of each field of one shard, as JSON\n"
+  "  stats [--serializer S] STORE KEY...\n"
+  "                             summaries of each field of a shard, as JSON; for\n"
+  "                             several keys one line each, with its \"key\"\n"
   "  info [--serializer S] STORE\n"
   "                             serializer (and why), shard count and sizes\n"
   "  schema [--json] [--no-cache] [--serializer S] STORE\n"
@@ -68,6 +72,8 @@ static const char usage[] =
   "--memory-limit caps what one shard may take, decompressed and decoded\n"
   "(default 4G; suffixes K, M, G). --no-cache reads a bucket's shards from\n"
   "the bucket every time, and keeps none in the cache (~/.cache/drey/shards).\n"
+  "check, stats, copy --to, schema and query read several shards at once,\n"
+  "one per core (--jobs N: N at once); what they print is the same.\n"
   "schema, stats STORE and query decode every shard on all cores and keep\n"
   "what they found in $XDG_CACHE_HOME/drey/scan/, so that only shards that\n"
   "changed are decoded again (--no-cache, before or after the command:\n"
@@ -79,6 +85,7 @@ static const char usage[] =
 
 static guint64 memory_limit = SQ_DEFAULT_MEMORY_LIMIT;
 static gboolean no_cache;
+static guint jobs;   /* --jobs: shards read at once; 0 for one per core */
 
 static int
 fail_usage (const char *message)
@@ -154,6 +161,7 @@ typedef struct
   gboolean     json;               /* --json (schema) */
   gboolean     cat;                /* --cat (query) */
   gboolean     no_cache;           /* --no-cache (schema, stats, query) */
+  const char  *to;                 /* --to DEST_STORE (copy of several shards) */
 } Options;
 
 /* Takes the options right after the command name (`--name VALUE` or
@@ -166,7 +174,7 @@ parse_options (int          *argc,
                Options      *options,
                const char  **problem)
 {
-  *options = (Options) { SQ_SERIALIZER_AUTO, SQ_SERIALIZER_AUTO, FALSE, FALSE, FALSE, FALSE };
+  *options = (Options) { SQ_SERIALIZER_AUTO, SQ_SERIALIZER_AUTO, FALSE, FALSE, FALSE, FALSE, NULL };
   *problem = NULL;
   while (*argc >= 2 && g_str_has_prefix ((*argv)[1], "--"))
     {
@@ -198,12 +206,21 @@ parse_options (int          *argc,
           *argc -= 1, *argv += 1;
           continue;
         }
-      target = strcmp (name, "serializer") == 0 ? &options->serializer : &options->source_serializer;
       value = eq ? eq + 1 : *argc >= 3 ? (*argv)[2] : NULL;
-      if (value == NULL || !sq_serializer_from_string (value, target) || *target == SQ_SERIALIZER_AUTO)
+      if (strcmp (name, "to") == 0)
         {
-          *problem = "--serializer takes messagepack or jsonl";
-          return FALSE;
+          if (value == NULL || *value == '\0')
+            return (*problem = "--to takes a store"), FALSE;
+          options->to = value;
+        }
+      else
+        {
+          target = strcmp (name, "serializer") == 0 ? &options->serializer : &options->source_serializer;
+          if (value == NULL || !sq_serializer_from_string (value, target) || *target == SQ_SERIALIZER_AUTO)
+            {
+              *problem = "--serializer takes messagepack or jsonl";
+              return FALSE;
+            }
         }
       if (eq)
         *argc -= 1, *argv += 1;
@@ -424,10 +441,209 @@ cmd_set (int    argc,
   return 0;
 }
 
+/* The keys named on the command line, else every key of @store. */
+static GPtrArray *
+keys_or_all (SqStore  *store,
+             int       argc,
+             char    **argv,
+             GError  **error)
+{
+  GPtrArray *keys;
+
+  if (argc == 0)
+    {
+      g_autoptr(GPtrArray) infos = sq_store_list_keys (store, SQ_LIST_KEYS_NAMES_ONLY, NULL, error);
+
+      if (infos == NULL)
+        return NULL;
+      keys = g_ptr_array_new_full (infos->len + 1, g_free);
+      for (guint i = 0; i < infos->len; i++)
+        g_ptr_array_add (keys, g_strdup (sq_key_info_get_key (g_ptr_array_index (infos, i))));
+    }
+  else
+    {
+      keys = g_ptr_array_new_full ((guint) argc + 1, g_free);
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (keys, g_strdup (argv[i]));
+    }
+  /* NULL-terminated too, for sq_store_foreach_shard()'s array. */
+  g_ptr_array_add (keys, NULL);
+  g_ptr_array_set_size (keys, keys->len - 1);
+  return keys;
+}
+
+/* Output that a shard's done function adds to, written in pieces. */
+typedef struct
+{
+  GString *out;
+  guint    bad;
+  gboolean write_failed;
+} Printer;
+
+static gboolean
+printer_flush (Printer *printer,
+               gsize    at_least)
+{
+  if (printer->write_failed)
+    return FALSE;
+  if (printer->out->len >= at_least)
+    {
+      if (!write_out (printer->out->str, printer->out->len))
+        {
+          printer->write_failed = TRUE;
+          return FALSE;
+        }
+      g_string_truncate (printer->out, 0);
+    }
+  return TRUE;
+}
+
+/* What copy writes with, without --serializer: the destination store's
+ * serializer, or, for a store with no evidence of its own, the source's
+ * (then chosen on @dest). FALSE if a store cannot be listed. */
+static gboolean
+choose_copy_serializer (SqStore  *source,
+                        SqStore  *dest,
+                        GError  **error)
+{
+  SqSerializerSource why;
+
+  if (sq_store_detect_serializer (dest, NULL, error) == SQ_SERIALIZER_AUTO)
+    return FALSE;
+  why = sq_store_get_serializer_source (dest);
+  if (why == SQ_SERIALIZER_SOURCE_DEFAULT || why == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
+    {
+      /* Nothing in DEST tells: keep what the source store is. */
+      SqSerializer serializer = sq_store_detect_serializer (source, NULL, error);
+
+      if (serializer == SQ_SERIALIZER_AUTO)
+        return FALSE;
+      if (sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_SHARDS ||
+          sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_CHOSEN)
+        sq_store_set_serializer (dest, serializer);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  SqStore *dest;
+  Printer  printer;
+  guint    n_written;
+} CopyRun;
+
+/* On a worker: the shard decoded and written into the destination under
+ * its own key. */
+static gpointer
+copy_shard (SqStore        *store,
+            guint           index,
+            const char     *key,
+            SqShardReader  *reader,
+            gpointer        user_data,
+            GCancellable   *cancellable,
+            GError        **error)
+{
+  CopyRun *run = user_data;
+
+  return sq_store_set_from_reader (run->dest, key, reader, NULL, NULL, cancellable, error);
+}
+
+static gboolean
+copy_done (SqStore      *store,
+           guint         index,
+           const char   *key,
+           gpointer      result,
+           const GError *error,
+           gpointer      user_data)
+{
+  CopyRun *run = user_data;
+  g_autofree char *written = result;
+
+  if (error != NULL)
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      run->printer.bad++;
+      return TRUE;
+    }
+  run->n_written++;
+  g_string_append_printf (run->printer.out, "%s\n", written);
+  return printer_flush (&run->printer, 1 << 16);
+}
+
+/* copy --to DEST SRC [KEY...]: several shards, each under its own key,
+ * several at once. A shard that fails is named and the others are still
+ * copied. */
+static int
+copy_many (int      argc,
+           char   **argv,
+           Options *options)
+{
+  g_autoptr(SqStore) source = NULL;
+  g_autoptr(SqStore) dest = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  CopyRun run = { NULL, { out, 0, FALSE }, 0 };
+  GError *error = NULL;
+
+  if (argc < 2)
+    return fail_usage ("copy --to DEST_STORE takes SRC_STORE [KEY...]");
+  source = open_store_with (argv[1], options->source_serializer);
+  dest = open_store_with (options->to, options->serializer);
+  run.dest = dest;
+  keys = keys_or_all (source, argc - 2, argv + 2, &error);
+  if (keys == NULL)
+    return fail (error);
+  for (guint i = 0; i < keys->len; i++)
+    if (!sq_store_check_key (keys->pdata[i], TRUE, &error))
+      return fail (error);
+
+  if (options->serializer == SQ_SERIALIZER_AUTO)
+    {
+      if (!choose_copy_serializer (source, dest, &error))
+        return fail (error);
+      /* Decided once, before the first write: shards written at once
+       * must not each decide again while the store forgets what the
+       * shards they replace showed. */
+      switch (sq_store_get_serializer_source (dest))
+        {
+        case SQ_SERIALIZER_SOURCE_MIXED:
+          {
+            g_autofree char *name = sq_store_get_display_name (dest);
+            g_autofree char *why = sq_store_describe_serializer (dest);
+
+            g_printerr ("drey-cli: store '%s' is %s; choose the serializer to write with "
+                        "(--serializer messagepack or jsonl)\n", name, why);
+            return EXIT_USAGE;
+          }
+        case SQ_SERIALIZER_SOURCE_SHARDS:
+          sq_store_set_serializer (dest, sq_store_get_serializer (dest));
+          break;
+        case SQ_SERIALIZER_SOURCE_CHOSEN:
+        case SQ_SERIALIZER_SOURCE_AMBIGUOUS:
+        case SQ_SERIALIZER_SOURCE_DEFAULT:
+        case SQ_SERIALIZER_SOURCE_UNKNOWN:
+        default:
+          break;
+        }
+    }
+
+  if (!sq_store_foreach_shard (source, (const char * const *) keys->pdata, keys->len, jobs, copy_shard, g_free,
+                               copy_done, &run, NULL, &error))
+    return fail (error);
+  if (run.printer.write_failed || !write_out (out->str, out->len))
+    return EXIT_BAD_DATA;
+  if (run.n_written > 0)
+    warn_if_ambiguous (dest);
+  if (run.printer.bad > 0)
+    {
+      g_printerr ("drey-cli: %u of %u shards could not be copied\n", run.printer.bad, keys->len);
+      return EXIT_BAD_DATA;
+    }
+  return 0;
+}
+
 /* A shard to another store or key, decoded and written again as set
- * writes (in another serializer with --serializer), sample by sample.
- * Without --serializer: the destination store's serializer, or, for a
- * store with no evidence of its own, the source's. */
+ * writes (in another serializer with --serializer), sample by sample. */
 static int
 cmd_copy (int    argc,
           char **argv)
@@ -437,10 +653,11 @@ cmd_copy (int    argc,
   g_autoptr(SqShardReader) reader = NULL;
   g_autofree char *key = NULL;
   const char *dest_key;
-  SqSerializer serializer;
   GError *error = NULL;
-  PARSE_OPTIONS (" serializer source-serializer ");
+  PARSE_OPTIONS (" serializer source-serializer to ");
 
+  if (options.to != NULL)
+    return copy_many (argc, argv, &options);
   if (argc != 4 && argc != 5)
     return fail_usage ("copy takes SRC_STORE SRC_KEY DEST_STORE [DEST_KEY]");
 
@@ -450,25 +667,8 @@ cmd_copy (int    argc,
 
   source = open_store_with (argv[1], options.source_serializer);
   dest = open_store_with (argv[3], options.serializer);
-  serializer = options.serializer;
-  if (serializer == SQ_SERIALIZER_AUTO)
-    {
-      SqSerializerSource why;
-
-      if (sq_store_detect_serializer (dest, NULL, &error) == SQ_SERIALIZER_AUTO)
-        return fail (error);
-      why = sq_store_get_serializer_source (dest);
-      if (why == SQ_SERIALIZER_SOURCE_DEFAULT || why == SQ_SERIALIZER_SOURCE_AMBIGUOUS)
-        {
-          /* Nothing in DEST tells: keep what the source store is. */
-          serializer = sq_store_detect_serializer (source, NULL, &error);
-          if (serializer == SQ_SERIALIZER_AUTO)
-            return fail (error);
-          if (sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_SHARDS ||
-              sq_store_get_serializer_source (source) == SQ_SERIALIZER_SOURCE_CHOSEN)
-            sq_store_set_serializer (dest, serializer);
-        }
-    }
+  if (options.serializer == SQ_SERIALIZER_AUTO && !choose_copy_serializer (source, dest, &error))
+    return fail (error);
   reader = sq_store_open_shard (source, argv[2], NULL, &error);
   if (reader == NULL)
     return fail (error);
@@ -521,6 +721,51 @@ describe_reading (SqStore       *store,
     }
 }
 
+/* On a worker: decode every sample, and say how the shard was read. */
+static gpointer
+check_shard (SqStore        *store,
+             guint           index,
+             const char     *key,
+             SqShardReader  *reader,
+             gpointer        user_data,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  GError *local_error = NULL;
+  SqValue *sample;
+
+  while ((sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
+    sq_value_unref (sample);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  return g_strdup_printf ("ok, %u samples, %s", sq_shard_reader_get_n_samples (reader),
+                          describe_reading (store, reader));
+}
+
+static gboolean
+check_done (SqStore      *store,
+            guint         index,
+            const char   *key,
+            gpointer      result,
+            const GError *error,
+            gpointer      user_data)
+{
+  Printer *printer = user_data;
+  g_autofree char *line = result;
+
+  if (error != NULL)
+    {
+      g_string_append_printf (printer->out, "%s: FAILED: %s\n", key, error->message);
+      printer->bad++;
+    }
+  else
+    g_string_append_printf (printer->out, "%s: %s\n", key, line);
+  return printer_flush (printer, 1 << 16);
+}
+
 static int
 cmd_check (int    argc,
            char **argv)
@@ -528,54 +773,24 @@ cmd_check (int    argc,
   g_autoptr(SqStore) store = NULL;
   g_autoptr(GPtrArray) keys = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
+  Printer printer = { out, 0, FALSE };
   GError *error = NULL;
-  guint bad = 0;
   SqSerializerSource source;
   PARSE_OPTIONS (" serializer ");
 
   if (argc < 2)
     return fail_usage ("check takes STORE [KEY...]");
   store = open_store_with (argv[1], options.serializer);
+  keys = keys_or_all (store, argc - 2, argv + 2, &error);
+  if (keys == NULL)
+    return fail (error);
 
-  if (argc > 2)
-    {
-      keys = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_key_info_unref);
-      for (int i = 2; i < argc; i++)
-        g_ptr_array_add (keys, sq_key_info_new (argv[i], -1, -1));
-    }
-  else
-    {
-      keys = sq_store_list_keys (store, SQ_LIST_KEYS_NAMES_ONLY, NULL, &error);
-      if (keys == NULL)
-        return fail (error);
-    }
-
-  for (guint i = 0; i < keys->len; i++)
-    {
-      const char *key = sq_key_info_get_key (g_ptr_array_index (keys, i));
-      g_autoptr(SqShardReader) reader = sq_store_open_shard (store, key, NULL, &error);
-      SqValue *sample;
-
-      if (reader != NULL)
-        while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
-          sq_value_unref (sample);
-
-      if (error != NULL)
-        {
-          g_string_append_printf (out, "%s: FAILED: %s\n", key, error->message);
-          g_clear_error (&error);
-          bad++;
-        }
-      else
-        g_string_append_printf (out, "%s: ok, %u samples, %s\n", key, sq_shard_reader_get_n_samples (reader),
-                                describe_reading (store, reader));
-      if (out->len >= (1 << 16))
-        {
-          if (!write_out (out->str, out->len))
-            return EXIT_BAD_DATA;
-          g_string_truncate (out, 0);
-        }
-    }
+  /* Several shards at once; the lines come in key order all the same. */
+  if (!sq_store_foreach_shard (store, (const char * const *) keys->pdata, keys->len, jobs, check_shard, g_free,
+                               check_done, &printer, NULL, &error))
+    return fail (error);
+  if (printer.write_failed)
+    return EXIT_BAD_DATA;
 
   /* The shards disagree, or none tells: say so, with what was read. */
   source = sq_store_get_serializer_source (store);
@@ -587,9 +802,9 @@ cmd_check (int    argc,
     }
   if (!write_out (out->str, out->len))
     return EXIT_BAD_DATA;
-  if (bad > 0)
+  if (printer.bad > 0)
     {
-      g_printerr ("drey-cli: %u of %u shards failed to decode\n", bad, keys->len);
+      g_printerr ("drey-cli: %u of %u shards failed to decode\n", printer.bad, keys->len);
       return EXIT_BAD_DATA;
     }
   return 0;
@@ -641,45 +856,23 @@ typedef struct
   GString     *out;
 } QueryRun;
 
-/* Prints the samples @indices of shard @key as JSON Lines: the shard is
- * read again, as the scan keeps no samples. */
+/* Prints @samples, a shard's matches as the scan decoded them (it keeps
+ * them for --cat), as JSON Lines. */
 static gboolean
-cat_matches (QueryRun    *run,
-             const char  *key,
-             const guint *indices,
-             guint        n)
+cat_matches (QueryRun  *run,
+             GPtrArray *samples)
 {
-  g_autoptr(SqShardReader) reader = NULL;
   GError *error = NULL;
-  SqValue *sample;
-  guint index = 0, next = 0;
 
-  reader = sq_store_open_shard (run->store, key, NULL, &error);
-  if (reader == NULL)
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
     {
-      g_printerr ("drey-cli: %s\n", error->message);
-      g_error_free (error);
-      return FALSE;
-    }
-  while (next < n && (sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
-    {
-      if (index++ == indices[next])
+      if (!sq_json_append (run->out, samples->pdata[i], SQ_JSON_EXTENDED, &error))
         {
-          next++;
-          if (!sq_json_append (run->out, sample, SQ_JSON_EXTENDED, &error))
-            {
-              sq_value_unref (sample);
-              break;
-            }
-          g_string_append_c (run->out, '\n');
+          g_printerr ("drey-cli: %s\n", error->message);
+          g_error_free (error);
+          return FALSE;
         }
-      sq_value_unref (sample);
-    }
-  if (error != NULL)
-    {
-      g_printerr ("drey-cli: %s\n", error->message);
-      g_error_free (error);
-      return FALSE;
+      g_string_append_c (run->out, '\n');
     }
   return TRUE;
 }
@@ -705,7 +898,7 @@ shard_scanned (SqStoreScan *scan,
   matches = sq_shard_scan_get_matches (shard, &n);
   if (run->cat && n > 0)
     {
-      if (!cat_matches (run, sq_shard_scan_get_key (shard), matches, n))
+      if (!cat_matches (run, sq_store_scan_get_matched_samples (scan)))
         run->ok = FALSE;
     }
   else
@@ -739,6 +932,8 @@ run_scan (const char *location,
   /* A chosen serializer changes what decodes: the cache does not know
    * which was used, so it stays out of the way. */
   sq_store_scan_set_use_cache (scan, !options->no_cache && !no_cache && options->serializer == SQ_SERIALIZER_AUTO);
+  sq_store_scan_set_keep_matches (scan, cat);
+  sq_store_scan_set_n_workers (scan, jobs);
   g_signal_connect (scan, "shard-scanned", G_CALLBACK (shard_scanned), &run);
   if (!sq_store_scan_run (scan, NULL, &error))
     {
@@ -1095,43 +1290,110 @@ cmd_query (int    argc,
   return scan_status (scan, all_ok);
 }
 
-static int
-cmd_stats (int    argc,
-           char **argv)
+/* On a worker: the shard's per-field summaries, as one line of JSON. */
+static gpointer
+stats_shard (SqStore        *store,
+             guint           index,
+             const char     *key,
+             SqShardReader  *reader,
+             gpointer        user_data,
+             GCancellable   *cancellable,
+             GError        **error)
 {
-  g_autoptr(SqStore) store = NULL;
-  g_autoptr(SqShardReader) reader = NULL;
   g_autoptr(SqShardStats) stats = sq_shard_stats_new ();
   g_autoptr(SqValue) result = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
-  GError *error = NULL;
   SqValue *sample;
-  PARSE_OPTIONS (" serializer no-cache ");
+  GError *local_error = NULL;
 
-  if (argc == 2)
-    return store_stats (argv[1], &options);
-  if (argc != 3)
-    return fail_usage ("stats takes STORE [KEY]");
-  store = open_store_with (argv[1], options.serializer);
-  reader = sq_store_open_shard (store, argv[2], NULL, &error);
-  if (reader == NULL)
-    return fail (error);
-  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+  while ((sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
     {
-      gboolean ok = sq_shard_stats_add (stats, sample, NULL, &error);
+      gboolean ok = sq_shard_stats_add (stats, sample, cancellable, &local_error);
 
       sq_value_unref (sample);
       if (!ok)
         break;
     }
-  if (error != NULL)
-    return fail (error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  result = sq_shard_stats_to_value (stats, cancellable, error);
+  if (result == NULL || !sq_json_append (out, result, SQ_JSON_EXTENDED, error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
 
-  result = sq_shard_stats_to_value (stats, NULL, &error);
-  if (result == NULL || !sq_json_append (out, result, SQ_JSON_EXTENDED, &error))
+typedef struct
+{
+  Printer  printer;
+  gboolean keyed;   /* several keys: each line says whose */
+} StatsRun;
+
+static gboolean
+stats_done (SqStore      *store,
+            guint         index,
+            const char   *key,
+            gpointer      result,
+            const GError *error,
+            gpointer      user_data)
+{
+  StatsRun *run = user_data;
+  g_autofree char *json = result;
+
+  if (error != NULL)
+    {
+      g_printerr ("drey-cli: %s\n", error->message);
+      run->printer.bad++;
+      return TRUE;
+    }
+  if (run->keyed)
+    {
+      /* {"key": KEY, "samples": ...}: the shard's map with its key first. */
+      g_string_append (run->printer.out, "{\"key\": ");
+      json_str (run->printer.out, key);
+      g_string_append (run->printer.out, json[1] == '}' ? "" : ", ");
+      g_string_append (run->printer.out, json + 1);
+    }
+  else
+    g_string_append (run->printer.out, json);
+  g_string_append_c (run->printer.out, '\n');
+  return printer_flush (&run->printer, 1 << 16);
+}
+
+static int
+cmd_stats (int    argc,
+           char **argv)
+{
+  g_autoptr(SqStore) store = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  StatsRun run = { { out, 0, FALSE }, FALSE };
+  GError *error = NULL;
+  PARSE_OPTIONS (" serializer no-cache ");
+
+  if (argc == 2)
+    return store_stats (argv[1], &options);
+  if (argc < 3)
+    return fail_usage ("stats takes STORE [KEY...]");
+  store = open_store_with (argv[1], options.serializer);
+  keys = keys_or_all (store, argc - 2, argv + 2, &error);
+  if (keys == NULL)
     return fail (error);
-  g_string_append_c (out, '\n');
-  return write_out (out->str, out->len) ? 0 : EXIT_BAD_DATA;
+  run.keyed = keys->len > 1;
+  if (!sq_store_foreach_shard (store, (const char * const *) keys->pdata, keys->len, jobs, stats_shard, g_free,
+                               stats_done, &run, NULL, &error))
+    return fail (error);
+  if (run.printer.write_failed || !write_out (out->str, out->len))
+    return EXIT_BAD_DATA;
+  if (run.printer.bad > 0)
+    {
+      if (run.keyed)
+        g_printerr ("drey-cli: %u of %u shards failed to decode\n", run.printer.bad, keys->len);
+      return EXIT_BAD_DATA;
+    }
+  return 0;
 }
 
 static int
@@ -1227,6 +1489,24 @@ main (int    argc,
         {
           no_cache = TRUE;
           argc--, argv++;
+          continue;
+        }
+      if (strcmp (argv[0], "--jobs") == 0 || g_str_has_prefix (argv[0], "--jobs="))
+        {
+          const char *value = argv[0][6] == '=' ? argv[0] + 7 : argc > 1 ? argv[1] : NULL;
+          char *end = NULL;
+          guint64 n = 0;
+
+          errno = 0;
+          if (value != NULL && g_ascii_isdigit (*value))
+            n = g_ascii_strtoull (value, &end, 10);
+          if (value == NULL || end == NULL || *end != '\0' || errno != 0 || n < 1 || n > 1024)
+            return fail_usage ("--jobs takes a number of shards to read at once, from 1 to 1024");
+          jobs = (guint) n;
+          if (argv[0][6] == '=')
+            argc--, argv++;
+          else
+            argc -= 2, argv += 2;
           continue;
         }
       if (strcmp (argv[0], "--memory-limit") == 0 || g_str_has_prefix (argv[0], "--memory-limit="))

@@ -61,6 +61,8 @@ get_config (SqObjectBackend  *self,
 {
   SqObjectConfig *config;
 
+  if (!_sq_curl_load (error))
+    return NULL;
   g_mutex_lock (&self->lock);
   if (self->config == NULL)
     self->config = _sq_object_config_new (self->url, error);

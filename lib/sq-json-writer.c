@@ -593,25 +593,112 @@ load_integer (const ElemFormat *f,
   return TRUE;
 }
 
-/* "0" to "255", for uint8 arrays (images): length, then the digits (and
- * their NUL). */
-static const char *
-uint8_text (guint8 v)
+/* "0, " to "255, ": each uint8 with the separator after it, padded to 8
+ * bytes so that one store writes it, its length in the last byte. */
+typedef char Uint8Item[8];
+
+static const Uint8Item *
+uint8_items (void)
 {
-  static char table[256][5];
+  static Uint8Item table[256];
   static gsize made = 0;
 
   if (g_once_init_enter (&made))
     {
       for (guint i = 0; i < 256; i++)
-        {
-          int n = g_snprintf (table[i] + 1, sizeof table[i] - 1, "%u", i);
-
-          table[i][0] = (char) n;
-        }
+        table[i][7] = (char) g_snprintf (table[i], 7, "%u, ", i);
       g_once_init_leave (&made, 1);
     }
-  return table[v];
+  return table;
+}
+
+/* Makes room for @need more bytes after @w, which points into @out. */
+static inline char *
+reserve (GString *out,
+         char    *w,
+         gsize    need)
+{
+  gsize at = (gsize) (w - out->str);
+
+  if (G_LIKELY (out->len - at >= need))
+    return w;
+  g_string_set_size (out, MAX (2 * out->len, at + need));
+  return out->str + at;
+}
+
+/* Items of a uint8 row written per call, so that the room asked for
+ * stays small whatever the row's length. */
+#define UINT8_BLOCK 4096
+
+/* A row of uint8 (a mask's, a long one): a table item per element, the
+ * last one's separator taken back. */
+static inline char *
+append_uint8_row (GString         *out,
+                  char            *w,
+                  const Uint8Item *items,
+                  const guint8   **p,
+                  guint64          row,
+                  guint            ndim)
+{
+  const guint8 *q = *p;
+
+  for (guint64 i = 0; i < row;)
+    {
+      guint64 n = MIN (row - i, UINT8_BLOCK);
+      const guint8 *end = q + n;
+
+      w = reserve (out, w, 8 * n + 32 + 4 * (gsize) ndim);
+      for (; q < end; q++)
+        {
+          memcpy (w, items[*q], 8);
+          w += items[*q][7];
+        }
+      i += n;
+    }
+  *p = q;
+  return w - 2;
+}
+
+/* A row of any other integers, digit by digit. */
+static inline char *
+append_integer_row (GString          *out,
+                    char             *w,
+                    const ElemFormat *f,
+                    const guint8    **p,
+                    guint64           row,
+                    guint             ndim)
+{
+  const guint8 *q = *p;
+
+  for (guint64 i = 0; i < row; i++)
+    {
+      gboolean negative = FALSE;
+      guint64 v = 0;
+      char digits[20];
+      int n = 0;
+
+      /* an element, its separator and the brackets after it */
+      w = reserve (out, w, 32 + 4 * (gsize) ndim);
+      if (i > 0)
+        {
+          *w++ = ',';
+          *w++ = ' ';
+        }
+      (void) load_integer (f, q, &negative, &v);
+      if (negative)
+        *w++ = '-';
+      do
+        {
+          digits[n++] = (char) ('0' + v % 10);
+          v /= 10;
+        }
+      while (v != 0);
+      while (n > 0)
+        *w++ = digits[--n];
+      q += f->itemsize;
+    }
+  *p = q;
+  return w;
 }
 
 /* append_nested() for a non-empty integer array, its text written
@@ -628,6 +715,7 @@ append_integer_array (GString          *out,
   guint64 idx[SQ_NDARRAY_MAX_DIMS] = { 0 };
   guint64 row = shape[ndim - 1];
   gboolean bytes = f->kind == ELEM_UINT && f->itemsize == 1;
+  const Uint8Item *items = bytes ? uint8_items () : NULL;
   const guint8 *q = *p;
   gsize len = out->len;
   char *w;
@@ -641,49 +729,33 @@ append_integer_array (GString          *out,
       guint d;
 
       *w++ = '[';
-      for (guint64 i = 0; i < row; i++)
+      /* uint8 pixels (rows of a few channels): this row and the rest of
+       * its list in one loop, each row closed and the next opened by one
+       * store over its last separator; the last "], [" is taken back and
+       * the row left for the steps below to close */
+      if (bytes && row <= 8 && ndim >= 2)
         {
-          /* an element, its separator and the brackets after it */
-          if ((gsize) (out->str + out->len - w) < 32 + 4 * (gsize) ndim)
-            {
-              gsize at = (gsize) (w - out->str);
+          guint64 n = MIN (shape[ndim - 2] - idx[ndim - 2], UINT8_BLOCK);
 
-              g_string_set_size (out, 2 * out->len);
-              w = out->str + at;
-            }
-          if (i > 0)
+          w = reserve (out, w, n * (8 * row + 4) + 32 + 4 * (gsize) ndim);
+          for (guint64 k = 0; k < n; k++)
             {
-              *w++ = ',';
-              *w++ = ' ';
-            }
-          if (bytes)
-            {
-              const char *text = uint8_text (*q);
-
-              memcpy (w, text + 1, 3);
-              w += text[0];
-            }
-          else
-            {
-              gboolean negative = FALSE;
-              guint64 v = 0;
-              char digits[20];
-              int n = 0;
-
-              (void) load_integer (f, q, &negative, &v);
-              if (negative)
-                *w++ = '-';
-              do
+              for (guint64 i = 0; i < row; i++)
                 {
-                  digits[n++] = (char) ('0' + v % 10);
-                  v /= 10;
+                  memcpy (w, items[q[i]], 8);
+                  w += items[q[i]][7];
                 }
-              while (v != 0);
-              while (n > 0)
-                *w++ = digits[--n];
+              q += row;
+              memcpy (w - 2, "], [", 4);
+              w += 2;
             }
-          q += f->itemsize;
+          w -= 4;
+          idx[ndim - 2] += n - 1;
         }
+      else if (bytes)
+        w = append_uint8_row (out, w, items, &q, row, ndim);
+      else
+        w = append_integer_row (out, w, f, &q, row, ndim);
       *w++ = ']';
 
       /* the next row; a list closes for every outer dimension that wraps */

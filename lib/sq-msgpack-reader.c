@@ -43,9 +43,11 @@
 typedef struct
 {
   guint64  prefix; /* the first 8 bytes, zero-padded */
+  guint64  rest;   /* the next 8, zero-padded */
   SqValue *key;    /* NULL: free */
-  guint32  len;
+  guint32  len;    /* 0: free */
   guint32  mark;   /* the map stamp that last saw it */
+  guint32  next;   /* the slot of the key read after it last time */
 } KeySlot;
 
 struct _SqMsgpackReader
@@ -72,6 +74,9 @@ struct _SqMsgpackReader
   guint          n_keys;
   guint          key_generation;
   gint           last_key;       /* slot of the key just read, or -1 */
+  guint          prev_key;       /* slot of the last key interned: keys
+                                  * come in the same order sample after
+                                  * sample, so its next is the guess */
   guint32        map_stamp;
   KeySlot        keys[KEY_TABLE_SIZE];
 };
@@ -171,7 +176,17 @@ need (SqMsgpackReader *r,
   return check_status (r, _sq_input_ensure (r->input, n, r->cancellable, error), error);
 }
 
-static gboolean
+G_GNUC_NO_INLINE static gboolean
+over_budget (SqMsgpackReader *r,
+             GError         **error)
+{
+  set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset_here (r),
+                "decoded values take more than %" G_GUINT64_FORMAT " bytes of memory (the limit for one shard)",
+                r->max_memory);
+  return FALSE;
+}
+
+static inline gboolean
 charge (SqMsgpackReader *r,
         guint64          cost,
         GError         **error)
@@ -179,10 +194,7 @@ charge (SqMsgpackReader *r,
   r->memory += cost;
   if (G_LIKELY (r->memory <= r->max_memory))
     return TRUE;
-  set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset_here (r),
-                "decoded values take more than %" G_GUINT64_FORMAT " bytes of memory (the limit for one shard)",
-                r->max_memory);
-  return FALSE;
+  return over_budget (r, error);
 }
 
 static inline guint16
@@ -295,6 +307,35 @@ validate_short (const guint8 *p,
   return _sq_utf8_validate (p, len, bad);
 }
 
+/* Copies @len bytes from @p to @dest as whole words, the NUL after them
+ * and zeros to the end of the last word: both have (len | 7) + 1 bytes.
+ * Returns whether they are all ASCII (then they need no validation). */
+static inline gboolean
+copy_words (guint8       *dest,
+            const guint8 *p,
+            gsize         len)
+{
+  gsize full = len / 8;
+  guint64 any = 0, w;
+
+  for (gsize i = 0; i < full; i++)
+    {
+      memcpy (&w, p + 8 * i, 8);
+      any |= w;
+      memcpy (dest + 8 * i, &w, 8);
+    }
+  memcpy (&w, p + 8 * full, 8);
+  w = GUINT64_FROM_LE (w);
+  w &= len % 8 == 0 ? 0 : G_MAXUINT64 >> (64 - 8 * (len % 8));
+  any |= w;
+  w = GUINT64_TO_LE (w);
+  memcpy (dest + 8 * full, &w, 8);
+  return (any & G_GUINT64_CONSTANT (0x8080808080808080)) == 0;
+}
+
+/* Strings up to this long are copied as words when the window has them. */
+#define WORD_COPY_MAX 256
+
 static inline guint32
 key_hash (guint64       prefix,
           const guint8 *p,
@@ -318,20 +359,27 @@ intern_key (SqMsgpackReader *r,
   guint64 prefix, rest;
   guint i;
 
-  load_short (p, len, r->input->end, &prefix, &rest);
-  i = key_hash (prefix, p, len) & (KEY_TABLE_SIZE - 1);
   KeySlot *slot;
 
+  load_short (p, len, r->input->end, &prefix, &rest);
   if (r->key_arena == NULL)
     new_key_generation (r);
-  for (;; i = (i + 1) & (KEY_TABLE_SIZE - 1))
+
+  /* The guess first, which spares the hash (a free slot has length 0);
+   * keys of at most 16 bytes compare in two words, no memcmp(). */
+  i = r->keys[r->prev_key].next;
+  slot = &r->keys[i];
+  if (slot->prefix == prefix && slot->rest == rest && slot->len == len &&
+      (len <= 16 || memcmp (slot->key->u.str.data + 16, p + 16, len - 16) == 0))
+    goto found;
+
+  for (i = key_hash (prefix, p, len) & (KEY_TABLE_SIZE - 1);; i = (i + 1) & (KEY_TABLE_SIZE - 1))
     {
       slot = &r->keys[i];
       if (slot->key == NULL)
         break;
-      /* Most keys are at most 8 bytes: one comparison, no memcmp(). */
-      if (slot->prefix == prefix && slot->len == len &&
-          (len <= 8 || memcmp (slot->key->u.str.data + 8, p + 8, len - 8) == 0))
+      if (slot->prefix == prefix && slot->rest == rest && slot->len == len &&
+          (len <= 16 || memcmp (slot->key->u.str.data + 16, p + 16, len - 16) == 0))
         goto found;
     }
 
@@ -344,8 +392,10 @@ intern_key (SqMsgpackReader *r,
     }
   slot->key = _sq_value_new_str_inline (r->key_arena, (const char *) p, len);
   slot->prefix = prefix;
+  slot->rest = rest;
   slot->len = (guint32) len;
   slot->mark = 0;
+  slot->next = 0;
   r->n_keys++;
 
 found:
@@ -354,16 +404,168 @@ found:
       _sq_arena_add_cleanup (r->arena, (GDestroyNotify) _sq_arena_unref, _sq_arena_ref (r->key_arena));
       r->key_arena_kept = TRUE;
     }
+  r->keys[r->prev_key].next = i;
+  r->prev_key = i;
   r->last_key = (gint) i;
   r->input->pos += len;
   return slot->key;
 }
 
-static gboolean read_value (SqMsgpackReader *r,
-                            guint            depth,
-                            gboolean         is_key,
-                            SqValue        **out,
-                            GError         **error);
+/* intern_key()'s guess, inline: a key of at most 16 bytes at input->pos
+ * that is the one which came after the last key last time, or NULL. */
+static inline __attribute__ ((always_inline)) SqValue *
+guess_key (SqMsgpackReader *r,
+           gsize            len)
+{
+  const guint8 *p = r->input->pos;
+  KeySlot *slot;
+  guint64 a, b;
+  guint i;
+
+  /* (kept: this sample holds the key arena already) */
+  if (len > 16 || r->input->end - p < 16 || !r->key_arena_kept)
+    return NULL;
+  memcpy (&a, p, 8);
+  memcpy (&b, p + 8, 8);
+  a = GUINT64_FROM_LE (a) & (G_MAXUINT64 >> (64 - 8 * MIN (len, 8)));
+  b = len <= 8 ? 0 : GUINT64_FROM_LE (b) & (G_MAXUINT64 >> (64 - 8 * (len - 8)));
+  i = r->keys[r->prev_key].next;
+  slot = &r->keys[i];
+  if (slot->prefix != a || slot->rest != b || slot->len != len)
+    return NULL;
+  r->prev_key = i;
+  r->last_key = (gint) i;
+  r->input->pos = p + len;
+  return slot->key;
+}
+
+static gboolean read_value_full (SqMsgpackReader *r,
+                                 guint            depth,
+                                 gboolean         is_key,
+                                 SqValue        **out,
+                                 GError         **error);
+
+/* Small ints, most items of most arrays, without a call. */
+static inline gboolean
+read_value (SqMsgpackReader *r,
+            guint            depth,
+            gboolean         is_key,
+            SqValue        **out,
+            GError         **error)
+{
+  SqInput *in = r->input;
+  const guint8 *p = in->pos;
+
+  if (G_LIKELY (p < in->end) && (*p <= 0x7f || *p >= 0xe0))
+    {
+      in->pos = p + 1;
+      *out = _sq_value_small_int ((gint8) *p); /* 0xe0-0xff: -32 to -1 */
+      return TRUE;
+    }
+  return read_value_full (r, depth, is_key, out, error);
+}
+
+/* An int in the arena, as _sq_value_new_int_in() makes it, without a call. */
+static inline SqValue *
+new_int (SqMsgpackReader *r,
+         gint64           v)
+{
+  SqValue *value;
+
+  if (v >= _SQ_VALUE_SMALL_INT_MIN && v <= _SQ_VALUE_SMALL_INT_MAX)
+    return _sq_value_small_int ((gint) v);
+  value = _sq_value_alloc (r->arena, SQ_VALUE_INT, 0);
+  value->u.v_int = v;
+  return value;
+}
+
+/* Bytes at the start of a str whose header is read, for its error. */
+G_GNUC_NO_INLINE static gboolean
+invalid_str (SqMsgpackReader *r,
+             const guint8    *p,
+             gsize            bad,
+             GError         **error)
+{
+  set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, _sq_input_offset_inline (r->input, p) + bad,
+                "str is not valid UTF-8 (squirrel-core reads str as UTF-8)");
+  return FALSE;
+}
+
+/* read_value() as the loops of read_map() and read_array() call it, for
+ * items: the frequent kinds inline (what read_value_full() does for them,
+ * in the same order), the rest through it. */
+static inline __attribute__ ((always_inline)) gboolean
+read_item (SqMsgpackReader *r,
+           guint            depth,
+           SqValue        **out,
+           GError         **error)
+{
+  SqInput *in = r->input;
+  const guint8 *p = in->pos;
+  gsize avail = (gsize) (in->end - p);
+  gsize len;
+  guint8 b;
+
+  /* Nine bytes hold any of the kinds below. */
+  if (G_UNLIKELY (avail < 9))
+    return read_value_full (r, depth, FALSE, out, error);
+  b = *p;
+  if (b <= 0x7f || b >= 0xe0)
+    {
+      in->pos = p + 1;
+      *out = _sq_value_small_int ((gint8) b);
+      return TRUE;
+    }
+  switch (b)
+    {
+    case 0xa1 ... 0xbf:
+      len = b & 0x1f;
+      if ((len | 7) + 1 >= avail)
+        break;
+      in->pos = p + 1;
+      if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+        return FALSE;
+      in->pos += len;
+      {
+        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+        gsize bad;
+
+        value->u.str.len = len;
+        value->u.str.data = _sq_value_trailing (value);
+        if (!copy_words ((guint8 *) value->u.str.data, p + 1, len) && !_sq_utf8_validate (p + 1, len, &bad))
+          return invalid_str (r, p + 1, bad, error);
+        *out = value;
+        return TRUE;
+      }
+    case 0xcc:
+      in->pos = p + 2;
+      if (!charge (r, _SQ_VALUE_NODE_COST, error))
+        return FALSE;
+      *out = _sq_value_small_int (p[1]);
+      return TRUE;
+    case 0xcd:
+      in->pos = p + 3;
+      if (!charge (r, _SQ_VALUE_NODE_COST, error))
+        return FALSE;
+      *out = new_int (r, be16 (p + 1));
+      return TRUE;
+    case 0xcb:
+      in->pos = p + 9;
+      if (!charge (r, _SQ_VALUE_NODE_COST, error))
+        return FALSE;
+      {
+        guint64 bits = be64 (p + 1);
+        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+
+        memcpy (&value->u.v_double, &bits, 8);
+        *out = value;
+        return TRUE;
+      }
+    default:
+      break;
+    }
+  return read_value_full (r, depth, FALSE, out, error);
+}
 
 static gboolean
 read_str (SqMsgpackReader *r,
@@ -401,10 +603,23 @@ read_str (SqMsgpackReader *r,
         return TRUE;
     }
 
+  /* Short ones straight from the window, without a call. */
+  if (len <= WORD_COPY_MAX && (len | 7) + 1 <= (gsize) (r->input->end - r->input->pos))
+    {
+      const guint8 *p = r->input->pos;
+
+      value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+      value->u.str.len = len;
+      value->u.str.data = _sq_value_trailing (value);
+      if (!copy_words ((guint8 *) value->u.str.data, p, len) && !_sq_utf8_validate (p, len, &bad))
+        goto invalid;
+      r->input->pos += len;
+      *out = value;
+      return TRUE;
+    }
   /* A length beyond the end of the data costs no allocation. */
   if (len > _sq_input_get_bytes_left (r->input))
     return set_truncated (r, error);
-  /* Short ones straight from the window, without a call. */
   if (len <= (gsize) (r->input->end - r->input->pos))
     {
       const guint8 *p = r->input->pos;
@@ -561,7 +776,7 @@ read_array (SqMsgpackReader *r,
     {
       SqValue *item;
 
-      if (!charge (r, sizeof (gpointer), error) || !read_value (r, depth + 1, FALSE, &item, error))
+      if (!charge (r, sizeof (gpointer), error) || !read_item (r, depth + 1, &item, error))
         {
           drop_from (r, mark);
           return FALSE;
@@ -865,12 +1080,35 @@ read_map (SqMsgpackReader *r,
     {
       SqValue *key, *value;
       guint64 key_offset;
+      const guint8 *p;
+      gsize len;
 
       if (!need (r, 1, error))
         goto fail;
       key_offset = offset_here (r);
       r->last_key = -1;
-      if (!read_value (r, depth + 1, TRUE, &key, error))
+      p = r->input->pos;
+      len = *p & 0x1f;
+      /* A short fixstr in the window, the usual key, goes straight to
+       * the table; one that is not valid UTF-8 is read the long way,
+       * which says what is wrong. */
+      if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
+        {
+          r->input->pos = p + 1;
+          if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+            goto fail;
+          key = guess_key (r, len);
+          if (key == NULL)
+            key = intern_key (r, len);
+          if (G_UNLIKELY (key == NULL))
+            {
+              r->memory -= _SQ_VALUE_NODE_COST + len;
+              r->input->pos = p;
+              if (!read_value (r, depth + 1, TRUE, &key, error))
+                goto fail;
+            }
+        }
+      else if (!read_value (r, depth + 1, TRUE, &key, error))
         goto fail;
       if (_sq_value_type (key) == SQ_VALUE_BIN)
         any_bin = TRUE;
@@ -888,7 +1126,7 @@ read_map (SqMsgpackReader *r,
             slots[i] = (guint16) r->last_key;
         }
       push (r, key);
-      if (!read_value (r, depth + 1, FALSE, &value, error))
+      if (!read_item (r, depth + 1, &value, error))
         goto fail;
       push (r, value);
     }
@@ -925,8 +1163,45 @@ fail:
   return FALSE;
 }
 
-static gboolean
-read_value (SqMsgpackReader *r,
+G_GNUC_NO_INLINE static gboolean
+read_container (SqMsgpackReader *r,
+                guint8           b,
+                guint            depth,
+                guint64          offset,
+                SqValue        **out,
+                GError         **error)
+{
+  SqInput *in = r->input;
+  const guint8 *p;
+  gsize n;
+
+  if (depth >= SQ_MSGPACK_MAX_DEPTH)
+    {
+      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                    "containers nested deeper than %d levels (squirrel-core's reader stops there)",
+                    SQ_MSGPACK_MAX_DEPTH);
+      return FALSE;
+    }
+  if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
+    return FALSE;
+  if ((b & 0xf0) == 0x80)
+    return read_map (r, b & 0x0f, depth, offset, out, error);
+  if ((b & 0xf0) == 0x90)
+    return read_array (r, b & 0x0f, depth, offset, out, error);
+  if (!need (r, b == 0xdc || b == 0xde ? 2 : 4, error))
+    return FALSE;
+  p = in->pos;
+  n = b == 0xdc || b == 0xde ? be16 (p) : be32 (p);
+  in->pos += b == 0xdc || b == 0xde ? 2 : 4;
+  if (b == 0xdc || b == 0xdd)
+    return read_array (r, n, depth, offset, out, error);
+  return read_map (r, n, depth, offset, out, error);
+}
+
+/* One switch on the first byte (a jump table), the frequent kinds made
+ * inline. */
+G_GNUC_NO_INLINE static gboolean
+read_value_full (SqMsgpackReader *r,
             guint            depth,
             gboolean         is_key,
             SqValue        **out,
@@ -940,55 +1215,59 @@ read_value (SqMsgpackReader *r,
 
   if (!need (r, 1, error))
     return FALSE;
-  b = *in->pos;
-
-  /* fixint, fixstr, nil, bool: the bulk of small values */
-  if (b <= 0x7f)
-    {
-      in->pos++;
-      *out = _sq_value_small_int (b);
-      return TRUE;
-    }
-  if (b >= 0xe0)
-    {
-      in->pos++;
-      *out = _sq_value_small_int ((gint8) b);
-      return TRUE;
-    }
-
-  offset = offset_here (r);
-  in->pos++;
-
-  if ((b & 0xe0) == 0xa0)
-    return read_str (r, b & 0x1f, is_key, offset, out, error);
-
-  if ((b & 0xf0) == 0x80 || (b & 0xf0) == 0x90 || b == 0xdc || b == 0xdd || b == 0xde || b == 0xdf)
-    {
-      if (depth >= SQ_MSGPACK_MAX_DEPTH)
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
-                        "containers nested deeper than %d levels (squirrel-core's reader stops there)",
-                        SQ_MSGPACK_MAX_DEPTH);
-          return FALSE;
-        }
-      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
-        return FALSE;
-      if ((b & 0xf0) == 0x80)
-        return read_map (r, b & 0x0f, depth, offset, out, error);
-      if ((b & 0xf0) == 0x90)
-        return read_array (r, b & 0x0f, depth, offset, out, error);
-      if (!need (r, b == 0xdc || b == 0xde ? 2 : 4, error))
-        return FALSE;
-      p = in->pos;
-      n = b == 0xdc || b == 0xde ? be16 (p) : be32 (p);
-      in->pos += b == 0xdc || b == 0xde ? 2 : 4;
-      if (b == 0xdc || b == 0xdd)
-        return read_array (r, n, depth, offset, out, error);
-      return read_map (r, n, depth, offset, out, error);
-    }
+  p = in->pos;
+  b = *p;
+  offset = _sq_input_offset_inline (in, p);
+  in->pos = p + 1;
 
   switch (b)
     {
+    case 0x00 ... 0x7f:
+      *out = _sq_value_small_int (b);
+      return TRUE;
+    case 0xe0 ... 0xff:
+      *out = _sq_value_small_int ((gint8) b);
+      return TRUE;
+    case 0xa0 ... 0xbf:
+      return read_str (r, b & 0x1f, is_key, offset, out, error);
+    case 0x80 ... 0x9f:
+    case 0xdc ... 0xdf:
+      return read_container (r, b, depth, offset, out, error);
+
+    /* (charged once read: a limit error names the byte after it) */
+    case 0xcc:
+      if (!need (r, 1, error))
+        return FALSE;
+      b = *in->pos++;
+      if (!charge (r, _SQ_VALUE_NODE_COST, error))
+        return FALSE;
+      *out = _sq_value_small_int (b);
+      return TRUE;
+    case 0xcd:
+      if (!need (r, 2, error))
+        return FALSE;
+      n = be16 (in->pos);
+      in->pos += 2;
+      if (!charge (r, _SQ_VALUE_NODE_COST, error))
+        return FALSE;
+      *out = new_int (r, (gint64) n);
+      return TRUE;
+    case 0xcb:
+      if (!need (r, 8, error))
+        return FALSE;
+      {
+        guint64 bits = be64 (in->pos);
+        SqValue *value;
+
+        in->pos += 8;
+        if (!charge (r, _SQ_VALUE_NODE_COST, error))
+          return FALSE;
+        value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+        memcpy (&value->u.v_double, &bits, 8);
+        *out = value;
+        return TRUE;
+      }
+
     case 0xc0:
       *out = sq_value_new_nil ();
       return TRUE;
@@ -1040,22 +1319,7 @@ read_value (SqMsgpackReader *r,
         *out = _sq_value_new_float32_bits_in (r->arena, bits);
         return TRUE;
       }
-    case 0xcb:
-      if (!need (r, 8, error))
-        return FALSE;
-      {
-        guint64 bits = be64 (in->pos);
-        double d;
-
-        memcpy (&d, &bits, 8);
-        in->pos += 8;
-        if (!charge (r, _SQ_VALUE_NODE_COST, error))
-          return FALSE;
-        *out = _sq_value_new_float64_in (r->arena, d);
-        return TRUE;
-      }
-
-    case 0xcc: case 0xcd: case 0xce: case 0xcf:
+    case 0xce: case 0xcf:
       {
         gsize size = (gsize) 1 << (b - 0xcc);
         guint64 v;

@@ -256,7 +256,8 @@ append_element (GString       *out,
           re = _sq_load_f64 (p, swap), im = _sq_load_f64 (p + 8, swap);
         else
           re = (double) _sq_load_f128 (p, swap), im = (double) _sq_load_f128 (p + 16, swap);
-        _sq_append_complex_repr (out, re, im);
+        /* A complex64's parts as numpy prints them: float32's digits. */
+        _sq_append_complex_repr_sized (out, re, im, size == 8 ? 4 : 8);
       }
       break;
     case SQ_DTYPE_KIND_UNICODE:

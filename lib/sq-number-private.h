@@ -68,6 +68,10 @@ void     _sq_append_float_repr    (GString     *out,
 void     _sq_append_complex_repr  (GString     *out,
                                    double       real,
                                    double       imag);
+void     _sq_append_complex_repr_sized (GString *out,
+                                        double   real,
+                                        double   imag,
+                                        gsize    part_size);
 gboolean _sq_parse_complex        (const char  *text,
                                    gsize        length,
                                    double      *real,

@@ -511,9 +511,17 @@ _sq_append_float_repr (GString *out,
     append_repr (out, value, TRUE);
 }
 
+static void append_narrow_repr (GString *out,
+                                double   value,
+                                gsize    size,
+                                gboolean add_dot_zero);
+
+/* A part of a complex: float64 as repr(), float32 (@size 4, a complex64's)
+ * as numpy prints it, both without repr(float)'s ".0". */
 static void
 append_complex_part (GString *out,
                      double   value,
+                     gsize    size,
                      gboolean force_sign)
 {
   if (force_sign && !signbit (value))
@@ -522,8 +530,37 @@ append_complex_part (GString *out,
     g_string_append (out, "nan");
   else if (isinf (value))
     g_string_append (out, value > 0 ? "inf" : "-inf");
+  else if (size == 4 && value != 0)
+    append_narrow_repr (out, value, size, FALSE);
   else
     append_repr (out, value, FALSE);
+}
+
+/**
+ * _sq_append_complex_repr_sized:
+ * @part_size: the size of each part's float: 8 (complex128, Python's
+ *   complex) or 4 (complex64)
+ *
+ * Appends numpy's repr of a complex of that size: a complex64's parts
+ * are float32s, printed in their own shortest digits (`(0.1+0.2j)`, not
+ * the `(0.10000000149011612+0.20000000298023224j)` of their doubles).
+ */
+void
+_sq_append_complex_repr_sized (GString *out,
+                               double   real,
+                               double   imag,
+                               gsize    part_size)
+{
+  if (real == 0 && !signbit (real))
+    {
+      append_complex_part (out, imag, part_size, FALSE);
+      g_string_append_c (out, 'j');
+      return;
+    }
+  g_string_append_c (out, '(');
+  append_complex_part (out, real, part_size, FALSE);
+  append_complex_part (out, imag, part_size, TRUE);
+  g_string_append (out, "j)");
 }
 
 /**
@@ -537,16 +574,7 @@ _sq_append_complex_repr (GString *out,
                          double   real,
                          double   imag)
 {
-  if (real == 0 && !signbit (real))
-    {
-      append_complex_part (out, imag, FALSE);
-      g_string_append_c (out, 'j');
-      return;
-    }
-  g_string_append_c (out, '(');
-  append_complex_part (out, real, FALSE);
-  append_complex_part (out, imag, TRUE);
-  g_string_append (out, "j)");
+  _sq_append_complex_repr_sized (out, real, imag, 8);
 }
 
 static gboolean
@@ -687,7 +715,8 @@ round_up_last_digit (char  *buf,
 static void
 append_narrow_repr (GString *out,
                     double   value,
-                    gsize    size)
+                    gsize    size,
+                    gboolean add_dot_zero)
 {
   char buf[40];
   char digits[24];
@@ -737,7 +766,7 @@ append_narrow_repr (GString *out,
 layout:
   /* numpy picks the notation by the value, not by its digits: float32's
    * 1e-4 is 9.99999974738e-05 and prints as 1e-04. */
-  _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, TRUE);
+  _sq_append_decimal_digits (out, digits, n, decpt, value < 1e-4 || value >= 1e16, add_dot_zero);
 }
 
 /**
@@ -763,7 +792,7 @@ sq_number_append_float (GString *out,
   if (itemsize == 8)
     _sq_append_float_repr (out, value, FALSE);
   else
-    append_narrow_repr (out, value, itemsize);
+    append_narrow_repr (out, value, itemsize, TRUE);
 }
 
 /**

@@ -6,9 +6,9 @@
  */
 #pragma once
 
-#include <curl/curl.h>
 #include <gio/gio.h>
 
+#include "sq-curl-private.h"
 #include "sq-object-config-private.h"
 
 G_BEGIN_DECLS

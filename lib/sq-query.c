@@ -2008,7 +2008,13 @@ eval_raw (Node          *node,
           val_clear (&obj);
           return;
         }
+      /* What eval() gives, from the child already evaluated: the raw
+       * and the plain child differ only in numbers, which have no
+       * attribute but the dtype, asked for raw anyway. Evaluating it
+       * again made a chain of attributes cost 2^n. */
+      eval_attr (node, &obj, out);
       val_clear (&obj);
+      return;
     }
   eval (node, sample, out);
 }

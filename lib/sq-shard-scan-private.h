@@ -15,13 +15,16 @@ G_BEGIN_DECLS
  * (hostile, or keyed by ids) keeps the first ones. */
 #define SQ_SHARD_SCAN_MAX_FIELDS 4096
 
-/* Scans with the stamp already queried; NULL only when cancelled. */
+/* Scans with the stamp already queried; NULL only when cancelled. With
+ * @matched (empty, freeing with sq_value_unref), it is filled with the
+ * samples that match @query, in order; left empty for a shard that fails. */
 SqShardScan  *_sq_shard_scan_new_stamped   (SqStore            *store,
                                             const char         *key,
                                             SqQuery            *query,
                                             gint64              size,
                                             gint64              mtime,
                                             const char         *etag,
+                                            GPtrArray          *matched,
                                             GCancellable       *cancellable,
                                             GError            **error);
 SqShardScan  *_sq_shard_scan_new_failed    (const char         *key,

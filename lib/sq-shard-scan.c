@@ -196,6 +196,7 @@ _sq_shard_scan_new_stamped (SqStore       *store,
                             gint64         size,
                             gint64         mtime,
                             const char    *etag,
+                            GPtrArray     *matched,
                             GCancellable  *cancellable,
                             GError       **error)
 {
@@ -221,7 +222,11 @@ _sq_shard_scan_new_stamped (SqStore       *store,
       walk.tuples = sq_shard_reader_get_serializer (reader) == SQ_SERIALIZER_MESSAGEPACK;
       walk_sample (&walk, sample);
       if (query != NULL && sq_query_matches (query, sample))
-        g_array_append_val (scan->matches, walk.sample);
+        {
+          g_array_append_val (scan->matches, walk.sample);
+          if (matched != NULL)
+            g_ptr_array_add (matched, sq_value_ref (sample));
+        }
       walk.sample++;
       sq_value_unref (sample);
     }
@@ -244,6 +249,8 @@ failed:
   g_ptr_array_set_size (scan->fields, 0);
   if (scan->matches != NULL)
     g_array_set_size (scan->matches, 0);
+  if (matched != NULL)
+    g_ptr_array_set_size (matched, 0);
   return g_steal_pointer (&scan);
 }
 
@@ -275,7 +282,7 @@ sq_shard_scan_new (SqStore       *store,
       g_error_free (local_error);
       return failed;
     }
-  return _sq_shard_scan_new_stamped (store, key, query, size, mtime, etag, cancellable, error);
+  return _sq_shard_scan_new_stamped (store, key, query, size, mtime, etag, NULL, cancellable, error);
 }
 
 const char *

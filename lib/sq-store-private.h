@@ -49,6 +49,9 @@ void           _sq_store_attach_reader       (SqStore        *self,
                                               const char     *key);
 void           _sq_store_forget_shard        (SqStore        *self,
                                               const char     *key);
+void           _sq_store_record_read         (SqStore        *self,
+                                              const char     *key,
+                                              SqShardEvidence evidence);
 SqSerializer   _sq_store_get_write_serializer (SqStore       *self,
                                                GCancellable  *cancellable,
                                                GError       **error);

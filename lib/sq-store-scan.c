@@ -21,6 +21,7 @@ struct _SqStoreScan
   SqQuery    *query;
   guint       n_workers;
   gboolean    use_cache;
+  gboolean    keep_matches;
   gboolean    started;
   gboolean    running;
   SqSchema   *schema;
@@ -33,6 +34,7 @@ struct _SqStoreScan
   guint64     bytes_total;
   guint64     bytes_done;
   guint64     n_matches;
+  GPtrArray  *delivering;  /* the matched samples, during shard-scanned */
 };
 
 G_DEFINE_FINAL_TYPE (SqStoreScan, sq_store_scan, G_TYPE_OBJECT)
@@ -205,6 +207,43 @@ sq_store_scan_set_use_cache (SqStoreScan *self,
   self->use_cache = use_cache;
 }
 
+/**
+ * sq_store_scan_set_keep_matches:
+ * @keep: %TRUE to hand over the samples that match
+ *
+ * With a query: during each #SqStoreScan::shard-scanned,
+ * sq_store_scan_get_matched_samples() gives the samples of that shard
+ * that match, as the worker decoded them, so that a caller printing them
+ * need not read the shard again. A shard whose result comes from the
+ * cache is read once for them (no statistics made). The scan lets go of
+ * them once the signal has returned: at most the shards on their way to
+ * delivery are held. Before the run.
+ */
+void
+sq_store_scan_set_keep_matches (SqStoreScan *self,
+                                gboolean     keep)
+{
+  g_return_if_fail (SQ_IS_STORE_SCAN (self));
+  g_return_if_fail (!self->started);
+  self->keep_matches = keep;
+}
+
+/**
+ * sq_store_scan_get_matched_samples:
+ *
+ * Returns: (transfer none) (element-type SqValue) (nullable): during
+ *   #SqStoreScan::shard-scanned of a scan that keeps its matches
+ *   (sq_store_scan_set_keep_matches()), the samples of that shard that
+ *   match, in the order of sq_shard_scan_get_matches(); %NULL otherwise,
+ *   and for a shard that failed
+ */
+GPtrArray *
+sq_store_scan_get_matched_samples (SqStoreScan *self)
+{
+  g_return_val_if_fail (SQ_IS_STORE_SCAN (self), NULL);
+  return self->delivering;
+}
+
 /* ---- applying results, on the caller's thread ---- */
 
 static void
@@ -220,7 +259,8 @@ apply_listed (SqStoreScan *self,
 
 static void
 apply_shard (SqStoreScan *self,
-             SqShardScan *shard)
+             SqShardScan *shard,
+             GPtrArray   *samples)
 {
   guint n_matches = 0;
 
@@ -242,7 +282,9 @@ apply_shard (SqStoreScan *self,
     }
 
   g_object_freeze_notify (G_OBJECT (self));
+  self->delivering = samples;
   g_signal_emit (self, signals[SHARD_SCANNED], 0, shard);
+  self->delivering = NULL;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_SHARDS_DONE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
   if (sq_shard_scan_get_error (shard) != NULL)
@@ -272,6 +314,7 @@ typedef struct
   SqStoreScan  *scan;
   DeliveryKind  kind;
   SqShardScan  *shard;
+  GPtrArray    *samples;     /* SqValue, with keep_matches */
   guint         n_shards;
   guint64       bytes_total;
 } Delivery;
@@ -284,6 +327,7 @@ typedef struct
   GMainContext *context;     /* NULL: deliver on the running thread */
   GPtrArray    *infos;       /* SqKeyInfo, in key order */
   GHashTable   *cached;      /* key -> SqShardScan, read-only while the pool runs */
+  gboolean      keep_matches;
   GPtrArray    *results;     /* what was delivered, for the cache */
   gboolean      cache_changed;
 } Job;
@@ -293,6 +337,7 @@ delivery_free (Delivery *delivery)
 {
   g_object_unref (delivery->scan);
   g_clear_pointer (&delivery->shard, sq_shard_scan_unref);
+  g_clear_pointer (&delivery->samples, g_ptr_array_unref);
   g_free (delivery);
 }
 
@@ -305,7 +350,7 @@ delivery_apply (Delivery *delivery)
       apply_listed (delivery->scan, delivery->n_shards, delivery->bytes_total);
       break;
     case DELIVER_SHARD:
-      apply_shard (delivery->scan, delivery->shard);
+      apply_shard (delivery->scan, delivery->shard, delivery->samples);
       break;
     case DELIVER_END:
     default:
@@ -346,6 +391,81 @@ deliver (Job      *job,
   g_source_unref (source);
 }
 
+/* What a worker hands over: the shard's result and, with keep_matches,
+ * the samples that match. */
+typedef struct
+{
+  SqShardScan *shard;
+  GPtrArray   *samples;
+} Scanned;
+
+static void
+scanned_free (Scanned *scanned)
+{
+  g_clear_pointer (&scanned->shard, sq_shard_scan_unref);
+  g_clear_pointer (&scanned->samples, g_ptr_array_unref);
+  g_free (scanned);
+}
+
+static Scanned *
+scanned_new (SqShardScan *shard,
+             GPtrArray   *samples)
+{
+  Scanned *scanned = g_new0 (Scanned, 1);
+
+  scanned->shard = shard;
+  scanned->samples = samples;
+  return scanned;
+}
+
+/* The samples at the cached result's matches, read again (its statistics
+ * are the cache's); a failed result if the shard no longer reads. */
+static Scanned *
+read_cached_matches (Job          *job,
+                     SqShardScan  *cached,
+                     GCancellable *cancellable,
+                     GError      **error)
+{
+  const char *key = sq_shard_scan_get_key (cached);
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  GError *local_error = NULL;
+  const guint *matches;
+  guint n = 0, index = 0, next = 0;
+  SqValue *sample;
+
+  matches = sq_shard_scan_get_matches (cached, &n);
+  if (n > 0)
+    reader = sq_store_open_shard (job->store, key, cancellable, &local_error);
+  while (reader != NULL && next < n && (sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
+    {
+      if (index++ == matches[next])
+        {
+          next++;
+          g_ptr_array_add (samples, sample);
+        }
+      else
+        sq_value_unref (sample);
+    }
+  if (local_error == NULL && next < n)
+    local_error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "shard '%s' changed while it was scanned", key);
+  if (local_error != NULL)
+    {
+      SqShardScan *failed;
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      /* Without a stamp: the next run scans it again. */
+      failed = _sq_shard_scan_new_failed (key, -1, -1, local_error);
+      g_error_free (local_error);
+      return scanned_new (failed, NULL);
+    }
+  return scanned_new (sq_shard_scan_ref (cached), g_steal_pointer (&samples));
+}
+
 static gpointer
 scan_one (guint          index,
           const char    *key,
@@ -357,7 +477,8 @@ scan_one (guint          index,
   GError *local_error = NULL;
   gint64 size = -1, mtime = -1;
   g_autofree char *etag = NULL;
-  SqShardScan *cached;
+  SqShardScan *cached, *shard;
+  GPtrArray *samples = NULL;
 
   if (!sq_store_query_shard (job->store, key, cancellable, &size, &mtime, &etag, &local_error))
     {
@@ -370,16 +491,30 @@ scan_one (guint          index,
         }
       failed = _sq_shard_scan_new_failed (key, -1, -1, local_error);
       g_error_free (local_error);
-      return failed;
+      return scanned_new (failed, NULL);
     }
 
   cached = job->cached != NULL ? g_hash_table_lookup (job->cached, key) : NULL;
   if (cached != NULL && _sq_shard_scan_has_stamp (cached, size, mtime, etag) &&
       (job->query == NULL ||
        g_strcmp0 (sq_shard_scan_get_query (cached), sq_query_get_expression (job->query)) == 0))
-    return sq_shard_scan_ref (cached);
+    {
+      if (job->keep_matches && job->query != NULL && sq_shard_scan_get_error (cached) == NULL)
+        return read_cached_matches (job, cached, cancellable, error);
+      return scanned_new (sq_shard_scan_ref (cached), NULL);
+    }
 
-  return _sq_shard_scan_new_stamped (job->store, key, job->query, size, mtime, etag, cancellable, error);
+  if (job->keep_matches && job->query != NULL)
+    samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  shard = _sq_shard_scan_new_stamped (job->store, key, job->query, size, mtime, etag, samples, cancellable, error);
+  if (shard == NULL)
+    {
+      g_clear_pointer (&samples, g_ptr_array_unref);
+      return NULL;
+    }
+  if (sq_shard_scan_get_error (shard) != NULL)
+    g_clear_pointer (&samples, g_ptr_array_unref);
+  return scanned_new (shard, samples);
 }
 
 static gboolean
@@ -390,17 +525,20 @@ scan_done (guint          index,
            gpointer       user_data)
 {
   Job *job = user_data;
+  Scanned *scanned = result;
   Delivery *delivery;
 
   /* Only a cancel leaves no result: the pool is stopping anyway. */
-  if (result == NULL)
+  if (scanned == NULL)
     return FALSE;
-  if (!sq_shard_scan_is_from_cache (result))
+  if (!sq_shard_scan_is_from_cache (scanned->shard))
     job->cache_changed = TRUE;
-  g_ptr_array_add (job->results, sq_shard_scan_ref (result));
+  g_ptr_array_add (job->results, sq_shard_scan_ref (scanned->shard));
   delivery = g_new0 (Delivery, 1);
   delivery->kind = DELIVER_SHARD;
-  delivery->shard = result;
+  delivery->shard = g_steal_pointer (&scanned->shard);
+  delivery->samples = g_steal_pointer (&scanned->samples);
+  scanned_free (scanned);
   deliver (job, delivery);
   return TRUE;
 }
@@ -466,7 +604,7 @@ run_job (Job           *job,
     job->cached = _sq_scan_cache_load (sq_store_get_location (job->store));
   job->results = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_shard_scan_unref);
   ok = _sq_shard_pool_run (keys, job->infos->len, n_workers, 0, flags, scan_one,
-                           (GDestroyNotify) sq_shard_scan_unref, scan_done, job, cancellable, error);
+                           (GDestroyNotify) scanned_free, scan_done, job, cancellable, error);
   if (use_cache)
     save_cache (job);
   return ok;
@@ -494,6 +632,7 @@ job_new (SqStoreScan  *self,
   job->scan = g_object_ref (self);
   job->store = g_object_ref (self->store);
   job->query = self->query != NULL ? g_object_ref (self->query) : NULL;
+  job->keep_matches = self->keep_matches;
   job->context = context != NULL ? g_main_context_ref (context) : NULL;
   return job;
 }

@@ -65,6 +65,10 @@ G_BEGIN_DECLS
  *   g_get_num_processors()). Before the run.
  * - sq_store_scan_set_use_cache(): %FALSE to neither read nor write the
  *   cache. Before the run.
+ * - sq_store_scan_set_keep_matches(): with a query, each shard's matching
+ *   samples are handed over with it, for sq_store_scan_get_matched_samples()
+ *   during #SqStoreScan::shard-scanned (drey-cli query --cat prints them
+ *   without reading the shard again). Before the run.
  * - sq_store_scan_run(): blocks until every shard is scanned; %FALSE with
  *   @error when cancelled or when the store cannot be listed. Signals are
  *   emitted on the calling thread, which must not be the thread of the
@@ -97,6 +101,9 @@ void          sq_store_scan_set_n_workers    (SqStoreScan          *self,
                                               guint                 n_workers);
 void          sq_store_scan_set_use_cache    (SqStoreScan          *self,
                                               gboolean              use_cache);
+void          sq_store_scan_set_keep_matches (SqStoreScan          *self,
+                                              gboolean              keep);
+GPtrArray    *sq_store_scan_get_matched_samples (SqStoreScan       *self);
 
 gboolean      sq_store_scan_run              (SqStoreScan          *self,
                                               GCancellable         *cancellable,

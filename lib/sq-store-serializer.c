@@ -438,14 +438,24 @@ resolve_for_reader (gpointer      data,
   return sq_store_detect_serializer (attachment->store, cancellable, NULL);
 }
 
+/* What a shard read to its end showed counts, over what a look at its
+ * start said. */
+void
+_sq_store_record_read (SqStore         *self,
+                       const char      *key,
+                       SqShardEvidence  evidence)
+{
+  record (self, key, evidence, TRUE);
+  update (self);
+}
+
 static void
 reader_done (SqShardReader *reader,
              gpointer       data)
 {
   Attachment *attachment = data;
 
-  record (attachment->store, attachment->key, sq_shard_reader_get_evidence (reader), TRUE);
-  update (attachment->store);
+  _sq_store_record_read (attachment->store, attachment->key, sq_shard_reader_get_evidence (reader));
 }
 
 /* A reader of the store's: the chosen serializer, or the store's for

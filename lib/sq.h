@@ -17,5 +17,6 @@
 #include "sq-shard-stats.h"
 #include "sq-shard-writer.h"
 #include "sq-store.h"
+#include "sq-store-foreach.h"
 #include "sq-summary.h"
 #include "sq-value.h"

@@ -13,6 +13,8 @@
  *   boxes BOXES.npy W H OUT      the guess, then the boxes in pixels: float64
  *                                (1 + N) x 4, row 0: format, normalized,
  *                                n_fits, units_certain
+ *   elements ARRAY.npy -         prints each element as the tree and the
+ *                                values table show it, one a line
  *   bench-decimate SERIES.npy COLUMNS REPEATS -   prints, in seconds: the
  *                                pyramid's build, a redraw of the whole
  *                                series and of a tenth of it in COLUMNS
@@ -95,7 +97,7 @@ main (int   argc,
 
   if (g_str_equal (command, "labels"))
     {
-      g_autoptr(GArray) classes = drey_label_map_count (in, DREY_LABEL_MAP_MAX_CLASSES, FALSE, NULL, &error);
+      g_autoptr(GArray) classes = drey_label_map_count (in, DREY_LABEL_MAP_MAX_CLASSES, FALSE, NULL, NULL, &error);
       gint64 *rows;
 
       g_assert_no_error (error);
@@ -212,6 +214,15 @@ main (int   argc,
       rows[0] = guess.format, rows[1] = guess.normalized, rows[2] = guess.n_fits, rows[3] = guess.units_certain;
       memcpy (rows + 4, pixels, n * 4 * sizeof (double));
       save (out, "<f8", 2, (guint64[]) { n + 1, 4 }, rows, (n + 1) * 32);
+    }
+  else if (g_str_equal (command, "elements"))
+    {
+      for (guint64 i = 0; i < sq_ndarray_get_n_elements (in); i++)
+        {
+          g_autofree char *text = sq_ndarray_format_element (in, i);
+
+          g_print ("%s\n", text);
+        }
     }
   else if (g_str_equal (command, "bench-decimate"))
     {

@@ -232,6 +232,65 @@ test_mask_or_picture (Fixture       *f,
                    ARGB (255, 255, 255));
 }
 
+/* Instance IDs of any size, few for the map's size, are a mask by a
+ * guess, which the caption says, coloured by rank; Grey Levels undoes it.
+ * A photo of as many pixels stays a photo. */
+static void
+test_mask_sparse_ids (Fixture       *f,
+                      gconstpointer  data)
+{
+  static gint32 ids[48 * 64];
+  static guint8 photo[48 * 64];
+  const char *keys[] = { "instances", "photo" };
+  SqValue *values[2];
+  GArray *classes;
+  guint8 rgb[3];
+  DreyImageView *view = drey_array_panel_get_image_view (f->panel);
+  const char *caption;
+
+  for (guint y = 0; y < 48; y++)
+    for (guint x = 0; x < 64; x++)
+      {
+        ids[y * 64 + x] = x < 20 ? 0 : y < 24 ? 1000 : 2003;
+        photo[y * 64 + x] = (guint8) ((x * 3 + y * 2 + (x * y) % 7) % 256);
+      }
+  values[0] = array_value ("<i4", 2, SHAPE (48, 64), ids, sizeof ids);
+  values[1] = array_value ("|u1", 2, SHAPE (48, 64), photo, sizeof photo);
+  show_entry (f, "instances", 2, keys, values);
+
+  classes = drey_array_panel_get_classes (f->panel);
+  g_assert_nonnull (classes);
+  g_assert_cmpuint (classes->len, ==, 3);
+  g_assert_cmpint (g_array_index (classes, DreyLabelClass, 1).value, ==, 1000);
+  g_assert_cmpuint (g_array_index (classes, DreyLabelClass, 1).count, ==, 24 * 44);
+  g_assert_cmpint (g_array_index (classes, DreyLabelClass, 2).value, ==, 2003);
+  caption = drey_array_panel_get_caption (f->panel);
+  g_assert_nonnull (strstr (caption, "48 × 64 mask of 3 classes"));
+  g_assert_nonnull (strstr (caption, "Guessed a mask from its 3 distinct values in "));
+  g_assert_nonnull (strstr (caption, "pixels: Show Grey Levels if it is a picture"));
+  g_assert_nonnull (strstr (caption, "over “photo”"));
+  /* 1000 and 2003 are the first and second class, in the palette's order. */
+  drey_palette_class_color (1, rgb);
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 0, TRUE), ==, ARGB (rgb[0], rgb[1], rgb[2]));
+  drey_palette_class_color (2, rgb);
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 40, TRUE), ==, ARGB (rgb[0], rgb[1], rgb[2]));
+
+  /* Show: Grey Levels, and it is a picture. */
+  drey_array_panel_set_classes (f->panel, FALSE);
+  wait_idle (f);
+  g_assert_null (drey_array_panel_get_classes (f->panel));
+  g_assert_null (strstr (drey_array_panel_get_caption (f->panel), "Guessed"));
+  g_assert_cmphex (drey_image_view_read_pixel (view, 30, 40, FALSE), ==, ARGB (255, 255, 255));
+
+  /* The photo beside it: grey, no guess. */
+  drey_array_panel_set_node (f->panel, NULL, NULL);
+  values[0] = array_value ("<i4", 2, SHAPE (48, 64), ids, sizeof ids);
+  values[1] = array_value ("|u1", 2, SHAPE (48, 64), photo, sizeof photo);
+  show_entry (f, "photo", 2, keys, values);
+  g_assert_null (drey_array_panel_get_classes (f->panel));
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "48 × 64 grayscale"));
+}
+
 /* Boxes in xywh pixels on a 100x200 image, labelled by a list; then read
  * as xyxy, and as fractions. */
 static void
@@ -451,6 +510,232 @@ test_slices (Fixture       *f,
   g_assert_cmpuint (drey_values_table_get_first_column (table), ==, 40);
 }
 
+static gboolean shows_text_in (GtkWidget  *widget,
+                               const char *text);
+
+/* The Rows or Columns combo row of the panel. */
+static AdwComboRow *
+find_combo (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_COMBO_ROW (widget) && gtk_widget_get_visible (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return ADW_COMBO_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwComboRow *found = find_combo (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+combo_text (AdwComboRow *row)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (row);
+
+  return g_strdup (gtk_string_object_get_string (item));
+}
+
+/* The heatmap's pixels are the colormap of @expected (rows x columns),
+ * over its own range; the table holds its values. */
+static void
+assert_heatmap (Fixture      *f,
+                const double *expected,
+                guint         rows,
+                guint         columns)
+{
+  DreyImageView *view = drey_array_panel_get_image_view (f->panel);
+  DreyValuesTable *table = drey_array_panel_get_values_table (f->panel);
+  double lo = INFINITY, hi = -INFINITY;
+  g_autofree guint8 *rgb = NULL;
+
+  for (guint i = 0; i < rows * columns; i++)
+    lo = MIN (lo, expected[i]), hi = MAX (hi, expected[i]);
+  rgb = drey_colormap_apply (DREY_COLORMAP_VIRIDIS, expected, rows * columns, lo, hi);
+  g_assert_cmpuint (drey_image_view_get_image_height (view), ==, rows);
+  g_assert_cmpuint (drey_image_view_get_image_width (view), ==, columns);
+  g_assert_cmpuint (drey_values_table_get_n_rows (table), ==, rows);
+  g_assert_cmpuint (drey_values_table_get_n_columns (table), ==, MIN (columns, DREY_VALUES_TABLE_MAX_COLUMNS));
+  for (guint r = 0; r < rows; r++)
+    for (guint c = 0; c < columns; c++)
+      {
+        const guint8 *px = rgb + 3 * (r * columns + c);
+        g_autofree char *cell = drey_values_table_get_text (table, r, c);
+        g_autofree char *want = g_strdup_printf ("%.1f", expected[r * columns + c]);
+
+        g_assert_cmphex (drey_image_view_read_pixel (view, c, r, FALSE), ==, ARGB (px[0], px[1], px[2]));
+        if (c < DREY_VALUES_TABLE_MAX_COLUMNS)
+          g_assert_cmpstr (cell, ==, want);
+      }
+}
+
+/* Any two axes of an N-D array, picked as Rows and Columns: the heatmap
+ * and the table show that slice, as numpy's a[:, i, j, :] has it, with a
+ * slider for every other axis; picking the rows' axis for the columns
+ * swaps them (a transpose); the first axes bring the image back. */
+static void
+test_slice_axes (Fixture       *f,
+                 gconstpointer  data)
+{
+  enum { A = 3, B = 5, C = 6, D = 40 };
+  static double volume[A * B * C * D];
+  const char *keys[] = { "volume" };
+  SqValue *values[1];
+  AdwComboRow *rows_row, *columns_row;
+  g_autofree char *text = NULL;
+  g_autofree char *probe = NULL;
+  double expected[A * D], transposed[D * A];
+  guint rows = 0, columns = 0;
+  double wx, wy;
+
+  /* volume[i, j, k, l] = 1000 i + 100 j + 10 k + l / 10, nothing like a picture of its index. */
+  for (guint i = 0; i < A; i++)
+    for (guint j = 0; j < B; j++)
+      for (guint k = 0; k < C; k++)
+        for (guint l = 0; l < D; l++)
+          volume[((i * B + j) * C + k) * D + l] = 1000.0 * i + 100.0 * j + 10.0 * k + l / 10.0 + (l % 3) * 0.5;
+  values[0] = array_value ("<f8", 4, SHAPE (A, B, C, D), volume, sizeof volume);
+  show_entry (f, "volume", 1, keys, values);
+
+  /* 6 x 40 at the trailing axes, with sliders for the first two. */
+  g_assert_true (drey_array_panel_get_slice_axes (f->panel, &rows, &columns));
+  g_assert_cmpuint (rows, ==, 2);
+  g_assert_cmpuint (columns, ==, 3);
+  rows_row = find_combo (GTK_WIDGET (f->panel), "Rows");
+  columns_row = find_combo (GTK_WIDGET (f->panel), "Columns");
+  g_assert_nonnull (rows_row);
+  g_assert_nonnull (columns_row);
+  text = combo_text (rows_row);
+  g_assert_cmpstr (text, ==, "axis 2 (len 6)");
+  g_clear_pointer (&text, g_free);
+  text = combo_text (columns_row);
+  g_assert_cmpstr (text, ==, "axis 3 (len 40)");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (f->panel), ==, 2);
+
+  /* Rows: axis 0: a[:, j, k, :], sliders for axes 1 and 2. */
+  adw_combo_row_set_selected (rows_row, 0);
+  wait_idle (f);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (f->panel), ==, 2);
+  drey_array_panel_set_slice_index (f->panel, 1, 2);
+  wait_idle (f);
+  drey_array_panel_set_slice_index (f->panel, 2, 4);
+  wait_idle (f);
+  for (guint i = 0; i < A; i++)
+    for (guint l = 0; l < D; l++)
+      expected[i * D + l] = volume[((i * B + 2) * C + 4) * D + l];
+  assert_heatmap (f, expected, A, D);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "Slice [:, 2, 4, :], 3 × 40, viridis"));
+  drey_image_view_image_to_widget (drey_array_panel_get_image_view (f->panel), 7.5, 1.5, &wx, &wy);
+  probe = drey_image_view_probe_at (drey_array_panel_get_image_view (f->panel), wx, wy);
+  g_assert_cmpstr (probe, ==, "[1, 2, 4, 7] = 1241.2");
+  g_assert_true (shows_text_in (GTK_WIDGET (f->panel), "Slice [:, 2, 4, :] of 3 × 5 × 6 × 40: 3 × 40 values"));
+
+  /* Columns: axis 0, the rows' axis: the rows take axis 3, a transpose. */
+  adw_combo_row_set_selected (columns_row, 0);
+  wait_idle (f);
+  g_assert_true (drey_array_panel_get_slice_axes (f->panel, &rows, &columns));
+  g_assert_cmpuint (rows, ==, 3);
+  g_assert_cmpuint (columns, ==, 0);
+  text = combo_text (rows_row);
+  g_assert_cmpstr (text, ==, "axis 3 (len 40)");
+  for (guint l = 0; l < D; l++)
+    for (guint i = 0; i < A; i++)
+      transposed[l * A + i] = expected[i * D + l];
+  assert_heatmap (f, transposed, D, A);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "Slice [:, 2, 4, :].T, 40 × 3"));
+
+  /* The axes the panel chose: the trailing axes again, at the sliders' indices. */
+  drey_array_panel_set_slice_axes (f->panel, 2, 3);
+  wait_idle (f);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (f->panel), ==, 2);
+  drey_array_panel_set_slice_index (f->panel, 0, 1);
+  wait_idle (f);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "Slice [1, 2, :, :], 6 × 40"));
+  {
+    g_autofree char *cell = drey_values_table_get_text (drey_array_panel_get_values_table (f->panel), 4, 7);
+    g_autofree char *want = g_strdup_printf ("%.1f", volume[((1 * B + 2) * C + 4) * D + 7]);
+
+    g_assert_cmpstr (cell, ==, want);
+  }
+}
+
+/* A CHW image, 3 x 16 x 24: Rows axis 0 shows its channels down a
+ * 3 x 24 heatmap at a row picked with the slider. */
+static void
+test_slice_axes_image (Fixture       *f,
+                       gconstpointer  data)
+{
+  static float chw[3 * 16 * 24];
+  const char *keys[] = { "image", "axes" };
+  const char *const axes[] = { "channel", "y", "x" };
+  SqValue *values[2];
+  AdwComboRow *columns_row;
+  double expected[3 * 24];
+  g_autofree char *text = NULL;
+  guint rows = 0, columns = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (chw); i++)
+    chw[i] = (float) ((i * 7919) % 1000) / 1000.0f;
+  values[0] = array_value ("<f4", 3, SHAPE (3, 16, 24), chw, sizeof chw);
+  values[1] = str_list (axes, 3);
+  show_entry (f, "image", 2, keys, values);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "16 × 24 RGB · channels first"));
+  g_assert_true (drey_array_panel_get_slice_axes (f->panel, &rows, &columns));
+  g_assert_cmpuint (rows, ==, 1);
+  g_assert_cmpuint (columns, ==, 2);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (f->panel), ==, 0);
+  columns_row = find_combo (GTK_WIDGET (f->panel), "Columns");
+  text = combo_text (columns_row);
+  g_assert_cmpstr (text, ==, "axis 2, x (len 24)");
+
+  adw_combo_row_set_selected (find_combo (GTK_WIDGET (f->panel), "Rows"), 0);
+  wait_idle (f);
+  g_assert_cmpuint (drey_array_panel_get_n_slice_axes (f->panel), ==, 1);
+  drey_array_panel_set_slice_index (f->panel, 1, 9);
+  wait_idle (f);
+  for (guint c = 0; c < 3; c++)
+    for (guint x = 0; x < 24; x++)
+      {
+        /* As the table prints a float32, and the colormap reads it. */
+        expected[c * 24 + x] = chw[(c * 16 + 9) * 24 + x];
+      }
+  {
+    DreyImageView *view = drey_array_panel_get_image_view (f->panel);
+    DreyValuesTable *table = drey_array_panel_get_values_table (f->panel);
+    double lo = INFINITY, hi = -INFINITY;
+    g_autofree guint8 *rgb = NULL;
+
+    for (guint i = 0; i < 3 * 24; i++)
+      lo = MIN (lo, expected[i]), hi = MAX (hi, expected[i]);
+    rgb = drey_colormap_apply (DREY_COLORMAP_VIRIDIS, expected, 3 * 24, lo, hi);
+    g_assert_cmpuint (drey_image_view_get_image_height (view), ==, 3);
+    g_assert_cmpuint (drey_image_view_get_image_width (view), ==, 24);
+    g_assert_cmpuint (drey_values_table_get_n_rows (table), ==, 3);
+    for (guint c = 0; c < 3; c++)
+      for (guint x = 0; x < 24; x++)
+        {
+          const guint8 *px = rgb + 3 * (c * 24 + x);
+          g_autofree char *cell = drey_values_table_get_text (table, c, x);
+          g_autoptr(GString) want = g_string_new (NULL);
+
+          sq_number_append_float (want, expected[c * 24 + x], 4);
+          g_assert_cmphex (drey_image_view_read_pixel (view, x, c, FALSE), ==, ARGB (px[0], px[1], px[2]));
+          g_assert_cmpstr (cell, ==, want->str);
+        }
+  }
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "Slice [:, 9, :], 3 × 24, viridis"));
+
+  /* Back to the image's own axes: the picture in colour again. */
+  drey_array_panel_set_slice_axes (f->panel, 1, 2);
+  wait_idle (f);
+  g_assert_nonnull (strstr (drey_array_panel_get_caption (f->panel), "16 × 24 RGB · channels first"));
+}
+
 /* Zoom steps, 1:1, fit; panning keeps within the image. */
 static void
 test_zoom (Fixture       *f,
@@ -635,11 +920,14 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/array-views/mask", test_mask);
   ADD ("/array-views/mask-or-picture", test_mask_or_picture);
+  ADD ("/array-views/mask-sparse-ids", test_mask_sparse_ids);
   ADD ("/array-views/boxes", test_boxes);
   ADD ("/array-views/boxes-ambiguous", test_boxes_ambiguous);
   ADD ("/array-views/unnormalize", test_unnormalize);
   ADD ("/array-views/plot", test_plot);
   ADD ("/array-views/slices", test_slices);
+  ADD ("/array-views/slice-axes", test_slice_axes);
+  ADD ("/array-views/slice-axes-image", test_slice_axes_image);
   ADD ("/array-views/zoom", test_zoom);
   ADD ("/array-views/pin", test_pin);
   ADD ("/array-views/string", test_string);

@@ -1509,6 +1509,74 @@ wait_for_presses (guint *count,
       ;
 }
 
+/* The expander arrow of the tree's first row (sample 0), once it is drawn. */
+static GtkWidget *
+first_expander_icon (GtkWidget *widget)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), "expander") && gtk_widget_get_mapped (widget) &&
+      gtk_widget_get_width (widget) > 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = first_expander_icon (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A click on a row's arrow expands it, and a second one collapses it, as
+ * a mouse user expects; whether the row was selected or not, in edit mode
+ * or not. */
+static void
+test_expander_click (Fixture       *f,
+                     gconstpointer  data)
+{
+  guint presses = 0;
+  GtkTreeListModel *tree;
+  g_autoptr(GtkTreeListRow) row = NULL;
+  GtkWidget *icon;
+
+  open_and_wait (f);
+  select_and_wait (f, "mixed");
+  drey_test_count_presses (GTK_WIDGET (f->window), &presses);
+  tree = GTK_TREE_LIST_MODEL (gtk_single_selection_get_model (drey_sample_view_get_selection (f->sample_view)));
+  row = gtk_tree_list_model_get_row (tree, 0);
+  WAIT_FOR ((icon = first_expander_icon (GTK_WIDGET (f->sample_view))) != NULL);
+  g_assert_false (gtk_tree_list_row_get_expanded (row));
+
+  /* Not selected: the click expands it. */
+  drey_test_click (icon, 1);
+  wait_for_presses (&presses, 1);
+  WAIT_FOR (gtk_tree_list_row_get_expanded (row));
+
+  /* Selected: a click (not a double one) collapses it, near the arrow's
+   * left edge, the side of the sidebar's divider, too. */
+  select_node (f, sample (f, 0));
+  g_usleep (600 * 1000);
+  icon = first_expander_icon (GTK_WIDGET (f->sample_view));
+  {
+    int x, y;
+    g_autofree char *args = NULL;
+
+    drey_test_widget_centre (icon, &x, &y);
+    args = g_strdup_printf ("mousemove --window %%w %d %d click 1", x - gtk_widget_get_width (icon) / 2 + 2, y);
+    drey_test_xdotool (icon, args);
+  }
+  wait_for_presses (&presses, 2);
+  WAIT_FOR (!gtk_tree_list_row_get_expanded (row));
+
+  /* In edit mode too. */
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  g_usleep (600 * 1000);
+  icon = first_expander_icon (GTK_WIDGET (f->sample_view));
+  drey_test_click (icon, 1);
+  wait_for_presses (&presses, 3);
+  WAIT_FOR (gtk_tree_list_row_get_expanded (row));
+}
+
 static void
 test_editing_real_input (Fixture       *f,
                          gconstpointer  data)
@@ -1727,6 +1795,7 @@ main (int   argc,
   ADD ("/editing/read-only", test_editing_read_only, NULL);
   ADD ("/editing/undo-redo", test_editing_undo_redo, NULL);
   ADD ("/editing/real-input", test_editing_real_input, NULL);
+  ADD ("/editing/expander-click", test_expander_click, NULL);
   ADD ("/editing/refusals", test_editing_refusals, NULL);
   ADD ("/editing/copy-bounded", test_editing_copy_bounded, NULL);
   ADD ("/editing/small-things", test_editing_small_things, NULL);

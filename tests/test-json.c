@@ -468,6 +468,67 @@ test_json_exact_roundtrip (void)
   }
 }
 
+/* uint8 arrays take their own routes (a table, pixels a list at a time,
+ * long rows in blocks): every shape around their edges reads as the same
+ * values written as uint16, which take the digit-by-digit route. */
+static void
+test_json_arrays_uint8_routes (void)
+{
+  static const guint64 shapes[][5] = {
+    /* ndim, then the shape */
+    { 1, 1 }, { 1, 7 }, { 1, 4096 }, { 1, 4097 }, { 1, 9000 },
+    { 2, 1, 1 }, { 2, 3, 1 }, { 2, 5, 3 }, { 2, 2, 8 }, { 2, 2, 9 }, { 2, 4097, 3 },
+    { 2, 3, 4097 }, { 3, 2, 4097, 1 }, { 3, 3, 2, 4 }, { 4, 2, 3, 4, 5 }, { 4, 1, 1, 1, 1 },
+    { 3, 2, 8200, 2 },
+  };
+  g_autoptr(SqDtype) u1 = sq_dtype_new_from_string ("|u1", NULL);
+  g_autoptr(SqDtype) u2 = sq_dtype_new_from_string ("<u2", NULL);
+  guint32 seed = 12;
+
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      guint ndim = (guint) shapes[s][0];
+      const guint64 *shape = shapes[s] + 1;
+      gsize n = 1;
+      g_autofree guint8 *bytes = NULL;
+      g_autofree guint16 *wide = NULL;
+      g_autoptr(GBytes) b1 = NULL, b2 = NULL;
+      g_autoptr(SqNdarray) a1 = NULL, a2 = NULL;
+      g_autoptr(SqValue) v1 = NULL, v2 = NULL;
+      g_autofree char *t1 = NULL, *t2 = NULL;
+      const char *d1, *d2;
+
+      for (guint d = 0; d < ndim; d++)
+        n *= shape[d];
+      bytes = g_malloc (n);
+      wide = g_new (guint16, n);
+      for (gsize i = 0; i < n; i++)
+        {
+          seed = seed * 1103515245 + 12345;
+          /* every width of text: 0-9, 10-99, 100-255 */
+          bytes[i] = (guint8) (i % 3 == 0 ? (seed >> 16) % 10 : (seed >> 16));
+          wide[i] = GUINT16_TO_LE (bytes[i]);
+        }
+      b1 = g_bytes_new (bytes, n);
+      b2 = g_bytes_new (wide, 2 * n);
+      a1 = sq_ndarray_new (u1, ndim, shape, b1, NULL);
+      a2 = sq_ndarray_new (u2, ndim, shape, b2, NULL);
+      g_assert_nonnull (a1);
+      g_assert_nonnull (a2);
+      v1 = sq_value_new_ndarray (a1);
+      v2 = sq_value_new_ndarray (a2);
+      t1 = dump (v1, SQ_JSON_SQUIRREL);
+      t2 = dump (v2, SQ_JSON_SQUIRREL);
+      /* the same text up to the type */
+      d1 = strstr (t1, ", \"type\"");
+      d2 = strstr (t2, ", \"type\"");
+      g_assert_nonnull (d1);
+      g_assert_nonnull (d2);
+      g_assert_cmpint (d1 - t1, ==, d2 - t2);
+      g_assert_true (memcmp (t1, t2, (gsize) (d1 - t1)) == 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +541,7 @@ main (int   argc,
   g_test_add_func ("/json/dict-semantics", test_json_dict_semantics);
   g_test_add_func ("/json/arrays/typed", test_json_arrays_typed);
   g_test_add_func ("/json/arrays/big-endian", test_json_arrays_big_endian);
+  g_test_add_func ("/json/arrays/uint8-routes", test_json_arrays_uint8_routes);
   g_test_add_func ("/json/drey-extras", test_json_drey_extras);
   g_test_add_func ("/json/squirrel-refuses", test_json_squirrel_refuses);
   g_test_add_func ("/json/errors", test_json_errors);

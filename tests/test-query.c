@@ -399,6 +399,22 @@ test_limits (void)
   query = sq_query_new ("x == '\xff'", NULL, &error);
   g_assert_null (query);
   g_assert_error (error, SQ_QUERY_ERROR, SQ_QUERY_ERROR_SYNTAX);
+  g_clear_error (&error);
+
+  /* A chain of dtypes and attributes evaluates each link once (it was
+   * 2^n: found by the fuzzer). image.dtype has no attribute x. */
+  {
+    g_autoptr(GString) dtypes = g_string_new ("image");
+    g_autoptr(SqQuery) long_chain = NULL;
+
+    for (guint i = 0; i < 60; i++)
+      g_string_append (dtypes, ".dtype.x");
+    g_string_append (dtypes, " is None");
+    long_chain = sq_query_new (dtypes->str, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (sq_query_matches (long_chain, s));
+  }
+  assert_match (s, "metadata.nested.deep[1][0] == 2 and image.dtype == 'uint8'");
 }
 
 typedef struct

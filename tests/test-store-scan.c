@@ -520,6 +520,77 @@ test_query (Fixture       *f,
   }
 }
 
+/* Each shard's matching samples as shard-scanned hands them over: the
+ * names of the samples, "" for a shard handing over none. */
+static void
+collect_matched (SqStoreScan *scan,
+                 SqShardScan *shard,
+                 GString     *names)
+{
+  GPtrArray *samples = sq_store_scan_get_matched_samples (scan);
+  guint n = 0;
+
+  sq_shard_scan_get_matches (shard, &n);
+  g_assert_cmpuint (samples != NULL ? samples->len : 0, ==, n);
+  g_string_append_printf (names, "%s:", sq_shard_scan_get_key (shard));
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    {
+      SqValue *name = sq_value_lookup (samples->pdata[i], "name");
+      g_autofree char *label = sq_value_format (sq_value_lookup (samples->pdata[i], "label"), 8);
+
+      g_string_append_printf (names, "%s/%s ", name != NULL ? sq_value_get_str (name, NULL) : "-", label);
+    }
+  g_string_append_c (names, ';');
+}
+
+static char *
+scan_keeping (Fixture    *f,
+              const char *expression,
+              gboolean    use_cache,
+              guint      *n_from_cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqQuery) query = sq_query_new (expression, NULL, &error);
+  g_autoptr(SqStoreScan) scan = NULL;
+  GString *names = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  scan = sq_store_scan_new (f->store, query);
+  sq_store_scan_set_use_cache (scan, use_cache);
+  sq_store_scan_set_keep_matches (scan, TRUE);
+  g_signal_connect (scan, "shard-scanned", G_CALLBACK (collect_matched), names);
+  g_assert_true (sq_store_scan_run (scan, NULL, &error));
+  g_assert_no_error (error);
+  /* Only during the signal. */
+  g_assert_null (sq_store_scan_get_matched_samples (scan));
+  *n_from_cache = sq_store_scan_get_n_from_cache (scan);
+  return g_string_free (names, FALSE);
+}
+
+/* A scan that keeps its matches hands each shard's matching samples over
+ * with it, decoded once: the same whether the shard was decoded or its
+ * result came from the cache. */
+static void
+test_keep_matches (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *expression = "name == 'cat' or img.dtype == 'float32'";
+  const char *want = "a:cat/1 ;b:cat/1 cat/None ;c:-/4 ;";
+  g_autofree char *decoded = NULL;
+  g_autofree char *cached = NULL;
+  g_autofree char *none = NULL;
+  guint n_from_cache;
+
+  decoded = scan_keeping (f, expression, TRUE, &n_from_cache);
+  g_assert_cmpuint (n_from_cache, ==, 0);
+  g_assert_cmpstr (decoded, ==, want);
+  cached = scan_keeping (f, expression, TRUE, &n_from_cache);
+  g_assert_cmpuint (n_from_cache, ==, 3);
+  g_assert_cmpstr (cached, ==, want);
+  none = scan_keeping (f, "label == 99", FALSE, &n_from_cache);
+  g_assert_cmpstr (none, ==, "a:;b:;c:;");
+}
+
 static void
 cancel_after_first (SqStoreScan  *scan,
                     SqShardScan  *shard,
@@ -719,6 +790,7 @@ main (int    argc,
   g_test_add ("/store-scan/cache-untrusted", Fixture, NULL, fixture_setup, test_cache_untrusted, fixture_teardown);
   g_test_add ("/store-scan/corrupt-shard", Fixture, NULL, fixture_setup, test_corrupt_shard, fixture_teardown);
   g_test_add ("/store-scan/query", Fixture, NULL, fixture_setup, test_query, fixture_teardown);
+  g_test_add ("/store-scan/keep-matches", Fixture, NULL, fixture_setup, test_keep_matches, fixture_teardown);
   g_test_add ("/store-scan/cancel", Fixture, NULL, fixture_setup, test_cancel, fixture_teardown);
   g_test_add ("/store-scan/async", Fixture, NULL, fixture_setup, test_async, fixture_teardown);
   g_test_add_func ("/store-scan/not-a-store", test_not_a_store);

@@ -12,6 +12,7 @@
 
 #include <adwaita.h>
 #include <string.h>
+#include <time.h>
 
 #include "drey-key-list.h"
 #include "drey-sample-row.h"
@@ -89,7 +90,7 @@ test_store_view_overview (Fixture       *f,
   g_assert_null (drey_key_list_get_selected_key (f->key_list));
 }
 
-static GdkTexture *
+static DreyThumbnail *
 wait_for_thumbnail (DreyStoreGallery *gallery,
                     const char       *key,
                     guint             index)
@@ -105,7 +106,7 @@ test_store_view_gallery (Fixture       *f,
                          gconstpointer  data)
 {
   DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
-  GdkTexture *thumbnail;
+  DreyThumbnail *thumbnail;
   g_autofree char *caption = NULL;
   g_autofree char *source = NULL;
 
@@ -117,8 +118,8 @@ test_store_view_gallery (Fixture       *f,
   /* an 8x8 digit, enlarged 16 times to the 128 pixels asked for */
   thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
   /* In the screen's pixels: twice as many at a scale factor of 2. */
-  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
-  g_assert_cmpint (gdk_texture_get_height (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
+  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
+  g_assert_cmpint (drey_thumbnail_get_height (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
   caption = drey_store_gallery_dup_caption (gallery, "digits-00", 1);
   g_assert_cmpstr (caption, ==, "1");
   /* only the shards on screen were read, not all 19 */
@@ -126,7 +127,7 @@ test_store_view_gallery (Fixture       *f,
 
   drey_store_gallery_set_thumbnail_size (gallery, 64);
   thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
-  g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 64 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
+  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 64 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
 
   drey_store_gallery_set_caption_field (gallery, "metadata.source");
   source = drey_store_gallery_dup_caption (gallery, "digits-00", 0);
@@ -286,6 +287,31 @@ measure_gap (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The window's frames: from the frame clock's before-paint to its
+ * after-paint, layout and drawing included. */
+static gint64 frame_start, frame_cpu_start, longest_frame, longest_frame_cpu, frames_total;
+static guint n_frames;
+
+static gint64 thread_cpu_us (void);
+
+static void
+frame_begins (GdkFrameClock *clock)
+{
+  frame_start = g_get_monotonic_time ();
+  frame_cpu_start = thread_cpu_us ();
+}
+
+static void
+frame_ends (GdkFrameClock *clock)
+{
+  gint64 took = g_get_monotonic_time () - frame_start;
+
+  longest_frame = MAX (longest_frame, took);
+  longest_frame_cpu = MAX (longest_frame_cpu, thread_cpu_us () - frame_cpu_start);
+  frames_total += took;
+  n_frames++;
+}
+
 static gboolean
 screen_filled (DreyStoreGallery *gallery)
 {
@@ -293,6 +319,17 @@ screen_filled (DreyStoreGallery *gallery)
 
   drey_store_gallery_count_shown (gallery, &bound, &ready);
   return bound > 0 && ready == bound;
+}
+
+/* CPU time of the calling thread: steadier than wall time on a loaded
+ * machine, and what the main thread itself spends. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static void
@@ -318,7 +355,8 @@ test_store_view_bench_gallery (Fixture       *f,
   g_autoptr(GFile) location = NULL;
   GtkAdjustment *adjustment;
   guint tick;
-  gint64 start, first_screen, scroll_gap, jump_start, jump_filled;
+  gint64 start, first_screen, scroll_gap, scroll_cpu, jump_start, jump_filled;
+  guint bound, ready;
 
   if (path == NULL)
     {
@@ -341,8 +379,15 @@ test_store_view_bench_gallery (Fixture       *f,
 
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (drey_store_gallery_get_grid_view (gallery)));
 
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+
+    g_signal_connect (clock, "before-paint", G_CALLBACK (frame_begins), NULL);
+    g_signal_connect (clock, "after-paint", G_CALLBACK (frame_ends), NULL);
+  }
   longest_gap = 0;
   last_tick = g_get_monotonic_time ();
+  scroll_cpu = thread_cpu_us ();
   for (guint i = 0; i < 60; i++)
     {
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
@@ -350,6 +395,10 @@ test_store_view_bench_gallery (Fixture       *f,
       run_for (50);
     }
   scroll_gap = longest_gap;
+  scroll_cpu = thread_cpu_us () - scroll_cpu;
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (f->window)), frame_begins, NULL);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (f->window)), frame_ends, NULL);
+  drey_store_gallery_count_shown (gallery, &bound, &ready);
 
   longest_gap = 0;
   jump_start = last_tick = g_get_monotonic_time ();
@@ -361,6 +410,10 @@ test_store_view_bench_gallery (Fixture       *f,
 
   g_print ("timing: first screen of thumbnails: %.0f ms\n", first_screen / 1000.0);
   g_print ("timing: scrolling 60 pages: longest main loop gap %.1f ms\n", scroll_gap / 1000.0);
+  g_print ("timing: scrolling 60 pages: main thread CPU %.0f ms, %.1f ms a page (%u items bound)\n",
+           scroll_cpu / 1000.0, scroll_cpu / 60000.0, bound);
+  g_print ("timing: scrolling 60 pages: %u frames, %.1f ms each, the longest %.1f ms (%.1f ms of CPU)\n", n_frames,
+           n_frames > 0 ? frames_total / 1000.0 / n_frames : 0.0, longest_frame / 1000.0, longest_frame_cpu / 1000.0);
   g_print ("timing: jump to the middle: screen filled in %.0f ms, longest main loop gap %.1f ms\n",
            jump_filled / 1000.0, longest_gap / 1000.0);
   g_print ("timing: decoded shards kept %u, shards read %u, thumbnails kept %u\n",

@@ -17,7 +17,8 @@
  *   field of N values;
  * - a 2-D slice of an N-D array (drey-slice.c), picked with a slider an
  *   axis as h5web does, as an image when the trailing axes read as one,
- *   else as a heatmap with a colormap and a value range;
+ *   else as a heatmap with a colormap and a value range; any two axes
+ *   can be picked as its rows and columns, a heatmap of them;
  * - a 1-D array as a line plot (drey-series.c), with a spectrogram
  *   (drey-spectrogram.c) for audio-like lengths;
  * - a str as text (DreyStringView).
@@ -126,6 +127,8 @@ struct _DreyArrayPanel
   GtkAdjustment       *opacity;
   AdwComboRow         *box_format_row;
   AdwComboRow         *box_units_row;
+  AdwComboRow         *rows_axis_row;
+  AdwComboRow         *columns_axis_row;
   AdwPreferencesGroup *legend_group;
   AdwPreferencesGroup *channels_group;
   GtkWidget           *dtype_row;
@@ -172,9 +175,18 @@ struct _DreyArrayPanel
   ViewKind             kind;
   SqNdarray           *shown;       /* array, or the sub-array the sliders pick */
   guint                n_slider_axes;
+  guint                slider_axes[SQ_NDARRAY_MAX_DIMS]; /* which, in order */
   gboolean             sub_image;   /* the sliders pick an image sub-array */
   DreySlice            slice;       /* the table's and the heatmap's */
   GPtrArray           *slider_rows;
+  /* An N-D picture's rows and columns can be picked; what choose_view()
+   * chose is kept to go back to. */
+  gboolean             axes_offered;
+  ViewKind             default_kind;
+  gboolean             default_sub_image;
+  guint                default_n_sliders;
+  guint                default_rows;
+  guint                default_columns;
   GPtrArray           *legend_rows;
   GPtrArray           *channel_rows;
   SqNdarray           *backdrop;    /* the sibling image */
@@ -196,6 +208,7 @@ struct _DreyArrayPanel
   gboolean             label_candidate; /* an integer picture: a mask or not */
   gboolean             labels_asked;
   GArray              *classes;
+  DreyLabelReading     label_reading;
   gboolean             updating;    /* setting controls from code */
 
   /* the pinned picture */
@@ -242,6 +255,7 @@ typedef struct
   guint             height;
   cairo_surface_t  *overlay;
   GArray           *classes;
+  DreyLabelReading  reading;
   DreyChannelStats *stats;
   guint             n_stats;
   gboolean          unnormalized;
@@ -445,7 +459,7 @@ render_thread (GTask        *task,
 
     case VIEW_MASK:
       result->classes = drey_label_map_count (job->array, DREY_LABEL_MAP_MAX_CLASSES, job->labels_asked,
-                                              cancellable, &error);
+                                              &result->reading, cancellable, &error);
       if (result->classes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
         {
           /* Too many values for a mask: a grey picture after all. */
@@ -461,12 +475,12 @@ render_thread (GTask        *task,
           if (job->backdrop != NULL && job->overlay)
             {
               result->surface = image_surface (job, result, job->backdrop, FALSE, cancellable, &error);
-              rgba = drey_label_map_colorize (job->array, TRUE);
+              rgba = drey_label_map_colorize (job->array, result->classes, TRUE);
               result->overlay = drey_image_surface_new (rgba, w, h, 4, TRUE);
             }
           else
             {
-              rgba = drey_label_map_colorize (job->array, FALSE);
+              rgba = drey_label_map_colorize (job->array, result->classes, FALSE);
               result->surface = drey_image_surface_new (rgba, w, h, 4, TRUE);
             }
           result->width = w;
@@ -1143,21 +1157,30 @@ slider_changed (GtkAdjustment  *adjustment,
   start_render (self);
 }
 
+/* The sample's names of the array's axes ("axes": ["frame", "y", "x"]), or NULL. */
+static SqValue *
+find_axis_names (DreyArrayPanel *self)
+{
+  static const char *const axis_words[] = { "axes", "dims", "dim_names", "axis_names", "dimensions", NULL };
+  guint ndim = sq_ndarray_get_ndim (self->array);
+  SqValue *names = find_names (self, axis_words, ndim);
+
+  return names != NULL && sq_value_get_length (names) == ndim ? names : NULL;
+}
+
 /* A slider and a spin button for each axis the picture does not show. */
 static void
 add_slider_rows (DreyArrayPanel *self)
 {
-  static const char *const axis_words[] = { "axes", "dims", "dim_names", "axis_names", "dimensions", NULL };
   const guint64 *shape = sq_ndarray_get_shape (self->array);
-  guint ndim = sq_ndarray_get_ndim (self->array);
-  SqValue *names = find_names (self, axis_words, ndim);
+  SqValue *names = find_axis_names (self);
 
-  if (names != NULL && sq_value_get_length (names) != ndim)
-    names = NULL;
-  for (guint d = 0; d < self->n_slider_axes; d++)
+  for (guint i = 0; i < self->n_slider_axes; i++)
     {
+      guint d = self->slider_axes[i];
       GtkWidget *row = adw_action_row_new ();
-      GtkAdjustment *adjustment = gtk_adjustment_new (0, 0, (double) (shape[d] - 1), 1, 10, 0);
+      GtkAdjustment *adjustment = gtk_adjustment_new ((double) self->slice.index[d], 0, (double) (shape[d] - 1),
+                                                      1, 10, 0);
       GtkWidget *scale = gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment);
       GtkWidget *spin = gtk_spin_button_new (adjustment, 1, 0);
       /* Translators: a slider's axis, with its name from the sample's "axes": "Axis 0 (frame)" */
@@ -1176,10 +1199,115 @@ add_slider_rows (DreyArrayPanel *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), scale);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       g_object_set_data (G_OBJECT (adjustment), "axis", GUINT_TO_POINTER (d));
+      g_object_set_data (G_OBJECT (row), "axis", GUINT_TO_POINTER (d));
       g_signal_connect (adjustment, "value-changed", G_CALLBACK (slider_changed), self);
       adw_preferences_group_add (self->display_group, row);
       g_ptr_array_add (self->slider_rows, row);
     }
+}
+
+/* The Rows and Columns rows of an N-D picture, set to the slice shown;
+ * their axes listed anew (@list) only for a new array: a combo row's
+ * model must not change under its own notify::selected. */
+static void
+show_axis_rows (DreyArrayPanel *self,
+                gboolean        list)
+{
+  const guint64 *shape;
+  guint ndim;
+  SqValue *names;
+  g_autoptr(GPtrArray) items = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->rows_axis_row), self->axes_offered);
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_axis_row), self->axes_offered);
+  if (!self->axes_offered)
+    return;
+  if (!list)
+    {
+      self->updating = TRUE;
+      adw_combo_row_set_selected (self->rows_axis_row, self->slice.row_axis);
+      adw_combo_row_set_selected (self->columns_axis_row, self->slice.col_axis);
+      self->updating = FALSE;
+      return;
+    }
+  shape = sq_ndarray_get_shape (self->array);
+  ndim = sq_ndarray_get_ndim (self->array);
+  names = find_axis_names (self);
+  items = g_ptr_array_new_with_free_func (g_free);
+  for (guint d = 0; d < ndim; d++)
+    {
+      if (names != NULL)
+        /* Translators: an axis to show down or across the picture, its name and length: "axis 0, frame (len 6)" */
+        g_ptr_array_add (items, g_strdup_printf (_("axis %u, %s (len %" G_GUINT64_FORMAT ")"), d,
+                                                 sq_value_get_str (sq_value_get_item (names, d), NULL), shape[d]));
+      else
+        /* Translators: an axis to show down or across the picture, and its length: "axis 0 (len 3)" */
+        g_ptr_array_add (items, g_strdup_printf (_("axis %u (len %" G_GUINT64_FORMAT ")"), d, shape[d]));
+    }
+  g_ptr_array_add (items, NULL);
+  self->updating = TRUE;
+  set_combo_strings (self->rows_axis_row, (const char *const *) items->pdata, self->slice.row_axis);
+  set_combo_strings (self->columns_axis_row, (const char *const *) items->pdata, self->slice.col_axis);
+  self->updating = FALSE;
+}
+
+/* An N-D picture's rows and columns as choose_view() chose them: what the
+ * table shows (an image's, its channel at index 0), and what Rows and
+ * Columns go back to. */
+static void
+setup_axes (DreyArrayPanel *self)
+{
+  guint ndim = sq_ndarray_get_ndim (self->array);
+
+  self->axes_offered = FALSE;
+  for (guint d = 0; d < self->n_slider_axes; d++)
+    self->slider_axes[d] = d;
+  if (ndim < 3 || (self->kind != VIEW_IMAGE && self->kind != VIEW_HEATMAP))
+    return;
+  if (self->kind == VIEW_IMAGE)
+    {
+      DreyImageShape shape;
+      guint first = self->n_slider_axes;
+
+      drey_image_get_shape (self->shown, &shape);
+      if (ndim - first == 3 && shape.channels_first)
+        first++;
+      self->slice.row_axis = first;
+      self->slice.col_axis = first + 1;
+    }
+  self->axes_offered = TRUE;
+  self->default_kind = self->kind;
+  self->default_sub_image = self->sub_image;
+  self->default_n_sliders = self->n_slider_axes;
+  self->default_rows = self->slice.row_axis;
+  self->default_columns = self->slice.col_axis;
+}
+
+static void
+rows_axis_changed (DreyArrayPanel *self)
+{
+  guint rows = adw_combo_row_get_selected (self->rows_axis_row);
+  guint columns = self->slice.col_axis;
+
+  if (self->updating || !self->axes_offered || rows == GTK_INVALID_LIST_POSITION)
+    return;
+  /* Rows onto the columns' axis: the columns take the rows' old one. */
+  if (rows == columns)
+    columns = self->slice.row_axis;
+  drey_array_panel_set_slice_axes (self, rows, columns);
+}
+
+static void
+columns_axis_changed (DreyArrayPanel *self)
+{
+  guint columns = adw_combo_row_get_selected (self->columns_axis_row);
+  guint rows = self->slice.row_axis;
+
+  if (self->updating || !self->axes_offered || columns == GTK_INVALID_LIST_POSITION)
+    return;
+  if (rows == columns)
+    rows = self->slice.col_axis;
+  drey_array_panel_set_slice_axes (self, rows, columns);
 }
 
 static void
@@ -1338,7 +1466,7 @@ show_legend (DreyArrayPanel *self)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                      sq_value_get_str (sq_value_get_item (names, (gsize) c->value), NULL));
 
-      drey_palette_class_color (c->value, rgb);
+      drey_palette_class_color (c->color, rgb);
       gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (swatch), draw_swatch,
                                       GUINT_TO_POINTER ((guint) rgb[0] << 16 | (guint) rgb[1] << 8 | rgb[2]), NULL);
       gtk_widget_set_size_request (swatch, 18, 18);
@@ -1553,6 +1681,20 @@ show_caption (DreyArrayPanel *self)
           if (self->backdrop != NULL && gtk_switch_get_active (self->overlay_switch))
             g_string_append_printf (caption, _(", over “%s” at %.0f%%"), self->backdrop_name,
                                     100 * gtk_adjustment_get_value (self->opacity));
+          /* IDs of any size are a mask only by a guess: say so, and how to
+           * undo it. */
+          if (self->label_reading == DREY_LABEL_MAP_SPARSE)
+            {
+              g_autofree char *pixels = _drey_format_count (sq_ndarray_get_n_elements (self->shown));
+
+              g_string_append_c (caption, '\n');
+              g_string_append_printf (caption,
+                                      ngettext ("Guessed a mask from its %u distinct value in %s pixels: "
+                                                "Show Grey Levels if it is a picture",
+                                                "Guessed a mask from its %u distinct values in %s pixels: "
+                                                "Show Grey Levels if it is a picture", self->classes->len),
+                                      self->classes->len, pixels);
+            }
         }
       break;
 
@@ -1663,6 +1805,7 @@ render_done (GObject      *object,
     {
       g_clear_pointer (&self->classes, g_array_unref);
       self->classes = g_array_ref (result->classes);
+      self->label_reading = result->reading;
       show_legend (self);
     }
   self->shown_unnormalized = result->unnormalized;
@@ -1853,6 +1996,8 @@ clear_view (DreyArrayPanel *self)
   drey_values_table_set_array (self->values_table, NULL, NULL);
   drey_string_view_set_text (self->string_view, NULL, 0);
   clear_rows (self->display_group, self->slider_rows);
+  self->axes_offered = FALSE;
+  show_axis_rows (self, FALSE);
   g_clear_pointer (&self->classes, g_array_unref);
   show_legend (self);
   show_channels (self, NULL, 0);
@@ -2085,6 +2230,7 @@ drey_array_panel_set_node (DreyArrayPanel *self,
 
   choose_view (self);
   update_shown (self);
+  setup_axes (self);
   show_facts (self, title);
   show_values (self);
   gtk_stack_set_visible_child_name (self->stack, "array");
@@ -2114,6 +2260,7 @@ drey_array_panel_set_node (DreyArrayPanel *self,
         drey_normalization_init_imagenet (&self->norm, shape.channels);
       self->show_mode = self->norm_from_sample ? SHOW_UNNORMALIZED : SHOW_AUTO;
     }
+  show_axis_rows (self, TRUE);
   add_slider_rows (self);
 
   show_summary_placeholder (self);
@@ -2306,7 +2453,7 @@ drey_array_panel_get_n_slice_axes (DreyArrayPanel *self)
 
 /**
  * drey_array_panel_set_slice_index:
- * @axis: an axis with a slider
+ * @axis: an axis of the array that has a slider
  * @index: the index to show the slice at
  *
  * What moving the axis's slider does.
@@ -2319,9 +2466,12 @@ drey_array_panel_set_slice_index (DreyArrayPanel *self,
   GtkWidget *row;
 
   g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
-  g_return_if_fail (axis < self->n_slider_axes);
 
-  row = self->slider_rows->pdata[axis];
+  row = NULL;
+  for (guint i = 0; i < self->slider_rows->len; i++)
+    if (GPOINTER_TO_UINT (g_object_get_data (self->slider_rows->pdata[i], "axis")) == axis)
+      row = self->slider_rows->pdata[i];
+  g_return_if_fail (row != NULL);
   for (GtkWidget *w = gtk_widget_get_first_child (row); w != NULL;)
     {
       if (GTK_IS_SPIN_BUTTON (w))
@@ -2339,6 +2489,85 @@ drey_array_panel_set_slice_index (DreyArrayPanel *self,
           w = w == row ? NULL : gtk_widget_get_next_sibling (w);
         }
     }
+}
+
+/**
+ * drey_array_panel_get_slice_axes:
+ * @rows: (out) (optional): the axis down the picture and the table
+ * @columns: (out) (optional): the axis across them
+ *
+ * Returns: whether the array's rows and columns can be picked (an N-D
+ *   array shown as an image or a heatmap)
+ */
+gboolean
+drey_array_panel_get_slice_axes (DreyArrayPanel *self,
+                                 guint          *rows,
+                                 guint          *columns)
+{
+  g_return_val_if_fail (DREY_IS_ARRAY_PANEL (self), FALSE);
+
+  if (rows != NULL)
+    *rows = self->slice.row_axis;
+  if (columns != NULL)
+    *columns = self->slice.col_axis;
+  return self->axes_offered;
+}
+
+/**
+ * drey_array_panel_set_slice_axes:
+ * @rows: the axis to show down the picture and the table
+ * @columns: the axis to show across them (before @rows: transposed)
+ *
+ * What picking Rows and Columns does: any two axes of an N-D array show
+ * as a heatmap (in the colormap, over the range) with a slider for every
+ * other axis, and the values table shows the same slice. The axes the
+ * panel chose first bring its own view back (an image with its channels).
+ */
+void
+drey_array_panel_set_slice_axes (DreyArrayPanel *self,
+                                 guint           rows,
+                                 guint           columns)
+{
+  SqDtype *dtype;
+  guint ndim;
+
+  g_return_if_fail (DREY_IS_ARRAY_PANEL (self));
+  g_return_if_fail (self->axes_offered);
+  ndim = sq_ndarray_get_ndim (self->array);
+  g_return_if_fail (rows < ndim && columns < ndim && rows != columns);
+
+  if (rows == self->slice.row_axis && columns == self->slice.col_axis)
+    return;
+  dtype = sq_ndarray_get_dtype (self->array);
+  clear_rows (self->display_group, self->slider_rows);
+  if (rows == self->default_rows && columns == self->default_columns)
+    {
+      self->kind = self->default_kind;
+      self->sub_image = self->default_sub_image;
+      self->n_slider_axes = self->default_n_sliders;
+      for (guint d = 0; d < self->n_slider_axes; d++)
+        self->slider_axes[d] = d;
+    }
+  else
+    {
+      self->kind = VIEW_HEATMAP;
+      self->sub_image = FALSE;
+      self->n_slider_axes = 0;
+      for (guint d = 0; d < ndim; d++)
+        if (d != rows && d != columns)
+          self->slider_axes[self->n_slider_axes++] = d;
+      /* Numbers in viridis, as a heatmap chosen by the panel; bytes stay grey. */
+      if (self->colormap == DREY_COLORMAP_GREY &&
+          !(sq_dtype_get_kind (dtype) == SQ_DTYPE_KIND_UINT && sq_dtype_get_itemsize (dtype) == 1))
+        self->colormap = DREY_COLORMAP_VIRIDIS;
+    }
+  self->slice.row_axis = rows;
+  self->slice.col_axis = columns;
+  update_shown (self);
+  show_values (self);
+  show_axis_rows (self, FALSE);
+  add_slider_rows (self);
+  start_render (self);
 }
 
 /**
@@ -2613,6 +2842,8 @@ drey_array_panel_class_init (DreyArrayPanelClass *klass)
   BIND (opacity);
   BIND (box_format_row);
   BIND (box_units_row);
+  BIND (rows_axis_row);
+  BIND (columns_axis_row);
   BIND (legend_group);
   BIND (channels_group);
   BIND (dtype_row);
@@ -2692,4 +2923,6 @@ drey_array_panel_init (DreyArrayPanel *self)
   g_signal_connect_swapped (self->box_format_row, "notify::selected", G_CALLBACK (box_format_changed), self);
   g_signal_connect_swapped (self->box_units_row, "notify::selected", G_CALLBACK (box_format_changed), self);
   g_signal_connect_swapped (self->pin_button, "toggled", G_CALLBACK (pin_toggled), self);
+  g_signal_connect_swapped (self->rows_axis_row, "notify::selected", G_CALLBACK (rows_axis_changed), self);
+  g_signal_connect_swapped (self->columns_axis_row, "notify::selected", G_CALLBACK (columns_axis_changed), self);
 }

@@ -41,6 +41,12 @@ guint            drey_array_panel_get_n_slice_axes  (DreyArrayPanel *self);
 void             drey_array_panel_set_slice_index   (DreyArrayPanel *self,
                                                      guint           axis,
                                                      guint64         index);
+gboolean         drey_array_panel_get_slice_axes    (DreyArrayPanel *self,
+                                                     guint          *rows,
+                                                     guint          *columns);
+void             drey_array_panel_set_slice_axes    (DreyArrayPanel *self,
+                                                     guint           rows,
+                                                     guint           columns);
 void             drey_array_panel_set_unnormalize   (DreyArrayPanel *self,
                                                      gboolean        unnormalize);
 void             drey_array_panel_set_classes       (DreyArrayPanel *self,

@@ -486,6 +486,10 @@ setup_name (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *cell = drey_sample_cell_new (TRUE);
 
+  /* A sample's arrow keeps 12 px off the pane's edge: the GtkPaned the
+   * sidebar had took presses up to 15 px into this pane, and a divider or
+   * a swipe edge beside it may again. */
+  gtk_widget_set_margin_start (expander, 12);
   g_object_set_data (G_OBJECT (item), "drey-sample-view", self);
   g_signal_connect_object (cell, "edit-changed", G_CALLBACK (cell_edit_changed), item, 0);
   g_signal_connect_object (cell, "edit-done", G_CALLBACK (cell_edit_done), item, 0);

@@ -21,6 +21,7 @@
 
 #include "drey-image.h"
 #include "drey-store-gallery.h"
+#include "drey-thumbnail.h"
 
 /* Thumbnails kept, in bytes of pixels. */
 #define MAX_THUMBNAIL_BYTES (64 * 1024 * 1024)
@@ -48,7 +49,7 @@ struct _DreyStoreGallery
   char               *caption;
   guint               size;
 
-  GHashTable         *thumbnails;  /* thumbnail key -> GdkTexture */
+  GHashTable         *thumbnails;  /* thumbnail key -> DreyThumbnail */
   GQueue              thumbnail_order; /* thumbnail keys, newest first */
   gsize               thumbnail_bytes;
   GHashTable         *making;      /* thumbnail key -> GCancellable */
@@ -102,7 +103,7 @@ job_free (Job *job)
  * panel and PNG export) with the longer side at most @side: larger
  * images sampled every few pixels, smaller ones enlarged nearest-neighbour
  * by a whole factor, grey spread to RGB. */
-static GdkTexture *
+static DreyThumbnail *
 thumbnail_for_array (SqNdarray     *array,
                      guint          side,
                      GCancellable  *cancellable,
@@ -110,10 +111,9 @@ thumbnail_for_array (SqNdarray     *array,
 {
   DreyImageShape shape;
   g_autofree guint8 *mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autofree guint8 *pixels = NULL;
   guint longer, step = 1, zoom = 1, sw, sh, tw, th, bpp;
   gsize stride;
-  guint8 *pixels;
 
   if (!drey_image_get_shape (array, &shape))
     {
@@ -152,9 +152,7 @@ thumbnail_for_array (SqNdarray     *array,
       for (guint z = 1; z < zoom; z++)
         memcpy (row + z * stride, row, stride);
     }
-  bytes = g_bytes_new_take (pixels, stride * th);
-  return gdk_memory_texture_new ((int) tw, (int) th, bpp == 4 ? GDK_MEMORY_R8G8B8A8 : GDK_MEMORY_R8G8B8, bytes,
-                                 stride);
+  return drey_thumbnail_new (pixels, tw, th, bpp);
 }
 
 static void
@@ -165,38 +163,55 @@ make_thumbnail (GTask        *task,
 {
   Job *job = task_data;
   GError *error = NULL;
-  GdkTexture *texture;
+  DreyThumbnail *thumbnail;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  texture = thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
-  if (texture == NULL)
+  thumbnail = thumbnail_for_array (sq_value_get_ndarray (job->value), job->size, cancellable, &error);
+  if (thumbnail == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, texture, g_object_unref);
+    g_task_return_pointer (task, thumbnail, g_object_unref);
 }
 
-static void refresh_items_of (DreyStoreGallery *self,
-                              const char       *key);
+static void refresh_item (DreyStoreGallery *self,
+                          GtkListItem      *item);
 
 static void
 keep_thumbnail (DreyStoreGallery *self,
                 char             *tkey,
-                GdkTexture       *texture)
+                DreyThumbnail    *thumbnail)
 {
-  gsize bytes = (gsize) gdk_texture_get_width (texture) * (gsize) gdk_texture_get_height (texture) * 4;
-
-  g_hash_table_insert (self->thumbnails, tkey, texture);
+  g_hash_table_insert (self->thumbnails, tkey, thumbnail);
   g_queue_push_head (&self->thumbnail_order, tkey);
-  self->thumbnail_bytes += bytes;
+  self->thumbnail_bytes += drey_thumbnail_get_bytes (thumbnail);
   while (self->thumbnail_bytes > MAX_THUMBNAIL_BYTES && g_queue_get_length (&self->thumbnail_order) > 1)
     {
       char *oldest = g_queue_pop_tail (&self->thumbnail_order);
-      GdkTexture *old = g_hash_table_lookup (self->thumbnails, oldest);
 
-      self->thumbnail_bytes -= (gsize) gdk_texture_get_width (old) * (gsize) gdk_texture_get_height (old) * 4;
+      self->thumbnail_bytes -= drey_thumbnail_get_bytes (g_hash_table_lookup (self->thumbnails, oldest));
       g_hash_table_remove (self->thumbnails, oldest);
     }
+}
+
+/* The bound item showing sample @index of @key, if any. */
+static GtkListItem *
+find_bound_item (DreyStoreGallery *self,
+                 const char       *key,
+                 guint             index)
+{
+  GHashTableIter iter;
+  gpointer item;
+
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    {
+      DreySampleRef *ref = gtk_list_item_get_item (item);
+
+      if (ref != NULL && drey_sample_ref_get_index (ref) == index && g_str_equal (drey_sample_ref_get_key (ref), key))
+        return item;
+    }
+  return NULL;
 }
 
 static void
@@ -207,21 +222,26 @@ thumbnail_made (GObject      *object,
   g_autofree char *tkey = user_data;
   DreyStoreGallery *self = DREY_STORE_GALLERY (object);
   g_autoptr(GError) error = NULL;
-  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+  DreyThumbnail *thumbnail = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *key = NULL;
+  GtkListItem *item;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   g_hash_table_remove (self->making, tkey);
-  if (texture == NULL)
+  if (thumbnail == NULL)
     {
       g_debug ("no thumbnail: %s", error->message);
       g_hash_table_add (self->failed, g_strdup (tkey));
+      return;
     }
-  else
-    keep_thumbnail (self, g_strdup (tkey), texture);
+  keep_thumbnail (self, g_strdup (tkey), thumbnail);
+  /* Only the item showing it changes: refreshing every item of the
+   * shard, once per thumbnail made, was 50 refreshes each. */
   key = g_strndup (tkey, strcspn (tkey, "\x1f"));
-  refresh_items_of (self, key);
+  item = find_bound_item (self, key, (guint) g_ascii_strtoull (tkey + strlen (key) + 1, NULL, 10));
+  if (item != NULL)
+    refresh_item (self, item);
 }
 
 static void
@@ -317,18 +337,24 @@ refresh_item (DreyStoreGallery *self,
   guint index = drey_sample_ref_get_index (ref);
   g_autofree char *caption = drey_store_gallery_dup_caption (self, key, index);
   g_autofree char *tkey = thumbnail_key (self, key, index);
-  g_autofree char *accessible = NULL;
-  GdkTexture *texture = g_hash_table_lookup (self->thumbnails, tkey);
+  DreyThumbnail *thumbnail = g_hash_table_lookup (self->thumbnails, tkey);
+  g_autofree char *accessible = g_strdup_printf (_("%s, sample %u%s%s"), key, index,
+                                                 caption != NULL && *caption ? ", " : "",
+                                                 caption != NULL ? caption : "");
 
   gtk_widget_set_size_request (GTK_WIDGET (picture), (int) self->size, (int) self->size);
   gtk_label_set_text (label, caption != NULL ? caption : "…");
   gtk_widget_set_visible (GTK_WIDGET (label), self->caption != NULL);
-  gtk_picture_set_paintable (picture, GDK_PAINTABLE (texture));
-  accessible = g_strdup_printf (_("%s, sample %u%s%s"), key, index, caption != NULL && *caption ? ", " : "",
-                                caption != NULL ? caption : "");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_picture_set_paintable (picture, GDK_PAINTABLE (thumbnail));
+  /* Told again only when it changes: every scroll rebinds items, and
+   * each update reaches the accessibility bus. */
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (box), "drey-accessible"), accessible) != 0)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_object_set_data_full (G_OBJECT (box), "drey-accessible", g_steal_pointer (&accessible), g_free);
+    }
 
-  if (texture == NULL && self->field != NULL)
+  if (thumbnail == NULL && self->field != NULL)
     {
       SqValue *sample = lookup_sample (self, key, index);
       SqValue *value = sample != NULL ? drey_value_lookup_path (sample, self->field) : NULL;
@@ -787,7 +813,7 @@ drey_store_gallery_get_n_thumbnails (DreyStoreGallery *self)
  * Returns: (transfer none) (nullable): the thumbnail of sample @index of
  *   @key, for the field and size shown, if it has been made
  */
-GdkTexture *
+DreyThumbnail *
 drey_store_gallery_lookup_thumbnail (DreyStoreGallery *self,
                                      const char       *key,
                                      guint             index)

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "drey-store-document.h"
+#include "drey-thumbnail.h"
 
 G_BEGIN_DECLS
 
@@ -32,7 +33,7 @@ GtkGridView *drey_store_gallery_get_grid_view     (DreyStoreGallery  *self);
 void        drey_store_gallery_count_shown        (DreyStoreGallery  *self,
                                                    guint             *n_bound,
                                                    guint             *n_ready);
-GdkTexture *drey_store_gallery_lookup_thumbnail   (DreyStoreGallery  *self,
+DreyThumbnail *drey_store_gallery_lookup_thumbnail (DreyStoreGallery  *self,
                                                    const char        *key,
                                                    guint              index);
 char       *drey_store_gallery_dup_caption        (DreyStoreGallery  *self,

@@ -28,7 +28,11 @@ then times, in one run:
           1.15x its time), with the CPU time of each (the machine may be
           shared; check's rows show CPU times too);
   cat     `drey-cli cat` of (d): MiB of JSON per CPU second, against the
-          rate before issue 12 (3x).
+          rate before issue 12 (3x);
+  parallel (e) a store of 200 shards: `drey-cli check`, `stats STORE
+          KEY...` and `copy --to` with --jobs 1 against one job per core
+          (1.8x on 2 cores), and Python reading (and, for copy, writing)
+          the shards one after another as squirrel does.
 
 Needs Debian's /usr/bin/python3 with msgpack, msgpack_numpy, numpy,
 scikit-image and fsspec; pigz; libdeflate-gunzip (libdeflate-tools); a
@@ -70,6 +74,10 @@ CAT_BEFORE = {"arrays": 16, "images": 178}
 DATA_VERSION = "1"
 # The same for generate_more(): the sets issue 12 added.
 MORE_VERSION = "1"
+# And for generate_parallel(): (e), 200 shards.
+PARALLEL_VERSION = "1"
+N_PARALLEL_SHARDS = 200
+N_PARALLEL_SAMPLES = 2000
 
 
 # ---------------------------------------------------------------- data
@@ -187,6 +195,47 @@ def generate_more(work):
 
     with open(os.path.join(work, "VERSION-MORE"), "w") as f:
         f.write(MORE_VERSION + "\n")
+
+
+def parallel_samples(rng, nrng, shard):
+    """(e): metadata maps with a small array, as a store of many modest
+    shards holds them."""
+    splits = ("train", "train", "train", "val", "test")
+    words = ("cat", "dog", "indoor", "outdoor", "night", "person", "car", "blurry")
+    samples = []
+    for i in range(N_PARALLEL_SAMPLES):
+        samples.append({
+            "key": f"{shard:03d}-{i:05d}",
+            "label": np.int64(rng.randrange(1000)),
+            "score": round(rng.random(), 4),
+            "split": rng.choice(splits),
+            "tags": rng.sample(words, rng.randint(0, 3)),
+            "thumb": nrng.integers(0, 256, (8, 8), dtype=np.uint8),
+        })
+    return samples
+
+
+def generate_parallel(work):
+    """(e) a store of 200 shards of 2,000 samples."""
+    rng = random.Random(20261203)
+    nrng = np.random.default_rng(20261203)
+    store = os.path.join(work, "parallel")
+    print(f"generating (e) {N_PARALLEL_SHARDS} shards...", flush=True)
+    shutil.rmtree(store, ignore_errors=True)
+    os.makedirs(store)
+    for shard in range(N_PARALLEL_SHARDS):
+        squirrel_write(os.path.join(store, f"part-{shard:03d}.gz"), parallel_samples(rng, nrng, shard))
+    with open(os.path.join(work, "VERSION-PARALLEL"), "w") as f:
+        f.write(PARALLEL_VERSION + "\n")
+
+
+def squirrel_copy(src, dest, keys):
+    """What copying shards takes in squirrel: store.set(key, list(store.get(key)))
+    for each key, one after another."""
+    for key in keys:
+        with gzip.open(os.path.join(src, key + ".gz"), "rb") as f:
+            samples = list(msgpack.Unpacker(f, use_list=False, object_hook=msgpack_numpy.decode))
+        squirrel_write(os.path.join(dest, key + ".gz"), samples)
 
 
 def gzip_isize(path):
@@ -340,6 +389,35 @@ def python_peak(path):
         peak_process([sys.executable, "-c", BASELINE_SCRIPT])
 
 
+BUSY_SCRIPT = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\n"
+
+
+def cores_available(n):
+    """How many cores this session gets now: n busy processes, their CPU
+    time over the wall time. Linux's autogroup gives a session a share of
+    the CPUs, not each thread: on a busy machine two threads get no more
+    than one, and a speedup of several jobs cannot show."""
+    before = os.times()
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", BUSY_SCRIPT]) for _ in range(n)]
+    for proc in procs:
+        proc.wait()
+    elapsed = time.perf_counter() - t0
+    after = os.times()
+    return (after.children_user - before.children_user + after.children_system - before.children_system) / elapsed
+
+
+def payloads_differ(a, b):
+    """Do two stores hold other shards, or other bytes once inflated?"""
+    if sorted(os.listdir(a)) != sorted(os.listdir(b)):
+        return True
+    for name in os.listdir(a):
+        with gzip.open(os.path.join(a, name), "rb") as x, gzip.open(os.path.join(b, name), "rb") as y:
+            if x.read() != y.read():
+                return True
+    return False
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -347,6 +425,7 @@ class Table:
     def __init__(self):
         self.rows = []
         self.missed = []
+        self.unjudged = []
 
     def add(self, case, tool, seconds, ratio="", target="", ok=None, note=""):
         verdict = "" if ok is None else ("PASS" if ok else "MISS")
@@ -387,7 +466,7 @@ def machine_info():
           f"fsspec {fsspec.__version__}; {(pigz.stdout or pigz.stderr).strip()}")
 
 
-CASES = ("check-images", "check-meta", "keys", "set-images", "set-meta", "decode", "cat")
+CASES = ("check-images", "check-meta", "keys", "set-images", "set-meta", "decode", "cat", "parallel")
 
 
 def main():
@@ -420,6 +499,10 @@ def main():
     more = open(more_file).read().strip() if os.path.exists(more_file) else None
     if args.regenerate or more != MORE_VERSION:
         generate_more(work)
+    parallel_file = os.path.join(work, "VERSION-PARALLEL")
+    parallel = open(parallel_file).read().strip() if os.path.exists(parallel_file) else None
+    if "parallel" in only and (args.regenerate or parallel != PARALLEL_VERSION):
+        generate_parallel(work)
 
     def runs(default):
         return args.runs or default
@@ -558,6 +641,67 @@ def main():
                       note=f"JSON per CPU second (cpu {med(cpu_cat):.4f} s, {size / 2**20:.1f} MiB); "
                            f"before: {before} MiB/s")
 
+    # ---- (e) several shards at once: --jobs 1 against one job per core
+    if "parallel" in only:
+        n = runs(5)
+        store = os.path.join(work, "parallel")
+        keys = squirrel_keys(store)
+        cores = len(os.sched_getaffinity(0))
+        all_jobs = ["--jobs", str(cores)]
+        copy_dest = {j: os.path.join(dest, f"parallel-jobs-{j}") for j in ("1", "all")}
+        py_dest = os.path.join(dest, "parallel-python")
+        for d in list(copy_dest.values()) + [py_dest]:
+            os.makedirs(d)
+        size = sum(os.path.getsize(os.path.join(store, k + ".gz")) for k in keys)
+        raw = sum(gzip_isize(os.path.join(store, k + ".gz")) for k in keys)
+        print(f"(e) {len(keys)} shards of {N_PARALLEL_SAMPLES} samples: {size / 2**20:.1f} MiB compressed, "
+              f"{raw / 2**20:.1f} MiB decompressed; {cores} cores")
+
+        commands = {
+            "check": lambda jobs: [drey, "--jobs", jobs, "check", store],
+            "stats": lambda jobs: [drey, "--jobs", jobs, "stats", store, *keys],
+            "copy": lambda jobs: [drey, "--jobs", jobs, "copy", "--to", copy_dest["1" if jobs == "1" else "all"],
+                                  store],
+        }
+        for name, command in commands.items():
+            one, many = command("1"), command(all_jobs[1])
+            # The same output either way (jobs-interop.py tests it in full).
+            if name != "copy":
+                a = subprocess.run(one, capture_output=True, check=True).stdout
+                b = subprocess.run(many, capture_output=True, check=True).stdout
+                if a != b:
+                    sys.exit(f"bench: drey-cli {name} prints something else with {' '.join(all_jobs)}")
+            cpu_one, cpu_many, cpu_py = [], [], []
+            before = os.sync if name == "copy" else None
+            tools = [process(one, before=before, cpu=cpu_one), process(many, before=before, cpu=cpu_many)]
+            if name == "check":
+                tools.append(in_process(lambda: [squirrel_read(os.path.join(store, k + ".gz")) for k in keys],
+                                        cpu=cpu_py))
+            elif name == "copy":
+                tools.append(in_process(lambda: squirrel_copy(store, py_dest, keys), before=os.sync, cpu=cpu_py))
+            available = [cores_available(cores)]
+            times = medians(n, *tools)
+            available.append(cores_available(cores))
+            t_one, t_many = times[0], times[1]
+            case = f"(e) {name} 200 shards"
+            speedup = t_one / t_many
+            # Judged only when the machine gave this session the cores.
+            ok = speedup >= 1.8 if cores >= 2 and min(available) >= 1.9 else None
+            table.add(case, f"drey-cli {' '.join(all_jobs)} {name}", t_many, "1.00",
+                      note=f"cpu {med(cpu_many):.4f} s")
+            table.add(case, f"drey-cli --jobs 1 {name}", t_one, f"{speedup:.2f}", ">= 1.80" if cores >= 2 else "",
+                      ok, note=f"cpu {med(cpu_one):.4f} s; speedup of {cores} jobs over 1; "
+                               f"{cores} busy processes got {available[0]:.2f} and {available[1]:.2f} cores "
+                               f"before and after")
+            if ok is None and cores >= 2:
+                table.unjudged.append(case)
+            if len(times) > 2:
+                what = "python Unpacker, shard by shard" if name == "check" else "python get+set, shard by shard"
+                table.add(case, what, times[2], f"{times[2] / t_many:.2f}",
+                          note=f"cpu {med(cpu_py):.4f} s" + ("; no fsync" if name == "copy" else ""))
+        if payloads_differ(copy_dest["1"], copy_dest["all"]):
+            sys.exit("bench: drey-cli copy --to wrote other shards with all jobs than with one")
+
     print()
     print("Drey and pigz are timed as whole processes (start-up included), Python in-process")
     print("(start-up and imports excluded), taking turns; medians after one warm-up run; files")
@@ -569,8 +713,13 @@ def main():
     print()
     table.print()
     print()
+    if table.unjudged:
+        print("NOT JUDGED (this session did not get the cores it asked for; re-run on an idle machine): "
+              + "; ".join(table.unjudged))
     if table.missed:
         print("MISSED: " + "; ".join(table.missed))
+        return 1
+    if table.unjudged:
         return 1
     print("all targets met")
     return 0

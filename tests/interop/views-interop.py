@@ -169,5 +169,26 @@ scored = np.concatenate([xyxy, [[0.9, 3], [0.4, 1]]], axis=1).astype(np.float64)
 got, _ = run("boxes", scored, W, H)
 check("boxes with scores", np.allclose(got[1:], xyxy), f"{got}")
 
+# ---- elements as numpy's repr prints them: a complex64's parts in float32's
+# shortest digits, not widened to double
+parts = np.array([0.1, 0.2, 1.0, -0.0, 0.0, 1e-5, 1e-4, 1e16, 123456789.0, 3.14159265, -2.5, 5e-5,
+                  np.nan, np.inf, -np.inf, 1e-45, 3.4e38, 16777217.0])
+values = np.empty(parts.size ** 2 + 200, dtype=np.complex128)
+values.real[:parts.size ** 2] = np.repeat(parts, parts.size)
+values.imag[:parts.size ** 2] = np.tile(parts, parts.size)
+values.real[parts.size ** 2:] = rng.normal(size=200) * 10.0 ** rng.integers(-8, 9, size=200)
+values.imag[parts.size ** 2:] = rng.normal(size=200)
+for dtype in (np.complex64, np.complex128, np.float32, np.float16):
+    with np.errstate(over="ignore"):
+        array = values.astype(dtype) if np.dtype(dtype).kind == "c" else values.real.astype(dtype)
+    src = os.path.join(TMP, "elements.npy")
+    np.save(src, array)
+    done = subprocess.run([DUMP, "elements", src, "-"], check=True, capture_output=True, text=True)
+    got = done.stdout.splitlines()
+    expected = [repr(x) for x in array]
+    wrong = [(g, e) for g, e in zip(got, expected) if g != e]
+    check(f"elements {np.dtype(dtype).name} as numpy's repr", len(got) == len(expected) and not wrong,
+          f"{len(wrong)} differ, first {wrong[:3]}")
+
 print(f"1..{count}")
 sys.exit(1 if failures else 0)
