@@ -8,7 +8,10 @@
  * Larger shards, and anything libdeflate does not take in one go (several
  * members, a lying size trailer, damage), stream through zlib: the parser sees a
  * window that grows only to the largest value it needs whole, and a big bin
- * is inflated straight into its own buffer. Either way memory stays near
+ * is inflated straight into memory of its own: a slice of a slab
+ * (sq-slab-private.h) in huge pages, so that keeping a big shard costs a
+ * page fault per 2 MiB, not per 4 KiB, as it does when inflated whole.
+ * Either way memory stays near
  * the size of what the caller keeps, and the decompressed total is capped
  * so a gzip bomb ends in an error, not in swap.
  *
@@ -30,6 +33,7 @@
 #include "sq-error.h"
 #include "sq-input-private.h"
 #include "sq-memory-private.h"
+#include "sq-slab-private.h"
 
 #define WHOLE_SMALL     (8 * 1024 * 1024)
 /* A photo shard of 50 MiB inflates in a fifth of a second this way, and
@@ -40,6 +44,9 @@
 #define WINDOW_INITIAL  (256 * 1024)
 /* Larger takes are inflated into their own buffer instead of the window. */
 #define TAKE_DIRECT_MIN (64 * 1024)
+/* Smaller takes come from malloc(), which recycles them cheaply; a slice
+ * of a slab would hold up the slab while it is kept. */
+#define TAKE_SLAB_MIN   (4 * 1024)
 
 typedef enum
 {
@@ -75,6 +82,8 @@ typedef struct
   gboolean      member_open;      /* inside a gzip member */
   gboolean      done;             /* no more decompressed data */
   gboolean      stream_only;      /* never inflate whole (a probe reads only the start) */
+  SqSlab       *slab;             /* takes are cut from it... */
+  SqSlab       *spare_slab;       /* ...or from this one once it is idle */
 
   SqInputObserver observer;
   gpointer        observer_data;
@@ -252,6 +261,8 @@ _sq_input_free (SqInput *pub)
   else
     g_free (in->window);
   g_free (in->in_buf);
+  g_clear_pointer (&in->slab, _sq_slab_unref);
+  g_clear_pointer (&in->spare_slab, _sq_slab_unref);
   g_clear_object (&in->stream);
   g_free (in->shard);
   g_free (in);
@@ -637,10 +648,54 @@ _sq_input_read_into (SqInput       *pub,
   return (gsize) got == n - avail ? SQ_INPUT_OK : SQ_INPUT_SHORT;
 }
 
+/* Memory for a take of @n bytes while streaming: a slice of a slab, a
+ * buffer of its own for big or small ones; NULL when out of memory. */
+static GBytes *
+alloc_take (Input   *in,
+            gsize    n,
+            guint8 **data)
+{
+  GBytes *bytes;
+
+  if (n < TAKE_SLAB_MIN || n > SQ_SLAB_CUT_MAX)
+    {
+      *data = n < TAKE_SLAB_MIN ? g_try_malloc (n) : _sq_try_malloc_big (n);
+      return *data != NULL ? g_bytes_new_take (*data, n) : NULL;
+    }
+
+  /* Values dropped as they come (a check, a scan) leave the slab unused:
+   * start it again, in memory already mapped and warm. */
+  if (in->slab != NULL && _sq_slab_is_idle (in->slab))
+    _sq_slab_rewind (in->slab);
+  if (in->slab != NULL && (bytes = _sq_slab_cut (in->slab, n, data)) != NULL)
+    return bytes;
+  /* Full: the one before may have been let go of meanwhile (a reader
+   * that keeps a few samples); else a new one, the full one is the
+   * values' to hold. */
+  if (in->spare_slab != NULL && _sq_slab_is_idle (in->spare_slab))
+    {
+      SqSlab *spare = in->spare_slab;
+
+      in->spare_slab = in->slab;
+      in->slab = spare;
+      _sq_slab_rewind (in->slab);
+    }
+  else
+    {
+      g_clear_pointer (&in->spare_slab, _sq_slab_unref);
+      in->spare_slab = g_steal_pointer (&in->slab);
+      in->slab = _sq_slab_new ();
+    }
+  if (in->slab != NULL && (bytes = _sq_slab_cut (in->slab, n, data)) != NULL)
+    return bytes;
+  *data = _sq_try_malloc_big (n);
+  return *data != NULL ? g_bytes_new_take (*data, n) : NULL;
+}
+
 /**
  * _sq_input_take:
  * @bytes: (out): the next @n bytes: a slice of the decompressed shard when it
- *   is in memory whole, else a buffer of their own
+ *   is in memory whole, else of a slab, or a buffer of their own
  */
 SqInputStatus
 _sq_input_take (SqInput       *pub,
@@ -651,6 +706,7 @@ _sq_input_take (SqInput       *pub,
 {
   Input *in = INPUT (pub);
   SqInputStatus status;
+  GBytes *taken;
   guint8 *buf;
 
   *bytes = NULL;
@@ -678,8 +734,8 @@ _sq_input_take (SqInput       *pub,
                  " decompressed bytes for one shard", n, in->max_decompressed);
       return SQ_INPUT_ERROR;
     }
-  buf = g_try_malloc (n);
-  if (buf == NULL)
+  taken = alloc_take (in, n, &buf);
+  if (taken == NULL)
     {
       set_error (in, error, SQ_DECODE_ERROR_LIMIT, "out of memory for a value of %" G_GSIZE_FORMAT " bytes", n);
       return SQ_INPUT_ERROR;
@@ -687,10 +743,10 @@ _sq_input_take (SqInput       *pub,
   status = _sq_input_read_into (pub, buf, n, cancellable, error);
   if (status != SQ_INPUT_OK)
     {
-      g_free (buf);
+      g_bytes_unref (taken);
       return status;
     }
-  *bytes = g_bytes_new_take (buf, n);
+  *bytes = taken;
   return SQ_INPUT_OK;
 }
 

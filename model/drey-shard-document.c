@@ -272,13 +272,22 @@ stamp_finish (SqStore      *store,
 /* Samples reach the list in batches: the first one at once, then at
  * most every FLUSH_INTERVAL_USEC for the first second (what a user looks
  * at while it streams), then once a second. Each batch is an
- * items-changed that the tree and the sample count redraw for, and
- * progress is notified as seldom: under software GL (llvmpipe) a frame of
- * the window costs tens of milliseconds on every core, taken from the
- * decode it shows. */
+ * items-changed that the tree and the sample count redraw for, and the
+ * progress goes with it, in the same frame: under software GL (llvmpipe)
+ * a frame of the window costs tens of milliseconds on every core, taken
+ * from the decode it shows. */
 #define FLUSH_INTERVAL_USEC      (250 * 1000)
 #define SLOW_FLUSH_AFTER_USEC    (1000 * 1000)
 #define SLOW_FLUSH_INTERVAL_USEC (1000 * 1000)
+
+/* The tree makes widgets for the first rows (GTK 4.8's list view keeps up
+ * to 200 of them, on screen or not): they go in a few at a time, one main
+ * loop iteration each, with frames between. Past them a row costs the
+ * tree next to nothing, but a flush of a million small samples would
+ * still stall: each iteration appends what FLUSH_BUDGET_USEC makes. */
+#define FIRST_ROWS        128
+#define FIRST_ROWS_SLICE  16
+#define FLUSH_BUDGET_USEC (8 * 1000)
 
 typedef struct
 {
@@ -286,11 +295,16 @@ typedef struct
   char      *stamp;          /* before the read */
   gint64     size;           /* the file's, from the same query */
   GPtrArray *pending;        /* SqValues decoded, not in the list yet */
+  guint      n_pending_done; /* of them, already in the list */
   gint64     started;
   gint64     last_flush;
   gint64     last_progress;
+  guint64    progress_done;  /* the worker's latest, shown with a flush */
+  guint64    progress_total;
   guint      flush_source;   /* holds a reference to the task */
   guint64    cost;           /* of the samples, for the cache */
+  gboolean   read;           /* the worker is done: what is left is appending */
+  GError    *error;          /* what it ended with */
 } Load;
 
 static void
@@ -300,6 +314,7 @@ load_free (Load *load)
   g_free (load->key);
   g_free (load->stamp);
   g_ptr_array_unref (load->pending);
+  g_clear_error (&load->error);
   g_free (load);
 }
 
@@ -319,6 +334,20 @@ load_interval (Load  *load,
 }
 
 static void
+load_show_progress (GTask  *task,
+                    gint64  now)
+{
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Load *load = g_task_get_task_data (task);
+
+  load->last_progress = now;
+  if (self->progress_done != load->progress_done || self->progress_total != load->progress_total)
+    set_progress (self, load->progress_done, load->progress_total);
+}
+
+/* Shown with the next flush; alone only when no flush is coming (a big
+ * sample that takes long to decode). */
+static void
 load_progress (guint64  done,
                guint64  total,
                gpointer user_data)
@@ -330,68 +359,82 @@ load_progress (guint64  done,
   /* A replaced load's late progress is not this document's any more. */
   if (!load_is_current (task))
     return;
+  load->progress_done = done;
+  load->progress_total = total;
+  if (load->flush_source != 0 || load->pending->len > load->n_pending_done)
+    return;
   if (done < total && done > 0 && now - load->last_progress < load_interval (load, now))
     return;
-  load->last_progress = now;
-  set_progress (g_task_get_source_object (task), done, total);
+  load_show_progress (task, now);
 }
 
-/* The tree makes widgets for the rows on screen and a few past them: a
- * few milliseconds a row, so the first rows go in a few at a time, one
- * main loop iteration each, with frames between; past them, appending
- * costs the tree next to nothing. */
-#define FIRST_ROWS       128
-#define FIRST_ROWS_SLICE 8
-
 static gboolean load_flush_due (gpointer user_data);
+static void     load_finish    (GTask *task);
+static void     load_return_cancelled (GTask *task);
 
-/* Appends the samples decoded so far to the list (among the first rows,
- * a slice of them, the rest in an idle). */
+/* Appends some of the samples decoded so far to the list: a slice of
+ * them among the first rows, else what the time budget allows; the rest
+ * in an idle, below redraw priority, so that the rows just added are
+ * painted first. Once the worker is done and nothing is left, the load
+ * ends. */
 static void
-load_flush_some (GTask    *task,
-                 gboolean  all)
+load_flush (GTask *task)
 {
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   g_autoptr(GPtrArray) nodes = NULL;
-  guint first, n;
+  gint64 now = g_get_monotonic_time ();
+  guint first, n, left;
 
   g_clear_handle_id (&load->flush_source, g_source_remove);
-  load->last_flush = g_get_monotonic_time ();
-  if (load->pending->len == 0 || !load_is_current (task))
+  load->last_flush = now;
+  if (!load_is_current (task))
     {
       g_ptr_array_set_size (load->pending, 0);
+      load->n_pending_done = 0;
+      /* The worker's callback came already: nothing else ends the task. */
+      if (load->read)
+        load_return_cancelled (task);
       return;
     }
-  if (self->roots == NULL)
+  left = load->pending->len - load->n_pending_done;
+  if (left > 0 && self->roots == NULL)
     {
       /* For tests/bench/window-load.py, as are the other timestamps. */
-      g_debug ("load '%s': first %u samples at %" G_GINT64_FORMAT " us",
-               load->key, load->pending->len, g_get_monotonic_time ());
+      g_debug ("load '%s': first %u samples at %" G_GINT64_FORMAT " us", load->key, left, now);
       self->roots = g_list_store_new (DREY_TYPE_SAMPLE_NODE);
     }
-  first = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
-  n = all || first >= FIRST_ROWS ? load->pending->len : MIN (load->pending->len, FIRST_ROWS_SLICE);
-  nodes = g_ptr_array_new_full (n, g_object_unref);
-  for (guint i = 0; i < n; i++)
+  if (left > 0)
     {
-      SqValue *sample = g_ptr_array_index (load->pending, i);
+      first = g_list_model_get_n_items (G_LIST_MODEL (self->roots));
+      n = first < FIRST_ROWS ? MIN (left, FIRST_ROWS_SLICE) : left;
+      nodes = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        {
+          SqValue *sample = g_ptr_array_index (load->pending, load->n_pending_done + i);
 
-      load->cost += drey_shard_cache_measure (sample);
-      g_ptr_array_add (nodes, drey_sample_node_new_sample (sample, first + i));
+          /* The clock now and then: a node takes well under a microsecond. */
+          if (i % 256 == 255 && g_get_monotonic_time () - now > FLUSH_BUDGET_USEC)
+            break;
+          load->cost += drey_shard_cache_measure (sample);
+          g_ptr_array_add (nodes, drey_sample_node_new_sample (sample, first + i));
+        }
+      load->n_pending_done += nodes->len;
+      /* Dropped in one go once all are in, not shifted at every slice. */
+      if (load->n_pending_done == load->pending->len)
+        {
+          g_ptr_array_set_size (load->pending, 0);
+          load->n_pending_done = 0;
+        }
+      g_list_store_splice (self->roots, first, 0, nodes->pdata, nodes->len);
     }
-  g_ptr_array_remove_range (load->pending, 0, n);
-  g_list_store_splice (self->roots, first, 0, nodes->pdata, nodes->len);
-  notify (self, PROP_N_SAMPLES);
-  /* Below redraw priority: the rows just added are painted first. */
-  if (load->pending->len > 0)
+  load_show_progress (task, now);
+  if (left > 0)
+    notify (self, PROP_N_SAMPLES);
+  if (load->pending->len > load->n_pending_done)
     load->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_flush_due, g_object_ref (task), g_object_unref);
-}
-
-static void
-load_flush (GTask *task)
-{
-  load_flush_some (task, FALSE);
+  else if (load->read)
+    load_finish (task);
 }
 
 static gboolean
@@ -421,10 +464,13 @@ load_batch (GPtrArray *batch,
     return;
   for (guint i = 0; i < batch->len; i++)
     g_ptr_array_add (load->pending, sq_value_ref (g_ptr_array_index (batch, i)));
+  /* Slices of the last flush still going in: they take these too. */
+  if (load->flush_source != 0)
+    return;
   wait = load->last_flush + load_interval (load, now) - now;
   if (self->roots == NULL || wait <= 0)
     load_flush (task);
-  else if (load->flush_source == 0)
+  else
     load->flush_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait / 1000) + 1, load_flush_due,
                                              g_object_ref (task), g_object_unref);
 }
@@ -444,31 +490,21 @@ load_return_cancelled (GTask *task)
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the load was cancelled");
 }
 
+/* Every sample is in the list: the load ends as the worker did. */
 static void
-load_streamed (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
+load_finish (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  gboolean ok = sq_store_get_streamed_finish (SQ_STORE (object), result, NULL, &error);
 
-  if (!load_is_current (task))
-    {
-      load_return_cancelled (task);
-      return;
-    }
   g_clear_object (&self->load_cancellable);
-  load_flush_some (task, TRUE);
-  if (!ok)
+  if (load->error != NULL)
     {
       /* The samples before the error stay, as squirrel's reader yields
        * them; the document cannot be edited or saved (it is not loaded). */
-      self->error = g_error_copy (error);
+      self->error = g_error_copy (load->error);
       set_state (self, DREY_SHARD_STATE_FAILED);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (&load->error));
       return;
     }
   if (self->roots == NULL)
@@ -486,6 +522,27 @@ load_streamed (GObject      *object,
   notify (self, PROP_N_SAMPLES);
   set_state (self, DREY_SHARD_STATE_LOADED);
   g_task_return_boolean (task, TRUE);
+}
+
+/* The worker is done; what it decoded may not all be in the list yet. */
+static void
+load_streamed (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Load *load = g_task_get_task_data (task);
+  gboolean ok = sq_store_get_streamed_finish (SQ_STORE (object), result, NULL, &load->error);
+
+  g_assert (ok == (load->error == NULL));
+  if (!load_is_current (task))
+    {
+      load_return_cancelled (task);
+      return;
+    }
+  load->read = TRUE;
+  /* Now, not at the next interval; still a slice at a time. */
+  load_flush (task);
 }
 
 static void

@@ -4,6 +4,11 @@
  */
 #pragma once
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -43,6 +48,29 @@ drey_test_own_main_context (void)
     stmt;                                 \
     g_assert_true (g_main_context_acquire (NULL)); \
   } G_STMT_END
+
+/* How long this thread has waited for a CPU while runnable, in µs, from
+ * the scheduler's statistics; 0 where the kernel keeps none. A timing
+ * taken on a shared machine leaves it out: other processes had the CPU. */
+static inline gint64
+drey_test_runqueue_wait (void)
+{
+  char buf[128];
+  int fd = g_open ("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC, 0);
+  gssize n;
+  guint64 run_ns, wait_ns;
+
+  if (fd < 0)
+    return 0;
+  n = pread (fd, buf, sizeof buf - 1, 0);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
+    return 0;
+  return (gint64) (wait_ns / 1000);
+}
 
 /* Renders @widget as it is on screen into the PNG @path. */
 static inline void

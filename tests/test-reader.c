@@ -701,6 +701,98 @@ test_large_bin_streamed (void)
   result_clear (&r);
 }
 
+/* The byte @i of streamed test bin number @k. */
+static guint8
+bin_byte (guint  k,
+          gsize  i)
+{
+  return (guint8) (k * 31 + i * 7 + (i >> 9));
+}
+
+static gsize
+bin_size (guint k)
+{
+  static const gsize sizes[] = { 100, 20000, 20000, 20000, 30000, 20000, 65536, 20000 };
+
+  return k == 451 ? 3 << 20 : sizes[k % G_N_ELEMENTS (sizes)];
+}
+
+static void
+test_bins_streamed_kept (void)
+{
+  /* Bins of a streamed shard (its size unknown: no whole inflate) share
+   * memory that is reused once nothing holds it. Some are dropped as
+   * they come, some kept, some kept then dropped: the kept ones must
+   * come out whole, whatever was read after them. Sizes: small (malloc),
+   * 20 kB (a slab holds hundreds) and one of 3 MiB (a buffer of its own). */
+  const guint n_bins = 1200;
+  GByteArray *payload = g_byte_array_new ();
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GArray) kept_index = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GError) error = NULL;
+  SqValue *sample;
+  guint k = 0;
+
+  for (guint b = 0; b < n_bins; b++)
+    {
+      gsize n = bin_size (b);
+      guint8 header[5] = { 0xc6, 0, 0, 0, 0 };
+      guint32 be = GUINT32_TO_BE ((guint32) n);
+      guint8 *data;
+
+      memcpy (header + 1, &be, 4);
+      g_byte_array_append (payload, header, 5);
+      data = g_malloc (n);
+      for (gsize i = 0; i < n; i++)
+        data[i] = bin_byte (b, i);
+      g_byte_array_append (payload, data, (guint) n);
+      g_free (data);
+    }
+  file = gzip_bytes (payload->data, payload->len);
+  g_byte_array_unref (payload);
+
+  stream = g_memory_input_stream_new_from_bytes (file);
+  reader = sq_shard_reader_new (stream, "test-shard", -1, SQ_DEFAULT_MEMORY_LIMIT);
+  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    {
+      /* The first 300 dropped at once; then every third kept; every
+       * kept one of the first 600 dropped again at bin 900. */
+      if (k >= 300 && k % 3 == 0)
+        {
+          g_ptr_array_add (kept, sample);
+          g_array_append_val (kept_index, k);
+        }
+      else
+        sq_value_unref (sample);
+      if (k == 900)
+        for (guint j = kept->len; j > 0; j--)
+          if (g_array_index (kept_index, guint, j - 1) < 600)
+            {
+              g_ptr_array_remove_index (kept, j - 1);
+              g_array_remove_index (kept_index, j - 1);
+            }
+      k++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (k, ==, n_bins);
+  g_assert_cmpuint (kept->len, >, 100);
+
+  for (guint j = 0; j < kept->len; j++)
+    {
+      guint b = g_array_index (kept_index, guint, j);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (sq_value_get_bin (g_ptr_array_index (kept, j)), &len);
+
+      g_assert_cmpuint (len, ==, bin_size (b));
+      for (gsize i = 0; i < len; i++)
+        if (data[i] != bin_byte (b, i))
+          g_error ("bin %u: byte %" G_GSIZE_FORMAT " is %u, not %u", b, i, data[i], bin_byte (b, i));
+    }
+}
+
 static void
 test_jsonl_sniff (void)
 {
@@ -787,6 +879,7 @@ main (int    argc,
   g_test_add_func ("/reader/msgpack/hostile", test_msgpack_hostile);
   g_test_add_func ("/reader/msgpack/memory-limit", test_msgpack_memory_limit);
   g_test_add_func ("/reader/msgpack/large-bin", test_large_bin_streamed);
+  g_test_add_func ("/reader/msgpack/bins-streamed-kept", test_bins_streamed_kept);
   g_test_add_func ("/reader/jsonl/sniff", test_jsonl_sniff);
   g_test_add_func ("/reader/jsonl/scalar-samples", test_jsonl_scalar_samples);
   g_test_add_func ("/reader/jsonl/errors", test_jsonl_errors);

@@ -7,6 +7,11 @@
  * never counts as typing, and a cell being typed in keeps what is typed.
  * A name cell also shows a dot when its value was edited.
  *
+ * The editor is made the first time the cell is editable: a
+ * GtkEditableLabel is a stack, a label and a GtkText with its controllers
+ * and input method, most of what a row costs to make, and a tree that
+ * streams in a shard makes rows while nobody edits.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "drey-sample-cell"
@@ -28,7 +33,8 @@ struct _DreySampleCell
 
   GtkWidget *box;
   GtkWidget *label;
-  GtkWidget *editor;
+  GtkWidget *editor;        /* NULL until the cell is first editable */
+  char      *edit_text;     /* what the editor starts from, until it is made */
   GtkWidget *mark;
   gboolean   is_name;
   gboolean   editable;
@@ -148,6 +154,7 @@ drey_sample_cell_dispose (GObject *object)
   DreySampleCell *self = DREY_SAMPLE_CELL (object);
 
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  g_clear_pointer (&self->edit_text, g_free);
   G_OBJECT_CLASS (drey_sample_cell_parent_class)->dispose (object);
 }
 
@@ -183,25 +190,18 @@ drey_sample_cell_init (DreySampleCell *self)
 {
   self->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->label = gtk_label_new (NULL);
-  self->editor = gtk_editable_label_new ("");
   self->mark = gtk_image_new_from_icon_name ("media-record-symbolic");
 
   gtk_image_set_pixel_size (GTK_IMAGE (self->mark), 8);
   gtk_widget_add_css_class (self->mark, "accent");
-  gtk_widget_set_tooltip_text (self->mark, _("Edited"));
+  /* Hidden first: setting the tooltip of a visible widget asks the X
+   * server where the pointer is (a round trip), for every cell made. */
   gtk_widget_set_visible (self->mark, FALSE);
+  gtk_widget_set_tooltip_text (self->mark, _("Edited"));
   gtk_label_set_xalign (GTK_LABEL (self->label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (self->label), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (self->label), TRUE);
   gtk_widget_set_hexpand (self->label, TRUE);
-  gtk_widget_set_hexpand (self->editor, TRUE);
-  gtk_widget_set_visible (self->editor, FALSE);
-  gtk_editable_set_width_chars (GTK_EDITABLE (self->editor), 4);
-  g_signal_connect_object (self->editor, "changed", G_CALLBACK (editor_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->editor, "notify::editing", G_CALLBACK (editor_editing_changed), self,
-                           G_CONNECT_SWAPPED);
-  replace_focus_out (self->editor);
-  remove_click_to_edit (self->editor);
   {
     GtkGesture *click = gtk_gesture_click_new ();
 
@@ -211,8 +211,32 @@ drey_sample_cell_init (DreySampleCell *self)
   }
 
   gtk_box_append (GTK_BOX (self->box), self->label);
-  gtk_box_append (GTK_BOX (self->box), self->editor);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
+}
+
+static GtkWidget *
+ensure_editor (DreySampleCell *self)
+{
+  if (self->editor != NULL)
+    return self->editor;
+  self->editor = gtk_editable_label_new (self->edit_text != NULL ? self->edit_text : "");
+  g_clear_pointer (&self->edit_text, g_free);
+  gtk_widget_set_hexpand (self->editor, TRUE);
+  gtk_widget_set_visible (self->editor, FALSE);
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->editor), 4);
+  g_signal_connect_object (self->editor, "changed", G_CALLBACK (editor_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->editor, "notify::editing", G_CALLBACK (editor_editing_changed), self,
+                           G_CONNECT_SWAPPED);
+  replace_focus_out (self->editor);
+  remove_click_to_edit (self->editor);
+  gtk_box_insert_child_after (GTK_BOX (self->box), self->editor, self->label);
+  return self->editor;
+}
+
+static gboolean
+is_editing (DreySampleCell *self)
+{
+  return self->editor != NULL && gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor));
 }
 
 /**
@@ -262,7 +286,7 @@ GtkWidget *
 drey_sample_cell_get_editor (DreySampleCell *self)
 {
   g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), NULL);
-  return self->editor;
+  return ensure_editor (self);
 }
 
 /**
@@ -280,12 +304,45 @@ drey_sample_cell_set_text (DreySampleCell *self,
   g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
 
   gtk_label_set_text (GTK_LABEL (self->label), text);
-  if (edit_text != NULL && !gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
+  if (edit_text == NULL || is_editing (self))
+    return;
+  if (self->editor == NULL)
     {
-      self->setting_text = TRUE;
-      gtk_editable_set_text (GTK_EDITABLE (self->editor), edit_text);
-      self->setting_text = FALSE;
+      g_free (self->edit_text);
+      self->edit_text = g_strdup (edit_text);
+      return;
     }
+  self->setting_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->editor), edit_text);
+  self->setting_text = FALSE;
+}
+
+/* The whole of a str the label cuts short; NULL for none. */
+static char *
+value_tooltip (DreySampleCell *self,
+               SqValue        *value)
+{
+  gsize length;
+  const char *text;
+  glong n_chars;
+  GString *tooltip;
+
+  if (value == NULL || sq_value_get_value_type (value) != SQ_VALUE_STR)
+    return NULL;
+  text = sq_value_get_str (value, &length);
+  n_chars = g_utf8_strlen (text, (gssize) length);
+  /* The cell shows the str quoted: shorter than that, it is shown whole. */
+  if (n_chars + 2 <= g_utf8_strlen (gtk_label_get_text (GTK_LABEL (self->label)), -1) &&
+      memchr (text, '\n', length) == NULL)
+    return NULL;
+  tooltip = g_string_new_len (text, (gssize) (g_utf8_offset_to_pointer (text, MIN (n_chars, TOOLTIP_MAX_CHARS)) - text));
+  /* A NUL would end the tooltip early. */
+  for (gsize i = 0; i < tooltip->len; i++)
+    if (tooltip->str[i] == '\0')
+      tooltip->str[i] = ' ';
+  if (n_chars > TOOLTIP_MAX_CHARS)
+    g_string_append_printf (tooltip, _("… (%ld characters in all)"), n_chars);
+  return g_string_free (tooltip, FALSE);
 }
 
 /**
@@ -300,30 +357,15 @@ void
 drey_sample_cell_set_value_tooltip (DreySampleCell *self,
                                     SqValue        *value)
 {
-  gsize length;
-  const char *text;
-  glong n_chars;
-  g_autoptr(GString) tooltip = NULL;
+  g_autofree char *tooltip = NULL;
 
   g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
 
-  gtk_widget_set_tooltip_text (self->label, NULL);
-  if (value == NULL || sq_value_get_value_type (value) != SQ_VALUE_STR)
-    return;
-  text = sq_value_get_str (value, &length);
-  n_chars = g_utf8_strlen (text, (gssize) length);
-  /* The cell shows the str quoted: shorter than that, it is shown whole. */
-  if (n_chars + 2 <= g_utf8_strlen (gtk_label_get_text (GTK_LABEL (self->label)), -1) &&
-      memchr (text, '\n', length) == NULL)
-    return;
-  tooltip = g_string_new_len (text, (gssize) (g_utf8_offset_to_pointer (text, MIN (n_chars, TOOLTIP_MAX_CHARS)) - text));
-  /* A NUL would end the tooltip early. */
-  for (gsize i = 0; i < tooltip->len; i++)
-    if (tooltip->str[i] == '\0')
-      tooltip->str[i] = ' ';
-  if (n_chars > TOOLTIP_MAX_CHARS)
-    g_string_append_printf (tooltip, _("… (%ld characters in all)"), n_chars);
-  gtk_widget_set_tooltip_text (self->label, tooltip->str);
+  tooltip = value_tooltip (self, value);
+  /* Only when it changes: setting a tooltip asks the X server where the
+   * pointer is, a round trip for every cell a streaming load refreshes. */
+  if (g_strcmp0 (tooltip, gtk_widget_get_tooltip_text (self->label)) != 0)
+    gtk_widget_set_tooltip_text (self->label, tooltip);
 }
 
 void
@@ -334,7 +376,8 @@ drey_sample_cell_set_editable (DreySampleCell *self,
 
   self->editable = editable;
   gtk_widget_set_visible (self->label, !editable);
-  gtk_widget_set_visible (self->editor, editable);
+  if (editable || self->editor != NULL)
+    gtk_widget_set_visible (ensure_editor (self), editable);
 }
 
 gboolean
@@ -356,7 +399,7 @@ gboolean
 drey_sample_cell_get_editing (DreySampleCell *self)
 {
   g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), FALSE);
-  return gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor));
+  return is_editing (self);
 }
 
 /**
@@ -386,7 +429,7 @@ drey_sample_cell_stop_editing (DreySampleCell *self)
 {
   g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
 
-  if (gtk_editable_label_get_editing (GTK_EDITABLE_LABEL (self->editor)))
+  if (is_editing (self))
     gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (self->editor), TRUE);
 }
 
@@ -407,6 +450,8 @@ const char *
 drey_sample_cell_get_edit_text (DreySampleCell *self)
 {
   g_return_val_if_fail (DREY_IS_SAMPLE_CELL (self), NULL);
+  if (self->editor == NULL)
+    return self->edit_text != NULL ? self->edit_text : "";
   return gtk_editable_get_text (GTK_EDITABLE (self->editor));
 }
 
@@ -422,6 +467,9 @@ drey_sample_cell_show_problem (DreySampleCell *self,
 {
   g_return_if_fail (DREY_IS_SAMPLE_CELL (self));
 
+  if (problem == NULL && self->editor == NULL)
+    return;
+  ensure_editor (self);
   if (problem != NULL)
     gtk_widget_add_css_class (self->editor, "error");
   else

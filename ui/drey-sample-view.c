@@ -1008,6 +1008,9 @@ sync_tree (DreySampleView *self)
 
   if (roots == self->roots)
     return;
+  /* The samples the frame was to show are not the ones shown any more. */
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)), samples_painted, self);
   _drey_sample_view_show_edit_error (self, NULL);
   drey_array_panel_set_node (self->array_panel, NULL, NULL);
   gtk_column_view_set_model (self->column_view, NULL);
@@ -1028,10 +1031,8 @@ sync_tree (DreySampleView *self)
   if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL &&
       g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
     {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      g_signal_handlers_disconnect_by_func (clock, samples_painted, self);
-      g_signal_connect_object (clock, "after-paint", G_CALLBACK (samples_painted), self, 0);
+      g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                               G_CALLBACK (samples_painted), self, 0);
     }
 }
 
