@@ -492,7 +492,7 @@ key_row_marked (Fixture    *f,
                 const char *key)
 {
   GtkWidget *row = key_row (GTK_WIDGET (f->key_list), key);
-  GtkWidget *icon = row != NULL ? gtk_widget_get_next_sibling (gtk_widget_get_first_child (row)) : NULL;
+  GtkWidget *icon = row != NULL ? gtk_widget_get_first_child (row) : NULL;
 
   return icon != NULL && GTK_IS_IMAGE (icon) && gtk_widget_get_visible (icon) && gtk_widget_has_css_class (row, "failed");
 }

@@ -99,9 +99,9 @@ update_row (GtkListItem *list_item)
 {
   DreyKeyItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
-  GtkWidget *name_label = gtk_widget_get_first_child (row);
-  GtkWidget *error_icon = gtk_widget_get_next_sibling (name_label);
-  GtkWidget *n_samples_label = gtk_widget_get_next_sibling (error_icon);
+  GtkWidget *error_icon = gtk_widget_get_first_child (row);
+  GtkWidget *name_label = gtk_widget_get_next_sibling (error_icon);
+  GtkWidget *n_samples_label = gtk_widget_get_next_sibling (name_label);
   GtkWidget *size_label = gtk_widget_get_next_sibling (n_samples_label);
   const char *error = drey_key_item_get_error (item);
   GtkWidget *item_widget = gtk_widget_get_parent (row);
@@ -188,8 +188,9 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (error_icon, "error");
   gtk_widget_set_visible (error_icon, FALSE);
 
-  gtk_box_append (GTK_BOX (row), name_label);
+  /* First: the name, the count and the size keep their order. */
   gtk_box_append (GTK_BOX (row), error_icon);
+  gtk_box_append (GTK_BOX (row), name_label);
   gtk_box_append (GTK_BOX (row), n_samples_label);
   gtk_box_append (GTK_BOX (row), size_label);
   gtk_widget_set_has_tooltip (row, TRUE);
