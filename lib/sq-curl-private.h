@@ -31,6 +31,7 @@ typedef struct
   __typeof__ (curl_easy_perform)       *easy_perform;
   __typeof__ (curl_easy_getinfo)       *easy_getinfo;
   __typeof__ (curl_easy_cleanup)       *easy_cleanup;
+  __typeof__ (curl_easy_pause)         *easy_pause;
   __typeof__ (curl_easy_escape)        *easy_escape;
   __typeof__ (curl_easy_strerror)      *easy_strerror;
   __typeof__ (curl_slist_append)       *slist_append;
@@ -41,6 +42,7 @@ typedef struct
   __typeof__ (curl_multi_perform)      *multi_perform;
   __typeof__ (curl_multi_info_read)    *multi_info_read;
   __typeof__ (curl_multi_poll)         *multi_poll;
+  __typeof__ (curl_multi_wakeup)       *multi_wakeup;
   __typeof__ (curl_multi_cleanup)      *multi_cleanup;
 } SqCurl;
 
@@ -67,6 +69,7 @@ const SqCurl *_sq_curl      (void);
 #define curl_easy_perform        (_sq_curl ()->easy_perform)
 #define curl_easy_getinfo        (_sq_curl ()->easy_getinfo)
 #define curl_easy_cleanup        (_sq_curl ()->easy_cleanup)
+#define curl_easy_pause          (_sq_curl ()->easy_pause)
 #define curl_easy_escape         (_sq_curl ()->easy_escape)
 #define curl_easy_strerror       (_sq_curl ()->easy_strerror)
 #define curl_slist_append        (_sq_curl ()->slist_append)
@@ -77,6 +80,7 @@ const SqCurl *_sq_curl      (void);
 #define curl_multi_perform       (_sq_curl ()->multi_perform)
 #define curl_multi_info_read     (_sq_curl ()->multi_info_read)
 #define curl_multi_poll          (_sq_curl ()->multi_poll)
+#define curl_multi_wakeup        (_sq_curl ()->multi_wakeup)
 #define curl_multi_cleanup       (_sq_curl ()->multi_cleanup)
 
 G_END_DECLS

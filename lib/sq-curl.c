@@ -35,6 +35,7 @@ load (void)
     SYMBOL (easy_perform),
     SYMBOL (easy_getinfo),
     SYMBOL (easy_cleanup),
+    SYMBOL (easy_pause),
     SYMBOL (easy_escape),
     SYMBOL (easy_strerror),
     SYMBOL (slist_append),
@@ -45,6 +46,7 @@ load (void)
     SYMBOL (multi_perform),
     SYMBOL (multi_info_read),
     SYMBOL (multi_poll),
+    SYMBOL (multi_wakeup),
     SYMBOL (multi_cleanup),
 #undef SYMBOL
   };

@@ -1226,30 +1226,29 @@ tally_from_variant (Tally    *tally,
                     GVariant *entries,
                     guint     max_entries)
 {
-  GVariantIter iter;
-  const char *name;
-  guint64 count;
-  GVariant *examples;
+  gsize n_entries = g_variant_n_children (entries);
 
-  if (g_variant_n_children (entries) > max_entries)
+  if (n_entries > max_entries)
     return FALSE;
-  g_variant_iter_init (&iter, entries);
-  while (g_variant_iter_next (&iter, "(&st@au)", &name, &count, &examples))
+  /* Child by child rather than g_variant_iter_next()'s format string,
+   * which was scanned again for every entry of a warm scan. */
+  for (gsize e = 0; e < n_entries; e++)
     {
+      g_autoptr(GVariant) item = g_variant_get_child_value (entries, e);
+      g_autoptr(GVariant) name = g_variant_get_child_value (item, 0);
+      g_autoptr(GVariant) count = g_variant_get_child_value (item, 1);
+      g_autoptr(GVariant) examples = g_variant_get_child_value (item, 2);
+      const char *text = g_variant_get_string (name, NULL);
       gsize n;
       const guint32 *data = g_variant_get_fixed_array (examples, &n, sizeof (guint32));
       Entry *entry;
 
-      if (n > SQ_FIELD_STATS_MAX_EXAMPLES || g_hash_table_contains (tally->entries, name))
-        {
-          g_variant_unref (examples);
-          return FALSE;
-        }
-      entry = tally_get (tally, name);
-      entry->count = count;
+      if (n > SQ_FIELD_STATS_MAX_EXAMPLES || g_hash_table_contains (tally->entries, text))
+        return FALSE;
+      entry = tally_get (tally, text);
+      entry->count = g_variant_get_uint64 (count);
       for (gsize i = 0; i < n; i++)
         entry_add_example (entry, data[i]);
-      g_variant_unref (examples);
     }
   return TRUE;
 }
@@ -1260,12 +1259,20 @@ moments_to_variant (const Moments *m)
   return g_variant_new ("(ttttdddd)", m->count, m->n_nan, m->n_inf, m->n_finite, m->min, m->max, m->mean, m->m2);
 }
 
+/* "(ttttdddd)" is a fixed-size tuple: its 64 bytes are the struct's, in
+ * this machine's order (a serialised GVariant of a fixed size always has
+ * that size, zeros if the data was not in normal form). */
+G_STATIC_ASSERT (sizeof (Moments) == 64);
+
 static void
 moments_from_variant (Moments  *m,
                       GVariant *v)
 {
-  g_variant_get (v, "(ttttdddd)", &m->count, &m->n_nan, &m->n_inf, &m->n_finite, &m->min, &m->max, &m->mean,
-                 &m->m2);
+  if (g_variant_get_size (v) == sizeof (Moments) && g_variant_get_data (v) != NULL)
+    memcpy (m, g_variant_get_data (v), sizeof (Moments));
+  else
+    g_variant_get (v, "(ttttdddd)", &m->count, &m->n_nan, &m->n_inf, &m->n_finite, &m->min, &m->max, &m->mean,
+                   &m->m2);
 }
 
 GVariant *
@@ -1327,7 +1334,12 @@ _sq_field_stats_from_variant (GVariant *variant)
   g_autoptr(GVariant) types = NULL, patterns = NULL, categories = NULL;
   g_autoptr(GVariant) numbers = NULL, elements = NULL;
   g_autoptr(GVariant) bkeys = NULL, bcounts = NULL, bmins = NULL, bmaxs = NULL;
-  g_autoptr(GVariantIter) presence = NULL;
+  g_autoptr(GVariant) presence = NULL;
+  g_autoptr(GVariant) v_path = NULL, v_parent = NULL, v_under = NULL, v_values = NULL, v_samples = NULL;
+  g_autoptr(GVariant) v_shards = NULL, v_types = NULL, v_patterns = NULL, v_buckets = NULL, v_level = NULL;
+  g_autoptr(GVariant) v_categories = NULL, v_over = NULL;
+  const guint32 *ranges;
+  gsize n_ranges;
   const guint32 *keys;
   const guint64 *counts;
   const double *vmins, *vmaxs;
@@ -1337,14 +1349,54 @@ _sq_field_stats_from_variant (GVariant *variant)
   guint64 n_values, n_samples, n_categorical;
   guint n_shards, level;
   gboolean types_over, patterns_over, categories_over;
-  guint start, end, last_end = 0;
+  guint last_end = 0;
 
   if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (SQ_FIELD_STATS_VARIANT_TYPE)))
     return NULL;
-  g_variant_get (variant, "(&s&sbttu(@a(stau)b)(@a(stau)b)@(ttttdddd)(@au@at@ad@adu)@(ttttdddd)(@a(stau)bt)a(uu))",
-                 &path, &parent, &under_list, &n_values, &n_samples, &n_shards,
-                 &types, &types_over, &patterns, &patterns_over, &numbers,
-                 &bkeys, &bcounts, &bmins, &bmaxs, &level, &elements, &categories, &categories_over, &n_categorical, &presence);
+  /* Child by child: g_variant_get()'s format string took a good part of
+   * a warm scan, read again for every field of every shard. */
+#define CHILD(v, i) g_variant_get_child_value ((v), (i))
+  v_path = CHILD (variant, 0);
+  v_parent = CHILD (variant, 1);
+  v_under = CHILD (variant, 2);
+  v_values = CHILD (variant, 3);
+  v_samples = CHILD (variant, 4);
+  v_shards = CHILD (variant, 5);
+  v_types = CHILD (variant, 6);
+  v_patterns = CHILD (variant, 7);
+  numbers = CHILD (variant, 8);
+  v_buckets = CHILD (variant, 9);
+  elements = CHILD (variant, 10);
+  v_categories = CHILD (variant, 11);
+  presence = CHILD (variant, 12);
+  path = g_variant_get_string (v_path, NULL);
+  parent = g_variant_get_string (v_parent, NULL);
+  under_list = g_variant_get_boolean (v_under);
+  n_values = g_variant_get_uint64 (v_values);
+  n_samples = g_variant_get_uint64 (v_samples);
+  n_shards = g_variant_get_uint32 (v_shards);
+  types = CHILD (v_types, 0);
+  g_clear_pointer (&v_over, g_variant_unref);
+  v_over = CHILD (v_types, 1);
+  types_over = g_variant_get_boolean (v_over);
+  patterns = CHILD (v_patterns, 0);
+  g_clear_pointer (&v_over, g_variant_unref);
+  v_over = CHILD (v_patterns, 1);
+  patterns_over = g_variant_get_boolean (v_over);
+  bkeys = CHILD (v_buckets, 0);
+  bcounts = CHILD (v_buckets, 1);
+  bmins = CHILD (v_buckets, 2);
+  bmaxs = CHILD (v_buckets, 3);
+  v_level = CHILD (v_buckets, 4);
+  level = g_variant_get_uint32 (v_level);
+  categories = CHILD (v_categories, 0);
+  g_clear_pointer (&v_over, g_variant_unref);
+  v_over = CHILD (v_categories, 1);
+  categories_over = g_variant_get_boolean (v_over);
+  g_clear_pointer (&v_over, g_variant_unref);
+  v_over = CHILD (v_categories, 2);
+  n_categorical = g_variant_get_uint64 (v_over);
+#undef CHILD
   if (level > MAX_LEVEL || !g_utf8_validate (path, -1, NULL) || !g_utf8_validate (parent, -1, NULL))
     return NULL;
   stats = _sq_field_stats_new (path, parent, under_list);
@@ -1376,16 +1428,18 @@ _sq_field_stats_from_variant (GVariant *variant)
         return NULL;
       buckets_add (stats->buckets, keys[i], counts[i], vmins[i], vmaxs[i]);
     }
-  if (g_variant_iter_n_children (presence) > 0)
-    stats->presence = g_array_new (FALSE, FALSE, sizeof (SqSampleRange));
-  while (g_variant_iter_next (presence, "(uu)", &start, &end))
+  /* a(uu) is an array of a fixed-size element: pairs of guint32. */
+  ranges = g_variant_get_fixed_array (presence, &n_ranges, 2 * sizeof (guint32));
+  if (n_ranges > 0)
+    stats->presence = g_array_sized_new (FALSE, FALSE, sizeof (SqSampleRange), (guint) n_ranges);
+  for (gsize i = 0; i < n_ranges; i++)
     {
-      SqSampleRange r = { start, end };
+      SqSampleRange r = { ranges[2 * i], ranges[2 * i + 1] };
 
       /* Ascending, disjoint, not touching: as add_presence() makes them. */
-      if (end <= start || (stats->presence->len > 0 && start <= last_end))
+      if (r.end <= r.start || (stats->presence->len > 0 && r.start <= last_end))
         return NULL;
-      last_end = end;
+      last_end = r.end;
       g_array_append_val (stats->presence, r);
     }
   return g_steal_pointer (&stats);

@@ -1,13 +1,26 @@
 /* sq-object-input-stream.c: an object's bytes as they download, for the
  * shard reader to decode while the rest is still on its way
  *
- * A pull stream over curl's multi interface: each read runs the transfer
- * until some bytes are here (a read never waits long without looking at
- * its GCancellable). A download that breaks off (a reset, a stall, a body
- * shorter than its Content-Length) goes on where it stopped, with a Range
- * request that carries If-Match with the ETag of the first answer: the
- * rest must be of the same object, or the read fails saying the shard
- * changed. The tries are bounded.
+ * The download runs on its own thread, so that it goes on while the
+ * reader inflates and parses what came: a pull stream that only asked
+ * curl for bytes when the decoder wanted more left the socket idle half
+ * the time, and a shard took download plus decode instead of the longer
+ * of the two. Between the two threads is a queue of chunks, bounded: once
+ * the download is `lead` bytes ahead of the reader its transfer pauses
+ * (CURL_WRITEFUNC_PAUSE, which also stops curl's low-speed clock, so a
+ * slow reader is not a stalled server), and goes on when the reader has
+ * taken some. The lead starts small and grows with what the reader took,
+ * so a reader that wants only a shard's start (the serializer's probe)
+ * does not pull megabytes it drops.
+ *
+ * A download that breaks off (a reset, a stall, a body shorter than its
+ * Content-Length) goes on where it stopped, with a Range request that
+ * carries If-Match with the ETag of the first answer: the rest must be of
+ * the same object, or the read fails saying the shard changed. The tries
+ * are bounded. The reader sees the bytes in order and then the end, or
+ * the error that ended the download. Closing the stream (or dropping it)
+ * stops the thread at once: curl's progress callback and its poll both
+ * look at a cancellable of the stream's own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,6 +38,16 @@
 #include "sq-object-http-private.h"
 #include "sq-object-input-stream.h"
 
+/* What curl hands over at a time, and what the queue holds it in. */
+#define CURL_BUFFER (256 * 1024)
+#define CHUNK_SIZE  (256 * 1024)
+/* How far the download may run ahead of the reader: at first, and at most. */
+#define LEAD_MIN    (1024 * 1024)
+#define LEAD_MAX    (16 * 1024 * 1024)
+/* How often a waiting reader looks at its GCancellable, and at bytes
+ * less than a chunk. */
+#define WAIT_USEC   (20 * 1000)
+
 struct _SqObjectInputStream
 {
   GInputStream        parent_instance;
@@ -33,32 +56,56 @@ struct _SqObjectInputStream
   SqObjectConfig     *config;
   char               *object;
   char               *key;
-  char               *etag;       /* of the first answer */
-  gint64              size;       /* -1: unknown */
-
+  GThread            *thread;
+  GCancellable       *stop;       /* the reader is done: the download stops */
   CURLM              *multi;
+
+  /* The download thread's own */
   CURL               *easy;
   struct curl_slist  *headers;
   SqObjectResponse    response;
   char                curl_message[CURL_ERROR_SIZE];
-  GCancellable       *cancellable; /* of the read under way, for curl's callback */
   gboolean            done;
   CURLcode            result;
-  goffset             skip;       /* bytes to drop: a Range the server ignored */
+  gboolean            answered;   /* the first 2xx answer came */
   gboolean            wrote;      /* this transfer has sent body bytes */
-
-  GByteArray         *buffer;
-  gsize               pos;
-  goffset             delivered;
+  gboolean            paused;     /* this transfer waits for room */
+  goffset             skip;       /* bytes to drop: a Range the server ignored */
+  goffset             received;   /* bytes queued so far */
   guint               attempt;
-
+  char               *etag;       /* of the first answer */
+  gint64              size;       /* -1: unknown */
   char               *if_none_match; /* the first request's, for the cache */
   char               *cache_url;  /* keep what comes in the cache, as this */
   int                 tee_fd;
   char               *tee_path;
+
+  /* Shared, under @lock */
+  GMutex              lock;
+  GCond               cond;
+  GQueue              chunks;     /* GByteArray: come, not read yet */
+  GPtrArray          *spare;      /* read chunks, to fill again */
+  gsize               queued;     /* bytes in @chunks */
+  gsize               lead;
+  gboolean            reader_waits;
+  gboolean            writer_waits;
+  gboolean            head;       /* the first answer's headers are here, or the download ended */
+  gint64              head_size;
+  long                head_status;
+  gboolean            finished;   /* no more bytes will come */
+  gboolean            not_modified;
+  gboolean            refused;    /* the first answer was an error no retry mends */
+  GError             *error;      /* why the download ended, if it failed */
+
+  /* The reader's own */
+  GByteArray         *current;
+  gsize               pos;
+  goffset             delivered;
 };
 
 G_DEFINE_FINAL_TYPE (SqObjectInputStream, sq_object_input_stream, G_TYPE_INPUT_STREAM)
+
+/* ---- the download thread ------------------------------------------------ */
 
 static void
 stop_transfer (SqObjectInputStream *self)
@@ -70,113 +117,6 @@ stop_transfer (SqObjectInputStream *self)
       self->easy = NULL;
     }
   g_clear_pointer (&self->headers, curl_slist_free_all);
-}
-
-static size_t
-stream_write (char   *data,
-              size_t  size,
-              size_t  n,
-              void   *user)
-{
-  SqObjectInputStream *self = user;
-  gsize len = size * n;
-  long status = 0;
-
-  curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status >= 300)
-    {
-      /* An error's body, for its message; bounded. */
-      if (self->response.body == NULL)
-        self->response.body = g_byte_array_new ();
-      if (self->response.body->len < 65536)
-        g_byte_array_append (self->response.body, (const guint8 *) data, (guint) MIN (len, 65536));
-      return len;
-    }
-  if (!self->wrote)
-    {
-      self->wrote = TRUE;
-      if (status == 200 && self->delivered > 0)
-        self->skip = self->delivered;
-    }
-  if (self->skip > 0)
-    {
-      gsize dropped = (gsize) MIN ((goffset) len, self->skip);
-
-      self->skip -= dropped;
-      data += dropped;
-      len -= dropped;
-    }
-  g_byte_array_append (self->buffer, (const guint8 *) data, (guint) len);
-  return size * n;
-}
-
-static gboolean
-start_transfer (SqObjectInputStream  *self,
-                GError              **error)
-{
-  g_autofree char *range = NULL;
-  const char *headers[5] = { NULL };
-  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
-
-  stop_transfer (self);
-  _sq_object_response_clear (&self->response);
-  self->done = FALSE;
-  self->result = CURLE_OK;
-  self->skip = 0;
-  self->wrote = FALSE;
-  self->curl_message[0] = '\0';
-  if (self->if_none_match != NULL && self->delivered == 0 && self->attempt == 1)
-    {
-      headers[0] = "if-none-match";
-      headers[1] = self->if_none_match;
-    }
-  else if (self->delivered > 0)
-    {
-      range = g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-", (gint64) self->delivered);
-      headers[0] = "range";
-      headers[1] = range;
-      if (self->etag != NULL)
-        {
-          headers[2] = "if-match";
-          headers[3] = self->etag;
-        }
-    }
-  request.method = "GET";
-  request.object = self->object;
-  request.headers = headers;
-  request.operation = "read";
-  request.key = self->key;
-  self->easy = _sq_object_easy_new (self->config, &request, &self->headers, &self->response, self->cancellable,
-                                    error);
-  if (self->easy == NULL)
-    return FALSE;
-  curl_easy_setopt (self->easy, CURLOPT_WRITEFUNCTION, stream_write);
-  curl_easy_setopt (self->easy, CURLOPT_WRITEDATA, self);
-  curl_easy_setopt (self->easy, CURLOPT_ERRORBUFFER, self->curl_message);
-  /* The progress callback asks the cancellable of the read under way. */
-  curl_easy_setopt (self->easy, CURLOPT_XFERINFODATA, self->cancellable);
-  curl_multi_add_handle (self->multi, self->easy);
-  return TRUE;
-}
-
-/* Runs the transfer a little: until bytes come, it ends, or 100 ms. */
-static void
-pump (SqObjectInputStream *self)
-{
-  int running = 0;
-  CURLMsg *msg;
-  int left;
-
-  curl_multi_perform (self->multi, &running);
-  while ((msg = curl_multi_info_read (self->multi, &left)) != NULL)
-    if (msg->msg == CURLMSG_DONE && msg->easy_handle == self->easy)
-      {
-        self->done = TRUE;
-        self->result = msg->data.result;
-        curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->response.status);
-      }
-  if (!self->done && self->buffer->len == self->pos)
-    curl_multi_poll (self->multi, NULL, 0, 100, NULL);
 }
 
 static void
@@ -226,24 +166,222 @@ tee_finish (SqObjectInputStream *self)
   _sq_object_cache_commit (self->cache_url, self->etag, self->tee_path);
 }
 
-/* Fills the buffer or finds the end; FALSE with @error when the transfer
- * failed for good. A failed transfer is started again where it stopped,
- * while tries are left. */
-static gboolean
-fill (SqObjectInputStream  *self,
-      GCancellable         *cancellable,
-      GError              **error)
+/* The first answer that came through says what the object is; the
+ * reader's open waits for this. */
+static void
+answer (SqObjectInputStream *self,
+        long                 status)
 {
-  self->cancellable = cancellable;
-  if (self->easy != NULL)
-    curl_easy_setopt (self->easy, CURLOPT_XFERINFODATA, cancellable);
+  self->answered = TRUE;
+  self->etag = g_strdup (self->response.etag);
+  self->size = self->response.total_size;
+  /* Only a whole object, from its first byte, is worth keeping. */
+  if (self->cache_url != NULL && status == 200)
+    self->tee_fd = _sq_object_cache_begin (&self->tee_path);
 
-  while (self->buffer->len == self->pos)
+  g_mutex_lock (&self->lock);
+  self->head = TRUE;
+  self->head_size = self->size;
+  self->head_status = status;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Under the lock: a spare chunk, or a new one. */
+static GByteArray *
+take_chunk (SqObjectInputStream *self)
+{
+  if (self->spare->len > 0)
+    return g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
+  return g_byte_array_sized_new (CHUNK_SIZE);
+}
+
+static size_t
+stream_write (char   *data,
+              size_t  size,
+              size_t  n,
+              void   *user)
+{
+  SqObjectInputStream *self = user;
+  gsize len = size * n;
+  long status = 0;
+  GByteArray *tail;
+
+  curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status >= 300)
+    {
+      /* An error's body, for its message; bounded. */
+      if (self->response.body == NULL)
+        self->response.body = g_byte_array_new ();
+      if (self->response.body->len < 65536)
+        g_byte_array_append (self->response.body, (const guint8 *) data, (guint) MIN (len, 65536));
+      return len;
+    }
+  if (!self->wrote)
+    {
+      self->wrote = TRUE;
+      if (status == 200 && self->received > 0)
+        self->skip = self->received;
+      if (!self->answered)
+        answer (self, status);
+    }
+  if (self->skip >= (goffset) len)
+    {
+      self->skip -= (goffset) len;
+      return len;
+    }
+
+  g_mutex_lock (&self->lock);
+  if (self->queued >= self->lead)
+    {
+      /* Nothing is taken: curl hands the same bytes again on resume. */
+      g_mutex_unlock (&self->lock);
+      self->paused = TRUE;
+      return CURL_WRITEFUNC_PAUSE;
+    }
+  data += self->skip;
+  len -= (gsize) self->skip;
+  self->skip = 0;
+  tail = g_queue_peek_tail (&self->chunks);
+  for (gsize done = 0; done < len;)
+    {
+      gsize room;
+
+      if (tail == NULL || tail->len == CHUNK_SIZE)
+        {
+          tail = take_chunk (self);
+          g_queue_push_tail (&self->chunks, tail);
+        }
+      room = MIN (len - done, CHUNK_SIZE - (gsize) tail->len);
+      g_byte_array_append (tail, (const guint8 *) data + done, (guint) room);
+      done += room;
+    }
+  self->queued += len;
+  /* A waiting reader is woken by a whole chunk; less it finds by its own
+   * timeout. One wake a packet cost more CPU than the copies. */
+  if (self->reader_waits && (tail->len == CHUNK_SIZE || self->queued >= CHUNK_SIZE))
+    g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+
+  tee_write (self, (const guint8 *) data, len);
+  self->received += (goffset) len;
+  /* The last byte: keep it in the cache now, whatever the reader does. */
+  if (self->size >= 0 && self->received >= self->size)
+    tee_finish (self);
+  return size * n;
+}
+
+static gboolean
+start_transfer (SqObjectInputStream  *self,
+                GError              **error)
+{
+  g_autofree char *range = NULL;
+  const char *headers[5] = { NULL };
+  SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
+
+  stop_transfer (self);
+  _sq_object_response_clear (&self->response);
+  self->done = FALSE;
+  self->result = CURLE_OK;
+  self->skip = 0;
+  self->wrote = FALSE;
+  self->paused = FALSE;
+  self->curl_message[0] = '\0';
+  if (self->if_none_match != NULL && self->received == 0 && self->attempt == 1)
+    {
+      headers[0] = "if-none-match";
+      headers[1] = self->if_none_match;
+    }
+  else if (self->received > 0)
+    {
+      range = g_strdup_printf ("bytes=%" G_GINT64_FORMAT "-", (gint64) self->received);
+      headers[0] = "range";
+      headers[1] = range;
+      if (self->etag != NULL)
+        {
+          headers[2] = "if-match";
+          headers[3] = self->etag;
+        }
+    }
+  request.method = "GET";
+  request.object = self->object;
+  request.headers = headers;
+  request.operation = "read";
+  request.key = self->key;
+  /* The stream's own cancellable: the progress callback stops the
+   * transfer once the reader is gone. */
+  self->easy = _sq_object_easy_new (self->config, &request, &self->headers, &self->response, self->stop, error);
+  if (self->easy == NULL)
+    return FALSE;
+  curl_easy_setopt (self->easy, CURLOPT_WRITEFUNCTION, stream_write);
+  curl_easy_setopt (self->easy, CURLOPT_WRITEDATA, self);
+  curl_easy_setopt (self->easy, CURLOPT_ERRORBUFFER, self->curl_message);
+  curl_easy_setopt (self->easy, CURLOPT_BUFFERSIZE, (long) CURL_BUFFER);
+  curl_multi_add_handle (self->multi, self->easy);
+  return TRUE;
+}
+
+/* A paused transfer waits until the reader has taken some, or it goes. */
+static void
+wait_for_room (SqObjectInputStream *self)
+{
+  g_mutex_lock (&self->lock);
+  /* Half the lead taken first: not a pause and a wake per chunk. */
+  while (self->queued > self->lead / 2 && !g_cancellable_is_cancelled (self->stop))
+    {
+      self->writer_waits = TRUE;
+      g_cond_wait (&self->cond, &self->lock);
+    }
+  self->writer_waits = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (g_cancellable_is_cancelled (self->stop))
+    return;
+  self->paused = FALSE;
+  /* This may hand the held bytes to stream_write() at once, and pause again. */
+  curl_easy_pause (self->easy, CURLPAUSE_CONT);
+}
+
+/* Runs the transfer a little: until bytes come, it ends, or a second. */
+static void
+pump (SqObjectInputStream *self)
+{
+  int running = 0;
+  CURLMsg *msg;
+  int left;
+
+  if (self->paused)
+    {
+      wait_for_room (self);
+      return;
+    }
+  curl_multi_perform (self->multi, &running);
+  while ((msg = curl_multi_info_read (self->multi, &left)) != NULL)
+    if (msg->msg == CURLMSG_DONE && msg->easy_handle == self->easy)
+      {
+        self->done = TRUE;
+        self->result = msg->data.result;
+        curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->response.status);
+      }
+  /* Closing the stream wakes the poll (curl_multi_wakeup()). */
+  if (!self->done && !self->paused)
+    curl_multi_poll (self->multi, NULL, 0, 1000, NULL);
+}
+
+/* The whole download, with its retries; FALSE with @error when it failed
+ * for good. */
+static gboolean
+download (SqObjectInputStream  *self,
+          GError              **error)
+{
+  if (!start_transfer (self, error))
+    return FALSE;
+
+  for (;;)
     {
       long status;
       CURLcode code;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (self->stop, error))
         return FALSE;
       if (!self->done)
         {
@@ -255,27 +393,42 @@ fill (SqObjectInputStream  *self,
       code = self->result;
       if (code == CURLE_OK && status >= 200 && status < 300)
         {
-          /* The first answer that came through says what the object is. */
-          if (self->size < 0)
-            self->size = self->response.total_size;
-          if (self->etag == NULL)
-            self->etag = g_strdup (self->response.etag);
-          if (self->size < 0 || self->delivered >= self->size)
+          if (!self->answered)
+            answer (self, status); /* an empty body: no bytes said so */
+          if (self->size < 0 || self->received >= self->size)
             {
               tee_finish (self);
               return TRUE; /* the end */
             }
           code = CURLE_PARTIAL_FILE; /* shorter than it said */
         }
+      else if (code == CURLE_OK && !self->answered)
+        {
+          if (status == 304 && self->if_none_match != NULL)
+            {
+              g_mutex_lock (&self->lock);
+              self->not_modified = TRUE;
+              g_mutex_unlock (&self->lock);
+              return TRUE;
+            }
+          if (!_sq_object_retryable (CURLE_OK, status))
+            {
+              g_mutex_lock (&self->lock);
+              self->refused = TRUE;
+              g_mutex_unlock (&self->lock);
+              goto fail;
+            }
+        }
       if (self->attempt < self->config->max_attempts && _sq_object_retryable (code, code == CURLE_OK ? status : 0))
         {
           g_debug ("%s: going on at byte %" G_GINT64_FORMAT " after %s (HTTP %ld)", self->object,
-                   (gint64) self->delivered, curl_easy_strerror (code), status);
-          _sq_object_backoff (self->attempt++, cancellable);
+                   (gint64) self->received, curl_easy_strerror (code), status);
+          _sq_object_backoff (self->attempt++, self->stop);
           if (!start_transfer (self, error))
             return FALSE;
           continue;
         }
+    fail:
       {
         SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
 
@@ -286,13 +439,63 @@ fill (SqObjectInputStream  *self,
         if (code == CURLE_PARTIAL_FILE && self->size >= 0)
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                        "cannot read shard '%s': the download ended after %" G_GINT64_FORMAT " of %"
-                       G_GINT64_FORMAT " bytes, %u times", self->key, (gint64) self->delivered, self->size,
+                       G_GINT64_FORMAT " bytes, %u times", self->key, (gint64) self->received, self->size,
                        self->attempt);
         else
           _sq_object_set_error (self->config, &request, code, self->curl_message, &self->response, error);
       }
       return FALSE;
     }
+}
+
+static gpointer
+download_thread (gpointer data)
+{
+  SqObjectInputStream *self = data;
+  GError *error = NULL;
+
+  download (self, &error);
+  stop_transfer (self);
+  tee_drop (self); /* kept already if it was whole */
+
+  g_mutex_lock (&self->lock);
+  self->finished = TRUE;
+  self->head = TRUE;
+  self->error = error;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+/* Stops the download and waits for its thread: at once, whatever it was
+ * doing (a poll, a pause, a backoff). */
+static void
+stop_thread (SqObjectInputStream *self)
+{
+  if (self->thread == NULL)
+    return;
+  g_cancellable_cancel (self->stop);
+  g_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+  curl_multi_wakeup (self->multi);
+  g_thread_join (g_steal_pointer (&self->thread));
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+/* Under the lock: waits until the download thread has said something,
+ * or @cancellable is cancelled (looked at every WAIT_USEC). */
+static gboolean
+wait_for_thread (SqObjectInputStream  *self,
+                 GCancellable         *cancellable,
+                 GError              **error)
+{
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  self->reader_waits = TRUE;
+  g_cond_wait_until (&self->cond, &self->lock, g_get_monotonic_time () + WAIT_USEC);
+  self->reader_waits = FALSE;
   return TRUE;
 }
 
@@ -306,22 +509,47 @@ sq_object_input_stream_read (GInputStream  *stream,
   SqObjectInputStream *self = SQ_OBJECT_INPUT_STREAM (stream);
   gsize n;
 
-  if (!fill (self, cancellable, error))
-    return -1;
-  n = MIN (count, self->buffer->len - self->pos);
-  memcpy (buffer, self->buffer->data + self->pos, n);
-  tee_write (self, self->buffer->data + self->pos, n);
+  if (self->current == NULL || self->pos == self->current->len)
+    {
+      g_mutex_lock (&self->lock);
+      if (self->current != NULL)
+        {
+          g_byte_array_set_size (self->current, 0);
+          g_ptr_array_add (self->spare, g_steal_pointer (&self->current));
+          self->pos = 0;
+        }
+      while (self->queued == 0 && !self->finished)
+        if (!wait_for_thread (self, cancellable, error))
+          {
+            g_mutex_unlock (&self->lock);
+            return -1;
+          }
+      if (self->queued == 0)
+        {
+          /* The end, or what ended it. */
+          GError *failed = self->error ? g_error_copy (self->error) : NULL;
+
+          g_mutex_unlock (&self->lock);
+          if (failed != NULL)
+            {
+              g_propagate_error (error, failed);
+              return -1;
+            }
+          return 0;
+        }
+      self->current = g_queue_pop_head (&self->chunks);
+      self->queued -= self->current->len;
+      /* A reader that keeps reading gets a longer lead. */
+      self->lead = CLAMP ((gsize) self->delivered, LEAD_MIN, LEAD_MAX);
+      if (self->writer_waits && self->queued <= self->lead / 2)
+        g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+    }
+
+  n = MIN (count, self->current->len - self->pos);
+  memcpy (buffer, self->current->data + self->pos, n);
   self->pos += n;
   self->delivered += (goffset) n;
-  /* A reader that knows the size stops at its last byte, without the
-   * read that would say the end: the whole object is here now. */
-  if (self->size >= 0 && self->delivered >= self->size)
-    tee_finish (self);
-  if (self->pos == self->buffer->len)
-    {
-      g_byte_array_set_size (self->buffer, 0);
-      self->pos = 0;
-    }
   return (gssize) n;
 }
 
@@ -330,7 +558,7 @@ sq_object_input_stream_close (GInputStream  *stream,
                               GCancellable  *cancellable,
                               GError       **error)
 {
-  stop_transfer (SQ_OBJECT_INPUT_STREAM (stream));
+  stop_thread (SQ_OBJECT_INPUT_STREAM (stream));
   return TRUE;
 }
 
@@ -339,14 +567,21 @@ sq_object_input_stream_finalize (GObject *object)
 {
   SqObjectInputStream *self = (SqObjectInputStream *) object;
 
+  stop_thread (self);
   stop_transfer (self);
   tee_drop (self);
+  curl_multi_cleanup (self->multi);
   g_free (self->tee_path);
   g_free (self->if_none_match);
   g_free (self->cache_url);
-  curl_multi_cleanup (self->multi);
   _sq_object_response_clear (&self->response);
-  g_byte_array_unref (self->buffer);
+  g_queue_clear_full (&self->chunks, (GDestroyNotify) g_byte_array_unref);
+  g_ptr_array_unref (self->spare);
+  g_clear_pointer (&self->current, g_byte_array_unref);
+  g_clear_error (&self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_clear_object (&self->stop);
   g_free (self->object);
   g_free (self->key);
   g_free (self->etag);
@@ -368,14 +603,20 @@ static void
 sq_object_input_stream_init (SqObjectInputStream *self)
 {
   self->multi = curl_multi_init ();
-  self->buffer = g_byte_array_new ();
+  self->stop = g_cancellable_new ();
+  self->spare = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  g_queue_init (&self->chunks);
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  self->lead = LEAD_MIN;
   self->size = -1;
+  self->head_size = -1;
   self->attempt = 1;
   self->tee_fd = -1;
 }
 
-/* Starts the download and waits for its first bytes: a missing object is
- * a G_IO_ERROR_NOT_FOUND here, not at the first read. With
+/* Starts the download and waits for its first answer: a missing object
+ * is a G_IO_ERROR_NOT_FOUND here, not at the first read. With
  * @if_none_match, an object of that ETag is %NULL with no error and
  * @not_modified set. With @cache_url, the bytes go to the cache too, kept
  * once they all came. */
@@ -392,52 +633,41 @@ _sq_object_input_stream_open (GObject         *owner,
                               GError         **error)
 {
   g_autoptr(SqObjectInputStream) self = g_object_new (SQ_TYPE_OBJECT_INPUT_STREAM, NULL);
+  GError *refused = NULL;
 
   self->owner = g_object_ref (owner);
   self->config = config;
   self->object = g_strdup (object);
   self->key = g_strdup (key);
   self->if_none_match = g_strdup (if_none_match);
-  self->cancellable = cancellable;
+  self->cache_url = g_strdup (cache_url);
   *not_modified = FALSE;
-  if (!start_transfer (self, error))
-    return NULL;
-  while (!self->done && self->buffer->len == 0)
+  self->thread = g_thread_try_new ("sq-download", download_thread, self, error);
+  if (self->thread == NULL)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      pump (self);
-    }
-  /* The status so far: of the whole answer once done, else of its head. */
-  if (!self->done)
-    curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &self->response.status);
-  if (self->done && self->result == CURLE_OK && self->response.status == 304 && if_none_match != NULL)
-    {
-      *not_modified = TRUE;
+      g_prefix_error (error, "cannot read shard '%s': ", key);
       return NULL;
     }
-  if (self->done && self->result == CURLE_OK &&
-      (self->response.status < 200 || self->response.status >= 300) &&
-      !_sq_object_retryable (CURLE_OK, self->response.status))
-    {
-      SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
 
-      request.method = "GET";
-      request.object = object;
-      request.operation = "read";
-      request.key = key;
-      _sq_object_set_error (config, &request, CURLE_OK, NULL, &self->response, error);
+  g_mutex_lock (&self->lock);
+  while (!self->head)
+    if (!wait_for_thread (self, cancellable, error))
+      {
+        g_mutex_unlock (&self->lock);
+        return NULL;
+      }
+  *not_modified = self->not_modified;
+  if (self->refused)
+    refused = g_error_copy (self->error);
+  *size = self->head_size;
+  g_mutex_unlock (&self->lock);
+  if (refused != NULL)
+    {
+      g_propagate_error (error, refused);
       return NULL;
     }
-  /* Anything else that failed is tried again by the first read. */
-  self->etag = g_strdup (self->response.etag);
-  self->size = self->response.total_size;
-  *size = self->size;
-  /* Only a whole object, from its first byte, is worth keeping. */
-  if (cache_url != NULL && self->response.status == 200)
-    {
-      self->cache_url = g_strdup (cache_url);
-      self->tee_fd = _sq_object_cache_begin (&self->tee_path);
-    }
+  if (*not_modified)
+    return NULL;
+  /* Anything else that failed is said by the first read. */
   return G_INPUT_STREAM (g_steal_pointer (&self));
 }

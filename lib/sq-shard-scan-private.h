@@ -7,6 +7,7 @@
 
 #include "sq-field-stats-private.h"
 #include "sq-key-info.h"
+#include "sq-read-order-private.h"
 #include "sq-shard-scan.h"
 
 G_BEGIN_DECLS
@@ -17,8 +18,11 @@ G_BEGIN_DECLS
 
 /* Scans with the stamp already queried; NULL only when cancelled. With
  * @matched (empty, freeing with sq_value_unref), it is filled with the
- * samples that match @query, in order; left empty for a shard that fails. */
+ * samples that match @query, in order; left empty for a shard that fails.
+ * With @order, the shard is opened as shard @index of that run. */
 SqShardScan  *_sq_shard_scan_new_stamped   (SqStore            *store,
+                                            SqReadOrder        *order,
+                                            guint               index,
                                             const char         *key,
                                             SqQuery            *query,
                                             gint64              size,

@@ -191,6 +191,8 @@ walk_sample (Walk          *walk,
 
 SqShardScan *
 _sq_shard_scan_new_stamped (SqStore       *store,
+                            SqReadOrder   *order,
+                            guint          index,
                             const char    *key,
                             SqQuery       *query,
                             gint64         size,
@@ -212,7 +214,8 @@ _sq_shard_scan_new_stamped (SqStore       *store,
       scan->matches = g_array_new (FALSE, FALSE, sizeof (guint));
     }
 
-  reader = sq_store_open_shard (store, key, cancellable, &local_error);
+  reader = order != NULL ? _sq_read_order_open (order, index, key, cancellable, &local_error)
+                         : sq_store_open_shard (store, key, cancellable, &local_error);
   if (reader == NULL)
     goto failed;
 
@@ -282,7 +285,7 @@ sq_shard_scan_new (SqStore       *store,
       g_error_free (local_error);
       return failed;
     }
-  return _sq_shard_scan_new_stamped (store, key, query, size, mtime, etag, NULL, cancellable, error);
+  return _sq_shard_scan_new_stamped (store, NULL, 0, key, query, size, mtime, etag, NULL, cancellable, error);
 }
 
 const char *

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "sq-read-order-private.h"
 #include "sq-scan-cache-private.h"
 #include "sq-shard-pool-private.h"
 #include "sq-shard-scan-private.h"
@@ -326,10 +327,11 @@ typedef struct
   SqQuery      *query;
   GMainContext *context;     /* NULL: deliver on the running thread */
   GPtrArray    *infos;       /* SqKeyInfo, in key order */
-  GHashTable   *cached;      /* key -> SqShardScan, read-only while the pool runs */
+  GHashTable   *cached;      /* key -> GVariant entry, read-only while the pool runs */
   gboolean      keep_matches;
   GPtrArray    *results;     /* what was delivered, for the cache */
   gboolean      cache_changed;
+  SqReadOrder  *order;       /* ambiguous shards read as one after another would */
 } Job;
 
 static void
@@ -422,6 +424,7 @@ scanned_new (SqShardScan *shard,
  * are the cache's); a failed result if the shard no longer reads. */
 static Scanned *
 read_cached_matches (Job          *job,
+                     guint         shard_index,
                      SqShardScan  *cached,
                      GCancellable *cancellable,
                      GError      **error)
@@ -436,7 +439,7 @@ read_cached_matches (Job          *job,
 
   matches = sq_shard_scan_get_matches (cached, &n);
   if (n > 0)
-    reader = sq_store_open_shard (job->store, key, cancellable, &local_error);
+    reader = _sq_read_order_open (job->order, shard_index, key, cancellable, &local_error);
   while (reader != NULL && next < n && (sample = sq_shard_reader_next (reader, cancellable, &local_error)) != NULL)
     {
       if (index++ == matches[next])
@@ -477,7 +480,9 @@ scan_one (guint          index,
   GError *local_error = NULL;
   gint64 size = -1, mtime = -1;
   g_autofree char *etag = NULL;
-  SqShardScan *cached, *shard;
+  g_autoptr(SqShardScan) cached = NULL;
+  SqShardScan *shard;
+  GVariant *entry;
   GPtrArray *samples = NULL;
 
   if (!sq_store_query_shard (job->store, key, cancellable, &size, &mtime, &etag, &local_error))
@@ -494,19 +499,26 @@ scan_one (guint          index,
       return scanned_new (failed, NULL);
     }
 
-  cached = job->cached != NULL ? g_hash_table_lookup (job->cached, key) : NULL;
+  /* Read here, on the worker: the entries of a big store are most of a
+   * warm scan's work. One that does not hold together is a miss. */
+  entry = job->cached != NULL ? g_hash_table_lookup (job->cached, key) : NULL;
+  if (entry != NULL && (cached = _sq_shard_scan_from_variant (entry)) == NULL)
+    g_debug ("scan cache: the entry of %s does not hold together", key);
+  if (cached != NULL && g_strcmp0 (sq_shard_scan_get_key (cached), key) != 0)
+    g_clear_pointer (&cached, sq_shard_scan_unref);
   if (cached != NULL && _sq_shard_scan_has_stamp (cached, size, mtime, etag) &&
       (job->query == NULL ||
        g_strcmp0 (sq_shard_scan_get_query (cached), sq_query_get_expression (job->query)) == 0))
     {
       if (job->keep_matches && job->query != NULL && sq_shard_scan_get_error (cached) == NULL)
-        return read_cached_matches (job, cached, cancellable, error);
+        return read_cached_matches (job, index, cached, cancellable, error);
       return scanned_new (sq_shard_scan_ref (cached), NULL);
     }
 
   if (job->keep_matches && job->query != NULL)
     samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
-  shard = _sq_shard_scan_new_stamped (job->store, key, job->query, size, mtime, etag, samples, cancellable, error);
+  shard = _sq_shard_scan_new_stamped (job->store, job->order, index, key, job->query, size, mtime, etag, samples,
+                                      cancellable, error);
   if (shard == NULL)
     {
       g_clear_pointer (&samples, g_ptr_array_unref);
@@ -530,7 +542,11 @@ scan_done (guint          index,
 
   /* Only a cancel leaves no result: the pool is stopping anyway. */
   if (scanned == NULL)
-    return FALSE;
+    {
+      _sq_read_order_stop (job->order);
+      return FALSE;
+    }
+  _sq_read_order_handed_over (job->order, index, key);
   if (!sq_shard_scan_is_from_cache (scanned->shard))
     job->cache_changed = TRUE;
   g_ptr_array_add (job->results, sq_shard_scan_ref (scanned->shard));
@@ -547,6 +563,7 @@ static void
 save_cache (Job *job)
 {
   g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GError) error = NULL;
 
@@ -560,15 +577,15 @@ save_cache (Job *job)
   for (guint i = 0; i < job->infos->len; i++)
     {
       const char *key = sq_key_info_get_key (job->infos->pdata[i]);
-      SqShardScan *old = g_hash_table_lookup (job->cached, key);
+      GVariant *old = g_hash_table_lookup (job->cached, key);
 
       if (old != NULL && !g_hash_table_contains (done, key))
-        g_ptr_array_add (all, old);
+        g_ptr_array_add (kept, old);
     }
   /* Unchanged and nothing dropped: no write. */
-  if (!job->cache_changed && all->len == g_hash_table_size (job->cached))
+  if (!job->cache_changed && all->len + kept->len == g_hash_table_size (job->cached))
     return;
-  if (!_sq_scan_cache_save (sq_store_get_location (job->store), all, &error))
+  if (!_sq_scan_cache_save (sq_store_get_location (job->store), all, kept, &error))
     g_debug ("the scan cache was not written: %s", error->message);
 }
 
@@ -603,8 +620,10 @@ run_job (Job           *job,
   if (use_cache)
     job->cached = _sq_scan_cache_load (sq_store_get_location (job->store));
   job->results = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_shard_scan_unref);
+  job->order = _sq_read_order_new (job->store, job->infos->len);
   ok = _sq_shard_pool_run (keys, job->infos->len, n_workers, 0, flags, scan_one,
                            (GDestroyNotify) scanned_free, scan_done, job, cancellable, error);
+  g_clear_pointer (&job->order, _sq_read_order_free);
   if (use_cache)
     save_cache (job);
   return ok;

@@ -271,6 +271,34 @@ drey_sample_list_get_shard_start (DreySampleList *self,
   return run > 0 ? g_array_index (self->runs, Run, run - 1).start : G_MAXUINT;
 }
 
+/**
+ * drey_sample_list_get_shard_range:
+ * @start: (out) (optional): the position of its first listed sample
+ * @n_items: (out) (optional): how many of its samples are listed
+ *
+ * Returns: %FALSE if the list holds no sample of shard @key
+ */
+gboolean
+drey_sample_list_get_shard_range (DreySampleList *self,
+                                  const char     *key,
+                                  guint          *start,
+                                  guint          *n_items)
+{
+  guint run;
+
+  g_return_val_if_fail (DREY_IS_SAMPLE_LIST (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  run = GPOINTER_TO_UINT (g_hash_table_lookup (self->run_of_key, g_intern_string (key)));
+  if (run == 0)
+    return FALSE;
+  if (start != NULL)
+    *start = g_array_index (self->runs, Run, run - 1).start;
+  if (n_items != NULL)
+    *n_items = g_array_index (self->runs, Run, run - 1).n_items;
+  return TRUE;
+}
+
 static int
 compare_index (gconstpointer a,
                gconstpointer b)

@@ -34,5 +34,9 @@ guint           drey_sample_list_find         (DreySampleList *self,
                                                guint           index);
 guint           drey_sample_list_get_shard_start (DreySampleList *self,
                                                   const char     *key);
+gboolean        drey_sample_list_get_shard_range (DreySampleList *self,
+                                                  const char     *key,
+                                                  guint          *start,
+                                                  guint          *n_items);
 
 G_END_DECLS

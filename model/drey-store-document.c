@@ -135,7 +135,11 @@ sync_fields (DreyStoreDocument *self)
   /* Fields list parents before children: one seen late may go in the
    * middle. Only then is the list made again. */
   if (same_order)
-    g_list_store_splice (self->fields, n_had, 0, items->pdata + n_had, items->len - n_had);
+    {
+      /* An empty GPtrArray has no pdata: no offset into NULL. */
+      if (items->len > n_had)
+        g_list_store_splice (self->fields, n_had, 0, items->pdata + n_had, items->len - n_had);
+    }
   else
     g_list_store_splice (self->fields, 0, n_had, items->pdata, items->len);
 }

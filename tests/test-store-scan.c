@@ -401,7 +401,7 @@ test_cache_untrusted (Fixture       *f,
   }
 
   /* Garbage, an empty file, a future version: ignored. */
-  g_assert_true (g_file_set_contents (path, "DREYSCAN\x02\0\0\0garbage", 19, &error));
+  g_assert_true (g_file_set_contents (path, "DREYSCAN\x03\0\0\0garbage", 19, &error));
   {
     g_autoptr(SqStoreScan) scan = scan_store (f, NULL, TRUE);
 

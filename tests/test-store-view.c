@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -89,6 +90,44 @@ test_store_view_overview (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
   g_assert_null (drey_key_list_get_selected_key (f->key_list));
 }
+
+/* A float histogram that the scan's buckets cannot make exactly says so
+ * under it; an exact one says nothing. */
+static void
+test_store_view_histogram_note (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (f->dir, "floats", NULL);
+  g_autofree char *shard = g_build_filename (dir, "a.gz", NULL);
+  g_autoptr(GString) lines = g_string_new (NULL);
+  g_autoptr(GFile) location = NULL;
+  DreyStoreOverview *overview = drey_store_view_get_overview (f->store_view);
+  g_autofree char *w_note = NULL;
+  g_autofree char *n_note = NULL;
+
+  /* As squirrel's JSON Lines driver writes them: w's 1.0 and 1.0001 share
+   * a bucket, n's small ints each have their own. */
+  for (guint i = 0; i < 20; i++)
+    g_string_append_printf (lines, "{\"w\": %s, \"n\": %u}\n", i % 2 ? "1.0001" : "1.0", i % 5);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  drey_test_write_gzip (shard, lines->str, lines->len);
+  location = g_file_new_for_path (dir);
+  drey_window_open_store (f->window, location);
+  WAIT_FOR (STORE_DOC (f) != NULL && g_file_equal (sq_store_get_location (drey_store_document_get_store (STORE_DOC (f))),
+                                                   location) &&
+            !drey_store_document_get_running (STORE_DOC (f)) &&
+            ({ g_autofree char *shown = drey_store_overview_dup_histogram_note (overview, "n");
+               shown != NULL; }));
+  w_note = drey_store_overview_dup_histogram_note (overview, "w");
+  n_note = drey_store_overview_dup_histogram_note (overview, "n");
+  g_assert_nonnull (w_note);
+  g_assert_nonnull (strstr (w_note, "Approximate"));
+  g_assert_cmpstr (n_note, ==, "");
+}
+
+static char *cell_text (GListModel *rows,
+                        guint       position,
+                        const char *path);
 
 static DreyThumbnail *
 wait_for_thumbnail (DreyStoreGallery *gallery,
@@ -177,6 +216,95 @@ test_store_view_filter (Fixture       *f,
 
   drey_store_view_run_query (f->store_view, "");
   g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 1802);
+}
+
+/* The filter bar's shard dropdown narrows the gallery and the table to
+ * one shard, the query too; "All Shards" brings back every one. */
+static void
+test_store_view_shard_scope (Fixture       *f,
+                             gconstpointer  data)
+{
+  DreyStoreGallery *gallery = drey_store_view_get_gallery (f->store_view);
+  DreyStoreTable *table = drey_store_view_get_table (f->store_view);
+  GtkDropDown *dropdown = GTK_DROP_DOWN (gtk_widget_get_template_child (GTK_WIDGET (f->store_view),
+                                                                        DREY_TYPE_STORE_VIEW, "shard_dropdown"));
+  GListModel *names = gtk_drop_down_get_model (dropdown);
+  GListModel *shown, *rows;
+  guint n, n_threes;
+
+  drey_store_view_set_page (f->store_view, "gallery");
+  /* All Shards, then the 19 keys in squirrel's order */
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, 20);
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 2), ==, "digits-01");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), 19), ==, "photos");
+
+  /* the user picks digits-01 */
+  gtk_drop_down_set_selected (dropdown, 2);
+  g_assert_cmpstr (drey_store_view_get_shard (f->store_view), ==, "digits-01");
+  shown = drey_store_gallery_get_model (gallery);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 100);
+  for (guint i = 0; i < 100; i += 33)
+    {
+      g_autoptr(DreySampleRef) ref = g_list_model_get_item (shown, i);
+
+      g_assert_cmpstr (drey_sample_ref_get_key (ref), ==, "digits-01");
+      g_assert_cmpuint (drey_sample_ref_get_index (ref), ==, i);
+    }
+  g_assert_cmpstr (drey_store_view_get_count_text (f->store_view), ==, "100 samples in “digits-01”");
+  /* thumbnails of that shard are made */
+  g_assert_nonnull (wait_for_thumbnail (gallery, "digits-01", 0));
+
+  /* a query within the shard */
+  drey_store_view_run_query (f->store_view, "label == 3");
+  WAIT_FOR (!drey_store_document_get_query_running (STORE_DOC (f)));
+  shown = drey_store_gallery_get_model (gallery);
+  n_threes = g_list_model_get_n_items (shown);
+  g_assert_cmpuint (n_threes, >, 0);
+  g_assert_cmpuint (n_threes, <, 100);
+  for (guint i = 0; i < n_threes; i++)
+    {
+      g_autoptr(DreySampleRef) ref = g_list_model_get_item (shown, i);
+
+      g_assert_cmpstr (drey_sample_ref_get_key (ref), ==, "digits-01");
+    }
+  {
+    g_autofree char *count = g_strdup_printf ("%u of 100 samples in “digits-01”", n_threes);
+
+    g_assert_cmpstr (drey_store_view_get_count_text (f->store_view), ==, count);
+  }
+
+  /* the table shows the same rows */
+  drey_store_view_set_page (f->store_view, "table");
+  rows = drey_store_table_get_rows (table);
+  WAIT_FOR (!drey_store_table_get_loading (table) && g_list_model_get_n_items (rows) == n_threes);
+  for (guint i = 0; i < n_threes; i++)
+    {
+      g_autoptr(DreySampleRow) row = g_list_model_get_item (rows, i);
+      g_autofree char *label = cell_text (rows, i, "label");
+
+      g_assert_cmpstr (drey_sample_row_get_key (row), ==, "digits-01");
+      g_assert_cmpstr (label, ==, "3");
+    }
+
+  /* every shard again, the query still on */
+  gtk_drop_down_set_selected (dropdown, 0);
+  g_assert_null (drey_store_view_get_shard (f->store_view));
+  n = g_list_model_get_n_items (drey_store_gallery_get_model (gallery));
+  g_assert_cmpuint (n, ==, 183);
+  WAIT_FOR (!drey_store_table_get_loading (table) && g_list_model_get_n_items (rows) == 183);
+
+  /* From an open shard, Show Shard in Gallery: its samples alone. */
+  drey_store_view_run_query (f->store_view, "");
+  g_assert_true (drey_key_list_select_key (f->key_list, "photos"));
+  WAIT_FOR (g_strcmp0 (drey_shard_document_get_key (DOC (f)), "photos") == 0 &&
+            drey_shard_document_get_state (DOC (f)) == DREY_SHARD_STATE_LOADED);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-shard-in-gallery", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (f->content_stack), ==, "store");
+  g_assert_cmpstr (drey_store_view_get_page (f->store_view), ==, "gallery");
+  g_assert_cmpstr (drey_store_view_get_shard (f->store_view), ==, "photos");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 19);
+  g_assert_cmpuint (g_list_model_get_n_items (drey_store_gallery_get_model (gallery)), ==, 5);
 }
 
 /* Activating a thumbnail opens its sample in the tree, its image
@@ -439,8 +567,10 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/store-view/overview", test_store_view_overview);
+  ADD ("/store-view/histogram-note", test_store_view_histogram_note);
   ADD ("/store-view/gallery", test_store_view_gallery);
   ADD ("/store-view/filter", test_store_view_filter);
+  ADD ("/store-view/shard-scope", test_store_view_shard_scope);
   ADD ("/store-view/open-from-gallery", test_store_view_open_from_gallery);
   ADD ("/store-view/table", test_store_view_table);
   ADD ("/store-view/bench-gallery", test_store_view_bench_gallery);

@@ -7,9 +7,9 @@
  * worker. Create hands key and samples to whoever listens to "create";
  * nothing is written here: the window opens them in the editor.
  *
- * Whether KEY.gz exists is asked with g_file_query_info_async(), not a
- * g_file_query_exists() on the main thread: it is one stat for a local
- * store, but a store may be on a network mount, and each keystroke asks.
+ * Whether KEY.gz exists is asked of the store (sq_store_query_shard_async(),
+ * on a worker): one stat for a local store, but a HEAD request for a
+ * bucket, and a store may be on a network mount; each keystroke asks.
  * Create waits for the answer (it is disabled until then).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -58,11 +58,11 @@ struct _DreyNewShardDialog
   GPtrArray            *shown_samples;   /* element SqValue, or NULL */
 
   /* Whether KEY.gz exists: known for checked_key once the query for
-   * pending_check (the file of the key typed) is answered. */
+   * pending_check (the key typed) is answered. */
   gboolean              key_valid;
   char                 *checked_key;
   gboolean              key_exists;
-  GFile                *pending_check;
+  char                 *pending_check;
   GCancellable         *check_cancellable;
 
   GPtrArray            *files;           /* element GFile */
@@ -334,21 +334,20 @@ check_done (GObject      *object,
 {
   g_autoptr(DreyNewShardDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFileInfo) info = g_file_query_info_finish (G_FILE (object), result, &error);
-  g_autofree char *basename = NULL;
+  gboolean found = sq_store_query_shard_finish (SQ_STORE (object), result, NULL, NULL, NULL, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->pending_check == NULL || !g_file_equal (G_FILE (object), self->pending_check))
+  /* Only the latest request, and never after dispose. */
+  if (self->pending_check == NULL || g_task_get_cancellable (G_TASK (result)) != self->check_cancellable ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  basename = g_file_get_basename (self->pending_check);
-  g_clear_object (&self->pending_check);
-  g_clear_object (&self->check_cancellable);
   g_free (self->checked_key);
-  self->checked_key = g_strndup (basename, strlen (basename) - strlen (".gz"));
-  /* As g_file_query_exists(): an unreadable folder says nothing is there;
-   * saving then tells what is wrong. */
-  self->key_exists = info != NULL;
+  self->checked_key = g_steal_pointer (&self->pending_check);
+  g_clear_object (&self->check_cancellable);
+  /* As g_file_query_exists(): a store that cannot be asked (an unreadable
+   * folder, a bucket that refuses) says nothing is there; saving then
+   * tells what is wrong. */
+  self->key_exists = found;
   update_state (self);
 }
 
@@ -360,16 +359,15 @@ check_key (DreyNewShardDialog *self)
   if (self->check_cancellable != NULL)
     g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
-  g_clear_object (&self->pending_check);
+  g_clear_pointer (&self->pending_check, g_free);
 
   self->key_valid = sq_store_check_key (key, TRUE, NULL);
   if (!self->key_valid || key_checked (self))
     return;
 
-  self->pending_check = sq_store_get_shard_file (self->store, key);
+  self->pending_check = g_strdup (key);
   self->check_cancellable = g_cancellable_new ();
-  g_file_query_info_async (self->pending_check, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
-                           G_PRIORITY_DEFAULT, self->check_cancellable, check_done, g_object_ref (self));
+  sq_store_query_shard_async (self->store, key, self->check_cancellable, check_done, g_object_ref (self));
 }
 
 static void
@@ -670,7 +668,7 @@ drey_new_shard_dialog_dispose (GObject *object)
   if (self->check_cancellable != NULL)
     g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
-  g_clear_object (&self->pending_check);
+  g_clear_pointer (&self->pending_check, g_free);
   if (self->load_cancellable != NULL)
     g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);

@@ -6,7 +6,10 @@
  * the visible thumbnails are read (on workers), and once a sample is
  * there its thumbnail is made on a worker too and kept in a bounded cache
  * (the most recently made first to stay). A caption field is written
- * under each. Activating a thumbnail emits "sample-activated".
+ * under each. Activating a thumbnail emits "sample-activated". With a
+ * shard chosen (drey_store_gallery_set_shard()), only that shard's part
+ * of the results shows: a slice of them, since a shard's samples are one
+ * run of the list.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,6 +43,9 @@ struct _DreyStoreGallery
   GtkGridView        *grid_view;
 
   DreyStoreDocument  *document;
+  DreySampleList     *results;     /* the document's, followed for the slice */
+  GtkSliceListModel  *slice;       /* the shard's part of them, with a shard */
+  char               *shard;
   GListModel         *model;
   GtkSingleSelection *selection;
   GtkStringList      *field_names;
@@ -577,10 +583,51 @@ size_changed (DreyStoreGallery *self)
 
 /* ---- the document ------------------------------------------------------- */
 
+/* The slice follows the shard's run, which comes once it is scanned
+ * (and goes when the store is scanned again). */
+static void
+update_slice (DreyStoreGallery *self)
+{
+  guint start = 0, n = 0;
+
+  if (self->slice == NULL)
+    return;
+  if (self->results == NULL || self->shard == NULL ||
+      !drey_sample_list_get_shard_range (self->results, self->shard, &start, &n))
+    start = n = 0;
+  if (gtk_slice_list_model_get_offset (self->slice) != start || gtk_slice_list_model_get_size (self->slice) != n)
+    {
+      gtk_slice_list_model_set_size (self->slice, 0);
+      gtk_slice_list_model_set_offset (self->slice, start);
+      gtk_slice_list_model_set_size (self->slice, n);
+    }
+}
+
 static void
 sync_model (DreyStoreGallery *self)
 {
-  GListModel *model = self->document != NULL ? G_LIST_MODEL (drey_store_document_get_results (self->document)) : NULL;
+  DreySampleList *results = self->document != NULL ? drey_store_document_get_results (self->document) : NULL;
+  GListModel *model = G_LIST_MODEL (results);
+
+  if (results != self->results)
+    {
+      if (self->results != NULL)
+        g_signal_handlers_disconnect_by_data (self->results, self);
+      g_set_object (&self->results, results);
+      if (results != NULL)
+        g_signal_connect_object (results, "items-changed", G_CALLBACK (update_slice), self,
+                                 G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+    }
+  if (self->shard != NULL && results != NULL)
+    {
+      if (self->slice == NULL)
+        self->slice = gtk_slice_list_model_new (NULL, 0, 0);
+      gtk_slice_list_model_set_model (self->slice, G_LIST_MODEL (results));
+      update_slice (self);
+      model = G_LIST_MODEL (self->slice);
+    }
+  else if (self->slice != NULL)
+    gtk_slice_list_model_set_model (self->slice, NULL);
 
   if (model == self->model)
     return;
@@ -646,6 +693,7 @@ drey_store_gallery_set_document (DreyStoreGallery  *self,
   g_set_object (&self->document, document);
   g_clear_pointer (&self->field, g_free);
   g_clear_pointer (&self->caption, g_free);
+  g_clear_pointer (&self->shard, g_free);
   g_object_set_data (G_OBJECT (self), "drey-caption-chosen", NULL);
   if (document != NULL)
     {
@@ -658,6 +706,35 @@ drey_store_gallery_set_document (DreyStoreGallery  *self,
     }
   sync_model (self);
   sync_fields (self);
+}
+
+/**
+ * drey_store_gallery_set_shard:
+ * @key: (nullable): the shard whose samples show, %NULL for all
+ */
+void
+drey_store_gallery_set_shard (DreyStoreGallery *self,
+                              const char       *key)
+{
+  g_return_if_fail (DREY_IS_STORE_GALLERY (self));
+
+  if (g_strcmp0 (self->shard, key) == 0)
+    return;
+  g_free (self->shard);
+  self->shard = g_strdup (key);
+  sync_model (self);
+}
+
+/**
+ * drey_store_gallery_get_shard:
+ *
+ * Returns: (nullable): the shard shown, %NULL for all of them
+ */
+const char *
+drey_store_gallery_get_shard (DreyStoreGallery *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_GALLERY (self), NULL);
+  return self->shard;
 }
 
 /**
@@ -827,6 +904,10 @@ drey_store_gallery_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
   g_clear_object (&self->model);
+  if (self->results != NULL)
+    g_signal_handlers_disconnect_by_data (self->results, self);
+  g_clear_object (&self->results);
+  g_clear_object (&self->slice);
   g_clear_object (&self->field_names);
   g_clear_object (&self->caption_names);
   G_OBJECT_CLASS (drey_store_gallery_parent_class)->dispose (object);
@@ -839,6 +920,7 @@ drey_store_gallery_finalize (GObject *object)
 
   g_free (self->field);
   g_free (self->caption);
+  g_free (self->shard);
   g_hash_table_unref (self->thumbnails);
   g_hash_table_unref (self->making);
   g_hash_table_unref (self->failed);

@@ -27,6 +27,9 @@ void        drey_store_gallery_set_caption_field  (DreyStoreGallery  *self,
 guint       drey_store_gallery_get_thumbnail_size (DreyStoreGallery  *self);
 void        drey_store_gallery_set_thumbnail_size (DreyStoreGallery  *self,
                                                    guint              size);
+void        drey_store_gallery_set_shard          (DreyStoreGallery  *self,
+                                                   const char        *key);
+const char *drey_store_gallery_get_shard          (DreyStoreGallery  *self);
 GListModel *drey_store_gallery_get_model          (DreyStoreGallery  *self);
 guint       drey_store_gallery_get_n_thumbnails   (DreyStoreGallery  *self);
 GtkGridView *drey_store_gallery_get_grid_view     (DreyStoreGallery  *self);

@@ -238,6 +238,13 @@ update_field_row (FieldRow *fr)
   if (sq_field_stats_get_histogram (stats, bins, &lower, &upper))
     {
       drey_histogram_set_bins (fr->histogram, bins, SQ_FIELD_STATS_N_BINS, lower, upper);
+      /* The scan keeps numbers in buckets, not every distinct one: a
+       * bucket that straddles a bin edge goes wholly to one side, and
+       * the user is told rather than shown a guess as numpy's answer. */
+      adw_action_row_set_subtitle (fr->histogram_row,
+                                   sq_field_stats_histogram_is_exact (stats)
+                                   ? ""
+                                   : _("Approximate: numbers counted in buckets at most 0.1% wide"));
       gtk_widget_set_visible (GTK_WIDGET (fr->histogram_row), TRUE);
     }
   else
@@ -310,6 +317,31 @@ create_field_row (gpointer item,
   g_signal_connect_swapped (fr->item, "notify::stats", G_CALLBACK (update_field_row), fr);
   update_field_row (fr);
   return GTK_WIDGET (fr->row);
+}
+
+/**
+ * drey_store_overview_dup_histogram_note:
+ *
+ * For tests: what the histogram row of field @path says under its title
+ * ("" for an exact histogram), %NULL if it shows no histogram.
+ */
+char *
+drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
+                                        const char        *path)
+{
+  g_return_val_if_fail (DREY_IS_STORE_OVERVIEW (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->field_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      FieldRow *fr = g_object_get_data (G_OBJECT (child), "drey-field-row");
+
+      if (fr != NULL && g_str_equal (drey_field_item_get_path (fr->item), path))
+        return gtk_widget_get_visible (GTK_WIDGET (fr->histogram_row))
+               ? g_strdup (adw_action_row_get_subtitle (fr->histogram_row))
+               : NULL;
+    }
+  return NULL;
 }
 
 /* ---- the figures -------------------------------------------------------- */

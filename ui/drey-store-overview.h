@@ -19,5 +19,7 @@ GtkWidget *drey_store_overview_new          (void);
 void       drey_store_overview_set_document (DreyStoreOverview *self,
                                              DreyStoreDocument *document);
 const char *drey_store_overview_get_summary_text (DreyStoreOverview *self);
+char       *drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
+                                                    const char        *path);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  *
  * A GtkColumnView over DreyStoreRows (every sample, read shard after
  * shard once the table is first shown), filtered to a query's results
- * and sorted by the column the user clicks (incrementally, so a large
+ * and to one shard if one is chosen, and sorted by the column the user clicks (incrementally, so a large
  * store never freezes the window). Columns are Key, Index, then one per
  * scalar or array field of the schema, added as the scan finds them; an
  * array shows as its dtype and shape. Activating a row emits
@@ -36,6 +36,7 @@ struct _DreyStoreTable
   GtkSortListModel   *sorted;
   GtkSingleSelection *selection;
   DreySampleList     *results;
+  const char         *shard;     /* interned; NULL: every shard */
   GHashTable         *columns;   /* path -> GtkColumnViewColumn */
 };
 
@@ -160,6 +161,8 @@ row_matches (gpointer item,
 {
   DreyStoreTable *self = user_data;
 
+  if (self->shard != NULL && g_strcmp0 (drey_sample_row_get_key (item), self->shard) != 0)
+    return FALSE;
   return self->results == NULL ||
          drey_sample_list_find (self->results, drey_sample_row_get_key (item), drey_sample_row_get_index (item)) !=
          G_MAXUINT;
@@ -253,8 +256,29 @@ drey_store_table_set_document (DreyStoreTable    *self,
       if (gtk_widget_get_mapped (GTK_WIDGET (self)))
         ensure_rows (self);
     }
+  self->shard = NULL;
   sync_columns (self);
   sync_results (self);
+}
+
+/**
+ * drey_store_table_set_shard:
+ * @key: (nullable): the shard whose rows show, %NULL for all
+ */
+void
+drey_store_table_set_shard (DreyStoreTable *self,
+                            const char     *key)
+{
+  const char *interned = key != NULL ? g_intern_string (key) : NULL;
+  gboolean stricter;
+
+  g_return_if_fail (DREY_IS_STORE_TABLE (self));
+
+  if (interned == self->shard)
+    return;
+  stricter = self->shard == NULL;
+  self->shard = interned;
+  gtk_filter_changed (GTK_FILTER (self->filter), stricter ? GTK_FILTER_CHANGE_MORE_STRICT : GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 GtkColumnView *

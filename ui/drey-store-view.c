@@ -6,7 +6,9 @@
  * Over the gallery and the table a filter bar runs a query through the document (Enter), shows
  * how many samples it matched as the scan runs, and a malformed query's
  * error in place, the entry's cursor at the fault. The last queries run
- * are kept in GSettings ("recent-queries").
+ * are kept in GSettings ("recent-queries"). Beside it, a searchable
+ * dropdown narrows both views to one shard ("All Shards", then every
+ * shard as the scan lists its samples).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -34,6 +36,7 @@ struct _DreyStoreView
   GtkPopover        *recent_popover;
   GtkSpinner        *query_spinner;
   GtkLabel          *count_label;
+  GtkDropDown       *shard_dropdown;
   GtkRevealer       *error_revealer;
   GtkLabel          *error_label;
   DreyStoreOverview *overview;
@@ -43,6 +46,10 @@ struct _DreyStoreView
   DreyStoreDocument *document;
   GSettings         *settings;
   char              *query_error;
+  GtkStringList     *shard_names;  /* "All Shards", then the keys */
+  guint              n_shard_names; /* keys listed, of the samples' runs */
+  char              *shard;
+  gboolean           syncing_shards;
 };
 
 G_DEFINE_FINAL_TYPE (DreyStoreView, drey_store_view, GTK_TYPE_WIDGET)
@@ -58,7 +65,19 @@ update_count (DreyStoreView *self)
                                      drey_store_document_get_running (doc));
   g_autofree char *text = NULL;
 
-  if (doc != NULL && drey_store_document_get_query (doc) != NULL)
+  if (doc != NULL && self->shard != NULL)
+    {
+      guint in_shard = 0, matched = 0;
+
+      drey_sample_list_get_shard_range (drey_store_document_get_samples (doc), self->shard, NULL, &in_shard);
+      drey_sample_list_get_shard_range (drey_store_document_get_results (doc), self->shard, NULL, &matched);
+      if (drey_store_document_get_query (doc) != NULL)
+        text = g_strdup_printf (_("%'u of %'u samples in “%s”"), matched, in_shard, self->shard);
+      else
+        text = g_strdup_printf (g_dngettext (NULL, "%'u sample in “%s”", "%'u samples in “%s”", in_shard), in_shard,
+                                self->shard);
+    }
+  else if (doc != NULL && drey_store_document_get_query (doc) != NULL)
     text = g_strdup_printf (_("%'" G_GUINT64_FORMAT " of %'" G_GUINT64_FORMAT " samples"),
                             drey_store_document_get_n_matches (doc), n);
   else
@@ -221,6 +240,89 @@ page_changed (DreyStoreView *self)
   gtk_revealer_set_reveal_child (self->filter_revealer, g_strcmp0 (page, "overview") != 0);
 }
 
+/* ---- the shard dropdown ------------------------------------------------- */
+
+/* Keys join the dropdown as the scan lists their samples, in key order;
+ * a scan from the start (the list cleared) starts it again. */
+static void
+sync_shard_names (DreyStoreView *self)
+{
+  DreySampleList *samples = self->document != NULL ? drey_store_document_get_samples (self->document) : NULL;
+  guint n = samples != NULL ? drey_sample_list_get_n_shards (samples) : 0;
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+
+  self->syncing_shards = TRUE;
+  if (n < self->n_shard_names)
+    {
+      gtk_string_list_splice (self->shard_names, 1, g_list_model_get_n_items (G_LIST_MODEL (self->shard_names)) - 1,
+                              NULL);
+      self->n_shard_names = 0;
+    }
+  for (guint i = self->n_shard_names; i < n; i++)
+    g_ptr_array_add (added, (gpointer) drey_sample_list_get_shard_key (samples, i));
+  g_ptr_array_add (added, NULL);
+  if (n > self->n_shard_names)
+    gtk_string_list_splice (self->shard_names, 1 + self->n_shard_names, 0, (const char * const *) added->pdata);
+  self->n_shard_names = n;
+  self->syncing_shards = FALSE;
+  update_count (self);
+}
+
+static void
+shard_selected (DreyStoreView *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->shard_dropdown);
+
+  if (self->syncing_shards || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  drey_store_view_set_shard (self, selected == 0 ? NULL : gtk_string_list_get_string (self->shard_names, selected));
+}
+
+/**
+ * drey_store_view_set_shard:
+ * @key: (nullable): the shard whose samples the gallery and the table
+ *   show, %NULL for every shard
+ */
+void
+drey_store_view_set_shard (DreyStoreView *self,
+                           const char    *key)
+{
+  guint n;
+
+  g_return_if_fail (DREY_IS_STORE_VIEW (self));
+
+  if (g_strcmp0 (self->shard, key) != 0)
+    {
+      g_free (self->shard);
+      self->shard = g_strdup (key);
+      drey_store_gallery_set_shard (self->gallery, key);
+      drey_store_table_set_shard (self->table, key);
+      update_count (self);
+    }
+  /* The dropdown says so, once the key is listed. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->shard_names));
+  for (guint i = 0; i < n; i++)
+    if (i == 0 ? key == NULL : g_strcmp0 (gtk_string_list_get_string (self->shard_names, i), key) == 0)
+      {
+        self->syncing_shards = TRUE;
+        gtk_drop_down_set_selected (self->shard_dropdown, i);
+        self->syncing_shards = FALSE;
+        break;
+      }
+}
+
+/**
+ * drey_store_view_get_shard:
+ *
+ * Returns: (nullable): the shard shown, %NULL for every shard
+ */
+const char *
+drey_store_view_get_shard (DreyStoreView *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_VIEW (self), NULL);
+  return self->shard;
+}
+
 /* ---- API ---------------------------------------------------------------- */
 
 void
@@ -232,8 +334,14 @@ drey_store_view_set_document (DreyStoreView     *self,
   if (self->document == document)
     return;
   if (self->document != NULL)
-    g_signal_handlers_disconnect_by_data (self->document, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->document, self);
+      g_signal_handlers_disconnect_by_data (drey_store_document_get_samples (self->document), self);
+    }
   g_set_object (&self->document, document);
+  drey_store_view_set_shard (self, NULL);
+  self->n_shard_names = G_MAXUINT;  /* whatever was listed goes */
+  sync_shard_names (self);
   drey_store_overview_set_document (self->overview, document);
   drey_store_gallery_set_document (self->gallery, document);
   drey_store_table_set_document (self->table, document);
@@ -247,7 +355,10 @@ drey_store_view_set_document (DreyStoreView     *self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (document, "notify::running", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (document, "notify::query", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (drey_store_document_get_samples (document), "items-changed",
+                               G_CALLBACK (sync_shard_names), self, G_CONNECT_SWAPPED);
     }
+  sync_shard_names (self);
   update_count (self);
 }
 
@@ -315,6 +426,7 @@ drey_store_view_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->document);
   g_clear_object (&self->settings);
+  g_clear_object (&self->shard_names);
   G_OBJECT_CLASS (drey_store_view_parent_class)->dispose (object);
 }
 
@@ -324,6 +436,7 @@ drey_store_view_finalize (GObject *object)
   DreyStoreView *self = DREY_STORE_VIEW (object);
 
   g_free (self->query_error);
+  g_free (self->shard);
   G_OBJECT_CLASS (drey_store_view_parent_class)->finalize (object);
 }
 
@@ -347,6 +460,7 @@ drey_store_view_class_init (DreyStoreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, recent_popover);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, query_spinner);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreView, shard_dropdown);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, error_label);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreView, overview);
@@ -362,6 +476,13 @@ static void
 drey_store_view_init (DreyStoreView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->shard_names = gtk_string_list_new ((const char *[]) { _("All Shards"), NULL });
+  gtk_drop_down_set_model (self->shard_dropdown, G_LIST_MODEL (self->shard_names));
+  /* Searchable: a store has thousands of shards. */
+  gtk_drop_down_set_expression (self->shard_dropdown,
+                                gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
+  g_signal_connect_swapped (self->shard_dropdown, "notify::selected", G_CALLBACK (shard_selected), self);
 
   self->settings = g_settings_new (APPLICATION_ID);
   g_signal_connect_object (self->settings, "changed::recent-queries", G_CALLBACK (fill_recent), self,

@@ -31,5 +31,8 @@ void               drey_store_view_run_query      (DreyStoreView     *self,
                                                    const char        *expression);
 const char        *drey_store_view_get_query_error (DreyStoreView    *self);
 const char        *drey_store_view_get_count_text (DreyStoreView     *self);
+void               drey_store_view_set_shard      (DreyStoreView     *self,
+                                                   const char        *key);
+const char        *drey_store_view_get_shard      (DreyStoreView     *self);
 
 G_END_DECLS

@@ -263,6 +263,25 @@ delete_shard_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* From a shard to the gallery of its samples alone: the store view's
+ * shard dropdown says which, and All Shards goes back to every one. */
+static void
+show_shard_in_gallery_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  DreyWindow *self = DREY_WINDOW (widget);
+  g_autofree char *key = NULL;
+
+  if (self->document == NULL || drey_shard_document_get_key (self->document) == NULL ||
+      drey_store_view_get_document (self->store_view) == NULL)
+    return;
+  key = g_strdup (drey_shard_document_get_key (self->document));
+  drey_store_view_set_shard (self->store_view, key);
+  drey_store_view_set_page (self->store_view, "gallery");
+  _drey_window_show_store (self);
+}
+
 /* ---- edits -------------------------------------------------------------- */
 
 /* Window-wide, so Ctrl+Z works wherever the focus is; a text being typed
@@ -292,6 +311,7 @@ _drey_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.new-shard", NULL, new_shard_action);
   gtk_widget_class_install_action (widget_class, "win.delete-shard", NULL, delete_shard_action);
+  gtk_widget_class_install_action (widget_class, "win.show-shard-in-gallery", NULL, show_shard_in_gallery_action);
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, undo_action);
   gtk_widget_class_install_property_action (widget_class, "win.serializer", "serializer");

@@ -923,6 +923,8 @@ _drey_window_update_header (DreyWindow *self)
   gtk_widget_action_set_enabled (widget, "win.delete-shard",
                                  writable && !busy && key != NULL &&
                                  (state == DREY_SHARD_STATE_LOADED || state == DREY_SHARD_STATE_FAILED));
+  gtk_widget_action_set_enabled (widget, "win.show-shard-in-gallery",
+                                 key != NULL && document != NULL && !drey_shard_document_get_is_new (document));
 }
 
 /* ---- wiring between the panes ----------------------------------------- */

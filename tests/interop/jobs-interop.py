@@ -11,9 +11,10 @@
 # first shards, with a big, slow JSON Lines shard before the first turn;
 # shards that decode both ways are read as the shards before them say.
 # Among the rest are a truncated shard, one that is not gzip and an empty
-# one. Each command runs with --jobs 1, 2, 3 and the default (one per
-# core); stdout, stderr and the exit status must be the same bytes, and
-# the shards copy writes the same samples.
+# one. Each command (and the store scan's: schema, stats STORE, query)
+# runs with --jobs 1, 2, 3 and the default (one per core); stdout, stderr
+# and the exit status must be the same bytes, and the shards copy writes
+# the same samples.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -186,6 +187,18 @@ def main():
             t.check("copy --to: a msgpack shard copied, byte for byte once inflated",
                     len(squirrel.squirrel_msgpack_read(os.path.join(tmp, "dest-0", "s001.gz"))) > 0 and
                     first.get("s001.gz") == f.read())
+
+        # -- the store scan: schema, stats STORE, query ------------------------
+        for command in (["schema", "--json", "--no-cache", store], ["stats", "--no-cache", store],
+                        ["query", "--no-cache", store, "score > 0.5 or label == 3"]):
+            p = same_runs(t, command[0], [(o, t.drey(*o, *command)) for o in JOBS])
+            t.check("%s: exit 1 for the 2 bad shards, and output" % command[0], p.returncode == 1 and p.stdout,
+                    p.stderr.decode()[:200])
+        p = t.drey("schema", "--json", "--no-cache", store)
+        t.check("schema: s004 counted as the 1 sample of its JSON Lines reading",
+                json.loads(p.stdout)["samples"] ==
+                sum(int(line.split(", ")[1].split()[0]) for line in runs[0][1].stdout.decode().splitlines()
+                    if ": ok, " in line), p.stdout[:200].decode())
 
         # -- usage -------------------------------------------------------------
         for bad in (["--jobs", "0"], ["--jobs", "x"], ["--jobs"], ["--jobs=-1"]):

@@ -33,12 +33,10 @@ import hashlib
 import http.server
 import json
 import os
-import shutil
 import socket
 import socketserver
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -49,6 +47,9 @@ try:
     import msgpack
     import msgpack_numpy
     import numpy as np
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from s3rver import running, squirrel_shard
 except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy, -numpy)" % e)
     sys.exit(77)
@@ -67,34 +68,6 @@ def check(ok, what, detail=""):
     else:
         FAILED += 1
         print("not ok - %s%s" % (what, ("\n#   " + str(detail).replace("\n", "\n#   ")) if detail else ""))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port, proc):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("s3rver exited: %s" % proc.stderr.read())
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("s3rver did not start")
-
-
-# ---------------------------------------------------------------------------
-# Shards as squirrel-core writes them: msgpack per sample with
-# msgpack_numpy's encoder, one gzip stream, level 9.
-
-def squirrel_shard(samples):
-    payload = b"".join(msgpack.packb(s, default=msgpack_numpy.encode, use_bin_type=True) for s in samples)
-    return gzip.compress(payload, compresslevel=9)
 
 
 def decode_shard(data):
@@ -120,7 +93,7 @@ def same(a, b):
 class Proxy:
     def __init__(self, upstream):
         self.upstream = upstream
-        self.mode = None          # None, "reset", "503", "stall", "403", "truncate", "reset-upload"
+        self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "reset-upload"
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
@@ -159,6 +132,9 @@ class Proxy:
                       "stall": method == "GET" and is_object,
                       "403": True,
                       "503": True,
+                      # listings past their first page
+                      "503-later": method == "GET" and not is_object and
+                      ("start-after=" in path or "continuation-token=" in path),
                       "reset-upload": method == "PUT"}[mode]
             if not wanted or (self.times and self.broken >= self.times):
                 return None
@@ -205,7 +181,7 @@ class Proxy:
                 msg = b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
                 client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
                 continue
-            if fault == "503":
+            if fault in ("503", "503-later"):
                 msg = b"<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>"
                 client.sendall(b"HTTP/1.1 503 Slow Down\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
                 continue
@@ -257,25 +233,8 @@ def run(args, env, timeout=60, input=None):
 
 
 def main():
-    tmp = tempfile.mkdtemp(prefix="drey-s3-")
-    port = free_port()
-    data_dir = os.path.join(tmp, "data")
-    os.mkdir(data_dir)
-    # s3rver's continuation tokens are DES, which OpenSSL 3 keeps in its
-    # legacy provider: without it every second page of a listing fails.
-    s3rver = subprocess.Popen([S3RVER, "-d", data_dir, "-a", "127.0.0.1", "-p", str(port), "--silent"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                              env=dict(os.environ, NODE_OPTIONS="--openssl-legacy-provider"))
-    try:
-        wait_for_port(port, s3rver)
+    with running(S3RVER) as (tmp, port):
         tests(tmp, port)
-    finally:
-        s3rver.terminate()
-        try:
-            s3rver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            s3rver.kill()
-        shutil.rmtree(tmp, ignore_errors=True)
     print("%d passed, %d failed" % (PASSED, FAILED))
     sys.exit(1 if FAILED else 0)
 
@@ -322,18 +281,30 @@ def tests(tmp, port):
     check(p.returncode == 0 and p.stdout.split("\n")[:-2] == expected_keys and "# 7 keys" in p.stdout,
           "streamed listing: the same keys in squirrel's order", p.stdout + p.stderr)
 
-    # A listing of many pages (s3rver's are 1000 keys long).
+    # A listing of many pages (s3rver's are 1000 keys long): a run of
+    # numbers, names between and after them, a folder in the middle (a
+    # common prefix, which counts in a page but is no shard) and objects
+    # that are not shards.
     from concurrent.futures import ThreadPoolExecutor
-    many = ["m%04d" % i for i in range(2100)]
+    many = ["m%04d" % i for i in range(2100)] + ["x%05d" % (i * 7) for i in range(300)] + \
+        ["A-first", "m1000x", "m1500-", "m0999.5", "mZ", "n", "zzz", "m2099~"]
+    many = [name[:-3] for name in sorted(k + ".gz" for k in many)]   # squirrel's order: the file names'
+    others = ["many/m1200/sub.gz", "many/m1201/a/b.gz", "many/m1300.txt", "many/m1301.gz.tmp"]
     tiny = squirrel_shard([{"i": 1}])
     with ThreadPoolExecutor(8) as pool:
-        list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key="many/%s.gz" % k, Body=tiny), many))
+        list(pool.map(lambda k: s3.put_object(Bucket=BUCKET, Key=k, Body=tiny),
+                      ["many/%s.gz" % k for k in many] + others))
     p = cli("keys", "s3://%s/many" % BUCKET)
-    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == many, "keys: 2100 keys over three pages, in order",
-          p.stderr)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-1] == many,
+          "keys: %d keys over three pages and more, in order" % len(many), p.stderr)
     p = run([STORE_TOOL, "stream", "s3://%s/many" % BUCKET], env)[0]
-    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == many, "streamed: 2100 keys over three pages, in order",
-          p.stderr)
+    check(p.returncode == 0 and p.stdout.split("\n")[:-2] == many,
+          "streamed: %d keys over three pages and more, in order" % len(many), p.stderr)
+    proxy.set("503-later")
+    p, took = run([DREY_CLI, "keys", "s3://%s/many" % BUCKET], env)
+    proxy.set(None)
+    check(p.returncode != 0 and "throttles" in p.stderr and took < 30,
+          "a listing whose later pages fail: a clear error, no hang (%.1f s)" % took, p.stderr)
 
     # --- reading what boto3 uploaded
     ok = True
