@@ -199,6 +199,11 @@ try_whole (Input  *in,
 
   if (len < 18 || data[0] != 0x1f || data[1] != 0x8b || (d = get_decompressor ()) == NULL)
     return FALSE;
+  /* libdeflate skips a header CRC (FHCRC) unchecked, zlib checks it: such
+   * a member (Python never writes one) streams, so that a damaged header
+   * fails the same way whichever path reads it. */
+  if (data[3] & 0x02)
+    return FALSE;
   memcpy (&isize, data + len - 4, 4);
   isize = GUINT32_FROM_LE (isize);
   /* Deflate expands at most 1032:1; a larger trailer is not this shard's

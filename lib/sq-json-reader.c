@@ -48,6 +48,9 @@ typedef struct
   guint         depth;
   guint64       typed_budget; /* bytes typed arrays may still take */
   GError      **error;
+  SqArena      *arena;        /* the values: one allocation, freed together */
+  GPtrArray    *stack;        /* the entries and items of the containers
+                               * being read, each from its mark on */
 } Parser;
 
 /* The element layout of a typed array being read. */
@@ -283,7 +286,7 @@ parse_string (Parser *P)
           fail_at (P, P->p + 1 + bad, SQ_DECODE_ERROR_MALFORMED, "invalid UTF-8 in a string");
           return NULL;
         }
-      value = _sq_value_alloc_str (n, &data);
+      value = _sq_value_alloc_str_in (P->arena, n, &data);
       memcpy (data, P->p + 1, n);
       P->p = q + 1;
       return value;
@@ -295,7 +298,7 @@ parse_string (Parser *P)
       g_string_free (text, TRUE);
       return NULL;
     }
-  value = _sq_value_alloc_str (text->len, &data);
+  value = _sq_value_alloc_str_in (P->arena, text->len, &data);
   memcpy (data, text->str, text->len);
   g_string_free (text, TRUE);
   return value;
@@ -725,7 +728,7 @@ read_bytes_element (Parser     *P,
                     guint8     *dest)
 {
   const guint8 *at = P->p;
-  g_autoptr(SqValue) text = NULL;
+  SqValue *text = NULL; /* in the arena */
   g_autoptr(GBytes) bytes = NULL;
   const guint8 *data;
   gsize n;
@@ -1205,19 +1208,11 @@ build_ndarray (Parser       *P,
       fail_at (P, data_at, SQ_DECODE_ERROR_ARRAY, "%s", local_error->message);
       return NULL;
     }
-  value = sq_value_new_ndarray (array);
+  value = _sq_value_new_ndarray_in (P->arena, array);
   sq_ndarray_unref (array);
   return value;
 }
 
-static void
-unref_values (GPtrArray *values)
-{
-  for (guint i = 0; i < values->len; i++)
-    if (values->pdata[i] != NULL)
-      sq_value_unref (values->pdata[i]);
-  g_ptr_array_free (values, TRUE);
-}
 
 static gboolean
 str_equals (SqValue    *value,
@@ -1326,13 +1321,13 @@ special_complex (Parser       *P,
       const char *text = sq_value_get_str (val, &n);
 
       if (_sq_parse_complex (text, n, &parts[0], &parts[1]))
-        return sq_value_new_complex (parts[0], parts[1], text);
+        return _sq_value_new_complex_in (P->arena, parts[0], parts[1], text);
       fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$complex\" is not a complex number such as \"(1+2j)\"");
       return NULL;
     }
   if (sq_value_get_value_type (val) == SQ_VALUE_ARRAY && sq_value_get_length (val) == 2 &&
       number_member (sq_value_get_item (val, 0), &parts[0]) && number_member (sq_value_get_item (val, 1), &parts[1]))
-    return sq_value_new_complex (parts[0], parts[1], NULL);
+    return _sq_value_new_complex_in (P->arena, parts[0], parts[1], NULL);
   fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$complex\" must be [real, imaginary] or a repr");
   return NULL;
 }
@@ -1349,22 +1344,22 @@ special_float (Parser       *P,
   if (single)
     {
       if (hex_bits (val, 8, &bits))
-        {
-          guint32 b = (guint32) bits;
-          float f;
-
-          memcpy (&f, &b, sizeof f);
-          return sq_value_new_float32 (f);
-        }
+        return _sq_value_new_float32_bits_in (P->arena, (guint32) bits);
       if (number_member (val, &v))
-        return sq_value_new_float32 ((float) v);
+        {
+          float f = (float) v;
+          guint32 b;
+
+          memcpy (&b, &f, sizeof b);
+          return _sq_value_new_float32_bits_in (P->arena, b);
+        }
       fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$float32\" must be a number or \"0x\" and 8 hex digits");
       return NULL;
     }
   if (hex_bits (val, 16, &bits))
     {
       memcpy (&v, &bits, sizeof v);
-      return sq_value_new_float64 (v);
+      return _sq_value_new_float64_in (P->arena, v);
     }
   fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$float64\" must be \"0x\" and 16 hex digits");
   return NULL;
@@ -1381,7 +1376,7 @@ special_map (Parser       *P,
   if (sq_value_get_value_type (val) != SQ_VALUE_ARRAY)
     goto bad;
   n = sq_value_get_length (val);
-  entries = g_ptr_array_new_full ((guint) (2 * n), (GDestroyNotify) sq_value_unref);
+  entries = g_ptr_array_sized_new ((guint) (2 * n));
   for (gsize i = 0; i < n; i++)
     {
       SqValue *pair = sq_value_get_item (val, i);
@@ -1395,12 +1390,11 @@ special_map (Parser       *P,
           fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "a \"$map\" key must be a str or {\"$bytes\": base64}");
           return NULL;
         }
-      g_ptr_array_add (entries, sq_value_ref (key));
-      g_ptr_array_add (entries, sq_value_ref (sq_value_get_item (pair, 1)));
+      g_ptr_array_add (entries, key);
+      g_ptr_array_add (entries, sq_value_get_item (pair, 1));
     }
   n = entries->len / 2;
-  g_ptr_array_set_free_func (entries, NULL); /* the map takes them */
-  return sq_value_new_map ((SqValue **) entries->pdata, n);
+  return _sq_value_new_map_in (P->arena, (SqValue **) entries->pdata, n, FALSE);
 
 bad:
   fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "\"$map\" must be a list of [key, value] pairs");
@@ -1427,7 +1421,7 @@ special_scalar (Parser       *P,
                sq_dtype_get_name (dtype), sq_dtype_get_itemsize (dtype), g_bytes_get_size (bytes));
       return NULL;
     }
-  return sq_value_new_scalar (dtype, g_bytes_get_data (bytes, NULL));
+  return _sq_value_new_scalar_in (P->arena, dtype, g_bytes_get_data (bytes, NULL));
 }
 
 static SqValue *
@@ -1466,7 +1460,7 @@ special_ndarray (Parser       *P,
       fail_at (P, at, SQ_DECODE_ERROR_ARRAY, "%s", local_error->message);
       return NULL;
     }
-  value = sq_value_new_ndarray (array);
+  value = _sq_value_new_ndarray_in (P->arena, array);
   sq_ndarray_unref (array);
   return value;
 }
@@ -1498,7 +1492,7 @@ special_ext (Parser       *P,
       fail_at (P, at, SQ_DECODE_ERROR_MALFORMED, "%s", problem);
       return NULL;
     }
-  return sq_value_new_opaque (SQ_OPAQUE_EXT, (gint8) type, bytes, reason);
+  return _sq_value_new_opaque_in (P->arena, SQ_OPAQUE_EXT, (gint8) type, bytes, reason);
 }
 
 /* drey's marker objects (README): {"$bytes": ...}, {"$complex": ...},
@@ -1524,7 +1518,7 @@ drey_special (Parser       *P,
 
       if (bytes == NULL)
         return NULL;
-      value = sq_value_new_bin (bytes);
+      value = _sq_value_new_bin_in (P->arena, bytes);
       g_bytes_unref (bytes);
       return value;
     }
@@ -1575,7 +1569,8 @@ is_object_type (SqValue *type)
  * JSON Lines shard the text from a multi-line JSON file would split its
  * line in several. */
 static SqValue *
-new_object_array (const guint8 *text,
+new_object_array (Parser       *P,
+                  const guint8 *text,
                   gsize         length,
                   SqValue      *shape)
 {
@@ -1589,14 +1584,14 @@ new_object_array (const guint8 *text,
   json = g_bytes_new_take (copy, length);
   g_autofree char *reason = g_strdup_printf ("object array (|O) of shape %s, kept as its JSON text", dims);
 
-  return sq_value_new_opaque (SQ_OPAQUE_JSON, 0, json, reason);
+  return _sq_value_new_opaque_in (P->arena, SQ_OPAQUE_JSON, 0, json, reason);
 }
 
 static SqValue *
 parse_object (Parser *P)
 {
   const guint8 *open = P->p;
-  GPtrArray *entries = g_ptr_array_new ();
+  const guint mark = P->stack->len;
   const guint8 *data_at = NULL, *type_at = NULL, *shape_at = NULL;
   SqValue *type = NULL, *shape = NULL;
   gboolean has_data = FALSE;
@@ -1608,7 +1603,7 @@ parse_object (Parser *P)
   if (P->p < P->end && *P->p == '}')
     {
       P->p++;
-      result = sq_value_new_map (NULL, 0);
+      result = _sq_value_new_map_in (P->arena, NULL, 0, TRUE);
       goto out;
     }
 
@@ -1633,16 +1628,15 @@ parse_object (Parser *P)
           const char *text = sq_value_get_str (key, &n);
           GBytes *bytes = decode_base64 (text + 7, n - 7);
 
-          sq_value_unref (key);
           if (bytes == NULL)
             {
               fail_at (P, key_at, SQ_DECODE_ERROR_MALFORMED, "a \"$bytes:\" key is not valid base64");
               goto out;
             }
-          key = sq_value_new_bin (bytes);
+          key = _sq_value_new_bin_in (P->arena, bytes);
           g_bytes_unref (bytes);
         }
-      g_ptr_array_add (entries, key);
+      g_ptr_array_add (P->stack, key);
       if (!expect_char (P, ':', "':' after a key"))
         goto out;
       skip_ws (P);
@@ -1675,7 +1669,7 @@ parse_object (Parser *P)
           else if (str_equals (key, "shape"))
             shape = val, shape_at = val_at;
         }
-      g_ptr_array_add (entries, val);
+      g_ptr_array_add (P->stack, val);
 
       skip_ws (P);
       if (P->p < P->end && *P->p == ',')
@@ -1708,9 +1702,8 @@ parse_object (Parser *P)
               P->p = resume;
               if (checked == NULL)
                 goto out;
-              sq_value_unref (checked);
             }
-          result = new_object_array (open, (gsize) (P->p - open), shape);
+          result = new_object_array (P, open, (gsize) (P->p - open), shape);
         }
       else
         result = build_ndarray (P, data_at, type, type_at, shape, shape_at);
@@ -1718,32 +1711,34 @@ parse_object (Parser *P)
     }
 
   /* Not an array: read each "data" as a plain value now. */
-  for (guint i = 0, k = 0; i < entries->len; i += 2)
-    if (entries->pdata[i + 1] == NULL)
+  for (guint i = 0, k = 0; i < P->stack->len - mark; i += 2)
+    if (P->stack->pdata[mark + i + 1] == NULL)
       {
         const guint8 *resume = P->p;
+        SqValue *data;
 
+        /* (parsing may move the stack: stored once it is done) */
         P->p = g_array_index (data_positions, const guint8 *, k++);
-        entries->pdata[i + 1] = parse_value (P);
+        data = parse_value (P);
         P->p = resume;
-        if (entries->pdata[i + 1] == NULL)
+        if (data == NULL)
           goto out;
+        P->stack->pdata[mark + i + 1] = data;
       }
 
-  if ((P->flags & SQ_JSON_EXTENDED) && entries->len <= 6 && str_has_prefix (entries->pdata[0], "$"))
+  if ((P->flags & SQ_JSON_EXTENDED) && P->stack->len - mark <= 6 && str_has_prefix (P->stack->pdata[mark], "$"))
     {
       gboolean handled;
 
-      result = drey_special (P, (SqValue **) entries->pdata, entries->len / 2, open, &handled);
+      result = drey_special (P, (SqValue **) P->stack->pdata + mark, (P->stack->len - mark) / 2, open, &handled);
       if (handled)
         goto out;
     }
 
-  result = sq_value_new_map ((SqValue **) entries->pdata, entries->len / 2);
-  g_ptr_array_set_size (entries, 0); /* the map owns them now */
+  result = _sq_value_new_map_in (P->arena, (SqValue **) P->stack->pdata + mark, (P->stack->len - mark) / 2, FALSE);
 
 out:
-  unref_values (entries);
+  g_ptr_array_set_size (P->stack, mark);
   g_array_unref (data_positions);
   return result;
 }
@@ -1751,7 +1746,7 @@ out:
 static SqValue *
 parse_list (Parser *P)
 {
-  GPtrArray *items;
+  const guint mark = P->stack->len;
   SqValue *result;
 
   P->p++;
@@ -1759,20 +1754,19 @@ parse_list (Parser *P)
   if (P->p < P->end && *P->p == ']')
     {
       P->p++;
-      return sq_value_new_array (NULL, 0);
+      return _sq_value_new_array_in (P->arena, NULL, 0);
     }
 
-  items = g_ptr_array_new ();
   for (;;)
     {
       SqValue *item = parse_value (P);
 
       if (item == NULL)
         {
-          unref_values (items);
+          g_ptr_array_set_size (P->stack, mark);
           return NULL;
         }
-      g_ptr_array_add (items, item);
+      g_ptr_array_add (P->stack, item);
       skip_ws (P);
       if (P->p < P->end && *P->p == ',')
         {
@@ -1785,23 +1779,24 @@ parse_list (Parser *P)
           break;
         }
       fail_unexpected (P, "',' or ']'");
-      unref_values (items);
+      g_ptr_array_set_size (P->stack, mark);
       return NULL;
     }
-  result = sq_value_new_array ((SqValue **) items->pdata, items->len);
-  g_ptr_array_free (items, TRUE);
+  result = _sq_value_new_array_in (P->arena, (SqValue **) P->stack->pdata + mark, P->stack->len - mark);
+  g_ptr_array_set_size (P->stack, mark);
   return result;
 }
 
 /* An int beyond 64 bits, kept as its exact text. */
 static SqValue *
-new_big_int (const guint8 *text,
+new_big_int (Parser       *P,
+             const guint8 *text,
              gsize         length)
 {
   g_autoptr(GBytes) digits = g_bytes_new (text, length);
   g_autofree char *reason = g_strndup ((const char *) text, length);
 
-  return sq_value_new_opaque (SQ_OPAQUE_BIG_INT, 0, digits, reason);
+  return _sq_value_new_opaque_in (P->arena, SQ_OPAQUE_BIG_INT, 0, digits, reason);
 }
 
 static SqValue *
@@ -1855,14 +1850,14 @@ parse_value (Parser *P)
         switch (num.kind)
           {
           case NUM_INT:
-            return sq_value_new_int (num.i);
+            return _sq_value_new_int_in (P->arena, num.i);
           case NUM_UINT:
-            return sq_value_new_uint (num.u);
+            return _sq_value_new_uint_in (P->arena, num.u);
           case NUM_BIG:
-            return new_big_int (num.start, num.len);
+            return new_big_int (P, num.start, num.len);
           case NUM_FLOAT:
           default:
-            return sq_value_new_float64 (num.d);
+            return _sq_value_new_float64_in (P->arena, num.d);
           }
       }
     default:
@@ -1911,16 +1906,21 @@ sq_json_parse (const char   *text,
   P.typed_budget = MIN (TYPED_FIXED_ALLOWANCE + (guint64) TYPED_TEXT_FACTOR * length,
                         G_GUINT64_CONSTANT (2) << 30);
 
+  /* Values take a few times the room of their text. */
+  P.arena = _sq_arena_new (4 * length + 256);
+  P.stack = g_ptr_array_new ();
   value = parse_value (&P);
-  if (value == NULL)
-    return NULL;
+  g_ptr_array_free (P.stack, TRUE);
   skip_ws (&P);
-  if (P.p < P.end)
+  if (value != NULL && P.p < P.end)
     {
       fail_at (&P, P.p, SQ_DECODE_ERROR_MALFORMED, "unexpected text after the value");
-      sq_value_unref (value);
-      return NULL;
+      value = NULL;
     }
+  /* The arena's reference becomes the value's; a static one (None, a
+   * small int, an empty list) needs none. */
+  if (value == NULL || !_sq_value_is_in_arena (value))
+    _sq_arena_unref (P.arena);
   return value;
 }
 
