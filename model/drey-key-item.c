@@ -21,6 +21,7 @@ struct _DreyKeyItem
   SqKeyInfo *info;
   int        n_samples;
   char      *folded;     /* the key as a search compares it; made once */
+  char      *error;      /* why its shard cannot be decoded, once that is known */
 };
 
 G_DEFINE_FINAL_TYPE (DreyKeyItem, drey_key_item, G_TYPE_OBJECT)
@@ -32,6 +33,7 @@ enum
   PROP_SIZE,
   PROP_MTIME,
   PROP_N_SAMPLES,
+  PROP_ERROR,
   N_PROPS
 };
 
@@ -44,6 +46,7 @@ drey_key_item_finalize (GObject *object)
 
   g_clear_pointer (&self->info, sq_key_info_unref);
   g_free (self->folded);
+  g_free (self->error);
 
   G_OBJECT_CLASS (drey_key_item_parent_class)->finalize (object);
 }
@@ -69,6 +72,9 @@ drey_key_item_get_property (GObject    *object,
       break;
     case PROP_N_SAMPLES:
       g_value_set_int (value, self->n_samples);
+      break;
+    case PROP_ERROR:
+      g_value_set_string (value, self->error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -116,6 +122,10 @@ drey_key_item_class_init (DreyKeyItemClass *klass)
   properties[PROP_N_SAMPLES] =
     g_param_spec_int ("n-samples", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Why the shard cannot be decoded; NULL while none failed. */
+  properties[PROP_ERROR] =
+    g_param_spec_string ("error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -223,6 +233,7 @@ drey_key_item_set_info (DreyKeyItem *self,
   if (mtime_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MTIME]);
   drey_key_item_set_n_samples (self, -1);
+  drey_key_item_set_error (self, NULL);
   g_object_thaw_notify (G_OBJECT (self));
   return TRUE;
 }
@@ -285,6 +296,38 @@ drey_key_item_set_n_samples (DreyKeyItem *self,
 }
 
 /**
+ * drey_key_item_get_error:
+ *
+ * Returns: (nullable): why the shard cannot be decoded ("shard 'x': gzip
+ *   data ends early at byte 1789..."), as its last read or the store's
+ *   scan found; %NULL while none failed
+ */
+const char *
+drey_key_item_get_error (DreyKeyItem *self)
+{
+  g_return_val_if_fail (DREY_IS_KEY_ITEM (self), NULL);
+  return self->error;
+}
+
+/**
+ * drey_key_item_set_error:
+ * @error: (nullable): why the shard cannot be decoded, or %NULL once it
+ *   was read
+ */
+void
+drey_key_item_set_error (DreyKeyItem *self,
+                         const char  *error)
+{
+  g_return_if_fail (DREY_IS_KEY_ITEM (self));
+
+  if (g_strcmp0 (self->error, error) == 0)
+    return;
+  g_free (self->error);
+  self->error = g_strdup (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/**
  * drey_key_item_dup_size_text:
  *
  * Returns: (transfer full): "3.5 kB", or "" if the size is not known
@@ -339,7 +382,7 @@ drey_key_item_dup_mtime_text (DreyKeyItem *self)
  * drey_key_item_dup_accessible_label:
  *
  * Returns: (transfer full): what a screen reader says for the row:
- *   "digits-03, 3.5 kB, 100 samples"
+ *   "digits-03, 3.5 kB, 100 samples" ("broken, 1.8 kB, cannot be read")
  */
 char *
 drey_key_item_dup_accessible_label (DreyKeyItem *self)
@@ -352,5 +395,8 @@ drey_key_item_dup_accessible_label (DreyKeyItem *self)
     g_string_append_printf (label, ", %s", size);
   if (*n_samples != '\0')
     g_string_append_printf (label, ", %s", n_samples);
+  if (self->error != NULL)
+    /* TRANSLATORS: a key whose shard failed, to a screen reader */
+    g_string_append (label, _(", cannot be read"));
   return g_string_free (label, FALSE);
 }

@@ -26,6 +26,9 @@ gint64       drey_key_item_get_mtime            (DreyKeyItem *self);
 int          drey_key_item_get_n_samples        (DreyKeyItem *self);
 void         drey_key_item_set_n_samples        (DreyKeyItem *self,
                                                  int          n_samples);
+const char  *drey_key_item_get_error            (DreyKeyItem *self);
+void         drey_key_item_set_error            (DreyKeyItem *self,
+                                                 const char  *error);
 char        *drey_key_item_dup_size_text        (DreyKeyItem *self);
 char        *drey_key_item_dup_n_samples_text   (DreyKeyItem *self);
 char        *drey_key_item_dup_mtime_text       (DreyKeyItem *self);

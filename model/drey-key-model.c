@@ -607,3 +607,26 @@ drey_key_model_set_n_samples (DreyKeyModel *self,
   if (item != NULL)
     drey_key_item_set_n_samples (item, (int) MIN (n_samples, (guint) G_MAXINT));
 }
+
+/**
+ * drey_key_model_set_shard_error:
+ * @error: (nullable): why the shard @key cannot be decoded (its read or
+ *   the store's scan failed), or %NULL once it was read
+ *
+ * Marks @key's shard as one that fails, or no longer. A key not listed
+ * (yet) is left alone.
+ */
+void
+drey_key_model_set_shard_error (DreyKeyModel *self,
+                                const char   *key,
+                                const char   *error)
+{
+  DreyKeyItem *item;
+
+  g_return_if_fail (DREY_IS_KEY_MODEL (self));
+  g_return_if_fail (key != NULL);
+
+  item = drey_key_model_lookup (self, key);
+  if (item != NULL)
+    drey_key_item_set_error (item, error);
+}

@@ -30,5 +30,8 @@ guint64       drey_key_model_get_total_size (DreyKeyModel *self);
 void          drey_key_model_set_n_samples  (DreyKeyModel *self,
                                              const char   *key,
                                              guint         n_samples);
+void          drey_key_model_set_shard_error (DreyKeyModel *self,
+                                              const char   *key,
+                                              const char   *error);
 
 G_END_DECLS

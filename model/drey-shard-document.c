@@ -282,11 +282,13 @@ stamp_finish (SqStore      *store,
 
 /* The tree makes widgets for the first rows (GTK 4.8's list view keeps up
  * to 200 of them, on screen or not): they go in a few at a time, one main
- * loop iteration each, with frames between. Past them a row costs the
- * tree next to nothing, but a flush of a million small samples would
- * still stall: each iteration appends what FLUSH_BUDGET_USEC makes. */
+ * loop iteration each, with frames between, as soon as they are decoded
+ * (the frames pace them; a frame under software GL costs more than the
+ * rows, so the slices are not small). Past them a row costs the tree next
+ * to nothing, but a flush of a million small samples would still stall:
+ * each iteration appends what FLUSH_BUDGET_USEC makes. */
 #define FIRST_ROWS        128
-#define FIRST_ROWS_SLICE  16
+#define FIRST_ROWS_SLICE  32
 #define FLUSH_BUDGET_USEC (8 * 1000)
 
 typedef struct
@@ -468,7 +470,7 @@ load_batch (GPtrArray *batch,
   if (load->flush_source != 0)
     return;
   wait = load->last_flush + load_interval (load, now) - now;
-  if (self->roots == NULL || wait <= 0)
+  if (self->roots == NULL || wait <= 0 || g_list_model_get_n_items (G_LIST_MODEL (self->roots)) < FIRST_ROWS)
     load_flush (task);
   else
     load->flush_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait / 1000) + 1, load_flush_due,

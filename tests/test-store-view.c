@@ -156,8 +156,9 @@ test_store_view_gallery (Fixture       *f,
 
   /* an 8x8 digit, enlarged 16 times to the 128 pixels asked for */
   thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
-  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 128);
-  g_assert_cmpint (drey_thumbnail_get_height (thumbnail), ==, 128);
+  /* In the screen's pixels: twice as many at a scale factor of 2. */
+  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
+  g_assert_cmpint (drey_thumbnail_get_height (thumbnail), ==, 128 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
   caption = drey_store_gallery_dup_caption (gallery, "digits-00", 1);
   g_assert_cmpstr (caption, ==, "1");
   /* only the shards on screen were read, not all 19 */
@@ -165,7 +166,7 @@ test_store_view_gallery (Fixture       *f,
 
   drey_store_gallery_set_thumbnail_size (gallery, 64);
   thumbnail = wait_for_thumbnail (gallery, "digits-00", 0);
-  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 64);
+  g_assert_cmpint (drey_thumbnail_get_width (thumbnail), ==, 64 * gtk_widget_get_scale_factor (GTK_WIDGET (gallery)));
 
   drey_store_gallery_set_caption_field (gallery, "metadata.source");
   source = drey_store_gallery_dup_caption (gallery, "digits-00", 0);

@@ -469,6 +469,74 @@ test_window_damaged_shard (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 
+/* The row of the key list that shows @key, if one is bound. */
+static GtkWidget *
+key_row (GtkWidget  *widget,
+         const char *key)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), key) == 0 &&
+      GTK_IS_BOX (gtk_widget_get_parent (widget)))
+    return gtk_widget_get_parent (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = key_row (child, key);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+key_row_marked (Fixture    *f,
+                const char *key)
+{
+  GtkWidget *row = key_row (GTK_WIDGET (f->key_list), key);
+  GtkWidget *icon = row != NULL ? gtk_widget_get_first_child (row) : NULL;
+
+  return icon != NULL && GTK_IS_IMAGE (icon) && gtk_widget_get_visible (icon) && gtk_widget_has_css_class (row, "failed");
+}
+
+/* A shard that cannot be decoded is marked in the key list, with its
+ * error: as soon as the store's scan finds it, and after a read of it. */
+static void
+test_window_failed_shard_marked (Fixture       *f,
+                                 gconstpointer  data)
+{
+  DreyKeyModel *model = drey_key_list_get_model (f->key_list);
+  DreyKeyItem *broken, *good;
+  g_autofree char *label = NULL;
+
+  open_and_wait (f);
+  broken = drey_key_model_lookup (model, "broken");
+  good = drey_key_model_lookup (model, "digits-03");
+  g_assert_nonnull (broken);
+  /* The scan, without the shard being picked. */
+  WAIT_FOR (drey_key_item_get_error (broken) != NULL);
+  g_assert_nonnull (strstr (drey_key_item_get_error (broken), "shard 'broken'"));
+  g_assert_nonnull (strstr (drey_key_item_get_error (broken), "gzip data ends early"));
+  g_assert_null (drey_key_item_get_error (good));
+  label = drey_key_item_dup_accessible_label (broken);
+  g_assert_nonnull (strstr (label, "cannot be read"));
+  /* Its row shows the icon; a good one does not. */
+  drey_key_list_set_filter_text (f->key_list, "br");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 1);
+  WAIT_FOR (key_row_marked (f, "broken"));
+  drey_key_list_set_filter_text (f->key_list, "digits-03");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 1);
+  WAIT_FOR (key_row (GTK_WIDGET (f->key_list), "digits-03") != NULL);
+  g_assert_false (key_row_marked (f, "digits-03"));
+  drey_key_list_set_filter_text (f->key_list, "");
+
+  /* A read of it marks it too (here with the scan's mark taken away). */
+  drey_key_item_set_error (broken, NULL);
+  select_and_wait (f, "broken");
+  g_assert_cmpint (drey_shard_document_get_state (DOC (f)), ==, DREY_SHARD_STATE_FAILED);
+  g_assert_cmpstr (drey_key_item_get_error (broken), ==, drey_shard_document_get_error (DOC (f))->message);
+  select_and_wait (f, "digits-03");
+  g_assert_null (drey_key_item_get_error (good));
+}
+
 static void
 test_window_missing_store (Fixture       *f,
                            gconstpointer  data)
@@ -722,6 +790,175 @@ test_window_switching_cancels (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 
+/* Resizes the window to @width and waits until it has that size. */
+static void
+resize_and_wait (Fixture *f,
+                 int      width)
+{
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 700);
+  WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (f->window)) <= width &&
+            gtk_widget_get_width (GTK_WIDGET (f->window)) >= width - 10);
+}
+
+static GtkWidget *
+window_child (Fixture    *f,
+              const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->window), DREY_TYPE_WINDOW, name));
+}
+
+static gboolean
+focus_within (GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* Down to 360 pixels wide the panes fold into a stack: the keys, then a
+ * key's samples, then an array's panel; Enter goes forward, Alt+Left and
+ * the Back button come back. DREY_SCREENSHOT_NARROW=FILE.png: the
+ * README's picture of it. */
+static void
+test_window_narrow (Fixture       *f,
+                    gconstpointer  data)
+{
+  AdwLeaflet *leaflet = ADW_LEAFLET (window_child (f, "leaflet"));
+  AdwLeaflet *inner = drey_sample_view_get_leaflet (f->sample_view);
+  GtkWidget *back = window_child (f, "back_button");
+  GtkWidget *content = window_child (f, "content_stack");
+  GtkSingleSelection *selection;
+  DreyArrayPanel *panel;
+  int minimum, natural;
+
+  int wide;
+
+  open_and_wait (f);
+  /* Wide: the three panes side by side (on a screen that has room for
+   * them: at a scale factor of 2, Xvfb's 1400 pixels are 700). */
+  select_and_wait (f, "photos");
+  wide = gtk_widget_get_width (GTK_WIDGET (f->window));
+  g_test_message ("wide: %d pixels", wide);
+  g_assert_false (adw_leaflet_get_folded (leaflet));
+  selection = drey_sample_view_get_selection (f->sample_view);
+  {
+    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+
+    gtk_tree_list_row_set_expanded (row, TRUE);
+  }
+  gtk_single_selection_set_selected (selection, 1);
+  panel = drey_sample_view_get_array_panel (f->sample_view);
+  WAIT_FOR (!drey_array_panel_get_busy (panel) && drey_array_panel_has_image (panel));
+  if (wide >= 1000)
+    {
+      WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+      g_assert_false (adw_leaflet_get_folded (inner));
+    }
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
+  g_assert_true (gtk_widget_get_mapped (content));
+  WAIT_FOR (!gtk_widget_get_visible (back));
+  gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
+
+  /* 360 pixels: nothing asks for more, and the window takes that size. */
+  resize_and_wait (f, 360);
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("narrow: minimum width %d, allocated %d, surface %d", minimum,
+                  gtk_widget_get_width (GTK_WIDGET (f->window)),
+                  gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (f->window))));
+  g_assert_cmpint (minimum, <=, 360);
+  g_assert_cmpint (gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (f->window))), ==, 360);
+  WAIT_FOR (adw_leaflet_get_folded (leaflet));
+  /* Folded, a store shows its keys first, without Back. */
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == GTK_WIDGET (f->key_list));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
+  WAIT_FOR (!gtk_widget_get_mapped (content));
+  WAIT_FOR (!gtk_widget_get_visible (back));
+
+  /* The keyboard: search, Enter opens the single match in place of the
+   * keys. */
+  gtk_widget_grab_focus (GTK_WIDGET (f->key_list));
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers ctrl+f");
+  drey_test_xdotool (GTK_WIDGET (f->window), "type --delay 20 photos");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) == 1);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Return");
+  WAIT_FOR (adw_leaflet_get_visible_child (leaflet) == content);
+  g_assert_cmpstr (drey_shard_document_get_key (DOC (f)), ==, "photos");
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->sample_view)));
+  WAIT_FOR (!gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
+  WAIT_FOR (gtk_widget_get_visible (back));
+
+  /* In the tree: Right expands the first sample, Right again goes into
+   * it (its image), and Right once more on to the image's panel, alone. */
+  {
+    g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+
+    gtk_tree_list_row_set_expanded (row, FALSE);
+  }
+  gtk_single_selection_set_selected (selection, 0);
+  drey_sample_view_focus_samples (f->sample_view);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Right");
+  WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (selection)) == 9);
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Right");
+  WAIT_FOR (gtk_single_selection_get_selected (selection) == 1);
+  WAIT_FOR (adw_leaflet_get_folded (inner));
+  g_assert_false (drey_sample_view_get_can_go_back (f->sample_view));
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers Right");
+  WAIT_FOR (drey_sample_view_get_can_go_back (f->sample_view));
+  g_assert_true (adw_leaflet_get_folded (inner));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  WAIT_FOR (!gtk_widget_get_mapped (adw_leaflet_get_child_by_name (inner, "tree")));
+  WAIT_FOR (!drey_array_panel_get_busy (panel) && drey_array_panel_has_image (panel));
+  WAIT_FOR (focus_within (GTK_WIDGET (panel)));
+  WAIT_FOR (gtk_widget_get_visible (back));
+  if (g_getenv ("DREY_SCREENSHOT_NARROW") != NULL)
+    {
+      gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+      guint poll = g_timeout_add (20, wake, NULL);
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, TRUE);
+      g_source_remove (poll);
+      drey_test_save_screenshot (GTK_WIDGET (f->window), g_getenv ("DREY_SCREENSHOT_NARROW"));
+    }
+
+  /* Alt+Left: back to the tree, the focus on it. */
+  drey_test_xdotool (GTK_WIDGET (f->window), "key --clearmodifiers alt+Left");
+  WAIT_FOR (!drey_sample_view_get_can_go_back (f->sample_view));
+  WAIT_FOR (!gtk_widget_get_mapped (GTK_WIDGET (panel)));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == content);
+  WAIT_FOR (focus_within (adw_leaflet_get_child_by_name (inner, "tree")));
+  WAIT_FOR (gtk_widget_get_visible (back));
+
+  /* Unsaved changes put Save in the header: it still fits. */
+  gtk_single_selection_set_selected (selection, 2);
+  drey_sample_view_set_editing (f->sample_view, TRUE);
+  {
+    g_autoptr(SqValue) caption = sq_value_new_str ("Eileen Collins", -1);
+
+    g_assert_true (drey_sample_view_set_selected_value (f->sample_view, caption));
+  }
+  WAIT_FOR (gtk_widget_get_visible (window_child (f, "save_button")) &&
+            gtk_widget_get_mapped (window_child (f, "save_button")));
+  gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_test_message ("narrow, unsaved: minimum width %d", minimum);
+  g_assert_cmpint (minimum, <=, 360);
+  drey_sample_view_set_editing (f->sample_view, FALSE);
+
+  /* The Back button: the keys again, with the focus. */
+  drey_test_click (back, 1);
+  WAIT_FOR (adw_leaflet_get_visible_child (leaflet) == GTK_WIDGET (f->key_list));
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
+  WAIT_FOR (focus_within (GTK_WIDGET (f->key_list)));
+  WAIT_FOR (!gtk_widget_get_visible (back));
+
+  /* Wide again: side by side, nothing to go back from. */
+  resize_and_wait (f, wide + 10);
+  WAIT_FOR (!adw_leaflet_get_folded (leaflet));
+  WAIT_FOR (gtk_widget_get_mapped (content));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
+  WAIT_FOR (!gtk_widget_get_visible (back));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -749,6 +986,8 @@ main (int   argc,
   ADD ("/window/switching-cancels", test_window_switching_cancels);
   ADD ("/window/open-at-key", test_window_open_at_key);
   ADD ("/window/serializer", test_window_serializer);
+  ADD ("/window/narrow", test_window_narrow);
+  ADD ("/window/failed-shard-marked", test_window_failed_shard_marked);
 #undef ADD
 
   status = g_test_run ();

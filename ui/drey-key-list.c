@@ -84,6 +84,7 @@ enum
 enum
 {
   KEY_ACTIVATED,
+  KEY_CLICKED,
   STORE_ACTIVATED,
   N_SIGNALS
 };
@@ -98,9 +99,11 @@ update_row (GtkListItem *list_item)
 {
   DreyKeyItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
-  GtkWidget *name_label = gtk_widget_get_first_child (row);
+  GtkWidget *error_icon = gtk_widget_get_first_child (row);
+  GtkWidget *name_label = gtk_widget_get_next_sibling (error_icon);
   GtkWidget *n_samples_label = gtk_widget_get_next_sibling (name_label);
   GtkWidget *size_label = gtk_widget_get_next_sibling (n_samples_label);
+  const char *error = drey_key_item_get_error (item);
   GtkWidget *item_widget = gtk_widget_get_parent (row);
   g_autofree char *n_samples = drey_key_item_dup_n_samples_text (item);
   g_autofree char *size = drey_key_item_dup_size_text (item);
@@ -110,6 +113,13 @@ update_row (GtkListItem *list_item)
   gtk_label_set_label (GTK_LABEL (n_samples_label), n_samples);
   gtk_widget_set_visible (n_samples_label, *n_samples != '\0');
   gtk_label_set_label (GTK_LABEL (size_label), size);
+  /* A shard that failed to decode (read here, or in the store's scan):
+   * the icon, and the error in the row's tooltip. */
+  gtk_widget_set_visible (error_icon, error != NULL);
+  if (error != NULL)
+    gtk_widget_add_css_class (row, "failed");
+  else
+    gtk_widget_remove_css_class (row, "failed");
 
   /* "digits-03, 3.5 kB, 100 samples": on the row, and on the list's own
    * item widget around it, which is what takes the focus. */
@@ -141,6 +151,13 @@ query_row_tooltip_cb (GtkWidget   *row,
     text = g_strdup_printf (_("%s\nModified %s"), drey_key_item_get_key (item), mtime);
   else
     text = g_strdup (drey_key_item_get_key (item));
+  if (drey_key_item_get_error (item) != NULL)
+    {
+      char *with_error = g_strconcat (text, "\n", drey_key_item_get_error (item), NULL);
+
+      g_free (text);
+      text = with_error;
+    }
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
 }
@@ -152,6 +169,7 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *name_label = gtk_label_new (NULL);
+  GtkWidget *error_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   GtkWidget *n_samples_label = gtk_label_new (NULL);
   GtkWidget *size_label = gtk_label_new (NULL);
 
@@ -167,6 +185,11 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (size_label, "dim-label");
   gtk_widget_add_css_class (size_label, "numeric");
 
+  gtk_widget_add_css_class (error_icon, "error");
+  gtk_widget_set_visible (error_icon, FALSE);
+
+  /* First: the name, the count and the size keep their order. */
+  gtk_box_append (GTK_BOX (row), error_icon);
   gtk_box_append (GTK_BOX (row), name_label);
   gtk_box_append (GTK_BOX (row), n_samples_label);
   gtk_box_append (GTK_BOX (row), size_label);
@@ -546,6 +569,19 @@ row_activated_cb (DreyKeyList *self,
     g_signal_emit (self, signals[KEY_ACTIVATED], 0, drey_key_item_get_key (item));
 }
 
+/* A single click on a row: it is selected on the button's release,
+ * before this. */
+static void
+list_clicked_cb (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 DreyKeyList     *self)
+{
+  if (n_press == 1 && self->selected != NULL)
+    g_signal_emit (self, signals[KEY_CLICKED], 0, drey_key_item_get_key (self->selected));
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
@@ -744,6 +780,17 @@ drey_key_list_class_init (DreyKeyListClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
+   * DreyKeyList::key-clicked:
+   * @key: the key of the row, now selected
+   *
+   * A row was clicked once (a narrow window then shows its samples in
+   * place of the keys, as it does on Enter).
+   */
+  signals[KEY_CLICKED] =
+    g_signal_new ("key-clicked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
    * DreyKeyList::store-activated:
    *
    * The Store row above the keys was picked: the whole store, not a key.
@@ -797,6 +844,12 @@ drey_key_list_init (DreyKeyList *self)
     gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
   }
   drey_menu_tooltip_hide_while_open (self->sort_button);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect (click, "released", G_CALLBACK (list_clicked_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+  }
 
   self->compare = compare_names;
   self->sorter = gtk_custom_sorter_new (compare_sorted, self, NULL);

@@ -887,6 +887,7 @@ drey_sample_view_reveal (DreySampleView *self,
   parts = field != NULL && *field != '\0' && !g_str_equal (field, "(sample)") ? g_strsplit (field, ".", -1) : NULL;
   for (guint i = 0; parts != NULL && parts[i] != NULL; i++)
     g_ptr_array_add (self->step_path, sq_value_new_str (parts[i], -1));
+  self->step_shows_panel = TRUE;
   expect_sample (self, key, index);
 }
 
@@ -917,7 +918,12 @@ _drey_sample_view_finish_step (DreySampleView *self)
       select_in_sample (self, MIN (self->step_index, n - 1), self->step_path);
       if (self->step_focus && !has_focus_within (self))
         gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+      /* A field opened from the store's views: its picture, in a narrow
+       * window too. */
+      if (self->step_shows_panel)
+        _drey_sample_view_show_panel (self);
     }
+  self->step_shows_panel = FALSE;
   g_clear_pointer (&self->step_key, g_free);
   g_clear_pointer (&self->step_path, g_ptr_array_unref);
 }

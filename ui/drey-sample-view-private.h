@@ -37,6 +37,8 @@ struct _DreySampleView
   GtkMenuButton        *add_value_button;
   GtkColumnView        *column_view;
   GtkWidget            *no_samples_page;
+  AdwLeaflet           *leaflet;          /* the tree | the array panel */
+  GtkWidget            *tree_box;
   GtkScrolledWindow    *panel_scroller;
   DreyArrayPanel       *array_panel;
 
@@ -62,6 +64,9 @@ struct _DreySampleView
   char                 *step_key;
   guint                 step_index;     /* G_MAXUINT: the last */
   gboolean              step_focus;
+  gboolean              step_shows_panel; /* a reveal: the field's panel, if folded */
+  gboolean              columns_folded;   /* Name and Type are at their narrow widths */
+  guint                 sync_fold_source;
 };
 
 gboolean        _drey_sample_view_can_edit          (DreySampleView *self);
@@ -73,6 +78,7 @@ gboolean        _drey_sample_view_start_editing     (DreySampleView *self,
                                                      gboolean        is_name);
 void            _drey_sample_view_update_actions    (DreySampleView *self);
 void            _drey_sample_view_selection_changed (DreySampleView *self);
+gboolean        _drey_sample_view_show_panel        (DreySampleView *self);
 DreySampleNode *_drey_sample_view_add_value         (DreySampleView *self,
                                                      SqValue        *value);
 DreySampleNode *_drey_sample_view_add_target        (DreySampleView *self,

@@ -33,6 +33,7 @@ enum {
   PROP_0,
   PROP_DOCUMENT,
   PROP_EDITING,
+  PROP_CAN_GO_BACK,
   N_PROPS
 };
 
@@ -485,10 +486,9 @@ setup_name (GtkSignalListItemFactory *factory,
   GtkWidget *expander = gtk_tree_expander_new ();
   GtkWidget *cell = drey_sample_cell_new (TRUE);
 
-  /* The sidebar's paned handle takes presses up to 15 px into the pane
-   * beside it (its 9 px of handle and GTK's 6 px more on each side, to be
-   * easy to grab): a sample's arrow there never saw its click, and a drag
-   * of the divider began instead. Keys always worked. */
+  /* A sample's arrow keeps 12 px off the pane's edge: the GtkPaned the
+   * sidebar had took presses up to 15 px into this pane, and a divider or
+   * a swipe edge beside it may again. */
   gtk_widget_set_margin_start (expander, 12);
   g_object_set_data (G_OBJECT (item), "drey-sample-view", self);
   g_signal_connect_object (cell, "edit-changed", G_CALLBACK (cell_edit_changed), item, 0);
@@ -695,8 +695,144 @@ static void
 row_activated (DreySampleView *self,
                guint           position)
 {
+  /* Outside edit mode, Enter on an array (or a long str) goes to its
+   * panel, in place of the tree when folded. */
   if (_drey_sample_view_can_edit (self))
     _drey_sample_view_start_editing (self, FALSE);
+  else
+    _drey_sample_view_show_panel (self);
+}
+
+/* ---- the tree | the panel, folded ---------------------------------------- */
+
+/* The array panel, the pane the user picked (a click or Enter on an
+ * array): in place of the tree when folded, now or once the panel just
+ * shown makes the leaflet fold. Returns whether the panel shows a value. */
+gboolean
+_drey_sample_view_show_panel (DreySampleView *self)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->panel_scroller)))
+    return FALSE;
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->panel_scroller));
+  return TRUE;
+}
+
+/**
+ * drey_sample_view_go_back:
+ *
+ * Folded, with the array panel in place of the tree: back to the tree,
+ * with the focus on it.
+ *
+ * Returns: whether it went back
+ */
+gboolean
+drey_sample_view_go_back (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), FALSE);
+
+  if (!drey_sample_view_get_can_go_back (self))
+    return FALSE;
+  adw_leaflet_set_visible_child_name (self->leaflet, "tree");
+  return TRUE;
+}
+
+/**
+ * drey_sample_view_get_can_go_back:
+ *
+ * Returns: whether the view is folded with its array panel in place of
+ *   the tree (drey_sample_view_go_back() goes back)
+ */
+gboolean
+drey_sample_view_get_can_go_back (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), FALSE);
+
+  return gtk_stack_get_visible_child (self->stack) == GTK_WIDGET (self->leaflet) &&
+         adw_leaflet_get_folded (self->leaflet) &&
+         adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->panel_scroller) &&
+         gtk_widget_get_visible (GTK_WIDGET (self->panel_scroller));
+}
+
+/**
+ * drey_sample_view_get_leaflet:
+ *
+ * Returns: (transfer none): the leaflet of the tree and the array panel,
+ *   whose folded and visible-child the window's Back button follows
+ */
+AdwLeaflet *
+drey_sample_view_get_leaflet (DreySampleView *self)
+{
+  g_return_val_if_fail (DREY_IS_SAMPLE_VIEW (self), NULL);
+
+  return self->leaflet;
+}
+
+static gboolean
+focus_is_in (DreySampleView *self,
+             GtkWidget      *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* After the leaflet folded or changed panes (it folds while it is
+ * allocated: this runs once that frame is drawn):
+ * - Name and Type narrower when folded (a window down to 360 pixels), so
+ *   that Value still shows beside them;
+ * - the focus leaves the pane now off screen: on the panel, Page Down and
+ *   Up step through the samples as beside the tree; back on the tree, the
+ *   tree has it. */
+static gboolean
+sync_fold_now (gpointer data)
+{
+  DreySampleView *self = data;
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  GtkWidget *visible = adw_leaflet_get_visible_child (self->leaflet);
+
+  self->sync_fold_source = 0;
+  if (self->columns_folded != folded)
+    {
+      GListModel *columns = gtk_column_view_get_columns (self->column_view);
+      const int widths[] = { folded ? 130 : 200, folded ? 110 : 200 };
+
+      for (guint i = 0; i < G_N_ELEMENTS (widths) && i < g_list_model_get_n_items (columns); i++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+          gtk_column_view_column_set_fixed_width (column, widths[i]);
+        }
+      self->columns_folded = folded;
+    }
+  if (folded && visible == GTK_WIDGET (self->panel_scroller) && focus_is_in (self, self->tree_box))
+    gtk_widget_child_focus (GTK_WIDGET (self->panel_scroller), GTK_DIR_TAB_FORWARD);
+  else if (visible == self->tree_box && focus_is_in (self, GTK_WIDGET (self->panel_scroller)))
+    drey_sample_view_focus_samples (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+leaflet_child_changed (DreySampleView *self)
+{
+  /* While the template is being built. */
+  if (self->leaflet == NULL || self->panel_scroller == NULL || self->sync_fold_source != 0)
+    return;
+  self->sync_fold_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, sync_fold_now, self, NULL);
+}
+
+/* A click on an array's row, folded: its panel (the row is selected on
+ * the button's release, before this). */
+static void
+tree_clicked (GtkGestureClick *gesture,
+              int              n_press,
+              double           x,
+              double           y,
+              DreySampleView  *self)
+{
+  if (n_press == 1)
+    _drey_sample_view_show_panel (self);
 }
 
 /* ---- the tree ----------------------------------------------------------- */
@@ -801,6 +937,9 @@ tree_key_pressed (GtkEventControllerKey *controller,
       gtk_single_selection_set_selected (self->selection, position + 1);
       scroll_to (self, position + 1);
     }
+  /* Folded, Right on an array goes on to its panel, the pane after. */
+  else if (right && adw_leaflet_get_folded (self->leaflet) && _drey_sample_view_show_panel (self))
+    return TRUE;
   else if (!right && gtk_tree_list_row_get_expanded (row))
     gtk_tree_list_row_set_expanded (row, FALSE);
   else if (!right)
@@ -841,6 +980,9 @@ _drey_sample_view_selection_changed (DreySampleView *self)
     gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->panel_scroller), 0);
   g_set_weak_pointer (&self->panel_node, node);
   gtk_widget_set_visible (GTK_WIDGET (self->panel_scroller), is_array);
+  /* Folded, nothing to show in the panel: the tree. */
+  if (!is_array)
+    adw_leaflet_set_visible_child (self->leaflet, self->tree_box);
   _drey_sample_view_update_actions (self);
 }
 
@@ -1117,6 +1259,7 @@ drey_sample_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_weak_pointer (&self->panel_node);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_SAMPLE_VIEW);
+  g_clear_handle_id (&self->sync_fold_source, g_source_remove);
   g_clear_object (&self->roots);
   g_clear_object (&self->document);
   G_OBJECT_CLASS (drey_sample_view_parent_class)->dispose (object);
@@ -1145,6 +1288,9 @@ drey_sample_view_get_property (GObject    *object,
     {
     case PROP_DOCUMENT:
       g_value_set_object (value, self->document);
+      break;
+    case PROP_CAN_GO_BACK:
+      g_value_set_boolean (value, drey_sample_view_get_can_go_back (self));
       break;
     case PROP_EDITING:
       g_value_set_boolean (value, self->editing);
@@ -1192,6 +1338,10 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   properties[PROP_EDITING] =
     g_param_spec_boolean ("editing", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Folded, with the array panel in place of the tree. */
+  properties[PROP_CAN_GO_BACK] =
+    g_param_spec_boolean ("can-go-back", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1240,9 +1390,12 @@ drey_sample_view_class_init (DreySampleViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, add_value_button);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, column_view);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, no_samples_page);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, DreySampleView, tree_box);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, panel_scroller);
   gtk_widget_class_bind_template_child (widget_class, DreySampleView, array_panel);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_child_changed);
 
   _drey_sample_view_class_add_actions (widget_class);
 
@@ -1269,6 +1422,12 @@ drey_sample_view_init (DreySampleView *self)
     gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
     g_signal_connect (keys, "key-pressed", G_CALLBACK (tree_key_pressed), self);
     gtk_widget_add_controller (GTK_WIDGET (self->column_view), keys);
+  }
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    g_signal_connect (click, "released", G_CALLBACK (tree_clicked), self);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
   }
 
   /* Over the array panel Page Down and Up step through the samples, as J

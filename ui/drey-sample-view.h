@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "drey-array-panel.h"
 #include "drey-sample-format.h"
@@ -42,6 +42,9 @@ void                drey_sample_view_set_read_only       (DreySampleView    *sel
                                                           const char        *reason);
 void                drey_sample_view_commit_editing      (DreySampleView    *self);
 void                drey_sample_view_focus_samples       (DreySampleView    *self);
+AdwLeaflet         *drey_sample_view_get_leaflet         (DreySampleView    *self);
+gboolean            drey_sample_view_get_can_go_back     (DreySampleView    *self);
+gboolean            drey_sample_view_go_back             (DreySampleView    *self);
 const char         *drey_sample_view_get_edit_error      (DreySampleView    *self);
 GtkWidget          *drey_sample_view_get_selected_editor (DreySampleView    *self,
                                                           gboolean           is_name);

@@ -79,12 +79,22 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* A thumbnail's side in the screen's pixels: at a scale factor of 2, a
+ * 128-pixel thumbnail is made 256 pixels wide, not enlarged (and blurred)
+ * by the renderer. */
+static guint
+thumbnail_side (DreyStoreGallery *self)
+{
+  return self->size * (guint) MAX (1, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+}
+
 static char *
 thumbnail_key (DreyStoreGallery *self,
                const char       *key,
                guint             index)
 {
-  return g_strdup_printf ("%s\x1f%u\x1f%s\x1f%u", key, index, self->field != NULL ? self->field : "", self->size);
+  return g_strdup_printf ("%s\x1f%u\x1f%s\x1f%u", key, index, self->field != NULL ? self->field : "",
+                          thumbnail_side (self));
 }
 
 /* ---- thumbnails on workers ---------------------------------------------- */
@@ -304,7 +314,7 @@ request_thumbnail (DreyStoreGallery *self,
   job = g_new0 (Job, 1);
   job->tkey = tkey;
   job->value = sq_value_ref (value);
-  job->size = self->size;
+  job->size = thumbnail_side (self);
   g_ptr_array_add (self->pending, job);
   if (self->pending->len >= BATCH)
     {
@@ -628,6 +638,12 @@ static void
 size_changed (DreyStoreGallery *self)
 {
   drey_store_gallery_set_thumbnail_size (self, (guint) gtk_adjustment_get_value (self->size_adjustment));
+}
+
+static void
+scale_changed (DreyStoreGallery *self)
+{
+  refresh_items_of (self, NULL);
 }
 
 /* ---- the document ------------------------------------------------------- */
@@ -1034,6 +1050,8 @@ drey_store_gallery_init (DreyStoreGallery *self)
   g_signal_connect_swapped (self->field_dropdown, "notify::selected", G_CALLBACK (field_dropdown_changed), self);
   g_signal_connect_swapped (self->caption_dropdown, "notify::selected", G_CALLBACK (caption_dropdown_changed), self);
   g_signal_connect_swapped (self->size_adjustment, "value-changed", G_CALLBACK (size_changed), self);
+  /* On a monitor of another scale, thumbnails of its pixels. */
+  g_signal_connect_swapped (self, "notify::scale-factor", G_CALLBACK (scale_changed), self);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_item), self);

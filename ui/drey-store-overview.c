@@ -307,7 +307,8 @@ create_field_row (gpointer item,
   fr->histogram_row = add_detail_row (fr->row, _("Histogram"));
   histogram_box = drey_histogram_new ();
   fr->histogram = DREY_HISTOGRAM (histogram_box);
-  gtk_widget_set_size_request (histogram_box, 320, 64);
+  /* It widens with the row; at least this in a narrow window. */
+  gtk_widget_set_size_request (histogram_box, 160, 64);
   gtk_widget_set_hexpand (histogram_box, TRUE);
   gtk_widget_set_margin_top (histogram_box, 6);
   gtk_widget_set_margin_bottom (histogram_box, 6);

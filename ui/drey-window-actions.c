@@ -155,7 +155,20 @@ search_action (GtkWidget  *widget,
   DreyWindow *self = DREY_WINDOW (widget);
 
   if (self->store != NULL && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "store"))
-    drey_key_list_focus_search (self->key_list);
+    {
+      /* Folded, the keys come back to be searched. */
+      adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->key_list));
+      drey_key_list_focus_search (self->key_list);
+    }
+}
+
+/* Folded: the pane before the one shown (Alt+Left, the header's Back). */
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  _drey_window_go_back (DREY_WINDOW (widget));
 }
 
 /* ---- saving and shards -------------------------------------------------- */
@@ -308,6 +321,7 @@ _drey_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.open-uri", "s", open_uri_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.new-shard", NULL, new_shard_action);
   gtk_widget_class_install_action (widget_class, "win.delete-shard", NULL, delete_shard_action);
@@ -323,6 +337,7 @@ _drey_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reload", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   /* A bubbling binding: a text entry with the focus types the slash. */

@@ -20,6 +20,8 @@ struct _DreyWindow
 
   /* template */
   AdwWindowTitle       *window_title;
+  GtkWidget            *back_button;
+  AdwLeaflet           *leaflet;
   GtkWidget            *reload_button;
   GtkWidget            *serializer_button;
   GtkMenuButton        *menu_button;
@@ -62,9 +64,12 @@ struct _DreyWindow
   gint64                toast_on_screen_since;
   guint                 toast_dismiss_source; /* its held-back dismissal */
   gboolean              toast_releasing;
+  guint                 update_back_source; /* the header's Back, once this frame is drawn */
 };
 
 void     _drey_window_update_header      (DreyWindow          *self);
+void     _drey_window_update_back        (DreyWindow          *self);
+gboolean _drey_window_go_back            (DreyWindow          *self);
 void     _drey_window_show_error         (DreyWindow          *self,
                                           const char          *message);
 void     _drey_window_show_undo_toast    (DreyWindow          *self,

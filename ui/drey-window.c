@@ -86,6 +86,8 @@ store_serializer_changed (DreyWindow *self)
 static void document_loaded_changed (DreyWindow *self);
 static void document_busy_changed   (DreyWindow *self);
 
+static void mark_failed_shards (DreyWindow *self);
+
 static void
 set_store (DreyWindow *self,
            SqStore    *store)
@@ -125,6 +127,8 @@ set_store (DreyWindow *self,
       /* The whole store, scanned on workers as it opens: the overview
        * and gallery fill in as shards come. */
       self->store_document = drey_store_document_new (store);
+      g_signal_connect_object (self->store_document, "notify::n-failed", G_CALLBACK (mark_failed_shards), self,
+                               G_CONNECT_SWAPPED);
       drey_store_document_scan (self->store_document);
 
       self->document = drey_shard_document_new (store);
@@ -150,6 +154,8 @@ set_store (DreyWindow *self,
   drey_sample_view_set_document (self->sample_view, self->document);
   drey_store_view_set_document (self->store_view, self->store_document);
   _drey_window_show_store (self);
+  /* Folded, a store opens on its keys. */
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->key_list));
   drey_sample_view_set_read_only (self->sample_view, self->read_only_reason);
   drey_key_model_set_store (self->key_model, store);
   _drey_window_update_header (self);
@@ -230,6 +236,7 @@ show_opened_store (DreyWindow *self,
       /* Read at once, without waiting for the listing; the key list
        * selects it once it has listed it. */
       _drey_window_load_key (self, self->open_key);
+      adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
       g_free (self->select_after_listing);
       self->select_after_listing = g_steal_pointer (&self->open_key);
     }
@@ -963,11 +970,39 @@ _drey_window_load_key (DreyWindow *self,
 static void
 document_loaded_changed (DreyWindow *self)
 {
-  if (drey_shard_document_get_state (self->document) == DREY_SHARD_STATE_LOADED &&
-      !drey_shard_document_get_is_new (self->document))
-    drey_key_model_set_n_samples (self->key_model, drey_shard_document_get_key (self->document),
-                                  drey_shard_document_get_n_samples (self->document));
+  DreyShardState state = drey_shard_document_get_state (self->document);
+  const char *key = drey_shard_document_get_key (self->document);
+  const GError *error = drey_shard_document_get_error (self->document);
+
+  if (state == DREY_SHARD_STATE_LOADED && !drey_shard_document_get_is_new (self->document))
+    {
+      drey_key_model_set_n_samples (self->key_model, key, drey_shard_document_get_n_samples (self->document));
+      drey_key_model_set_shard_error (self->key_model, key, NULL);
+    }
+  /* A shard that cannot be decoded is marked in the key list. */
+  else if (state == DREY_SHARD_STATE_FAILED && key != NULL && error != NULL &&
+           !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    drey_key_model_set_shard_error (self->key_model, key, error->message);
   _drey_window_update_header (self);
+}
+
+/* The shards the store's scan could not decode are marked in the key
+ * list: as the scan finds them, and as the listing brings their keys. */
+static void
+mark_failed_shards (DreyWindow *self)
+{
+  g_autoptr(GPtrArray) failed = NULL;
+
+  if (self->store_document == NULL)
+    return;
+  failed = drey_store_document_dup_failed_shards (self->store_document);
+  for (guint i = 0; i < failed->len; i++)
+    {
+      SqShardScan *shard = g_ptr_array_index (failed, i);
+
+      drey_key_model_set_shard_error (self->key_model, sq_shard_scan_get_key (shard),
+                                      sq_shard_scan_get_error (shard)->message);
+    }
 }
 
 static void
@@ -985,6 +1020,75 @@ key_confirmed (GObject      *object,
 }
 
 /* ---- the store and its samples ------------------------------------------- */
+
+/* ---- folded: one pane at a time --------------------------------------- */
+
+/* Back is there while a pane shows in place of the one before it. */
+static gboolean
+update_back_now (gpointer data)
+{
+  DreyWindow *self = data;
+  gboolean can_go_back;
+
+  self->update_back_source = 0;
+  /* The keys shown again (Back, or Alt+Left the leaflet takes itself):
+   * the focus follows, out of the pane now off screen. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->key_list))
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+      if (focus == NULL || focus == self->back_button || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->content_stack)))
+        gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+    }
+  can_go_back = (adw_leaflet_get_folded (self->leaflet) &&
+                 adw_leaflet_get_visible_child (self->leaflet) == GTK_WIDGET (self->content_stack)) ||
+                (gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->sample_view) &&
+                 drey_sample_view_get_can_go_back (self->sample_view));
+  gtk_widget_set_visible (self->back_button, can_go_back);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", can_go_back);
+  return G_SOURCE_REMOVE;
+}
+
+/* A leaflet folds while it is allocated, after the header above it: the
+ * header changes once this frame is drawn, not in the middle of it. */
+void
+_drey_window_update_back (DreyWindow *self)
+{
+  /* While the template is being built. */
+  if (self->leaflet == NULL || self->sample_view == NULL || self->update_back_source != 0)
+    return;
+  self->update_back_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_back_now, self, NULL);
+}
+
+/* Back, folded: from the array panel to the tree, from the store or the
+ * shard to the keys (whose focus it takes, the pane before being off
+ * screen now). Returns whether it went back. */
+gboolean
+_drey_window_go_back (DreyWindow *self)
+{
+  if (gtk_stack_get_visible_child (self->content_stack) == GTK_WIDGET (self->sample_view) &&
+      drey_sample_view_go_back (self->sample_view))
+    return TRUE;
+  if (!adw_leaflet_get_folded (self->leaflet) ||
+      adw_leaflet_get_visible_child (self->leaflet) != GTK_WIDGET (self->content_stack))
+    return FALSE;
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->key_list));
+  return TRUE;
+}
+
+static void
+leaflet_child_changed (DreyWindow *self)
+{
+  _drey_window_update_back (self);
+}
+
+/* Folded: the store or the shard in place of the keys. */
+static void
+show_content (DreyWindow *self)
+{
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->content_stack));
+}
 
 static void
 show_samples (DreyWindow *self)
@@ -1032,6 +1136,7 @@ reveal_now (DreyWindow *self,
                    drey_shard_document_get_state (self->document) != DREY_SHARD_STATE_FAILED;
 
   show_samples (self);
+  show_content (self);
   self->ignore_selection = TRUE;
   drey_key_list_select_key (self->key_list, reveal->key);
   self->ignore_selection = FALSE;
@@ -1096,6 +1201,24 @@ selected_key_changed (DreyWindow *self)
     _drey_window_load_key (self, key);
   else
     _drey_window_confirm_async (self, key_confirmed, g_strdup (key));
+}
+
+/* The Store row picked: the overview, in place of the keys if folded. */
+static void
+store_activated (DreyWindow *self)
+{
+  _drey_window_show_store (self);
+  show_content (self);
+}
+
+/* A key clicked or activated (Enter): folded, its samples in place of
+ * the keys. Moving through the keys with the arrows only reads them. */
+static void
+key_picked (DreyWindow *self,
+            const char *key)
+{
+  if (g_strcmp0 (key, drey_key_list_get_selected_key (self->key_list)) == 0)
+    show_content (self);
 }
 
 /* J or K went past the shard's end: open the neighbouring key of the
@@ -1174,6 +1297,7 @@ key_list_loading_changed (DreyWindow *self)
     return;
   /* A listing again (after a save) forgets the sample counts it showed. */
   document_loaded_changed (self);
+  mark_failed_shards (self);
   if (self->select_after_listing == NULL)
     return;
   key = g_steal_pointer (&self->select_after_listing);
@@ -1351,6 +1475,7 @@ drey_window_dispose (GObject *object)
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
+  g_clear_handle_id (&self->update_back_source, g_source_remove);
   g_clear_object (&self->document);
   if (self->store_document != NULL)
     drey_store_document_cancel (self->store_document);
@@ -1432,6 +1557,8 @@ drey_window_class_init (DreyWindowClass *klass)
   g_type_ensure (DREY_TYPE_STORE_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-window.ui");
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, DreyWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, reload_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, serializer_button);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, menu_button);
@@ -1445,6 +1572,9 @@ drey_window_class_init (DreyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, store_view);
   gtk_widget_class_bind_template_child (widget_class, DreyWindow, store_error_page);
+
+  gtk_widget_class_bind_template_callback (widget_class, _drey_window_update_back);
+  gtk_widget_class_bind_template_callback (widget_class, leaflet_child_changed);
 
   _drey_window_class_add_actions (widget_class);
 }
@@ -1476,7 +1606,15 @@ drey_window_init (DreyWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->sample_view, "show-toast", G_CALLBACK (sample_view_toast),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->key_list, "store-activated", G_CALLBACK (_drey_window_show_store),
+  g_signal_connect_object (self->key_list, "store-activated", G_CALLBACK (store_activated),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->key_list, "key-activated", G_CALLBACK (key_picked),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->key_list, "key-clicked", G_CALLBACK (key_picked),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sample_view, "notify::can-go-back", G_CALLBACK (_drey_window_update_back),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->content_stack, "notify::visible-child", G_CALLBACK (_drey_window_update_back),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (drey_store_view_get_gallery (self->store_view), "sample-activated",
                            G_CALLBACK (sample_activated), self, G_CONNECT_SWAPPED);
@@ -1496,5 +1634,6 @@ drey_window_init (DreyWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.search", FALSE);
   _drey_window_update_header (self);
+  _drey_window_update_back (self);
   gtk_stack_set_visible_child_name (self->stack, "welcome");
 }
