@@ -65,6 +65,7 @@ struct _DreyWindow
   guint                 toast_dismiss_source; /* its held-back dismissal */
   gboolean              toast_releasing;
   guint                 update_back_source; /* the header's Back, once this frame is drawn */
+  guint                 mark_failed_source; /* the key list's failed marks, coalesced */
 };
 
 void     _drey_window_update_header      (DreyWindow          *self);

@@ -87,6 +87,7 @@ static void document_loaded_changed (DreyWindow *self);
 static void document_busy_changed   (DreyWindow *self);
 
 static void mark_failed_shards (DreyWindow *self);
+static void mark_failed_shards_soon (DreyWindow *self);
 
 static void
 set_store (DreyWindow *self,
@@ -127,7 +128,7 @@ set_store (DreyWindow *self,
       /* The whole store, scanned on workers as it opens: the overview
        * and gallery fill in as shards come. */
       self->store_document = drey_store_document_new (store);
-      g_signal_connect_object (self->store_document, "notify::n-failed", G_CALLBACK (mark_failed_shards), self,
+      g_signal_connect_object (self->store_document, "notify::n-failed", G_CALLBACK (mark_failed_shards_soon), self,
                                G_CONNECT_SWAPPED);
       drey_store_document_scan (self->store_document);
 
@@ -1005,6 +1006,26 @@ mark_failed_shards (DreyWindow *self)
     }
 }
 
+static gboolean
+mark_failed_shards_cb (gpointer data)
+{
+  DreyWindow *self = data;
+
+  self->mark_failed_source = 0;
+  mark_failed_shards (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Each mark walks every scanned shard: on a store where most shards are
+ * broken, marking on each new failure would cost failures x shards.
+ * Failures that come within a quarter second are marked together. */
+static void
+mark_failed_shards_soon (DreyWindow *self)
+{
+  if (self->mark_failed_source == 0)
+    self->mark_failed_source = g_timeout_add (250, mark_failed_shards_cb, self);
+}
+
 static void
 key_confirmed (GObject      *object,
                GAsyncResult *result,
@@ -1476,6 +1497,7 @@ drey_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_WINDOW);
   g_clear_handle_id (&self->update_back_source, g_source_remove);
+  g_clear_handle_id (&self->mark_failed_source, g_source_remove);
   g_clear_object (&self->document);
   if (self->store_document != NULL)
     drey_store_document_cancel (self->store_document);
