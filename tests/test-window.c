@@ -537,6 +537,22 @@ test_window_failed_shard_marked (Fixture       *f,
   g_assert_null (drey_key_item_get_error (good));
 }
 
+/* `drey STORE KEY`: once listed, the keys hold the focus on KEY's row,
+ * so that Down goes to the key after it, not to the first row. */
+static void
+test_window_open_at_key_focus (Fixture       *f,
+                               gconstpointer  data)
+{
+  GtkWidget *row;
+
+  drey_window_open_store_at_key (f->window, f->location, "digits-05");
+  WAIT_FOR (drey_key_list_get_n_visible (f->key_list) > 0 &&
+            !drey_key_model_get_loading (drey_key_list_get_model (f->key_list)));
+  WAIT_FOR ((row = key_row (GTK_WIDGET (f->key_list), "digits-05")) != NULL &&
+            gtk_widget_has_focus (gtk_widget_get_parent (row)));
+  g_assert_cmpstr (drey_key_list_get_selected_key (f->key_list), ==, "digits-05");
+}
+
 static void
 test_window_missing_store (Fixture       *f,
                            gconstpointer  data)
@@ -988,6 +1004,7 @@ main (int   argc,
   ADD ("/window/serializer", test_window_serializer);
   ADD ("/window/narrow", test_window_narrow);
   ADD ("/window/failed-shard-marked", test_window_failed_shard_marked);
+  ADD ("/window/open-at-key-focus", test_window_open_at_key_focus);
 #undef ADD
 
   status = g_test_run ();

@@ -65,6 +65,7 @@ struct _DreyKeyList
   guint               n_visible;
   GtkIconPaintable   *spinner_icons[2];
   guint               scroll_to;
+  guint               focus_row_source; /* the cursor to the selected row, after this layout */
 };
 
 G_DEFINE_FINAL_TYPE (DreyKeyList, drey_key_list, GTK_TYPE_WIDGET)
@@ -195,7 +196,50 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (row), size_label);
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), list_item);
+  g_object_set_data (G_OBJECT (row), "drey-list-item", list_item);
   gtk_list_item_set_child (list_item, row);
+}
+
+/* GTK 4.8's list view keeps its keyboard cursor apart from the selection:
+ * a key selected from code (`drey STORE KEY`, stepping into the next
+ * shard) left it on the first row, and Down went there. While the list
+ * holds the focus, the focus goes to the selected row's item widget,
+ * which moves the cursor (there is no API for it before 4.12). */
+static void
+focus_row (DreyKeyList *self,
+           guint        position)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (focus == NULL ||
+      (focus != GTK_WIDGET (self->list_view) && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      GtkListItem *list_item = row != NULL ? g_object_get_data (G_OBJECT (row), "drey-list-item") : NULL;
+
+      if (list_item != NULL && gtk_list_item_get_position (list_item) == position)
+        {
+          if (!gtk_widget_has_focus (child))
+            gtk_widget_grab_focus (child);
+          return;
+        }
+    }
+}
+
+static gboolean
+focus_row_cb (gpointer data)
+{
+  DreyKeyList *self = data;
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  self->focus_row_source = 0;
+  if (position != GTK_INVALID_LIST_POSITION)
+    focus_row (self, position);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -618,6 +662,10 @@ drey_key_list_size_allocate (GtkWidget *widget,
           /* Scrolling queues an allocation of the list: do it now. */
           gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
           gtk_widget_allocate (self->box, width, height, baseline, NULL);
+          /* Not while allocating: a focus change now leaves parts of
+           * the window without an allocation. */
+          if (self->focus_row_source == 0)
+            self->focus_row_source = g_idle_add (focus_row_cb, self);
         }
     }
 }
@@ -637,6 +685,7 @@ drey_key_list_dispose (GObject *object)
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_handle_id (&self->focus_row_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_KEY_LIST);
 
   if (self->filtered != NULL)

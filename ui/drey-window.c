@@ -1323,6 +1323,17 @@ key_list_loading_changed (DreyWindow *self)
     return;
   key = g_steal_pointer (&self->select_after_listing);
   drey_key_list_select_key (self->key_list, key);
+  /* The grab when the store opened found no rows to focus, and the
+   * window gave the focus to its first button: the keys take it now,
+   * on the selected row, unless the user went into the samples or the
+   * search meanwhile. */
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+    if (focus == NULL || (!gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sample_view)) &&
+                          !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->key_list))))
+      gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
+  }
 }
 
 static void
