@@ -1330,8 +1330,10 @@ key_list_loading_changed (DreyWindow *self)
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
 
-    if (focus == NULL || (!gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sample_view)) &&
-                          !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->key_list))))
+    /* Folded, the samples are the pane on screen: the keys wait for Back. */
+    if (gtk_widget_get_mapped (GTK_WIDGET (self->key_list)) &&
+        (focus == NULL || (!gtk_widget_is_ancestor (focus, GTK_WIDGET (self->sample_view)) &&
+                           !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->key_list)))))
       gtk_widget_grab_focus (GTK_WIDGET (self->key_list));
   }
 }
