@@ -420,6 +420,26 @@ scanned_new (SqShardScan *shard,
   return scanned;
 }
 
+/* A shard that could not be read, taking @local_error: a failed result
+ * without a stamp, so that the next run scans it again; a cancel is the
+ * pool's to stop on, not a result. */
+static Scanned *
+scanned_new_failed (const char  *key,
+                    GError      *local_error,
+                    GError     **error)
+{
+  SqShardScan *failed;
+
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  failed = _sq_shard_scan_new_failed (key, -1, -1, local_error);
+  g_error_free (local_error);
+  return scanned_new (failed, NULL);
+}
+
 /* The samples at the cached result's matches, read again (its statistics
  * are the cache's); a failed result if the shard no longer reads. */
 static Scanned *
@@ -453,19 +473,7 @@ read_cached_matches (Job          *job,
   if (local_error == NULL && next < n)
     local_error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "shard '%s' changed while it was scanned", key);
   if (local_error != NULL)
-    {
-      SqShardScan *failed;
-
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      /* Without a stamp: the next run scans it again. */
-      failed = _sq_shard_scan_new_failed (key, -1, -1, local_error);
-      g_error_free (local_error);
-      return scanned_new (failed, NULL);
-    }
+    return scanned_new_failed (key, local_error, error);
   return scanned_new (sq_shard_scan_ref (cached), g_steal_pointer (&samples));
 }
 
@@ -486,18 +494,7 @@ scan_one (guint          index,
   GPtrArray *samples = NULL;
 
   if (!sq_store_query_shard (job->store, key, cancellable, &size, &mtime, &etag, &local_error))
-    {
-      SqShardScan *failed;
-
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_propagate_error (error, local_error);
-          return NULL;
-        }
-      failed = _sq_shard_scan_new_failed (key, -1, -1, local_error);
-      g_error_free (local_error);
-      return scanned_new (failed, NULL);
-    }
+    return scanned_new_failed (key, local_error, error);
 
   /* Read here, on the worker: the entries of a big store are most of a
    * warm scan's work. One that does not hold together is a miss. */
