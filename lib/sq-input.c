@@ -9,8 +9,7 @@
  * members, a lying size trailer, damage), stream through zlib: the parser sees a
  * window that grows only to the largest value it needs whole, and a big bin
  * is inflated straight into memory of its own: a slice of a slab
- * (sq-slab-private.h) in huge pages, so that keeping a big shard costs a
- * page fault per 2 MiB, not per 4 KiB, as it does when inflated whole.
+ * (sq-slab-private.h), faulted in 8 MiB at a time, not a trap per 4 KiB.
  * Either way memory stays near
  * the size of what the caller keeps, and the decompressed total is capped
  * so a gzip bomb ends in an error, not in swap.

@@ -1,13 +1,14 @@
 /* sq-slab-private.h: big values of a streamed shard, cut from a few
- * mappings in huge pages
+ * mappings faulted in whole
  *
  * A shard too big to inflate whole streams, and each of its arrays needs
  * memory of its own. One malloc() each (an image of 150 KB is past
  * glibc's mmap threshold) is a fresh mapping each time, and a page fault
  * per 4 KiB as it is inflated into: 75,000 faults for 300 MB, most of the
  * time the window took to load such a shard (they cost about 10 us each in
- * a virtual machine). A slab is one mapping of SQ_SLAB_SIZE bytes in
- * transparent huge pages, a fault per 2 MiB; the values are slices of it
+ * a virtual machine). A slab is one mapping of SQ_SLAB_SIZE bytes,
+ * faulted in by one madvise() as it is made (not in huge pages: see
+ * map_slab() in sq-slab.c); the values are slices of it
  * (GBytes), and it is unmapped, given back to the system at once, when
  * the reader and the last of them let go. A reader that drops its values
  * as it goes (drey-cli check, a scan) finds its slab unused at the next
