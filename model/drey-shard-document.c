@@ -282,14 +282,29 @@ stamp_finish (SqStore      *store,
 
 /* The tree makes widgets for the first rows (GTK 4.8's list view keeps up
  * to 200 of them, on screen or not): they go in a few at a time, one main
- * loop iteration each, with frames between, as soon as they are decoded
- * (the frames pace them; a frame under software GL costs more than the
- * rows, so the slices are not small). Past them a row costs the tree next
+ * loop iteration each, as soon as they are decoded, a frame between
+ * flushes (FRAME_WAIT_USEC). Past them a row costs the tree next
  * to nothing, but a flush of a million small samples would still stall:
  * each iteration appends what FLUSH_BUDGET_USEC makes. */
 #define FIRST_ROWS        128
 #define FIRST_ROWS_SLICE  32
 #define FLUSH_BUDGET_USEC (8 * 1000)
+
+/* The slices of one flush go in before the next frame (input is still
+ * handled between them): a frame of this window under llvmpipe costs
+ * 100-200 ms of both cores, and with one between every slice a 300 MB
+ * shard's load drew ten of them. A flush longer than FLUSH_FRAME_USEC
+ * lets a frame through after that long, so the window still repaints
+ * through a flush of a million small samples. Above GTK's redraw
+ * priority (GDK_PRIORITY_REDRAW, G_PRIORITY_HIGH_IDLE + 20); the model
+ * does not link GTK. */
+#define FLUSH_SLICE_PRIORITY (G_PRIORITY_HIGH_IDLE + 10)
+#define FLUSH_FRAME_USEC     (100 * 1000)
+
+/* A frame is due within a refresh interval (60 Hz) of a change: the
+ * flushes among the first rows wait that long, at a priority below
+ * redraws, so that the frame with the first sample goes first. */
+#define FRAME_WAIT_USEC      (25 * 1000)
 
 typedef struct
 {
@@ -300,6 +315,7 @@ typedef struct
   guint      n_pending_done; /* of them, already in the list */
   gint64     started;
   gint64     last_flush;
+  gint64     flush_began;    /* of the slices since the last frame let through */
   gint64     last_progress;
   guint64    progress_done;  /* the worker's latest, shown with a flush */
   guint64    progress_total;
@@ -376,9 +392,9 @@ static void     load_return_cancelled (GTask *task);
 
 /* Appends some of the samples decoded so far to the list: a slice of
  * them among the first rows, else what the time budget allows; the rest
- * in an idle, below redraw priority, so that the rows just added are
- * painted first. Once the worker is done and nothing is left, the load
- * ends. */
+ * in an idle, before the next frame unless the flush has been going on
+ * for FLUSH_FRAME_USEC. Once the worker is done and nothing is left, the
+ * load ends. */
 static void
 load_flush (GTask *task)
 {
@@ -434,9 +450,23 @@ load_flush (GTask *task)
   if (left > 0)
     notify (self, PROP_N_SAMPLES);
   if (load->pending->len > load->n_pending_done)
-    load->flush_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, load_flush_due, g_object_ref (task), g_object_unref);
-  else if (load->read)
-    load_finish (task);
+    {
+      gboolean frame_due;
+
+      if (load->flush_began == 0)
+        load->flush_began = now;
+      frame_due = g_get_monotonic_time () - load->flush_began >= FLUSH_FRAME_USEC;
+      if (frame_due)
+        load->flush_began = 0;
+      load->flush_source = g_idle_add_full (frame_due ? G_PRIORITY_DEFAULT_IDLE : FLUSH_SLICE_PRIORITY,
+                                            load_flush_due, g_object_ref (task), g_object_unref);
+    }
+  else
+    {
+      load->flush_began = 0;
+      if (load->read)
+        load_finish (task);
+    }
 }
 
 static gboolean
@@ -460,6 +490,7 @@ load_batch (GPtrArray *batch,
   DreyShardDocument *self = g_task_get_source_object (task);
   Load *load = g_task_get_task_data (task);
   gint64 now = g_get_monotonic_time ();
+  gboolean first_rows;
   gint64 wait;
 
   if (!load_is_current (task))
@@ -469,11 +500,20 @@ load_batch (GPtrArray *batch,
   /* Slices of the last flush still going in: they take these too. */
   if (load->flush_source != 0)
     return;
-  wait = load->last_flush + load_interval (load, now) - now;
-  if (self->roots == NULL || wait <= 0 || g_list_model_get_n_items (G_LIST_MODEL (self->roots)) < FIRST_ROWS)
+  if (self->roots == NULL)
+    {
+      load_flush (task);
+      return;
+    }
+  /* Among the first rows, as soon as the frame showing the last flush
+   * has begun: its slices would go before it. */
+  first_rows = g_list_model_get_n_items (G_LIST_MODEL (self->roots)) < FIRST_ROWS;
+  wait = load->last_flush + (first_rows ? FRAME_WAIT_USEC : load_interval (load, now)) - now;
+  if (wait <= 0)
     load_flush (task);
   else
-    load->flush_source = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) (wait / 1000) + 1, load_flush_due,
+    load->flush_source = g_timeout_add_full (first_rows ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT,
+                                             (guint) (wait / 1000) + 1, load_flush_due,
                                              g_object_ref (task), g_object_unref);
 }
 

@@ -1142,15 +1142,25 @@ update_busy (DreySampleView *self)
   _drey_sample_view_update_actions (self);
 }
 
+/* More samples (or fewer): the cells shown are the same nodes, which
+ * notify their own changes, so none is refreshed; a load in slices
+ * notifies this for every slice. */
 static void
-document_changed (DreySampleView *self)
+samples_changed (DreySampleView *self)
 {
   sync_tree (self);
   update_page (self);
   update_header (self);
-  refresh_cells (self);
   _drey_sample_view_update_actions (self);
   _drey_sample_view_finish_step (self);
+}
+
+/* Another state: what can be edited changes with it. */
+static void
+document_changed (DreySampleView *self)
+{
+  samples_changed (self);
+  refresh_cells (self);
 }
 
 /**
@@ -1174,7 +1184,7 @@ drey_sample_view_set_document (DreySampleView    *self,
   if (document != NULL)
     {
       g_signal_connect_object (document, "notify::state", G_CALLBACK (document_changed), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (document, "notify::n-samples", G_CALLBACK (document_changed), self,
+      g_signal_connect_object (document, "notify::n-samples", G_CALLBACK (samples_changed), self,
                                G_CONNECT_SWAPPED);
       g_signal_connect_object (document, "notify::is-new", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (document, "notify::key", G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
