@@ -41,6 +41,7 @@
 #include "sq-error.h"
 #include "sq-input-private.h"
 #include "sq-memory-private.h"
+#include "sq-object-input-stream.h"
 #include "sq-slab-private.h"
 
 #define WHOLE_SMALL     (8 * 1024 * 1024)
@@ -104,6 +105,7 @@ typedef struct
   guint8       *in_buf;
   gsize         in_cap;
   const guint8 *mem_in;           /* compressed bytes already in memory, if any */
+  gboolean      borrow;           /* ...or in a download's chunks */
   gsize         mem_in_len;
   guint64       in_offset;        /* compressed offset of z.next_in */
   guint64       produced;         /* decompressed bytes so far */
@@ -358,6 +360,8 @@ start (Input         *in,
       in->z.next_in = (Bytef *) in->mem_in;
       in->z.avail_in = (uInt) in->mem_in_len;
     }
+  else if (SQ_IS_OBJECT_INPUT_STREAM (in->stream))
+    in->borrow = TRUE;
   else
     {
       in->in_cap = READ_CHUNK;
@@ -385,7 +389,19 @@ refill_compressed (Input         *in,
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  got = g_input_stream_read (in->stream, in->in_buf, in->in_cap, cancellable, &local_error);
+  if (in->borrow)
+    {
+      /* A download: inflate from its chunk, not from a copy of it. */
+      const guint8 *data = NULL;
+
+      got = _sq_object_input_stream_borrow (SQ_OBJECT_INPUT_STREAM (in->stream), &data, cancellable, &local_error);
+      in->z.next_in = (Bytef *) data;
+    }
+  else
+    {
+      got = g_input_stream_read (in->stream, in->in_buf, in->in_cap, cancellable, &local_error);
+      in->z.next_in = in->in_buf;
+    }
   if (got < 0)
     {
       set_io_error (in, error, local_error);
@@ -396,7 +412,6 @@ refill_compressed (Input         *in,
       in->input_eof = TRUE;
       return FALSE;
     }
-  in->z.next_in = in->in_buf;
   in->z.avail_in = (uInt) got;
   return TRUE;
 }
