@@ -18,6 +18,14 @@
  * between and after members; a CRC or length mismatch, or anything else
  * after a member, is an error. An empty file is an empty shard.
  *
+ * The streaming path reads the gzip header and trailer itself (RFC 1952)
+ * and has zlib inflate only the raw deflate data between: zlib's own gzip
+ * wrapper checks the data with its crc32, which took a fifth to a third
+ * of a big shard's decoding; libdeflate's is several times faster. The
+ * fields are taken a byte at a time as they come, and checked where
+ * zlib's wrapper checked them, so that damage is reported at the same
+ * byte as before.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sq-input"
@@ -32,6 +40,7 @@
 #include "sq-error.h"
 #include "sq-input-private.h"
 #include "sq-memory-private.h"
+#include "sq-object-input-stream.h"
 #include "sq-slab-private.h"
 
 #define WHOLE_SMALL     (8 * 1024 * 1024)
@@ -52,6 +61,27 @@ typedef enum
   MODE_WHOLE,
   MODE_STREAM,
 } Mode;
+
+/* Where the streaming path is in a gzip member. */
+typedef enum
+{
+  GZ_FIXED,     /* magic, method, flags, mtime, xfl, os: 10 bytes */
+  GZ_XLEN,
+  GZ_EXTRA,
+  GZ_NAME,
+  GZ_COMMENT,
+  GZ_HCRC,
+  GZ_DEFLATE,
+  GZ_TRAILER,   /* CRC-32 and ISIZE: 8 bytes */
+} GzipPart;
+
+/* RFC 1952's FLG bits */
+#define GZ_FHCRC    0x02
+#define GZ_FEXTRA   0x04
+#define GZ_FNAME    0x08
+#define GZ_FCOMMENT 0x10
+/* zlib's wrapper took the bits above FCOMMENT as damage. */
+#define GZ_FRESERVED 0xe0
 
 typedef struct
 {
@@ -74,11 +104,20 @@ typedef struct
   guint8       *in_buf;
   gsize         in_cap;
   const guint8 *mem_in;           /* compressed bytes already in memory, if any */
+  gboolean      borrow;           /* ...or in a download's chunks */
   gsize         mem_in_len;
   guint64       in_offset;        /* compressed offset of z.next_in */
   guint64       produced;         /* decompressed bytes so far */
   gboolean      input_eof;
   gboolean      member_open;      /* inside a gzip member */
+  GzipPart      part;             /* ...and where in it */
+  guint8        field[10];        /* the fixed header, or the trailer */
+  guint         field_len;
+  guint8        flags;
+  guint         extra_left;       /* FEXTRA bytes still to skip */
+  guint32       header_crc;       /* of the header so far, for FHCRC */
+  guint32       crc;              /* of the member's data so far */
+  guint32       isize;            /* ...and its length, mod 2^32 */
   gboolean      done;             /* no more decompressed data */
   gboolean      stream_only;      /* never inflate whole (a probe reads only the start) */
   SqSlab       *slab;             /* takes are cut from it... */
@@ -307,7 +346,8 @@ start (Input         *in,
 
   in->mode = MODE_STREAM;
   memset (&in->z, 0, sizeof in->z);
-  rc = inflateInit2 (&in->z, 15 + 16);
+  /* Raw deflate: the gzip wrapper is ours (begin_member()). */
+  rc = inflateInit2 (&in->z, -15);
   if (rc != Z_OK)
     {
       set_error (in, error, SQ_DECODE_ERROR_LIMIT, "out of memory starting to decompress");
@@ -319,6 +359,8 @@ start (Input         *in,
       in->z.next_in = (Bytef *) in->mem_in;
       in->z.avail_in = (uInt) in->mem_in_len;
     }
+  else if (SQ_IS_OBJECT_INPUT_STREAM (in->stream))
+    in->borrow = TRUE;
   else
     {
       in->in_cap = READ_CHUNK;
@@ -346,7 +388,19 @@ refill_compressed (Input         *in,
     return FALSE;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  got = g_input_stream_read (in->stream, in->in_buf, in->in_cap, cancellable, &local_error);
+  if (in->borrow)
+    {
+      /* A download: inflate from its chunk, not from a copy of it. */
+      const guint8 *data = NULL;
+
+      got = _sq_object_input_stream_borrow (SQ_OBJECT_INPUT_STREAM (in->stream), &data, cancellable, &local_error);
+      in->z.next_in = (Bytef *) data;
+    }
+  else
+    {
+      got = g_input_stream_read (in->stream, in->in_buf, in->in_cap, cancellable, &local_error);
+      in->z.next_in = in->in_buf;
+    }
   if (got < 0)
     {
       set_io_error (in, error, local_error);
@@ -357,8 +411,198 @@ refill_compressed (Input         *in,
       in->input_eof = TRUE;
       return FALSE;
     }
-  in->z.next_in = in->in_buf;
   in->z.avail_in = (uInt) got;
+  return TRUE;
+}
+
+/* A member starts at z.next_in: its header comes first. */
+static void
+begin_member (Input *in)
+{
+  inflateReset (&in->z);
+  in->member_open = TRUE;
+  in->part = GZ_FIXED;
+  in->field_len = 0;
+  in->flags = 0;
+  in->header_crc = 0;
+  in->crc = 0;
+  in->isize = 0;
+}
+
+/* Takes the next compressed byte, which z.avail_in says is there. */
+static inline guint8
+take_byte (Input *in)
+{
+  guint8 byte = *in->z.next_in++;
+
+  in->z.avail_in--;
+  in->in_offset++;
+  if (in->part < GZ_DEFLATE)
+    in->header_crc = libdeflate_crc32 (in->header_crc, &byte, 1);
+  return byte;
+}
+
+static void
+gzip_error (Input       *in,
+            GError     **error,
+            const char  *what)
+{
+  set_error (in, error, SQ_DECODE_ERROR_GZIP, "%s at byte %" G_GUINT64_FORMAT " of the file", what, in->in_offset);
+}
+
+/* The header's part after @part, as its flags say. */
+static GzipPart
+header_part_after (Input    *in,
+                   GzipPart  part)
+{
+  switch (part)
+    {
+    case GZ_FIXED:
+      if (in->flags & GZ_FEXTRA)
+        return GZ_XLEN;
+      G_GNUC_FALLTHROUGH;
+    case GZ_XLEN:
+    case GZ_EXTRA:
+      if (in->flags & GZ_FNAME)
+        return GZ_NAME;
+      G_GNUC_FALLTHROUGH;
+    case GZ_NAME:
+      if (in->flags & GZ_FCOMMENT)
+        return GZ_COMMENT;
+      G_GNUC_FALLTHROUGH;
+    case GZ_COMMENT:
+      if (in->flags & GZ_FHCRC)
+        return GZ_HCRC;
+      G_GNUC_FALLTHROUGH;
+    case GZ_HCRC:
+    case GZ_DEFLATE:
+    case GZ_TRAILER:
+    default:
+      return GZ_DEFLATE;
+    }
+}
+
+/* Reads what z.avail_in holds of the member's header (some input must be
+ * there). FALSE on damage; the checks fall where zlib's wrapper made
+ * them: the magic after 2 bytes, method and flags after 4, the header CRC
+ * after its 2. */
+static gboolean
+read_header (Input   *in,
+             GError **error)
+{
+  while (in->z.avail_in > 0 && in->part < GZ_DEFLATE)
+    {
+      switch (in->part)
+        {
+        case GZ_FIXED:
+          in->field[in->field_len++] = take_byte (in);
+          if (in->field_len == 2 && (in->field[0] != 0x1f || in->field[1] != 0x8b))
+            {
+              gzip_error (in, error, "not a gzip member (no gzip magic)");
+              return FALSE;
+            }
+          if (in->field_len == 4)
+            {
+              if (in->field[2] != 8)
+                {
+                  gzip_error (in, error, "unknown gzip compression method (8, deflate, is the only one)");
+                  return FALSE;
+                }
+              if (in->field[3] & GZ_FRESERVED)
+                {
+                  gzip_error (in, error, "bad gzip header (unknown header flags set)");
+                  return FALSE;
+                }
+              in->flags = in->field[3];
+            }
+          if (in->field_len == 10)
+            {
+              in->field_len = 0;
+              in->part = header_part_after (in, GZ_FIXED);
+            }
+          break;
+        case GZ_XLEN:
+          in->field[in->field_len++] = take_byte (in);
+          if (in->field_len == 2)
+            {
+              in->extra_left = in->field[0] | ((guint) in->field[1] << 8);
+              in->field_len = 0;
+              in->part = in->extra_left > 0 ? GZ_EXTRA : header_part_after (in, GZ_EXTRA);
+            }
+          break;
+        case GZ_EXTRA:
+          {
+            gsize n = MIN ((gsize) in->extra_left, (gsize) in->z.avail_in);
+
+            in->header_crc = libdeflate_crc32 (in->header_crc, in->z.next_in, n);
+            in->z.next_in += n;
+            in->z.avail_in -= (uInt) n;
+            in->in_offset += n;
+            in->extra_left -= (guint) n;
+            if (in->extra_left == 0)
+              in->part = header_part_after (in, GZ_EXTRA);
+          }
+          break;
+        case GZ_NAME:
+        case GZ_COMMENT:
+          if (take_byte (in) == 0)
+            in->part = header_part_after (in, in->part);
+          break;
+        case GZ_HCRC:
+          /* Not take_byte(): the header CRC does not cover itself. */
+          in->field[in->field_len++] = *in->z.next_in++;
+          in->z.avail_in--;
+          in->in_offset++;
+          if (in->field_len == 2)
+            {
+              if ((in->field[0] | ((guint) in->field[1] << 8)) != (in->header_crc & 0xffff))
+                {
+                  gzip_error (in, error, "bad gzip header (header crc mismatch)");
+                  return FALSE;
+                }
+              in->field_len = 0;
+              in->part = GZ_DEFLATE;
+            }
+          break;
+        case GZ_DEFLATE:
+        case GZ_TRAILER:
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  return TRUE;
+}
+
+/* Reads what z.avail_in holds of the member's trailer; the CRC is checked
+ * once its 4 bytes are in, the length once its 4 are. */
+static gboolean
+read_trailer (Input   *in,
+              GError **error)
+{
+  while (in->z.avail_in > 0 && in->field_len < 8)
+    {
+      guint32 crc;
+
+      in->field[in->field_len++] = take_byte (in);
+      memcpy (&crc, in->field, 4);
+      if (in->field_len == 4 && GUINT32_FROM_LE (crc) != in->crc)
+        {
+          gzip_error (in, error, "CRC mismatch (the data is not what was compressed)");
+          return FALSE;
+        }
+      if (in->field_len == 8)
+        {
+          guint32 isize;
+
+          memcpy (&isize, in->field + 4, 4);
+          if (GUINT32_FROM_LE (isize) != in->isize)
+            {
+              gzip_error (in, error, "length mismatch (the size in the trailer is wrong)");
+              return FALSE;
+            }
+          in->member_open = FALSE;
+        }
+    }
   return TRUE;
 }
 
@@ -394,29 +638,17 @@ next_member (Input         *in,
                      *in->z.next_in, in->in_offset);
           return FALSE;
         }
-      inflateReset (&in->z);
-      in->member_open = TRUE;
+      begin_member (in);
       return TRUE;
     }
 }
 
-/* What zlib's message means for a gzip file; the messages it does not
- * explain come from damage inside the deflate data. */
+/* What zlib's message means: raw inflate only sees the deflate data. */
 static char *
 explain_zlib (const char *msg)
 {
   if (msg == NULL)
     return g_strdup ("corrupt deflate data");
-  if (strcmp (msg, "incorrect data check") == 0)
-    return g_strdup ("CRC mismatch (the data is not what was compressed)");
-  if (strcmp (msg, "incorrect length check") == 0)
-    return g_strdup ("length mismatch (the size in the trailer is wrong)");
-  if (strcmp (msg, "incorrect header check") == 0)
-    return g_strdup ("not a gzip member (no gzip magic)");
-  if (strcmp (msg, "unknown compression method") == 0)
-    return g_strdup ("unknown gzip compression method (8, deflate, is the only one)");
-  if (strcmp (msg, "unknown header flags set") == 0 || strcmp (msg, "header crc mismatch") == 0)
-    return g_strdup_printf ("bad gzip header (%s)", msg);
   return g_strdup_printf ("corrupt deflate data (%s)", msg);
 }
 
@@ -433,7 +665,7 @@ inflate_into (Input         *in,
 
   while (produced < room && !in->done)
     {
-      uInt before_in, before_out;
+      uInt before_in, before_out, out;
       gsize want = MIN (room - produced, (gsize) G_MAXUINT32);
       int rc;
 
@@ -461,7 +693,7 @@ inflate_into (Input         *in,
                                in->z.next_in[0]);
                   return -1;
                 }
-              in->member_open = TRUE;
+              begin_member (in);
             }
           else if (!next_member (in, cancellable, error))
             return -1;
@@ -477,6 +709,12 @@ inflate_into (Input         *in,
                      in->in_offset);
           return -1;
         }
+      if (in->part != GZ_DEFLATE)
+        {
+          if (!(in->part < GZ_DEFLATE ? read_header (in, error) : read_trailer (in, error)))
+            return -1;
+          continue;
+        }
 
       if (in->produced + want > in->max_decompressed)
         want = (gsize) (in->max_decompressed - in->produced) + 1;
@@ -487,9 +725,12 @@ inflate_into (Input         *in,
       before_out = in->z.avail_out;
       rc = inflate (&in->z, Z_NO_FLUSH);
       in->in_offset += before_in - in->z.avail_in;
-      observe (in, dest + produced, before_out - in->z.avail_out);
-      produced += before_out - in->z.avail_out;
-      in->produced += before_out - in->z.avail_out;
+      out = before_out - in->z.avail_out;
+      in->crc = libdeflate_crc32 (in->crc, dest + produced, out);
+      in->isize += out;
+      observe (in, dest + produced, out);
+      produced += out;
+      in->produced += out;
 
       if (in->produced > in->max_decompressed)
         {
@@ -505,7 +746,10 @@ inflate_into (Input         *in,
         case Z_OK:
           break;
         case Z_STREAM_END:
-          in->member_open = FALSE;
+          /* Raw inflate stops at the deflate data's last byte: the
+           * trailer starts at z.next_in. */
+          in->part = GZ_TRAILER;
+          in->field_len = 0;
           break;
         case Z_BUF_ERROR:
           /* No progress possible: only right when more input is needed. */

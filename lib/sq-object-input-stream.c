@@ -499,16 +499,13 @@ wait_for_thread (SqObjectInputStream  *self,
   return TRUE;
 }
 
-static gssize
-sq_object_input_stream_read (GInputStream  *stream,
-                             void          *buffer,
-                             gsize          count,
-                             GCancellable  *cancellable,
-                             GError       **error)
+/* Makes self->current a chunk with bytes not read yet: 1, or 0 at the
+ * end, or -1 with @error. */
+static int
+next_chunk (SqObjectInputStream  *self,
+            GCancellable         *cancellable,
+            GError              **error)
 {
-  SqObjectInputStream *self = SQ_OBJECT_INPUT_STREAM (stream);
-  gsize n;
-
   if (self->current == NULL || self->pos == self->current->len)
     {
       g_mutex_lock (&self->lock);
@@ -545,10 +542,58 @@ sq_object_input_stream_read (GInputStream  *stream,
         g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->lock);
     }
+  return 1;
+}
 
+static gssize
+sq_object_input_stream_read (GInputStream  *stream,
+                             void          *buffer,
+                             gsize          count,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  SqObjectInputStream *self = SQ_OBJECT_INPUT_STREAM (stream);
+  int got = next_chunk (self, cancellable, error);
+  gsize n;
+
+  if (got <= 0)
+    return got;
   n = MIN (count, self->current->len - self->pos);
   memcpy (buffer, self->current->data + self->pos, n);
   self->pos += n;
+  self->delivered += (goffset) n;
+  return (gssize) n;
+}
+
+/**
+ * _sq_object_input_stream_borrow:
+ * @data: (out): the next bytes, in the stream's own memory: valid until
+ *   the next read or borrow, or the close
+ *
+ * A read without a copy, for the gzip reader, which inflates from
+ * wherever the bytes are: the chunk that came, whole (what is left of it).
+ * As g_input_stream_read(): the length, 0 at the end, -1 with @error.
+ */
+gssize
+_sq_object_input_stream_borrow (SqObjectInputStream  *self,
+                                const guint8        **data,
+                                GCancellable         *cancellable,
+                                GError              **error)
+{
+  GInputStream *stream = G_INPUT_STREAM (self);
+  gsize n;
+  int got;
+
+  *data = NULL;
+  if (!g_input_stream_set_pending (stream, error))
+    return -1;
+  got = next_chunk (self, cancellable, error);
+  g_input_stream_clear_pending (stream);
+  if (got <= 0)
+    return got;
+  n = self->current->len - self->pos;
+  *data = self->current->data + self->pos;
+  self->pos = self->current->len;
   self->delivered += (goffset) n;
   return (gssize) n;
 }

@@ -24,5 +24,9 @@ GInputStream *_sq_object_input_stream_open     (GObject         *owner,
                                                 gboolean        *not_modified,
                                                 GCancellable    *cancellable,
                                                 GError         **error);
+gssize        _sq_object_input_stream_borrow   (SqObjectInputStream  *self,
+                                                const guint8        **data,
+                                                GCancellable         *cancellable,
+                                                GError              **error);
 
 G_END_DECLS

@@ -258,6 +258,155 @@ test_gzip_damage (void)
   assert_error (method, SQ_DECODE_ERROR, SQ_DECODE_ERROR_GZIP, "unknown gzip compression method");
 }
 
+/* A stream that hands over one byte a read: every field of a gzip header
+ * and trailer then arrives in pieces. */
+typedef struct
+{
+  GInputStream  parent_instance;
+  GInputStream *base;
+} TrickleStream;
+
+typedef GInputStreamClass TrickleStreamClass;
+
+static GType trickle_stream_get_type (void);
+G_DEFINE_TYPE (TrickleStream, trickle_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+trickle_stream_read (GInputStream  *stream,
+                     void          *buffer,
+                     gsize          count,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  return g_input_stream_read (((TrickleStream *) stream)->base, buffer, MIN (count, 1), cancellable, error);
+}
+
+static void
+trickle_stream_finalize (GObject *object)
+{
+  g_clear_object (&((TrickleStream *) object)->base);
+  G_OBJECT_CLASS (trickle_stream_parent_class)->finalize (object);
+}
+
+static void
+trickle_stream_class_init (TrickleStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = trickle_stream_finalize;
+  klass->read_fn = trickle_stream_read;
+}
+
+static void
+trickle_stream_init (TrickleStream *self)
+{
+}
+
+/* The error (or none) reading @file whole, streamed, and a byte at a time:
+ * the same three times. */
+static char *
+read_error_every_way (GBytes *file)
+{
+  Result r = read_shard (file);
+  g_autoptr(GInputStream) trickle = g_object_new (trickle_stream_get_type (), NULL);
+  g_autoptr(SqShardReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  SqValue *sample;
+  char *message;
+
+  ((TrickleStream *) trickle)->base = g_memory_input_stream_new_from_bytes (file);
+  reader = sq_shard_reader_new (trickle, "test-shard", -1, SQ_DEFAULT_MEMORY_LIMIT);
+  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    sq_value_unref (sample);
+  message = g_strdup (r.error ? r.error->message : "");
+  g_assert_cmpstr (error ? error->message : "", ==, message);
+  result_clear (&r);
+  return message;
+}
+
+static void
+assert_message (GBytes     *file,
+                const char *expected)
+{
+  g_autofree char *message = read_error_every_way (file);
+
+  g_assert_cmpstr (message, ==, expected);
+}
+
+/* Header fields, the trailer and later members, each damaged, say where. */
+static void
+test_gzip_header_damage (void)
+{
+  static const char payload[] = "\x93\x01\x02\x03\xa5hello\xc3";
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(GBytes) all_fields = NULL;
+  g_autoptr(GBytes) two = NULL;
+  g_autoptr(GBytes) bad_hcrc = NULL;
+  g_autoptr(GBytes) reserved = NULL;
+  g_autoptr(GBytes) cut_extra = NULL;
+  g_autoptr(GBytes) cut_comment = NULL;
+  g_autoptr(GBytes) cut_hcrc = NULL;
+  g_autoptr(GBytes) crc = NULL;
+  g_autoptr(GBytes) isize = NULL;
+  g_autoptr(GBytes) cut_trailer = NULL;
+  g_autoptr(GBytes) second_magic = NULL;
+  g_autoptr(GBytes) second_method = NULL;
+  g_autoptr(GBytes) second_cut = NULL;
+  gsize len, member;
+
+  /* header 10, extra 6, name 6, comment 10, header CRC 2: deflate at 34 */
+  append_member (out, payload, sizeof payload - 1, GZ_FEXTRA | GZ_FNAME | GZ_FCOMMENT | GZ_FHCRC);
+  all_fields = g_byte_array_free_to_bytes (out);
+  len = g_bytes_get_size (all_fields);
+  out = g_byte_array_new ();
+  g_byte_array_append (out, g_bytes_get_data (all_fields, NULL), (guint) len);
+  g_byte_array_append (out, g_bytes_get_data (all_fields, NULL), (guint) len);
+  two = g_byte_array_free_to_bytes (out);
+
+  assert_message (all_fields, "");
+  assert_message (two, "");
+  bad_hcrc = damaged (all_fields, 32, 0x01, G_MAXSIZE, NULL, 0);
+  assert_message (bad_hcrc, "shard 'test-shard': bad gzip header (header crc mismatch) at byte 34 of the file");
+  reserved = damaged (all_fields, 3, 0x20, G_MAXSIZE, NULL, 0);
+  assert_message (reserved, "shard 'test-shard': bad gzip header (unknown header flags set) at byte 4 of the file");
+  cut_extra = damaged (all_fields, 0, 0, 13, NULL, 0);
+  assert_message (cut_extra, "shard 'test-shard': gzip data ends early at byte 13 (the file is truncated)");
+  cut_comment = damaged (all_fields, 0, 0, 25, NULL, 0);
+  assert_message (cut_comment, "shard 'test-shard': gzip data ends early at byte 25 (the file is truncated)");
+  cut_hcrc = damaged (all_fields, 0, 0, 33, NULL, 0);
+  assert_message (cut_hcrc, "shard 'test-shard': gzip data ends early at byte 33 (the file is truncated)");
+  crc = damaged (all_fields, -6, 0x01, G_MAXSIZE, NULL, 0);
+  g_autofree char *crc_message =
+    g_strdup_printf ("shard 'test-shard': CRC mismatch (the data is not what was compressed) at byte %" G_GSIZE_FORMAT
+                     " of the file", len - 4);
+  assert_message (crc, crc_message);
+  isize = damaged (all_fields, -1, 0x01, G_MAXSIZE, NULL, 0);
+  g_autofree char *isize_message =
+    g_strdup_printf ("shard 'test-shard': length mismatch (the size in the trailer is wrong) at byte %" G_GSIZE_FORMAT
+                     " of the file", len);
+  assert_message (isize, isize_message);
+  cut_trailer = damaged (all_fields, 0, 0, len - 2, NULL, 0);
+  g_autofree char *cut_message =
+    g_strdup_printf ("shard 'test-shard': gzip data ends early at byte %" G_GSIZE_FORMAT " (the file is truncated)",
+                     len - 2);
+  assert_message (cut_trailer, cut_message);
+
+  member = len;
+  second_magic = damaged (two, (gssize) member + 1, 0x01, G_MAXSIZE, NULL, 0);
+  g_autofree char *magic_message =
+    g_strdup_printf ("shard 'test-shard': not a gzip member (no gzip magic) at byte %" G_GSIZE_FORMAT " of the file",
+                     member + 2);
+  assert_message (second_magic, magic_message);
+  second_method = damaged (two, (gssize) member + 2, 0x01, G_MAXSIZE, NULL, 0);
+  g_autofree char *method_message =
+    g_strdup_printf ("shard 'test-shard': unknown gzip compression method (8, deflate, is the only one) at byte %"
+                     G_GSIZE_FORMAT " of the file", member + 4);
+  assert_message (second_method, method_message);
+  second_cut = damaged (two, 0, 0, member + 3, NULL, 0);
+  g_autofree char *second_cut_message =
+    g_strdup_printf ("shard 'test-shard': gzip data ends early at byte %" G_GSIZE_FORMAT " (the file is truncated)",
+                     member + 3);
+  assert_message (second_cut, second_cut_message);
+}
+
 static void
 test_gzip_bomb (void)
 {
@@ -865,6 +1014,7 @@ main (int    argc,
   g_test_add_func ("/reader/gzip/empty-member", test_gzip_empty_member);
   g_test_add_func ("/reader/gzip/members-and-padding", test_gzip_members_and_padding);
   g_test_add_func ("/reader/gzip/damage", test_gzip_damage);
+  g_test_add_func ("/reader/gzip/header-damage", test_gzip_header_damage);
   g_test_add_func ("/reader/gzip/bomb", test_gzip_bomb);
   g_test_add_func ("/reader/msgpack/values-outlive-sample", test_msgpack_values_outlive_sample);
   g_test_add_func ("/reader/msgpack/many-keys", test_msgpack_many_keys);
