@@ -581,14 +581,17 @@ read_trailer (Input   *in,
 {
   while (in->z.avail_in > 0 && in->field_len < 8)
     {
-      guint32 crc;
-
       in->field[in->field_len++] = take_byte (in);
-      memcpy (&crc, in->field, 4);
-      if (in->field_len == 4 && GUINT32_FROM_LE (crc) != in->crc)
+      if (in->field_len == 4)
         {
-          gzip_error (in, error, "CRC mismatch (the data is not what was compressed)");
-          return FALSE;
+          guint32 crc;
+
+          memcpy (&crc, in->field, 4);
+          if (GUINT32_FROM_LE (crc) != in->crc)
+            {
+              gzip_error (in, error, "CRC mismatch (the data is not what was compressed)");
+              return FALSE;
+            }
         }
       if (in->field_len == 8)
         {

@@ -74,7 +74,7 @@ map_slab (void)
    * costs the host's fault and clear. 300 MB in huge pages then took the
    * window's decoder 0.6 s, against 0.2 s in small pages populated in one
    * call (and 0.25 s faulted one at a time); check, which reuses one
-   * slab, takes 0.13 s for the whole shard. */
+   * slab, never pays it. */
   madvise (aligned, SQ_SLAB_SIZE, MADV_POPULATE_WRITE);
   return aligned;
 }
