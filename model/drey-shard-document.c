@@ -1251,6 +1251,7 @@ typedef struct
   SqSetCondition condition; /* what the write asks of the shard it replaces */
   GFile         *stash;     /* the old bytes, for Undo */
   GPtrArray     *samples;
+  GError        *error;     /* of a failed write, given once the stash is gone */
 } Save;
 
 static void
@@ -1261,6 +1262,7 @@ save_free (Save *save)
   g_free (save->stamp);
   g_clear_object (&save->stash);
   g_clear_pointer (&save->samples, g_ptr_array_unref);
+  g_clear_error (&save->error);
   g_free (save);
 }
 
@@ -1369,6 +1371,23 @@ save_progress (guint64  done,
   set_progress (user_data, done, total);
 }
 
+/* A write that failed, once its stash is gone (a stash left over costs
+ * space, not data: its error is not the save's). */
+static void
+save_failed (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+
+  if (result != NULL)
+    sq_store_drop_stash_finish (SQ_STORE (object), result, NULL);
+  set_busy (self, FALSE);
+  g_task_return_error (task, g_steal_pointer (&save->error));
+}
+
 static void
 save_written (GObject      *object,
               GAsyncResult *result,
@@ -1382,17 +1401,20 @@ save_written (GObject      *object,
 
   if (written == NULL)
     {
-      /* The shard on disk is untouched, and the edits are still here. */
-      if (save->stash != NULL)
-        sq_store_drop_stash_async (save->store, save->stash, NULL, NULL, NULL);
-      set_busy (self, FALSE);
       /* Someone else wrote after the check: the check's own question. */
       if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_EXISTS))
-        g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_EXISTS, save->key));
+        save->error = refusal_new (DREY_SHARD_DOCUMENT_ERROR_EXISTS, save->key);
       else if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED))
-        g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK, save->key));
+        save->error = refusal_new (DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK, save->key);
       else
-        g_task_return_error (task, g_steal_pointer (&error));
+        save->error = g_steal_pointer (&error);
+      /* The shard on disk is untouched, and the edits are still here; the
+       * stash goes before the answer, so a save the user then agrees to
+       * does not overlap with its delete. */
+      if (save->stash != NULL)
+        sq_store_drop_stash_async (save->store, save->stash, NULL, save_failed, g_steal_pointer (&task));
+      else
+        save_failed (NULL, NULL, g_steal_pointer (&task));
       return;
     }
   drey_shard_cache_remove (self->cache, save->key);

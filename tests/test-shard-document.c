@@ -754,7 +754,7 @@ test_save_raced (Fixture       *f,
   assert_samples_equal (on_disk, theirs);
   g_clear_pointer (&on_disk, g_ptr_array_unref);
   g_assert_true (drey_shard_document_get_modified (f->doc));
-  DREY_TEST_WAIT_FOR (count_stashes (f) == 0);
+  g_assert_cmpuint (count_stashes (f), ==, 0);
 
   /* The user agreed: the write goes, and Undo brings theirs back. */
   undo = save (f, DREY_SAVE_FLAGS_REPLACE, &error);
