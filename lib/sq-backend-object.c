@@ -18,7 +18,9 @@
  * preconditions: the question before is all). A refusal of a retry whose
  * first attempt's answer was lost may be of Drey's own write: the object
  * is asked for, and only if it is certainly the bytes uploaded (their MD5)
- * is the write done. The Undo stash is a
+ * is the write done. The etag of what was written comes from the write's
+ * own answer (the ETag, or Cloud Storage's generation), not from asking
+ * after it, when someone else may have written. The Undo stash is a
  * server-side copy under PREFIX/.drey-undo-XXXXXXXX.tmp, a name no
  * squirrel listing takes for a shard.
  *
@@ -572,12 +574,14 @@ uploaded_md5s (const Uploaded  *uploaded,
  * MD5 of those bytes (for a multipart upload, S3's MD5 of the parts'
  * MD5s, or the MD5 of the whole as s3rver makes it). A server whose ETags
  * are not MD5s (S3 with SSE-KMS), a composite object (Cloud Storage's
- * multipart: no MD5) or a server that cannot be asked never passes. */
+ * multipart: no MD5) or a server that cannot be asked never passes.
+ * @version: its etag, as query_shard gives it. */
 static gboolean
 is_uploaded (SqObjectConfig  *config,
              const char      *object,
              const char      *key,
              const Uploaded  *uploaded,
+             char           **version,
              GCancellable    *cancellable)
 {
   SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
@@ -602,8 +606,52 @@ is_uploaded (SqObjectConfig  *config,
                  (parts_hex != NULL && g_ascii_strcasecmp (etag, parts_hex) == 0);
         }
     }
+  if (ours)
+    *version = object_version (config, &response);
   _sq_object_response_clear (&response);
   return ours;
+}
+
+/* The text of an XML element, its entities read. */
+static char *
+xml_unescape (const char *text)
+{
+  static const char *const entities[] = { "&quot;", "\"", "&#34;", "\"", "&apos;", "'", "&#39;", "'",
+                                          "&lt;", "<", "&gt;", ">", "&amp;", "&", NULL };
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p;)
+    {
+      gsize i;
+
+      for (i = 0; entities[i] != NULL && !g_str_has_prefix (p, entities[i]); i += 2)
+        ;
+      if (entities[i] != NULL)
+        {
+          g_string_append (out, entities[i + 1]);
+          p += strlen (entities[i]);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The etag, as query_shard gives it, of what @response says it published:
+ * the ETag header of a PUT, the ETag in CompleteMultipartUpload's answer;
+ * for Cloud Storage only its generation. NULL where it says none. */
+static char *
+published_version (SqObjectConfig   *config,
+                   SqObjectResponse *response,
+                   gboolean          multipart)
+{
+  g_autofree char *field = NULL;
+
+  if (config->gcs)
+    return g_strdup (response->generation);
+  if (multipart && (field = answer_field (response, "ETag")) != NULL)
+    return xml_unescape (field);
+  return g_strdup (response->etag);
 }
 
 /* Performs @request, which publishes @uploaded, with @condition's headers
@@ -612,7 +660,8 @@ is_uploaded (SqObjectConfig  *config,
  * condition's error. A refusal after an attempt whose answer was lost may
  * be of that attempt's own write (and a retried CompleteMultipartUpload
  * finds its upload gone, NoSuchUpload): then the object is asked for, and
- * if it is certainly @uploaded, the write is done. */
+ * if it is certainly @uploaded, the write is done. @version: the etag of
+ * what was published, where the answer says it, else NULL. */
 static gboolean
 perform_publish (SqObjectConfig    *config,
                  SqStore           *store,
@@ -622,6 +671,7 @@ perform_publish (SqObjectConfig    *config,
                  gboolean           unconditional,
                  const Uploaded    *uploaded,
                  SqObjectResponse  *response,
+                 char             **version,
                  GCancellable      *cancellable,
                  GError           **error)
 {
@@ -630,6 +680,7 @@ perform_publish (SqObjectConfig    *config,
   g_autofree char *code = NULL;
   gboolean ok, refused, upload_gone;
 
+  *version = NULL;
   condition_headers (config, unconditional ? SQ_SET_ALWAYS : condition, etag, headers);
   request->headers = headers[0] != NULL ? headers : NULL;
   ok = _sq_object_perform (config, request, refusals, response, cancellable, error);
@@ -644,7 +695,7 @@ perform_publish (SqObjectConfig    *config,
              g_strcmp0 (code, "PreconditionFailed") == 0 || g_strcmp0 (code, "ConditionalRequestConflict") == 0);
   upload_gone = response->status == 404 && g_strcmp0 (code, "NoSuchUpload") == 0;
   if ((refused || upload_gone) && response->after_lost_answer &&
-      is_uploaded (config, request->object, request->key, uploaded, cancellable))
+      is_uploaded (config, request->object, request->key, uploaded, version, cancellable))
     {
       g_debug ("%s %s: HTTP %ld after a lost answer, and the object is the one written", request->method,
                request->object, response->status);
@@ -660,6 +711,7 @@ perform_publish (SqObjectConfig    *config,
       _sq_object_set_error (config, request, CURLE_OK, NULL, response, error);
       return FALSE;
     }
+  *version = published_version (config, response, uploaded->part_size > 0);
   return TRUE;
 }
 
@@ -672,6 +724,7 @@ upload_multipart (SqObjectConfig  *config,
                   goffset          size,
                   SqSetCondition   condition,
                   const char      *etag,
+                  char           **new_etag,
                   GCancellable    *cancellable,
                   GError         **error)
 {
@@ -733,14 +786,15 @@ upload_multipart (SqObjectConfig  *config,
       /* S3 checks a condition on the request that publishes the parts;
        * Cloud Storage takes none there. */
       ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
-           perform_publish (config, store, &request, condition, etag, config->gcs, &uploaded, &response, cancellable,
-                            error);
+           perform_publish (config, store, &request, condition, etag, config->gcs, &uploaded, &response, new_etag,
+                            cancellable, error);
       /* S3 can say 200 and then an error in the body. */
       if (ok && response.status < 300 && response.body != NULL &&
           g_strstr_len ((const char *) response.body->data, response.body->len, "<Error>") != NULL)
         {
           _sq_object_set_error (config, &request, CURLE_OK, NULL, &(SqObjectResponse) { 500, response.body },
                                 error);
+          g_clear_pointer (new_etag, g_free);
           ok = FALSE;
         }
       _sq_object_response_clear (&response);
@@ -769,6 +823,7 @@ object_commit_shard (SqBackend      *backend,
                      gpointer        token,
                      SqSetCondition  condition,
                      const char     *etag,
+                     char          **new_etag,
                      GCancellable   *cancellable,
                      GError        **error)
 {
@@ -781,6 +836,7 @@ object_commit_shard (SqBackend      *backend,
   gboolean ok;
   int fd;
 
+  *new_etag = NULL;
   if (config == NULL || !g_output_stream_close (stream, cancellable, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -798,7 +854,8 @@ object_commit_shard (SqBackend      *backend,
       return FALSE;
     }
   if ((guint64) st.st_size > config->multipart_threshold)
-    ok = upload_multipart (config, store, object, key, fd, st.st_size, condition, etag, cancellable, error);
+    ok = upload_multipart (config, store, object, key, fd, st.st_size, condition, etag, new_etag, cancellable,
+                           error);
   else
     {
       const Uploaded uploaded = { fd, st.st_size, 0 };
@@ -811,8 +868,8 @@ object_commit_shard (SqBackend      *backend,
       request.upload_fd = fd;
       request.upload_length = st.st_size;
       ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
-           perform_publish (config, store, &request, condition, etag, FALSE, &uploaded, &response, cancellable,
-                            error);
+           perform_publish (config, store, &request, condition, etag, FALSE, &uploaded, &response, new_etag,
+                            cancellable, error);
       _sq_object_response_clear (&response);
     }
   close (fd);

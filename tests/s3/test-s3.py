@@ -31,6 +31,10 @@
 #     Drey's own object, which Drey recognises by its MD5 (the ETag; AWS's
 #     multipart form; gs:// x-goog-hash), so the save succeeds and boto3
 #     reads Drey's object; if another writer wrote after it, still refused;
+#   - the stamp a save leaves is its write's own ETag (the PUT's header,
+#     CompleteMultipartUpload's answer, gs:// x-goog-generation): a write
+#     by boto3 just after Drey's, before its answer, makes the next save
+#     ask, where a HEAD after the write would have taken it for Drey's;
 #   - faults: a reset mid-download (resumed), a 503 then success (retried),
 #     a stalled server (a timeout, then a clear error), a 403 (access
 #     denied, naming the bucket), a body cut short every time (a clear
@@ -611,7 +615,7 @@ def tests(tmp, port):
         made = [k for k in stashes() if k not in before]
         return p, conds, broken, made
 
-    lost_keys = ["shard-03", "shard-04", "shard-05"]
+    lost_keys = ["shard-03", "shard-04", "shard-05", "shard-06", "shard-07"]
     for k in lost_keys:
         s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % k, Body=squirrel_shard([{"seed": k}]))
 
@@ -674,6 +678,23 @@ def tests(tmp, port):
           "a lost answer and then another writer: the object is not Drey's, still refused, theirs kept",
           p.stdout + p.stderr + str(conds))
 
+    # --- the stamp a save leaves is the write's own ETag: another write
+    # just after it (before the answer) is not taken for Drey's
+    for key, e, what in (("shard-06", env, "one PUT"),
+                         ("shard-07", dict(env, DREY_S3_MULTIPART_THRESHOLD="1"), "multipart")):
+        p, conds = save(store, key, "edit", "again", e=e)
+        check(p.returncode == 0 and p.stdout == "saved\nsaved\n" and len(conds) == 2 and conds[0][2] and
+              conds[1][2], "%s: a second save on the stamp the first one's answer left: its check and its "
+              "If-Match hold" % what, p.stdout + p.stderr + str(conds))
+        theirs = squirrel_shard([{"other": "just after"}])
+        proxy.race_after = lambda key=key: s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % key, Body=theirs)
+        p, conds = save(store, key, "edit", "again", e=e)
+        proxy.race_after = None
+        check(p.returncode == 3 and
+              p.stdout == "saved\nrefused changed-on-disk: shard '%s' changed on disk since it was read\n" % key and
+              body(key) == theirs,
+              "%s: a write just after Drey's, before its answer: the next save asks (the stamp is the write's "
+              "own ETag, not a HEAD's after it)" % what, p.stdout + p.stderr + str(conds))
     for k in [k for k in stashes() if k not in kept] + ["train/%s.gz" % k for k in lost_keys + ["lost-new"]]:
         s3.delete_object(Bucket=BUCKET, Key=k)
 
@@ -811,6 +832,16 @@ def tests(tmp, port):
           decode_shard(body("gs-new")) == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
           "gs:// a multipart save whose CompleteMultipartUpload's answer is lost: the retry finds no upload, the "
           "object is Drey's, saved", p.stdout + p.stderr + str(conds))
+    p, conds = save(gs_store, "gs-new", "edit", "again", e=gs_env)
+    check(p.returncode == 0 and p.stdout == "saved\nsaved\n" and len(conds) == 2 and conds[0][2] and conds[1][2],
+          "gs:// a second save on the generation the first PUT's answer gave: it holds", p.stdout + p.stderr + str(conds))
+    theirs = squirrel_shard([{"other": "gs, just after"}])
+    proxy.race_after = lambda: s3.put_object(Bucket=BUCKET, Key="train/gs-new.gz", Body=theirs)
+    p, conds = save(gs_store, "gs-new", "edit", "again", e=gs_env)
+    proxy.race_after = None
+    check(p.returncode == 3 and p.stdout.startswith("saved\nrefused changed-on-disk") and body("gs-new") == theirs,
+          "gs:// a write just after Drey's, before its answer: the next save asks (the stamp is the PUT's "
+          "x-goog-generation)", p.stdout + p.stderr + str(conds))
     for k in [k for k in stashes() if k not in kept]:
         s3.delete_object(Bucket=BUCKET, Key=k)
 
