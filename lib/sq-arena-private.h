@@ -61,6 +61,8 @@ gpointer  _sq_arena_alloc_slow   (SqArena        *arena,
 void      _sq_arena_add_cleanup  (SqArena        *arena,
                                   GDestroyNotify  func,
                                   gpointer        data);
+gboolean  _sq_arena_reset        (SqArena        *arena,
+                                  guint           keep_cleanups);
 
 /* Bytes handed out so far: for sizing the next arena like this one. */
 static inline gsize

@@ -67,6 +67,8 @@ struct _SqMsgpackReader
   gsize          stack_cap;
 
   SqArena       *arena;          /* the current sample's values */
+  SqArena       *spare;          /* the last sample's, to reuse once its
+                                  * caller is done with it */
   gsize          last_used;      /* what the last sample's arena took */
 
   SqArena       *key_arena;
@@ -106,6 +108,7 @@ _sq_msgpack_reader_free (SqMsgpackReader *r)
   /* The stack borrows from the arena: nothing on it holds a reference. */
   g_free (r->stack);
   g_clear_pointer (&r->arena, _sq_arena_unref);
+  g_clear_pointer (&r->spare, _sq_arena_unref);
   g_clear_pointer (&r->key_arena, _sq_arena_unref);
   g_free (r->shard);
   g_free (r);
@@ -1369,6 +1372,45 @@ read_value_full (SqMsgpackReader *r,
     }
 }
 
+/* Does @arena's first cleanup keep the current key arena? */
+static gboolean
+holds_key_arena (SqMsgpackReader *r,
+                 SqArena         *arena)
+{
+  return r->key_arena != NULL && arena->n_cleanups > 0 &&
+         arena->cleanups[0].func == (GDestroyNotify) _sq_arena_unref && arena->cleanups[0].data == r->key_arena;
+}
+
+/* Makes the current arena, new or just reset, hold the key arena. */
+static void
+keep_key_arena (SqMsgpackReader *r)
+{
+  r->key_arena_kept = holds_key_arena (r, r->arena);
+  if (!r->key_arena_kept && r->key_arena != NULL && r->arena->n_cleanups == 0)
+    {
+      _sq_arena_add_cleanup (r->arena, (GDestroyNotify) _sq_arena_unref, _sq_arena_ref (r->key_arena));
+      r->key_arena_kept = TRUE;
+    }
+}
+
+/* The arena of the sample to read: the last one's again if its caller
+ * has dropped it (a reader that checks or scans a shard does, sample by
+ * sample), else a new one. Either holds the key arena from the start, so
+ * the keys of its maps need no registering. */
+static void
+start_arena (SqMsgpackReader *r)
+{
+  if (r->spare != NULL && _sq_arena_reset (r->spare, holds_key_arena (r, r->spare) ? 1 : 0))
+    r->arena = g_steal_pointer (&r->spare);
+  else
+    {
+      g_clear_pointer (&r->spare, _sq_arena_unref);
+      /* Sized like the last sample's: samples of a shard look alike. */
+      r->arena = _sq_arena_new (r->last_used + r->last_used / 8 + 64);
+    }
+  keep_key_arena (r);
+}
+
 /**
  * _sq_msgpack_reader_next:
  *
@@ -1398,11 +1440,7 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
 
   r->sample_offset = offset_here (r);
   if (r->arena == NULL)
-    {
-      /* Sized like the last sample's: samples of a shard look alike. */
-      r->arena = _sq_arena_new (r->last_used + r->last_used / 8 + 64);
-      r->key_arena_kept = FALSE;
-    }
+    start_arena (r);
   if (!charge (r, sizeof (gpointer), error) || !read_value (r, 0, FALSE, &sample, error))
     {
       drop_from (r, 0);
@@ -1410,14 +1448,17 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
       return NULL;
     }
   r->sample++;
-  /* The arena's reference becomes the sample's; a static sample (None, a
-   * small int) leaves the arena unused for the next one. */
+  /* The arena's reference becomes the sample's, and the reader keeps one
+   * to get it back (start_arena()); a static sample (None, a small int)
+   * leaves the arena to the next one. */
   if (_sq_value_is_in_arena (sample))
     {
       r->last_used = _sq_arena_get_used (r->arena);
-      r->arena = NULL;
+      r->spare = _sq_arena_ref (g_steal_pointer (&r->arena));
     }
-  else if (!_sq_arena_is_empty (r->arena))
+  else if (_sq_arena_reset (r->arena, holds_key_arena (r, r->arena) ? 1 : 0))
+    keep_key_arena (r);
+  else
     g_clear_pointer (&r->arena, _sq_arena_unref);
   return sample;
 }
