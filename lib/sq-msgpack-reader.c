@@ -39,6 +39,7 @@
 /* Maps up to this many entries are checked for repeated keys by their
  * interned slots; larger ones, and maps with other keys, by content. */
 #define MAP_FAST_DEDUP_MAX 32
+#define CANCEL_CHECK_EVERY 256
 
 typedef struct
 {
@@ -80,6 +81,7 @@ struct _SqMsgpackReader
                                   * come in the same order sample after
                                   * sample, so its next is the guess */
   guint32        map_stamp;
+  guint          until_cancel_check; /* containers to read before looking */
   KeySlot        keys[KEY_TABLE_SIZE];
 };
 
@@ -246,6 +248,24 @@ drop_from (SqMsgpackReader *r,
            gsize            mark)
 {
   r->stack_len = mark;
+}
+
+/* Containers of up to this many entries are made before their children,
+ * which go straight into their slots; longer ones, whose length may be a
+ * lie the data does not back, collect them on the stack first. */
+#define DIRECT_MAX 15
+
+/* Item @i of a container being read: into its slot, or onto the stack. */
+static inline void
+put (SqMsgpackReader *r,
+     SqValue        **direct,
+     gsize            i,
+     SqValue         *value)
+{
+  if (direct != NULL)
+    direct[i] = value;
+  else
+    push (r, value);
 }
 
 static void
@@ -447,6 +467,12 @@ static gboolean read_value_full (SqMsgpackReader *r,
                                  gboolean         is_key,
                                  SqValue        **out,
                                  GError         **error);
+static gboolean read_container  (SqMsgpackReader *r,
+                                 guint8           b,
+                                 guint            depth,
+                                 guint64          offset,
+                                 SqValue        **out,
+                                 GError         **error);
 
 /* Small ints, most items of most arrays, without a call. */
 static inline gboolean
@@ -564,6 +590,9 @@ read_item (SqMsgpackReader *r,
         *out = value;
         return TRUE;
       }
+    case 0x80 ... 0x9f:
+      in->pos = p + 1;
+      return read_container (r, b, depth, _sq_input_offset_inline (in, p), out, error);
     default:
       break;
     }
@@ -766,6 +795,8 @@ read_array (SqMsgpackReader *r,
             GError         **error)
 {
   gsize mark = r->stack_len;
+  SqValue *array = NULL;
+  SqValue **direct = NULL;
 
   if (n > SQ_MSGPACK_MAX_ARRAY_LEN)
     {
@@ -773,8 +804,13 @@ read_array (SqMsgpackReader *r,
                     "array of %" G_GSIZE_FORMAT " items is longer than squirrel-core's reader accepts", n);
       return FALSE;
     }
+  if (n > 0 && n <= DIRECT_MAX)
+    {
+      array = _sq_value_alloc (r->arena, SQ_VALUE_ARRAY, n * sizeof (SqValue *));
+      direct = _sq_value_trailing (array);
+    }
   /* Each item is charged as it is read: items that cost nothing
-   * themselves (small ints, nil, bools) still fill the stack. */
+   * themselves (small ints, nil, bools) still fill a slot. */
   for (gsize i = 0; i < n; i++)
     {
       SqValue *item;
@@ -784,12 +820,19 @@ read_array (SqMsgpackReader *r,
           drop_from (r, mark);
           return FALSE;
         }
-      push (r, item);
+      put (r, direct, i, item);
     }
   if (!charge (r, _SQ_VALUE_NODE_COST, error))
     {
       drop_from (r, mark);
       return FALSE;
+    }
+  if (direct != NULL)
+    {
+      array->u.list.n = n;
+      array->u.list.items = direct;
+      *out = array;
+      return TRUE;
     }
   *out = _sq_value_new_array_in (r->arena, r->stack + mark, n);
   r->stack_len = mark;
@@ -1072,12 +1115,19 @@ read_map (SqMsgpackReader *r,
   gboolean interned = n <= MAP_FAST_DEDUP_MAX;
   guint generation = r->key_generation;
   gboolean any_bin = FALSE;
+  SqValue *map = NULL;
+  SqValue **direct = NULL;
 
   if (n > SQ_MSGPACK_MAX_MAP_LEN)
     {
       set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
                     "map of %" G_GSIZE_FORMAT " entries is larger than squirrel-core's reader accepts", n);
       return FALSE;
+    }
+  if (n > 0 && n <= DIRECT_MAX)
+    {
+      map = _sq_value_alloc (r->arena, SQ_VALUE_MAP, 2 * n * sizeof (SqValue *));
+      direct = _sq_value_trailing (map);
     }
   for (gsize i = 0; i < n; i++)
     {
@@ -1128,10 +1178,10 @@ read_map (SqMsgpackReader *r,
           else
             slots[i] = (guint16) r->last_key;
         }
-      push (r, key);
+      put (r, direct, 2 * i, key);
       if (!read_item (r, depth + 1, &value, error))
         goto fail;
-      push (r, value);
+      put (r, direct, 2 * i + 1, value);
     }
   if (!charge (r, _SQ_VALUE_NODE_COST + 2 * n * sizeof (gpointer), error))
     goto fail;
@@ -1156,8 +1206,17 @@ read_map (SqMsgpackReader *r,
     }
   else
     interned = FALSE;
-  *out = _sq_value_new_map_in (r->arena, r->stack + mark, n, interned);
-  r->stack_len = mark;
+  if (direct != NULL)
+    {
+      map->u.list.n = interned ? n : _sq_value_dedup_entries_in (direct, n);
+      map->u.list.items = direct;
+      *out = map;
+    }
+  else
+    {
+      *out = _sq_value_new_map_in (r->arena, r->stack + mark, n, interned);
+      r->stack_len = mark;
+    }
   /* Plain maps have str keys: only maps with a bin key can be special. */
   return !any_bin || numpy_hook (r, offset, out, error);
 
@@ -1185,8 +1244,14 @@ read_container (SqMsgpackReader *r,
                     SQ_MSGPACK_MAX_DEPTH);
       return FALSE;
     }
-  if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
-    return FALSE;
+  /* Each sample is checked as it starts; within one, every so many
+   * containers (the call costs more than a small one takes to read). */
+  if (G_UNLIKELY (r->until_cancel_check-- == 0))
+    {
+      r->until_cancel_check = CANCEL_CHECK_EVERY;
+      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+    }
   if ((b & 0xf0) == 0x80)
     return read_map (r, b & 0x0f, depth, offset, out, error);
   if ((b & 0xf0) == 0x90)

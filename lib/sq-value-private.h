@@ -202,6 +202,12 @@ SqValue *_sq_value_new_opaque_in       (SqArena       *arena,
                                         GBytes        *data,
                                         const char    *reason);
 
+/* Drops repeated keys from @n_entries arena entries (key and value
+ * interleaved, no references) in place, as sq_value_new_map() does: for a
+ * decoder that fills a map's slots itself. Returns how many are left. */
+gsize    _sq_value_dedup_entries_in    (SqValue      **entries,
+                                        gsize          n_entries);
+
 /* A value that holds nothing of an arena: for what outlives one, or is
  * owned by one (a dtype's descr). */
 SqValue *_sq_value_copy_to_heap        (const SqValue *value);
