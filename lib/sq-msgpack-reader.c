@@ -43,10 +43,13 @@
 
 typedef struct
 {
+  guint32  head;   /* 0x100 | its fixstr header byte; 0: free or long */
+  guint32  len;    /* 0: free */
   guint64  prefix; /* the first 8 bytes, zero-padded */
   guint64  rest;   /* the next 8, zero-padded */
+  guint64  mask_a; /* which bytes of prefix and rest are the key's */
+  guint64  mask_b;
   SqValue *key;    /* NULL: free */
-  guint32  len;    /* 0: free */
   guint32  mark;   /* the map stamp that last saw it */
   guint32  next;   /* the slot of the key read after it last time */
 } KeySlot;
@@ -417,6 +420,9 @@ intern_key (SqMsgpackReader *r,
   slot->prefix = prefix;
   slot->rest = rest;
   slot->len = (guint32) len;
+  slot->head = len <= 16 ? 0x100 | 0xa0 | (guint32) len : 0;
+  slot->mask_a = len >= 8 ? G_MAXUINT64 : G_MAXUINT64 >> (64 - 8 * len);
+  slot->mask_b = len <= 8 ? 0 : len >= 16 ? G_MAXUINT64 : G_MAXUINT64 >> (64 - 8 * (len - 8));
   slot->mark = 0;
   slot->next = 0;
   r->n_keys++;
@@ -434,32 +440,24 @@ found:
   return slot->key;
 }
 
-/* intern_key()'s guess, inline: a key of at most 16 bytes at input->pos
- * that is the one which came after the last key last time, or NULL. */
-static inline __attribute__ ((always_inline)) SqValue *
+/* intern_key()'s guess, inline, for the usual map key: is the fixstr of
+ * at most 16 bytes at @p (with 17 bytes readable) the key that came after
+ * the last key last time? Its header and two masked words say. Returns
+ * its slot's index, or -1. */
+static inline __attribute__ ((always_inline)) gint
 guess_key (SqMsgpackReader *r,
-           gsize            len)
+           const guint8    *p)
 {
-  const guint8 *p = r->input->pos;
-  KeySlot *slot;
+  guint i = r->keys[r->prev_key].next;
+  const KeySlot *slot = &r->keys[i];
   guint64 a, b;
-  guint i;
 
-  /* (kept: this sample holds the key arena already) */
-  if (len > 16 || r->input->end - p < 16 || !r->key_arena_kept)
-    return NULL;
-  memcpy (&a, p, 8);
-  memcpy (&b, p + 8, 8);
-  a = GUINT64_FROM_LE (a) & (G_MAXUINT64 >> (64 - 8 * MIN (len, 8)));
-  b = len <= 8 ? 0 : GUINT64_FROM_LE (b) & (G_MAXUINT64 >> (64 - 8 * (len - 8)));
-  i = r->keys[r->prev_key].next;
-  slot = &r->keys[i];
-  if (slot->prefix != a || slot->rest != b || slot->len != len)
-    return NULL;
-  r->prev_key = i;
-  r->last_key = (gint) i;
-  r->input->pos = p + len;
-  return slot->key;
+  memcpy (&a, p + 1, 8);
+  memcpy (&b, p + 9, 8);
+  if ((p[0] | 0x100u) != slot->head || (GUINT64_FROM_LE (a) & slot->mask_a) != slot->prefix ||
+      (GUINT64_FROM_LE (b) & slot->mask_b) != slot->rest)
+    return -1;
+  return (gint) i;
 }
 
 static gboolean read_value_full (SqMsgpackReader *r,
@@ -1135,6 +1133,24 @@ read_map (SqMsgpackReader *r,
       guint64 key_offset;
       const guint8 *p;
       gsize len;
+      gint guessed;
+
+      /* (kept: this sample holds the key arena already) */
+      p = r->input->pos;
+      if (G_LIKELY (r->input->end - p > 16 && r->key_arena_kept) && (guessed = guess_key (r, p)) >= 0)
+        {
+          KeySlot *slot = &r->keys[guessed];
+
+          r->input->pos = p + 1;
+          if (!charge (r, _SQ_VALUE_NODE_COST + slot->len, error))
+            goto fail;
+          r->input->pos = p + 1 + slot->len;
+          r->prev_key = (guint) guessed;
+          if (interned)
+            slots[i] = (guint16) guessed;
+          put (r, direct, 2 * i, slot->key);
+          goto value;
+        }
 
       if (!need (r, 1, error))
         goto fail;
@@ -1142,17 +1158,15 @@ read_map (SqMsgpackReader *r,
       r->last_key = -1;
       p = r->input->pos;
       len = *p & 0x1f;
-      /* A short fixstr in the window, the usual key, goes straight to
-       * the table; one that is not valid UTF-8 is read the long way,
-       * which says what is wrong. */
+      /* A short fixstr in the window goes straight to the table; one that
+       * is not valid UTF-8 is read the long way, which says what is
+       * wrong. */
       if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
         {
           r->input->pos = p + 1;
           if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
             goto fail;
-          key = guess_key (r, len);
-          if (key == NULL)
-            key = intern_key (r, len);
+          key = intern_key (r, len);
           if (G_UNLIKELY (key == NULL))
             {
               r->memory -= _SQ_VALUE_NODE_COST + len;
@@ -1179,6 +1193,7 @@ read_map (SqMsgpackReader *r,
             slots[i] = (guint16) r->last_key;
         }
       put (r, direct, 2 * i, key);
+    value:
       if (!read_item (r, depth + 1, &value, error))
         goto fail;
       put (r, direct, 2 * i + 1, value);
