@@ -63,6 +63,17 @@ run_cleanups (SqArena *arena,
   arena->n_cleanups = keep;
 }
 
+/* A second reference to an arena no other thread has seen yet (whatever
+ * hands it over orders this before their use of it): no atomic
+ * instruction, which costs as much as the rest of a small sample's
+ * bookkeeping. */
+SqArena *
+_sq_arena_ref_unshared (SqArena *arena)
+{
+  arena->ref_count++;
+  return arena;
+}
+
 void
 _sq_arena_unref (SqArena *arena)
 {

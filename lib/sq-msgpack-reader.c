@@ -1534,7 +1534,7 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
   if (_sq_value_is_in_arena (sample))
     {
       r->last_used = _sq_arena_get_used (r->arena);
-      r->spare = _sq_arena_ref (g_steal_pointer (&r->arena));
+      r->spare = _sq_arena_ref_unshared (g_steal_pointer (&r->arena));
     }
   else if (_sq_arena_reset (r->arena, holds_key_arena (r, r->arena) ? 1 : 0))
     keep_key_arena (r);
