@@ -465,12 +465,22 @@ static gboolean read_value_full (SqMsgpackReader *r,
                                  gboolean         is_key,
                                  SqValue        **out,
                                  GError         **error);
-static gboolean read_container  (SqMsgpackReader *r,
-                                 guint8           b,
+static gboolean read_map        (SqMsgpackReader *r,
+                                 gsize            n,
                                  guint            depth,
                                  guint64          offset,
                                  SqValue        **out,
                                  GError         **error);
+static gboolean read_array      (SqMsgpackReader *r,
+                                 gsize            n,
+                                 guint            depth,
+                                 guint64          offset,
+                                 SqValue        **out,
+                                 GError         **error);
+static inline gboolean enter_container (SqMsgpackReader *r,
+                                        guint            depth,
+                                        guint64          offset,
+                                        GError         **error);
 
 /* Small ints, most items of most arrays, without a call. */
 static inline gboolean
@@ -588,9 +598,14 @@ read_item (SqMsgpackReader *r,
         *out = value;
         return TRUE;
       }
-    case 0x80 ... 0x9f:
+    case 0x80 ... 0x8f:
       in->pos = p + 1;
-      return read_container (r, b, depth, _sq_input_offset_inline (in, p), out, error);
+      return enter_container (r, depth, _sq_input_offset_inline (in, p), error) &&
+             read_map (r, b & 0x0f, depth, _sq_input_offset_inline (in, p), out, error);
+    case 0x90 ... 0x9f:
+      in->pos = p + 1;
+      return enter_container (r, depth, _sq_input_offset_inline (in, p), error) &&
+             read_array (r, b & 0x0f, depth, _sq_input_offset_inline (in, p), out, error);
     default:
       break;
     }
@@ -1241,6 +1256,38 @@ fail:
 }
 
 G_GNUC_NO_INLINE static gboolean
+too_deep (SqMsgpackReader *r,
+          guint64          offset,
+          GError         **error)
+{
+  set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                "containers nested deeper than %d levels (squirrel-core's reader stops there)",
+                SQ_MSGPACK_MAX_DEPTH);
+  return FALSE;
+}
+
+/* What every container passes before its items are read: the nesting
+ * limit, and cancellation. */
+static inline gboolean
+enter_container (SqMsgpackReader *r,
+                 guint            depth,
+                 guint64          offset,
+                 GError         **error)
+{
+  if (G_UNLIKELY (depth >= SQ_MSGPACK_MAX_DEPTH))
+    return too_deep (r, offset, error);
+  /* Each sample is checked as it starts; within one, every so many
+   * containers (the call costs more than a small one takes to read). */
+  if (G_UNLIKELY (r->until_cancel_check-- == 0))
+    {
+      r->until_cancel_check = CANCEL_CHECK_EVERY;
+      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+G_GNUC_NO_INLINE static gboolean
 read_container (SqMsgpackReader *r,
                 guint8           b,
                 guint            depth,
@@ -1252,21 +1299,8 @@ read_container (SqMsgpackReader *r,
   const guint8 *p;
   gsize n;
 
-  if (depth >= SQ_MSGPACK_MAX_DEPTH)
-    {
-      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
-                    "containers nested deeper than %d levels (squirrel-core's reader stops there)",
-                    SQ_MSGPACK_MAX_DEPTH);
-      return FALSE;
-    }
-  /* Each sample is checked as it starts; within one, every so many
-   * containers (the call costs more than a small one takes to read). */
-  if (G_UNLIKELY (r->until_cancel_check-- == 0))
-    {
-      r->until_cancel_check = CANCEL_CHECK_EVERY;
-      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
-        return FALSE;
-    }
+  if (!enter_container (r, depth, offset, error))
+    return FALSE;
   if ((b & 0xf0) == 0x80)
     return read_map (r, b & 0x0f, depth, offset, out, error);
   if ((b & 0xf0) == 0x90)
@@ -1452,6 +1486,21 @@ read_value_full (SqMsgpackReader *r,
     }
 }
 
+/* read_value() for a sample: the usual one, a fixmap, without the
+ * dispatch. */
+static inline gboolean
+read_sample (SqMsgpackReader *r,
+             SqValue        **out,
+             GError         **error)
+{
+  const guint8 *p = r->input->pos;
+
+  if ((*p & 0xf0) != 0x80)
+    return read_value (r, 0, FALSE, out, error);
+  r->input->pos = p + 1;
+  return enter_container (r, 0, r->sample_offset, error) && read_map (r, *p & 0x0f, 0, r->sample_offset, out, error);
+}
+
 /* Does @arena's first cleanup keep the current key arena? */
 static gboolean
 holds_key_arena (SqMsgpackReader *r,
@@ -1521,7 +1570,7 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
   r->sample_offset = offset_here (r);
   if (r->arena == NULL)
     start_arena (r);
-  if (!charge (r, sizeof (gpointer), error) || !read_value (r, 0, FALSE, &sample, error))
+  if (!charge (r, sizeof (gpointer), error) || !read_sample (r, &sample, error))
     {
       drop_from (r, 0);
       g_clear_pointer (&r->arena, _sq_arena_unref);
