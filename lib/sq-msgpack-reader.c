@@ -52,7 +52,10 @@ typedef struct
   SqValue *key;    /* NULL: free */
   guint32  mark;   /* the map stamp that last saw it */
   guint32  next;   /* the slot of the key read after it last time */
+  guint64  unused; /* to 64 bytes: an index is a shift */
 } KeySlot;
+
+G_STATIC_ASSERT (sizeof (KeySlot) == 64);
 
 struct _SqMsgpackReader
 {
