@@ -514,7 +514,7 @@ new_int (SqMsgpackReader *r,
 
   if (v >= _SQ_VALUE_SMALL_INT_MIN && v <= _SQ_VALUE_SMALL_INT_MAX)
     return _sq_value_small_int ((gint) v);
-  value = _sq_value_alloc (r->arena, SQ_VALUE_INT, 0);
+  value = _sq_value_alloc_in (r->arena, SQ_VALUE_INT, 0);
   value->u.v_int = v;
   return value;
 }
@@ -567,7 +567,7 @@ read_item (SqMsgpackReader *r,
         return FALSE;
       in->pos += len;
       {
-        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+        SqValue *value = _sq_value_alloc_in (r->arena, SQ_VALUE_STR, (len | 7) + 1);
         gsize bad;
 
         value->u.str.len = len;
@@ -595,7 +595,7 @@ read_item (SqMsgpackReader *r,
         return FALSE;
       {
         guint64 bits = be64 (p + 1);
-        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+        SqValue *value = _sq_value_alloc_in (r->arena, SQ_VALUE_FLOAT64, 0);
 
         memcpy (&value->u.v_double, &bits, 8);
         *out = value;
@@ -656,7 +656,7 @@ read_str (SqMsgpackReader *r,
     {
       const guint8 *p = r->input->pos;
 
-      value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+      value = _sq_value_alloc_in (r->arena, SQ_VALUE_STR, (len | 7) + 1);
       value->u.str.len = len;
       value->u.str.data = _sq_value_trailing (value);
       if (!copy_words ((guint8 *) value->u.str.data, p, len) && !_sq_utf8_validate (p, len, &bad))
@@ -822,7 +822,7 @@ read_array (SqMsgpackReader *r,
     }
   if (n > 0 && n <= DIRECT_MAX)
     {
-      array = _sq_value_alloc (r->arena, SQ_VALUE_ARRAY, n * sizeof (SqValue *));
+      array = _sq_value_alloc_in (r->arena, SQ_VALUE_ARRAY, n * sizeof (SqValue *));
       direct = _sq_value_trailing (array);
     }
   /* Each item is charged as it is read: items that cost nothing
@@ -1142,7 +1142,7 @@ read_map (SqMsgpackReader *r,
     }
   if (n > 0 && n <= DIRECT_MAX)
     {
-      map = _sq_value_alloc (r->arena, SQ_VALUE_MAP, 2 * n * sizeof (SqValue *));
+      map = _sq_value_alloc_in (r->arena, SQ_VALUE_MAP, 2 * n * sizeof (SqValue *));
       direct = _sq_value_trailing (map);
     }
   for (gsize i = 0; i < n; i++)
@@ -1382,7 +1382,7 @@ read_value_full (SqMsgpackReader *r,
         in->pos += 8;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+        value = _sq_value_alloc_in (r->arena, SQ_VALUE_FLOAT64, 0);
         memcpy (&value->u.v_double, &bits, 8);
         *out = value;
         return TRUE;
