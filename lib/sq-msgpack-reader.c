@@ -1153,7 +1153,8 @@ read_map (SqMsgpackReader *r,
       gsize len;
       gint guessed;
 
-      /* (kept: this sample holds the key arena already) */
+      /* The usual key first: the one that came next last time, read as a
+       * whole (kept: this sample holds the key arena already). */
       p = r->input->pos;
       if (G_LIKELY (r->input->end - p > 16 && r->key_arena_kept) && (guessed = guess_key (r, p)) >= 0)
         {
@@ -1164,54 +1165,54 @@ read_map (SqMsgpackReader *r,
             goto fail;
           r->input->pos = p + 1 + slot->len;
           r->prev_key = (guint) guessed;
+          key = slot->key;
           if (interned)
             slots[i] = (guint16) guessed;
-          put (r, direct, 2 * i, slot->key);
-          goto value;
         }
-
-      if (!need (r, 1, error))
-        goto fail;
-      key_offset = offset_here (r);
-      r->last_key = -1;
-      p = r->input->pos;
-      len = *p & 0x1f;
-      /* A short fixstr in the window goes straight to the table; one that
-       * is not valid UTF-8 is read the long way, which says what is
-       * wrong. */
-      if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
+      else
         {
-          r->input->pos = p + 1;
-          if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+          if (!need (r, 1, error))
             goto fail;
-          key = intern_key (r, len);
-          if (G_UNLIKELY (key == NULL))
+          key_offset = offset_here (r);
+          r->last_key = -1;
+          p = r->input->pos;
+          len = *p & 0x1f;
+          /* A short fixstr in the window goes straight to the table; one
+           * that is not valid UTF-8 is read the long way, which says what
+           * is wrong. */
+          if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
             {
-              r->memory -= _SQ_VALUE_NODE_COST + len;
-              r->input->pos = p;
-              if (!read_value (r, depth + 1, TRUE, &key, error))
+              r->input->pos = p + 1;
+              if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
                 goto fail;
+              key = intern_key (r, len);
+              if (G_UNLIKELY (key == NULL))
+                {
+                  r->memory -= _SQ_VALUE_NODE_COST + len;
+                  r->input->pos = p;
+                  if (!read_value (r, depth + 1, TRUE, &key, error))
+                    goto fail;
+                }
+            }
+          else if (!read_value (r, depth + 1, TRUE, &key, error))
+            goto fail;
+          if (_sq_value_type (key) == SQ_VALUE_BIN)
+            any_bin = TRUE;
+          else if (_sq_value_type (key) != SQ_VALUE_STR)
+            {
+              set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
+                            "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
+              goto fail;
+            }
+          if (interned)
+            {
+              if (r->last_key < 0)
+                interned = FALSE;
+              else
+                slots[i] = (guint16) r->last_key;
             }
         }
-      else if (!read_value (r, depth + 1, TRUE, &key, error))
-        goto fail;
-      if (_sq_value_type (key) == SQ_VALUE_BIN)
-        any_bin = TRUE;
-      else if (_sq_value_type (key) != SQ_VALUE_STR)
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
-                        "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
-          goto fail;
-        }
-      if (interned)
-        {
-          if (r->last_key < 0)
-            interned = FALSE;
-          else
-            slots[i] = (guint16) r->last_key;
-        }
       put (r, direct, 2 * i, key);
-    value:
       if (!read_item (r, depth + 1, &value, error))
         goto fail;
       put (r, direct, 2 * i + 1, value);
