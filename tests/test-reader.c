@@ -1033,6 +1033,80 @@ test_bins_streamed_kept (void)
 }
 
 static void
+test_big_bins_streamed_reused (void)
+{
+  /* Bins too big for a slab: a dropped one's buffer is the next one's
+   * when it fits (not twice as big); a kept one's never is, and outlives
+   * the reader whole. */
+  static const gsize sizes[] = { 3 << 20, 3 << 20, 3 << 20, 12 << 20, 3 << 20, (3 << 20) + 5 };
+  static const gboolean keep[] = { FALSE, FALSE, TRUE, FALSE, FALSE, TRUE };
+  GByteArray *payload = g_byte_array_new ();
+  g_autoptr(GBytes) file = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  SqShardReader *reader;
+  g_autoptr(GError) error = NULL;
+  SqValue *kept[G_N_ELEMENTS (sizes)] = { NULL };
+  const guint8 *where[G_N_ELEMENTS (sizes)];
+  SqValue *sample;
+  guint k = 0;
+
+  for (guint b = 0; b < G_N_ELEMENTS (sizes); b++)
+    {
+      guint8 header[5] = { 0xc6, 0, 0, 0, 0 };
+      guint32 be = GUINT32_TO_BE ((guint32) sizes[b]);
+      guint8 *data = g_malloc (sizes[b]);
+
+      memcpy (header + 1, &be, 4);
+      g_byte_array_append (payload, header, 5);
+      for (gsize i = 0; i < sizes[b]; i++)
+        data[i] = bin_byte (b, i);
+      g_byte_array_append (payload, data, (guint) sizes[b]);
+      g_free (data);
+    }
+  file = gzip_bytes (payload->data, payload->len);
+  g_byte_array_unref (payload);
+
+  stream = g_memory_input_stream_new_from_bytes (file);
+  reader = sq_shard_reader_new (stream, "test-shard", -1, SQ_DEFAULT_MEMORY_LIMIT);
+  while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (sq_value_get_bin (sample), &len);
+
+      g_assert_cmpuint (k, <, G_N_ELEMENTS (sizes));
+      g_assert_cmpuint (len, ==, sizes[k]);
+      for (gsize i = 0; i < len; i++)
+        if (data[i] != bin_byte (k, i))
+          g_error ("bin %u: byte %" G_GSIZE_FORMAT " is %u, not %u", k, i, data[i], bin_byte (k, i));
+      where[k] = data;
+      if (keep[k])
+        kept[k] = sample;
+      else
+        sq_value_unref (sample);
+      k++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (k, ==, G_N_ELEMENTS (sizes));
+  g_assert_true (where[1] == where[0]);
+  g_assert_true (where[2] == where[1]);
+  g_assert_true (where[5] == where[4]);
+  g_object_unref (reader);
+
+  for (guint b = 0; b < G_N_ELEMENTS (sizes); b++)
+    if (kept[b] != NULL)
+      {
+        gsize len;
+        const guint8 *data = g_bytes_get_data (sq_value_get_bin (kept[b]), &len);
+
+        g_assert_cmpuint (len, ==, sizes[b]);
+        for (gsize i = 0; i < len; i++)
+          if (data[i] != bin_byte (b, i))
+            g_error ("kept bin %u: byte %" G_GSIZE_FORMAT " is %u, not %u", b, i, data[i], bin_byte (b, i));
+        sq_value_unref (kept[b]);
+      }
+}
+
+static void
 test_jsonl_sniff (void)
 {
   static const char jsonl[] = "{\"a\": 1, \"x\": {\"data\": [[1, 2]], \"type\": \"<i2\", \"shape\": [1, 2]}}\n[1, 2]\n3";
@@ -1121,6 +1195,7 @@ main (int    argc,
   g_test_add_func ("/reader/msgpack/memory-limit", test_msgpack_memory_limit);
   g_test_add_func ("/reader/msgpack/large-bin", test_large_bin_streamed);
   g_test_add_func ("/reader/msgpack/bins-streamed-kept", test_bins_streamed_kept);
+  g_test_add_func ("/reader/msgpack/big-bins-streamed-reused", test_big_bins_streamed_reused);
   g_test_add_func ("/reader/jsonl/sniff", test_jsonl_sniff);
   g_test_add_func ("/reader/jsonl/scalar-samples", test_jsonl_scalar_samples);
   g_test_add_func ("/reader/jsonl/errors", test_jsonl_errors);
