@@ -39,6 +39,9 @@
 #     a stalled server (a timeout, then a clear error), a 403 (access
 #     denied, naming the bucket), a body cut short every time (a clear
 #     error), an upload cut off (no half object, the old one intact);
+#   - the read cache: a shard read again is a 304 and the kept bytes; a
+#     download cut short, or stopped by its reader, keeps nothing; one
+#     resumed after a reset is kept whole; the cache stays in its bound;
 #   - errors: no such bucket; no credentials, with where Drey looked;
 #   - gs:// through STORAGE_EMULATOR_HOST, anonymous, with
 #     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC authorized_user credentials
@@ -121,8 +124,8 @@ class Proxy:
     def __init__(self, upstream, s3):
         self.upstream = upstream
         self.s3 = s3              # straight to s3rver: what an object is now
-        # None, "reset", "503", "503-later", "stall", "403", "truncate", "reset-upload", "lose-answer"
-        self.mode = None
+        self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "slow",
+        #                           "reset-upload", "lose-answer"
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
@@ -167,6 +170,7 @@ class Proxy:
             is_object = "/" in path.split("?")[0].strip("/")
             wanted = {"reset": method == "GET" and is_object,
                       "truncate": method == "GET" and is_object,
+                      "slow": method == "GET" and is_object,
                       "stall": method == "GET" and is_object,
                       "403": True,
                       "503": True,
@@ -274,6 +278,12 @@ class Proxy:
                 client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
                 client.close()
                 return
+            if fault == "slow":
+                # Whole, but over a few seconds: a reader can stop before the end.
+                for i in range(0, len(answer), 1 << 16):
+                    client.sendall(answer[i:i + (1 << 16)])
+                    time.sleep(0.01)
+                continue
             if fault in ("reset", "truncate"):
                 # The headers and part of the body, then the connection goes.
                 cut = answer.index(b"\r\n\r\n") + 4
@@ -776,6 +786,38 @@ def tests(tmp, port):
     p = cli("--no-cache", "cat", store, "a.b")
     check(p.stdout == '{"changed": true}\n' and "if-none-match" not in proxy.seen[n][2],
           "--no-cache: no conditional read", proxy.seen[n][2])
+
+    def cache_files():
+        return sorted(os.listdir(cache))
+
+    big_object = s3.get_object(Bucket=BUCKET, Key="train/big.gz")["Body"].read()
+    before = cache_files()
+    proxy.set("truncate")
+    p = cli("cat", store, "big", timeout=60)
+    proxy.set(None)
+    check(p.returncode != 0 and cache_files() == before, "a body cut short, the cache on: an error, nothing kept",
+          p.stderr + str(cache_files()))
+    # The serializer's probe reads a shard's start only, then closes it.
+    s3.copy_object(Bucket=BUCKET, Key="probe/big.gz", CopySource={"Bucket": BUCKET, "Key": "train/big.gz"})
+    proxy.set("slow")
+    p = cli("info", "s3://%s/probe" % BUCKET, timeout=60)
+    proxy.set(None)
+    check(p.returncode == 0 and "messagepack" in p.stdout.lower() and cache_files() == before,
+          "a download its reader stopped (the probe's): nothing kept", p.stdout + p.stderr + str(cache_files()))
+    proxy.set("reset", times=1)
+    p = cli("cat", store, "big", timeout=60)
+    broken = proxy.broken
+    proxy.set(None)
+    new = [n for n in cache_files() if n not in before and n.endswith(".gz")]
+    with open(os.path.join(cache, new[0]) if len(new) == 1 else os.devnull, "rb") as f:
+        whole = f.read() == big_object
+    check(p.returncode == 0 and broken == 1 and whole and len(p.stdout.splitlines()) == 2,
+          "a download resumed after a reset, the cache on: kept whole", "%s%s" % (p.stderr, new))
+    n = len(proxy.answers)
+    again = cli("cat", store, "big", timeout=60)
+    gets = [a for a in proxy.answers[n:] if a[0] == "GET"]
+    check(again.stdout == p.stdout and gets and gets[-1][2] == 304, "...and read from the cache next time", gets)
+
     bound = dict(env, DREY_CACHE_SIZE=str(400))
     for i in range(4):
         s3.put_object(Bucket=BUCKET, Key="cached/c%d.gz" % i, Body=squirrel_shard([{"i": i, "pad": "x" * 100}]))
