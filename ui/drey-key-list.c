@@ -1178,8 +1178,15 @@ drey_key_list_set_filter_text (DreyKeyList *self,
 
   if (text == NULL)
     text = "";
+  /* Not heard back: setting the text empties the entry first, and an
+   * empty search entry says so at once, which showed every key before
+   * searching them all again for @text. */
   if (!g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text))
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+    {
+      g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+      g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
+    }
   if (g_strcmp0 (self->search, text) == 0)
     return;
   folded = drey_key_item_fold_text (text);
