@@ -854,11 +854,13 @@ test_many_keys_stream (Fixture       *f,
      * frame, a few milliseconds of work at most. */
     static const char *typed[] = { "K", "K-", "K-0", "K-09", "K-099", "K-0999", "K-09999" };
     static const guint visible[] = { 100000, 100000, 100000, 10000, 1000, 100, 10 };
-    gint64 worst = 0;
+    gint64 worst = 0, worst_wait = 0;
 
     for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
       {
         gint64 start = g_get_monotonic_time ();
+        gint64 wait_start = runqueue_wait ();
+        gint64 took, waited;
 
         drey_key_list_set_filter_text (f->list, typed[i]); /* k-099990 to k-099999 at the end */
         WAIT_FOR (drey_key_list_get_n_visible (f->list) == visible[i] &&
@@ -871,13 +873,20 @@ test_many_keys_stream (Fixture       *f,
           gtk_widget_queue_draw (GTK_WIDGET (f->list));
           WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frames);
         }
-        worst = MAX (worst, g_get_monotonic_time () - start);
-        g_test_message ("search: \"%s\": %u keys shown after %.1f ms", typed[i], visible[i],
-                        (g_get_monotonic_time () - start) / 1000.0);
+        took = g_get_monotonic_time () - start;
+        waited = runqueue_wait () - wait_start;
+        if (took > worst)
+          worst = took, worst_wait = waited;
+        g_test_message ("search: \"%s\": %u keys shown after %.1f ms (%.1f ms of it waiting for a CPU)",
+                        typed[i], visible[i], took / 1000.0, waited / 1000.0);
       }
-    g_test_message ("search: slowest keystroke shown after %.1f ms", worst / 1000.0);
+    /* The time as a user waits for it; how much of it other processes
+     * had the CPU is said beside it, on a shared machine. */
+    g_test_message ("search: slowest keystroke shown after %.1f ms (%.1f ms of it waiting for a CPU)",
+                    worst / 1000.0, worst_wait / 1000.0);
     if (drey_test_timing ())
-      g_printerr ("timing: search: slowest keystroke shown after %.1f ms\n", worst / 1000.0);
+      g_printerr ("timing: search: slowest keystroke shown after %.1f ms (%.1f ms of it waiting for a CPU)\n",
+                  worst / 1000.0, worst_wait / 1000.0);
   }
   g_source_remove (beat_id);
 
