@@ -4,11 +4,14 @@
  * A put never changes a shard's bytes in place: it writes a synced temp
  * file in the store's directory and renames it over KEY.gz, so a reader
  * (or a crash) sees the old shard or the new one, whole. The stash relies
- * on that: before a put it is a hard link to the old bytes.
+ * on that: before a put it is a hard link to the old bytes. A put on
+ * condition asks for the shard's etag just before the rename, or renames
+ * without replacing (renameat2's RENAME_NOREPLACE) for a new shard.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sq-store"
+#define _GNU_SOURCE /* renameat2() */
 
 #include "config.h"
 
@@ -16,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -446,11 +450,93 @@ local_create_shard (SqBackend     *backend,
   return G_OUTPUT_STREAM (stream);
 }
 
+static gboolean local_query_shard (SqBackend     *backend,
+                                   SqStore       *store,
+                                   const char    *key,
+                                   gint64        *size,
+                                   gint64        *mtime,
+                                   char         **etag,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+/* Whether KEY.gz is still the one whose etag is @etag. No rename compares,
+ * so this asks just before it: as close as a directory gets. */
+static gboolean
+check_etag (SqBackend     *backend,
+            SqStore       *store,
+            const char    *key,
+            const char    *etag,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *now = NULL;
+  GError *local_error = NULL;
+
+  if (!local_query_shard (backend, store, key, NULL, NULL, &now, cancellable, &local_error) &&
+      !g_error_matches (local_error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  if (g_strcmp0 (now, etag) != 0)
+    {
+      _sq_store_set_condition_error (store, key, SQ_SET_IF_MATCH, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The rename of a new shard, which a shard made meanwhile stops. */
+static gboolean
+move_if_absent (SqStore       *store,
+                const char    *key,
+                GFile         *temp,
+                GFile         *dest,
+                GError       **error)
+{
+  g_autofree char *from = g_file_get_path (temp);
+  g_autofree char *to = g_file_get_path (dest);
+  GError *local_error = NULL;
+
+  if (from != NULL && to != NULL)
+    {
+      if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return TRUE;
+      if (errno == EEXIST)
+        {
+          _sq_store_set_condition_error (store, key, SQ_SET_IF_ABSENT, error);
+          return FALSE;
+        }
+      if (errno != EINVAL && errno != ENOSYS)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+          return FALSE;
+        }
+      /* A file system without it: GIO's check, then its rename. */
+    }
+  if (g_file_move (temp, dest, G_FILE_COPY_NO_FALLBACK_FOR_MOVE, NULL, NULL, NULL, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_error_free (local_error);
+      _sq_store_set_condition_error (store, key, SQ_SET_IF_ABSENT, error);
+    }
+  else
+    g_propagate_error (error, local_error);
+  return FALSE;
+}
+
 static gboolean
 local_commit_shard (SqBackend      *backend,
+                    SqStore        *store,
                     const char     *key,
                     GOutputStream  *stream,
                     gpointer        token,
+                    SqSetCondition  condition,
+                    const char     *etag,
                     GCancellable   *cancellable,
                     GError        **error)
 {
@@ -461,9 +547,16 @@ local_commit_shard (SqBackend      *backend,
 
   if (!sync_stream (stream, error) ||
       !g_output_stream_close (stream, cancellable, error) ||
-      g_cancellable_set_error_if_cancelled (cancellable, error) ||
-      !g_file_move (temp, dest, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
-                    NULL, NULL, NULL, error))
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (condition == SQ_SET_IF_ABSENT)
+    {
+      if (!move_if_absent (store, key, temp, dest, error))
+        return FALSE;
+    }
+  else if ((condition == SQ_SET_IF_MATCH && !check_etag (backend, store, key, etag, cancellable, error)) ||
+           !g_file_move (temp, dest, G_FILE_COPY_OVERWRITE | G_FILE_COPY_NO_FALLBACK_FOR_MOVE,
+                         NULL, NULL, NULL, error))
     return FALSE;
   g_object_unref (temp);
   sync_directory (self->location);

@@ -8,7 +8,14 @@
  * the names' bytes) is squirrel's. A read streams the object as it
  * downloads. A put writes the shard to a temp file and uploads it whole
  * (one PUT, or a multipart upload for big shards): nobody sees a half
- * object, and a failed upload leaves the old one. The Undo stash is a
+ * object, and a failed upload leaves the old one. A put on condition
+ * (sq_store_set_if()) asks for the object first, for servers that ignore
+ * conditional requests, and then sends the condition with the request
+ * that publishes it, which the server checks as it writes: If-Match on
+ * the ETag or If-None-Match: * for S3 (on CompleteMultipartUpload for a
+ * multipart upload), x-goog-if-generation-match for Cloud Storage, whose
+ * shards' etags are their generations (its multipart uploads take no
+ * preconditions: the question before is all). The Undo stash is a
  * server-side copy under PREFIX/.drey-undo-XXXXXXXX.tmp, a name no
  * squirrel listing takes for a shard.
  *
@@ -420,12 +427,139 @@ answer_field (SqObjectResponse *response,
   return g_strndup (start, (gsize) (end - start));
 }
 
+/* What a write changes, as query_shard gives it: the ETag, or for Cloud
+ * Storage the generation, which its preconditions compare. */
+static char *
+object_version (SqObjectConfig   *config,
+                SqObjectResponse *response)
+{
+  return g_strdup (config->gcs && response->generation != NULL ? response->generation : response->etag);
+}
+
+static gboolean
+is_generation (const char *etag)
+{
+  if (etag == NULL || *etag == '\0')
+    return FALSE;
+  for (const char *p = etag; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+/* The headers that make the server check @condition as it publishes:
+ * @headers holds one pair and the NULL, or only the NULL. */
+static void
+condition_headers (SqObjectConfig  *config,
+                   SqSetCondition   condition,
+                   const char      *etag,
+                   const char      *headers[3])
+{
+  headers[0] = headers[1] = headers[2] = NULL;
+  if (condition == SQ_SET_IF_ABSENT)
+    {
+      /* Generation 0: no live object. */
+      headers[0] = config->gcs ? "x-goog-if-generation-match" : "if-none-match";
+      headers[1] = config->gcs ? "0" : "*";
+    }
+  else if (condition == SQ_SET_IF_MATCH)
+    {
+      /* An emulator that gave no generation gave its ETag. */
+      headers[0] = config->gcs && is_generation (etag) ? "x-goog-if-generation-match" : "if-match";
+      headers[1] = etag;
+    }
+}
+
+/* The check for servers that take no conditions, just before the write. */
+static gboolean
+check_condition (SqObjectConfig  *config,
+                 SqStore         *store,
+                 const char      *object,
+                 const char      *key,
+                 SqSetCondition   condition,
+                 const char      *etag,
+                 GCancellable    *cancellable,
+                 GError         **error)
+{
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  g_autofree char *now = NULL;
+  GError *local_error = NULL;
+  gboolean found;
+
+  if (condition == SQ_SET_ALWAYS)
+    return TRUE;
+  found = head_object (config, object, key, "write", &response, cancellable, &local_error);
+  if (found)
+    now = object_version (config, &response);
+  _sq_object_response_clear (&response);
+  if (!found && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  if ((condition == SQ_SET_IF_ABSENT && found) || (condition == SQ_SET_IF_MATCH && g_strcmp0 (now, etag) != 0))
+    {
+      _sq_store_set_condition_error (store, key, condition, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Performs @request, which publishes the object, with @condition's
+ * headers unless @unconditional: a server that refuses it (412, or 409
+ * for a write that raced another; 404 for If-Match on no object) gives
+ * the condition's error. */
+static gboolean
+perform_publish (SqObjectConfig    *config,
+                 SqStore           *store,
+                 SqObjectRequest   *request,
+                 SqSetCondition     condition,
+                 const char        *etag,
+                 gboolean           unconditional,
+                 SqObjectResponse  *response,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  static const long refusals[] = { 404, 409, 412, 0 };
+  const char *headers[3];
+  g_autofree char *code = NULL;
+  gboolean ok;
+
+  condition_headers (config, unconditional ? SQ_SET_ALWAYS : condition, etag, headers);
+  if (headers[0] == NULL)
+    return _sq_object_perform (config, request, NULL, response, cancellable, error);
+  request->headers = headers;
+  ok = _sq_object_perform (config, request, refusals, response, cancellable, error);
+  request->headers = NULL;
+  if (!ok)
+    return FALSE;
+  /* S3 can say 200 and then an error in the body. */
+  code = answer_field (response, "Code");
+  if (response->status == 412 || response->status == 409 ||
+      (response->status == 404 && condition == SQ_SET_IF_MATCH && g_strcmp0 (code, "NoSuchBucket") != 0) ||
+      g_strcmp0 (code, "PreconditionFailed") == 0 || g_strcmp0 (code, "ConditionalRequestConflict") == 0)
+    {
+      _sq_store_set_condition_error (store, request->key, condition, error);
+      return FALSE;
+    }
+  if (response->status == 404)
+    {
+      _sq_object_set_error (config, request, CURLE_OK, NULL, response, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 upload_multipart (SqObjectConfig  *config,
+                  SqStore         *store,
                   const char      *object,
                   const char      *key,
                   int              fd,
                   goffset          size,
+                  SqSetCondition   condition,
+                  const char      *etag,
                   GCancellable    *cancellable,
                   GError         **error)
 {
@@ -483,7 +617,10 @@ upload_multipart (SqObjectConfig  *config,
       request.query = query;
       request.body = complete->str;
       request.body_length = complete->len;
-      ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+      /* S3 checks a condition on the request that publishes the parts;
+       * Cloud Storage takes none there. */
+      ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
+           perform_publish (config, store, &request, condition, etag, config->gcs, &response, cancellable, error);
       /* S3 can say 200 and then an error in the body. */
       if (ok && response.body != NULL && g_strstr_len ((const char *) response.body->data, response.body->len,
                                                        "<Error>") != NULL)
@@ -512,9 +649,12 @@ upload_multipart (SqObjectConfig  *config,
 
 static gboolean
 object_commit_shard (SqBackend      *backend,
+                     SqStore        *store,
                      const char     *key,
                      GOutputStream  *stream,
                      gpointer        token,
+                     SqSetCondition  condition,
+                     const char     *etag,
                      GCancellable   *cancellable,
                      GError        **error)
 {
@@ -544,7 +684,7 @@ object_commit_shard (SqBackend      *backend,
       return FALSE;
     }
   if ((guint64) st.st_size > config->multipart_threshold)
-    ok = upload_multipart (config, object, key, fd, st.st_size, cancellable, error);
+    ok = upload_multipart (config, store, object, key, fd, st.st_size, condition, etag, cancellable, error);
   else
     {
       SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
@@ -555,7 +695,8 @@ object_commit_shard (SqBackend      *backend,
       request.key = key;
       request.upload_fd = fd;
       request.upload_length = st.st_size;
-      ok = _sq_object_perform (config, &request, NULL, &response, cancellable, error);
+      ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
+           perform_publish (config, store, &request, condition, etag, FALSE, &response, cancellable, error);
       _sq_object_response_clear (&response);
     }
   close (fd);
@@ -793,7 +934,7 @@ object_query_shard (SqBackend     *backend,
   if (mtime != NULL)
     *mtime = response.mtime;
   if (etag != NULL)
-    *etag = g_strdup (response.etag);
+    *etag = object_version (config, &response);
   _sq_object_response_clear (&response);
   return TRUE;
 }

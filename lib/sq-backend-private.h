@@ -50,7 +50,11 @@ struct _SqBackendInterface
                                    GCancellable     *cancellable);
   /* An atomic put: prepare once (a directory made), then a stream whose
    * bytes nobody sees until commit publishes them whole as KEY.gz; abort
-   * drops them. @token is the backend's. */
+   * drops them. @token is the backend's; after a failed commit, the
+   * caller's to abort. Commit publishes only if @condition holds for what
+   * KEY.gz is then (@etag as query_shard says it): in the same step where
+   * the server can (a conditional request), and by asking just before;
+   * if not, _sq_store_set_condition_error(). */
   gboolean       (*prepare_put)   (SqBackend        *self,
                                    SqStore          *store,
                                    GCancellable     *cancellable,
@@ -61,9 +65,12 @@ struct _SqBackendInterface
                                    GCancellable     *cancellable,
                                    GError          **error);
   gboolean       (*commit_shard)  (SqBackend        *self,
+                                   SqStore          *store,
                                    const char       *key,
                                    GOutputStream    *stream,
                                    gpointer          token,
+                                   SqSetCondition    condition,
+                                   const char       *etag,
                                    GCancellable     *cancellable,
                                    GError          **error);
   void           (*abort_shard)   (SqBackend        *self,

@@ -42,6 +42,7 @@
 #include "sq-memory-private.h"
 #include "sq-object-input-stream.h"
 #include "sq-slab-private.h"
+#include "sq-spare-buffer-private.h"
 
 #define WHOLE_SMALL     (8 * 1024 * 1024)
 /* A photo shard of 50 MiB inflates in a fifth of a second this way, and
@@ -122,6 +123,7 @@ typedef struct
   gboolean      stream_only;      /* never inflate whole (a probe reads only the start) */
   SqSlab       *slab;             /* takes are cut from it... */
   SqSlab       *spare_slab;       /* ...or from this one once it is idle */
+  SqSpareBuffer *spare_buffer;    /* takes too big for a slab */
 
   SqInputObserver observer;
   gpointer        observer_data;
@@ -306,6 +308,7 @@ _sq_input_free (SqInput *pub)
   g_free (in->in_buf);
   g_clear_pointer (&in->slab, _sq_slab_unref);
   g_clear_pointer (&in->spare_slab, _sq_slab_unref);
+  _sq_spare_buffer_close (in->spare_buffer);
   g_clear_object (&in->stream);
   g_free (in->shard);
   g_free (in);
@@ -908,10 +911,17 @@ alloc_take (Input   *in,
 {
   GBytes *bytes;
 
-  if (n < TAKE_SLAB_MIN || n > SQ_SLAB_CUT_MAX)
+  if (n < TAKE_SLAB_MIN)
     {
-      *data = n < TAKE_SLAB_MIN ? g_try_malloc (n) : _sq_try_malloc_big (n);
+      *data = g_try_malloc (n);
       return *data != NULL ? g_bytes_new_take (*data, n) : NULL;
+    }
+  if (n > SQ_SLAB_CUT_MAX)
+    {
+      /* The buffer of the big value before, if it was dropped. */
+      if (in->spare_buffer == NULL)
+        in->spare_buffer = _sq_spare_buffer_new ();
+      return _sq_spare_buffer_take (in->spare_buffer, n, data);
     }
 
   /* Values dropped as they come (a check, a scan) leave the slab unused:

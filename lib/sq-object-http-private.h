@@ -40,6 +40,7 @@ typedef struct
   gint64      content_length;  /* -1: not said */
   gint64      mtime;           /* usec since the epoch, -1: not said */
   gint64      total_size;      /* from Content-Range, else Content-Length */
+  char       *generation;      /* Cloud Storage's x-goog-generation, or NULL */
 } SqObjectResponse;
 
 void     _sq_object_response_clear (SqObjectResponse *response);

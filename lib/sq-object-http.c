@@ -63,6 +63,7 @@ _sq_object_response_clear (SqObjectResponse *response)
 {
   g_clear_pointer (&response->body, g_byte_array_unref);
   g_clear_pointer (&response->etag, g_free);
+  g_clear_pointer (&response->generation, g_free);
   response->status = 0;
   response->content_length = -1;
   response->mtime = -1;
@@ -118,6 +119,7 @@ header_cb (char   *data,
     {
       /* A new response (after a 100 Continue): forget the last one's. */
       g_clear_pointer (&response->etag, g_free);
+      g_clear_pointer (&response->generation, g_free);
       response->content_length = response->total_size = response->mtime = -1;
       return len;
     }
@@ -130,6 +132,11 @@ header_cb (char   *data,
     {
       g_free (response->etag);
       response->etag = g_strdup (colon + 1);
+    }
+  else if (g_ascii_strcasecmp (line, "x-goog-generation") == 0)
+    {
+      g_free (response->generation);
+      response->generation = g_strdup (colon + 1);
     }
   else if (g_ascii_strcasecmp (line, "content-length") == 0)
     {

@@ -22,6 +22,15 @@
  * stops the thread at once: curl's progress callback and its poll both
  * look at a cancellable of the stream's own.
  *
+ * With the read cache on, a third thread writes the same chunks to a
+ * temp file of the cache (sq-object-cache.c) as they fill, a few at a
+ * time, and renames it into place once every byte came and was written:
+ * a download that fails or is stopped keeps nothing. Written on the
+ * download thread, the copy held up the transfer, and it was half of
+ * Drey's CPU for a read. A chunk goes back to be filled again once both
+ * the reader and the writer are done with it; a writer more than
+ * TEE_LAG behind pauses the download as a slow reader does.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sq-store"
@@ -30,6 +39,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -47,6 +57,20 @@
 /* How often a waiting reader looks at its GCancellable, and at bytes
  * less than a chunk. */
 #define WAIT_USEC   (20 * 1000)
+/* The cache writer: how far it may fall behind the download, how many
+ * chunks one write takes at most, and how many bytes wake it. */
+#define TEE_LAG     (16 * 1024 * 1024)
+#define TEE_IOV     4
+#define TEE_BATCH   (TEE_IOV * CHUNK_SIZE)
+
+/* Downloaded bytes, held by the reader and by the cache writer until each
+ * is done with them: filled once, front to back, then read. */
+typedef struct
+{
+  guint8 *data;   /* CHUNK_SIZE bytes */
+  gsize   len;
+  guint   holds;
+} Chunk;
 
 struct _SqObjectInputStream
 {
@@ -77,14 +101,17 @@ struct _SqObjectInputStream
   gint64              size;       /* -1: unknown */
   char               *if_none_match; /* the first request's, for the cache */
   char               *cache_url;  /* keep what comes in the cache, as this */
+
+  /* The cache writer's own */
   int                 tee_fd;
   char               *tee_path;
+  gsize               tee_pos;    /* written of the first of @tee_chunks */
 
   /* Shared, under @lock */
   GMutex              lock;
   GCond               cond;
-  GQueue              chunks;     /* GByteArray: come, not read yet */
-  GPtrArray          *spare;      /* read chunks, to fill again */
+  GQueue              chunks;     /* Chunk: come, not read yet */
+  GPtrArray          *spare;      /* Chunk: read and written, to fill again */
   gsize               queued;     /* bytes in @chunks */
   gsize               lead;
   gboolean            reader_waits;
@@ -96,9 +123,16 @@ struct _SqObjectInputStream
   gboolean            not_modified;
   gboolean            refused;    /* the first answer was an error no retry mends */
   GError             *error;      /* why the download ended, if it failed */
+  GThread            *tee_thread; /* the cache writer, once the object came */
+  GCond               tee_cond;
+  GQueue              tee_chunks; /* Chunk: come, not all written yet */
+  gsize               tee_pending; /* bytes in @tee_chunks not written */
+  gboolean            teeing;     /* new chunks go to the writer too */
+  gboolean            tee_waits;
+  gboolean            whole;      /* every byte of the object came */
 
   /* The reader's own */
-  GByteArray         *current;
+  Chunk              *current;
   gsize               pos;
   goffset             delivered;
 };
@@ -120,50 +154,189 @@ stop_transfer (SqObjectInputStream *self)
 }
 
 static void
-tee_drop (SqObjectInputStream *self)
+chunk_free (gpointer data)
 {
-  if (self->tee_fd >= 0)
-    {
-      close (self->tee_fd);
-      g_unlink (self->tee_path);
-      self->tee_fd = -1;
-    }
+  Chunk *chunk = data;
+
+  g_free (chunk->data);
+  g_free (chunk);
 }
 
-static void
-tee_write (SqObjectInputStream *self,
-           const guint8        *data,
-           gsize                len)
+/* Under the lock: a spare chunk, or a new one; the reader's to start with. */
+static Chunk *
+take_chunk (SqObjectInputStream *self)
 {
-  while (self->tee_fd >= 0 && len > 0)
-    {
-      gssize n = write (self->tee_fd, data, len);
+  Chunk *chunk;
 
-      if (n < 0 && errno == EINTR)
-        continue;
+  if (self->spare->len > 0)
+    chunk = g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
+  else
+    {
+      chunk = g_new (Chunk, 1);
+      chunk->data = g_malloc (CHUNK_SIZE);
+    }
+  chunk->len = 0;
+  chunk->holds = 1;
+  return chunk;
+}
+
+/* Under the lock: the reader or the writer is done with @chunk. */
+static void
+release_chunk (SqObjectInputStream *self,
+               Chunk               *chunk)
+{
+  if (--chunk->holds == 0)
+    g_ptr_array_add (self->spare, chunk);
+}
+
+/* Under the lock: the download thread waits for room, and there is some.
+ * The flag goes down with the wake, so that the next chunk taken before
+ * the thread runs does not wake it again (each wake is a syscall). */
+static void
+wake_writer (SqObjectInputStream *self)
+{
+  self->writer_waits = FALSE;
+  g_cond_broadcast (&self->cond);
+}
+
+/* ---- the cache writer --------------------------------------------------- */
+
+/* Under the lock: @n more bytes are in the file; chunks written whole
+ * (and no longer filled) are let go. */
+static void
+tee_advance (SqObjectInputStream *self,
+             gsize                n)
+{
+  Chunk *head;
+
+  self->tee_pending -= n;
+  while ((head = g_queue_peek_head (&self->tee_chunks)) != NULL)
+    {
+      gsize take = MIN (n, head->len - self->tee_pos);
+
+      self->tee_pos += take;
+      n -= take;
+      /* Only the last chunk can still grow. */
+      if (self->tee_pos < head->len || head == g_queue_peek_tail (&self->tee_chunks))
+        break;
+      release_chunk (self, g_queue_pop_head (&self->tee_chunks));
+      self->tee_pos = 0;
+    }
+  g_assert (n == 0);
+}
+
+/* Under the lock: the chunks not written yet, as at most TEE_IOV pieces. */
+static int
+tee_gather (SqObjectInputStream *self,
+            struct iovec        *iov)
+{
+  gsize pos = self->tee_pos;
+  int n = 0;
+
+  for (GList *l = self->tee_chunks.head; l != NULL && n < TEE_IOV; l = l->next, pos = 0)
+    {
+      Chunk *chunk = l->data;
+
+      if (chunk->len > pos)
+        {
+          iov[n].iov_base = chunk->data + pos;
+          iov[n].iov_len = chunk->len - pos;
+          n++;
+        }
+    }
+  return n;
+}
+
+/* Writes the chunks as they fill; keeps the file once the whole object
+ * is in it, else drops it. */
+static gpointer
+tee_thread (gpointer data)
+{
+  SqObjectInputStream *self = data;
+  gboolean ok, keep;
+  Chunk *chunk;
+
+  self->tee_fd = _sq_object_cache_begin (&self->tee_path);
+  ok = self->tee_fd >= 0;
+
+  g_mutex_lock (&self->lock);
+  while (ok)
+    {
+      struct iovec iov[TEE_IOV];
+      gssize n;
+      int pieces;
+
+      if (self->finished && !self->whole)
+        break; /* failed or stopped: nothing is kept, the rest need not be written */
+      /* Wait for a few whole chunks: not a wake and a write per packet. */
+      if (self->tee_pending < TEE_BATCH && !self->whole && !self->finished)
+        {
+          self->tee_waits = TRUE;
+          g_cond_wait (&self->tee_cond, &self->lock);
+          self->tee_waits = FALSE;
+          continue;
+        }
+      pieces = tee_gather (self, iov);
+      if (pieces == 0)
+        break; /* all of it written */
+      g_mutex_unlock (&self->lock);
+      /* Filled bytes do not change: they are written without the lock. */
+      do
+        n = writev (self->tee_fd, iov, pieces);
+      while (n < 0 && errno == EINTR);
+      g_mutex_lock (&self->lock);
       if (n <= 0)
         {
-          tee_drop (self); /* a full cache disk costs the cache, not the read */
-          return;
+          ok = FALSE; /* a full cache disk costs the cache, not the read */
+          break;
         }
-      data += n;
-      len -= (gsize) n;
+      tee_advance (self, (gsize) n);
+      if (self->writer_waits && self->tee_pending <= TEE_LAG / 2)
+        wake_writer (self);
     }
+  keep = ok && self->whole && self->tee_pending == 0;
+  /* From now on the download fills chunks for the reader alone. */
+  self->teeing = FALSE;
+  while ((chunk = g_queue_pop_head (&self->tee_chunks)) != NULL)
+    release_chunk (self, chunk);
+  self->tee_pending = 0;
+  self->tee_pos = 0;
+  if (self->writer_waits)
+    wake_writer (self);
+  g_mutex_unlock (&self->lock);
+
+  if (self->tee_fd >= 0)
+    {
+      if (close (self->tee_fd) != 0)
+        keep = FALSE;
+      self->tee_fd = -1;
+      if (keep)
+        _sq_object_cache_commit (self->cache_url, self->etag, self->tee_path);
+      else
+        g_unlink (self->tee_path);
+    }
+  return NULL;
 }
 
-/* The whole object came: the cache keeps it. */
+/* On the download thread, before any byte is queued: the cache writer
+ * starts, if it can. */
 static void
-tee_finish (SqObjectInputStream *self)
+tee_start (SqObjectInputStream *self)
 {
-  if (self->tee_fd < 0)
-    return;
-  if (self->etag == NULL || close (self->tee_fd) != 0)
-    {
-      tee_drop (self);
-      return;
-    }
-  self->tee_fd = -1;
-  _sq_object_cache_commit (self->cache_url, self->etag, self->tee_path);
+  self->teeing = TRUE;
+  self->tee_thread = g_thread_try_new ("sq-cache-write", tee_thread, self, NULL);
+  if (self->tee_thread == NULL)
+    self->teeing = FALSE; /* no cache, the read goes on */
+}
+
+/* On the download thread: the last byte came. */
+static void
+set_whole (SqObjectInputStream *self)
+{
+  g_mutex_lock (&self->lock);
+  self->whole = TRUE;
+  g_cond_signal (&self->tee_cond);
+  g_mutex_unlock (&self->lock);
 }
 
 /* The first answer that came through says what the object is; the
@@ -176,8 +349,8 @@ answer (SqObjectInputStream *self,
   self->etag = g_strdup (self->response.etag);
   self->size = self->response.total_size;
   /* Only a whole object, from its first byte, is worth keeping. */
-  if (self->cache_url != NULL && status == 200)
-    self->tee_fd = _sq_object_cache_begin (&self->tee_path);
+  if (self->cache_url != NULL && status == 200 && self->etag != NULL)
+    tee_start (self);
 
   g_mutex_lock (&self->lock);
   self->head = TRUE;
@@ -185,15 +358,6 @@ answer (SqObjectInputStream *self,
   self->head_status = status;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
-}
-
-/* Under the lock: a spare chunk, or a new one. */
-static GByteArray *
-take_chunk (SqObjectInputStream *self)
-{
-  if (self->spare->len > 0)
-    return g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1);
-  return g_byte_array_sized_new (CHUNK_SIZE);
 }
 
 static size_t
@@ -205,7 +369,7 @@ stream_write (char   *data,
   SqObjectInputStream *self = user;
   gsize len = size * n;
   long status = 0;
-  GByteArray *tail;
+  Chunk *tail;
 
   curl_easy_getinfo (self->easy, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status >= 300)
@@ -232,7 +396,7 @@ stream_write (char   *data,
     }
 
   g_mutex_lock (&self->lock);
-  if (self->queued >= self->lead)
+  if (self->queued >= self->lead || self->tee_pending >= TEE_LAG)
     {
       /* Nothing is taken: curl hands the same bytes again on resume. */
       g_mutex_unlock (&self->lock);
@@ -251,23 +415,39 @@ stream_write (char   *data,
         {
           tail = take_chunk (self);
           g_queue_push_tail (&self->chunks, tail);
+          if (self->teeing)
+            {
+              tail->holds++;
+              g_queue_push_tail (&self->tee_chunks, tail);
+            }
         }
-      room = MIN (len - done, CHUNK_SIZE - (gsize) tail->len);
-      g_byte_array_append (tail, (const guint8 *) data + done, (guint) room);
+      room = MIN (len - done, CHUNK_SIZE - tail->len);
+      memcpy (tail->data + tail->len, data + done, room);
+      tail->len += room;
       done += room;
     }
   self->queued += len;
+  self->received += (goffset) len;
+  /* The last byte: the cache keeps it now, whatever the reader does. */
+  if (self->size >= 0 && self->received >= self->size)
+    self->whole = TRUE;
   /* A waiting reader is woken by a whole chunk; less it finds by its own
    * timeout. One wake a packet cost more CPU than the copies. */
   if (self->reader_waits && (tail->len == CHUNK_SIZE || self->queued >= CHUNK_SIZE))
-    g_cond_broadcast (&self->cond);
+    {
+      self->reader_waits = FALSE; /* one wake, not one a packet until it runs */
+      g_cond_broadcast (&self->cond);
+    }
+  if (self->teeing)
+    {
+      self->tee_pending += len;
+      if (self->tee_waits && (self->tee_pending >= TEE_BATCH || self->whole))
+        {
+          self->tee_waits = FALSE;
+          g_cond_signal (&self->tee_cond);
+        }
+    }
   g_mutex_unlock (&self->lock);
-
-  tee_write (self, (const guint8 *) data, len);
-  self->received += (goffset) len;
-  /* The last byte: keep it in the cache now, whatever the reader does. */
-  if (self->size >= 0 && self->received >= self->size)
-    tee_finish (self);
   return size * n;
 }
 
@@ -327,7 +507,8 @@ wait_for_room (SqObjectInputStream *self)
 {
   g_mutex_lock (&self->lock);
   /* Half the lead taken first: not a pause and a wake per chunk. */
-  while (self->queued > self->lead / 2 && !g_cancellable_is_cancelled (self->stop))
+  while ((self->queued > self->lead / 2 || self->tee_pending > TEE_LAG / 2) &&
+         !g_cancellable_is_cancelled (self->stop))
     {
       self->writer_waits = TRUE;
       g_cond_wait (&self->cond, &self->lock);
@@ -397,7 +578,7 @@ download (SqObjectInputStream  *self,
             answer (self, status); /* an empty body: no bytes said so */
           if (self->size < 0 || self->received >= self->size)
             {
-              tee_finish (self);
+              set_whole (self);
               return TRUE; /* the end */
             }
           code = CURLE_PARTIAL_FILE; /* shorter than it said */
@@ -456,19 +637,21 @@ download_thread (gpointer data)
 
   download (self, &error);
   stop_transfer (self);
-  tee_drop (self); /* kept already if it was whole */
 
   g_mutex_lock (&self->lock);
   self->finished = TRUE;
   self->head = TRUE;
   self->error = error;
   g_cond_broadcast (&self->cond);
+  g_cond_signal (&self->tee_cond);
   g_mutex_unlock (&self->lock);
   return NULL;
 }
 
 /* Stops the download and waits for its thread: at once, whatever it was
- * doing (a poll, a pause, a backoff). */
+ * doing (a poll, a pause, a backoff). Then the cache writer's: a whole
+ * object is written to its end (at most TEE_LAG more bytes), the rest
+ * dropped. */
 static void
 stop_thread (SqObjectInputStream *self)
 {
@@ -480,6 +663,8 @@ stop_thread (SqObjectInputStream *self)
   g_mutex_unlock (&self->lock);
   curl_multi_wakeup (self->multi);
   g_thread_join (g_steal_pointer (&self->thread));
+  if (self->tee_thread != NULL)
+    g_thread_join (g_steal_pointer (&self->tee_thread));
 }
 
 /* ---- the reader --------------------------------------------------------- */
@@ -511,8 +696,7 @@ next_chunk (SqObjectInputStream  *self,
       g_mutex_lock (&self->lock);
       if (self->current != NULL)
         {
-          g_byte_array_set_size (self->current, 0);
-          g_ptr_array_add (self->spare, g_steal_pointer (&self->current));
+          release_chunk (self, g_steal_pointer (&self->current));
           self->pos = 0;
         }
       while (self->queued == 0 && !self->finished)
@@ -539,7 +723,7 @@ next_chunk (SqObjectInputStream  *self,
       /* A reader that keeps reading gets a longer lead. */
       self->lead = CLAMP ((gsize) self->delivered, LEAD_MIN, LEAD_MAX);
       if (self->writer_waits && self->queued <= self->lead / 2)
-        g_cond_broadcast (&self->cond);
+        wake_writer (self);
       g_mutex_unlock (&self->lock);
     }
   return 1;
@@ -614,18 +798,19 @@ sq_object_input_stream_finalize (GObject *object)
 
   stop_thread (self);
   stop_transfer (self);
-  tee_drop (self);
   curl_multi_cleanup (self->multi);
   g_free (self->tee_path);
   g_free (self->if_none_match);
   g_free (self->cache_url);
   _sq_object_response_clear (&self->response);
-  g_queue_clear_full (&self->chunks, (GDestroyNotify) g_byte_array_unref);
+  /* The writer has let go of its chunks: each is the reader's or spare. */
+  g_queue_clear_full (&self->chunks, chunk_free);
   g_ptr_array_unref (self->spare);
-  g_clear_pointer (&self->current, g_byte_array_unref);
+  g_clear_pointer (&self->current, chunk_free);
   g_clear_error (&self->error);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
+  g_cond_clear (&self->tee_cond);
   g_clear_object (&self->stop);
   g_free (self->object);
   g_free (self->key);
@@ -649,10 +834,12 @@ sq_object_input_stream_init (SqObjectInputStream *self)
 {
   self->multi = curl_multi_init ();
   self->stop = g_cancellable_new ();
-  self->spare = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  self->spare = g_ptr_array_new_with_free_func (chunk_free);
   g_queue_init (&self->chunks);
+  g_queue_init (&self->tee_chunks);
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
+  g_cond_init (&self->tee_cond);
   self->lead = LEAD_MIN;
   self->size = -1;
   self->head_size = -1;

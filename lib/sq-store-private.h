@@ -58,6 +58,10 @@ SqSerializer   _sq_store_get_write_serializer (SqStore       *self,
 void           _sq_store_set_not_found_error (SqStore       *self,
                                               const char    *key,
                                               GError       **error);
+void           _sq_store_set_condition_error (SqStore       *self,
+                                              const char    *key,
+                                              SqSetCondition condition,
+                                              GError       **error);
 void           _sq_store_prefix_error        (SqStore       *self,
                                               GError       **error,
                                               GError        *io_error);

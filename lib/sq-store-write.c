@@ -6,7 +6,9 @@
  * KEY.gz in a directory; one PUT in a bucket), so a reader (or a crash)
  * sees the old shard or the new one. The stash relies on that, and the
  * query (size, time, etag) is the check a window makes before it replaces
- * a shard it read a while ago.
+ * a shard it read a while ago; the etag then goes with the set as its
+ * condition, which a bucket checks in the PUT itself (If-Match), so that
+ * a write by someone else between the check and the PUT is not lost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -79,11 +81,13 @@ write_shard (SqStore             *self,
   return TRUE;
 }
 
-/* sq_store_set() from @samples, or sq_store_set_from_reader() from
+/* sq_store_set_if() from @samples, or sq_store_set_from_reader() from
  * @reader. */
 static char *
 set_shard (SqStore             *self,
            const char          *key,
+           SqSetCondition       condition,
+           const char          *etag,
            GPtrArray           *samples,
            SqShardReader       *reader,
            SqProgressCallback   progress,
@@ -119,7 +123,49 @@ sq_store_set (SqStore             *self,
   g_return_val_if_fail (samples != NULL, NULL);
   _sq_assert_not_main_thread ();
 
-  return set_shard (self, key, samples, NULL, progress, progress_data, cancellable, error);
+  return set_shard (self, key, SQ_SET_ALWAYS, NULL, samples, NULL, progress, progress_data, cancellable, error);
+}
+
+/**
+ * sq_store_set_if:
+ * @key: (nullable): the key; %NULL for a new random one
+ * @condition: what the shard @key must be for the set to write over it
+ * @etag: (nullable): with %SQ_SET_IF_MATCH, the etag the shard must still
+ *   have, as sq_store_query_shard() gave it; else ignored
+ * @samples: (element-type SqValue): the shard's samples
+ * @progress: (nullable) (scope call): as for sq_store_set()
+ *
+ * Writes the shard @key as sq_store_set() does, if @condition holds when
+ * it is published: no shard @key (%SQ_SET_IF_ABSENT), or the shard whose
+ * etag is @etag (%SQ_SET_IF_MATCH), so that a set does not write over
+ * what someone else wrote since the caller looked. A bucket checks it in
+ * the write itself (If-Match, If-None-Match, or Cloud Storage's
+ * generation-match); before that, and on servers that ignore those, the
+ * shard is asked for just before it is published, as a directory's is
+ * before the rename (a rename that never replaces, for
+ * %SQ_SET_IF_ABSENT). A random key is always %SQ_SET_IF_ABSENT. Blocks.
+ *
+ * Returns: (transfer full): the key written, or %NULL
+ *   (%SQ_STORE_ERROR_EXISTS or %SQ_STORE_ERROR_CHANGED when @condition
+ *   did not hold; the shard there is untouched)
+ */
+char *
+sq_store_set_if (SqStore             *self,
+                 const char          *key,
+                 SqSetCondition       condition,
+                 const char          *etag,
+                 GPtrArray           *samples,
+                 SqProgressCallback   progress,
+                 gpointer             progress_data,
+                 GCancellable        *cancellable,
+                 GError             **error)
+{
+  g_return_val_if_fail (SQ_IS_STORE (self), NULL);
+  g_return_val_if_fail (samples != NULL, NULL);
+  g_return_val_if_fail (condition != SQ_SET_IF_MATCH || (key != NULL && etag != NULL), NULL);
+  _sq_assert_not_main_thread ();
+
+  return set_shard (self, key, condition, etag, samples, NULL, progress, progress_data, cancellable, error);
 }
 
 /**
@@ -149,12 +195,14 @@ sq_store_set_from_reader (SqStore             *self,
   g_return_val_if_fail (SQ_IS_SHARD_READER (reader), NULL);
   _sq_assert_not_main_thread ();
 
-  return set_shard (self, key, NULL, reader, progress, progress_data, cancellable, error);
+  return set_shard (self, key, SQ_SET_ALWAYS, NULL, NULL, reader, progress, progress_data, cancellable, error);
 }
 
 static char *
 set_shard (SqStore             *self,
            const char          *key,
+           SqSetCondition       condition,
+           const char          *etag,
            GPtrArray           *samples,
            SqShardReader       *reader,
            SqProgressCallback   progress,
@@ -183,19 +231,24 @@ set_shard (SqStore             *self,
   if (key != NULL)
     chosen = g_strdup (key);
   else
-    do
-      {
-        g_clear_pointer (&chosen, g_free);
-        chosen = sq_store_make_random_key ();
-      }
-    while (backend->shard_exists (self->backend, chosen, cancellable));
+    {
+      do
+        {
+          g_clear_pointer (&chosen, g_free);
+          chosen = sq_store_make_random_key ();
+        }
+      while (backend->shard_exists (self->backend, chosen, cancellable));
+      /* Free when looked at; and still free when written. */
+      condition = SQ_SET_IF_ABSENT;
+    }
 
   stream = backend->create_shard (self->backend, chosen, &token, cancellable, &local_error);
   if (stream == NULL)
     goto failed;
 
   if (!write_shard (self, stream, serializer, chosen, samples, reader, &throttle, cancellable, &local_error) ||
-      !backend->commit_shard (self->backend, chosen, stream, token, cancellable, &local_error))
+      !backend->commit_shard (self->backend, self, chosen, stream, token, condition, etag, cancellable,
+                              &local_error))
     goto failed;
 
   _sq_store_forget_shard (self, chosen);
@@ -204,8 +257,8 @@ set_shard (SqStore             *self,
 failed:
   if (token != NULL || stream != NULL)
     backend->abort_shard (self->backend, stream, g_steal_pointer (&token));
-  if (local_error->domain == SQ_DECODE_ERROR)
-    g_propagate_error (error, local_error); /* the reader's: it names its shard */
+  if (local_error->domain == SQ_DECODE_ERROR || local_error->domain == SQ_STORE_ERROR)
+    g_propagate_error (error, local_error); /* the reader's, or the condition's: they name the shard */
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            local_error->domain == SQ_ENCODE_ERROR)
     g_propagate_prefixed_error (error, local_error, "shard '%s': ", chosen);
@@ -219,6 +272,8 @@ failed:
 typedef struct
 {
   char            *key;
+  SqSetCondition   condition;
+  char            *etag;
   GPtrArray       *samples;
   SqProgressRelay *relay;
 } SetData;
@@ -227,6 +282,7 @@ static void
 set_data_free (SetData *data)
 {
   g_free (data->key);
+  g_free (data->etag);
   g_ptr_array_unref (data->samples);
   g_clear_pointer (&data->relay, _sq_progress_relay_unref);
   g_free (data);
@@ -242,9 +298,9 @@ set_thread (GTask        *task,
   GError *error = NULL;
   char *key;
 
-  key = sq_store_set (source_object, data->key, data->samples,
-                      data->relay ? _sq_progress_relay_post : NULL, data->relay,
-                      cancellable, &error);
+  key = sq_store_set_if (source_object, data->key, data->condition, data->etag, data->samples,
+                         data->relay ? _sq_progress_relay_post : NULL, data->relay,
+                         cancellable, &error);
   if (key == NULL)
     g_task_return_error (task, error);
   else
@@ -270,14 +326,45 @@ sq_store_set_async (SqStore             *self,
                     GAsyncReadyCallback  callback,
                     gpointer             user_data)
 {
+  sq_store_set_if_async (self, key, SQ_SET_ALWAYS, NULL, samples, cancellable, progress, progress_data,
+                         progress_notify, callback, user_data);
+}
+
+/**
+ * sq_store_set_if_async:
+ * @key: (nullable): the key; %NULL for a new random one
+ * @condition: what the shard @key must be; see sq_store_set_if()
+ * @etag: (nullable): with %SQ_SET_IF_MATCH, the etag it must still have
+ * @samples: (element-type SqValue): the samples, as for
+ *   sq_store_set_async()
+ *
+ * Runs sq_store_set_if() on a worker; sq_store_set_finish() gives its
+ * result.
+ */
+void
+sq_store_set_if_async (SqStore             *self,
+                       const char          *key,
+                       SqSetCondition       condition,
+                       const char          *etag,
+                       GPtrArray           *samples,
+                       GCancellable        *cancellable,
+                       SqProgressCallback   progress,
+                       gpointer             progress_data,
+                       GDestroyNotify       progress_notify,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   SetData *data;
 
   g_return_if_fail (SQ_IS_STORE (self));
   g_return_if_fail (samples != NULL);
+  g_return_if_fail (condition != SQ_SET_IF_MATCH || (key != NULL && etag != NULL));
 
   data = g_new0 (SetData, 1);
   data->key = g_strdup (key);
+  data->condition = condition;
+  data->etag = g_strdup (etag);
   data->samples = g_ptr_array_ref (samples);
   if (progress != NULL)
     data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
@@ -292,6 +379,8 @@ sq_store_set_async (SqStore             *self,
 
 /**
  * sq_store_set_finish:
+ *
+ * The result of sq_store_set_async() or sq_store_set_if_async().
  *
  * Returns: (transfer full): the key written, or %NULL
  */
@@ -711,12 +800,14 @@ sq_store_drop_stash_finish (SqStore       *self,
  *   does not tell
  * @etag: (out) (optional) (nullable) (transfer full): its entity tag
  *   (%G_FILE_ATTRIBUTE_ETAG_VALUE; for a local file, made from its
- *   modification time), or %NULL where the location has none
+ *   modification time; in a gs:// bucket, the object's generation), or
+ *   %NULL where the location has none
  * @error: return location for an error
  *
  * What changes when anyone writes the shard @key: a window keeps it from
  * when it read the shard, and asks again before it saves over it, to tell
- * whether someone else wrote it meanwhile (any of the three differs). A
+ * whether someone else wrote it meanwhile (any of the three differs); the
+ * etag is also what sq_store_set_if() takes to replace only that shard. A
  * link to a shard is followed, as listing does. Blocks.
  *
  * Returns: whether there is a shard @key; else a #SQ_STORE_ERROR_NOT_FOUND

@@ -396,6 +396,23 @@ _sq_store_set_not_found_error (SqStore     *self,
   g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_NOT_FOUND, "store '%s' has no shard '%s'", store, key);
 }
 
+/* What a set found instead of what @condition asked for. */
+void
+_sq_store_set_condition_error (SqStore        *self,
+                               const char     *key,
+                               SqSetCondition  condition,
+                               GError        **error)
+{
+  g_autofree char *store = sq_store_get_display_name (self);
+
+  if (condition == SQ_SET_IF_ABSENT)
+    g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_EXISTS, "store '%s' already has a shard '%s'", store, key);
+  else
+    g_set_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED,
+                 "shard '%s' of store '%s' changed since it was read: someone else wrote or removed it", key,
+                 store);
+}
+
 /* Takes @io_error, about the store's directory. */
 void
 _sq_store_prefix_error (SqStore  *self,

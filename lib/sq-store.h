@@ -20,6 +20,10 @@ G_BEGIN_DECLS
  * @SQ_STORE_ERROR_NOT_A_STORE: the location is not a directory
  * @SQ_STORE_ERROR_MIXED_SERIALIZERS: set() was asked to write into a store
  *   whose shards disagree on the serializer, and none was chosen
+ * @SQ_STORE_ERROR_EXISTS: a set that was to make a new shard found one of
+ *   its key (%SQ_SET_IF_ABSENT)
+ * @SQ_STORE_ERROR_CHANGED: a set that was to replace the shard as it was
+ *   found it written or removed by someone else since (%SQ_SET_IF_MATCH)
  */
 typedef enum
 {
@@ -27,6 +31,8 @@ typedef enum
   SQ_STORE_ERROR_NOT_FOUND,
   SQ_STORE_ERROR_NOT_A_STORE,
   SQ_STORE_ERROR_MIXED_SERIALIZERS,
+  SQ_STORE_ERROR_EXISTS,
+  SQ_STORE_ERROR_CHANGED,
 } SqStoreError;
 
 #define SQ_STORE_ERROR (sq_store_error_quark ())
@@ -43,6 +49,24 @@ typedef enum
   SQ_LIST_KEYS_DEFAULT = 0,
   SQ_LIST_KEYS_NAMES_ONLY = 1 << 0,
 } SqListKeysFlags;
+
+/**
+ * SqSetCondition:
+ * @SQ_SET_ALWAYS: write over any shard of the key, or none
+ * @SQ_SET_IF_ABSENT: only if there is no shard of the key
+ *   (%SQ_STORE_ERROR_EXISTS if there is)
+ * @SQ_SET_IF_MATCH: only over the shard of the key whose etag (from
+ *   sq_store_query_shard()) is the one given (%SQ_STORE_ERROR_CHANGED if
+ *   it is not, or there is none)
+ *
+ * What a set asks of the shard it replaces; see sq_store_set_if().
+ */
+typedef enum
+{
+  SQ_SET_ALWAYS,
+  SQ_SET_IF_ABSENT,
+  SQ_SET_IF_MATCH,
+} SqSetCondition;
 
 /**
  * SqProgressCallback:
@@ -212,6 +236,26 @@ void           sq_store_set_async           (SqStore             *self,
 char          *sq_store_set_finish          (SqStore             *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+char          *sq_store_set_if              (SqStore             *self,
+                                             const char          *key,
+                                             SqSetCondition       condition,
+                                             const char          *etag,
+                                             GPtrArray           *samples,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void           sq_store_set_if_async        (SqStore             *self,
+                                             const char          *key,
+                                             SqSetCondition       condition,
+                                             const char          *etag,
+                                             GPtrArray           *samples,
+                                             GCancellable        *cancellable,
+                                             SqProgressCallback   progress,
+                                             gpointer             progress_data,
+                                             GDestroyNotify       progress_notify,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 char          *sq_store_set_from_reader     (SqStore             *self,
                                              const char          *key,
                                              SqShardReader       *reader,

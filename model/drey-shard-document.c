@@ -18,8 +18,11 @@
  *   a new shard's key must be free and a loaded shard unchanged on disk,
  *   unless the caller passes DREY_SAVE_FLAGS_REPLACE (the user agreed).
  *   Then it stashes the old bytes (for Undo), writes atomically with
- *   progress, and hands back a DreyShardUndo. A failed write keeps the
- *   edits and drops the stash.
+ *   progress, and hands back a DreyShardUndo. The write asks the same
+ *   again as it publishes (sq_store_set_if(): in a bucket, If-Match on
+ *   the etag read), so someone else's write after the check is refused
+ *   with the same error, not lost. A failed write keeps the edits and
+ *   drops the stash.
  * - Deleting stashes the shard by renaming it; the undo renames it back.
  * - Every edit before a save can be undone and redone (see "edits and
  *   their history" below).
@@ -31,6 +34,8 @@
 #include "config.h"
 
 #include "drey-shard-document.h"
+
+#include <string.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -248,6 +253,16 @@ stamp_new (gint64      size,
            const char *etag)
 {
   return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT ":%s", size, mtime, etag != NULL ? etag : "");
+}
+
+/* The etag in @stamp, or NULL for none. */
+static const char *
+stamp_etag (const char *stamp)
+{
+  const char *colon = stamp ? strchr (stamp, ':') : NULL;
+
+  colon = colon ? strchr (colon + 1, ':') : NULL;
+  return colon != NULL && colon[1] != '\0' ? colon + 1 : NULL;
 }
 
 /* The stamp of @key from a query's result; NULL when there is no shard,
@@ -1233,8 +1248,10 @@ typedef struct
   gboolean       is_new;
   char          *stamp;     /* what was read, to compare */
   DreySaveFlags  flags;
+  SqSetCondition condition; /* what the write asks of the shard it replaces */
   GFile         *stash;     /* the old bytes, for Undo */
   GPtrArray     *samples;
+  GError        *error;     /* of a failed write, given once the stash is gone */
 } Save;
 
 static void
@@ -1245,7 +1262,18 @@ save_free (Save *save)
   g_free (save->stamp);
   g_clear_object (&save->stash);
   g_clear_pointer (&save->samples, g_ptr_array_unref);
+  g_clear_error (&save->error);
   g_free (save);
+}
+
+/* The refusals that the window turns into a question. */
+static GError *
+refusal_new (DreyShardDocumentError  code,
+             const char             *key)
+{
+  if (code == DREY_SHARD_DOCUMENT_ERROR_EXISTS)
+    return g_error_new (DREY_SHARD_DOCUMENT_ERROR, code, "the store already has a shard '%s'", key);
+  return g_error_new (DREY_SHARD_DOCUMENT_ERROR, code, "shard '%s' changed on disk since it was read", key);
 }
 
 /* On a worker: does the write go over what was read? Then the stash. */
@@ -1275,14 +1303,12 @@ prepare_thread (GTask        *task,
       g_clear_error (&error);
       if (save->is_new && now != NULL)
         {
-          g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_EXISTS,
-                                   "the store already has a shard '%s'", save->key);
+          g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_EXISTS, save->key));
           return;
         }
       if (!save->is_new && g_strcmp0 (now, save->stamp) != 0)
         {
-          g_task_return_new_error (task, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK,
-                                   "shard '%s' changed on disk since it was read", save->key);
+          g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK, save->key));
           return;
         }
     }
@@ -1345,6 +1371,23 @@ save_progress (guint64  done,
   set_progress (user_data, done, total);
 }
 
+/* A write that failed, once its stash is gone (a stash left over costs
+ * space, not data: its error is not the save's). */
+static void
+save_failed (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DreyShardDocument *self = g_task_get_source_object (task);
+  Save *save = g_task_get_task_data (task);
+
+  if (result != NULL)
+    sq_store_drop_stash_finish (SQ_STORE (object), result, NULL);
+  set_busy (self, FALSE);
+  g_task_return_error (task, g_steal_pointer (&save->error));
+}
+
 static void
 save_written (GObject      *object,
               GAsyncResult *result,
@@ -1358,11 +1401,20 @@ save_written (GObject      *object,
 
   if (written == NULL)
     {
-      /* The shard on disk is untouched, and the edits are still here. */
+      /* Someone else wrote after the check: the check's own question. */
+      if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_EXISTS))
+        save->error = refusal_new (DREY_SHARD_DOCUMENT_ERROR_EXISTS, save->key);
+      else if (g_error_matches (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED))
+        save->error = refusal_new (DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK, save->key);
+      else
+        save->error = g_steal_pointer (&error);
+      /* The shard on disk is untouched, and the edits are still here; the
+       * stash goes before the answer, so a save the user then agrees to
+       * does not overlap with its delete. */
       if (save->stash != NULL)
-        sq_store_drop_stash_async (save->store, save->stash, NULL, NULL, NULL);
-      set_busy (self, FALSE);
-      g_task_return_error (task, g_steal_pointer (&error));
+        sq_store_drop_stash_async (save->store, save->stash, NULL, save_failed, g_steal_pointer (&task));
+      else
+        save_failed (NULL, NULL, g_steal_pointer (&task));
       return;
     }
   drey_shard_cache_remove (self->cache, save->key);
@@ -1389,9 +1441,9 @@ save_prepared (GObject      *object,
     }
   cancellable = g_task_get_cancellable (task);
   set_progress (self, 0, 0);
-  sq_store_set_async (save->store, save->key, save->samples, cancellable,
-                      save_progress, g_object_ref (self), g_object_unref,
-                      save_written, g_steal_pointer (&task));
+  sq_store_set_if_async (save->store, save->key, save->condition, stamp_etag (save->stamp), save->samples,
+                         cancellable, save_progress, g_object_ref (self), g_object_unref,
+                         save_written, g_steal_pointer (&task));
 }
 
 /**
@@ -1432,6 +1484,14 @@ drey_shard_document_save_async (DreyShardDocument   *self,
   save->is_new = self->is_new;
   save->stamp = g_strdup (self->stamp);
   save->flags = flags;
+  /* As the check before: no shard where there was none, else the one read
+   * (a location without etags has the check alone). */
+  if (flags & DREY_SAVE_FLAGS_REPLACE)
+    save->condition = SQ_SET_ALWAYS;
+  else if (save->is_new || save->stamp == NULL)
+    save->condition = SQ_SET_IF_ABSENT;
+  else
+    save->condition = stamp_etag (save->stamp) != NULL ? SQ_SET_IF_MATCH : SQ_SET_ALWAYS;
   save->samples = drey_shard_document_dup_samples (self);
   g_task_set_task_data (task, save, (GDestroyNotify) save_free);
   set_busy (self, TRUE);

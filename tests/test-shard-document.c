@@ -1,12 +1,16 @@
 /* test-shard-document.c: the open shard as a document, without a window
  *
  * Loading, every edit and its undo and redo, saving (with the changed-on-disk and key-taken
- * checks), Undo of a save and of a delete, and cancelling, all through the
+ * checks, and the same refusals from the write itself when someone else
+ * writes after the checks), Undo of a save and of a delete, and cancelling, all through the
  * async API the window uses, on a real store in a temporary folder.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -667,6 +671,117 @@ test_save_changed_on_disk (Fixture       *f,
   assert_samples_equal (on_disk, theirs);
 }
 
+/* Stashes for Undo in the store's folder. */
+static guint
+count_stashes (Fixture *f)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_prefix (name, ".drey-undo-");
+  return n;
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *key;
+  GPtrArray  *theirs;
+  gboolean    after_stash;  /* a stash must be there: the checks are done */
+  gboolean    written;
+} Race;
+
+static gpointer
+write_theirs (gpointer data)
+{
+  Race *race = data;
+
+  write_shard (race->f, race->key, race->theirs);
+  return NULL;
+}
+
+/* Someone else writes the shard as the save's write begins (its progress
+ * goes back to nothing then), after its checks: only the write's own
+ * condition can see it. The time is one no write of this test makes, so
+ * the etag differs however coarse the file system's clock. */
+static void
+write_theirs_on_progress (DreyShardDocument *doc,
+                          GParamSpec        *pspec,
+                          Race              *race)
+{
+  g_autofree char *name = g_strconcat (race->key, ".gz", NULL);
+  g_autofree char *path = g_build_filename (race->f->dir, name, NULL);
+  const struct timespec times[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+
+  if (race->written || !drey_shard_document_get_busy (doc))
+    return;
+  race->written = TRUE;
+  g_assert_cmpuint (count_stashes (race->f), ==, race->after_stash ? 1 : 0);
+  /* Another program's write, waited for: it blocks, so not on this
+   * thread. */
+  g_thread_join (g_thread_new ("theirs", write_theirs, race));
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+static void
+test_save_raced (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SqValue) value = sq_value_new_int (42);
+  g_autoptr(GPtrArray) theirs = make_samples (500, 9);
+  g_autoptr(GPtrArray) fresh = make_samples (900, 2);
+  g_autoptr(GPtrArray) mine = NULL;
+  g_autoptr(GPtrArray) on_disk = NULL;
+  g_autoptr(DreyShardUndo) undo = NULL;
+  Race race = { f, "a", theirs, TRUE, FALSE };
+  gulong handler;
+
+  g_assert_true (load (f, "a", &error));
+  drey_shard_document_set_value (f->doc, field_node (sample_node (f, 0), "id"), value);
+  mine = drey_shard_document_dup_samples (f->doc);
+
+  handler = g_signal_connect (f->doc, "notify::progress", G_CALLBACK (write_theirs_on_progress), &race);
+  g_assert_null (save (f, DREY_SAVE_FLAGS_NONE, &error));
+  g_assert_true (race.written);
+  g_assert_error (error, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK);
+  g_assert_cmpstr (error->message, ==, "shard 'a' changed on disk since it was read");
+  g_clear_error (&error);
+  /* Theirs is untouched, the edits are here, and the stash goes. */
+  on_disk = read_shard (f, "a");
+  assert_samples_equal (on_disk, theirs);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+  g_assert_true (drey_shard_document_get_modified (f->doc));
+  g_assert_cmpuint (count_stashes (f), ==, 0);
+
+  /* The user agreed: the write goes, and Undo brings theirs back. */
+  undo = save (f, DREY_SAVE_FLAGS_REPLACE, &error);
+  g_assert_no_error (error);
+  on_disk = read_shard (f, "a");
+  assert_samples_equal (on_disk, mine);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+  g_assert_true (run_undo (undo, &error));
+  on_disk = read_shard (f, "a");
+  assert_samples_equal (on_disk, theirs);
+  g_clear_pointer (&on_disk, g_ptr_array_unref);
+
+  /* A new shard whose key someone takes after the check. */
+  race = (Race) { f, "fresh", theirs, FALSE, FALSE };
+  drey_shard_document_open_new (f->doc, "fresh", fresh);
+  g_assert_null (save (f, DREY_SAVE_FLAGS_NONE, &error));
+  g_assert_true (race.written);
+  g_assert_error (error, DREY_SHARD_DOCUMENT_ERROR, DREY_SHARD_DOCUMENT_ERROR_EXISTS);
+  g_assert_cmpstr (error->message, ==, "the store already has a shard 'fresh'");
+  g_clear_error (&error);
+  on_disk = read_shard (f, "fresh");
+  assert_samples_equal (on_disk, theirs);
+  g_assert_true (drey_shard_document_get_is_new (f->doc));
+  g_assert_cmpuint (count_stashes (f), ==, 0);
+  g_signal_handler_disconnect (f->doc, handler);
+}
+
 static void
 test_new_shard (Fixture       *f,
                 gconstpointer  data)
@@ -1008,6 +1123,7 @@ main (int   argc,
   ADD ("/document/undo-after-save", test_undo_after_save);
   ADD ("/document/save-and-undo", test_save_and_undo);
   ADD ("/document/save-changed-on-disk", test_save_changed_on_disk);
+  ADD ("/document/save-raced", test_save_raced);
   ADD ("/document/new-shard", test_new_shard);
   ADD ("/document/delete-and-undo", test_delete_and_undo);
   ADD ("/document/busy", test_busy);

@@ -597,6 +597,95 @@ test_set_atomic_on_encode_error (Fixture       *f,
   assert_old_shard_kept (f, before);
 }
 
+/* A set on condition: over the shard whose etag it was given, or where
+ * there is none; else refused, naming the shard, with no temp file left. */
+static void
+test_set_if (Fixture       *f,
+             gconstpointer  data)
+{
+  static const char *const lines[] = { "{\"mine\": 1}", NULL };
+  static const char *const theirs_lines[] = { "{\"theirs\": 2}", NULL };
+  g_autoptr(GBytes) before = write_old_shard (f);
+  g_autoptr(GPtrArray) samples = samples_from (lines);
+  g_autoptr(GPtrArray) theirs = samples_from (theirs_lines);
+  g_autoptr(GBytes) theirs_bytes = NULL;
+  g_autofree char *path = store_path (f, "k.gz");
+  g_autofree char *read_etag = NULL;
+  g_autofree char *key = NULL;
+  g_autoptr(GError) error = NULL;
+  /* A time no set of this test makes, so that the etag the read saw is
+   * not the one of a write a moment later. */
+  const struct timespec times[2] = { { 1000000000, 123456000 }, { 1000000000, 123456000 } };
+
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+  g_assert_true (sq_store_query_shard (f->store, "k", NULL, NULL, NULL, &read_etag, &error));
+  g_assert_no_error (error);
+
+  /* There is a shard: a new one is refused, and a stale etag too. */
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "already has a shard 'k'"));
+  g_clear_error (&error);
+  assert_old_shard_kept (f, before);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, "0:0", samples, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
+  g_assert_nonnull (strstr (error->message, "shard 'k'"));
+  g_assert_nonnull (strstr (error->message, "changed since it was read"));
+  g_clear_error (&error);
+  assert_old_shard_kept (f, before);
+
+  /* Someone else writes it after the read: the read's etag is refused. */
+  key = sq_store_set (f->store, "k", theirs, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&key, g_free);
+  theirs_bytes = file_bytes (f, "k.gz");
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
+  g_clear_error (&error);
+  assert_old_shard_kept (f, theirs_bytes);
+
+  /* Their etag is the one to replace; then a write always goes. */
+  g_clear_pointer (&read_etag, g_free);
+  g_assert_true (sq_store_query_shard (f->store, "k", NULL, NULL, NULL, &read_etag, &error));
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "k");
+  g_clear_pointer (&key, g_free);
+  key = sq_store_set_if (f->store, "k", SQ_SET_ALWAYS, NULL, theirs, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&key, g_free);
+  {
+    g_autoptr(GPtrArray) got = sq_store_get (f->store, "k", NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (got->len, ==, 1);
+    g_assert_true (sq_value_equal (g_ptr_array_index (got, 0), g_ptr_array_index (theirs, 0)));
+  }
+
+  /* No shard: If-Match is refused, a new one is written. */
+  g_assert_true (sq_store_remove (f->store, "k", NULL, &error));
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  g_assert_null (key);
+  g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
+  g_clear_error (&error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (key, ==, "k");
+  {
+    g_auto(GStrv) files = dir_listing (f);
+    const char *const only[] = { "k.gz", NULL };
+    g_autoptr(GPtrArray) got = sq_store_get (f->store, "k", NULL, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (got->len, ==, 1);
+    g_assert_true (sq_value_equal (g_ptr_array_index (got, 0), g_ptr_array_index (samples, 0)));
+    g_assert_cmpstrv (files, only);
+  }
+}
+
 static void
 test_set_atomic_on_cancel (Fixture       *f,
                            gconstpointer  data)
@@ -1557,6 +1646,7 @@ main (int    argc,
   ADD ("/store/set/invalid-keys", test_set_invalid_keys, NULL);
   ADD ("/store/set/atomic-encode-error", test_set_atomic_on_encode_error, NULL);
   ADD ("/store/set/atomic-cancel", test_set_atomic_on_cancel, NULL);
+  ADD ("/store/set/if", test_set_if, NULL);
   ADD ("/store/set/atomic-full-disk", test_set_atomic_on_full_disk, NULL);
   ADD ("/store/set/from-reader", test_set_from_reader, NULL);
   ADD ("/store/set/from-reader-atomic-decode-error", test_set_from_reader_atomic_on_decode_error, NULL);

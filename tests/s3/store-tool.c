@@ -1,12 +1,20 @@
 /* store-tool.c: what drey-cli does not do, on any store, for
  * tests/s3/test-s3.py: the window's Undo (a stash before a set or a
- * remove, then the unstash), the stamp a save compares, and a streamed
- * listing
+ * remove, then the unstash), the stamp a save compares, a streamed
+ * listing, and the window's save (DreyShardDocument's checks and its
+ * write on condition)
  *
  * Usage: store-tool undo-set STORE KEY
  *        store-tool undo-remove STORE KEY
  *        store-tool query STORE KEY
  *        store-tool stream STORE
+ *        store-tool save STORE KEY edit|new [replace]
+ *
+ * save loads KEY and adds a sample at the front (edit), or makes KEY a
+ * new shard of one sample (new), and saves it as the window does. A
+ * refusal (changed on disk, key taken) prints "refused CODE: MESSAGE"
+ * and exits 3; with replace it saves again with DREY_SAVE_FLAGS_REPLACE,
+ * as after the user agreed. Then "saved", or "failed: MESSAGE".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +22,7 @@
 
 #include <stdio.h>
 
+#include "drey-shard-document.h"
 #include "sq.h"
 
 static int
@@ -51,6 +60,77 @@ on_listed (GObject      *object,
   g_main_loop_quit (listing->loop);
 }
 
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static int
+save (SqStore    *store,
+      const char *key,
+      const char *mode,
+      gboolean    replace)
+{
+  g_autoptr(DreyShardDocument) doc = drey_shard_document_new (store);
+  g_autoptr(SqValue) sample = sq_value_from_json ("{\"saved\": \"by drey\"}", -1, NULL);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  GError *error = NULL;
+
+  if (g_str_equal (mode, "new"))
+    {
+      g_autoptr(GPtrArray) samples = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+
+      g_ptr_array_add (samples, sq_value_ref (sample));
+      drey_shard_document_open_new (doc, key, samples);
+    }
+  else
+    {
+      drey_shard_document_load_async (doc, key, NULL, store_result, &loaded);
+      if (!drey_shard_document_load_finish (doc, wait_result (&loaded), &error))
+        return fail (error);
+      drey_shard_document_insert_sample (doc, 0, sample);
+    }
+
+  for (DreySaveFlags flags = DREY_SAVE_FLAGS_NONE;; flags = DREY_SAVE_FLAGS_REPLACE)
+    {
+      g_autoptr(GAsyncResult) saved = NULL;
+      g_autoptr(DreyShardUndo) undo = NULL;
+
+      drey_shard_document_save_async (doc, flags, NULL, store_result, &saved);
+      undo = drey_shard_document_save_finish (doc, wait_result (&saved), &error);
+      if (undo != NULL)
+        {
+          printf ("saved\n");
+          return 0;
+        }
+      if (flags == DREY_SAVE_FLAGS_NONE && error->domain == DREY_SHARD_DOCUMENT_ERROR &&
+          (error->code == DREY_SHARD_DOCUMENT_ERROR_EXISTS || error->code == DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK))
+        {
+          printf ("refused %s: %s\n", error->code == DREY_SHARD_DOCUMENT_ERROR_EXISTS ? "exists" : "changed-on-disk",
+                  error->message);
+          fflush (stdout);
+          g_clear_error (&error);
+          if (!replace)
+            return 3;
+          continue;
+        }
+      printf ("failed: %s\n", error->message);
+      g_error_free (error);
+      return 1;
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -61,7 +141,8 @@ main (int    argc,
 
   if (argc < 3)
     {
-      fprintf (stderr, "usage: store-tool undo-set|undo-remove|query STORE KEY | stream STORE\n");
+      fprintf (stderr, "usage: store-tool undo-set|undo-remove|query STORE KEY | stream STORE | "
+                       "save STORE KEY edit|new [replace]\n");
       return 2;
     }
   location = g_file_new_for_commandline_arg (argv[2]);
@@ -81,6 +162,8 @@ main (int    argc,
   if (argc < 4)
     return 2;
 
+  if (g_str_equal (argv[1], "save") && (argc == 5 || (argc == 6 && g_str_equal (argv[5], "replace"))))
+    return save (store, argv[3], argv[4], argc == 6);
   if (g_str_equal (argv[1], "query"))
     {
       gint64 size, mtime;

@@ -12,15 +12,27 @@
 #     no stash or temp objects; streamed listing the same; many pages;
 #   - cat/check/stats/info decode what boto3 uploaded;
 #   - set (one PUT, and multipart), copy both ways, rm: boto3 reads back
-#     the same samples, and removed keys are gone;
+#     the same samples, and removed keys are gone; a random key's PUT
+#     says If-None-Match: *;
 #   - Undo: a stash before a set or a remove, then the unstash: boto3 reads
 #     the identical object back;
 #   - the stamp a save compares (size, time, ETag) changes when boto3
 #     writes the shard;
+#   - the window's save when boto3 writes between its check and its
+#     write: the write carries If-Match on the ETag read (If-None-Match: *
+#     for a new shard; on CompleteMultipartUpload for a multipart one;
+#     x-goog-if-generation-match for gs://), which the proxy checks as a
+#     real server does (s3rver ignores them), so the save is refused with
+#     the changed-on-disk or key-taken question, boto3 reads the other
+#     writer's object unchanged and no stash is left; agreed to
+#     (DREY_SAVE_FLAGS_REPLACE), it writes without a condition;
 #   - faults: a reset mid-download (resumed), a 503 then success (retried),
 #     a stalled server (a timeout, then a clear error), a 403 (access
 #     denied, naming the bucket), a body cut short every time (a clear
 #     error), an upload cut off (no half object, the old one intact);
+#   - the read cache: a shard read again is a 304 and the kept bytes; a
+#     download cut short, or stopped by its reader, keeps nothing; one
+#     resumed after a reset is kept whole; the cache stays in its bound;
 #   - errors: no such bucket; no credentials, with where Drey looked;
 #   - gs:// through STORAGE_EMULATOR_HOST, anonymous, with
 #     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC authorized_user credentials
@@ -30,6 +42,7 @@
 
 import gzip
 import hashlib
+import re
 import http.server
 import json
 import os
@@ -44,6 +57,7 @@ import urllib.parse
 try:
     import boto3
     import botocore.config
+    import botocore.exceptions
     import msgpack
     import msgpack_numpy
     import numpy as np
@@ -87,17 +101,27 @@ def same(a, b):
     return a == b
 
 
+# Cloud Storage's generation of an object, as the proxy makes one up from
+# s3rver's ETag: another write, another generation; 0 for no object.
+def generation(etag):
+    return 0 if etag is None else int(hashlib.sha256(etag.encode()).hexdigest()[:15], 16) + 1
+
+
 # ---------------------------------------------------------------------------
 # A proxy in front of s3rver that the test tells what to break.
 
 class Proxy:
-    def __init__(self, upstream):
+    def __init__(self, upstream, s3):
         self.upstream = upstream
-        self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "reset-upload"
+        self.s3 = s3              # straight to s3rver: what an object is now
+        self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "slow",
+        #                           "reset-upload"
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
         self.answers = []         # (method, path, status) of what upstream answered
+        self.race = None          # another writer's write, just before the next write that publishes
+        self.conditions = []      # (method, path, {header: value}, held) of conditional writes
         self.lock = threading.Lock()
         proxy = self
 
@@ -129,6 +153,7 @@ class Proxy:
             is_object = "/" in path.split("?")[0].strip("/")
             wanted = {"reset": method == "GET" and is_object,
                       "truncate": method == "GET" and is_object,
+                      "slow": method == "GET" and is_object,
                       "stall": method == "GET" and is_object,
                       "403": True,
                       "503": True,
@@ -188,9 +213,20 @@ class Proxy:
             if fault == "stall":
                 time.sleep(8)
                 return
+            if not self.precondition_holds(method, path, headers):
+                msg = b"<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions " \
+                      b"you specified did not hold</Message></Error>"
+                client.sendall(b"HTTP/1.1 412 Precondition Failed\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
+                continue
             answer = self.forward(head, body)
             with self.lock:
                 self.answers.append((method, path, int(answer.split(b" ", 2)[1])))
+            if fault == "slow":
+                # Whole, but over a few seconds: a reader can stop before the end.
+                for i in range(0, len(answer), 1 << 16):
+                    client.sendall(answer[i:i + (1 << 16)])
+                    time.sleep(0.01)
+                continue
             if fault in ("reset", "truncate"):
                 # The headers and part of the body, then the connection goes.
                 cut = answer.index(b"\r\n\r\n") + 4
@@ -202,12 +238,56 @@ class Proxy:
                 return
             client.sendall(answer)
 
+    @staticmethod
+    def publishes(method, path, headers):
+        """Whether the request puts an object in place: a PUT of its bytes (not
+        a part, not a copy), or the CompleteMultipartUpload of its parts."""
+        query = path.partition("?")[2]
+        if method == "PUT":
+            return "partNumber=" not in query and "x-amz-copy-source" not in headers and \
+                "x-goog-copy-source" not in headers
+        return method == "POST" and "uploadId=" in query
+
+    def precondition_holds(self, method, path, headers):
+        """A real server's check of a write's If-Match, If-None-Match: * and
+        x-goog-if-generation-match against the object as it is (s3rver
+        ignores them); the other writer's write, if the test set one, goes
+        first."""
+        if not self.publishes(method, path, headers):
+            return True
+        with self.lock:
+            race, self.race = self.race, None
+        if race is not None:
+            race()
+        names = ("if-match", "if-none-match", "x-goog-if-generation-match")
+        given = {k: headers[k] for k in names if k in headers}
+        if not given:
+            return True
+        bucket, key = urllib.parse.unquote(path.split("?")[0]).lstrip("/").split("/", 1)
+        try:
+            etag = self.s3.head_object(Bucket=bucket, Key=key)["ETag"]
+        except botocore.exceptions.ClientError:
+            etag = None
+        held = True
+        if "if-match" in given:
+            held = held and etag is not None and given["if-match"].strip('"') in ("*", etag.strip('"'))
+        if "if-none-match" in given:
+            held = held and given["if-none-match"] == "*" and etag is None
+        if "x-goog-if-generation-match" in given:
+            held = held and given["x-goog-if-generation-match"] == str(generation(etag))
+        with self.lock:
+            self.conditions.append((method, path, given, held))
+        return held
+
     def forward(self, head, body):
         # One fresh upstream connection per request, read to its end.
         lines = head.split(b"\r\n")
         # s3rver takes no OAuth tokens: the proxy, like an emulator, lets
         # them through unchecked (the test has looked at them).
         lines = [l for l in lines if not l.lower().startswith((b"connection:", b"authorization: bearer"))]
+        # Cloud Storage's copy header in S3's words, as an emulator takes it.
+        lines = [b"x-amz-copy-source:" + l.split(b":", 1)[1] if l.lower().startswith(b"x-goog-copy-source:") else l
+                 for l in lines]
         lines.append(b"Connection: close")
         up = socket.create_connection(("127.0.0.1", self.upstream), timeout=30)
         up.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
@@ -221,6 +301,10 @@ class Proxy:
         # Keep the client's connection open: drop upstream's Connection: close.
         head_end = data.index(b"\r\n\r\n")
         hlines = [l for l in data[:head_end].split(b"\r\n") if not l.lower().startswith(b"connection:")]
+        # Each object's generation beside its ETag, as Cloud Storage says it.
+        for l in list(hlines):
+            if l.lower().startswith(b"etag:"):
+                hlines.append(b"x-goog-generation: %d" % generation(l.split(b":", 1)[1].strip().decode()))
         return b"\r\n".join(hlines) + data[head_end:]
 
 
@@ -240,11 +324,12 @@ def main():
 
 
 def tests(tmp, port):
-    proxy = Proxy(port)
     endpoint = "http://127.0.0.1:%d" % port
     s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="S3RVER", aws_secret_access_key="S3RVER",
                       region_name="us-east-1", config=botocore.config.Config(retries={"max_attempts": 1}))
     s3.create_bucket(Bucket=BUCKET)
+    proxy = Proxy(port, boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="S3RVER",
+                                     aws_secret_access_key="S3RVER", region_name="us-east-1"))
 
     home = os.path.join(tmp, "home")
     os.mkdir(home)
@@ -334,6 +419,13 @@ def tests(tmp, port):
         if p.returncode == 0 else None
     check(got == [{"x": i, "text": "zw\u00f6lf"} for i in range(5)], "set: boto3 reads back what Drey wrote",
           p.stderr)
+    n = len(proxy.conditions)
+    p = cli("set", store, "-", input=lines)
+    random_key = p.stdout.strip()
+    check(p.returncode == 0 and [(c[0], c[2]) for c in proxy.conditions[n:]] == [("PUT", {"if-none-match": "*"})] and
+          proxy.conditions[-1][1].startswith("/%s/train/%s.gz" % (BUCKET, random_key)),
+          "set with a random key: If-None-Match: *, never over a key taken meanwhile", p.stderr)
+    s3.delete_object(Bucket=BUCKET, Key="train/%s.gz" % random_key)
 
     big = os.path.join(tmp, "big")
     os.makedirs(big)
@@ -387,6 +479,69 @@ def tests(tmp, port):
     check(p1.returncode == 0 and p1.stdout.split()[2] == head["ETag"] and
           int(p1.stdout.split()[0]) == head["ContentLength"] and p2.stdout.split()[2] != p1.stdout.split()[2],
           "query: size and ETag as boto3 sees them; another writer changes the ETag", p1.stdout + p2.stdout)
+
+    # --- a save when another writer writes between its check and its write
+    def stashes():
+        return [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="train/.drey-undo-").get("Contents", [])]
+
+    def body(key):
+        return s3.get_object(Bucket=BUCKET, Key="train/%s.gz" % key)["Body"].read()
+
+    def etag(key):
+        return s3.head_object(Bucket=BUCKET, Key="train/%s.gz" % key)["ETag"]
+
+    def race(key, samples):
+        """boto3 writes KEY just before Drey's next write that publishes an
+        object reaches the server: after Drey's check."""
+        data = squirrel_shard(samples)
+        proxy.race = lambda: s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % key, Body=data)
+        return data
+
+    def save(location, key, mode, *more, e=env):
+        n = len(proxy.conditions)
+        p = run([STORE_TOOL, "save", location, key, mode] + list(more), e)[0]
+        proxy.race = None
+        return p, [(c[0], c[2], c[3]) for c in proxy.conditions[n:]]
+
+    kept = stashes()
+    read = etag("shard-02")
+    theirs = race("shard-02", [{"other": "writer"}])
+    p, conds = save(store, "shard-02", "edit")
+    check(p.returncode == 3 and
+          p.stdout == "refused changed-on-disk: shard 'shard-02' changed on disk since it was read\n" and
+          conds == [("PUT", {"if-match": read}, False)] and body("shard-02") == theirs and stashes() == kept,
+          "a save raced after its check: If-Match on the ETag read, a 412, the changed-on-disk question; "
+          "boto3 reads the other writer's object unchanged, no stash left", p.stdout + p.stderr + str(conds))
+    again = race("shard-02", [{"other": "again"}])
+    p, conds = save(store, "shard-02", "edit", "replace")
+    made = [k for k in stashes() if k not in kept]
+    got = decode_shard(body("shard-02")) if p.returncode == 0 else None
+    check(p.returncode == 0 and
+          p.stdout == "refused changed-on-disk: shard 'shard-02' changed on disk since it was read\nsaved\n" and
+          len(conds) == 1 and not conds[0][2] and got == [{"saved": "by drey"}, {"other": "writer"}] and
+          len(made) == 1 and s3.get_object(Bucket=BUCKET, Key=made[0])["Body"].read() == again,
+          "agreed to (replace): written with no condition; the Undo stash holds the other writer's object",
+          p.stdout + p.stderr + str(conds))
+    for k in made:
+        s3.delete_object(Bucket=BUCKET, Key=k)
+
+    theirs = race("taken", [{"taken": "meanwhile"}])
+    p, conds = save(store, "taken", "new")
+    check(p.returncode == 3 and p.stdout == "refused exists: the store already has a shard 'taken'\n" and
+          conds == [("PUT", {"if-none-match": "*"}, False)] and body("taken") == theirs and stashes() == kept,
+          "a new shard whose key is taken after the check: If-None-Match: *, the key-taken question, "
+          "boto3 reads the other writer's object", p.stdout + p.stderr + str(conds))
+
+    read = etag("shard-01")
+    theirs = race("shard-01", [{"other": "multipart"}])
+    n = len(proxy.seen)
+    p, conds = save(store, "shard-01", "edit", e=dict(env, DREY_S3_MULTIPART_THRESHOLD="64"))
+    aborted = [r for r in proxy.seen[n:] if r[0] == "DELETE" and "uploadId=" in r[1]]
+    check(p.returncode == 3 and "refused changed-on-disk" in p.stdout and
+          conds == [("POST", {"if-match": read}, False)] and aborted and body("shard-01") == theirs and
+          stashes() == kept,
+          "a multipart save raced: If-Match on CompleteMultipartUpload, refused, the parts aborted",
+          p.stdout + p.stderr + str(conds))
 
     # --- faults
     # (The cache off: the faults are in the downloads.)
@@ -466,6 +621,38 @@ def tests(tmp, port):
     p = cli("--no-cache", "cat", store, "a.b")
     check(p.stdout == '{"changed": true}\n' and "if-none-match" not in proxy.seen[n][2],
           "--no-cache: no conditional read", proxy.seen[n][2])
+
+    def cache_files():
+        return sorted(os.listdir(cache))
+
+    big_object = s3.get_object(Bucket=BUCKET, Key="train/big.gz")["Body"].read()
+    before = cache_files()
+    proxy.set("truncate")
+    p = cli("cat", store, "big", timeout=60)
+    proxy.set(None)
+    check(p.returncode != 0 and cache_files() == before, "a body cut short, the cache on: an error, nothing kept",
+          p.stderr + str(cache_files()))
+    # The serializer's probe reads a shard's start only, then closes it.
+    s3.copy_object(Bucket=BUCKET, Key="probe/big.gz", CopySource={"Bucket": BUCKET, "Key": "train/big.gz"})
+    proxy.set("slow")
+    p = cli("info", "s3://%s/probe" % BUCKET, timeout=60)
+    proxy.set(None)
+    check(p.returncode == 0 and "messagepack" in p.stdout.lower() and cache_files() == before,
+          "a download its reader stopped (the probe's): nothing kept", p.stdout + p.stderr + str(cache_files()))
+    proxy.set("reset", times=1)
+    p = cli("cat", store, "big", timeout=60)
+    broken = proxy.broken
+    proxy.set(None)
+    new = [n for n in cache_files() if n not in before and n.endswith(".gz")]
+    with open(os.path.join(cache, new[0]) if len(new) == 1 else os.devnull, "rb") as f:
+        whole = f.read() == big_object
+    check(p.returncode == 0 and broken == 1 and whole and len(p.stdout.splitlines()) == 2,
+          "a download resumed after a reset, the cache on: kept whole", "%s%s" % (p.stderr, new))
+    n = len(proxy.answers)
+    again = cli("cat", store, "big", timeout=60)
+    gets = [a for a in proxy.answers[n:] if a[0] == "GET"]
+    check(again.stdout == p.stdout and gets and gets[-1][2] == 304, "...and read from the cache next time", gets)
+
     bound = dict(env, DREY_CACHE_SIZE=str(400))
     for i in range(4):
         s3.put_object(Bucket=BUCKET, Key="cached/c%d.gz" % i, Body=squirrel_shard([{"i": i, "pad": "x" * 100}]))
@@ -482,6 +669,32 @@ def tests(tmp, port):
     check(p.returncode == 0 and p.stdout.split("\n")[:-1][:len(expected_keys)] != [] and
           "authorization" not in proxy.seen[n][2], "gs:// anonymous through STORAGE_EMULATOR_HOST",
           p.stdout + p.stderr)
+    gs_store = "gs://%s/train" % BUCKET
+    read = generation(etag("z"))
+    p = run([STORE_TOOL, "query", gs_store, "z"], gs_env)[0]
+    check(p.returncode == 0 and p.stdout.split()[2] == str(read), "gs:// query: the etag is the generation",
+          p.stdout + p.stderr)
+    theirs = race("z", [{"other": "gs"}])
+    p, conds = save(gs_store, "z", "edit", e=gs_env)
+    check(p.returncode == 3 and "refused changed-on-disk" in p.stdout and
+          conds == [("PUT", {"x-goog-if-generation-match": str(read)}, False)] and body("z") == theirs and
+          stashes() == kept,
+          "gs:// save raced: x-goog-if-generation-match on the generation read, refused; theirs unchanged",
+          p.stdout + p.stderr + str(conds))
+    theirs = race("gs-new", [{"taken": "gs"}])
+    p, conds = save(gs_store, "gs-new", "new", e=gs_env)
+    check(p.returncode == 3 and "refused exists" in p.stdout and
+          conds == [("PUT", {"x-goog-if-generation-match": "0"}, False)] and body("gs-new") == theirs,
+          "gs:// new shard raced: generation-match 0, the key-taken question", p.stdout + p.stderr + str(conds))
+    read = generation(etag("gs-new"))
+    p, conds = save(gs_store, "gs-new", "edit", e=gs_env)
+    check(p.returncode == 0 and p.stdout == "saved\n" and
+          conds == [("PUT", {"x-goog-if-generation-match": str(read)}, True)] and
+          decode_shard(body("gs-new")) == [{"saved": "by drey"}, {"taken": "gs"}],
+          "gs:// save with no one else writing: its generation-match holds", p.stdout + p.stderr + str(conds))
+    for k in [k for k in stashes() if k not in kept]:
+        s3.delete_object(Bucket=BUCKET, Key=k)
+
     n = len(proxy.seen)
     p = cli("cat", "gs://%s/train" % BUCKET, "shard-02", e=dict(gs_env, CLOUDSDK_AUTH_ACCESS_TOKEN="ya29.given"))
     check(p.returncode == 0 and proxy.seen[n][2].get("authorization") == "Bearer ya29.given",

@@ -36,6 +36,11 @@ CASES = [
     ("GET", "bucket.s3.eu-west-1.amazonaws.com", "/train/shard-%C3%A9%20x.gz", [], {"range": "bytes=100-", "if-match": '"abc"'}, None),
     ("PUT", "s3.us-east-1.amazonaws.com", "/bkt/p/a%2Bb.gz", [("partNumber", "3"), ("uploadId", "x/y=z")], {}, "FwoGZXIvYXdzEJr//token=="),
     ("PUT", "localhost:9000", "/bkt/p/.drey-undo-ABCDEFGH.tmp", [], {"x-amz-copy-source": "/bkt/p/k.gz"}, None),
+    # The conditions of a save: signed as every header Drey sends is.
+    ("PUT", "bucket.s3.eu-west-1.amazonaws.com", "/train/k.gz", [], {"if-match": '"0123456789abcdef0123456789abcdef"'}, None),
+    ("PUT", "127.0.0.1:4567", "/bucket/train/new.gz", [], {"if-none-match": "*"}, "FwoGZXIvYXdzEJr//token=="),
+    ("POST", "s3.us-east-1.amazonaws.com", "/bkt/p/k.gz", [("uploadId", "x/y=z")], {"if-match": '"abc-3"'}, None),
+    ("PUT", "storage.googleapis.com", "/bkt/p/k.gz", [], {"x-goog-if-generation-match": "1700000000123456"}, None),
     ("DELETE", "storage.googleapis.com", "/bkt/a/b/c.gz", [], {}, None),
     ("HEAD", "127.0.0.1:80", "/b/~tilde_-.gz", [], {}, None),
     ("GET", "bkt.s3.us-west-2.amazonaws.com", "/", [("continuation-token", "1/abc+def=="), ("delimiter", "/"), ("list-type", "2"), ("prefix", "a b/")], {}, None),
