@@ -26,13 +26,18 @@ typedef struct
   char     *secret_key;
   char     *session_token;
 
-  /* Cloud Storage OAuth: a token given, or one refreshed from ADC */
+  /* Cloud Storage OAuth: a token given, or one bought at @token_uri with
+   * ADC: an authorized_user's refresh token, or a service account's
+   * signed assertion */
   GMutex    token_lock;
   char     *bearer;
   gint64    bearer_expires; /* monotonic usec; 0: never */
   char     *refresh_token;
   char     *client_id;
   char     *client_secret;
+  char     *private_key;    /* PEM */
+  char     *private_key_id;
+  char     *client_email;
   char     *token_uri;
 
   char     *credential_source; /* where the credentials came from */
@@ -55,6 +60,8 @@ SqObjectConfig *_sq_object_config_new    (const char       *url,
                                           GError          **error);
 void            _sq_object_config_free   (SqObjectConfig   *config);
 gboolean        _sq_object_config_anonymous (SqObjectConfig *config);
+/* Its access tokens are bought at its token_uri, and expire. */
+gboolean        _sq_object_config_buys_tokens (SqObjectConfig *config);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SqObjectConfig, _sq_object_config_free)
 

@@ -12,11 +12,10 @@
  * Cloud Storage as Google's clients take them: STORAGE_EMULATOR_HOST for
  * the endpoint; CLOUDSDK_AUTH_ACCESS_TOKEN; else Application Default
  * Credentials (GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
- * application_default_credentials.json) of type authorized_user, whose
- * refresh token buys access tokens; else HMAC keys in gsutil's ~/.boto
- * (BOTO_CONFIG), signed as S3 requests are; else anonymous.
- * service_account keys need an RSA signature, which GLib has not: they are
- * refused with a message saying so.
+ * application_default_credentials.json): of type authorized_user, whose
+ * refresh token buys access tokens, or service_account, whose key signs
+ * the assertion that buys them (sq-jwt.c); else HMAC keys in gsutil's
+ * ~/.boto (BOTO_CONFIG), signed as S3 requests are; else anonymous.
  *
  * Secrets stay in this struct: no message, log or URL holds them.
  *
@@ -237,7 +236,8 @@ config_aws (SqObjectConfig *config)
     }
 }
 
-/* ADC: an authorized_user file's refresh token, for access tokens later. */
+/* ADC: an authorized_user's refresh token, or a service account's key,
+ * for access tokens later. */
 static gboolean
 config_adc (SqObjectConfig  *config,
             const char      *path,
@@ -245,12 +245,13 @@ config_adc (SqObjectConfig  *config,
 {
   g_autofree char *text = NULL;
   g_autoptr(SqValue) json = NULL;
-  const char *type, *field;
+  const char *type, *token_uri, *missing = NULL;
   gsize len;
 
   if (!g_file_get_contents (path, &text, &len, NULL))
     return TRUE;
   json = sq_value_from_json (text, (gssize) len, NULL);
+  memset (text, 0, len);
   if (json == NULL || sq_value_get_value_type (json) != SQ_VALUE_MAP)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -258,31 +259,53 @@ config_adc (SqObjectConfig  *config,
       return FALSE;
     }
 #define STR_FIELD(name) \
-  ((field = NULL, sq_value_lookup (json, name) != NULL && \
-    sq_value_get_value_type (sq_value_lookup (json, name)) == SQ_VALUE_STR) \
-   ? sq_value_get_str (sq_value_lookup (json, name), NULL) : field)
-  type = STR_FIELD ("type");
-  if (g_strcmp0 (type, "authorized_user") != 0)
+  ((sq_value_lookup (json, name) != NULL && \
+    sq_value_get_value_type (sq_value_lookup (json, name)) == SQ_VALUE_STR && \
+    *sq_value_get_str (sq_value_lookup (json, name), NULL)) \
+   ? g_strdup (sq_value_get_str (sq_value_lookup (json, name), NULL)) : NULL)
+#define REQUIRE(field, name) \
+  G_STMT_START { if ((config->field = STR_FIELD (name)) == NULL && missing == NULL) missing = name; } G_STMT_END
+  type = sq_value_lookup (json, "type") && sq_value_get_value_type (sq_value_lookup (json, "type")) == SQ_VALUE_STR
+         ? sq_value_get_str (sq_value_lookup (json, "type"), NULL) : NULL;
+  if (g_strcmp0 (type, "authorized_user") == 0)
+    {
+      REQUIRE (refresh_token, "refresh_token");
+      REQUIRE (client_id, "client_id");
+      REQUIRE (client_secret, "client_secret");
+    }
+  else if (g_strcmp0 (type, "service_account") == 0)
+    {
+      REQUIRE (private_key, "private_key");
+      REQUIRE (client_email, "client_email");
+      config->private_key_id = STR_FIELD ("private_key_id");
+    }
+  else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "Google credentials '%s' are of type '%s': Drey reads authorized_user credentials "
-                   "(gcloud auth application-default login), CLOUDSDK_AUTH_ACCESS_TOKEN or HMAC keys; "
-                   "a service account key needs an RSA signature Drey does not make",
+                   "(gcloud auth application-default login) and service_account keys, "
+                   "CLOUDSDK_AUTH_ACCESS_TOKEN or HMAC keys",
                    path, type ? type : "none");
       return FALSE;
     }
-  config->refresh_token = g_strdup (STR_FIELD ("refresh_token"));
-  config->client_id = g_strdup (STR_FIELD ("client_id"));
-  config->client_secret = g_strdup (STR_FIELD ("client_secret"));
-  config->token_uri = g_strdup (STR_FIELD ("token_uri") ? STR_FIELD ("token_uri")
-                                                       : "https://oauth2.googleapis.com/token");
+  config->token_uri = STR_FIELD ("token_uri");
+#undef REQUIRE
 #undef STR_FIELD
-  if (config->refresh_token == NULL || config->client_id == NULL || config->client_secret == NULL)
+  if (missing != NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Google credentials '%s' lack refresh_token, client_id or client_secret", path);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Google credentials '%s' (%s) have no %s",
+                   path, type, missing);
       return FALSE;
     }
+  token_uri = config->token_uri ? config->token_uri : "https://oauth2.googleapis.com/token";
+  if (!g_str_has_prefix (token_uri, "https://") && !g_str_has_prefix (token_uri, "http://"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s': token_uri '%s' is not an http(s) URL", path, token_uri);
+      return FALSE;
+    }
+  if (config->token_uri == NULL)
+    config->token_uri = g_strdup (token_uri);
   config->credential_source = g_strdup (path);
   return TRUE;
 }
@@ -317,7 +340,7 @@ config_gcs (SqObjectConfig  *config,
     }
   if (!config_adc (config, adc, error))
     return FALSE;
-  if (config->refresh_token != NULL)
+  if (_sq_object_config_buys_tokens (config))
     return TRUE;
   boto = read_ini (boto_path);
   if (ini_get (boto, "Credentials", "gs_access_key_id") && ini_get (boto, "Credentials", "gs_secret_access_key"))
@@ -359,7 +382,13 @@ _sq_object_config_new (const char  *url,
 gboolean
 _sq_object_config_anonymous (SqObjectConfig *config)
 {
-  return config->access_key == NULL && config->bearer == NULL && config->refresh_token == NULL;
+  return config->access_key == NULL && config->bearer == NULL && !_sq_object_config_buys_tokens (config);
+}
+
+gboolean
+_sq_object_config_buys_tokens (SqObjectConfig *config)
+{
+  return config->refresh_token != NULL || config->private_key != NULL;
 }
 
 static void
@@ -385,6 +414,9 @@ _sq_object_config_free (SqObjectConfig *config)
   clear_secret (&config->refresh_token);
   g_free (config->client_id);
   clear_secret (&config->client_secret);
+  clear_secret (&config->private_key);
+  g_free (config->private_key_id);
+  g_free (config->client_email);
   g_free (config->token_uri);
   g_free (config->credential_source);
   g_free (config->looked);

@@ -21,6 +21,7 @@
 #include "sq-sigv4-private.h"
 #include "sq-store.h"
 #include "sq-json.h"
+#include "sq-jwt-private.h"
 
 /* Error and list bodies are small; a server sending more is wrong. */
 #define MAX_BODY (64 << 20)
@@ -242,30 +243,104 @@ _sq_object_display (SqObjectConfig *config,
   return g_strdup_printf ("%s://%s/%s", config->gcs ? "gs" : "s3", config->bucket, object ? object : "");
 }
 
-/* A fresh access token from the refresh token, with the lock held. */
+/* What a service account asks for: objects read, listed, written and
+ * deleted; not full_control, which would let Drey change a bucket's ACLs
+ * and IAM, which it never does. */
+#define SERVICE_ACCOUNT_SCOPE "https://www.googleapis.com/auth/devstorage.read_write"
+
+static char *
+form_escape (const char *text)
+{
+  char *escaped = curl_easy_escape (NULL, text, 0);
+  char *copy = g_strdup (escaped);
+
+  memset (escaped, 0, strlen (escaped));
+  curl_free (escaped);
+  return copy;
+}
+
+static void
+free_secret (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+/* The token request's body: the refresh token, or a fresh assertion
+ * signed with the service account's key. */
+static char *
+token_request_body (SqObjectConfig  *config,
+                    GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *assertion, *escaped, *body;
+
+  if (config->refresh_token != NULL)
+    {
+      char *id = form_escape (config->client_id);
+      char *secret = form_escape (config->client_secret);
+      char *refresh = form_escape (config->refresh_token);
+
+      body = g_strdup_printf ("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
+                              id, secret, refresh);
+      g_free (id);
+      free_secret (secret);
+      free_secret (refresh);
+      return body;
+    }
+
+  assertion = _sq_jwt_rs256_assertion (config->private_key, config->private_key_id, config->client_email,
+                                       SERVICE_ACCOUNT_SCOPE, config->token_uri, g_get_real_time () / G_USEC_PER_SEC,
+                                       &local_error);
+  if (assertion == NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code, "Google credentials '%s': %s",
+                   config->credential_source, local_error->message);
+      return NULL;
+    }
+  escaped = form_escape (assertion);
+  body = g_strconcat ("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=", escaped, NULL);
+  free_secret (assertion);
+  free_secret (escaped);
+  return body;
+}
+
+/* Google's own words on a refusal: {"error": ..., "error_description": ...}
+ * (neither holds a secret). */
+static char *
+token_refusal (SqValue *json)
+{
+  SqValue *code = json ? sq_value_lookup (json, "error") : NULL;
+  SqValue *description = json ? sq_value_lookup (json, "error_description") : NULL;
+  const char *code_text = code && sq_value_get_value_type (code) == SQ_VALUE_STR ? sq_value_get_str (code, NULL)
+                                                                                : NULL;
+  const char *description_text = description && sq_value_get_value_type (description) == SQ_VALUE_STR
+                                 ? sq_value_get_str (description, NULL) : NULL;
+
+  if (code_text == NULL)
+    return g_strdup ("");
+  return g_strdup_printf (": %s%s%s", code_text, description_text ? ": " : "",
+                          description_text ? description_text : "");
+}
+
+/* A fresh access token from the refresh token or the service account's
+ * key, with the lock held. */
 static gboolean
 refresh_bearer (SqObjectConfig  *config,
                 GCancellable    *cancellable,
                 GError         **error)
 {
-  g_autofree char *body = NULL;
+  char *body = NULL;
   g_autoptr(SqValue) json = NULL;
   SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
   SqValue *token, *expires;
   CURL *easy;
   CURLcode code;
-  char *id = curl_easy_escape (NULL, config->client_id, 0);
-  char *secret = curl_easy_escape (NULL, config->client_secret, 0);
-  char *refresh = curl_easy_escape (NULL, config->refresh_token, 0);
 
-  body = g_strdup_printf ("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-                          id, secret, refresh);
-  memset (secret, 0, strlen (secret));
-  memset (refresh, 0, strlen (refresh));
-  curl_free (id);
-  curl_free (secret);
-  curl_free (refresh);
-
+  body = token_request_body (config, error);
+  if (body == NULL)
+    return FALSE;
   easy = curl_easy_init ();
   curl_easy_setopt (easy, CURLOPT_URL, config->token_uri);
   curl_easy_setopt (easy, CURLOPT_POSTFIELDS, body);
@@ -281,28 +356,41 @@ refresh_bearer (SqObjectConfig  *config,
   code = curl_easy_perform (easy);
   curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &response.status);
   curl_easy_cleanup (easy);
-  memset (body, 0, strlen (body));
+  free_secret (body);
 
-  if (code == CURLE_OK && response.status == 200 && response.body != NULL)
+  if (code == CURLE_OK && response.body != NULL)
     json = sq_value_from_json ((const char *) response.body->data, response.body->len, NULL);
-  token = json && sq_value_get_value_type (json) == SQ_VALUE_MAP ? sq_value_lookup (json, "access_token") : NULL;
+  if (json != NULL && sq_value_get_value_type (json) != SQ_VALUE_MAP)
+    g_clear_pointer (&json, sq_value_unref);
+  token = json && response.status == 200 ? sq_value_lookup (json, "access_token") : NULL;
   if (token == NULL || sq_value_get_value_type (token) != SQ_VALUE_STR)
     {
+      g_autofree char *refusal = token_refusal (json);
+
       if (code == CURLE_ABORTED_BY_CALLBACK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      else if (code == CURLE_OPERATION_TIMEDOUT)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                     "cannot get a Google access token: %s stopped answering", config->token_uri);
       else if (code != CURLE_OK)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
-                     "cannot refresh the Google access token at %s: %s", config->token_uri,
+                     "cannot get a Google access token at %s: %s", config->token_uri,
                      curl_easy_strerror (code));
+      else if (config->refresh_token != NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                     "the Google token endpoint %s refused the refresh token from %s (HTTP %ld%s): "
+                     "run 'gcloud auth application-default login' again",
+                     config->token_uri, config->credential_source, response.status, refusal);
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                     "the Google token endpoint %s refused the refresh token from %s (HTTP %ld): "
-                     "run 'gcloud auth application-default login' again",
-                     config->token_uri, config->credential_source, response.status);
+                     "the Google token endpoint %s refused the service account key %s of %s from %s "
+                     "(HTTP %ld%s): the key may be deleted or disabled, or this machine's clock wrong",
+                     config->token_uri, config->private_key_id ? config->private_key_id : "(no private_key_id)",
+                     config->client_email, config->credential_source, response.status, refusal);
       _sq_object_response_clear (&response);
       return FALSE;
     }
-  g_free (config->bearer);
+  free_secret (config->bearer);
   config->bearer = g_strdup (sq_value_get_str (token, NULL));
   expires = sq_value_lookup (json, "expires_in");
   /* A minute early, so a token does not expire in flight. */
@@ -362,7 +450,7 @@ _sq_object_easy_new (SqObjectConfig     *config,
       list = add_header (list, request->headers[i], request->headers[i + 1]);
     }
 
-  if (config->refresh_token != NULL)
+  if (_sq_object_config_buys_tokens (config))
     {
       gboolean ok = TRUE;
 

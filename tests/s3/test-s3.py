@@ -44,8 +44,11 @@
 #     resumed after a reset is kept whole; the cache stays in its bound;
 #   - errors: no such bucket; no credentials, with where Drey looked;
 #   - gs:// through STORAGE_EMULATOR_HOST, anonymous, with
-#     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC authorized_user credentials
-#     refreshed at a loopback token endpoint.
+#     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC credentials at a loopback
+#     token endpoint: an authorized_user's refresh token; a service
+#     account's RS256 assertion, whose signature (python3-cryptography)
+#     and claims the endpoint checks; refusals, bad and incomplete key
+#     files: clear errors without a secret in them.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -82,6 +85,13 @@ DREY_CLI, STORE_TOOL, S3RVER = sys.argv[1:4]
 BUCKET = "squirrel"
 PASSED = 0
 FAILED = 0
+
+
+def closed_port():
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def check(ok, what, detail=""):
@@ -893,16 +903,54 @@ def tests(tmp, port):
           "gs:// with CLOUDSDK_AUTH_ACCESS_TOKEN: a bearer token", p.stderr)
 
     tokens = []
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    service_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    def pem(key):
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                 serialization.NoEncryption()).decode()
+
+    def unb64(part):
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    def assertion_problem(assertion, token_uri):
+        """None if the JWT is the service account's, signed by its key; else what is wrong."""
+        parts = assertion.split(".")
+        if len(parts) != 3 or any("=" in part for part in parts):
+            return "not three base64url parts without padding"
+        header, claims = json.loads(unb64(parts[0])), json.loads(unb64(parts[1]))
+        try:
+            service_key.public_key().verify(unb64(parts[2]), (parts[0] + "." + parts[1]).encode(),
+                                            padding.PKCS1v15(), hashes.SHA256())
+        except Exception:
+            return "bad signature"
+        if header != {"alg": "RS256", "typ": "JWT", "kid": "kid-1234"}:
+            return "header %r" % header
+        now = time.time()
+        if claims.get("iss") != "drey@proj.iam.gserviceaccount.com" or claims.get("aud") != token_uri or \
+                claims.get("scope") != "https://www.googleapis.com/auth/devstorage.read_write" or \
+                not abs(claims.get("iat", 0) - now) < 60 or claims.get("exp") != claims["iat"] + 3600:
+            return "claims %r" % claims
+        return None
 
     class TokenHandler(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             form = urllib.parse.parse_qs(body.decode())
             tokens.append(form)
-            ok = form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") == ["1//refresh"] and \
-                form.get("client_id") == ["id.apps"] and form.get("client_secret") == ["s3cr3t"]
-            answer = json.dumps({"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}) \
-                if ok else json.dumps({"error": "invalid_grant"})
+            if form.get("grant_type") == ["urn:ietf:params:oauth:grant-type:jwt-bearer"]:
+                problem = assertion_problem(form.get("assertion", [""])[0], "http://%s:%d%s" % (
+                    self.server.server_address[0], self.server.server_address[1], self.path))
+                ok = problem is None
+                answer = json.dumps({"access_token": "ya29.service", "expires_in": 3599, "token_type": "Bearer"}) \
+                    if ok else json.dumps({"error": "invalid_grant", "error_description": "Invalid JWT: " + problem})
+            else:
+                ok = form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") == ["1//refresh"] \
+                    and form.get("client_id") == ["id.apps"] and form.get("client_secret") == ["s3cr3t"]
+                answer = json.dumps({"access_token": "ya29.fresh", "expires_in": 3599, "token_type": "Bearer"}) \
+                    if ok else json.dumps({"error": "invalid_grant"})
             self.send_response(200 if ok else 400)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
@@ -914,12 +962,12 @@ def tests(tmp, port):
 
     token_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TokenHandler)
     threading.Thread(target=token_server.serve_forever, daemon=True).start()
+    token_uri = "http://127.0.0.1:%d/token" % token_server.server_address[1]
     adc = os.path.join(home, ".config", "gcloud", "application_default_credentials.json")
     os.makedirs(os.path.dirname(adc))
     with open(adc, "w") as f:
         json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "s3cr3t",
-                   "refresh_token": "1//refresh",
-                   "token_uri": "http://127.0.0.1:%d/token" % token_server.server_address[1]}, f)
+                   "refresh_token": "1//refresh", "token_uri": token_uri}, f)
     n = len(proxy.seen)
     p = cli("check", "gs://%s/train" % BUCKET, "shard-02", "z", e=gs_env)
     auths = {s[2].get("authorization") for s in proxy.seen[n:]}
@@ -928,16 +976,67 @@ def tests(tmp, port):
           p.stdout + p.stderr + str(auths))
     with open(adc, "w") as f:
         json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "wrong",
-                   "refresh_token": "1//refresh",
-                   "token_uri": "http://127.0.0.1:%d/token" % token_server.server_address[1]}, f)
+                   "refresh_token": "1//refresh", "token_uri": token_uri}, f)
     p = cli("keys", "gs://%s/train" % BUCKET, e=gs_env)
-    check(p.returncode != 0 and "refused the refresh token" in p.stderr and "wrong" not in p.stderr,
-          "a refused refresh token: a clear error, no secret in it", p.stderr)
+    check(p.returncode != 0 and "refused the refresh token" in p.stderr and "invalid_grant" in p.stderr and
+          "wrong" not in p.stderr and "1//refresh" not in p.stderr,
+          "a refused refresh token: a clear error with Google's reason, no secret in it", p.stderr)
+
+    # A service account's key, as the console downloads it, in the file
+    # GOOGLE_APPLICATION_CREDENTIALS names.
+    service_account = {"type": "service_account", "project_id": "proj", "private_key_id": "kid-1234",
+                       "private_key": pem(service_key), "client_email": "drey@proj.iam.gserviceaccount.com",
+                       "client_id": "1234567890", "token_uri": token_uri}
+    key_file = os.path.join(home, "drey-sa.json")
+    sa_env = dict(gs_env, GOOGLE_APPLICATION_CREDENTIALS=key_file)
+
+    def write_key_file(**fields):
+        with open(key_file, "w") as f:
+            json.dump({k: v for k, v in dict(service_account, **fields).items() if v is not None}, f)
+
+    write_key_file()
+    del tokens[:]
+    n = len(proxy.seen)
+    p = cli("check", "gs://%s/train" % BUCKET, "shard-02", "z", e=sa_env)
+    auths = {s[2].get("authorization") for s in proxy.seen[n:]}
+    check(p.returncode == 0 and len(tokens) == 1 and auths == {"Bearer ya29.service"},
+          "gs:// with a service_account key: one signed assertion the endpoint verified, its token on every "
+          "request", p.stdout + p.stderr + str(auths) + str(tokens))
+
+    def no_secret(text):
+        return "PRIVATE KEY" not in text and "ya29" not in text and \
+            not any(f.get("assertion", [""])[0][:40] in text for f in tokens if f.get("assertion"))
+
+    write_key_file(private_key=pem(other_key))
+    del tokens[:]
+    p = cli("keys", "gs://%s/train" % BUCKET, e=sa_env)
+    check(p.returncode != 0 and "refused the service account key kid-1234" in p.stderr and
+          "Invalid JWT: bad signature" in p.stderr and key_file in p.stderr and len(tokens) == 1 and
+          no_secret(p.stderr),
+          "a service account key the endpoint refuses: its reason, the key and the file, no secret", p.stderr)
+
+    write_key_file(client_email=None)
+    p = cli("keys", "gs://%s/train" % BUCKET, e=sa_env)
+    check(p.returncode != 0 and "have no client_email" in p.stderr and key_file in p.stderr and no_secret(p.stderr),
+          "a service account key file without client_email: says so", p.stderr)
+
+    write_key_file(private_key="-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+    del tokens[:]
+    p = cli("keys", "gs://%s/train" % BUCKET, e=sa_env)
+    check(p.returncode != 0 and "private_key is not a PEM private key" in p.stderr and key_file in p.stderr and
+          not tokens and "bm90IGEga2V5" not in p.stderr,
+          "a service account key file whose key is not one: says so, asks no endpoint", p.stderr)
+
+    write_key_file(token_uri="http://127.0.0.1:%d/token" % closed_port())
+    p = cli("keys", "gs://%s/train" % BUCKET, e=sa_env)
+    check(p.returncode != 0 and "cannot get a Google access token at" in p.stderr and no_secret(p.stderr),
+          "a token endpoint that cannot be reached: says which", p.stderr)
+
     with open(adc, "w") as f:
-        json.dump({"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----"}, f)
+        json.dump({"type": "external_account", "audience": "x"}, f)
     p = cli("keys", "gs://%s/train" % BUCKET, e=gs_env)
-    check(p.returncode != 0 and "service_account" in p.stderr and "PRIVATE" not in p.stderr,
-          "service_account credentials: refused, saying what Drey reads instead", p.stderr)
+    check(p.returncode != 0 and "external_account" in p.stderr and "service_account" in p.stderr,
+          "credentials of another type: refused, saying what Drey reads instead", p.stderr)
     token_server.shutdown()
 
 
