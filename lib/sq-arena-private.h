@@ -54,6 +54,7 @@ struct _SqArena
 
 SqArena  *_sq_arena_new          (gsize           first_chunk);
 SqArena  *_sq_arena_ref          (SqArena        *arena);
+SqArena  *_sq_arena_ref_unshared (SqArena        *arena);
 void      _sq_arena_unref        (SqArena        *arena);
 gpointer  _sq_arena_alloc_slow   (SqArena        *arena,
                                   gsize           size,
@@ -61,6 +62,8 @@ gpointer  _sq_arena_alloc_slow   (SqArena        *arena,
 void      _sq_arena_add_cleanup  (SqArena        *arena,
                                   GDestroyNotify  func,
                                   gpointer        data);
+gboolean  _sq_arena_reset        (SqArena        *arena,
+                                  guint           keep_cleanups);
 
 /* Bytes handed out so far: for sizing the next arena like this one. */
 static inline gsize

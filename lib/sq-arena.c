@@ -52,6 +52,28 @@ _sq_arena_ref (SqArena *arena)
   return arena;
 }
 
+/* Runs the cleanups registered after the first @keep, last first: what
+ * was made later may point into what was made before. */
+static void
+run_cleanups (SqArena *arena,
+              guint    keep)
+{
+  for (guint i = arena->n_cleanups; i > keep; i--)
+    arena->cleanups[i - 1].func (arena->cleanups[i - 1].data);
+  arena->n_cleanups = keep;
+}
+
+/* A second reference to an arena no other thread has seen yet (whatever
+ * hands it over orders this before their use of it): no atomic
+ * instruction, which costs as much as the rest of a small sample's
+ * bookkeeping. */
+SqArena *
+_sq_arena_ref_unshared (SqArena *arena)
+{
+  arena->ref_count++;
+  return arena;
+}
+
 void
 _sq_arena_unref (SqArena *arena)
 {
@@ -60,10 +82,7 @@ _sq_arena_unref (SqArena *arena)
   if (arena == NULL || !g_atomic_int_dec_and_test (&arena->ref_count))
     return;
 
-  /* Last registered first: what was made later may point into what was
-   * made before. */
-  for (guint i = arena->n_cleanups; i > 0; i--)
-    arena->cleanups[i - 1].func (arena->cleanups[i - 1].data);
+  run_cleanups (arena, 0);
   if (arena->cleanups != arena->inline_cleanups)
     g_free (arena->cleanups);
 
@@ -80,6 +99,35 @@ _sq_arena_unref (SqArena *arena)
       chunk = next;
     }
   g_free (first);
+}
+
+/**
+ * _sq_arena_reset:
+ * @keep_cleanups: how many of the first cleanups to keep (they must not
+ *   point into the arena)
+ *
+ * Empties an arena of one chunk that only the caller holds, for the next
+ * lot of objects: a reader that hands out one arena per sample and gets
+ * it back spares a malloc() and a free() per sample, and its memory stays
+ * in the cache. The caller's reference is the only one: nothing can see
+ * the objects that go.
+ *
+ * Returns: %FALSE (and leaves the arena as it was) if it has several
+ *   chunks or other references
+ */
+gboolean
+_sq_arena_reset (SqArena *arena,
+                 guint    keep_cleanups)
+{
+  g_assert (keep_cleanups <= arena->n_cleanups);
+
+  /* (a count of 1 read here is final: a new reference needs an old one) */
+  if (g_atomic_int_get (&arena->ref_count) != 1 || arena->chunks->next != NULL)
+    return FALSE;
+  run_cleanups (arena, keep_cleanups);
+  arena->used = 0;
+  arena->pos = (guint8 *) arena + ARENA_SIZE;
+  return TRUE;
 }
 
 gpointer

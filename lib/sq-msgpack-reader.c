@@ -39,16 +39,23 @@
 /* Maps up to this many entries are checked for repeated keys by their
  * interned slots; larger ones, and maps with other keys, by content. */
 #define MAP_FAST_DEDUP_MAX 32
+#define CANCEL_CHECK_EVERY 256
 
 typedef struct
 {
+  guint32  head;   /* 0x100 | its fixstr header byte; 0: free or long */
+  guint32  len;    /* 0: free */
   guint64  prefix; /* the first 8 bytes, zero-padded */
   guint64  rest;   /* the next 8, zero-padded */
+  guint64  mask_a; /* which bytes of prefix and rest are the key's */
+  guint64  mask_b;
   SqValue *key;    /* NULL: free */
-  guint32  len;    /* 0: free */
   guint32  mark;   /* the map stamp that last saw it */
   guint32  next;   /* the slot of the key read after it last time */
+  guint64  unused; /* to 64 bytes: an index is a shift */
 } KeySlot;
+
+G_STATIC_ASSERT (sizeof (KeySlot) == 64);
 
 struct _SqMsgpackReader
 {
@@ -67,6 +74,8 @@ struct _SqMsgpackReader
   gsize          stack_cap;
 
   SqArena       *arena;          /* the current sample's values */
+  SqArena       *spare;          /* the last sample's, to reuse once its
+                                  * caller is done with it */
   gsize          last_used;      /* what the last sample's arena took */
 
   SqArena       *key_arena;
@@ -78,6 +87,7 @@ struct _SqMsgpackReader
                                   * come in the same order sample after
                                   * sample, so its next is the guess */
   guint32        map_stamp;
+  guint          until_cancel_check; /* containers to read before looking */
   KeySlot        keys[KEY_TABLE_SIZE];
 };
 
@@ -106,6 +116,7 @@ _sq_msgpack_reader_free (SqMsgpackReader *r)
   /* The stack borrows from the arena: nothing on it holds a reference. */
   g_free (r->stack);
   g_clear_pointer (&r->arena, _sq_arena_unref);
+  g_clear_pointer (&r->spare, _sq_arena_unref);
   g_clear_pointer (&r->key_arena, _sq_arena_unref);
   g_free (r->shard);
   g_free (r);
@@ -243,6 +254,24 @@ drop_from (SqMsgpackReader *r,
            gsize            mark)
 {
   r->stack_len = mark;
+}
+
+/* Containers of up to this many entries are made before their children,
+ * which go straight into their slots; longer ones, whose length may be a
+ * lie the data does not back, collect them on the stack first. */
+#define DIRECT_MAX 15
+
+/* Item @i of a container being read: into its slot, or onto the stack. */
+static inline void
+put (SqMsgpackReader *r,
+     SqValue        **direct,
+     gsize            i,
+     SqValue         *value)
+{
+  if (direct != NULL)
+    direct[i] = value;
+  else
+    push (r, value);
 }
 
 static void
@@ -394,6 +423,9 @@ intern_key (SqMsgpackReader *r,
   slot->prefix = prefix;
   slot->rest = rest;
   slot->len = (guint32) len;
+  slot->head = len <= 16 ? 0x100 | 0xa0 | (guint32) len : 0;
+  slot->mask_a = len >= 8 ? G_MAXUINT64 : G_MAXUINT64 >> (64 - 8 * len);
+  slot->mask_b = len <= 8 ? 0 : len >= 16 ? G_MAXUINT64 : G_MAXUINT64 >> (64 - 8 * (len - 8));
   slot->mark = 0;
   slot->next = 0;
   r->n_keys++;
@@ -411,32 +443,24 @@ found:
   return slot->key;
 }
 
-/* intern_key()'s guess, inline: a key of at most 16 bytes at input->pos
- * that is the one which came after the last key last time, or NULL. */
-static inline __attribute__ ((always_inline)) SqValue *
+/* intern_key()'s guess, inline, for the usual map key: is the fixstr of
+ * at most 16 bytes at @p (with 17 bytes readable) the key that came after
+ * the last key last time? Its header and two masked words say. Returns
+ * its slot's index, or -1. */
+static inline __attribute__ ((always_inline)) gint
 guess_key (SqMsgpackReader *r,
-           gsize            len)
+           const guint8    *p)
 {
-  const guint8 *p = r->input->pos;
-  KeySlot *slot;
+  guint i = r->keys[r->prev_key].next;
+  const KeySlot *slot = &r->keys[i];
   guint64 a, b;
-  guint i;
 
-  /* (kept: this sample holds the key arena already) */
-  if (len > 16 || r->input->end - p < 16 || !r->key_arena_kept)
-    return NULL;
-  memcpy (&a, p, 8);
-  memcpy (&b, p + 8, 8);
-  a = GUINT64_FROM_LE (a) & (G_MAXUINT64 >> (64 - 8 * MIN (len, 8)));
-  b = len <= 8 ? 0 : GUINT64_FROM_LE (b) & (G_MAXUINT64 >> (64 - 8 * (len - 8)));
-  i = r->keys[r->prev_key].next;
-  slot = &r->keys[i];
-  if (slot->prefix != a || slot->rest != b || slot->len != len)
-    return NULL;
-  r->prev_key = i;
-  r->last_key = (gint) i;
-  r->input->pos = p + len;
-  return slot->key;
+  memcpy (&a, p + 1, 8);
+  memcpy (&b, p + 9, 8);
+  if ((p[0] | 0x100u) != slot->head || (GUINT64_FROM_LE (a) & slot->mask_a) != slot->prefix ||
+      (GUINT64_FROM_LE (b) & slot->mask_b) != slot->rest)
+    return -1;
+  return (gint) i;
 }
 
 static gboolean read_value_full (SqMsgpackReader *r,
@@ -444,6 +468,22 @@ static gboolean read_value_full (SqMsgpackReader *r,
                                  gboolean         is_key,
                                  SqValue        **out,
                                  GError         **error);
+static gboolean read_map        (SqMsgpackReader *r,
+                                 gsize            n,
+                                 guint            depth,
+                                 guint64          offset,
+                                 SqValue        **out,
+                                 GError         **error);
+static gboolean read_array      (SqMsgpackReader *r,
+                                 gsize            n,
+                                 guint            depth,
+                                 guint64          offset,
+                                 SqValue        **out,
+                                 GError         **error);
+static inline gboolean enter_container (SqMsgpackReader *r,
+                                        guint            depth,
+                                        guint64          offset,
+                                        GError         **error);
 
 /* Small ints, most items of most arrays, without a call. */
 static inline gboolean
@@ -474,7 +514,7 @@ new_int (SqMsgpackReader *r,
 
   if (v >= _SQ_VALUE_SMALL_INT_MIN && v <= _SQ_VALUE_SMALL_INT_MAX)
     return _sq_value_small_int ((gint) v);
-  value = _sq_value_alloc (r->arena, SQ_VALUE_INT, 0);
+  value = _sq_value_alloc_in (r->arena, SQ_VALUE_INT, 0);
   value->u.v_int = v;
   return value;
 }
@@ -527,7 +567,7 @@ read_item (SqMsgpackReader *r,
         return FALSE;
       in->pos += len;
       {
-        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+        SqValue *value = _sq_value_alloc_in (r->arena, SQ_VALUE_STR, (len | 7) + 1);
         gsize bad;
 
         value->u.str.len = len;
@@ -555,12 +595,20 @@ read_item (SqMsgpackReader *r,
         return FALSE;
       {
         guint64 bits = be64 (p + 1);
-        SqValue *value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+        SqValue *value = _sq_value_alloc_in (r->arena, SQ_VALUE_FLOAT64, 0);
 
         memcpy (&value->u.v_double, &bits, 8);
         *out = value;
         return TRUE;
       }
+    case 0x80 ... 0x8f:
+      in->pos = p + 1;
+      return enter_container (r, depth, _sq_input_offset_inline (in, p), error) &&
+             read_map (r, b & 0x0f, depth, _sq_input_offset_inline (in, p), out, error);
+    case 0x90 ... 0x9f:
+      in->pos = p + 1;
+      return enter_container (r, depth, _sq_input_offset_inline (in, p), error) &&
+             read_array (r, b & 0x0f, depth, _sq_input_offset_inline (in, p), out, error);
     default:
       break;
     }
@@ -608,7 +656,7 @@ read_str (SqMsgpackReader *r,
     {
       const guint8 *p = r->input->pos;
 
-      value = _sq_value_alloc (r->arena, SQ_VALUE_STR, (len | 7) + 1);
+      value = _sq_value_alloc_in (r->arena, SQ_VALUE_STR, (len | 7) + 1);
       value->u.str.len = len;
       value->u.str.data = _sq_value_trailing (value);
       if (!copy_words ((guint8 *) value->u.str.data, p, len) && !_sq_utf8_validate (p, len, &bad))
@@ -763,6 +811,8 @@ read_array (SqMsgpackReader *r,
             GError         **error)
 {
   gsize mark = r->stack_len;
+  SqValue *array = NULL;
+  SqValue **direct = NULL;
 
   if (n > SQ_MSGPACK_MAX_ARRAY_LEN)
     {
@@ -770,8 +820,13 @@ read_array (SqMsgpackReader *r,
                     "array of %" G_GSIZE_FORMAT " items is longer than squirrel-core's reader accepts", n);
       return FALSE;
     }
+  if (n > 0 && n <= DIRECT_MAX)
+    {
+      array = _sq_value_alloc_in (r->arena, SQ_VALUE_ARRAY, n * sizeof (SqValue *));
+      direct = _sq_value_trailing (array);
+    }
   /* Each item is charged as it is read: items that cost nothing
-   * themselves (small ints, nil, bools) still fill the stack. */
+   * themselves (small ints, nil, bools) still fill a slot. */
   for (gsize i = 0; i < n; i++)
     {
       SqValue *item;
@@ -781,12 +836,19 @@ read_array (SqMsgpackReader *r,
           drop_from (r, mark);
           return FALSE;
         }
-      push (r, item);
+      put (r, direct, i, item);
     }
   if (!charge (r, _SQ_VALUE_NODE_COST, error))
     {
       drop_from (r, mark);
       return FALSE;
+    }
+  if (direct != NULL)
+    {
+      array->u.list.n = n;
+      array->u.list.items = direct;
+      *out = array;
+      return TRUE;
     }
   *out = _sq_value_new_array_in (r->arena, r->stack + mark, n);
   r->stack_len = mark;
@@ -1069,6 +1131,8 @@ read_map (SqMsgpackReader *r,
   gboolean interned = n <= MAP_FAST_DEDUP_MAX;
   guint generation = r->key_generation;
   gboolean any_bin = FALSE;
+  SqValue *map = NULL;
+  SqValue **direct = NULL;
 
   if (n > SQ_MSGPACK_MAX_MAP_LEN)
     {
@@ -1076,59 +1140,82 @@ read_map (SqMsgpackReader *r,
                     "map of %" G_GSIZE_FORMAT " entries is larger than squirrel-core's reader accepts", n);
       return FALSE;
     }
+  if (n > 0 && n <= DIRECT_MAX)
+    {
+      map = _sq_value_alloc_in (r->arena, SQ_VALUE_MAP, 2 * n * sizeof (SqValue *));
+      direct = _sq_value_trailing (map);
+    }
   for (gsize i = 0; i < n; i++)
     {
       SqValue *key, *value;
       guint64 key_offset;
       const guint8 *p;
       gsize len;
+      gint guessed;
 
-      if (!need (r, 1, error))
-        goto fail;
-      key_offset = offset_here (r);
-      r->last_key = -1;
+      /* The usual key first: the one that came next last time, read as a
+       * whole (kept: this sample holds the key arena already). */
       p = r->input->pos;
-      len = *p & 0x1f;
-      /* A short fixstr in the window, the usual key, goes straight to
-       * the table; one that is not valid UTF-8 is read the long way,
-       * which says what is wrong. */
-      if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
+      if (G_LIKELY (r->input->end - p > 16 && r->key_arena_kept) && (guessed = guess_key (r, p)) >= 0)
         {
+          KeySlot *slot = &r->keys[guessed];
+
           r->input->pos = p + 1;
-          if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
+          if (!charge (r, _SQ_VALUE_NODE_COST + slot->len, error))
             goto fail;
-          key = guess_key (r, len);
-          if (key == NULL)
-            key = intern_key (r, len);
-          if (G_UNLIKELY (key == NULL))
+          r->input->pos = p + 1 + slot->len;
+          r->prev_key = (guint) guessed;
+          key = slot->key;
+          if (interned)
+            slots[i] = (guint16) guessed;
+        }
+      else
+        {
+          if (!need (r, 1, error))
+            goto fail;
+          key_offset = offset_here (r);
+          r->last_key = -1;
+          p = r->input->pos;
+          len = *p & 0x1f;
+          /* A short fixstr in the window goes straight to the table; one
+           * that is not valid UTF-8 is read the long way, which says what
+           * is wrong. */
+          if ((*p & 0xe0) == 0xa0 && len > 0 && (gsize) (r->input->end - p) > len)
             {
-              r->memory -= _SQ_VALUE_NODE_COST + len;
-              r->input->pos = p;
-              if (!read_value (r, depth + 1, TRUE, &key, error))
+              r->input->pos = p + 1;
+              if (!charge (r, _SQ_VALUE_NODE_COST + len, error))
                 goto fail;
+              key = intern_key (r, len);
+              if (G_UNLIKELY (key == NULL))
+                {
+                  r->memory -= _SQ_VALUE_NODE_COST + len;
+                  r->input->pos = p;
+                  if (!read_value (r, depth + 1, TRUE, &key, error))
+                    goto fail;
+                }
+            }
+          else if (!read_value (r, depth + 1, TRUE, &key, error))
+            goto fail;
+          if (_sq_value_type (key) == SQ_VALUE_BIN)
+            any_bin = TRUE;
+          else if (_sq_value_type (key) != SQ_VALUE_STR)
+            {
+              set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
+                            "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
+              goto fail;
+            }
+          if (interned)
+            {
+              if (r->last_key < 0)
+                interned = FALSE;
+              else
+                slots[i] = (guint16) r->last_key;
             }
         }
-      else if (!read_value (r, depth + 1, TRUE, &key, error))
-        goto fail;
-      if (_sq_value_type (key) == SQ_VALUE_BIN)
-        any_bin = TRUE;
-      else if (_sq_value_type (key) != SQ_VALUE_STR)
-        {
-          set_error_at (r, error, SQ_DECODE_ERROR_MALFORMED, key_offset,
-                        "map key is %s; squirrel-core reads only str and bin keys", _sq_value_type_phrase (key));
-          goto fail;
-        }
-      if (interned)
-        {
-          if (r->last_key < 0)
-            interned = FALSE;
-          else
-            slots[i] = (guint16) r->last_key;
-        }
-      push (r, key);
+      put (r, direct, 2 * i, key);
       if (!read_item (r, depth + 1, &value, error))
         goto fail;
-      push (r, value);
+      put (r, direct, 2 * i + 1, value);
     }
   if (!charge (r, _SQ_VALUE_NODE_COST + 2 * n * sizeof (gpointer), error))
     goto fail;
@@ -1153,14 +1240,55 @@ read_map (SqMsgpackReader *r,
     }
   else
     interned = FALSE;
-  *out = _sq_value_new_map_in (r->arena, r->stack + mark, n, interned);
-  r->stack_len = mark;
+  if (direct != NULL)
+    {
+      map->u.list.n = interned ? n : _sq_value_dedup_entries_in (direct, n);
+      map->u.list.items = direct;
+      *out = map;
+    }
+  else
+    {
+      *out = _sq_value_new_map_in (r->arena, r->stack + mark, n, interned);
+      r->stack_len = mark;
+    }
   /* Plain maps have str keys: only maps with a bin key can be special. */
   return !any_bin || numpy_hook (r, offset, out, error);
 
 fail:
   drop_from (r, mark);
   return FALSE;
+}
+
+G_GNUC_NO_INLINE static gboolean
+too_deep (SqMsgpackReader *r,
+          guint64          offset,
+          GError         **error)
+{
+  set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
+                "containers nested deeper than %d levels (squirrel-core's reader stops there)",
+                SQ_MSGPACK_MAX_DEPTH);
+  return FALSE;
+}
+
+/* What every container passes before its items are read: the nesting
+ * limit, and cancellation. */
+static inline gboolean
+enter_container (SqMsgpackReader *r,
+                 guint            depth,
+                 guint64          offset,
+                 GError         **error)
+{
+  if (G_UNLIKELY (depth >= SQ_MSGPACK_MAX_DEPTH))
+    return too_deep (r, offset, error);
+  /* Each sample is checked as it starts; within one, every so many
+   * containers (the call costs more than a small one takes to read). */
+  if (G_UNLIKELY (r->until_cancel_check-- == 0))
+    {
+      r->until_cancel_check = CANCEL_CHECK_EVERY;
+      if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 G_GNUC_NO_INLINE static gboolean
@@ -1175,14 +1303,7 @@ read_container (SqMsgpackReader *r,
   const guint8 *p;
   gsize n;
 
-  if (depth >= SQ_MSGPACK_MAX_DEPTH)
-    {
-      set_error_at (r, error, SQ_DECODE_ERROR_LIMIT, offset,
-                    "containers nested deeper than %d levels (squirrel-core's reader stops there)",
-                    SQ_MSGPACK_MAX_DEPTH);
-      return FALSE;
-    }
-  if (r->cancellable != NULL && g_cancellable_set_error_if_cancelled (r->cancellable, error))
+  if (!enter_container (r, depth, offset, error))
     return FALSE;
   if ((b & 0xf0) == 0x80)
     return read_map (r, b & 0x0f, depth, offset, out, error);
@@ -1262,7 +1383,7 @@ read_value_full (SqMsgpackReader *r,
         in->pos += 8;
         if (!charge (r, _SQ_VALUE_NODE_COST, error))
           return FALSE;
-        value = _sq_value_alloc (r->arena, SQ_VALUE_FLOAT64, 0);
+        value = _sq_value_alloc_in (r->arena, SQ_VALUE_FLOAT64, 0);
         memcpy (&value->u.v_double, &bits, 8);
         *out = value;
         return TRUE;
@@ -1369,6 +1490,60 @@ read_value_full (SqMsgpackReader *r,
     }
 }
 
+/* read_value() for a sample: the usual one, a fixmap, without the
+ * dispatch. */
+static inline gboolean
+read_sample (SqMsgpackReader *r,
+             SqValue        **out,
+             GError         **error)
+{
+  const guint8 *p = r->input->pos;
+
+  if ((*p & 0xf0) != 0x80)
+    return read_value (r, 0, FALSE, out, error);
+  r->input->pos = p + 1;
+  return enter_container (r, 0, r->sample_offset, error) && read_map (r, *p & 0x0f, 0, r->sample_offset, out, error);
+}
+
+/* Does @arena's first cleanup keep the current key arena? */
+static gboolean
+holds_key_arena (SqMsgpackReader *r,
+                 SqArena         *arena)
+{
+  return r->key_arena != NULL && arena->n_cleanups > 0 &&
+         arena->cleanups[0].func == (GDestroyNotify) _sq_arena_unref && arena->cleanups[0].data == r->key_arena;
+}
+
+/* Makes the current arena, new or just reset, hold the key arena. */
+static void
+keep_key_arena (SqMsgpackReader *r)
+{
+  r->key_arena_kept = holds_key_arena (r, r->arena);
+  if (!r->key_arena_kept && r->key_arena != NULL && r->arena->n_cleanups == 0)
+    {
+      _sq_arena_add_cleanup (r->arena, (GDestroyNotify) _sq_arena_unref, _sq_arena_ref (r->key_arena));
+      r->key_arena_kept = TRUE;
+    }
+}
+
+/* The arena of the sample to read: the last one's again if its caller
+ * has dropped it (a reader that checks or scans a shard does, sample by
+ * sample), else a new one. Either holds the key arena from the start, so
+ * the keys of its maps need no registering. */
+static void
+start_arena (SqMsgpackReader *r)
+{
+  if (r->spare != NULL && _sq_arena_reset (r->spare, holds_key_arena (r, r->spare) ? 1 : 0))
+    r->arena = g_steal_pointer (&r->spare);
+  else
+    {
+      g_clear_pointer (&r->spare, _sq_arena_unref);
+      /* Sized like the last sample's: samples of a shard look alike. */
+      r->arena = _sq_arena_new (r->last_used + r->last_used / 8 + 64);
+    }
+  keep_key_arena (r);
+}
+
 /**
  * _sq_msgpack_reader_next:
  *
@@ -1398,26 +1573,25 @@ _sq_msgpack_reader_next (SqMsgpackReader *r,
 
   r->sample_offset = offset_here (r);
   if (r->arena == NULL)
-    {
-      /* Sized like the last sample's: samples of a shard look alike. */
-      r->arena = _sq_arena_new (r->last_used + r->last_used / 8 + 64);
-      r->key_arena_kept = FALSE;
-    }
-  if (!charge (r, sizeof (gpointer), error) || !read_value (r, 0, FALSE, &sample, error))
+    start_arena (r);
+  if (!charge (r, sizeof (gpointer), error) || !read_sample (r, &sample, error))
     {
       drop_from (r, 0);
       g_clear_pointer (&r->arena, _sq_arena_unref);
       return NULL;
     }
   r->sample++;
-  /* The arena's reference becomes the sample's; a static sample (None, a
-   * small int) leaves the arena unused for the next one. */
+  /* The arena's reference becomes the sample's, and the reader keeps one
+   * to get it back (start_arena()); a static sample (None, a small int)
+   * leaves the arena to the next one. */
   if (_sq_value_is_in_arena (sample))
     {
       r->last_used = _sq_arena_get_used (r->arena);
-      r->arena = NULL;
+      r->spare = _sq_arena_ref_unshared (g_steal_pointer (&r->arena));
     }
-  else if (!_sq_arena_is_empty (r->arena))
+  else if (_sq_arena_reset (r->arena, holds_key_arena (r, r->arena) ? 1 : 0))
+    keep_key_arena (r);
+  else
     g_clear_pointer (&r->arena, _sq_arena_unref);
   return sample;
 }

@@ -64,8 +64,23 @@ struct _SqValue
   } u;
 };
 
+/* A value in @arena (not NULL; borrowed: the arena's count keeps it). */
+static inline SqValue *
+_sq_value_alloc_in (SqArena     *arena,
+                    SqValueType  type,
+                    gsize        trailing)
+{
+  guint32 offset;
+  SqValue *value = _sq_arena_alloc (arena, sizeof (SqValue) + trailing, &offset);
+
+  value->ref_count = (gint) offset;
+  value->flags = SQ_VALUE_FLAG_ARENA;
+  value->type = type;
+  return value;
+}
+
 /* A value on the heap (@arena NULL: its own reference count) or in
- * @arena (borrowed: the arena's count keeps it). */
+ * @arena, as _sq_value_alloc_in() makes it. */
 static inline SqValue *
 _sq_value_alloc (SqArena     *arena,
                  SqValueType  type,
@@ -74,19 +89,10 @@ _sq_value_alloc (SqArena     *arena,
   SqValue *value;
 
   if (arena != NULL)
-    {
-      guint32 offset;
-
-      value = _sq_arena_alloc (arena, sizeof (SqValue) + trailing, &offset);
-      value->ref_count = (gint) offset;
-      value->flags = SQ_VALUE_FLAG_ARENA;
-    }
-  else
-    {
-      value = g_malloc (sizeof (SqValue) + trailing);
-      value->ref_count = 1;
-      value->flags = 0;
-    }
+    return _sq_value_alloc_in (arena, type, trailing);
+  value = g_malloc (sizeof (SqValue) + trailing);
+  value->ref_count = 1;
+  value->flags = 0;
   value->type = type;
   return value;
 }
@@ -201,6 +207,12 @@ SqValue *_sq_value_new_opaque_in       (SqArena       *arena,
                                         gint8          ext_type,
                                         GBytes        *data,
                                         const char    *reason);
+
+/* Drops repeated keys from @n_entries arena entries (key and value
+ * interleaved, no references) in place, as sq_value_new_map() does: for a
+ * decoder that fills a map's slots itself. Returns how many are left. */
+gsize    _sq_value_dedup_entries_in    (SqValue      **entries,
+                                        gsize          n_entries);
 
 /* A value that holds nothing of an arena: for what outlives one, or is
  * owned by one (a dtype's descr). */

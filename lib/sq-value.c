@@ -464,6 +464,13 @@ sq_value_new_map (SqValue **entries,
   return _sq_value_new_map_in (NULL, entries, n_entries, FALSE);
 }
 
+gsize
+_sq_value_dedup_entries_in (SqValue **entries,
+                            gsize     n_entries)
+{
+  return dedup_entries (entries, n_entries, FALSE);
+}
+
 /* @unique: the caller knows that no key repeats. In an arena, @entries
  * carry no references, and those a repeated key drops are left there. */
 SqValue *

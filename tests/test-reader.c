@@ -489,6 +489,96 @@ test_msgpack_values_outlive_sample (void)
   g_assert_cmpint (sq_value_get_int (sq_value_lookup (edited, "width")), ==, 1024);
 }
 
+/* A reader reuses a sample's storage once its caller has dropped the
+ * sample, as check and the scans do sample by sample; what a caller still
+ * holds of a sample (the sample, or any value in it) is never reused.
+ * Samples are dropped at once, kept whole, or kept by one of their values,
+ * among static samples and a table of keys that starts over. */
+static void
+test_msgpack_arena_reused (void)
+{
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GPtrArray) kept_tags = g_ptr_array_new_with_free_func ((GDestroyNotify) sq_value_unref);
+  g_autoptr(GArray) tags_of = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GBytes) file = NULL;
+  Result all;
+
+  for (int i = 0; i < 1500; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("images/%05d.jpg", i);
+      g_autofree char *key = g_strdup_printf ("k%d", i % 700);
+
+      if (i % 100 == 7)
+        {
+          /* a static sample: 5 */
+          g_byte_array_append (payload, (const guint8 *) "\x05", 1);
+          continue;
+        }
+      /* {"path": ..., "tags": [path, "dog"], key: i, "path": "again"} */
+      g_byte_array_append (payload, (const guint8 *) "\x84", 1);
+      pack_str (payload, "path");
+      pack_str (payload, path);
+      pack_str (payload, "tags");
+      g_byte_array_append (payload, (const guint8 *) "\x92", 1);
+      pack_str (payload, path);
+      pack_str (payload, "dog");
+      pack_str (payload, key);
+      g_byte_array_append (payload, (const guint8 *) "\xcd", 1);
+      g_byte_array_append (payload, (const guint8[]) { (guint8) (i >> 8), (guint8) i }, 2);
+      pack_str (payload, "path");
+      pack_str (payload, "again");
+    }
+  file = gzip_bytes (payload->data, payload->len);
+  all = read_shard (file);
+  g_assert_no_error (all.error);
+  g_assert_cmpuint (all.samples->len, ==, 1500);
+
+  for (int size_known = 0; size_known < 2; size_known++)
+    {
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (file);
+      g_autoptr(SqShardReader) reader =
+        sq_shard_reader_new (stream, "test-shard", size_known ? (goffset) g_bytes_get_size (file) : -1,
+                             SQ_DEFAULT_MEMORY_LIMIT);
+      g_autoptr(GError) error = NULL;
+      SqValue *sample;
+      guint n = 0;
+
+      g_ptr_array_set_size (kept, 0);
+      g_ptr_array_set_size (kept_tags, 0);
+      g_array_set_size (tags_of, 0);
+      while ((sample = sq_shard_reader_next (reader, NULL, &error)) != NULL)
+        {
+          /* each one as it comes, before the next can reuse anything */
+          g_assert_true (sq_value_equal (sample, g_ptr_array_index (all.samples, n)));
+          if (n % 3 == 0)
+            g_ptr_array_add (kept, sample);
+          else
+            {
+              if (n % 3 == 1 && sq_value_get_value_type (sample) == SQ_VALUE_MAP)
+                {
+                  g_ptr_array_add (kept_tags, sq_value_ref (sq_value_lookup (sample, "tags")));
+                  g_array_append_val (tags_of, n);
+                }
+              sq_value_unref (sample);
+            }
+          n++;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, 1500);
+      for (guint i = 0; i < kept->len; i++)
+        g_assert_true (sq_value_equal (g_ptr_array_index (kept, i), g_ptr_array_index (all.samples, 3 * i)));
+      g_assert_cmpuint (kept_tags->len, >, 400);
+      for (guint i = 0; i < kept_tags->len; i++)
+        {
+          SqValue *of = g_ptr_array_index (all.samples, g_array_index (tags_of, guint, i));
+
+          g_assert_true (sq_value_equal (g_ptr_array_index (kept_tags, i), sq_value_lookup (of, "tags")));
+        }
+    }
+  result_clear (&all);
+}
+
 /* Keys are interned per shard in a table that starts over when full: a
  * repeated key still keeps its first place and its last value, whichever
  * side of a new start it falls on, and keys of old tables stay valid. */
@@ -1092,6 +1182,7 @@ main (int    argc,
   g_test_add_func ("/reader/gzip/bomb", test_gzip_bomb);
   g_test_add_func ("/reader/msgpack/values-outlive-sample", test_msgpack_values_outlive_sample);
   g_test_add_func ("/reader/msgpack/many-keys", test_msgpack_many_keys);
+  g_test_add_func ("/reader/msgpack/arena-reused", test_msgpack_arena_reused);
   g_test_add_func ("/reader/msgpack/values-cross-threads", test_msgpack_values_cross_threads);
   g_test_add_func ("/reader/msgpack/numpy-array", test_msgpack_numpy_array);
   g_test_add_func ("/reader/msgpack/numpy-scalar-and-complex", test_msgpack_numpy_scalar_and_complex);
