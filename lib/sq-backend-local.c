@@ -537,6 +537,7 @@ local_commit_shard (SqBackend      *backend,
                     gpointer        token,
                     SqSetCondition  condition,
                     const char     *etag,
+                    char          **new_etag,
                     GCancellable   *cancellable,
                     GError        **error)
 {
@@ -560,6 +561,8 @@ local_commit_shard (SqBackend      *backend,
     return FALSE;
   g_object_unref (temp);
   sync_directory (self->location);
+  /* A rename answers nothing: the caller asks the file. */
+  *new_etag = NULL;
   return TRUE;
 }
 

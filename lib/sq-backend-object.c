@@ -15,7 +15,12 @@
  * the ETag or If-None-Match: * for S3 (on CompleteMultipartUpload for a
  * multipart upload), x-goog-if-generation-match for Cloud Storage, whose
  * shards' etags are their generations (its multipart uploads take no
- * preconditions: the question before is all). The Undo stash is a
+ * preconditions: the question before is all). A refusal of a retry whose
+ * first attempt's answer was lost may be of Drey's own write: the object
+ * is asked for, and only if it is certainly the bytes uploaded (their MD5)
+ * is the write done. The etag of what was written comes from the write's
+ * own answer (the ETag, or Cloud Storage's generation), not from asking
+ * after it, when someone else may have written. The Undo stash is a
  * server-side copy under PREFIX/.drey-undo-XXXXXXXX.tmp, a name no
  * squirrel listing takes for a shard.
  *
@@ -506,10 +511,157 @@ check_condition (SqObjectConfig  *config,
   return TRUE;
 }
 
-/* Performs @request, which publishes the object, with @condition's
- * headers unless @unconditional: a server that refuses it (412, or 409
- * for a write that raced another; 404 for If-Match on no object) gives
- * the condition's error. */
+/* What a put uploads, to know it again on the server: @size bytes of @fd,
+ * in parts of @part_size (0: one PUT). */
+typedef struct
+{
+  int     fd;
+  goffset size;
+  goffset part_size;
+} Uploaded;
+
+/* The MD5s a server makes of @uploaded: of the whole (hex, and base64 as
+ * Cloud Storage's x-goog-hash says it), and for a multipart upload the
+ * MD5 of its parts' MD5s, "-" and their count (S3's ETag of it). Read back
+ * from the file only when asked for: a lost answer is rare. */
+static gboolean
+uploaded_md5s (const Uploaded  *uploaded,
+               char           **whole_hex,
+               char           **whole_base64,
+               char           **parts_hex)
+{
+  g_autoptr(GChecksum) whole = g_checksum_new (G_CHECKSUM_MD5);
+  g_autoptr(GChecksum) parts = g_checksum_new (G_CHECKSUM_MD5);
+  g_autoptr(GChecksum) part = g_checksum_new (G_CHECKSUM_MD5);
+  g_autofree guint8 *buffer = g_malloc (1 << 20);
+  guint8 digest[16];
+  gsize digest_len;
+  goffset offset = 0;
+  guint n_parts = 0;
+
+  while (offset < uploaded->size)
+    {
+      goffset end = uploaded->part_size > 0 ? MIN (offset + uploaded->part_size, uploaded->size) : uploaded->size;
+
+      while (offset < end)
+        {
+          gssize got = pread (uploaded->fd, buffer, MIN (end - offset, 1 << 20), offset);
+
+          if (got < 0 && errno == EINTR)
+            continue;
+          if (got <= 0)
+            return FALSE;
+          g_checksum_update (whole, buffer, got);
+          g_checksum_update (part, buffer, got);
+          offset += got;
+        }
+      digest_len = sizeof digest;
+      g_checksum_get_digest (part, digest, &digest_len);
+      g_checksum_update (parts, digest, digest_len);
+      g_checksum_reset (part);
+      n_parts++;
+    }
+  *whole_hex = g_strdup (g_checksum_get_string (whole));
+  digest_len = sizeof digest;
+  g_checksum_get_digest (whole, digest, &digest_len);
+  *whole_base64 = g_base64_encode (digest, digest_len);
+  *parts_hex = uploaded->part_size > 0 ? g_strdup_printf ("%s-%u", g_checksum_get_string (parts), n_parts) : NULL;
+  return TRUE;
+}
+
+/* Whether the object is now the one @uploaded holds, as far as is
+ * certain: its MD5 (Cloud Storage's x-goog-hash), else its ETag, is the
+ * MD5 of those bytes (for a multipart upload, S3's MD5 of the parts'
+ * MD5s, or the MD5 of the whole as s3rver makes it). A server whose ETags
+ * are not MD5s (S3 with SSE-KMS), a composite object (Cloud Storage's
+ * multipart: no MD5) or a server that cannot be asked never passes.
+ * @version: its etag, as query_shard gives it. */
+static gboolean
+is_uploaded (SqObjectConfig  *config,
+             const char      *object,
+             const char      *key,
+             const Uploaded  *uploaded,
+             char           **version,
+             GCancellable    *cancellable)
+{
+  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
+  g_autofree char *whole_hex = NULL;
+  g_autofree char *whole_base64 = NULL;
+  g_autofree char *parts_hex = NULL;
+  g_autofree char *etag = NULL;
+  gboolean ours = FALSE;
+
+  if (head_object (config, object, key, "write", &response, cancellable, NULL) &&
+      uploaded_md5s (uploaded, &whole_hex, &whole_base64, &parts_hex))
+    {
+      if (config->gcs && response.md5 != NULL)
+        ours = strcmp (response.md5, whole_base64) == 0;
+      else if (response.etag != NULL)
+        {
+          /* S3 ignores the quotes when it compares ETags, and so here. */
+          etag = g_strdup (response.etag);
+          g_strdelimit (etag, "\"", ' ');
+          g_strstrip (etag);
+          ours = g_ascii_strcasecmp (etag, whole_hex) == 0 ||
+                 (parts_hex != NULL && g_ascii_strcasecmp (etag, parts_hex) == 0);
+        }
+    }
+  if (ours)
+    *version = object_version (config, &response);
+  _sq_object_response_clear (&response);
+  return ours;
+}
+
+/* The text of an XML element, its entities read. */
+static char *
+xml_unescape (const char *text)
+{
+  static const char *const entities[] = { "&quot;", "\"", "&#34;", "\"", "&apos;", "'", "&#39;", "'",
+                                          "&lt;", "<", "&gt;", ">", "&amp;", "&", NULL };
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = text; *p;)
+    {
+      gsize i;
+
+      for (i = 0; entities[i] != NULL && !g_str_has_prefix (p, entities[i]); i += 2)
+        ;
+      if (entities[i] != NULL)
+        {
+          g_string_append (out, entities[i + 1]);
+          p += strlen (entities[i]);
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* The etag, as query_shard gives it, of what @response says it published:
+ * the ETag header of a PUT, the ETag in CompleteMultipartUpload's answer;
+ * for Cloud Storage only its generation. NULL where it says none. */
+static char *
+published_version (SqObjectConfig   *config,
+                   SqObjectResponse *response,
+                   gboolean          multipart)
+{
+  g_autofree char *field = NULL;
+
+  if (config->gcs)
+    return g_strdup (response->generation);
+  if (multipart && (field = answer_field (response, "ETag")) != NULL)
+    return xml_unescape (field);
+  return g_strdup (response->etag);
+}
+
+/* Performs @request, which publishes @uploaded, with @condition's headers
+ * unless @unconditional: a server that refuses it (412, or 409 for a write
+ * that raced another; 404 for If-Match on no object) gives the
+ * condition's error. A refusal after an attempt whose answer was lost may
+ * be of that attempt's own write (and a retried CompleteMultipartUpload
+ * finds its upload gone, NoSuchUpload): then the object is asked for, and
+ * if it is certainly @uploaded, the write is done. @version: the etag of
+ * what was published, where the answer says it, else NULL. */
 static gboolean
 perform_publish (SqObjectConfig    *config,
                  SqStore           *store,
@@ -517,37 +669,49 @@ perform_publish (SqObjectConfig    *config,
                  SqSetCondition     condition,
                  const char        *etag,
                  gboolean           unconditional,
+                 const Uploaded    *uploaded,
                  SqObjectResponse  *response,
+                 char             **version,
                  GCancellable      *cancellable,
                  GError           **error)
 {
   static const long refusals[] = { 404, 409, 412, 0 };
   const char *headers[3];
   g_autofree char *code = NULL;
-  gboolean ok;
+  gboolean ok, refused, upload_gone;
 
+  *version = NULL;
   condition_headers (config, unconditional ? SQ_SET_ALWAYS : condition, etag, headers);
-  if (headers[0] == NULL)
-    return _sq_object_perform (config, request, NULL, response, cancellable, error);
-  request->headers = headers;
+  request->headers = headers[0] != NULL ? headers : NULL;
   ok = _sq_object_perform (config, request, refusals, response, cancellable, error);
   request->headers = NULL;
   if (!ok)
     return FALSE;
   /* S3 can say 200 and then an error in the body. */
   code = answer_field (response, "Code");
-  if (response->status == 412 || response->status == 409 ||
-      (response->status == 404 && condition == SQ_SET_IF_MATCH && g_strcmp0 (code, "NoSuchBucket") != 0) ||
-      g_strcmp0 (code, "PreconditionFailed") == 0 || g_strcmp0 (code, "ConditionalRequestConflict") == 0)
+  refused = headers[0] != NULL &&
+            (response->status == 412 || response->status == 409 ||
+             (response->status == 404 && condition == SQ_SET_IF_MATCH && g_strcmp0 (code, "NoSuchBucket") != 0) ||
+             g_strcmp0 (code, "PreconditionFailed") == 0 || g_strcmp0 (code, "ConditionalRequestConflict") == 0);
+  upload_gone = response->status == 404 && g_strcmp0 (code, "NoSuchUpload") == 0;
+  if ((refused || upload_gone) && response->after_lost_answer &&
+      is_uploaded (config, request->object, request->key, uploaded, version, cancellable))
+    {
+      g_debug ("%s %s: HTTP %ld after a lost answer, and the object is the one written", request->method,
+               request->object, response->status);
+      return TRUE;
+    }
+  if (refused)
     {
       _sq_store_set_condition_error (store, request->key, condition, error);
       return FALSE;
     }
-  if (response->status == 404)
+  if (response->status >= 300)
     {
       _sq_object_set_error (config, request, CURLE_OK, NULL, response, error);
       return FALSE;
     }
+  *version = published_version (config, response, uploaded->part_size > 0);
   return TRUE;
 }
 
@@ -560,9 +724,11 @@ upload_multipart (SqObjectConfig  *config,
                   goffset          size,
                   SqSetCondition   condition,
                   const char      *etag,
+                  char           **new_etag,
                   GCancellable    *cancellable,
                   GError         **error)
 {
+  const Uploaded uploaded = { fd, size, (goffset) config->part_size };
   SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
   SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
   g_autoptr(GString) complete = g_string_new ("<CompleteMultipartUpload>");
@@ -620,13 +786,15 @@ upload_multipart (SqObjectConfig  *config,
       /* S3 checks a condition on the request that publishes the parts;
        * Cloud Storage takes none there. */
       ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
-           perform_publish (config, store, &request, condition, etag, config->gcs, &response, cancellable, error);
+           perform_publish (config, store, &request, condition, etag, config->gcs, &uploaded, &response, new_etag,
+                            cancellable, error);
       /* S3 can say 200 and then an error in the body. */
-      if (ok && response.body != NULL && g_strstr_len ((const char *) response.body->data, response.body->len,
-                                                       "<Error>") != NULL)
+      if (ok && response.status < 300 && response.body != NULL &&
+          g_strstr_len ((const char *) response.body->data, response.body->len, "<Error>") != NULL)
         {
           _sq_object_set_error (config, &request, CURLE_OK, NULL, &(SqObjectResponse) { 500, response.body },
                                 error);
+          g_clear_pointer (new_etag, g_free);
           ok = FALSE;
         }
       _sq_object_response_clear (&response);
@@ -655,6 +823,7 @@ object_commit_shard (SqBackend      *backend,
                      gpointer        token,
                      SqSetCondition  condition,
                      const char     *etag,
+                     char          **new_etag,
                      GCancellable   *cancellable,
                      GError        **error)
 {
@@ -667,6 +836,7 @@ object_commit_shard (SqBackend      *backend,
   gboolean ok;
   int fd;
 
+  *new_etag = NULL;
   if (config == NULL || !g_output_stream_close (stream, cancellable, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -684,9 +854,11 @@ object_commit_shard (SqBackend      *backend,
       return FALSE;
     }
   if ((guint64) st.st_size > config->multipart_threshold)
-    ok = upload_multipart (config, store, object, key, fd, st.st_size, condition, etag, cancellable, error);
+    ok = upload_multipart (config, store, object, key, fd, st.st_size, condition, etag, new_etag, cancellable,
+                           error);
   else
     {
+      const Uploaded uploaded = { fd, st.st_size, 0 };
       SqObjectRequest request = SQ_OBJECT_REQUEST_INIT;
 
       request.method = "PUT";
@@ -696,7 +868,8 @@ object_commit_shard (SqBackend      *backend,
       request.upload_fd = fd;
       request.upload_length = st.st_size;
       ok = check_condition (config, store, object, key, condition, etag, cancellable, error) &&
-           perform_publish (config, store, &request, condition, etag, FALSE, &response, cancellable, error);
+           perform_publish (config, store, &request, condition, etag, FALSE, &uploaded, &response, new_etag,
+                            cancellable, error);
       _sq_object_response_clear (&response);
     }
   close (fd);

@@ -54,7 +54,9 @@ struct _SqBackendInterface
    * caller's to abort. Commit publishes only if @condition holds for what
    * KEY.gz is then (@etag as query_shard says it): in the same step where
    * the server can (a conditional request), and by asking just before;
-   * if not, _sq_store_set_condition_error(). */
+   * if not, _sq_store_set_condition_error(). A commit gives @new_etag,
+   * the etag (as query_shard says it) of what it published, where the
+   * write's own answer tells it; NULL where it does not. */
   gboolean       (*prepare_put)   (SqBackend        *self,
                                    SqStore          *store,
                                    GCancellable     *cancellable,
@@ -71,6 +73,7 @@ struct _SqBackendInterface
                                    gpointer          token,
                                    SqSetCondition    condition,
                                    const char       *etag,
+                                   char            **new_etag,
                                    GCancellable     *cancellable,
                                    GError          **error);
   void           (*abort_shard)   (SqBackend        *self,

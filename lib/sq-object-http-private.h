@@ -41,6 +41,11 @@ typedef struct
   gint64      mtime;           /* usec since the epoch, -1: not said */
   gint64      total_size;      /* from Content-Range, else Content-Length */
   char       *generation;      /* Cloud Storage's x-goog-generation, or NULL */
+  char       *md5;             /* Cloud Storage's x-goog-hash md5= (base64), or NULL */
+  /* An earlier attempt of the request may have been done by the server,
+   * its answer lost (a reset after the request went, a timeout, a 500,
+   * 502 or 504): a refusal now may be of the server's own earlier work. */
+  gboolean    after_lost_answer;
 } SqObjectResponse;
 
 void     _sq_object_response_clear (SqObjectResponse *response);

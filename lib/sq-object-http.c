@@ -64,6 +64,8 @@ _sq_object_response_clear (SqObjectResponse *response)
   g_clear_pointer (&response->body, g_byte_array_unref);
   g_clear_pointer (&response->etag, g_free);
   g_clear_pointer (&response->generation, g_free);
+  g_clear_pointer (&response->md5, g_free);
+  response->after_lost_answer = FALSE;
   response->status = 0;
   response->content_length = -1;
   response->mtime = -1;
@@ -120,6 +122,7 @@ header_cb (char   *data,
       /* A new response (after a 100 Continue): forget the last one's. */
       g_clear_pointer (&response->etag, g_free);
       g_clear_pointer (&response->generation, g_free);
+      g_clear_pointer (&response->md5, g_free);
       response->content_length = response->total_size = response->mtime = -1;
       return len;
     }
@@ -137,6 +140,18 @@ header_cb (char   *data,
     {
       g_free (response->generation);
       response->generation = g_strdup (colon + 1);
+    }
+  else if (g_ascii_strcasecmp (line, "x-goog-hash") == 0)
+    {
+      /* "crc32c=...", "md5=...": one a line, or both after a comma. */
+      g_auto(GStrv) hashes = g_strsplit (colon + 1, ",", -1);
+
+      for (gsize i = 0; hashes[i] != NULL; i++)
+        if (g_str_has_prefix (g_strstrip (hashes[i]), "md5="))
+          {
+            g_free (response->md5);
+            response->md5 = g_strdup (hashes[i] + 4);
+          }
     }
   else if (g_ascii_strcasecmp (line, "content-length") == 0)
     {
@@ -166,11 +181,17 @@ progress_cb (void       *user,
   return g_cancellable_is_cancelled (user) ? 1 : 0;
 }
 
+/* The body of a PUT (@fd from @start) or of a POST (@body), as curl
+ * reads it; @rewound once curl sent it again by itself (a reused
+ * connection that turned out dead, its request maybe done). */
 typedef struct
 {
-  int     fd;
-  goffset offset;
-  goffset left;
+  int         fd;
+  const char *body;
+  goffset     start;
+  goffset     length;
+  goffset     done;
+  gboolean    rewound;
 } Upload;
 
 static size_t
@@ -180,19 +201,38 @@ upload_cb (char   *buffer,
            void   *user)
 {
   Upload *upload = user;
-  gsize want = MIN ((goffset) (size * n), upload->left);
+  gsize want = MIN ((goffset) (size * n), upload->length - upload->done);
   gssize got;
 
   if (want == 0)
     return 0;
+  if (upload->body != NULL)
+    {
+      memcpy (buffer, upload->body + upload->done, want);
+      upload->done += want;
+      return want;
+    }
   do
-    got = pread (upload->fd, buffer, want, upload->offset);
+    got = pread (upload->fd, buffer, want, upload->start + upload->done);
   while (got < 0 && errno == EINTR);
   if (got <= 0)
     return CURL_READFUNC_ABORT;
-  upload->offset += got;
-  upload->left -= got;
+  upload->done += got;
   return (size_t) got;
+}
+
+static int
+upload_seek_cb (void       *user,
+                curl_off_t  offset,
+                int         origin)
+{
+  Upload *upload = user;
+
+  if (origin != SEEK_SET || offset < 0 || offset > upload->length)
+    return CURL_SEEKFUNC_CANTSEEK;
+  upload->done = offset;
+  upload->rewound = TRUE;
+  return CURL_SEEKFUNC_OK;
 }
 
 char *
@@ -399,7 +439,8 @@ _sq_object_easy_new (SqObjectConfig     *config,
     curl_easy_setopt (easy, CURLOPT_NOBODY, 1L);
   else if (strcmp (request->method, "POST") == 0)
     {
-      curl_easy_setopt (easy, CURLOPT_POSTFIELDS, request->body ? request->body : "");
+      /* The body from _sq_object_perform()'s read callback. */
+      curl_easy_setopt (easy, CURLOPT_POST, 1L);
       curl_easy_setopt (easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) request->body_length);
     }
   else if (strcmp (request->method, "PUT") == 0)
@@ -435,6 +476,19 @@ _sq_object_retryable (CURLcode code,
     default:
       return FALSE;
     }
+}
+
+/* Whether a failed attempt may still have been done by the server: its
+ * request may have reached it whole and only the answer been lost. Not a
+ * connection never made, nor a throttle (429, 503 SlowDown), which S3
+ * answers before it does anything. */
+static gboolean
+answer_may_be_lost (CURLcode code,
+                    long     status)
+{
+  if (code == CURLE_OK)
+    return status == 500 || status == 502 || status == 504;
+  return code != CURLE_COULDNT_CONNECT && code != CURLE_SSL_CONNECT_ERROR;
 }
 
 /* 200 ms, 400 ms, 800 ms...: a throttled server gets room. */
@@ -555,11 +609,13 @@ _sq_object_perform (SqObjectConfig   *config,
                     GCancellable     *cancellable,
                     GError          **error)
 {
+  gboolean lost = FALSE;
+
   for (guint attempt = 1;; attempt++)
     {
       struct curl_slist *headers = NULL;
       char curl_message[CURL_ERROR_SIZE] = "";
-      Upload upload = { request->upload_fd, request->upload_offset, request->upload_length };
+      Upload upload = { request->upload_fd, NULL, request->upload_offset, request->upload_length, 0, FALSE };
       gboolean accepted;
       CURLcode code;
       CURL *easy;
@@ -571,17 +627,31 @@ _sq_object_perform (SqObjectConfig   *config,
       if (easy == NULL)
         return FALSE;
       curl_easy_setopt (easy, CURLOPT_ERRORBUFFER, curl_message);
-      if (strcmp (request->method, "PUT") == 0)
+      if (strcmp (request->method, "PUT") == 0 || strcmp (request->method, "POST") == 0)
         {
+          if (strcmp (request->method, "POST") == 0)
+            {
+              upload.body = request->body ? request->body : "";
+              upload.length = (goffset) request->body_length;
+            }
+          else if (request->upload_fd < 0)
+            upload.length = 0;
           curl_easy_setopt (easy, CURLOPT_READFUNCTION, upload_cb);
           curl_easy_setopt (easy, CURLOPT_READDATA, &upload);
-          if (request->upload_fd < 0)
-            upload.left = 0;
+          /* curl then sends it again itself over a fresh connection when a
+           * reused one died: which may have done it. */
+          curl_easy_setopt (easy, CURLOPT_SEEKFUNCTION, upload_seek_cb);
+          curl_easy_setopt (easy, CURLOPT_SEEKDATA, &upload);
         }
       code = curl_easy_perform (easy);
       curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &response->status);
       curl_easy_cleanup (easy);
       curl_slist_free_all (headers);
+      if (upload.rewound)
+        g_debug ("%s %s: sent again by curl on a fresh connection", request->method,
+                 request->object ? request->object : "/");
+      lost = lost || upload.rewound;
+      response->after_lost_answer = lost;
 
       accepted = code == CURLE_OK && response->status >= 200 && response->status < 300;
       for (gsize i = 0; code == CURLE_OK && accept != NULL && accept[i] != 0; i++)
@@ -593,6 +663,7 @@ _sq_object_perform (SqObjectConfig   *config,
         {
           g_debug ("%s %s: retrying after %s (HTTP %ld)", request->method, request->object ? request->object : "/",
                    curl_easy_strerror (code), response->status);
+          lost = lost || answer_may_be_lost (code, response->status);
           _sq_object_backoff (attempt, cancellable);
           continue;
         }

@@ -92,6 +92,7 @@ set_shard (SqStore             *self,
            SqShardReader       *reader,
            SqProgressCallback   progress,
            gpointer             progress_data,
+           char               **new_etag,
            GCancellable        *cancellable,
            GError             **error);
 
@@ -123,7 +124,8 @@ sq_store_set (SqStore             *self,
   g_return_val_if_fail (samples != NULL, NULL);
   _sq_assert_not_main_thread ();
 
-  return set_shard (self, key, SQ_SET_ALWAYS, NULL, samples, NULL, progress, progress_data, cancellable, error);
+  return set_shard (self, key, SQ_SET_ALWAYS, NULL, samples, NULL, progress, progress_data, NULL, cancellable,
+                    error);
 }
 
 /**
@@ -134,6 +136,12 @@ sq_store_set (SqStore             *self,
  *   have, as sq_store_query_shard() gave it; else ignored
  * @samples: (element-type SqValue): the shard's samples
  * @progress: (nullable) (scope call): as for sq_store_set()
+ * @new_etag: (out) (optional) (nullable) (transfer full): the etag of the
+ *   shard written (as sq_store_query_shard() says it), from the write's
+ *   own answer: a bucket's PUT or CompleteMultipartUpload; %NULL where
+ *   that says none (a directory's rename, a server that gives no ETag),
+ *   and sq_store_query_shard() then tells, unless someone else writes
+ *   in between
  *
  * Writes the shard @key as sq_store_set() does, if @condition holds when
  * it is published: no shard @key (%SQ_SET_IF_ABSENT), or the shard whose
@@ -157,6 +165,7 @@ sq_store_set_if (SqStore             *self,
                  GPtrArray           *samples,
                  SqProgressCallback   progress,
                  gpointer             progress_data,
+                 char               **new_etag,
                  GCancellable        *cancellable,
                  GError             **error)
 {
@@ -165,7 +174,10 @@ sq_store_set_if (SqStore             *self,
   g_return_val_if_fail (condition != SQ_SET_IF_MATCH || (key != NULL && etag != NULL), NULL);
   _sq_assert_not_main_thread ();
 
-  return set_shard (self, key, condition, etag, samples, NULL, progress, progress_data, cancellable, error);
+  if (new_etag != NULL)
+    *new_etag = NULL;
+  return set_shard (self, key, condition, etag, samples, NULL, progress, progress_data, new_etag, cancellable,
+                    error);
 }
 
 /**
@@ -195,7 +207,8 @@ sq_store_set_from_reader (SqStore             *self,
   g_return_val_if_fail (SQ_IS_SHARD_READER (reader), NULL);
   _sq_assert_not_main_thread ();
 
-  return set_shard (self, key, SQ_SET_ALWAYS, NULL, NULL, reader, progress, progress_data, cancellable, error);
+  return set_shard (self, key, SQ_SET_ALWAYS, NULL, NULL, reader, progress, progress_data, NULL, cancellable,
+                    error);
 }
 
 static char *
@@ -207,12 +220,14 @@ set_shard (SqStore             *self,
            SqShardReader       *reader,
            SqProgressCallback   progress,
            gpointer             progress_data,
+           char               **new_etag,
            GCancellable        *cancellable,
            GError             **error)
 {
   SqBackendInterface *backend = SQ_BACKEND_GET_IFACE (self->backend);
   g_autofree char *chosen = NULL;
   g_autoptr(GOutputStream) stream = NULL;
+  g_autofree char *written = NULL;
   gpointer token = NULL;
   SqThrottle throttle = { progress, progress_data, 0 };
   SqSerializer serializer;
@@ -247,11 +262,13 @@ set_shard (SqStore             *self,
     goto failed;
 
   if (!write_shard (self, stream, serializer, chosen, samples, reader, &throttle, cancellable, &local_error) ||
-      !backend->commit_shard (self->backend, self, chosen, stream, token, condition, etag, cancellable,
-                              &local_error))
+      !backend->commit_shard (self->backend, self, chosen, stream, token, condition, etag, &written,
+                              cancellable, &local_error))
     goto failed;
 
   _sq_store_forget_shard (self, chosen);
+  if (new_etag != NULL)
+    *new_etag = g_steal_pointer (&written);
   return g_steal_pointer (&chosen);
 
 failed:
@@ -276,6 +293,7 @@ typedef struct
   char            *etag;
   GPtrArray       *samples;
   SqProgressRelay *relay;
+  char            *new_etag;  /* the worker's, for sq_store_set_if_finish() */
 } SetData;
 
 static void
@@ -283,6 +301,7 @@ set_data_free (SetData *data)
 {
   g_free (data->key);
   g_free (data->etag);
+  g_free (data->new_etag);
   g_ptr_array_unref (data->samples);
   g_clear_pointer (&data->relay, _sq_progress_relay_unref);
   g_free (data);
@@ -299,7 +318,7 @@ set_thread (GTask        *task,
   char *key;
 
   key = sq_store_set_if (source_object, data->key, data->condition, data->etag, data->samples,
-                         data->relay ? _sq_progress_relay_post : NULL, data->relay,
+                         data->relay ? _sq_progress_relay_post : NULL, data->relay, &data->new_etag,
                          cancellable, &error);
   if (key == NULL)
     g_task_return_error (task, error);
@@ -338,8 +357,8 @@ sq_store_set_async (SqStore             *self,
  * @samples: (element-type SqValue): the samples, as for
  *   sq_store_set_async()
  *
- * Runs sq_store_set_if() on a worker; sq_store_set_finish() gives its
- * result.
+ * Runs sq_store_set_if() on a worker; sq_store_set_if_finish() gives its
+ * result, or sq_store_set_finish() without the etag.
  */
 void
 sq_store_set_if_async (SqStore             *self,
@@ -393,6 +412,34 @@ sq_store_set_finish (SqStore       *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_set_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * sq_store_set_if_finish:
+ * @new_etag: (out) (optional) (nullable) (transfer full): as for
+ *   sq_store_set_if()
+ *
+ * The result of sq_store_set_if_async(), with the etag of what it wrote.
+ *
+ * Returns: (transfer full): the key written, or %NULL
+ */
+char *
+sq_store_set_if_finish (SqStore       *self,
+                        GAsyncResult  *result,
+                        char         **new_etag,
+                        GError       **error)
+{
+  SetData *data;
+  char *key;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_set_async, NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  key = g_task_propagate_pointer (G_TASK (result), error);
+  if (new_etag != NULL)
+    *new_etag = key != NULL ? g_steal_pointer (&data->new_etag) : NULL;
+  return key;
 }
 
 /**

@@ -243,6 +243,7 @@ char          *sq_store_set_if              (SqStore             *self,
                                              GPtrArray           *samples,
                                              SqProgressCallback   progress,
                                              gpointer             progress_data,
+                                             char               **new_etag,
                                              GCancellable        *cancellable,
                                              GError             **error);
 void           sq_store_set_if_async        (SqStore             *self,
@@ -256,6 +257,10 @@ void           sq_store_set_if_async        (SqStore             *self,
                                              GDestroyNotify       progress_notify,
                                              GAsyncReadyCallback  callback,
                                              gpointer             user_data);
+char          *sq_store_set_if_finish       (SqStore             *self,
+                                             GAsyncResult        *result,
+                                             char               **new_etag,
+                                             GError             **error);
 char          *sq_store_set_from_reader     (SqStore             *self,
                                              const char          *key,
                                              SqShardReader       *reader,

@@ -22,7 +22,10 @@
  *   again as it publishes (sq_store_set_if(): in a bucket, If-Match on
  *   the etag read), so someone else's write after the check is refused
  *   with the same error, not lost. A failed write keeps the edits and
- *   drops the stash.
+ *   drops the stash. What the next save compares with is the etag that
+ *   the write's own answer gave (a bucket's ETag or generation), so that
+ *   a write by someone else just after it is not taken for this one;
+ *   where the answer has none (a directory), the shard as asked after.
  * - Deleting stashes the shard by renaming it; the undo renames it back.
  * - Every edit before a save can be undone and redone (see "edits and
  *   their history" below).
@@ -263,6 +266,26 @@ stamp_etag (const char *stamp)
 
   colon = colon ? strchr (colon + 1, ':') : NULL;
   return colon != NULL && colon[1] != '\0' ? colon + 1 : NULL;
+}
+
+/* The stamp of a shard as a write's answer gave it: its etag only (size
+ * and time unknown, -1 as a query says it). */
+static char *
+stamp_new_written (const char *etag)
+{
+  return stamp_new (-1, -1, etag);
+}
+
+/* Whether @now (from a query) is the shard that @stamp saw. A stamp that
+ * a write made knows the etag alone, which is also what the next write's
+ * condition compares (If-Match). */
+static gboolean
+stamp_matches (const char *now,
+               const char *stamp)
+{
+  if (stamp != NULL && g_str_has_prefix (stamp, "-1:-1:") && stamp_etag (stamp) != NULL)
+    return g_strcmp0 (stamp_etag (now), stamp_etag (stamp)) == 0;
+  return g_strcmp0 (now, stamp) == 0;
 }
 
 /* The stamp of @key from a query's result; NULL when there is no shard,
@@ -1306,7 +1329,7 @@ prepare_thread (GTask        *task,
           g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_EXISTS, save->key));
           return;
         }
-      if (!save->is_new && g_strcmp0 (now, save->stamp) != 0)
+      if (!save->is_new && !stamp_matches (now, save->stamp))
         {
           g_task_return_error (task, refusal_new (DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK, save->key));
           return;
@@ -1342,25 +1365,34 @@ mark_saved (DreyShardDocument *self)
   update_history (self);
 }
 
+/* The write is done; @stamp (taken) is what a later save compares with:
+ * the shard as this one wrote it. */
 static void
-save_stamped (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
+save_done (GTask *task,
+           char  *stamp)
 {
-  g_autoptr(GTask) task = user_data;
   DreyShardDocument *self = g_task_get_source_object (task);
   Save *save = g_task_get_task_data (task);
-  g_autofree char *stamp = stamp_finish (SQ_STORE (object), result, NULL);
 
-  /* What a later save compares with: the shard as this one wrote it. */
   if (g_strcmp0 (self->key, save->key) == 0)
     {
       g_free (self->stamp);
       self->stamp = g_steal_pointer (&stamp);
       mark_saved (self);
     }
+  g_free (stamp);
   set_busy (self, FALSE);
   g_task_return_pointer (task, drey_shard_undo_new (save->store, save->key, save->stash, FALSE), g_object_unref);
+}
+
+static void
+save_stamped (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  save_done (task, stamp_finish (SQ_STORE (object), result, NULL));
 }
 
 static void
@@ -1397,7 +1429,8 @@ save_written (GObject      *object,
   DreyShardDocument *self = g_task_get_source_object (task);
   Save *save = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autofree char *written = sq_store_set_finish (SQ_STORE (object), result, &error);
+  g_autofree char *etag = NULL;
+  g_autofree char *written = sq_store_set_if_finish (SQ_STORE (object), result, &etag, &error);
 
   if (written == NULL)
     {
@@ -1418,7 +1451,14 @@ save_written (GObject      *object,
       return;
     }
   drey_shard_cache_remove (self->cache, save->key);
-  sq_store_query_shard_async (save->store, save->key, NULL, save_stamped, g_steal_pointer (&task));
+  /* The write's own answer names what it wrote (a bucket's ETag or
+   * generation). Where it does not (a directory's rename, a server that
+   * sends none), the shard is asked for: a write by someone else between
+   * the two would then pass for this one. */
+  if (etag != NULL)
+    save_done (task, stamp_new_written (etag));
+  else
+    sq_store_query_shard_async (save->store, save->key, NULL, save_stamped, g_steal_pointer (&task));
 }
 
 static void

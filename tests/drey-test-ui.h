@@ -16,6 +16,7 @@
 
 #include "sq.h"
 
+#include "drey-key-row.h"
 #include "drey-test-array.h"
 
 G_BEGIN_DECLS
@@ -70,6 +71,23 @@ drey_test_runqueue_wait (void)
   if (sscanf (buf, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run_ns, &wait_ns) != 2)
     return 0;
   return (gint64) (wait_ns / 1000);
+}
+
+/* The key list's row that shows @key under @widget, if one is bound. */
+static inline DreyKeyRow *
+drey_test_find_key_row (GtkWidget  *widget,
+                        const char *key)
+{
+  if (DREY_IS_KEY_ROW (widget) && g_strcmp0 (drey_key_row_get_key_text (DREY_KEY_ROW (widget)), key) == 0)
+    return DREY_KEY_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      DreyKeyRow *row = drey_test_find_key_row (child, key);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
 }
 
 /* Renders @widget as it is on screen into the PNG @path. */

@@ -145,21 +145,7 @@ find_widget (GtkWidget *widget,
   return NULL;
 }
 
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+#define find_row drey_test_find_key_row
 
 static GtkListView *
 list_view (Fixture *f)
@@ -266,6 +252,14 @@ test_order_and_footer (Fixture       *f,
 }
 
 static void
+record_most_visible (DreyKeyList *list,
+                     GParamSpec  *pspec,
+                     guint       *most)
+{
+  *most = MAX (*most, drey_key_list_get_n_visible (list));
+}
+
+static void
 test_filter (Fixture       *f,
              gconstpointer  data)
 {
@@ -279,9 +273,17 @@ test_filter (Fixture       *f,
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
   g_assert_cmpstr (footer (f), ==, "2 of 7 keys");
 
-  /* Case does not matter, as in any GNOME search. */
-  drey_key_list_set_filter_text (f->list, "DIGITS-1");
-  WAIT_FOR (drey_key_list_get_n_visible (f->list) == 1);
+  /* Case does not matter, as in any GNOME search. A longer search only
+   * looks among the matches: the list never shows every key between. */
+  {
+    guint most_visible = 0;
+
+    g_signal_connect (f->list, "notify::n-visible", G_CALLBACK (record_most_visible), &most_visible);
+    drey_key_list_set_filter_text (f->list, "DIGITS-1");
+    WAIT_FOR (drey_key_list_get_n_visible (f->list) == 1);
+    g_assert_cmpuint (most_visible, ==, 1);
+    g_signal_handlers_disconnect_by_data (f->list, &most_visible);
+  }
 
   drey_key_list_set_filter_text (f->list, "no such key");
   WAIT_FOR (g_str_equal (visible_page (f), "no-results"));
@@ -492,28 +494,32 @@ test_sample_count (Fixture       *f,
   g_autofree char *size = g_format_size (3500); /* "3.5 kB", with a no-break space */
   g_autofree char *label = g_strdup_printf ("digits-03, %s", size);
   g_autofree char *label_with_count = g_strdup_printf ("digits-03, %s, 100 samples", size);
-  GtkWidget *name_label, *row, *n_samples_label;
+  DreyKeyRow *row;
 
   open_small_store (f);
   /* Let the list lay out and bind its rows. */
-  WAIT_FOR ((name_label = find_label (GTK_WIDGET (list_view (f)), "digits-03")) != NULL);
-  row = gtk_widget_get_parent (name_label);
+  WAIT_FOR ((row = find_row (GTK_WIDGET (list_view (f)), "digits-03")) != NULL);
 
   /* No count yet: the size follows the name. */
-  g_assert_true (gtk_widget_get_next_sibling (name_label) == gtk_widget_get_last_child (row));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_last_child (row))), ==, size);
+  g_assert_cmpstr (drey_key_row_get_n_samples_text (row), ==, "");
+  g_assert_cmpstr (drey_key_row_get_size_text (row), ==, size);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (row))),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label);
 
   drey_key_model_set_n_samples (f->model, "digits-03", 100);
   drey_key_model_set_n_samples (f->model, "no-such-key", 3); /* ignored */
-  n_samples_label = gtk_widget_get_next_sibling (name_label);
-  g_assert_true (n_samples_label != gtk_widget_get_last_child (row));
-  g_assert_true (gtk_widget_get_visible (n_samples_label));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (n_samples_label)), ==, "100 samples");
+  g_assert_cmpstr (drey_key_row_get_n_samples_text (row), ==, "100 samples");
+  g_assert_cmpstr (drey_key_row_get_size_text (row), ==, size);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label_with_count);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_widget_get_parent (GTK_WIDGET (row))),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label_with_count);
 
   drey_key_model_set_n_samples (f->model, "digits-03", 1);
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (n_samples_label)), ==, "1 sample");
+  g_assert_cmpstr (drey_key_row_get_n_samples_text (row), ==, "1 sample");
+  /* Unknown again (its shard was rewritten): no count. */
+  drey_key_item_set_n_samples (drey_key_model_lookup (f->model, "digits-03"), -1);
+  g_assert_cmpstr (drey_key_row_get_n_samples_text (row), ==, "");
 }
 
 static int
@@ -563,8 +569,8 @@ test_reload (Fixture       *f,
   g_assert_cmpint (n_samples_of (f, "a"), ==, -1);
   a_size = g_format_size (5000);
   g_assert_nonnull (strstr (footer (f), "7 keys"));
-  WAIT_FOR (find_label (GTK_WIDGET (list_view (f)), "new-key") != NULL);
-  g_assert_nonnull (find_label (GTK_WIDGET (list_view (f)), a_size));
+  WAIT_FOR (find_row (GTK_WIDGET (list_view (f)), "new-key") != NULL);
+  g_assert_cmpstr (drey_key_row_get_size_text (find_row (GTK_WIDGET (list_view (f)), "a")), ==, a_size);
 
   /* When the selected key goes, so does the selection. */
   {
@@ -848,11 +854,13 @@ test_many_keys_stream (Fixture       *f,
      * frame, a few milliseconds of work at most. */
     static const char *typed[] = { "K", "K-", "K-0", "K-09", "K-099", "K-0999", "K-09999" };
     static const guint visible[] = { 100000, 100000, 100000, 10000, 1000, 100, 10 };
-    gint64 worst = 0;
+    gint64 worst = 0, worst_wait = 0;
 
     for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
       {
         gint64 start = g_get_monotonic_time ();
+        gint64 wait_start = runqueue_wait ();
+        gint64 took, waited;
 
         drey_key_list_set_filter_text (f->list, typed[i]); /* k-099990 to k-099999 at the end */
         WAIT_FOR (drey_key_list_get_n_visible (f->list) == visible[i] &&
@@ -865,13 +873,20 @@ test_many_keys_stream (Fixture       *f,
           gtk_widget_queue_draw (GTK_WIDGET (f->list));
           WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frames);
         }
-        worst = MAX (worst, g_get_monotonic_time () - start);
-        g_test_message ("search: \"%s\": %u keys shown after %.1f ms", typed[i], visible[i],
-                        (g_get_monotonic_time () - start) / 1000.0);
+        took = g_get_monotonic_time () - start;
+        waited = runqueue_wait () - wait_start;
+        if (took > worst)
+          worst = took, worst_wait = waited;
+        g_test_message ("search: \"%s\": %u keys shown after %.1f ms (%.1f ms of it waiting for a CPU)",
+                        typed[i], visible[i], took / 1000.0, waited / 1000.0);
       }
-    g_test_message ("search: slowest keystroke shown after %.1f ms", worst / 1000.0);
+    /* The time as a user waits for it; how much of it other processes
+     * had the CPU is said beside it, on a shared machine. */
+    g_test_message ("search: slowest keystroke shown after %.1f ms (%.1f ms of it waiting for a CPU)",
+                    worst / 1000.0, worst_wait / 1000.0);
     if (drey_test_timing ())
-      g_printerr ("timing: search: slowest keystroke shown after %.1f ms\n", worst / 1000.0);
+      g_printerr ("timing: search: slowest keystroke shown after %.1f ms (%.1f ms of it waiting for a CPU)\n",
+                  worst / 1000.0, worst_wait / 1000.0);
   }
   g_source_remove (beat_id);
 
@@ -884,7 +899,7 @@ test_many_keys_stream (Fixture       *f,
     g_assert_cmpstr (drey_key_list_get_selected_key (f->list), ==, "k-050000");
     g_assert_cmpuint (gtk_single_selection_get_selected (selection (f)), ==, 50000);
     WAIT_FOR (gtk_adjustment_get_value (adjustment) > 0.0 &&
-              find_label (GTK_WIDGET (list_view (f)), "k-050000") != NULL);
+              find_row (GTK_WIDGET (list_view (f)), "k-050000") != NULL);
   }
   g_test_message ("search: longest main loop gap %.1f ms busy or blocked (%.1f ms wall clock)",
                   t.max_blocked / 1000.0, t.max_gap / 1000.0);

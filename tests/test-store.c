@@ -622,13 +622,13 @@ test_set_if (Fixture       *f,
   g_assert_no_error (error);
 
   /* There is a shard: a new one is refused, and a stale etag too. */
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, "already has a shard 'k'"));
   g_clear_error (&error);
   assert_old_shard_kept (f, before);
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, "0:0", samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, "0:0", samples, NULL, NULL, NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
   g_assert_nonnull (strstr (error->message, "shard 'k'"));
@@ -641,7 +641,7 @@ test_set_if (Fixture       *f,
   g_assert_no_error (error);
   g_clear_pointer (&key, g_free);
   theirs_bytes = file_bytes (f, "k.gz");
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
   g_clear_error (&error);
@@ -650,11 +650,11 @@ test_set_if (Fixture       *f,
   /* Their etag is the one to replace; then a write always goes. */
   g_clear_pointer (&read_etag, g_free);
   g_assert_true (sq_store_query_shard (f->store, "k", NULL, NULL, NULL, &read_etag, &error));
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, "k");
   g_clear_pointer (&key, g_free);
-  key = sq_store_set_if (f->store, "k", SQ_SET_ALWAYS, NULL, theirs, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_ALWAYS, NULL, theirs, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_clear_pointer (&key, g_free);
   {
@@ -667,11 +667,11 @@ test_set_if (Fixture       *f,
 
   /* No shard: If-Match is refused, a new one is written. */
   g_assert_true (sq_store_remove (f->store, "k", NULL, &error));
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_MATCH, read_etag, samples, NULL, NULL, NULL, NULL, &error);
   g_assert_null (key);
   g_assert_error (error, SQ_STORE_ERROR, SQ_STORE_ERROR_CHANGED);
   g_clear_error (&error);
-  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, &error);
+  key = sq_store_set_if (f->store, "k", SQ_SET_IF_ABSENT, NULL, samples, NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (key, ==, "k");
   {

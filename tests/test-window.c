@@ -469,32 +469,20 @@ test_window_damaged_shard (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (drey_sample_view_get_selection (f->sample_view))), ==, 100);
 }
 
-/* The row of the key list that shows @key, if one is bound. */
 static GtkWidget *
 key_row (GtkWidget  *widget,
          const char *key)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), key) == 0 &&
-      GTK_IS_BOX (gtk_widget_get_parent (widget)))
-    return gtk_widget_get_parent (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *row = key_row (child, key);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
+  return (GtkWidget *) drey_test_find_key_row (widget, key);
 }
 
 static gboolean
 key_row_marked (Fixture    *f,
                 const char *key)
 {
-  GtkWidget *row = key_row (GTK_WIDGET (f->key_list), key);
-  GtkWidget *icon = row != NULL ? gtk_widget_get_first_child (row) : NULL;
+  DreyKeyRow *row = drey_test_find_key_row (GTK_WIDGET (f->key_list), key);
 
-  return icon != NULL && GTK_IS_IMAGE (icon) && gtk_widget_get_visible (icon) && gtk_widget_has_css_class (row, "failed");
+  return row != NULL && drey_key_row_get_marked (row);
 }
 
 /* A shard that cannot be decoded is marked in the key list, with its

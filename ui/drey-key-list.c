@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "drey-key-list.h"
+#include "drey-key-row.h"
 #include "drey-list-keynav.h"
 #include "drey-menu-tooltip.h"
 
@@ -95,85 +96,22 @@ static guint signals[N_SIGNALS];
 
 /* ---- rows --------------------------------------------------------------- */
 
-/* The warning icon and the sample count are made the first time a row
- * needs them: most rows never do (a key's count shows once its shard was
- * read), and each search or sort that moves the rows makes a new widget
- * for every row GTK 4.8's list view keeps (about 200): a row of two
- * labels is three widgets to make rather than five. */
-static GtkWidget *
-ensure_error_icon (GtkWidget *row)
-{
-  GtkWidget *error_icon = g_object_get_data (G_OBJECT (row), "drey-error-icon");
-
-  if (error_icon == NULL)
-    {
-      error_icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
-      gtk_widget_add_css_class (error_icon, "error");
-      /* First: the name, the count and the size keep their order. */
-      gtk_box_insert_child_after (GTK_BOX (row), error_icon, NULL);
-      g_object_set_data (G_OBJECT (row), "drey-error-icon", error_icon);
-    }
-  return error_icon;
-}
-
-static GtkWidget *
-ensure_n_samples_label (GtkWidget *row)
-{
-  GtkWidget *n_samples_label = g_object_get_data (G_OBJECT (row), "drey-n-samples-label");
-
-  if (n_samples_label == NULL)
-    {
-      n_samples_label = gtk_label_new (NULL);
-      gtk_widget_add_css_class (n_samples_label, "dim-label");
-      gtk_widget_add_css_class (n_samples_label, "caption");
-      gtk_widget_add_css_class (n_samples_label, "numeric");
-      gtk_box_insert_child_after (GTK_BOX (row), n_samples_label,
-                                  g_object_get_data (G_OBJECT (row), "drey-name-label"));
-      g_object_set_data (G_OBJECT (row), "drey-n-samples-label", n_samples_label);
-    }
-  return n_samples_label;
-}
-
 static void
 update_row (GtkListItem *list_item)
 {
   DreyKeyItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *row = gtk_list_item_get_child (list_item);
-  GtkWidget *name_label = g_object_get_data (G_OBJECT (row), "drey-name-label");
-  GtkWidget *size_label = gtk_widget_get_last_child (row);
-  GtkWidget *error_icon = g_object_get_data (G_OBJECT (row), "drey-error-icon");
-  GtkWidget *n_samples_label = g_object_get_data (G_OBJECT (row), "drey-n-samples-label");
-  const char *error = drey_key_item_get_error (item);
   GtkWidget *item_widget = gtk_widget_get_parent (row);
-  g_autofree char *n_samples = drey_key_item_dup_n_samples_text (item);
-  g_autofree char *size = drey_key_item_dup_size_text (item);
-  g_autofree char *label = drey_key_item_dup_accessible_label (item);
 
-  gtk_label_set_label (GTK_LABEL (name_label), drey_key_item_get_key (item));
-  if (*n_samples != '\0' && n_samples_label == NULL)
-    n_samples_label = ensure_n_samples_label (row);
-  if (n_samples_label != NULL)
-    {
-      gtk_label_set_label (GTK_LABEL (n_samples_label), n_samples);
-      gtk_widget_set_visible (n_samples_label, *n_samples != '\0');
-    }
-  gtk_label_set_label (GTK_LABEL (size_label), size);
-  /* A shard that failed to decode (read here, or in the store's scan):
-   * the icon, and the error in the row's tooltip. */
-  if (error != NULL && error_icon == NULL)
-    error_icon = ensure_error_icon (row);
-  if (error_icon != NULL)
-    gtk_widget_set_visible (error_icon, error != NULL);
-  if (error != NULL)
-    gtk_widget_add_css_class (row, "failed");
-  else
-    gtk_widget_remove_css_class (row, "failed");
-
-  /* "digits-03, 3.5 kB, 100 samples": on the row, and on the list's own
-   * item widget around it, which is what takes the focus. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  drey_key_row_show_item (DREY_KEY_ROW (row), item);
+  /* The row's label for AT is also on the list's own item widget around
+   * it, which is what takes the focus. */
   if (item_widget != NULL)
-    gtk_accessible_update_property (GTK_ACCESSIBLE (item_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    {
+      g_autofree char *label = drey_key_item_dup_accessible_label (item);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (item_widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+    }
 }
 
 /* Made when asked for: setting a tooltip text costs more than all the rest
@@ -215,21 +153,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               DreyKeyList              *self)
 {
-  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *name_label = gtk_label_new (NULL);
-  GtkWidget *size_label = gtk_label_new (NULL);
+  GtkWidget *row = drey_key_row_new ();
 
-  gtk_label_set_ellipsize (GTK_LABEL (name_label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_xalign (GTK_LABEL (name_label), 0.0);
-  gtk_widget_set_hexpand (name_label, TRUE);
-
-  gtk_label_set_xalign (GTK_LABEL (size_label), 1.0);
-  gtk_widget_add_css_class (size_label, "dim-label");
-  gtk_widget_add_css_class (size_label, "numeric");
-
-  gtk_box_append (GTK_BOX (row), name_label);
-  gtk_box_append (GTK_BOX (row), size_label);
-  g_object_set_data (G_OBJECT (row), "drey-name-label", name_label);
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (query_row_tooltip_cb), list_item);
   g_object_set_data (G_OBJECT (row), "drey-list-item", list_item);
@@ -1178,8 +1103,15 @@ drey_key_list_set_filter_text (DreyKeyList *self,
 
   if (text == NULL)
     text = "";
+  /* Not heard back: setting the text empties the entry first, and an
+   * empty search entry says so at once, which showed every key before
+   * searching them all again for @text. */
   if (!g_str_equal (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text))
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+    {
+      g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+      g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
+    }
   if (g_strcmp0 (self->search, text) == 0)
     return;
   folded = drey_key_item_fold_text (text);

@@ -27,6 +27,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
 TARGET_MS = 50.0
+KEYSTROKE_WAIT = re.compile(r'^timing: search: slowest keystroke shown after ([\d.]+) ms '
+                            r'\(([\d.]+) ms of it waiting for a CPU\)')
 
 CASES = [
     ('test-key-list', '/key-list/many-keys-stream',
@@ -77,6 +79,7 @@ def main():
         sys.exit('needs a display or xvfb-run')
     env = environment(args.build, args.renderer)
     rows = []
+    waits = []
     missed = False
     for binary, path, measures in CASES:
         values = {name: [] for name, _ in measures}
@@ -87,6 +90,9 @@ def main():
                     m = pattern.match(line)
                     if m:
                         values[name].append(float(m.group(1)))
+                m = KEYSTROKE_WAIT.match(line)
+                if m:
+                    waits.append((float(m.group(1)), float(m.group(2))))
             if status != 0 and not any(values.values()):
                 print(f'{binary} {path} failed:\n{err}', file=sys.stderr)
                 sys.exit(2)
@@ -104,6 +110,11 @@ def main():
     for name, worst, median, n, ok in rows:
         print(f'{name:<26} {worst:>6.1f} ms {median:>6.1f} ms {n:>5} {"<= %.0f ms" % TARGET_MS:>9}'
               f'  {"ok" if ok else "MISSED"}')
+    if waits:
+        # The keystroke is timed as a user waits for it; on a shared
+        # machine part of that is other processes having the CPU.
+        shown, waited = max(waits)
+        print(f'the slowest keystroke ({shown:.1f} ms) waited {waited:.1f} ms of it for a CPU')
     print(f'renderer {args.renderer}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs')
     sys.exit(1 if missed else 0)
 

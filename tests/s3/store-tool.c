@@ -8,13 +8,15 @@
  *        store-tool undo-remove STORE KEY
  *        store-tool query STORE KEY
  *        store-tool stream STORE
- *        store-tool save STORE KEY edit|new [replace]
+ *        store-tool save STORE KEY edit|new [replace|again]
  *
  * save loads KEY and adds a sample at the front (edit), or makes KEY a
  * new shard of one sample (new), and saves it as the window does. A
  * refusal (changed on disk, key taken) prints "refused CODE: MESSAGE"
  * and exits 3; with replace it saves again with DREY_SAVE_FLAGS_REPLACE,
- * as after the user agreed. Then "saved", or "failed: MESSAGE".
+ * as after the user agreed. Then "saved", or "failed: MESSAGE". With
+ * again, a saved document gets another sample and is saved once more, on
+ * the stamp the first save left: a second line, "saved" or "refused ...".
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -80,7 +82,8 @@ static int
 save (SqStore    *store,
       const char *key,
       const char *mode,
-      gboolean    replace)
+      gboolean    replace,
+      gboolean    again)
 {
   g_autoptr(DreyShardDocument) doc = drey_shard_document_new (store);
   g_autoptr(SqValue) sample = sq_value_from_json ("{\"saved\": \"by drey\"}", -1, NULL);
@@ -102,7 +105,7 @@ save (SqStore    *store,
       drey_shard_document_insert_sample (doc, 0, sample);
     }
 
-  for (DreySaveFlags flags = DREY_SAVE_FLAGS_NONE;; flags = DREY_SAVE_FLAGS_REPLACE)
+  for (DreySaveFlags flags = DREY_SAVE_FLAGS_NONE;;)
     {
       g_autoptr(GAsyncResult) saved = NULL;
       g_autoptr(DreyShardUndo) undo = NULL;
@@ -112,7 +115,14 @@ save (SqStore    *store,
       if (undo != NULL)
         {
           printf ("saved\n");
-          return 0;
+          fflush (stdout);
+          if (!again)
+            return 0;
+          /* Once more, on the stamp this save left. */
+          again = replace = FALSE;
+          flags = DREY_SAVE_FLAGS_NONE;
+          drey_shard_document_insert_sample (doc, 0, sample);
+          continue;
         }
       if (flags == DREY_SAVE_FLAGS_NONE && error->domain == DREY_SHARD_DOCUMENT_ERROR &&
           (error->code == DREY_SHARD_DOCUMENT_ERROR_EXISTS || error->code == DREY_SHARD_DOCUMENT_ERROR_CHANGED_ON_DISK))
@@ -123,6 +133,7 @@ save (SqStore    *store,
           g_clear_error (&error);
           if (!replace)
             return 3;
+          flags = DREY_SAVE_FLAGS_REPLACE;
           continue;
         }
       printf ("failed: %s\n", error->message);
@@ -142,7 +153,7 @@ main (int    argc,
   if (argc < 3)
     {
       fprintf (stderr, "usage: store-tool undo-set|undo-remove|query STORE KEY | stream STORE | "
-                       "save STORE KEY edit|new [replace]\n");
+                       "save STORE KEY edit|new [replace|again]\n");
       return 2;
     }
   location = g_file_new_for_commandline_arg (argv[2]);
@@ -162,8 +173,10 @@ main (int    argc,
   if (argc < 4)
     return 2;
 
-  if (g_str_equal (argv[1], "save") && (argc == 5 || (argc == 6 && g_str_equal (argv[5], "replace"))))
-    return save (store, argv[3], argv[4], argc == 6);
+  if (g_str_equal (argv[1], "save") &&
+      (argc == 5 || (argc == 6 && (g_str_equal (argv[5], "replace") || g_str_equal (argv[5], "again")))))
+    return save (store, argv[3], argv[4], argc == 6 && g_str_equal (argv[5], "replace"),
+                 argc == 6 && g_str_equal (argv[5], "again"));
   if (g_str_equal (argv[1], "query"))
     {
       gint64 size, mtime;

@@ -26,6 +26,15 @@
 #     the changed-on-disk or key-taken question, boto3 reads the other
 #     writer's object unchanged and no stash is left; agreed to
 #     (DREY_SAVE_FLAGS_REPLACE), it writes without a condition;
+#   - a save whose write is done but whose answer is lost (the proxy
+#     resets the connection after s3rver wrote): the retry is refused by
+#     Drey's own object, which Drey recognises by its MD5 (the ETag; AWS's
+#     multipart form; gs:// x-goog-hash), so the save succeeds and boto3
+#     reads Drey's object; if another writer wrote after it, still refused;
+#   - the stamp a save leaves is its write's own ETag (the PUT's header,
+#     CompleteMultipartUpload's answer, gs:// x-goog-generation): a write
+#     by boto3 just after Drey's, before its answer, makes the next save
+#     ask, where a HEAD after the write would have taken it for Drey's;
 #   - faults: a reset mid-download (resumed), a 503 then success (retried),
 #     a stalled server (a timeout, then a clear error), a 403 (access
 #     denied, naming the bucket), a body cut short every time (a clear
@@ -40,6 +49,7 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import base64
 import gzip
 import hashlib
 import re
@@ -115,12 +125,19 @@ class Proxy:
         self.upstream = upstream
         self.s3 = s3              # straight to s3rver: what an object is now
         self.mode = None          # None, "reset", "503", "503-later", "stall", "403", "truncate", "slow",
-        #                           "reset-upload"
+        #                           "reset-upload", "lose-answer"
         self.times = 0            # how many requests the mode breaks (0: all)
         self.broken = 0
         self.seen = []            # (method, path, headers) of every request
         self.answers = []         # (method, path, status) of what upstream answered
         self.race = None          # another writer's write, just before the next write that publishes
+        self.race_after = None    # one just after it, before its answer goes back
+        self.completed = set()    # uploadIds of multipart uploads completed
+        # Whether multipart objects' ETags are said as AWS makes them (the MD5
+        # of the parts' MD5s, "-N"; s3rver's is the MD5 of the whole)
+        self.aws_etags = False
+        self.part_md5s = {}       # uploadId: {partNumber: MD5 digest}
+        self.aws_etag = {}        # object path: (s3rver's ETag, AWS's)
         self.conditions = []      # (method, path, {header: value}, held) of conditional writes
         self.lock = threading.Lock()
         proxy = self
@@ -144,7 +161,7 @@ class Proxy:
         with self.lock:
             self.mode, self.times, self.broken = mode, times, 0
 
-    def take(self, method, path):
+    def take(self, method, path, headers):
         """The fault for this request, if any: only object reads and writes break."""
         with self.lock:
             mode = self.mode
@@ -160,7 +177,9 @@ class Proxy:
                       # listings past their first page
                       "503-later": method == "GET" and not is_object and
                       ("start-after=" in path or "continuation-token=" in path),
-                      "reset-upload": method == "PUT"}[mode]
+                      "reset-upload": method == "PUT",
+                      # the write is done, its answer lost
+                      "lose-answer": self.publishes(method, path, headers)}[mode]
             if not wanted or (self.times and self.broken >= self.times):
                 return None
             self.broken += 1
@@ -184,7 +203,7 @@ class Proxy:
                 k, v = line.split(":", 1)
                 headers[k.strip().lower()] = v.strip()
             length = int(headers.get("content-length", "0"))
-            fault = self.take(method, path)
+            fault = self.take(method, path, headers)
             with self.lock:
                 self.seen.append((method, path, headers))
             if fault == "reset-upload":
@@ -218,9 +237,47 @@ class Proxy:
                       b"you specified did not hold</Message></Error>"
                 client.sendall(b"HTTP/1.1 412 Precondition Failed\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
                 continue
+            query = urllib.parse.parse_qs(path.partition("?")[2])
+            upload_id = query.get("uploadId", [None])[0]
+            object_path = urllib.parse.unquote(path.split("?")[0])
+            if method == "PUT" and upload_id is not None and "partNumber" in query:
+                with self.lock:
+                    self.part_md5s.setdefault(upload_id, {})[int(query["partNumber"][0])] = hashlib.md5(body).digest()
+            if method == "POST" and upload_id in self.completed:
+                # s3rver says 500 for an upload it completed; S3 and Cloud
+                # Storage, that there is no such upload.
+                msg = b"<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist</Message></Error>"
+                client.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: %d\r\n\r\n%s" % (len(msg), msg))
+                continue
             answer = self.forward(head, body)
             with self.lock:
                 self.answers.append((method, path, int(answer.split(b" ", 2)[1])))
+                if method == "POST" and upload_id is not None and answer.startswith(b"HTTP/1.1 200"):
+                    self.completed.add(upload_id)
+                    parts = self.part_md5s.pop(upload_id, {})
+                    if self.aws_etags and parts:
+                        bucket, key = object_path.lstrip("/").split("/", 1)
+                        self.aws_etag[object_path] = (self.s3.head_object(Bucket=bucket, Key=key)["ETag"].encode(),
+                                                      b'"%s-%d"' % (hashlib.md5(b"".join(
+                                                          parts[n] for n in sorted(parts))).hexdigest().encode(),
+                                                          len(parts)))
+                said = self.aws_etag.get(object_path) if self.aws_etags and method in ("HEAD", "GET") else None
+                race_after = None
+                if self.publishes(method, path, headers):
+                    race_after, self.race_after = self.race_after, None
+            if said is not None:
+                # Only while the object is the one completed.
+                head_end = answer.index(b"\r\n\r\n")
+                hlines = [b"ETag: " + said[1] if l.lower() == b"etag: " + said[0].lower() else l
+                          for l in answer[:head_end].split(b"\r\n")]
+                answer = b"\r\n".join(hlines) + answer[head_end:]
+            if race_after is not None:
+                race_after()
+            if fault == "lose-answer":
+                # s3rver has written the object; the client hears a reset.
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                client.close()
+                return
             if fault == "slow":
                 # Whole, but over a few seconds: a reader can stop before the end.
                 for i in range(0, len(answer), 1 << 16):
@@ -301,10 +358,15 @@ class Proxy:
         # Keep the client's connection open: drop upstream's Connection: close.
         head_end = data.index(b"\r\n\r\n")
         hlines = [l for l in data[:head_end].split(b"\r\n") if not l.lower().startswith(b"connection:")]
-        # Each object's generation beside its ETag, as Cloud Storage says it.
+        # Each object's generation beside its ETag, and its MD5 where the ETag
+        # is one, as Cloud Storage says them.
         for l in list(hlines):
             if l.lower().startswith(b"etag:"):
-                hlines.append(b"x-goog-generation: %d" % generation(l.split(b":", 1)[1].strip().decode()))
+                value = l.split(b":", 1)[1].strip().decode()
+                hlines.append(b"x-goog-generation: %d" % generation(value))
+                if re.fullmatch(r'"[0-9a-f]{32}"', value):
+                    hlines.append(b"x-goog-hash: crc32c=AAAAAA==, md5=%s" %
+                                  base64.b64encode(bytes.fromhex(value.strip('"'))))
         return b"\r\n".join(hlines) + data[head_end:]
 
 
@@ -506,10 +568,14 @@ def tests(tmp, port):
     kept = stashes()
     read = etag("shard-02")
     theirs = race("shard-02", [{"other": "writer"}])
+    n = len(proxy.seen)
     p, conds = save(store, "shard-02", "edit")
+    # A first attempt's refusal stands as it is: nothing asks the object after it.
+    after = [r[0] for r in proxy.seen[n:] if r[1] == "/%s/train/shard-02.gz" % BUCKET]
     check(p.returncode == 3 and
           p.stdout == "refused changed-on-disk: shard 'shard-02' changed on disk since it was read\n" and
-          conds == [("PUT", {"if-match": read}, False)] and body("shard-02") == theirs and stashes() == kept,
+          conds == [("PUT", {"if-match": read}, False)] and body("shard-02") == theirs and stashes() == kept and
+          after[-1] == "PUT",
           "a save raced after its check: If-Match on the ETag read, a 412, the changed-on-disk question; "
           "boto3 reads the other writer's object unchanged, no stash left", p.stdout + p.stderr + str(conds))
     again = race("shard-02", [{"other": "again"}])
@@ -542,6 +608,105 @@ def tests(tmp, port):
           stashes() == kept,
           "a multipart save raced: If-Match on CompleteMultipartUpload, refused, the parts aborted",
           p.stdout + p.stderr + str(conds))
+
+    # --- a save whose write is done but whose answer is lost: the retry is
+    # refused by Drey's own write, which the object itself then tells
+    def lose_answer(location, key, mode, e=env, after=None):
+        """Drey's save with the answer to its write lost once (the object
+        written, the connection reset); AFTER, if given, writes just after
+        Drey's write, before the retry."""
+        before = stashes()
+        proxy.set("lose-answer", times=1)
+        proxy.race_after = after
+        p, conds = save(location, key, mode, e=e)
+        broken = proxy.broken
+        proxy.set(None)
+        proxy.race_after = None
+        made = [k for k in stashes() if k not in before]
+        return p, conds, broken, made
+
+    lost_keys = ["shard-03", "shard-04", "shard-05", "shard-06", "shard-07"]
+    for k in lost_keys:
+        s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % k, Body=squirrel_shard([{"seed": k}]))
+
+    def undo_holds(made, old):
+        ok = len(made) == 1 and s3.get_object(Bucket=BUCKET, Key=made[0])["Body"].read() == old
+        for k in made:
+            s3.delete_object(Bucket=BUCKET, Key=k)
+        return ok
+
+    old = body("shard-03")
+    read = etag("shard-03")
+    p, conds, broken, made = lose_answer(store, "shard-03", "edit")
+    got = decode_shard(body("shard-03"))
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and
+          conds == [("PUT", {"if-match": read}, True), ("PUT", {"if-match": read}, False)] and
+          got == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
+          "a save whose PUT's answer is lost: the retry's 412 is Drey's own write (its ETag is the MD5 of the "
+          "body), so saved; boto3 reads Drey's object, only the Undo stash made", p.stdout + p.stderr + str(conds))
+
+    p, conds, broken, made = lose_answer(store, "lost-new", "new")
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and
+          conds == [("PUT", {"if-none-match": "*"}, True), ("PUT", {"if-none-match": "*"}, False)] and
+          decode_shard(body("lost-new")) == [{"saved": "by drey"}] and not made,
+          "a new shard whose PUT's answer is lost: If-None-Match's retry refused by Drey's own object, saved",
+          p.stdout + p.stderr + str(conds))
+
+    old = body("shard-04")
+    read = etag("shard-04")
+    n = len(proxy.seen)
+    p, conds, broken, made = lose_answer(store, "shard-04", "edit", e=dict(env, DREY_S3_MULTIPART_THRESHOLD="1"))
+    aborted = [r for r in proxy.seen[n:] if r[0] == "DELETE" and "uploadId=" in r[1]]
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and
+          conds == [("POST", {"if-match": read}, True), ("POST", {"if-match": read}, False)] and not aborted and
+          decode_shard(body("shard-04")) == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
+          "a multipart save whose CompleteMultipartUpload's answer is lost: the retry's 412 is Drey's own object, "
+          "saved", p.stdout + p.stderr + str(conds))
+
+    old = body("shard-04")
+    read = etag("shard-04")
+    proxy.aws_etags = True
+    p, conds, broken, made = lose_answer(store, "shard-04", "edit", e=dict(env, DREY_S3_MULTIPART_THRESHOLD="1"))
+    said = etag("shard-04")
+    seen_etag = proxy.aws_etag.get("/%s/train/shard-04.gz" % BUCKET)
+    proxy.aws_etags = False
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and seen_etag is not None and
+          seen_etag[0].decode() == said and re.fullmatch(r'"[0-9a-f]{32}-1"', seen_etag[1].decode()) and
+          conds == [("POST", {"if-match": read}, True), ("POST", {"if-match": read}, False)] and
+          decode_shard(body("shard-04")) == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
+          "the same where the server's ETag of it is AWS's (the MD5 of the parts' MD5s, -1): saved",
+          p.stdout + p.stderr + str(conds) + str(seen_etag))
+
+    # Someone else writes after Drey's lost write: the object is not Drey's,
+    # and the refusal stands.
+    old = body("shard-05")
+    theirs = squirrel_shard([{"other": "after the lost answer"}])
+    p, conds, broken, made = lose_answer(store, "shard-05", "edit", after=lambda: s3.put_object(
+        Bucket=BUCKET, Key="train/shard-05.gz", Body=theirs))
+    check(p.returncode == 3 and "refused changed-on-disk" in p.stdout and broken == 1 and len(conds) == 2 and
+          conds[0][2] and not conds[1][2] and body("shard-05") == theirs and not made,
+          "a lost answer and then another writer: the object is not Drey's, still refused, theirs kept",
+          p.stdout + p.stderr + str(conds))
+
+    # --- the stamp a save leaves is the write's own ETag: another write
+    # just after it (before the answer) is not taken for Drey's
+    for key, e, what in (("shard-06", env, "one PUT"),
+                         ("shard-07", dict(env, DREY_S3_MULTIPART_THRESHOLD="1"), "multipart")):
+        p, conds = save(store, key, "edit", "again", e=e)
+        check(p.returncode == 0 and p.stdout == "saved\nsaved\n" and len(conds) == 2 and conds[0][2] and
+              conds[1][2], "%s: a second save on the stamp the first one's answer left: its check and its "
+              "If-Match hold" % what, p.stdout + p.stderr + str(conds))
+        theirs = squirrel_shard([{"other": "just after"}])
+        proxy.race_after = lambda key=key: s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % key, Body=theirs)
+        p, conds = save(store, key, "edit", "again", e=e)
+        proxy.race_after = None
+        check(p.returncode == 3 and
+              p.stdout == "saved\nrefused changed-on-disk: shard '%s' changed on disk since it was read\n" % key and
+              body(key) == theirs,
+              "%s: a write just after Drey's, before its answer: the next save asks (the stamp is the write's "
+              "own ETag, not a HEAD's after it)" % what, p.stdout + p.stderr + str(conds))
+    for k in [k for k in stashes() if k not in kept] + ["train/%s.gz" % k for k in lost_keys + ["lost-new"]]:
+        s3.delete_object(Bucket=BUCKET, Key=k)
 
     # --- faults
     # (The cache off: the faults are in the downloads.)
@@ -692,6 +857,33 @@ def tests(tmp, port):
           conds == [("PUT", {"x-goog-if-generation-match": str(read)}, True)] and
           decode_shard(body("gs-new")) == [{"saved": "by drey"}, {"taken": "gs"}],
           "gs:// save with no one else writing: its generation-match holds", p.stdout + p.stderr + str(conds))
+    old = body("gs-new")
+    read = generation(etag("gs-new"))
+    p, conds, broken, made = lose_answer(gs_store, "gs-new", "edit", e=gs_env)
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and
+          conds == [("PUT", {"x-goog-if-generation-match": str(read)}, True),
+                    ("PUT", {"x-goog-if-generation-match": str(read)}, False)] and
+          decode_shard(body("gs-new")) == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
+          "gs:// a save whose PUT's answer is lost: the retry's 412 is Drey's own object (x-goog-hash's MD5), saved",
+          p.stdout + p.stderr + str(conds))
+    old = body("gs-new")
+    n = len(proxy.seen)
+    p, conds, broken, made = lose_answer(gs_store, "gs-new", "edit", e=dict(gs_env, DREY_S3_MULTIPART_THRESHOLD="1"))
+    completes = [r for r in proxy.seen[n:] if r[0] == "POST" and "uploadId=" in r[1]]
+    check(p.returncode == 0 and p.stdout == "saved\n" and broken == 1 and len(completes) == 2 and not conds and
+          decode_shard(body("gs-new")) == [{"saved": "by drey"}] + decode_shard(old) and undo_holds(made, old),
+          "gs:// a multipart save whose CompleteMultipartUpload's answer is lost: the retry finds no upload, the "
+          "object is Drey's, saved", p.stdout + p.stderr + str(conds))
+    p, conds = save(gs_store, "gs-new", "edit", "again", e=gs_env)
+    check(p.returncode == 0 and p.stdout == "saved\nsaved\n" and len(conds) == 2 and conds[0][2] and conds[1][2],
+          "gs:// a second save on the generation the first PUT's answer gave: it holds", p.stdout + p.stderr + str(conds))
+    theirs = squirrel_shard([{"other": "gs, just after"}])
+    proxy.race_after = lambda: s3.put_object(Bucket=BUCKET, Key="train/gs-new.gz", Body=theirs)
+    p, conds = save(gs_store, "gs-new", "edit", "again", e=gs_env)
+    proxy.race_after = None
+    check(p.returncode == 3 and p.stdout.startswith("saved\nrefused changed-on-disk") and body("gs-new") == theirs,
+          "gs:// a write just after Drey's, before its answer: the next save asks (the stamp is the PUT's "
+          "x-goog-generation)", p.stdout + p.stderr + str(conds))
     for k in [k for k in stashes() if k not in kept]:
         s3.delete_object(Bucket=BUCKET, Key=k)
 
