@@ -23,14 +23,19 @@
 # continuation token does).
 # The cases run in rounds, one of each per round, so that a change in the
 # machine's load falls on all of them. Prints each median, the ratios and
-# the load average; exits 1 if a target is missed. The machine is shared:
-# run it on a quiet one for numbers to quote.
+# the load average; exits 1 if a target is missed. Beside each median of
+# wall time, the median CPU time (user and system, of this process and
+# the drey-cli or curl it ran; s3rver's is not in it): on a busy
+# machine wall time is noisy, and with s3rver taking one of two cores,
+# the CPU a client spends is what decides its wall time. The machine is
+# shared: run it on a quiet one for numbers to quote.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import argparse
 import gzip
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -54,6 +59,13 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_time():
+    """User and system time of this process and of the children it waited
+    for: a drey-cli or curl run, or boto3 in-process (not s3rver's)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main():
@@ -158,15 +170,19 @@ def main():
             before.get(name, lambda: None)()
             fn()  # warm
         times = {name: [] for name, _ in cases}
+        cpus = {name: [] for name, _ in cases}
         for _ in range(args.runs):
             for name, fn in cases:
                 before.get(name, lambda: None)()
+                cpu = cpu_time()
                 start = time.perf_counter()
                 fn()
                 times[name].append(time.perf_counter() - start)
+                cpus[name].append(cpu_time() - cpu)
         results = {name: statistics.median(t) for name, t in times.items()}
         for name, _ in cases:
-            print("%-18s %8.3f s  (min %.3f)" % (name, results[name], min(times[name])), flush=True)
+            print("%-18s %8.3f s  (min %.3f)  CPU %.3f s" % (name, results[name], min(times[name]),
+                                                           statistics.median(cpus[name])), flush=True)
         print("load average after: %.2f %.2f %.2f" % os.getloadavg())
 
         list_ratio = results["boto3 list"] / results["drey keys"]
