@@ -2,12 +2,15 @@
 """The window on a big shard: a benchmark, not a test.
 
     window-load.py [--build DIR] [--workdir DIR] [--size-mb N] [--runs N]
+                   [--images photo-like|noise]
                    [--renderer gl|cairo] ...
 
 Makes a store the way squirrel-core writes it (msgpack + msgpack-numpy,
 gzip level 9): two small shards `a` and `b` (2,000 metadata samples each)
-and `c-big`, about N MB (default 300) of 224x224x3 uint8 images with a
-label and metadata. Then, under each renderer (GTK's default, GL on
+and `c-big`, about N MB (default 300) compressed of 224x224x3 uint8
+images with a label and metadata: photo-like (noise over a gradient,
+which level 9 shrinks to 87% as it does raw photos) or, with --images
+noise, incompressible (stored blocks, which inflate only copies). Then, under each renderer (GTK's default, GL on
 llvmpipe under Xvfb, and GSK_RENDERER=cairo), it starts the real app as a
 user would, `drey STORE a`, on an Xvfb of its own, and drives it with
 xdotool: Down to `b`, Up back to `a` (from the cache), Down twice to
@@ -78,18 +81,31 @@ def metadata_samples(n, seed):
                'bbox': [int(x) for x in rng.integers(0, 224, 4)]}
 
 
-def image_samples(n):
+# Raw photos at level 9 come out at most of their size: deflate's Huffman
+# codes win a little, its matches next to nothing. Noise of 32 levels
+# over a gradient does the same (87%), and inflating it decodes every
+# byte as a photo's would. Noise over all 256 levels (--images noise)
+# does not compress at all: zlib writes it as stored blocks, which
+# inflate only copies, so check runs at memory speed and the window's
+# load is what it costs to fault in the memory it keeps.
+IMAGE_RATIO = {'photo-like': 0.87, 'noise': 1.0}
+
+
+def image_samples(n, images):
     rng = np.random.default_rng(7)
+    y, x = np.mgrid[0:224, 0:224]
+    gradient = ((x + y) * 200 // 446)[:, :, None].astype(np.uint16)
     for i in range(n):
-        # Noise over a gradient: about as big compressed as raw, as photos
-        # at level 9 nearly are.
-        image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+        if images == 'noise':
+            image = rng.integers(0, 256, (224, 224, 3), dtype=np.uint8)
+        else:
+            image = (gradient + rng.integers(0, 32, (224, 224, 3), dtype=np.uint16)).astype(np.uint8)
         yield {'image': image, 'label': np.int64(i % 1000),
                'metadata': {'id': i, 'source': f'cam-{i % 4}', 'split': 'train'}}
 
 
-def make_store(store, size_mb):
-    stamp = os.path.join(store, f'.made-{size_mb}')
+def make_store(store, size_mb, images):
+    stamp = os.path.join(store, f'.made-{size_mb}-{images}')
     if os.path.exists(stamp):
         return
     shutil.rmtree(store, ignore_errors=True)
@@ -97,7 +113,7 @@ def make_store(store, size_mb):
     print(f'making {store} ({size_mb} MB shard, once)...', file=sys.stderr)
     write_shard(os.path.join(store, 'a.gz'), metadata_samples(2000, 1))
     write_shard(os.path.join(store, 'b.gz'), metadata_samples(2000, 2))
-    write_shard(os.path.join(store, 'c-big.gz'), image_samples(size_mb * 1000 * 1000 // (224 * 224 * 3)))
+    write_shard(os.path.join(store, 'c-big.gz'), image_samples(int(size_mb * 1000 * 1000 / IMAGE_RATIO[images]) // (224 * 224 * 3), images))
     open(stamp, 'w').close()
 
 
@@ -293,6 +309,7 @@ def main():
     parser.add_argument('--workdir', default=os.path.join(HERE, 'out', 'window'))
     parser.add_argument('--size-mb', type=int, default=300)
     parser.add_argument('--runs', type=int, default=3)
+    parser.add_argument('--images', choices=['photo-like', 'noise'], default='photo-like')
     parser.add_argument('--renderer', action='append', choices=['gl', 'cairo'])
     args = parser.parse_args()
     renderers = args.renderer or ['gl', 'cairo']
@@ -300,8 +317,8 @@ def main():
     for tool in ('Xvfb', 'xdotool'):
         if shutil.which(tool) is None:
             sys.exit(f'needs {tool}')
-    store = os.path.join(args.workdir, 'store')
-    make_store(store, args.size_mb)
+    store = os.path.join(args.workdir, 'store' if args.images == 'photo-like' else 'store-noise')
+    make_store(store, args.size_mb, args.images)
     big = os.path.join(store, 'c-big.gz')
     check, check_cpu = time_check(os.path.join(args.build, 'app', 'drey-cli'), store, 'c-big', args.runs)
     load_start = os.getloadavg()[0]
@@ -316,7 +333,7 @@ def main():
     finally:
         xvfb.terminate()
 
-    print(f'c-big: {os.path.getsize(big) / 1e6:.0f} MB compressed; '
+    print(f'c-big: {os.path.getsize(big) / 1e6:.0f} MB compressed, {args.images} images; '
           f'drey-cli check: {check:.2f} s, {check_cpu:.2f} s of CPU (medians of {args.runs})')
     print(f'{"renderer":<9} {"first sample":>13} {"full load":>10} {"/ check":>8} {"CPU":>7} {"/ check":>8} '
           f'{"RSS before":>11} {"peak":>9} {"after":>9} {"after/before":>13} {"cache hit":>10}')
