@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <gio/gio.h>
-#include <gmodule.h>
 
 #include "sq-curl-private.h"
+#include "sq-library-private.h"
 
 /* The soname the build links against (libcurl4-openssl-dev: libcurl.so.4). */
 #define LIBCURL_SONAME "libcurl.so.4"
@@ -20,11 +20,7 @@ static char *load_error; /* why it could not be loaded, or NULL */
 static void
 load (void)
 {
-  static const struct
-  {
-    const char *name;
-    gsize       offset;
-  } symbols[] = {
+  static const SqLibrarySymbol symbols[] = {
 #define SYMBOL(field) { "curl_" #field, G_STRUCT_OFFSET (SqCurl, field) }
     SYMBOL (global_init),
     SYMBOL (free),
@@ -50,27 +46,9 @@ load (void)
     SYMBOL (multi_cleanup),
 #undef SYMBOL
   };
-  /* Kept open for the life of the process, as a linked library is. */
-  GModule *module = g_module_open (LIBCURL_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 
-  if (module == NULL)
-    {
-      load_error = g_strdup_printf ("cannot load %s, which s3:// and gs:// stores need: %s",
-                                    LIBCURL_SONAME, g_module_error ());
-      return;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
-    {
-      gpointer symbol = NULL;
-
-      if (!g_module_symbol (module, symbols[i].name, &symbol) || symbol == NULL)
-        {
-          load_error = g_strdup_printf ("%s has no %s: it is too old (7.88 or later is needed)",
-                                        LIBCURL_SONAME, symbols[i].name);
-          return;
-        }
-      *(gpointer *) G_STRUCT_MEMBER_P (&api, symbols[i].offset) = symbol;
-    }
+  load_error = _sq_library_open (LIBCURL_SONAME, symbols, G_N_ELEMENTS (symbols), &api,
+                                 "s3:// and gs:// stores need", "libcurl 7.88 or later");
 }
 
 static gboolean

@@ -14,12 +14,12 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <gmodule.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "sq-jwt-private.h"
+#include "sq-library-private.h"
 
 /* The soname the build's headers are of (libssl-dev 3: libcrypto.so.3). */
 #define LIBCRYPTO_SONAME "libcrypto.so.3"
@@ -47,11 +47,7 @@ static char *load_error; /* why libcrypto could not be loaded, or NULL */
 static void
 load (void)
 {
-  static const struct
-  {
-    const char *name;
-    gsize       offset;
-  } symbols[] = {
+  static const SqLibrarySymbol symbols[] = {
 #define SYMBOL(name, field) { name, G_STRUCT_OFFSET (__typeof__ (api), field) }
     SYMBOL ("BIO_new_mem_buf", bio_new_mem_buf),
     SYMBOL ("BIO_free", bio_free),
@@ -68,26 +64,9 @@ load (void)
     SYMBOL ("ERR_clear_error", err_clear_error),
 #undef SYMBOL
   };
-  /* Kept open for the life of the process, as a linked library is. */
-  GModule *module = g_module_open (LIBCRYPTO_SONAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
 
-  if (module == NULL)
-    {
-      load_error = g_strdup_printf ("cannot load %s, which a service account key needs: %s",
-                                    LIBCRYPTO_SONAME, g_module_error ());
-      return;
-    }
-  for (gsize i = 0; i < G_N_ELEMENTS (symbols); i++)
-    {
-      gpointer symbol = NULL;
-
-      if (!g_module_symbol (module, symbols[i].name, &symbol) || symbol == NULL)
-        {
-          load_error = g_strdup_printf ("%s has no %s: OpenSSL 3 is needed", LIBCRYPTO_SONAME, symbols[i].name);
-          return;
-        }
-      *(gpointer *) G_STRUCT_MEMBER_P (&api, symbols[i].offset) = symbol;
-    }
+  load_error = _sq_library_open (LIBCRYPTO_SONAME, symbols, G_N_ELEMENTS (symbols), &api,
+                                 "a service account key needs", "OpenSSL 3");
 }
 
 static gboolean
