@@ -29,6 +29,7 @@ env["XDG_DATA_DIRS"] = "/usr/local/share:/usr/share"
 with tempfile.TemporaryDirectory() as home:
     env["HOME"] = home
     env["XDG_DATA_HOME"] = os.path.join(home, "data")
+    started = time.monotonic()
     proc = subprocess.Popen([drey, os.path.join(home, "no-such-store")],
                             env=env, stderr=subprocess.PIPE, text=True)
     # The window maps only after it read its settings (its size).
@@ -41,15 +42,21 @@ with tempfile.TemporaryDirectory() as home:
             found = search.returncode == 0 and search.stdout.strip() != ""
             time.sleep(0.2)
         died = proc.poll()
+        elapsed = time.monotonic() - started
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=30)
 
     if died is not None or not found:
+        # Also on stderr: meson's error log shows that, not a TAP test's stdout.
+        why = "exit status %s after %.2f s" % (died, elapsed) if died is not None \
+            else "no window within 60 s"
         print("not ok 1 drey from the build tree opens its window")
-        print("# exit status: %s" % died)
+        print("# " + why)
+        print("drey from the build tree did not open its window: " + why, file=sys.stderr)
         for line in stderr.splitlines():
             print("# " + line)
+            print(line, file=sys.stderr)
         print("1..1")
         sys.exit(1)
     print("ok 1 drey from the build tree opens its window")
