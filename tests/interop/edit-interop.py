@@ -28,12 +28,13 @@ except ImportError as e:  # pragma: no cover
     print(f"1..0 # SKIP {e}")
     sys.exit(77)
 
-checks = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import interop as squirrel  # noqa: E402  (its squirrel-core serializers)
+from checks import Checks  # noqa: E402
 
-
-def check(ok, what):
-    checks.append((bool(ok), what))
-    print(f"{'ok' if ok else 'FAILED'}: {what}")
+checks = Checks()
+check = checks.check
 
 
 def sample(n):
@@ -57,13 +58,6 @@ def sample(n):
 
 def originals():
     return [sample(0), sample(1), (np.arange(6, dtype="<f4") + 1).reshape(2, 3)]
-
-
-def write_shard(path, samples):
-    # squirrel-core: gzip.open(..., "wb") and one packb per sample
-    with gzip.open(path, "wb") as f:
-        for s in samples:
-            f.write(msgpack.packb(s, default=msgpack_numpy.encode))
 
 
 def read_shard(path):
@@ -110,8 +104,8 @@ def main():
     try:
         store = os.path.join(tmp, "store")
         os.mkdir(store)
-        write_shard(os.path.join(store, "mixed.gz"), originals())
-        write_shard(os.path.join(store, "other.gz"), [{"x": 1}])
+        squirrel.squirrel_msgpack_write(os.path.join(store, "mixed.gz"), originals())
+        squirrel.squirrel_msgpack_write(os.path.join(store, "other.gz"), [{"x": 1}])
         with open(os.path.join(store, "other.gz"), "rb") as f:
             other_before = f.read()
 
@@ -148,9 +142,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    failed = sum(1 for ok, _ in checks if not ok)
-    print(f"{len(checks) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(checks.summary())
 
 
 if __name__ == "__main__":

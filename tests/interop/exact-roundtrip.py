@@ -258,8 +258,8 @@ def main():
             got = squirrel.squirrel_msgpack_read(os.path.join(dst, key + ".gz"))
             want = squirrel.squirrel_msgpack_read(os.path.join(src, key + ".gz"))
             problem = same(want, got)
-        t.check("messagepack shard %s: cat --exact | set gives the same bytes and values" % key,
-                problem is None, problem or "")
+        t.check(problem is None,
+                "messagepack shard %s: cat --exact | set gives the same bytes and values" % key, problem or "")
 
     # msgpack float32, which Python writes only with use_single_float
     key = "mp-float32"
@@ -267,8 +267,8 @@ def main():
     packer = msgpack.Packer(use_bin_type=True, use_single_float=True)
     with gzip.open(os.path.join(src, key + ".gz"), "wb") as f:
         f.write(b"".join(packer.pack(x) for x in floats))
-    t.check("messagepack float32 shard: cat --exact | set gives the same bytes",
-            roundtrip(t, drey, src, dst, key, "messagepack") is None,
+    t.check(roundtrip(t, drey, src, dst, key, "messagepack") is None,
+            "messagepack float32 shard: cat --exact | set gives the same bytes",
             roundtrip(t, drey, src, dst, key, "messagepack") or "")
 
     # JSON Lines: 20 shards, as JsonlDriver writes them, in a store of
@@ -282,7 +282,7 @@ def main():
     for s in range(20):
         key = "js%02d" % s
         problem = roundtrip(t, drey, src_js, dst_js, key, "jsonl")
-        t.check("JSON Lines shard %s: cat --exact | set gives the same text" % key, problem is None, problem or "")
+        t.check(problem is None, "JSON Lines shard %s: cat --exact | set gives the same text" % key, problem or "")
 
     # opaque: refused by name, nothing written
     key = "pickle"
@@ -291,13 +291,12 @@ def main():
     cat = subprocess.run([drey, "cat", "--exact", src, key], capture_output=True)
     put = subprocess.run([drey, "set", "--serializer", "messagepack", dst, key, "-"], input=cat.stdout,
                          capture_output=True)
-    t.check("a pickled object array: set refuses it by name (exit 1), nothing written",
-            put.returncode == 1 and b"opaque value (pickled object array" in put.stderr and
+    t.check(put.returncode == 1 and b"opaque value (pickled object array" in put.stderr and
             not os.path.exists(os.path.join(dst, key + ".gz")),
+            "a pickled object array: set refuses it by name (exit 1), nothing written",
             "exit %d %r" % (put.returncode, put.stderr))
 
-    print("%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

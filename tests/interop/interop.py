@@ -57,6 +57,9 @@ except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-msgpack, -msgpack-numpy and -numpy)" % e)
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
+
 
 # ---------------------------------------------------------------------------
 # squirrel-core's serializers (squirrel/serialization/{msgpack,jsonl}.py)
@@ -574,21 +577,10 @@ def jsonl_samples():
 # ---------------------------------------------------------------------------
 # The run
 
-class Runner:
+class Runner(Checks):
     def __init__(self, drey_cli):
+        super().__init__()
         self.drey_cli = drey_cli
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, name, ok, detail=""):
-        if ok:
-            self.passed += 1
-            print("ok - %s" % name)
-        else:
-            self.failed += 1
-            print("FAIL - %s%s" % (name, ": " + detail if detail else ""))
-        sys.stdout.flush()
-        return ok
 
     def drey(self, *args, stdin=None):
         return subprocess.run([self.drey_cli] + list(args), input=stdin,
@@ -613,19 +605,19 @@ def run_read_checks(t, store, key, python_samples, what):
     """A: drey-cli cat of a Python-written shard. Returns cat's output."""
     name = "%s/%s" % (os.path.basename(store), key)
     p = t.drey("cat", store, key)
-    if not t.check("read %s: cat exits 0" % name, p.returncode == 0,
+    if not t.check(p.returncode == 0, "read %s: cat exits 0" % name,
                    p.stderr.decode(errors="replace").strip()):
         return None
     out = p.stdout
-    t.check("read %s: cat output is ASCII" % name, out.isascii())
+    t.check(out.isascii(), "read %s: cat output is ASCII" % name)
     lines = out.decode("ascii", errors="replace").splitlines()
     try:
         drey_samples = [drey_decode(line) for line in lines]
     except Exception as e:  # noqa: BLE001
-        t.check("read %s: cat output parses" % name, False, repr(e))
+        t.check(False, "read %s: cat output parses" % name, repr(e))
         return None
     d = diff_samples(python_samples, drey_samples, loose=True)
-    t.check("read %s: %s samples equal Python's decoding" % (name, what), d is None, d)
+    t.check(d is None, "read %s: %s samples equal Python's decoding" % (name, what), d)
 
     # The text itself: Python's json.dumps of the same convention.
     bad = None
@@ -640,7 +632,7 @@ def run_read_checks(t, store, key, python_samples, what):
             bad = "sample %d at char %d: expected %r, got %r" % (
                 i, j, expected[max(0, j - 40):j + 40], line[max(0, j - 40):j + 40])
             break
-    t.check("read %s: cat text equals Python's json.dumps" % name, bad is None, bad)
+    t.check(bad is None, "read %s: cat text equals Python's json.dumps" % name, bad)
     return out
 
 
@@ -657,11 +649,11 @@ def run_write_checks(t, src_store, key, cat_out, original, out_dir, tmp):
     mp_store = os.path.join(out_dir, "messagepack")
     p = t.drey("set", "--serializer", "messagepack", mp_store, key, json_path)
     if has_opaque:
-        t.check("write %s: messagepack set refuses opaque values (exit 1)" % name,
-                p.returncode == 1 and not os.path.exists(os.path.join(mp_store, key + ".gz")),
+        t.check(p.returncode == 1 and not os.path.exists(os.path.join(mp_store, key + ".gz")),
+                "write %s: messagepack set refuses opaque values (exit 1)" % name,
                 "exit %d" % p.returncode)
-    elif t.check("write %s: messagepack set exits 0 and prints the key" % name,
-                 p.returncode == 0 and p.stdout == (key + "\n").encode(),
+    elif t.check(p.returncode == 0 and p.stdout == (key + "\n").encode(),
+                 "write %s: messagepack set exits 0 and prints the key" % name,
                  "exit %d, %r %s" % (p.returncode, p.stdout[:80],
                                      p.stderr.decode(errors="replace").strip())):
         path = os.path.join(mp_store, key + ".gz")
@@ -669,13 +661,13 @@ def run_write_checks(t, src_store, key, cat_out, original, out_dir, tmp):
             payload = f.read()
         read_back = squirrel_msgpack_read(path)
         d = diff_samples(original, read_back, loose=True)
-        t.check("write %s: messagepack shard decodes in Python to the original" % name,
-                d is None, d)
+        t.check(d is None,
+                "write %s: messagepack shard decodes in Python to the original" % name, d)
         expected = pack_like_python(values)
         where = next((i for i in range(min(len(payload), len(expected)))
                       if payload[i] != expected[i]), min(len(payload), len(expected)))
-        t.check("write %s: messagepack payload is byte-identical to msgpack.packb" % name,
-                payload == expected,
+        t.check(payload == expected,
+                "write %s: messagepack payload is byte-identical to msgpack.packb" % name,
                 "%d vs %d bytes, first difference at %d: drey %s, python %s" % (
                     len(payload), len(expected), where,
                     payload[max(0, where - 8):where + 16].hex(),
@@ -695,21 +687,21 @@ def run_write_checks(t, src_store, key, cat_out, original, out_dir, tmp):
     js_store = os.path.join(out_dir, "jsonl")
     p = t.drey("set", "--serializer", "jsonl", js_store, key, json_path)
     if not writable:
-        t.check("write %s: jsonl set refuses what json.dumps cannot write (exit 1)" % name,
-                p.returncode == 1 and not os.path.exists(os.path.join(js_store, key + ".gz")),
+        t.check(p.returncode == 1 and not os.path.exists(os.path.join(js_store, key + ".gz")),
+                "write %s: jsonl set refuses what json.dumps cannot write (exit 1)" % name,
                 "exit %d" % p.returncode)
-    elif t.check("write %s: jsonl set exits 0" % name,
-                 p.returncode == 0 and p.stdout == (key + "\n").encode(),
+    elif t.check(p.returncode == 0 and p.stdout == (key + "\n").encode(),
+                 "write %s: jsonl set exits 0" % name,
                  "exit %d %s" % (p.returncode, p.stderr.decode(errors="replace").strip())):
         path = os.path.join(js_store, key + ".gz")
         with gzip.open(path, "rb") as f:
             payload = f.read()
-        t.check("write %s: jsonl payload is byte-identical to json.dumps lines" % name,
-                payload == expected_lines,
+        t.check(payload == expected_lines,
+                "write %s: jsonl payload is byte-identical to json.dumps lines" % name,
                 "drey %r\npython %r" % (payload[:200], expected_lines[:200]))
         read_back = squirrel_jsonl_decode(payload)
         d = diff_samples(original, read_back, loose=True)
-        t.check("write %s: jsonl shard decodes in Python to the original" % name, d is None, d)
+        t.check(d is None, "write %s: jsonl shard decodes in Python to the original" % name, d)
 
 
 def main():
@@ -771,11 +763,11 @@ def main():
         for store in [mp, js, order]:
             p = t.drey("keys", store)
             got = p.stdout.decode("utf-8", errors="replace").splitlines()
-            t.check("keys %s: squirrel's order" % os.path.basename(store),
-                    p.returncode == 0 and got == squirrel_keys(store),
+            t.check(p.returncode == 0 and got == squirrel_keys(store),
+                    "keys %s: squirrel's order" % os.path.basename(store),
                     "exit %d: %r vs %r" % (p.returncode, got, squirrel_keys(store)))
             p = t.drey("check", store)
-            t.check("check %s: exits 0" % os.path.basename(store), p.returncode == 0,
+            t.check(p.returncode == 0, "check %s: exits 0" % os.path.basename(store),
                     (p.stdout + p.stderr).decode(errors="replace").strip())
 
         # Python's json reads and writes ints of any size; msgpack holds
@@ -787,24 +779,24 @@ def main():
         huge_samples = [{"ok": 2**64 - 1}, {"h": 2**70, "n": -10**30}]
         squirrel_jsonl_write(os.path.join(huge, "h.gz"), huge_samples)
         p = t.drey("cat", huge, "h")
-        t.check("read huge/h: an int over 64 bits shows as its exact digits",
-                p.returncode == 0 and p.stdout == squirrel_jsonl_lines(huge_samples),
+        t.check(p.returncode == 0 and p.stdout == squirrel_jsonl_lines(huge_samples),
+                "read huge/h: an int over 64 bits shows as its exact digits",
                 "exit %d %r %r" % (p.returncode, p.stdout, p.stderr))
         back = t.drey("set", huge, "h2", "-", stdin=p.stdout)
         with gzip.open(os.path.join(huge, "h2.gz"), "rb") as f:
             payload = f.read() if back.returncode == 0 else b""
-        t.check("set huge/h2: written back to JSON Lines byte for byte",
-                back.returncode == 0 and payload == squirrel_jsonl_lines(huge_samples),
+        t.check(back.returncode == 0 and payload == squirrel_jsonl_lines(huge_samples),
+                "set huge/h2: written back to JSON Lines byte for byte",
                 "exit %d %r %r" % (back.returncode, payload, back.stderr))
         mp_huge = os.path.join(tmp, "huge-mp")
         back = t.drey("set", "--serializer", "messagepack", mp_huge, "h", "-", stdin=p.stdout)
-        t.check("set into messagepack: an int over 64 bits is refused by name (exit 1), nothing written",
-                back.returncode == 1 and b"1180591620717411303424" in back.stderr and b"64" in back.stderr
+        t.check(back.returncode == 1 and b"1180591620717411303424" in back.stderr and b"64" in back.stderr
                 and not os.path.exists(os.path.join(mp_huge, "h.gz")),
+                "set into messagepack: an int over 64 bits is refused by name (exit 1), nothing written",
                 "exit %d %r" % (back.returncode, back.stderr))
 
         p = t.drey("keys", os.path.join(tmp, "missing"))
-        t.check("keys of a missing store: none, exit 0", p.returncode == 0 and p.stdout == b"",
+        t.check(p.returncode == 0 and p.stdout == b"", "keys of a missing store: none, exit 0",
                 "exit %d %r" % (p.returncode, p.stderr))
 
         cats = {}
@@ -838,26 +830,27 @@ def main():
                 if not os.path.isdir(out_store):
                     continue
                 p = t.drey("check", out_store)
-                t.check("check Drey-written %s/%s: exits 0" % (store_name, ser),
-                        p.returncode == 0, (p.stdout + p.stderr).decode(errors="replace").strip())
+                t.check(p.returncode == 0,
+                        "check Drey-written %s/%s: exits 0" % (store_name, ser),
+                        (p.stdout + p.stderr).decode(errors="replace").strip())
                 p = t.drey("keys", out_store)
-                t.check("keys Drey-written %s/%s: squirrel's order" % (store_name, ser),
-                        p.stdout.decode().splitlines() == squirrel_keys(out_store))
+                t.check(p.stdout.decode().splitlines() == squirrel_keys(out_store),
+                        "keys Drey-written %s/%s: squirrel's order" % (store_name, ser))
                 leftovers = [n for n in os.listdir(out_store) if not n.endswith(".gz")]
-                t.check("Drey-written %s/%s: no temporary files left" % (store_name, ser),
-                        not leftovers, repr(leftovers))
+                t.check(not leftovers,
+                        "Drey-written %s/%s: no temporary files left" % (store_name, ser), repr(leftovers))
 
         # A random key, squirrel's style; then rm.
         rnd = os.path.join(tmp, "random")
         p = t.drey("set", rnd, "-", stdin=b'{"a": 1}\n[2]\n')
         key = p.stdout.decode().strip()
         ok = p.returncode == 0 and re.fullmatch(r"[A-Z0-9]{16}", key) is not None
-        if t.check("set without a key: a 16-character A-Z0-9 key", ok, repr(p.stdout)):
+        if t.check(ok, "set without a key: a 16-character A-Z0-9 key", repr(p.stdout)):
             got = squirrel_msgpack_read(os.path.join(rnd, key + ".gz"))
-            t.check("set without a key: Python reads it", diff_samples([{"a": 1}, (2,)], got) is None,
+            t.check(diff_samples([{"a": 1}, (2,)], got) is None, "set without a key: Python reads it",
                     repr(got))
             p = t.drey("rm", rnd, key)
-            t.check("rm: the shard is gone", p.returncode == 0 and squirrel_keys(rnd) == [],
+            t.check(p.returncode == 0 and squirrel_keys(rnd) == [], "rm: the shard is gone",
                     repr(os.listdir(rnd)))
 
         # --- C: gzip members of a big Drey shard
@@ -871,23 +864,22 @@ def main():
             except ValueError as e:
                 members, err = [], str(e)
             payload = b"".join(members)
-            t.check("gzip: Drey's big shard (%d MiB) has several members" % (len(payload) >> 20),
-                    err is None and len(members) > 1 and len(payload) > 8 << 20,
+            t.check(err is None and len(members) > 1 and len(payload) > 8 << 20,
+                    "gzip: Drey's big shard (%d MiB) has several members" % (len(payload) >> 20),
                     err or "%d members, %d bytes" % (len(members), len(payload)))
             with gzip.open(big, "rb") as f:
                 whole = f.read()
-            t.check("gzip: gzip.open reads every member of Drey's big shard",
-                    whole == payload == pack_like_python(
-                        [drey_decode(x) for x in cats[("mp", "big")].decode().splitlines()]))
+            t.check(whole == payload == pack_like_python(
+                        [drey_decode(x) for x in cats[("mp", "big")].decode().splitlines()]),
+                    "gzip: gzip.open reads every member of Drey's big shard")
             for path in [os.path.join(tmp, "out-mp", "messagepack", "empty.gz"),
                          os.path.join(tmp, "out-js", "jsonl", "empty.gz")]:
                 with gzip.open(path, "rb") as f:
-                    t.check("gzip: Drey's empty shard %s is a gzip of nothing" %
-                            os.path.relpath(path, tmp), f.read() == b"")
+                    t.check(f.read() == b"", "gzip: Drey's empty shard %s is a gzip of nothing" %
+                            os.path.relpath(path, tmp))
 
     print("runtime %.1f s" % (time.monotonic() - start))
-    print("%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

@@ -90,8 +90,8 @@ def same_runs(t, what, runs):
     first = runs[0][1]
     for options, p in runs[1:]:
         lines = [(a, b) for a, b in zip(p.stdout.splitlines(), first.stdout.splitlines()) if a != b]
-        t.check("%s %s: the same stdout, stderr and exit status as --jobs 1" % (what, " ".join(options) or "(default)"),
-                (p.stdout, p.stderr, p.returncode) == (first.stdout, first.stderr, first.returncode),
+        t.check((p.stdout, p.stderr, p.returncode) == (first.stdout, first.stderr, first.returncode),
+                "%s %s: the same stdout, stderr and exit status as --jobs 1" % (what, " ".join(options) or "(default)"),
                 "exit %d vs %d; first line that differs %r; stderr %r vs %r"
                 % (p.returncode, first.returncode, lines[:1], p.stderr[:300], first.stderr[:300]))
     return first
@@ -120,51 +120,52 @@ def main():
         p = same_runs(t, "check", runs)
         lines = p.stdout.decode().splitlines()
         by_key = dict(line.split(": ", 1) for line in lines if line.startswith("s"))
-        t.check("check: one line per shard, in key order",
-                [line.split(":")[0] for line in lines[:N_SHARDS]] == [key(i) for i in range(N_SHARDS)], repr(lines[:5]))
-        t.check("check: s004 read as JSON Lines, as the shards before it say",
-                by_key.get("s004", "").startswith("ok, 1 samples, jsonl (ambiguous"), by_key.get("s004"))
-        t.check("check: s007 read as msgpack again",
-                by_key.get("s007", "").startswith("ok, 2 samples, messagepack (ambiguous"), by_key.get("s007"))
-        t.check("check: the big JSON Lines shard", by_key.get("s002") == "ok, 40000 samples, jsonl", by_key.get("s002"))
-        t.check("check: the truncated and the non-gzip shards FAILED, named",
-                by_key.get("s008", "").startswith("FAILED: shard 's008'") and
-                by_key.get("s009", "").startswith("FAILED: shard 's009'"), repr((by_key.get("s008"), by_key.get("s009"))))
-        t.check("check: the empty shard", by_key.get("s010") == "ok, 0 samples, empty", by_key.get("s010"))
-        t.check("check: the store is mixed, said last", lines[-1].startswith("store: mixed: "), lines[-1])
-        t.check("check: exit 1 and the count on stderr",
-                p.returncode == 1 and p.stderr == b"drey-cli: 2 of 200 shards failed to decode\n", p.stderr.decode())
+        t.check([line.split(":")[0] for line in lines[:N_SHARDS]] == [key(i) for i in range(N_SHARDS)],
+                "check: one line per shard, in key order", repr(lines[:5]))
+        t.check(by_key.get("s004", "").startswith("ok, 1 samples, jsonl (ambiguous"),
+                "check: s004 read as JSON Lines, as the shards before it say", by_key.get("s004"))
+        t.check(by_key.get("s007", "").startswith("ok, 2 samples, messagepack (ambiguous"),
+                "check: s007 read as msgpack again", by_key.get("s007"))
+        t.check(by_key.get("s002") == "ok, 40000 samples, jsonl", "check: the big JSON Lines shard", by_key.get("s002"))
+        t.check(by_key.get("s008", "").startswith("FAILED: shard 's008'") and
+                by_key.get("s009", "").startswith("FAILED: shard 's009'"),
+                "check: the truncated and the non-gzip shards FAILED, named",
+                repr((by_key.get("s008"), by_key.get("s009"))))
+        t.check(by_key.get("s010") == "ok, 0 samples, empty", "check: the empty shard", by_key.get("s010"))
+        t.check(lines[-1].startswith("store: mixed: "), "check: the store is mixed, said last", lines[-1])
+        t.check(p.returncode == 1 and p.stderr == b"drey-cli: 2 of 200 shards failed to decode\n",
+                "check: exit 1 and the count on stderr", p.stderr.decode())
 
         # -- check, keys given, in their order --------------------------------
         keys = ["s150", "s007", "nope", "s002", "s004", "s008", "s001"]
         p = same_runs(t, "check KEY...", [(o, t.drey(*o, "check", store, *keys)) for o in JOBS])
         lines = p.stdout.decode().splitlines()
-        t.check("check KEY...: the lines in the order of the keys",
-                [line.split(":")[0] for line in lines[:len(keys)]] == keys, repr(lines))
+        t.check([line.split(":")[0] for line in lines[:len(keys)]] == keys,
+                "check KEY...: the lines in the order of the keys", repr(lines))
         # Read in this order, s004 comes after s002 and s007 (both ways, so
         # nothing) only: 1 JSON Lines shard and no msgpack one before it.
-        t.check("check KEY...: s004 follows the shards given before it",
-                lines[4].startswith("s004: ok, 1 samples, jsonl (ambiguous"), lines[4])
-        t.check("check KEY...: a missing key FAILED, named", lines[2].startswith("nope: FAILED: ") and
-                "'nope'" in lines[2], lines[2])
+        t.check(lines[4].startswith("s004: ok, 1 samples, jsonl (ambiguous"),
+                "check KEY...: s004 follows the shards given before it", lines[4])
+        t.check(lines[2].startswith("nope: FAILED: ") and
+                "'nope'" in lines[2], "check KEY...: a missing key FAILED, named", lines[2])
 
         # -- stats KEY... ------------------------------------------------------
         all_keys = [key(i) for i in range(N_SHARDS)]
         p = same_runs(t, "stats KEY...", [(o, t.drey(*o, "stats", store, *all_keys)) for o in JOBS])
         lines = [json.loads(line) for line in p.stdout.decode().splitlines()]
-        t.check("stats KEY...: a line per shard that decodes, each with its key, in order",
-                [d["key"] for d in lines] == [k for k in all_keys if k not in ("s008", "s009")],
+        t.check([d["key"] for d in lines] == [k for k in all_keys if k not in ("s008", "s009")],
+                "stats KEY...: a line per shard that decodes, each with its key, in order",
                 repr([d.get("key") for d in lines[:12]]))
         errors = p.stderr.decode().splitlines()
-        t.check("stats KEY...: the bad shards on stderr, named, then the count, exit 1",
-                p.returncode == 1 and len(errors) == 3 and "'s008'" in errors[0] and "'s009'" in errors[1] and
-                errors[2] == "drey-cli: 2 of 200 shards failed to decode", repr(errors))
+        t.check(p.returncode == 1 and len(errors) == 3 and "'s008'" in errors[0] and "'s009'" in errors[1] and
+                errors[2] == "drey-cli: 2 of 200 shards failed to decode",
+                "stats KEY...: the bad shards on stderr, named, then the count, exit 1", repr(errors))
         one = t.drey("stats", store, "s001")
         keyed = dict(lines[1])
         del keyed["key"]
-        t.check("stats KEY...: each line is what stats of the one key prints, with its key",
-                one.returncode == 0 and json.loads(one.stdout) == keyed, one.stdout[:200].decode())
-        t.check("stats KEY...: s004 read as JSON Lines (1 sample)", lines[4]["samples"] == 1, repr(lines[4])[:200])
+        t.check(one.returncode == 0 and json.loads(one.stdout) == keyed,
+                "stats KEY...: each line is what stats of the one key prints, with its key", one.stdout[:200].decode())
+        t.check(lines[4]["samples"] == 1, "stats KEY...: s004 read as JSON Lines (1 sample)", repr(lines[4])[:200])
 
         # -- copy --to ---------------------------------------------------------
         written = []
@@ -172,43 +173,42 @@ def main():
             dest = os.path.join(tmp, "dest-%d" % i)
             written.append((o, t.drey(*o, "copy", "--to", dest, store)))
         p = same_runs(t, "copy --to", written)
-        t.check("copy --to: prints each key written, in order",
-                p.stdout.decode().split() == [k for k in all_keys if k not in ("s008", "s009")],
+        t.check(p.stdout.decode().split() == [k for k in all_keys if k not in ("s008", "s009")],
+                "copy --to: prints each key written, in order",
                 p.stdout.decode()[:100])
         errors = p.stderr.decode().splitlines()
-        t.check("copy --to: the bad shards named, then the count, exit 1",
-                p.returncode == 1 and len(errors) == 3 and "'s008'" in errors[0] and "'s009'" in errors[1] and
-                errors[2] == "drey-cli: 2 of 200 shards could not be copied", repr(errors))
+        t.check(p.returncode == 1 and len(errors) == 3 and "'s008'" in errors[0] and "'s009'" in errors[1] and
+                errors[2] == "drey-cli: 2 of 200 shards could not be copied",
+                "copy --to: the bad shards named, then the count, exit 1", repr(errors))
         first = payloads(os.path.join(tmp, "dest-0"))
         for i in range(1, len(JOBS)):
-            t.check("copy --to %s: the same shards, with the same bytes" % (" ".join(JOBS[i]) or "(default)"),
-                    payloads(os.path.join(tmp, "dest-%d" % i)) == first)
+            t.check(payloads(os.path.join(tmp, "dest-%d" % i)) == first,
+                    "copy --to %s: the same shards, with the same bytes" % (" ".join(JOBS[i]) or "(default)"))
         with gzip.open(os.path.join(store, "s001.gz"), "rb") as f:
-            t.check("copy --to: a msgpack shard copied, byte for byte once inflated",
-                    len(squirrel.squirrel_msgpack_read(os.path.join(tmp, "dest-0", "s001.gz"))) > 0 and
-                    first.get("s001.gz") == f.read())
+            t.check(len(squirrel.squirrel_msgpack_read(os.path.join(tmp, "dest-0", "s001.gz"))) > 0 and
+                    first.get("s001.gz") == f.read(),
+                    "copy --to: a msgpack shard copied, byte for byte once inflated")
 
         # -- the store scan: schema, stats STORE, query ------------------------
         for command in (["schema", "--json", "--no-cache", store], ["stats", "--no-cache", store],
                         ["query", "--no-cache", store, "score > 0.5 or label == 3"]):
             p = same_runs(t, command[0], [(o, t.drey(*o, *command)) for o in JOBS])
-            t.check("%s: exit 1 for the 2 bad shards, and output" % command[0], p.returncode == 1 and p.stdout,
+            t.check(p.returncode == 1 and p.stdout, "%s: exit 1 for the 2 bad shards, and output" % command[0],
                     p.stderr.decode()[:200])
         p = t.drey("schema", "--json", "--no-cache", store)
-        t.check("schema: s004 counted as the 1 sample of its JSON Lines reading",
-                json.loads(p.stdout)["samples"] ==
+        t.check(json.loads(p.stdout)["samples"] ==
                 sum(int(line.split(", ")[1].split()[0]) for line in runs[0][1].stdout.decode().splitlines()
-                    if ": ok, " in line), p.stdout[:200].decode())
+                    if ": ok, " in line),
+                "schema: s004 counted as the 1 sample of its JSON Lines reading", p.stdout[:200].decode())
 
         # -- usage -------------------------------------------------------------
         for bad in (["--jobs", "0"], ["--jobs", "x"], ["--jobs"], ["--jobs=-1"]):
             p = t.drey(*bad, "check", store)
-            t.check("%s: a usage error (exit 2)" % " ".join(bad), p.returncode == 2, p.stderr.decode()[:100])
+            t.check(p.returncode == 2, "%s: a usage error (exit 2)" % " ".join(bad), p.stderr.decode()[:100])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print("%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import collections
-import gzip
 import json
 import math
 import os
@@ -20,36 +19,27 @@ import sys
 import tempfile
 
 try:
-    import msgpack
-    import msgpack_numpy
     import numpy as np
 except ImportError as e:
     print(f"skip: {e}")
     sys.exit(77)
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import interop as squirrel  # noqa: E402  (its squirrel-core serializers)
+from checks import Checks  # noqa: E402
+
 DREY = sys.argv[1]
-failures = 0
-
-
-def check(ok, what):
-    global failures
-    if ok:
-        print(f"ok: {what}")
-    else:
-        failures += 1
-        print(f"FAIL: {what}")
+checks = Checks()
+check = checks.check
 
 
 def write_shard(store, key, samples):
-    # MessagepackDriver: one gzip stream of msgpack.packb() per sample.
-    data = b"".join(msgpack.packb(s, use_bin_type=True, default=msgpack_numpy.encode) for s in samples)
-    with gzip.open(os.path.join(store, key + ".gz"), "wb", compresslevel=9) as f:
-        f.write(data)
+    squirrel.squirrel_msgpack_write(os.path.join(store, key + ".gz"), samples)
 
 
 def read_shard(store, key):
-    with gzip.open(os.path.join(store, key + ".gz"), "rb") as f:
-        return list(msgpack.Unpacker(f, use_list=False, object_hook=msgpack_numpy.decode))
+    return squirrel.squirrel_msgpack_read(os.path.join(store, key + ".gz"))
 
 
 def make_samples(rng, shard, n):
@@ -452,9 +442,7 @@ def main():
     check(p.stdout.splitlines() == want_lines, "query still prints the matches of the other shards")
 
     shutil.rmtree(tmp)
-    if failures:
-        print(f"{failures} checks failed")
-        sys.exit(1)
+    sys.exit(checks.summary())
 
 
 main()

@@ -98,18 +98,19 @@ def main():
         messagepack_driver_set(store, samples, "k")
         got, err = cat_values(t, store, "k")
         want = as_json(msgpack_read(store, "k"))
-        t.check("msgpack shard of %s alone: read as msgpack, as MessagepackDriver reads it" % name,
-                got == want, "%r vs %r %s" % (got, want, err))
+        t.check(got == want,
+                "msgpack shard of %s alone: read as msgpack, as MessagepackDriver reads it" % name,
+                "%r vs %r %s" % (got, want, err))
         status, lines = check_lines(t, store)
-        t.check("check %s alone: decoded by messagepack" % name,
-                status == 0 and lines.get("k", "").startswith("ok, %d samples, messagepack" % len(samples)),
+        t.check(status == 0 and lines.get("k", "").startswith("ok, %d samples, messagepack" % len(samples)),
+                "check %s alone: decoded by messagepack" % name,
                 repr(lines))
 
     # "12" is what squirrel's JSON writer never writes (no newline): msgpack
     # even with nothing else to tell, and not flagged ambiguous
     status, lines = check_lines(t, os.path.join(tmp, "alone-ints-12"))
-    t.check("check [49, 50]: 'ok, 2 samples, messagepack', not ambiguous",
-            lines.get("k") == "ok, 2 samples, messagepack", repr(lines))
+    t.check(lines.get("k") == "ok, 2 samples, messagepack",
+            "check [49, 50]: 'ok, 2 samples, messagepack', not ambiguous", repr(lines))
 
     # -- in a msgpack store, first and later: follow the store ---------------
     mp = os.path.join(tmp, "mp")
@@ -124,13 +125,13 @@ def main():
         if key.startswith(("0-", "z-")):
             got, err = cat_values(t, mp, key)
             want = as_json(msgpack_read(mp, key))
-            t.check("msgpack store, ambiguous shard %s: read as msgpack" % key, got == want,
+            t.check(got == want, "msgpack store, ambiguous shard %s: read as msgpack" % key,
                     "%r vs %r %s" % (got, want, err))
-            t.check("check msgpack store: %s flagged as decoding both ways" % key,
-                    lines[key].startswith("ok, ") and "messagepack (ambiguous" in lines[key], lines[key])
+            t.check(lines[key].startswith("ok, ") and "messagepack (ambiguous" in lines[key],
+                    "check msgpack store: %s flagged as decoding both ways" % key, lines[key])
     p = t.drey("info", mp)
-    t.check("info msgpack store: messagepack, from its shards",
-            b"serializer: messagepack (3 shards looked at decode only as msgpack, 6 both ways)" in p.stdout,
+    t.check(b"serializer: messagepack (3 shards looked at decode only as msgpack, 6 both ways)" in p.stdout,
+            "info msgpack store: messagepack, from its shards",
             p.stdout.decode())
 
     # -- in a JSON Lines store, first and later: follow the store ------------
@@ -144,13 +145,13 @@ def main():
     for key in sorted(lines):
         got, err = cat_values(t, js, key)
         want = as_json(jsonl_read(js, key))
-        t.check("JSON Lines store, shard %s: read as JSON Lines" % key, got == want,
+        t.check(got == want, "JSON Lines store, shard %s: read as JSON Lines" % key,
                 "%r vs %r %s" % (got, want, err))
         if key.startswith(("0-", "z-")):
-            t.check("check JSON Lines store: %s flagged as decoding both ways" % key,
-                    "jsonl (ambiguous" in lines[key], lines[key])
+            t.check("jsonl (ambiguous" in lines[key],
+                    "check JSON Lines store: %s flagged as decoding both ways" % key, lines[key])
         else:
-            t.check("check JSON Lines store: %s is jsonl" % key, lines[key].endswith(", jsonl"), lines[key])
+            t.check(lines[key].endswith(", jsonl"), "check JSON Lines store: %s is jsonl" % key, lines[key])
 
     # -- a byte-order mark, as Python's json.loads reads it -----------------
     bom = os.path.join(tmp, "bom")
@@ -163,8 +164,9 @@ def main():
                 f.write(b'\xef\xbb\xbf{"caption": "bom", "label": 1}\n')
         got, err = cat_values(t, store, "b")
         want = as_json(jsonl_read(store, "b"))
-        t.check("BOM-prefixed JSON Lines shard (%s): read as JSON Lines" % os.path.basename(store),
-                got == want, "%r vs %r %s" % (got, want, err))
+        t.check(got == want,
+                "BOM-prefixed JSON Lines shard (%s): read as JSON Lines" % os.path.basename(store),
+                "%r vs %r %s" % (got, want, err))
     os.unlink(os.path.join(js, "b.gz"))
 
     # -- a mixed store: says so, reads each shard its own way, will not pick -
@@ -173,21 +175,21 @@ def main():
     jsonl_driver_set(mixed, [{"label": 2}], "b")
     for key, reader in (("a", msgpack_read), ("b", jsonl_read)):
         got, err = cat_values(t, mixed, key)
-        t.check("mixed store, shard %s: read its own way" % key, got == as_json(reader(mixed, key)), err)
+        t.check(got == as_json(reader(mixed, key)), "mixed store, shard %s: read its own way" % key, err)
     p = t.drey("info", mixed)
-    t.check("info mixed store: says mixed",
-            b"serializer: mixed: 1 shard decodes only as msgpack, 1 only as JSON Lines" in p.stdout,
+    t.check(b"serializer: mixed: 1 shard decodes only as msgpack, 1 only as JSON Lines" in p.stdout,
+            "info mixed store: says mixed",
             p.stdout.decode())
     status, lines = check_lines(t, mixed)
-    t.check("check mixed store: exit 0 and a line saying mixed",
-            status == 0 and lines.get("store", "").startswith("mixed:"), repr(lines))
+    t.check(status == 0 and lines.get("store", "").startswith("mixed:"),
+            "check mixed store: exit 0 and a line saying mixed", repr(lines))
     p = t.drey("set", mixed, "c", "-", stdin=b'{"label": 3}\n')
-    t.check("set into a mixed store without --serializer: refused (exit 2), nothing written",
-            p.returncode == 2 and not os.path.exists(os.path.join(mixed, "c.gz")) and b"mixed" in p.stderr,
+    t.check(p.returncode == 2 and not os.path.exists(os.path.join(mixed, "c.gz")) and b"mixed" in p.stderr,
+            "set into a mixed store without --serializer: refused (exit 2), nothing written",
             "exit %d %r" % (p.returncode, p.stderr))
     p = t.drey("set", "--serializer", "jsonl", mixed, "c", "-", stdin=b'{"label": 3}\n')
-    t.check("set --serializer jsonl into a mixed store: written, JsonlDriver reads it",
-            p.returncode == 0 and jsonl_read(mixed, "c") == [{"label": 3}], p.stderr.decode())
+    t.check(p.returncode == 0 and jsonl_read(mixed, "c") == [{"label": 3}],
+            "set --serializer jsonl into a mixed store: written, JsonlDriver reads it", p.stderr.decode())
 
     # -- set and copy without --serializer: the store's own driver reads it -
     sample = b'{"caption": "new", "label": 7}\n'
@@ -201,18 +203,21 @@ def main():
             got = reader(store, "set-new")
         except Exception as e:  # noqa: BLE001 -- any failure to read is the finding
             got = "unreadable: %s" % e
-        t.check("set into %s without --serializer: its driver reads the samples" % what,
-                p.returncode == 0 and got == expect, "exit %d %r %r" % (p.returncode, got, p.stderr))
+        t.check(p.returncode == 0 and got == expect,
+                "set into %s without --serializer: its driver reads the samples" % what,
+                "exit %d %r %r" % (p.returncode, got, p.stderr))
         if "ambiguous shard" in what and "store of one" in what:
-            t.check("set into a store of ambiguous shards: warns that it wrote messagepack by default",
-                    b"squirrel's default" in p.stderr, p.stderr.decode())
+            t.check(b"squirrel's default" in p.stderr,
+                    "set into a store of ambiguous shards: warns that it wrote messagepack by default",
+                    p.stderr.decode())
         p = t.drey("copy", store, "set-new", store, "copied")
         try:
             got = reader(store, "copied")
         except Exception as e:  # noqa: BLE001
             got = "unreadable: %s" % e
-        t.check("copy within %s without --serializer: its driver reads the copy" % what,
-                p.returncode == 0 and got == expect, "exit %d %r %r" % (p.returncode, got, p.stderr))
+        t.check(p.returncode == 0 and got == expect,
+                "copy within %s without --serializer: its driver reads the copy" % what,
+                "exit %d %r %r" % (p.returncode, got, p.stderr))
 
     # copy into a new store keeps the source store's serializer
     p = t.drey("copy", js, "j0", os.path.join(tmp, "from-js"), "j0")
@@ -220,34 +225,34 @@ def main():
         got = jsonl_read(os.path.join(tmp, "from-js"), "j0")
     except Exception as e:  # noqa: BLE001
         got = "unreadable: %s" % e
-    t.check("copy from a JSON Lines store into a new one: JSON Lines", p.returncode == 0 and
-            got == jsonl_read(js, "j0"), "%r %r" % (got, p.stderr))
+    t.check(p.returncode == 0 and got == jsonl_read(js, "j0"),
+            "copy from a JSON Lines store into a new one: JSON Lines", "%r %r" % (got, p.stderr))
 
     # -- the user's choice wins, on every command that reads ----------------
     got, err = cat_values(t, mp, "0-ints", "--serializer", "jsonl")
-    t.check("cat --serializer jsonl of '1\\n' in a msgpack store: the JSON value 1", got == [1], repr(got) + err)
+    t.check(got == [1], "cat --serializer jsonl of '1\\n' in a msgpack store: the JSON value 1", repr(got) + err)
     got, err = cat_values(t, js, "0-ints", "--serializer", "messagepack")
-    t.check("cat --serializer messagepack of '1\\n' in a JSON Lines store: the ints 49, 10",
-            got == [49, 10], repr(got) + err)
+    t.check(got == [49, 10],
+            "cat --serializer messagepack of '1\\n' in a JSON Lines store: the ints 49, 10", repr(got) + err)
     p = t.drey("check", "--serializer", "jsonl", mp, "m0")
-    t.check("check --serializer jsonl of a msgpack map shard: FAILED, exit 1",
-            p.returncode == 1 and p.stdout.startswith(b"m0: FAILED: "), p.stdout.decode())
+    t.check(p.returncode == 1 and p.stdout.startswith(b"m0: FAILED: "),
+            "check --serializer jsonl of a msgpack map shard: FAILED, exit 1", p.stdout.decode())
     p = t.drey("check", "--serializer", "jsonl", js, "j0")
-    t.check("check --serializer jsonl: says chosen", p.stdout == b"j0: ok, 1 samples, jsonl (chosen)\n",
+    t.check(p.stdout == b"j0: ok, 1 samples, jsonl (chosen)\n", "check --serializer jsonl: says chosen",
             p.stdout.decode())
     p = t.drey("info", "--serializer=jsonl", mp)
-    t.check("info --serializer=jsonl: says chosen", b"serializer: jsonl (chosen)" in p.stdout, p.stdout.decode())
+    t.check(b"serializer: jsonl (chosen)" in p.stdout, "info --serializer=jsonl: says chosen", p.stdout.decode())
     p = t.drey("stats", "--serializer", "messagepack", js, "0-ints")
-    t.check("stats --serializer messagepack of '1\\n' in a JSON Lines store: the 2 ints 49 and 10",
-            p.returncode == 0 and json.loads(p.stdout)["samples"] == 2, p.stdout.decode()[:200] + p.stderr.decode())
+    t.check(p.returncode == 0 and json.loads(p.stdout)["samples"] == 2,
+            "stats --serializer messagepack of '1\\n' in a JSON Lines store: the 2 ints 49 and 10",
+            p.stdout.decode()[:200] + p.stderr.decode())
     p = t.drey("stats", js, "0-ints")
-    t.check("stats of '1\\n' in a JSON Lines store: 1 sample",
-            p.returncode == 0 and json.loads(p.stdout)["samples"] == 1, p.stdout.decode()[:200] + p.stderr.decode())
+    t.check(p.returncode == 0 and json.loads(p.stdout)["samples"] == 1,
+            "stats of '1\\n' in a JSON Lines store: 1 sample", p.stdout.decode()[:200] + p.stderr.decode())
     p = t.drey("cat", "--serializer", "yaml", js, "j0")
-    t.check("--serializer yaml: a usage error (exit 2)", p.returncode == 2, p.stderr.decode())
+    t.check(p.returncode == 2, "--serializer yaml: a usage error (exit 2)", p.stderr.decode())
 
-    print("%d passed, %d failed" % (t.passed, t.failed))
-    return 1 if t.failed else 0
+    return t.summary()
 
 
 if __name__ == "__main__":

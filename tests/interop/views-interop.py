@@ -21,10 +21,13 @@ except ImportError:
     print("1..0 # SKIP numpy is missing")
     sys.exit(0)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
+
 DUMP = sys.argv[1]
 TMP = tempfile.mkdtemp(prefix="drey-views-")
-failures = 0
-count = 0
+checks = Checks()
+check = checks.check
 
 
 def run(command, array, *args):
@@ -36,16 +39,6 @@ def run(command, array, *args):
     return np.load(out), done.stdout.strip()
 
 
-def check(name, ok, detail=""):
-    global failures, count
-    count += 1
-    if ok:
-        print(f"ok {count} - {name}")
-    else:
-        failures += 1
-        print(f"not ok {count} - {name} {detail}")
-
-
 rng = np.random.default_rng(13)
 
 # ---- mask classes and counts
@@ -54,11 +47,11 @@ for dtype in ("<u1", "<i4", ">i8", "<u2"):
     got, _ = run("labels", mask)
     values, counts = np.unique(mask, return_counts=True)
     expected = np.stack([values.astype(np.int64), counts.astype(np.int64)], axis=1)
-    check(f"labels {dtype}", np.array_equal(got, expected), f"{got} != {expected}")
+    check(np.array_equal(got, expected), f"labels {dtype}", f"{got} != {expected}")
 mask = np.tile(np.array([[-1, 0], [3, 3]], dtype=np.int16), (4, 4))
 got, _ = run("labels", mask)
 values, counts = np.unique(mask, return_counts=True)
-check("labels negative", np.array_equal(got, np.stack([values, counts], axis=1)))
+check(np.array_equal(got, np.stack([values, counts], axis=1)), "labels negative")
 
 # ---- unnormalized pixels, CHW and HWC, float32 and float64
 mean = np.array([0.485, 0.456, 0.406])
@@ -73,16 +66,16 @@ for layout in ("hwc", "chw"):
         got, _ = run("unnormalize", tensor, ",".join(map(repr, mean)), ",".join(map(repr, std)))
         hwc = tensor.astype(np.float64) if layout == "hwc" else tensor.astype(np.float64).transpose(1, 2, 0)
         expected = np.clip(np.floor((hwc * std + mean) * 255.0 + 0.5), 0, 255).astype(np.uint8)
-        check(f"unnormalize {layout} {np.dtype(dtype).name}", np.array_equal(got, expected),
+        check(np.array_equal(got, expected), f"unnormalize {layout} {np.dtype(dtype).name}",
               f"{int((got != expected).sum())} pixels differ")
-        check(f"unnormalize {layout} {np.dtype(dtype).name} gives the picture back",
-              np.abs(got.astype(int) - picture.astype(int)).max() <= 1)
+        check(np.abs(got.astype(int) - picture.astype(int)).max() <= 1,
+              f"unnormalize {layout} {np.dtype(dtype).name} gives the picture back")
 # Means in 0..255 (no scaling by 255)
 tensor = ((picture - [123.675, 116.28, 103.53]) / [58.395, 57.12, 57.375]).astype(np.float32)
 got, _ = run("unnormalize", tensor, "123.675,116.28,103.53", "58.395,57.12,57.375")
 expected = np.clip(np.floor(tensor.astype(np.float64) * [58.395, 57.12, 57.375] + [123.675, 116.28, 103.53] + 0.5),
                    0, 255).astype(np.uint8)
-check("unnormalize 0..255 means", np.array_equal(got, expected))
+check(np.array_equal(got, expected), "unnormalize 0..255 means")
 
 # ---- per-channel statistics
 tensor = rng.normal(size=(3, 16, 24)).astype(np.float32)
@@ -91,7 +84,7 @@ got, _ = run("channel-stats", tensor)
 t = tensor.astype(np.float64)
 expected = np.stack([np.nanmin(t, axis=(1, 2)), np.nanmax(t, axis=(1, 2)),
                      np.nanmean(t, axis=(1, 2)), np.nanstd(t, axis=(1, 2))], axis=1)
-check("channel stats", np.allclose(got, expected, rtol=1e-12, atol=1e-12), f"{got} != {expected}")
+check(np.allclose(got, expected, rtol=1e-12, atol=1e-12), "channel stats", f"{got} != {expected}")
 
 # ---- plot decimation: min/max per pixel column
 series = (np.sin(np.arange(100003) / 50.0) + rng.normal(scale=0.1, size=100003)).astype(np.float32)
@@ -111,9 +104,9 @@ for start, end, columns in ((0, 100003, 640), (1000, 1900, 640), (5, 12, 640), (
         else:
             expected.append((np.nanmin(part), np.nanmax(part)))
     expected = np.array(expected, dtype=np.float32)
-    check(f"decimate [{start}, {end}) in {columns}", np.array_equal(got, expected, equal_nan=True))
+    check(np.array_equal(got, expected, equal_nan=True), f"decimate [{start}, {end}) in {columns}")
 got, _ = run("decimate", series, 0, 100003, 640)
-check("decimate keeps the spike", got[:, 1].max() == np.float32(9.0))
+check(got[:, 1].max() == np.float32(9.0), "decimate keeps the spike")
 
 # ---- spectrogram: periodic Hann, |rfft| in dB
 rate = 16000
@@ -126,12 +119,12 @@ for n_fft, max_frames in ((512, 100000), (256, 300), (1024, 50)):
     frames = 1 + (audio.size - n_fft) // hop
     expected = np.array([20 * np.log10(np.maximum(np.abs(np.fft.rfft(audio[f * hop:f * hop + n_fft].astype(np.float64) * window)), 1e-10))
                          for f in range(frames)], dtype=np.float32)
-    check(f"spectrogram {n_fft}: frames", got.shape == expected.shape and frames <= max_frames,
+    check(got.shape == expected.shape and frames <= max_frames, f"spectrogram {n_fft}: frames",
           f"{got.shape} != {expected.shape}")
-    check(f"spectrogram {n_fft}: dB", got.shape == expected.shape and np.allclose(got, expected, atol=1e-3),
+    check(got.shape == expected.shape and np.allclose(got, expected, atol=1e-3), f"spectrogram {n_fft}: dB",
           f"max error {np.abs(got - expected).max() if got.shape == expected.shape else 'shape'}")
     peak = int(np.argmax(got.mean(axis=0)))
-    check(f"spectrogram {n_fft}: 440 Hz peak", abs(peak * rate / n_fft - 440) <= rate / n_fft)
+    check(abs(peak * rate / n_fft - 440) <= rate / n_fft, f"spectrogram {n_fft}: 440 Hz peak")
 
 # ---- 2-D slices of an N-D array
 array = rng.integers(-1000, 1000, size=(2, 3, 4, 5)).astype(">i4")
@@ -141,7 +134,7 @@ for rows, cols, index, expected in (
         (0, 3, (0, 1, 3, 0), array[:, 1, 3, :]),
         (1, 2, (0, 0, 0, 4), array[0, :, :, 4])):
     got, text = run("slice", array, rows, cols, ",".join(map(str, index)))
-    check(f"slice {text}", np.array_equal(got, expected.astype(np.float64)), f"{got} != {expected}")
+    check(np.array_equal(got, expected.astype(np.float64)), f"slice {text}", f"{got} != {expected}")
 
 # ---- boxes: format and units from the values, converted to pixels
 W, H = 640, 480
@@ -158,16 +151,16 @@ cases = [
 ]
 for name, boxes, fmt, normalized, expected in cases:
     got, _ = run("boxes", boxes, W, H)
-    check(f"boxes {name}: format", int(got[0, 0]) == fmt and bool(got[0, 1]) == normalized, f"{got[0]}")
-    check(f"boxes {name}: pixels", np.allclose(got[1:], expected, atol=1e-3), f"{got[1:]} != {expected}")
+    check(int(got[0, 0]) == fmt and bool(got[0, 1]) == normalized, f"boxes {name}: format", f"{got[0]}")
+    check(np.allclose(got[1:], expected, atol=1e-3), f"boxes {name}: pixels", f"{got[1:]} != {expected}")
 # A box that reads both as xyxy and as xywh: said to be ambiguous
 both = np.array([[10, 10, 50, 60]], dtype=np.int64)
 got, _ = run("boxes", both, W, H)
-check("boxes ambiguous", int(got[0, 2]) > 1, f"{got[0]}")
+check(int(got[0, 2]) > 1, "boxes ambiguous", f"{got[0]}")
 # Score and class columns after the box are left alone
 scored = np.concatenate([xyxy, [[0.9, 3], [0.4, 1]]], axis=1).astype(np.float64)
 got, _ = run("boxes", scored, W, H)
-check("boxes with scores", np.allclose(got[1:], xyxy), f"{got}")
+check(np.allclose(got[1:], xyxy), "boxes with scores", f"{got}")
 
 # ---- elements as numpy's repr prints them: a complex64's parts in float32's
 # shortest digits, not widened to double
@@ -187,8 +180,8 @@ for dtype in (np.complex64, np.complex128, np.float32, np.float16):
     got = done.stdout.splitlines()
     expected = [repr(x) for x in array]
     wrong = [(g, e) for g, e in zip(got, expected) if g != e]
-    check(f"elements {np.dtype(dtype).name} as numpy's repr", len(got) == len(expected) and not wrong,
+    check(len(got) == len(expected) and not wrong, f"elements {np.dtype(dtype).name} as numpy's repr",
           f"{len(wrong)} differ, first {wrong[:3]}")
 
-print(f"1..{count}")
-sys.exit(1 if failures else 0)
+print(f"1..{checks.count}")
+sys.exit(1 if checks.failed else 0)

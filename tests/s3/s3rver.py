@@ -21,6 +21,7 @@ SECRET_KEY = "S3RVER"
 
 
 def free_port():
+    """A loopback port nothing listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]

@@ -25,18 +25,12 @@ except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-cryptography)" % e)
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
+
 TOOL = sys.argv[1]
-PASSED = FAILED = 0
-
-
-def check(ok, what, detail=""):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        print("ok - %s" % what)
-    else:
-        FAILED += 1
-        print("not ok - %s%s" % (what, ("\n#   " + str(detail).replace("\n", "\n#   ")) if detail else ""))
+checks = Checks()
+check = checks.check
 
 
 def b64url(data):
@@ -111,5 +105,4 @@ p = run(locked, "k", "a@b", SCOPE, AUD, 5)
 check(p.returncode == 1 and "not a PEM private key" in p.stderr and secret_line(locked) not in p.stderr,
       "a key locked by a passphrase: an error, no prompt", p.stderr)
 
-print("%d passed, %d failed" % (PASSED, FAILED))
-sys.exit(1 if FAILED else 0)
+sys.exit(checks.summary())

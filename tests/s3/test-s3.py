@@ -76,32 +76,18 @@ try:
     import numpy as np
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from s3rver import running, squirrel_shard
+    from s3rver import free_port, running, squirrel_shard
 except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy, -numpy)" % e)
     sys.exit(77)
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
+
 DREY_CLI, STORE_TOOL, S3RVER = sys.argv[1:4]
 BUCKET = "squirrel"
-PASSED = 0
-FAILED = 0
-
-
-def closed_port():
-    """A loopback port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def check(ok, what, detail=""):
-    global PASSED, FAILED
-    if ok:
-        PASSED += 1
-        print("ok - %s" % what)
-    else:
-        FAILED += 1
-        print("not ok - %s%s" % (what, ("\n#   " + str(detail).replace("\n", "\n#   ")) if detail else ""))
+checks = Checks()
+check = checks.check
 
 
 def decode_shard(data):
@@ -391,8 +377,7 @@ def run(args, env, timeout=60, input=None):
 def main():
     with running(S3RVER) as (tmp, port):
         tests(tmp, port)
-    print("%d passed, %d failed" % (PASSED, FAILED))
-    sys.exit(1 if FAILED else 0)
+    sys.exit(checks.summary())
 
 
 def tests(tmp, port):
@@ -1027,7 +1012,7 @@ def tests(tmp, port):
           not tokens and "bm90IGEga2V5" not in p.stderr,
           "a service account key file whose key is not one: says so, asks no endpoint", p.stderr)
 
-    write_key_file(token_uri="http://127.0.0.1:%d/token" % closed_port())
+    write_key_file(token_uri="http://127.0.0.1:%d/token" % free_port())
     p = cli("keys", "gs://%s/train" % BUCKET, e=sa_env)
     check(p.returncode != 0 and "cannot get a Google access token at" in p.stderr and no_secret(p.stderr),
           "a token endpoint that cannot be reached: says which", p.stderr)

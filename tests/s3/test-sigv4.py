@@ -13,6 +13,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import datetime
+import os
 import subprocess
 import sys
 import urllib.parse
@@ -26,6 +27,9 @@ try:
 except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-boto3)" % e)
     sys.exit(77)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
 
 TOOL = sys.argv[1]
 WHEN = datetime.datetime(2026, 12, 2, 3, 4, 5)
@@ -47,11 +51,9 @@ CASES = [
 ]
 
 REGIONS = ["us-east-1", "eu-west-1", "auto"]
-failed = 0
-n = 0
+checks = Checks()
 for region in REGIONS:
     for method, host, path, query, extra, token in CASES:
-        n += 1
         access, secret = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
         quoted = "&".join("%s=%s" % (urllib.parse.quote(k, safe="-_.~"), urllib.parse.quote(v, safe="-_.~"))
                           for k, v in sorted(query))
@@ -76,12 +78,7 @@ for region in REGIONS:
             pairs += ["x-amz-security-token", token]
         got = subprocess.run([TOOL, method, path, quoted, "UNSIGNED-PAYLOAD", amz_date, region, "s3",
                               access, secret] + pairs, capture_output=True, text=True, check=True).stdout.strip()
-        if got == expected:
-            print("ok %d %s %s%s (%s)" % (n, method, host, path, region))
-        else:
-            failed += 1
-            print("not ok %d %s %s%s (%s)\n#   drey:     %s\n#   botocore: %s" % (n, method, host, path, region,
-                                                                               got, expected))
+        checks.check(got == expected, "%s %s%s (%s)" % (method, host, path, region),
+                     "drey:     %s\nbotocore: %s" % (got, expected))
 
-print("%d passed, %d failed" % (n - failed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(checks.summary())
