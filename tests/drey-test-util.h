@@ -70,22 +70,58 @@ drey_test_copy_example_store (const char  *name,
   return g_file_new_for_path (store);
 }
 
+/* @payload gzip-compressed: a shard of exactly those bytes. */
+static inline GBytes *
+drey_test_gzip (const void *payload,
+                gsize       len)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  gsize written;
+
+  g_assert_true (g_output_stream_write_all (out, payload, len, &written, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
 /* Writes @payload gzip-compressed to @path: a shard of exactly those bytes. */
 static inline void
 drey_test_write_gzip (const char *path,
                       const void *payload,
                       gsize       len)
 {
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
-  g_autoptr(GBytes) bytes = NULL;
-  gsize written;
+  g_autoptr(GBytes) bytes = drey_test_gzip (payload, len);
 
-  g_assert_true (g_output_stream_write_all (out, payload, len, &written, NULL, NULL));
-  g_assert_true (g_output_stream_close (out, NULL, NULL));
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), NULL));
+}
+
+/* A new temporary home for the test's XDG data and cache, so that opening
+ * stores (the recent files, the scan cache) leaves the user's alone; for
+ * drey_test_remove_tree() after g_test_run(). */
+static inline char *
+drey_test_private_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", &error);
+  g_autofree char *data_home = NULL;
+  g_autofree char *cache_home = NULL;
+
+  g_assert_no_error (error);
+  data_home = g_build_filename (home, "data", NULL);
+  cache_home = g_build_filename (home, "cache", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  return home;
+}
+
+/* A "notify" handler that counts into the guint at @count. */
+static inline void
+drey_test_count_notify (GObject    *object,
+                        GParamSpec *pspec,
+                        gpointer    count)
+{
+  (*(guint *) count)++;
 }
 
 static inline gboolean
@@ -102,6 +138,14 @@ static inline guint
 drey_test_wait_seconds (void)
 {
   return g_getenv ("DREY_SANITIZED") != NULL ? 360 : 60;
+}
+
+/* A timeout that only wakes the main loop, for DREY_TEST_WAIT_FOR on a
+ * condition no event announces. */
+static inline gboolean
+drey_test_wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
 }
 
 /* Runs the main loop until @cond (polled) or a timeout fails the test. */

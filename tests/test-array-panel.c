@@ -451,14 +451,6 @@ test_histogram_bins (void)
 
 /* ---- the panel ---------------------------------------------------------- */
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
 static SqNdarray *
 float64_array (guint n)
 {
@@ -487,7 +479,7 @@ test_panel_summary (void)
   DreyHistogram *histogram;
   guint busy_notifies = 0;
 
-  g_signal_connect (panel, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
+  g_signal_connect (panel, "notify::busy", G_CALLBACK (drey_test_count_notify), &busy_notifies);
 
   g_assert_false (drey_array_panel_get_busy (panel));
   show_array (panel, array, "[0] › signal");
@@ -542,7 +534,7 @@ test_panel_cancel (void)
   DreyArrayPanel *panel = g_object_ref_sink (DREY_ARRAY_PANEL (drey_array_panel_new ()));
   guint busy_notifies = 0;
 
-  g_signal_connect (panel, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
+  g_signal_connect (panel, "notify::busy", G_CALLBACK (drey_test_count_notify), &busy_notifies);
 
   show_array (panel, first, "[0] › big");
   show_array (panel, second, "[1] › small");
@@ -574,7 +566,7 @@ test_panel_image (void)
   for (guint i = 0; i < 64; i++)
     digit[i] = (guint8) (i % 9 == 0 ? 255 : 0);
   image = drey_test_array_new ("|u1", 2, SHAPE (8, 8), digit, sizeof digit);
-  g_signal_connect (panel, "notify::has-image", G_CALLBACK (count_notify), &image_notifies);
+  g_signal_connect (panel, "notify::has-image", G_CALLBACK (drey_test_count_notify), &image_notifies);
 
   show_array (panel, image, "[0] › image");
   wait_for_summary (panel);

@@ -1768,16 +1768,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
-  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *home = drey_test_private_home ();
   int status;
 
-  /* Opening a store adds it to the recent files: not the user's. */
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_chmod (home, 0777);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  drey_test_own_main_context ();
+  DREY_TEST_UI_INIT (&argc, &argv);
 
 #define ADD(path, func, data) g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
   ADD ("/editing/scalars", test_editing_scalars, NULL);

@@ -214,14 +214,6 @@ open_small_store (Fixture *f)
 }
 
 static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              guint      *count)
-{
-  (*count)++;
-}
-
-static void
 test_order_and_footer (Fixture       *f,
                        gconstpointer  data)
 {
@@ -231,7 +223,7 @@ test_order_and_footer (Fixture       *f,
 
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 0);
   g_assert_null (drey_key_list_get_selected_key (f->list));
-  g_signal_connect (f->list, "notify::n-keys", G_CALLBACK (count_notify), &n_keys_notified);
+  g_signal_connect (f->list, "notify::n-keys", G_CALLBACK (drey_test_count_notify), &n_keys_notified);
 
   open_small_store (f);
   g_assert_cmpuint (drey_key_list_get_n_keys (f->list), ==, 7);
@@ -441,7 +433,7 @@ test_select (Fixture       *f,
   guint n_notified = 0;
 
   open_small_store (f);
-  g_signal_connect (f->list, "notify::selected-key", G_CALLBACK (count_notify), &n_notified);
+  g_signal_connect (f->list, "notify::selected-key", G_CALLBACK (drey_test_count_notify), &n_notified);
   g_signal_connect (f->list, "key-activated", G_CALLBACK (on_key_activated), &activated);
 
   g_assert_false (drey_key_list_select_key (f->list, "no-such-key"));
@@ -546,7 +538,7 @@ test_reload (Fixture       *f,
   g_assert_true (drey_key_list_select_key (f->list, "digits-03"));
   drey_key_model_set_n_samples (f->model, "digits-03", 100);
   drey_key_model_set_n_samples (f->model, "a", 7);
-  g_signal_connect (f->list, "notify::selected-key", G_CALLBACK (count_notify), &n_notified);
+  g_signal_connect (f->list, "notify::selected-key", G_CALLBACK (drey_test_count_notify), &n_notified);
 
   write_shard (f->root, "new-key", 10, 0);
   write_shard (f->root, "a", 5000, 0);
@@ -594,7 +586,7 @@ test_errors (Fixture       *f,
   g_autofree char *missing = g_build_filename (f->dir, "missing", NULL);
   guint n_notified = 0;
 
-  g_signal_connect (f->model, "notify::error", G_CALLBACK (count_notify), &n_notified);
+  g_signal_connect (f->model, "notify::error", G_CALLBACK (drey_test_count_notify), &n_notified);
 
   /* A missing store lists nothing, as squirrel's does. */
   open_store (f, missing);

@@ -105,12 +105,6 @@ keys_are (Fixture *f)
   return TRUE;
 }
 
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Whether what GtkRecentManager wrote holds @text; *@contents is all of it. */
 static gboolean
 recent_file_holds (const char  *text,
@@ -208,7 +202,7 @@ test_open_location (Fixture       *f,
   g_assert_cmpstr (gtk_recent_info_get_uri (info), ==, f->url);
   g_assert_null (strstr (gtk_recent_info_get_uri (info), f->secret));
   /* The file is written from an idle: poll it. */
-  waker = g_timeout_add (50, wake, NULL);
+  waker = g_timeout_add (50, drey_test_wake, NULL);
   WAIT_FOR (recent_file_holds (f->url, &recent));
   g_source_remove (waker);
   g_assert_null (strstr (recent, f->secret));

@@ -14,20 +14,6 @@
 #include "drey-test-util.h"
 #include "sq.h"
 
-static GBytes *
-gzip_payload (const void *payload,
-              gsize       len)
-{
-  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
-  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
-  gsize written;
-
-  g_assert_true (g_output_stream_write_all (out, payload, len, &written, NULL, NULL));
-  g_assert_true (g_output_stream_close (out, NULL, NULL));
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
-}
-
 typedef struct
 {
   guint            n_samples;
@@ -51,7 +37,7 @@ read_payload (const char   *payload,
               SqSerializer  fallback,
               SqSerializer  forced)
 {
-  g_autoptr(GBytes) file = gzip_payload (payload, len);
+  g_autoptr(GBytes) file = drey_test_gzip (payload, len);
   g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (file);
   g_autoptr(SqShardReader) reader =
     sq_shard_reader_new (stream, "t", size_known ? (goffset) g_bytes_get_size (file) : -1, SQ_DEFAULT_MEMORY_LIMIT);
@@ -418,14 +404,6 @@ test_store_chosen (Fixture       *f,
   assert_detects (f, SQ_SERIALIZER_JSONL, SQ_SERIALIZER_SOURCE_SHARDS);
 }
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    data)
-{
-  (*(guint *) data)++;
-}
-
 /* Detection looks at 16 shards; a shard read later that disagrees makes
  * the store mixed, and the store says so. */
 static void
@@ -450,7 +428,7 @@ test_store_learns_from_reads (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
-  g_signal_connect (f->store, "notify::serializer-source", G_CALLBACK (count_notify), &notified);
+  g_signal_connect (f->store, "notify::serializer-source", G_CALLBACK (drey_test_count_notify), &notified);
   odd = get (f, "k01");
   while (g_main_context_iteration (NULL, FALSE))
     ;

@@ -199,14 +199,6 @@ field_node (DreySampleNode *node,
   return NULL;
 }
 
-static void
-count_notify (GObject    *object,
-              GParamSpec *pspec,
-              gpointer    data)
-{
-  (*(guint *) data)++;
-}
-
 /* ---- tests -------------------------------------------------------------- */
 
 static void
@@ -220,7 +212,7 @@ test_load (Fixture       *f,
   guint state_notifies = 0;
 
   g_assert_cmpint (drey_shard_document_get_state (f->doc), ==, DREY_SHARD_STATE_EMPTY);
-  g_signal_connect (f->doc, "notify::state", G_CALLBACK (count_notify), &state_notifies);
+  g_signal_connect (f->doc, "notify::state", G_CALLBACK (drey_test_count_notify), &state_notifies);
 
   g_assert_true (load (f, "b", &error));
   g_assert_no_error (error);
@@ -522,7 +514,7 @@ test_edits (Fixture       *f,
   guint modified_notifies = 0;
 
   g_assert_true (load (f, "a", &error));
-  g_signal_connect (f->doc, "notify::modified", G_CALLBACK (count_notify), &modified_notifies);
+  g_signal_connect (f->doc, "notify::modified", G_CALLBACK (drey_test_count_notify), &modified_notifies);
 
   /* A value */
   first = sample_node (f, 0);
@@ -602,7 +594,7 @@ test_save_and_undo (Fixture       *f,
   g_assert_true (load (f, "a", &error));
   drey_shard_document_set_value (f->doc, field_node (sample_node (f, 1), "id"), value);
   edited = drey_shard_document_dup_samples (f->doc);
-  g_signal_connect (f->doc, "notify::busy", G_CALLBACK (count_notify), &busy_notifies);
+  g_signal_connect (f->doc, "notify::busy", G_CALLBACK (drey_test_count_notify), &busy_notifies);
 
   undo = save (f, DREY_SAVE_FLAGS_NONE, &error);
   g_assert_no_error (error);

@@ -38,12 +38,6 @@ typedef struct
 /* The shard on screen. */
 #define DOC(f) drey_sample_view_get_document ((f)->sample_view)
 
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 write_damaged_shard (const char *store)
 {
@@ -203,7 +197,7 @@ test_window_tree_and_array_panel (Fixture       *f,
     {
       /* let the rows' summaries arrive and the window settle */
       gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
-      guint poll = g_timeout_add (20, wake, NULL);
+      guint poll = g_timeout_add (20, drey_test_wake, NULL);
 
       while (g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, TRUE);
@@ -786,7 +780,7 @@ test_window_switching_cancels (Fixture       *f,
 
   /* The cancelled load never comes back to replace it. */
   until = g_get_monotonic_time () + 1500 * 1000;
-  poll = g_timeout_add (20, wake, NULL);
+  poll = g_timeout_add (20, drey_test_wake, NULL);
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (poll);
@@ -917,7 +911,7 @@ test_window_narrow (Fixture       *f,
   if (g_getenv ("DREY_SCREENSHOT_NARROW") != NULL)
     {
       gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
-      guint poll = g_timeout_add (20, wake, NULL);
+      guint poll = g_timeout_add (20, drey_test_wake, NULL);
 
       while (g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, TRUE);
@@ -967,15 +961,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *home = g_dir_make_tmp ("drey-test-home-XXXXXX", NULL);
-  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_autofree char *home = drey_test_private_home ();
   int status;
 
-  /* Opening a store adds it to the recent files: not the user's. */
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  drey_test_own_main_context ();
+  DREY_TEST_UI_INIT (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/window/keys-and-search", test_window_keys_and_search);
