@@ -408,10 +408,7 @@ sq_store_set_finish (SqStore       *self,
                      GAsyncResult  *result,
                      GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == sq_store_set_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return sq_store_set_if_finish (self, result, NULL, error);
 }
 
 /**
