@@ -184,10 +184,7 @@ sq_store_get_async (SqStore             *self,
 
   data = g_new0 (GetData, 1);
   data->key = g_strdup (key);
-  if (progress != NULL)
-    data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
-  else if (progress_notify != NULL)
-    progress_notify (progress_data);
+  data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sq_store_get_async);
@@ -410,10 +407,7 @@ sq_store_get_streamed_async (SqStore                *self,
   data->key = g_strdup (key);
   data->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   data->batches = _sq_batch_relay_new (batch, batch_data, batch_notify, task);
-  if (progress != NULL)
-    data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
-  else if (progress_notify != NULL)
-    progress_notify (progress_data);
+  data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
   g_thread_unref (g_thread_new ("sq-get", get_streamed_thread, data));
 }
 

@@ -385,10 +385,7 @@ sq_store_set_if_async (SqStore             *self,
   data->condition = condition;
   data->etag = g_strdup (etag);
   data->samples = g_ptr_array_ref (samples);
-  if (progress != NULL)
-    data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
-  else if (progress_notify != NULL)
-    progress_notify (progress_data);
+  data->relay = _sq_progress_relay_new (progress, progress_data, progress_notify);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sq_store_set_async);

@@ -32,7 +32,8 @@ void             _sq_throttle_report           (SqThrottle         *throttle,
                                                 gboolean            force);
 
 /* Progress from a worker, delivered on the main context that was the
- * thread-default one where the relay was made. */
+ * thread-default one where the relay was made; %NULL for no @callback,
+ * @notify then called at once. */
 typedef struct _SqProgressRelay SqProgressRelay;
 
 SqProgressRelay *_sq_progress_relay_new        (SqProgressCallback  callback,

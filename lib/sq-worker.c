@@ -60,8 +60,15 @@ _sq_progress_relay_new (SqProgressCallback callback,
                         gpointer           data,
                         GDestroyNotify     notify)
 {
-  SqProgressRelay *relay = g_atomic_rc_box_new0 (SqProgressRelay);
+  SqProgressRelay *relay;
 
+  if (callback == NULL)
+    {
+      if (notify != NULL)
+        notify (data);
+      return NULL;
+    }
+  relay = g_atomic_rc_box_new0 (SqProgressRelay);
   relay->callback = callback;
   relay->data = data;
   relay->notify = notify;
