@@ -714,23 +714,9 @@ category_of (const SqValue *value)
           case SQ_DTYPE_KIND_BOOL:
             return g_strdup (*p ? "True" : "False");
           case SQ_DTYPE_KIND_INT:
-            switch (size)
-              {
-              case 1: return g_strdup_printf ("%d", (gint8) *p);
-              case 2: return g_strdup_printf ("%d", (gint16) _sq_load_u16 (p, swap));
-              case 4: return g_strdup_printf ("%d", (gint32) _sq_load_u32 (p, swap));
-              case 8: return g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) _sq_load_u64 (p, swap));
-              default: return NULL;
-              }
+            return g_strdup_printf ("%" G_GINT64_FORMAT, _sq_load_int (p, size, swap));
           case SQ_DTYPE_KIND_UINT:
-            switch (size)
-              {
-              case 1: return g_strdup_printf ("%u", *p);
-              case 2: return g_strdup_printf ("%u", _sq_load_u16 (p, swap));
-              case 4: return g_strdup_printf ("%u", _sq_load_u32 (p, swap));
-              case 8: return g_strdup_printf ("%" G_GUINT64_FORMAT, _sq_load_u64 (p, swap));
-              default: return NULL;
-              }
+            return g_strdup_printf ("%" G_GUINT64_FORMAT, _sq_load_uint (p, size, swap));
           default:
             return NULL;
           }

@@ -432,21 +432,7 @@ append_element (GString          *out,
         g_string_append_len (out, "false", 5);
       return TRUE;
     case ELEM_INT:
-      switch (f->itemsize)
-        {
-        case 1:
-          append_int (out, (gint8) *p);
-          break;
-        case 2:
-          append_int (out, (gint16) _sq_load_u16 (p, swap));
-          break;
-        case 4:
-          append_int (out, (gint32) _sq_load_u32 (p, swap));
-          break;
-        default:
-          append_int (out, (gint64) _sq_load_u64 (p, swap));
-          break;
-        }
+      append_int (out, _sq_load_int (p, f->itemsize, swap));
       return TRUE;
     case ELEM_INT_NAT_NULL:
       {
@@ -459,21 +445,7 @@ append_element (GString          *out,
         return TRUE;
       }
     case ELEM_UINT:
-      switch (f->itemsize)
-        {
-        case 1:
-          append_uint (out, *p);
-          break;
-        case 2:
-          append_uint (out, _sq_load_u16 (p, swap));
-          break;
-        case 4:
-          append_uint (out, _sq_load_u32 (p, swap));
-          break;
-        default:
-          append_uint (out, _sq_load_u64 (p, swap));
-          break;
-        }
+      append_uint (out, _sq_load_uint (p, f->itemsize, swap));
       return TRUE;
     case ELEM_F16:
       append_double (out, sq_number_half_to_double (_sq_load_u16 (p, swap)));
@@ -580,14 +552,12 @@ load_integer (const ElemFormat *f,
   if (f->kind == ELEM_UINT)
     {
       *negative = FALSE;
-      *magnitude = f->itemsize == 1 ? *p : f->itemsize == 2 ? _sq_load_u16 (p, f->swap)
-                   : f->itemsize == 4 ? _sq_load_u32 (p, f->swap) : _sq_load_u64 (p, f->swap);
+      *magnitude = _sq_load_uint (p, f->itemsize, f->swap);
       return TRUE;
     }
   if (f->kind != ELEM_INT)
     return FALSE;
-  v = f->itemsize == 1 ? (gint8) *p : f->itemsize == 2 ? (gint16) _sq_load_u16 (p, f->swap)
-      : f->itemsize == 4 ? (gint32) _sq_load_u32 (p, f->swap) : (gint64) _sq_load_u64 (p, f->swap);
+  v = _sq_load_int (p, f->itemsize, f->swap);
   *negative = v < 0;
   *magnitude = v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
   return TRUE;

@@ -210,10 +210,7 @@ append_element (GString       *out,
     case SQ_DTYPE_KIND_DATETIME:
     case SQ_DTYPE_KIND_TIMEDELTA:
       {
-        gint64 v = size == 1 ? (gint8) *p
-                 : size == 2 ? (gint16) _sq_load_u16 (p, swap)
-                 : size == 4 ? (gint32) _sq_load_u32 (p, swap)
-                 : (gint64) _sq_load_u64 (p, swap);
+        gint64 v = _sq_load_int (p, size, swap);
 
         if (sq_dtype_get_kind (dtype) != SQ_DTYPE_KIND_INT && v == G_MININT64)
           g_string_append (out, "NaT");
@@ -222,14 +219,7 @@ append_element (GString       *out,
       }
       break;
     case SQ_DTYPE_KIND_UINT:
-      {
-        guint64 v = size == 1 ? *p
-                  : size == 2 ? _sq_load_u16 (p, swap)
-                  : size == 4 ? _sq_load_u32 (p, swap)
-                  : _sq_load_u64 (p, swap);
-
-        g_string_append_printf (out, "%" G_GUINT64_FORMAT, v);
-      }
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, _sq_load_uint (p, size, swap));
       break;
     case SQ_DTYPE_KIND_FLOAT:
       /* As numpy prints a float16 or float32: the shortest digits that

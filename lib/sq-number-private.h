@@ -107,6 +107,30 @@ _sq_load_u64 (const guint8 *p,
   return swap ? GUINT64_SWAP_LE_BE (v) : v;
 }
 
+/* A numpy int of @size bytes (1, 2, 4 or 8) at @p, sign-extended. */
+static inline gint64
+_sq_load_int (const guint8 *p,
+              gsize         size,
+              gboolean      swap)
+{
+  return size == 1 ? (gint8) *p
+       : size == 2 ? (gint16) _sq_load_u16 (p, swap)
+       : size == 4 ? (gint32) _sq_load_u32 (p, swap)
+       : (gint64) _sq_load_u64 (p, swap);
+}
+
+/* A numpy uint of @size bytes (1, 2, 4 or 8) at @p. */
+static inline guint64
+_sq_load_uint (const guint8 *p,
+               gsize         size,
+               gboolean      swap)
+{
+  return size == 1 ? *p
+       : size == 2 ? _sq_load_u16 (p, swap)
+       : size == 4 ? _sq_load_u32 (p, swap)
+       : _sq_load_u64 (p, swap);
+}
+
 static inline float
 _sq_load_f32 (const guint8 *p,
               gboolean      swap)

@@ -825,15 +825,9 @@ sq_dtype_element_to_double (const SqDtype *dtype,
     case SQ_DTYPE_KIND_BOOL:
       return *element != 0;
     case SQ_DTYPE_KIND_INT:
-      return size == 1 ? (gint8) *element
-           : size == 2 ? (gint16) _sq_load_u16 (element, swap)
-           : size == 4 ? (gint32) _sq_load_u32 (element, swap)
-           : (double) (gint64) _sq_load_u64 (element, swap);
+      return (double) _sq_load_int (element, size, swap);
     case SQ_DTYPE_KIND_UINT:
-      return size == 1 ? *element
-           : size == 2 ? _sq_load_u16 (element, swap)
-           : size == 4 ? _sq_load_u32 (element, swap)
-           : (double) _sq_load_u64 (element, swap);
+      return (double) _sq_load_uint (element, size, swap);
     case SQ_DTYPE_KIND_FLOAT:
       if (size == 2)
         return sq_number_half_to_double (_sq_load_u16 (element, swap));

@@ -88,25 +88,11 @@ val_set_element (Val           *v,
       return;
     case SQ_DTYPE_KIND_INT:
       v->kind = V_INT;
-      switch (size)
-        {
-        case 1: v->u.i = (gint8) *p; return;
-        case 2: v->u.i = (gint16) _sq_load_u16 (p, swap); return;
-        case 4: v->u.i = (gint32) _sq_load_u32 (p, swap); return;
-        case 8: v->u.i = (gint64) _sq_load_u64 (p, swap); return;
-        default: break;
-        }
-      break;
+      v->u.i = _sq_load_int (p, size, swap);
+      return;
     case SQ_DTYPE_KIND_UINT:
-      switch (size)
-        {
-        case 1: val_set_uint (v, *p); return;
-        case 2: val_set_uint (v, _sq_load_u16 (p, swap)); return;
-        case 4: val_set_uint (v, _sq_load_u32 (p, swap)); return;
-        case 8: val_set_uint (v, _sq_load_u64 (p, swap)); return;
-        default: break;
-        }
-      break;
+      val_set_uint (v, _sq_load_uint (p, size, swap));
+      return;
     case SQ_DTYPE_KIND_FLOAT:
       v->kind = V_FLOAT;
       v->u.f = sq_dtype_element_to_double (dtype, p);

@@ -354,18 +354,10 @@ append_scalar_edit_text (GString       *out,
       g_string_append (out, *p ? "True" : "False");
       break;
     case SQ_DTYPE_KIND_INT:
-      g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                              size == 1 ? (gint64) (gint8) *p
-                              : size == 2 ? (gint64) (gint16) _sq_load_u16 (p, swap)
-                              : size == 4 ? (gint64) (gint32) _sq_load_u32 (p, swap)
-                              : (gint64) _sq_load_u64 (p, swap));
+      g_string_append_printf (out, "%" G_GINT64_FORMAT, _sq_load_int (p, size, swap));
       break;
     case SQ_DTYPE_KIND_UINT:
-      g_string_append_printf (out, "%" G_GUINT64_FORMAT,
-                              size == 1 ? (guint64) *p
-                              : size == 2 ? (guint64) _sq_load_u16 (p, swap)
-                              : size == 4 ? (guint64) _sq_load_u32 (p, swap)
-                              : _sq_load_u64 (p, swap));
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT, _sq_load_uint (p, size, swap));
       break;
     case SQ_DTYPE_KIND_FLOAT:
       append_float_edit_text (out,
