@@ -1377,6 +1377,23 @@ dtype_matches (const SqDtype *dtype,
 
 static Tri equal (const Val *a, const Val *b);
 
+/* equal() of two members of containers. */
+static Tri
+equal_values (const SqValue *a,
+              const SqValue *b)
+{
+  Val x = { V_UNKNOWN, { 0 } };
+  Val y = { V_UNKNOWN, { 0 } };
+  Tri t;
+
+  val_set_value (&x, a);
+  val_set_value (&y, b);
+  t = equal (&x, &y);
+  val_clear (&x);
+  val_clear (&y);
+  return t;
+}
+
 static Tri
 equal_items (const SqValue *a,
              const SqValue *b)
@@ -1388,15 +1405,8 @@ equal_items (const SqValue *a,
     return TRI_FALSE;
   for (gsize i = 0; i < n; i++)
     {
-      Val x = { V_UNKNOWN, { 0 } };
-      Val y = { V_UNKNOWN, { 0 } };
-      Tri t;
+      Tri t = equal_values (sq_value_get_item (a, i), sq_value_get_item (b, i));
 
-      val_set_value (&x, sq_value_get_item (a, i));
-      val_set_value (&y, sq_value_get_item (b, i));
-      t = equal (&x, &y);
-      val_clear (&x);
-      val_clear (&y);
       if (t == TRI_FALSE)
         return TRI_FALSE;
       if (t == TRI_UNKNOWN)
@@ -1418,27 +1428,18 @@ equal_maps (const SqValue *a,
     {
       SqValue *key = sq_value_get_key (a, i);
       SqValue *other = NULL;
+      Tri t;
 
       for (gsize j = 0; j < n && other == NULL; j++)
         if (sq_value_equal (key, sq_value_get_key (b, j)))
           other = sq_value_get_item (b, j);
       if (other == NULL)
         return TRI_FALSE;
-      {
-        Val x = { V_UNKNOWN, { 0 } };
-        Val y = { V_UNKNOWN, { 0 } };
-        Tri t;
-
-        val_set_value (&x, sq_value_get_item (a, i));
-        val_set_value (&y, other);
-        t = equal (&x, &y);
-        val_clear (&x);
-        val_clear (&y);
-        if (t == TRI_FALSE)
-          return TRI_FALSE;
-        if (t == TRI_UNKNOWN)
-          result = TRI_UNKNOWN;
-      }
+      t = equal_values (sq_value_get_item (a, i), other);
+      if (t == TRI_FALSE)
+        return TRI_FALSE;
+      if (t == TRI_UNKNOWN)
+        result = TRI_UNKNOWN;
     }
   return result;
 }
