@@ -619,6 +619,37 @@ propagate_shard_error (GError     **error,
     g_propagate_prefixed_error (error, local_error, "cannot %s shard '%s': ", action, key);
 }
 
+/* @attributes of the shard @key, at @shard. A shard is what listing takes
+ * for one: a file, or a link to a file; for none (a directory named KEY.gz
+ * is none), %NULL and a not-found error; for any other failure, the error
+ * saying what could not be done (@action). */
+static GFileInfo *
+query_shard_file (SqStore       *store,
+                  GFile         *shard,
+                  const char    *key,
+                  const char    *attributes,
+                  const char    *action,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  GError *local_error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info (shard, attributes, G_FILE_QUERY_INFO_NONE, cancellable,
+                                                 &local_error);
+
+  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      propagate_shard_error (error, local_error, action, key);
+      return NULL;
+    }
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_clear_error (&local_error);
+      _sq_store_set_not_found_error (store, key, error);
+      return NULL;
+    }
+  return g_steal_pointer (&info);
+}
+
 /* A hard link to @shard under a new stash name: nothing copied, and exact.
  * A set replaces the shard's directory entry, never its bytes, so the link
  * keeps the old ones. %NULL where there is no path or link(2) fails (EXDEV,
@@ -719,21 +750,10 @@ local_stash_shard (SqBackend     *backend,
   g_autoptr(GFile) stash = NULL;
   GError *local_error = NULL;
 
-  /* A shard is what listing takes for one: a file, or a link to a file.
-   * A directory named KEY.gz is not, and must not be moved away. */
-  info = g_file_query_info (shard, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE, cancellable,
-                            &local_error);
-  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      propagate_shard_error (error, local_error, "stash", key);
-      return NULL;
-    }
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_clear_error (&local_error);
-      _sq_store_set_not_found_error (store, key, error);
-      return NULL;
-    }
+  /* A directory named KEY.gz is no shard, and must not be moved away. */
+  info = query_shard_file (store, shard, key, G_FILE_ATTRIBUTE_STANDARD_TYPE, "stash", cancellable, error);
+  if (info == NULL)
+    return NULL;
 
   if (keep_shard)
     {
@@ -822,26 +842,16 @@ local_query_shard (SqBackend     *backend,
 {
   g_autoptr(GFile) shard = sq_store_get_shard_file (store, key);
   g_autoptr(GFileInfo) info = NULL;
-  GError *local_error = NULL;
 
-  info = g_file_query_info (shard,
-                            G_FILE_ATTRIBUTE_STANDARD_TYPE ","
-                            G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                            G_FILE_ATTRIBUTE_TIME_MODIFIED ","
-                            G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
-                            G_FILE_ATTRIBUTE_ETAG_VALUE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
-  if (info == NULL && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      propagate_shard_error (error, local_error, "query", key);
-      return FALSE;
-    }
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
-    {
-      g_clear_error (&local_error);
-      _sq_store_set_not_found_error (store, key, error);
-      return FALSE;
-    }
+  info = query_shard_file (store, shard, key,
+                           G_FILE_ATTRIBUTE_STANDARD_TYPE ","
+                           G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                           G_FILE_ATTRIBUTE_TIME_MODIFIED ","
+                           G_FILE_ATTRIBUTE_TIME_MODIFIED_USEC ","
+                           G_FILE_ATTRIBUTE_ETAG_VALUE,
+                           "query", cancellable, error);
+  if (info == NULL)
+    return FALSE;
 
   if (size != NULL)
     *size = g_file_info_get_size (info);
