@@ -501,6 +501,17 @@ printer_flush (Printer *printer,
   return TRUE;
 }
 
+/* A shard that failed where the output is its result (a key, JSON): named
+ * on stderr and counted; the others go on. */
+static gboolean
+printer_failed (Printer      *printer,
+                const GError *error)
+{
+  g_printerr ("drey-cli: %s\n", error->message);
+  printer->bad++;
+  return TRUE;
+}
+
 /* What copy writes with, without --serializer: the destination store's
  * serializer, or, for a store with no evidence of its own, the source's
  * (then chosen on @dest). FALSE if a store cannot be listed. */
@@ -563,11 +574,7 @@ copy_done (SqStore      *store,
   g_autofree char *written = result;
 
   if (error != NULL)
-    {
-      g_printerr ("drey-cli: %s\n", error->message);
-      run->printer.bad++;
-      return TRUE;
-    }
+    return printer_failed (&run->printer, error);
   run->n_written++;
   g_string_append_printf (run->printer.out, "%s\n", written);
   return printer_flush (&run->printer, 1 << 16);
@@ -1350,11 +1357,7 @@ stats_done (SqStore      *store,
   g_autofree char *json = result;
 
   if (error != NULL)
-    {
-      g_printerr ("drey-cli: %s\n", error->message);
-      run->printer.bad++;
-      return TRUE;
-    }
+    return printer_failed (&run->printer, error);
   if (run->keyed)
     {
       /* {"key": KEY, "samples": ...}: the shard's map with its key first. */
