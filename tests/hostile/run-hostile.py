@@ -37,6 +37,8 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..'))
+from checks import Checks  # noqa: E402
 
 TIMEOUT = 10           # seconds, per run
 BOMB_TIMEOUT = 90      # the default-limit bomb inflates 4 GiB first
@@ -203,7 +205,7 @@ def main():
     if args.quick:
         selected = [key for key in selected if key not in GENERATED]
     drey = os.path.abspath(args.drey_cli)
-    passed = failed = 0
+    checks = Checks()
     peak = 0
 
     with tempfile.TemporaryDirectory(prefix='drey-hostile-') as tmp:
@@ -223,17 +225,10 @@ def main():
             for s in stats:
                 peak = max(peak, float(s.split()[1]))
             shutil.rmtree(store)
-            if problems:
-                failed += 1
-                print(f'FAIL {key}: ' + '; '.join(problems))
-            else:
-                passed += 1
-                print(f'ok   {key} ({", ".join(stats)})')
-            sys.stdout.flush()
+            checks.check(not problems, f'{key} ({", ".join(stats)})', '\n'.join(problems))
 
     print(f'peak resident memory: {peak:.0f} MB')
-    print(f'{passed} passed, {failed} failed')
-    return 1 if failed else 0
+    return checks.summary()
 
 
 if __name__ == '__main__':
