@@ -32,6 +32,10 @@
 
 /* Characters of a str or bytes shown in the Value column. */
 #define VALUE_TEXT_CHARS 120
+/* ... and of one inside a map's or a list's preview there. */
+#define PREVIEW_ITEM_CHARS 24
+/* Lists of at most this many scalars show their items there. */
+#define PREVIEW_INLINE_ITEMS 4
 
 struct _DreySampleNode
 {
@@ -87,17 +91,119 @@ update_name (DreySampleNode *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NAME]);
 }
 
+static gboolean
+is_container (SqValue *value)
+{
+  SqValueType type = sq_value_get_value_type (value);
+
+  return type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP;
+}
+
+/* An item inside a container's preview: short, and never deeper. */
+static void
+append_preview_item (GString *out,
+                     SqValue *item)
+{
+  switch (sq_value_get_value_type (item))
+    {
+    case SQ_VALUE_MAP:
+      g_string_append (out, sq_value_get_length (item) > 0 ? "{…}" : "{}");
+      break;
+    case SQ_VALUE_ARRAY:
+      {
+        gsize n = sq_value_get_length (item);
+        gboolean inline_items = n <= PREVIEW_INLINE_ITEMS;
+
+        /* A size, a crop, a box: a few scalars read better than […]. */
+        for (gsize i = 0; i < n && inline_items; i++)
+          {
+            SqValueType type = sq_value_get_value_type (sq_value_get_item (item, i));
+
+            inline_items = type != SQ_VALUE_ARRAY && type != SQ_VALUE_MAP && type != SQ_VALUE_NDARRAY;
+          }
+        if (!inline_items)
+          {
+            g_string_append (out, "[…]");
+            break;
+          }
+        g_string_append_c (out, '[');
+        for (gsize i = 0; i < n; i++)
+          {
+            g_autofree char *text = sq_value_format (sq_value_get_item (item, i), PREVIEW_ITEM_CHARS);
+
+            if (i > 0)
+              g_string_append (out, ", ");
+            g_string_append (out, text);
+          }
+        g_string_append_c (out, ']');
+        break;
+      }
+    case SQ_VALUE_NDARRAY:
+      {
+        SqNdarray *array = sq_value_get_ndarray (item);
+        g_autofree char *shape = sq_ndarray_format_shape (array);
+
+        g_string_append_printf (out, "%s %s", sq_dtype_get_name (sq_ndarray_get_dtype (array)), shape);
+        break;
+      }
+    default:
+      {
+        g_autofree char *text = sq_value_format (item, PREVIEW_ITEM_CHARS);
+
+        g_string_append (out, text);
+        break;
+      }
+    }
+}
+
+/* A map or a list says what it holds before it is expanded, as a
+ * debugger's variables view does: `{image: uint8 8x8, label: 4,
+ * metadata: {…}}`, `['cat', 'dog']`. Its count is in the Type column. */
+static char *
+format_container_preview (SqValue *value)
+{
+  gboolean is_map = sq_value_get_value_type (value) == SQ_VALUE_MAP;
+  gsize n = sq_value_get_length (value);
+  GString *out = g_string_new (is_map ? "{" : "[");
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      if (out->len >= VALUE_TEXT_CHARS)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      if (is_map)
+        {
+          SqValue *key = sq_value_get_key (value, i);
+
+          if (sq_value_get_value_type (key) == SQ_VALUE_STR)
+            g_string_append (out, sq_value_get_str (key, NULL));
+          else
+            append_preview_item (out, key);
+          g_string_append (out, ": ");
+        }
+      append_preview_item (out, sq_value_get_item (value, i));
+    }
+  g_string_append (out, is_map ? "}" : "]");
+  return g_string_free (out, FALSE);
+}
+
 static void
 update_texts (DreySampleNode *self)
 {
   g_free (self->type_text);
   self->type_text = sq_value_describe_type (self->value);
-  g_free (self->value_text);
+  g_clear_pointer (&self->value_text, g_free);
   if (sq_value_get_value_type (self->value) == SQ_VALUE_NDARRAY &&
       sq_dtype_is_numeric (sq_ndarray_get_dtype (sq_value_get_ndarray (self->value))))
     self->value_text = g_strdup ("…");
-  else
+  else if (!is_container (self->value))
     self->value_text = sq_value_format (self->value, VALUE_TEXT_CHARS);
+  /* A container's preview is made when first asked for: a shard's
+   * samples get their nodes all at once, most never shown. */
 }
 
 static DreySampleNode *
@@ -209,6 +315,8 @@ const char *
 drey_sample_node_get_value_text (DreySampleNode *self)
 {
   g_return_val_if_fail (DREY_IS_SAMPLE_NODE (self), NULL);
+  if (self->value_text == NULL && is_container (self->value))
+    self->value_text = format_container_preview (self->value);
   return self->value_text;
 }
 
@@ -328,14 +436,6 @@ drey_sample_node_follow_field_path (DreySampleNode *self,
       self = next;
     }
   return self;
-}
-
-static gboolean
-is_container (SqValue *value)
-{
-  SqValueType type = sq_value_get_value_type (value);
-
-  return type == SQ_VALUE_ARRAY || type == SQ_VALUE_MAP;
 }
 
 /**
@@ -900,7 +1000,7 @@ drey_sample_node_get_property (GObject    *object,
       g_value_set_string (value, self->type_text);
       break;
     case PROP_VALUE_TEXT:
-      g_value_set_string (value, self->value_text);
+      g_value_set_string (value, drey_sample_node_get_value_text (self));
       break;
     case PROP_EDITED:
       g_value_set_boolean (value, self->edited);
