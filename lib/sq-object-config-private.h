@@ -26,12 +26,13 @@ typedef struct
   char     *secret_key;
   char     *session_token;
 
-  /* Cloud Storage OAuth: a token given, or one bought at @token_uri with
-   * ADC: an authorized_user's refresh token, or a service account's
-   * signed assertion */
+  /* Cloud Storage OAuth: a token given, or one bought (sq-object-token.c)
+   * at @token_uri with ADC: an authorized_user's refresh token, or a
+   * service account's signed assertion */
   GMutex    token_lock;
   char     *bearer;
-  gint64    bearer_expires; /* monotonic usec; 0: never */
+  gint64    bearer_expires; /* real-time usec it is bought again at */
+  guint     bearer_serial;  /* how many were bought */
   char     *refresh_token;
   char     *client_id;
   char     *client_secret;

@@ -46,13 +46,15 @@ typedef struct
    * its answer lost (a reset after the request went, a timeout, a 500,
    * 502 or 504): a refusal now may be of the server's own earlier work. */
   gboolean    after_lost_answer;
+  guint       token_serial;    /* the access token the request carried */
 } SqObjectResponse;
 
 void     _sq_object_response_clear (SqObjectResponse *response);
 
 /* Performs @request; retries resets, timeouts, 5xx and throttling with
- * backoff, a few times. Statuses in @accept (0-terminated; NULL: 2xx only)
- * come back as a response; others are errors. */
+ * backoff, a few times, and a 401 once with a new access token (when it
+ * carried a bought one). Statuses in @accept (0-terminated; NULL: 2xx
+ * only) come back as a response; others are errors. */
 gboolean _sq_object_perform        (SqObjectConfig   *config,
                                     SqObjectRequest  *request,
                                     const long       *accept,

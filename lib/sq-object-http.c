@@ -20,8 +20,7 @@
 #include "sq-object-http-private.h"
 #include "sq-sigv4-private.h"
 #include "sq-store.h"
-#include "sq-json.h"
-#include "sq-jwt-private.h"
+#include "sq-object-token-private.h"
 
 /* Error and list bodies are small; a server sending more is wrong. */
 #define MAX_BODY (64 << 20)
@@ -243,164 +242,6 @@ _sq_object_display (SqObjectConfig *config,
   return g_strdup_printf ("%s://%s/%s", config->gcs ? "gs" : "s3", config->bucket, object ? object : "");
 }
 
-/* What a service account asks for: objects read, listed, written and
- * deleted; not full_control, which would let Drey change a bucket's ACLs
- * and IAM, which it never does. */
-#define SERVICE_ACCOUNT_SCOPE "https://www.googleapis.com/auth/devstorage.read_write"
-
-static char *
-form_escape (const char *text)
-{
-  char *escaped = curl_easy_escape (NULL, text, 0);
-  char *copy = g_strdup (escaped);
-
-  memset (escaped, 0, strlen (escaped));
-  curl_free (escaped);
-  return copy;
-}
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-/* The token request's body: the refresh token, or a fresh assertion
- * signed with the service account's key. */
-static char *
-token_request_body (SqObjectConfig  *config,
-                    GError         **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  char *assertion, *escaped, *body;
-
-  if (config->refresh_token != NULL)
-    {
-      char *id = form_escape (config->client_id);
-      char *secret = form_escape (config->client_secret);
-      char *refresh = form_escape (config->refresh_token);
-
-      body = g_strdup_printf ("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-                              id, secret, refresh);
-      g_free (id);
-      free_secret (secret);
-      free_secret (refresh);
-      return body;
-    }
-
-  assertion = _sq_jwt_rs256_assertion (config->private_key, config->private_key_id, config->client_email,
-                                       SERVICE_ACCOUNT_SCOPE, config->token_uri, g_get_real_time () / G_USEC_PER_SEC,
-                                       &local_error);
-  if (assertion == NULL)
-    {
-      g_set_error (error, local_error->domain, local_error->code, "Google credentials '%s': %s",
-                   config->credential_source, local_error->message);
-      return NULL;
-    }
-  escaped = form_escape (assertion);
-  body = g_strconcat ("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=", escaped, NULL);
-  free_secret (assertion);
-  free_secret (escaped);
-  return body;
-}
-
-/* Google's own words on a refusal: {"error": ..., "error_description": ...}
- * (neither holds a secret). */
-static char *
-token_refusal (SqValue *json)
-{
-  SqValue *code = json ? sq_value_lookup (json, "error") : NULL;
-  SqValue *description = json ? sq_value_lookup (json, "error_description") : NULL;
-  const char *code_text = code && sq_value_get_value_type (code) == SQ_VALUE_STR ? sq_value_get_str (code, NULL)
-                                                                                : NULL;
-  const char *description_text = description && sq_value_get_value_type (description) == SQ_VALUE_STR
-                                 ? sq_value_get_str (description, NULL) : NULL;
-
-  if (code_text == NULL)
-    return g_strdup ("");
-  return g_strdup_printf (": %s%s%s", code_text, description_text ? ": " : "",
-                          description_text ? description_text : "");
-}
-
-/* A fresh access token from the refresh token or the service account's
- * key, with the lock held. */
-static gboolean
-refresh_bearer (SqObjectConfig  *config,
-                GCancellable    *cancellable,
-                GError         **error)
-{
-  char *body = NULL;
-  g_autoptr(SqValue) json = NULL;
-  SqObjectResponse response = { 0, NULL, NULL, -1, -1, -1 };
-  SqValue *token, *expires;
-  CURL *easy;
-  CURLcode code;
-
-  body = token_request_body (config, error);
-  if (body == NULL)
-    return FALSE;
-  easy = curl_easy_init ();
-  curl_easy_setopt (easy, CURLOPT_URL, config->token_uri);
-  curl_easy_setopt (easy, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, config->connect_timeout);
-  curl_easy_setopt (easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (easy, CURLOPT_LOW_SPEED_TIME, config->low_speed_time);
-  curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, body_cb);
-  curl_easy_setopt (easy, CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt (easy, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt (easy, CURLOPT_XFERINFOFUNCTION, progress_cb);
-  curl_easy_setopt (easy, CURLOPT_XFERINFODATA, cancellable);
-  code = curl_easy_perform (easy);
-  curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &response.status);
-  curl_easy_cleanup (easy);
-  free_secret (body);
-
-  if (code == CURLE_OK && response.body != NULL)
-    json = sq_value_from_json ((const char *) response.body->data, response.body->len, NULL);
-  if (json != NULL && sq_value_get_value_type (json) != SQ_VALUE_MAP)
-    g_clear_pointer (&json, sq_value_unref);
-  token = json && response.status == 200 ? sq_value_lookup (json, "access_token") : NULL;
-  if (token == NULL || sq_value_get_value_type (token) != SQ_VALUE_STR)
-    {
-      g_autofree char *refusal = token_refusal (json);
-
-      if (code == CURLE_ABORTED_BY_CALLBACK)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-      else if (code == CURLE_OPERATION_TIMEDOUT)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                     "cannot get a Google access token: %s stopped answering", config->token_uri);
-      else if (code != CURLE_OK)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
-                     "cannot get a Google access token at %s: %s", config->token_uri,
-                     curl_easy_strerror (code));
-      else if (config->refresh_token != NULL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                     "the Google token endpoint %s refused the refresh token from %s (HTTP %ld%s): "
-                     "run 'gcloud auth application-default login' again",
-                     config->token_uri, config->credential_source, response.status, refusal);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                     "the Google token endpoint %s refused the service account key %s of %s from %s "
-                     "(HTTP %ld%s): the key may be deleted or disabled, or this machine's clock wrong",
-                     config->token_uri, config->private_key_id ? config->private_key_id : "(no private_key_id)",
-                     config->client_email, config->credential_source, response.status, refusal);
-      _sq_object_response_clear (&response);
-      return FALSE;
-    }
-  free_secret (config->bearer);
-  config->bearer = g_strdup (sq_value_get_str (token, NULL));
-  expires = sq_value_lookup (json, "expires_in");
-  /* A minute early, so a token does not expire in flight. */
-  config->bearer_expires = g_get_monotonic_time () +
-                           (expires && sq_value_get_value_type (expires) == SQ_VALUE_INT
-                            ? MAX (sq_value_get_int (expires) - 60, 0) : 0) * G_USEC_PER_SEC;
-  _sq_object_response_clear (&response);
-  return TRUE;
-}
-
 static struct curl_slist *
 add_header (struct curl_slist *list,
             const char        *name,
@@ -450,31 +291,18 @@ _sq_object_easy_new (SqObjectConfig     *config,
       list = add_header (list, request->headers[i], request->headers[i + 1]);
     }
 
-  if (_sq_object_config_buys_tokens (config))
+  if (config->bearer != NULL || _sq_object_config_buys_tokens (config))
     {
-      gboolean ok = TRUE;
+      g_autofree char *value = _sq_object_token_authorization (config, &response->token_serial, cancellable,
+                                                               error);
 
-      g_mutex_lock (&config->token_lock);
-      if (config->bearer == NULL || g_get_monotonic_time () >= config->bearer_expires)
-        ok = refresh_bearer (config, cancellable, error);
-      if (ok)
-        {
-          g_autofree char *value = g_strdup_printf ("Bearer %s", config->bearer);
-
-          list = add_header (list, "authorization", value);
-        }
-      g_mutex_unlock (&config->token_lock);
-      if (!ok)
+      if (value == NULL)
         {
           curl_slist_free_all (list);
           return NULL;
         }
-    }
-  else if (config->bearer != NULL)
-    {
-      g_autofree char *value = g_strdup_printf ("Bearer %s", config->bearer);
-
       list = add_header (list, "authorization", value);
+      memset (value, 0, strlen (value));
     }
   else if (config->access_key != NULL)
     {
@@ -627,6 +455,7 @@ _sq_object_set_error (SqObjectConfig   *config,
   g_autofree char *xml_code = NULL;
   g_autofree char *xml_message = NULL;
   long status = response->status;
+  g_autofree char *status_text = g_strdup_printf ("HTTP %ld", status);
 
   if (code == CURLE_ABORTED_BY_CALLBACK)
     {
@@ -666,11 +495,11 @@ _sq_object_set_error (SqObjectConfig   *config,
       if (_sq_object_config_anonymous (config))
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                      "%s: access denied to bucket '%s' without credentials (%s); Drey looked for them in: %s",
-                     what, config->bucket, xml_code ? xml_code : "HTTP 403", config->looked);
+                     what, config->bucket, xml_code ? xml_code : status_text, config->looked);
       else
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                      "%s: access denied to bucket '%s' for the credentials from %s (%s%s%s)",
-                     what, config->bucket, config->credential_source, xml_code ? xml_code : "HTTP 403",
+                     what, config->bucket, config->credential_source, xml_code ? xml_code : status_text,
                      xml_message ? ": " : "", xml_message ? xml_message : "");
     }
   else if (status == 404 && g_strcmp0 (xml_code, "NoSuchBucket") == 0)
@@ -698,6 +527,7 @@ _sq_object_perform (SqObjectConfig   *config,
                     GError          **error)
 {
   gboolean lost = FALSE;
+  gboolean token_renewed = FALSE;
 
   for (guint attempt = 1;; attempt++)
     {
@@ -746,6 +576,14 @@ _sq_object_perform (SqObjectConfig   *config,
         accepted = accepted || response->status == accept[i];
       if (accepted)
         return TRUE;
+      if (code == CURLE_OK && response->status == 401 && !token_renewed &&
+          _sq_object_token_refused (config, response->token_serial))
+        {
+          g_debug ("%s %s: access token %u refused, buying another", request->method,
+                   request->object ? request->object : "/", response->token_serial);
+          token_renewed = TRUE;
+          continue;
+        }
       if (attempt < config->max_attempts && _sq_object_retryable (code, response->status) &&
           !g_cancellable_is_cancelled (cancellable))
         {

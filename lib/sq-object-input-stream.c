@@ -47,6 +47,7 @@
 #include "sq-object-cache-private.h"
 #include "sq-object-http-private.h"
 #include "sq-object-input-stream.h"
+#include "sq-object-token-private.h"
 
 /* What curl hands over at a time, and what the queue holds it in. */
 #define CURL_BUFFER (256 * 1024)
@@ -97,6 +98,7 @@ struct _SqObjectInputStream
   goffset             skip;       /* bytes to drop: a Range the server ignored */
   goffset             received;   /* bytes queued so far */
   guint               attempt;
+  gboolean            token_renewed; /* after a 401, once */
   char               *etag;       /* of the first answer */
   gint64              size;       /* -1: unknown */
   char               *if_none_match; /* the first request's, for the cache */
@@ -582,6 +584,15 @@ download (SqObjectInputStream  *self,
               return TRUE; /* the end */
             }
           code = CURLE_PARTIAL_FILE; /* shorter than it said */
+        }
+      else if (code == CURLE_OK && status == 401 && !self->token_renewed &&
+               _sq_object_token_refused (self->config, self->response.token_serial))
+        {
+          g_debug ("%s: access token %u refused, buying another", self->object, self->response.token_serial);
+          self->token_renewed = TRUE;
+          if (!start_transfer (self, error))
+            return FALSE;
+          continue;
         }
       else if (code == CURLE_OK && !self->answered)
         {

@@ -1,0 +1,318 @@
+#!/usr/bin/python3
+# test-gcs-tokens.py: gs:// access tokens that expire.
+#
+# Usage: test-gcs-tokens.py DREY_CLI S3RVER
+#
+# s3rver on loopback holds the bucket (seeded by boto3); in front of it a
+# proxy that does what Cloud Storage does with OAuth tokens and s3rver
+# does not: it takes only the tokens a loopback token endpoint issued, until they expire (by the expires_in they were
+# issued with, on this script's clock), and answers 401 otherwise. Each
+# answer can be held back a little, so that one drey-cli run outlives a
+# short-lived token without any fake clock. Checked:
+#   - a token with a short expires_in is bought again before it expires,
+#     not for every request, and no request carries an expired one;
+#     without expires_in one token serves the whole run;
+#   - a token the server refuses (401) before its time is bought again
+#     once and the request sent again (a listing page, a streamed shard);
+#     a second refusal is an error naming the credentials, not a loop;
+#     a token given in CLOUDSDK_AUTH_ACCESS_TOKEN is not asked again;
+#   - no token, refresh token or secret in any error or debug log.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import http.client
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+try:
+    import boto3
+    import msgpack  # noqa: F401 (s3rver.py's)
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from s3rver import ACCESS_KEY, SECRET_KEY, running, squirrel_shard
+except ImportError as e:
+    print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy)" % e)
+    sys.exit(77)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import Checks  # noqa: E402
+
+DREY_CLI, S3RVER = sys.argv[1:3]
+BUCKET = "squirrel"
+SHARDS = ["shard-%02d" % i for i in range(8)]
+# A token is taken this long after it expired: a request on its way when
+# it expired is not the bug looked for, and the machine may be loaded.
+GRACE = 0.5
+checks = Checks()
+check = checks.check
+
+
+def serve(handler):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class Issuer:
+    """Tokens issued, each with when it expires (None: never)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.expiry = {}
+        self.issued = []          # tokens, in order
+        self.expires_in = 3599    # None: not said
+        self.count = 0
+
+    def issue(self, prefix):
+        with self.lock:
+            self.count += 1
+            token = "ya29.%s-%d" % (prefix, self.count)
+            self.expiry[token] = None if self.expires_in is None else time.monotonic() + self.expires_in
+            self.issued.append(token)
+            answer = {"access_token": token, "token_type": "Bearer"}
+            if self.expires_in is not None:
+                answer["expires_in"] = self.expires_in
+            return answer
+
+    def valid(self, token):
+        with self.lock:
+            if token not in self.expiry:
+                return False
+            expiry = self.expiry[token]
+            return expiry is None or time.monotonic() < expiry + GRACE
+
+    def revoke(self, token):
+        with self.lock:
+            self.expiry[token] = time.monotonic() - 3600
+
+    def reset(self, expires_in=3599):
+        with self.lock:
+            self.issued = []
+            self.expires_in = expires_in
+
+
+issuer = Issuer()
+
+
+class GcsProxy:
+    """Cloud Storage's check of the bearer token in front of s3rver."""
+
+    def __init__(self, upstream):
+        self.lock = threading.Lock()
+        self.seen = []            # (method, path, token or None, status)
+        self.delay = 0.0          # seconds each answer is held back
+        self.anonymous = True     # whether a request without a token is served
+        self.revoke_at = None     # revoke the token of the request with this index
+        self.given = set()        # tokens taken without an issuer (CLOUDSDK_AUTH_ACCESS_TOKEN)
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def answer(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+                auth = self.headers.get("Authorization")
+                token = auth[7:] if auth and auth.startswith("Bearer ") else None
+                with proxy.lock:
+                    index = len(proxy.seen)
+                    if proxy.revoke_at == index and token is not None:
+                        issuer.revoke(token)
+                if token is not None:
+                    ok = token in proxy.given or issuer.valid(token)
+                else:
+                    ok = proxy.anonymous
+                if not ok:
+                    # Cloud Storage's words for a token it does not take.
+                    status = 401 if token is not None else 403
+                    msg = (b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>AuthenticationRequired</Code>"
+                           b"<Message>Authentication required.</Message></Error>" if token is not None else
+                           b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>AccessDenied</Code>"
+                           b"<Message>Anonymous caller does not have storage.objects.list access.</Message>"
+                           b"</Error>")
+                    with proxy.lock:
+                        proxy.seen.append((self.command, self.path, token, status))
+                    self.send_response(status)
+                    if token is not None:
+                        self.send_header("WWW-Authenticate", 'Bearer realm="https://accounts.google.com/", '
+                                         'error="invalid_token"')
+                    self.send_header("Content-Length", str(len(msg)))
+                    self.end_headers()
+                    self.wfile.write(msg)
+                    return
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() not in ("authorization", "connection", "host")}
+                up = http.client.HTTPConnection("127.0.0.1", upstream, timeout=30)
+                up.request(self.command, self.path, body=body, headers=headers)
+                reply = up.getresponse()
+                data = reply.read()
+                up.close()
+                with proxy.lock:
+                    proxy.seen.append((self.command, self.path, token, reply.status))
+                time.sleep(proxy.delay)
+                self.send_response(reply.status)
+                for k, v in reply.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "date", "server"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_HEAD = do_PUT = do_POST = do_DELETE = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = serve(Handler)
+        self.port = self.server.server_address[1]
+
+    def reset(self, delay=0.0, anonymous=True, revoke_at=None):
+        with self.lock:
+            self.seen = []
+            self.delay, self.anonymous, self.revoke_at = delay, anonymous, revoke_at
+
+
+token_forms = []
+
+
+class TokenHandler(http.server.BaseHTTPRequestHandler):
+    """An authorized_user's token endpoint."""
+
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        token_forms.append(form)
+        ok = form.get("refresh_token") == ["1//refresh-secret"] and form.get("client_secret") == ["s3cr3t"]
+        answer = json.dumps(issuer.issue("user") if ok else {"error": "invalid_grant"}).encode()
+        self.send_response(200 if ok else 400)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args):
+        pass
+
+
+def run(args, env, timeout=60):
+    start = time.monotonic()
+    p = subprocess.run([DREY_CLI] + args, env=env, capture_output=True, text=True, timeout=timeout,
+                       stdin=subprocess.DEVNULL)
+    return p, time.monotonic() - start
+
+
+def main():
+    with running(S3RVER, prefix="drey-gcs-tokens-") as (tmp, port):
+        tests(tmp, port)
+    sys.exit(checks.summary())
+
+
+def tests(tmp, port):
+    s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%d" % port, aws_access_key_id=ACCESS_KEY,
+                      aws_secret_access_key=SECRET_KEY, region_name="us-east-1")
+    s3.create_bucket(Bucket=BUCKET)
+    for i, key in enumerate(SHARDS):
+        s3.put_object(Bucket=BUCKET, Key="train/%s.gz" % key, Body=squirrel_shard([{"i": i}]))
+    proxy = GcsProxy(port)
+    token_server = serve(TokenHandler)
+    token_uri = "http://127.0.0.1:%d/token" % token_server.server_address[1]
+
+    home = os.path.join(tmp, "home")
+    os.makedirs(os.path.join(home, ".config"))
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "STORAGE_", "GCE_", "BOTO_"))}
+    env.update({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+                "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+                "STORAGE_EMULATOR_HOST": "http://127.0.0.1:%d" % proxy.port,
+                "DREY_S3_CONNECT_TIMEOUT": "5", "DREY_S3_LOW_SPEED_TIME": "2", "DREY_S3_ATTEMPTS": "2",
+                "G_MESSAGES_DEBUG": "sq-store"})
+    adc_file = os.path.join(home, "adc.json")
+    with open(adc_file, "w") as f:
+        json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "s3cr3t",
+                   "refresh_token": "1//refresh-secret", "token_uri": token_uri}, f)
+    user_env = dict(env, GOOGLE_APPLICATION_CREDENTIALS=adc_file)
+    store = "gs://%s/train" % BUCKET
+    check_all = ["--jobs", "1", "--no-cache", "check", store]
+
+    def no_secret(p):
+        text = p.stdout + p.stderr
+        return "ya29" not in text and "1//refresh-secret" not in text and "s3cr3t" not in text
+
+    def out(p):
+        """stdout without GLib's debug lines (which go there)."""
+        return [l for l in p.stdout.splitlines() if "-DEBUG: " not in l]
+
+    def tokens_used():
+        return [s[2] for s in proxy.seen]
+
+    # --- expiry: a short expires_in against a run that outlives it
+    for name, e, prefix in (("authorized_user", user_env, "user"),):
+        issuer.reset(expires_in=2)
+        proxy.reset(delay=0.5)
+        p, took = run(check_all, e)
+        used = tokens_used()
+        refused = [s for s in proxy.seen if s[3] == 401]
+        bought = len(issuer.issued)
+        check(p.returncode == 0 and not refused and len(used) == len(SHARDS) + 1 and
+              all(t is not None and t.startswith("ya29.%s-" % prefix) for t in used) and
+              2 <= bought <= len(used) // 2 and set(used) == set(issuer.issued),
+              "%s: a 2 s token over a %.1f s run is bought again before it expires (%d tokens for %d requests), "
+              "never sent expired" % (name, took, bought, len(used)),
+              p.stdout + p.stderr + "\n" + str(proxy.seen) + "\n" + str(issuer.issued))
+        check(no_secret(p), "%s: no token in the output or the debug log" % name, p.stderr)
+
+    issuer.reset(expires_in=None)
+    proxy.reset(delay=0.3)
+    p, took = run(check_all, user_env)
+    used = tokens_used()
+    check(p.returncode == 0 and len(issuer.issued) == 1 and len(used) == len(SHARDS) + 1 and
+          set(used) == set(issuer.issued),
+          "a token answer without expires_in: one token for the whole run (%.1f s), not one a request" % took,
+          p.stdout + p.stderr + "\n" + str(proxy.seen))
+
+    # --- a token the server refuses before its time
+    for index, what in ((0, "the listing"), (2, "a streamed shard")):
+        issuer.reset()
+        proxy.reset(revoke_at=index)
+        p, took = run(check_all, user_env)
+        refused = [i for i, s in enumerate(proxy.seen) if s[3] == 401]
+        check(p.returncode == 0 and refused == [index] and len(issuer.issued) == 2 and
+              proxy.seen[index + 1][:2] == proxy.seen[index][:2] and
+              proxy.seen[index + 1][2] == issuer.issued[1] and len(out(p)) == len(SHARDS),
+              "a 401 on %s: a new token bought once, the request sent again with it" % what,
+              p.stdout + p.stderr + "\n" + str(proxy.seen))
+        check(no_secret(p), "a 401 on %s: no token in the output or the debug log" % what, p.stderr)
+
+    issuer.reset()
+    proxy.reset()
+    # Every token refused: the endpoint issues them, the bucket takes none.
+    saved_valid = issuer.valid
+    issuer.valid = lambda token: False
+    p, took = run(["keys", store], user_env)
+    check(p.returncode != 0 and len(issuer.issued) == 2 and [s[3] for s in proxy.seen] == [401, 401] and
+          "access denied to bucket 'squirrel' for the credentials from %s" % adc_file in p.stderr and
+          "AuthenticationRequired" in p.stderr and no_secret(p),
+          "tokens refused every time: one new token, then an error naming the credentials, no secret",
+          p.stderr + "\n" + str(proxy.seen))
+    p, took = run(["--no-cache", "cat", store, SHARDS[0]], user_env)
+    check(p.returncode != 0 and "access denied" in p.stderr and no_secret(p) and len(issuer.issued) == 4,
+          "the same for a shard read", p.stderr + "\n" + str(issuer.issued))
+    issuer.valid = saved_valid
+
+    proxy.reset()
+    p, took = run(["keys", store], dict(env, CLOUDSDK_AUTH_ACCESS_TOKEN="ya29.given-revoked"))
+    check(p.returncode != 0 and [s[3] for s in proxy.seen] == [401] and
+          "credentials from CLOUDSDK_AUTH_ACCESS_TOKEN" in p.stderr and no_secret(p),
+          "a refused CLOUDSDK_AUTH_ACCESS_TOKEN: not sent again (there is no other), an error", p.stderr)
+
+    token_server.shutdown()
+    proxy.server.shutdown()
+
+
+main()
