@@ -28,7 +28,8 @@ typedef struct
 
   /* Cloud Storage OAuth: a token given, or one bought (sq-object-token.c)
    * at @token_uri with ADC: an authorized_user's refresh token, or a
-   * service account's signed assertion */
+   * service account's signed assertion; or from the Compute Engine
+   * metadata server at @metadata_host */
   GMutex    token_lock;
   char     *bearer;
   gint64    bearer_expires; /* real-time usec it is bought again at */
@@ -40,6 +41,8 @@ typedef struct
   char     *private_key_id;
   char     *client_email;
   char     *token_uri;
+  char     *metadata_host;     /* host[:port] */
+  char     *metadata_found_by; /* GCE_METADATA_HOST, or the DMI file */
 
   char     *credential_source; /* where the credentials came from */
   char     *looked;            /* where Drey looked, for "none found" */

@@ -15,7 +15,8 @@
  * application_default_credentials.json): of type authorized_user, whose
  * refresh token buys access tokens, or service_account, whose key signs
  * the assertion that buys them (sq-jwt.c); else HMAC keys in gsutil's
- * ~/.boto (BOTO_CONFIG), signed as S3 requests are; else anonymous.
+ * ~/.boto (BOTO_CONFIG), signed as S3 requests are; else, on Compute
+ * Engine, the metadata server's tokens; else anonymous.
  *
  * Secrets stay in this struct: no message, log or URL holds them.
  *
@@ -310,6 +311,46 @@ config_adc (SqObjectConfig  *config,
   return TRUE;
 }
 
+/* The Compute Engine metadata server: at GCE_METADATA_HOST (or its
+ * older name GCE_METADATA_ROOT), as google-auth and Go's client take it;
+ * else where the machine's DMI product name says it is a Google one, at
+ * GCE_METADATA_IP or 169.254.169.254 (the address, as Go's client asks,
+ * no DNS to wait for). Off Google's cloud it is never probed, as
+ * google-auth does for seconds: anonymous access is no slower there. */
+static void
+config_metadata (SqObjectConfig *config,
+                 GString        *looked)
+{
+  const char *dmi = nonempty_env ("DREY_S3_DMI_PRODUCT_NAME") ? g_getenv ("DREY_S3_DMI_PRODUCT_NAME")
+                                                              : "/sys/class/dmi/id/product_name";
+  const char *names[] = { "GCE_METADATA_HOST", "GCE_METADATA_ROOT" };
+  g_autofree char *product = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    if (nonempty_env (names[i]))
+      {
+        config->metadata_host = g_strdup (g_getenv (names[i]));
+        config->metadata_found_by = g_strdup (names[i]);
+        break;
+      }
+  if (config->metadata_host == NULL && g_file_get_contents (dmi, &product, NULL, NULL) &&
+      g_str_has_prefix (product, "Google"))
+    {
+      config->metadata_host = g_strdup (nonempty_env ("GCE_METADATA_IP") ? g_getenv ("GCE_METADATA_IP")
+                                                                          : "169.254.169.254");
+      config->metadata_found_by = g_strdup_printf ("%s '%s'", dmi, g_strstrip (product));
+    }
+  if (config->metadata_host != NULL)
+    {
+      config->credential_source = g_strdup_printf ("the Compute Engine metadata server %s (found by %s)",
+                                                   config->metadata_host, config->metadata_found_by);
+      g_string_append_printf (looked, ", the Compute Engine metadata server %s", config->metadata_host);
+    }
+  else
+    g_string_append_printf (looked, ", GCE_METADATA_HOST, the Compute Engine metadata server "
+                            "(not asked: %s does not say Google)", dmi);
+}
+
 static gboolean
 config_gcs (SqObjectConfig  *config,
             GError         **error)
@@ -317,6 +358,7 @@ config_gcs (SqObjectConfig  *config,
   g_autofree char *adc = NULL;
   g_autofree char *boto_path = home_file ("BOTO_CONFIG", ".boto");
   g_autoptr(GHashTable) boto = NULL;
+  g_autoptr(GString) looked = NULL;
   const char *value;
 
   if ((value = nonempty_env ("STORAGE_EMULATOR_HOST")))
@@ -330,25 +372,30 @@ config_gcs (SqObjectConfig  *config,
     adc = g_strdup (g_getenv ("GOOGLE_APPLICATION_CREDENTIALS"));
   else
     adc = g_build_filename (g_get_user_config_dir (), "gcloud", "application_default_credentials.json", NULL);
-  config->looked = g_strdup_printf ("CLOUDSDK_AUTH_ACCESS_TOKEN, %s, %s [Credentials]", adc, boto_path);
+  looked = g_string_new (NULL);
+  g_string_printf (looked, "CLOUDSDK_AUTH_ACCESS_TOKEN, %s, %s [Credentials]", adc, boto_path);
 
   if ((value = nonempty_env ("CLOUDSDK_AUTH_ACCESS_TOKEN")))
     {
       config->bearer = g_strdup (value);
       config->credential_source = g_strdup ("CLOUDSDK_AUTH_ACCESS_TOKEN");
-      return TRUE;
     }
-  if (!config_adc (config, adc, error))
+  else if (!config_adc (config, adc, error))
     return FALSE;
-  if (_sq_object_config_buys_tokens (config))
-    return TRUE;
-  boto = read_ini (boto_path);
-  if (ini_get (boto, "Credentials", "gs_access_key_id") && ini_get (boto, "Credentials", "gs_secret_access_key"))
+  else if (!_sq_object_config_buys_tokens (config))
     {
-      config->access_key = g_strdup (ini_get (boto, "Credentials", "gs_access_key_id"));
-      config->secret_key = g_strdup (ini_get (boto, "Credentials", "gs_secret_access_key"));
-      config->credential_source = g_strdup_printf ("%s [Credentials]", boto_path);
+      boto = read_ini (boto_path);
+      if (ini_get (boto, "Credentials", "gs_access_key_id") &&
+          ini_get (boto, "Credentials", "gs_secret_access_key"))
+        {
+          config->access_key = g_strdup (ini_get (boto, "Credentials", "gs_access_key_id"));
+          config->secret_key = g_strdup (ini_get (boto, "Credentials", "gs_secret_access_key"));
+          config->credential_source = g_strdup_printf ("%s [Credentials]", boto_path);
+        }
+      else
+        config_metadata (config, looked);
     }
+  config->looked = g_string_free (g_steal_pointer (&looked), FALSE);
   return TRUE;
 }
 
@@ -388,7 +435,7 @@ _sq_object_config_anonymous (SqObjectConfig *config)
 gboolean
 _sq_object_config_buys_tokens (SqObjectConfig *config)
 {
-  return config->refresh_token != NULL || config->private_key != NULL;
+  return config->refresh_token != NULL || config->private_key != NULL || config->metadata_host != NULL;
 }
 
 static void
@@ -418,6 +465,8 @@ _sq_object_config_free (SqObjectConfig *config)
   g_free (config->private_key_id);
   g_free (config->client_email);
   g_free (config->token_uri);
+  g_free (config->metadata_host);
+  g_free (config->metadata_found_by);
   g_free (config->credential_source);
   g_free (config->looked);
   g_mutex_clear (&config->token_lock);

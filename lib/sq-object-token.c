@@ -1,7 +1,8 @@
 /* sq-object-token.c: Cloud Storage's OAuth access token, bought and kept
  *
  * Bought at an ADC file's token_uri (with an authorized_user's refresh
- * token, or an assertion signed with a service account's key). Kept until shortly before the
+ * token, or an assertion signed with a service account's key), or from
+ * the Compute Engine metadata server. Kept until shortly before the
  * expires_in it came with, by the wall clock: a laptop's suspend stops
  * the monotonic clock, not the token's. A request the server refuses
  * with 401 forgets the token it carried, and is sent once more with a
@@ -29,6 +30,10 @@
  * not expire in flight; a quarter of its life if that is shorter, so
  * that a short-lived one is not bought again for every request. */
 #define REFRESH_MARGIN_USEC (60 * G_USEC_PER_SEC)
+
+/* The metadata server is on the machine's own link: it answers at once
+ * or not at all. */
+#define METADATA_CONNECT_TIMEOUT 3L
 
 static char *
 form_escape (const char *text)
@@ -106,10 +111,11 @@ token_refusal (SqValue *json)
                           description_text ? description_text : "");
 }
 
-/* A token answer: its JSON. */
+/* A token answer: its JSON, and whether it said Metadata-Flavor: Google. */
 typedef struct
 {
   GByteArray *body;
+  gboolean    flavor;
 } Answer;
 
 static size_t
@@ -129,6 +135,22 @@ answer_body_cb (char   *data,
   return size * n;
 }
 
+static size_t
+answer_header_cb (char   *data,
+                  size_t  size,
+                  size_t  n,
+                  void   *user)
+{
+  Answer *answer = user;
+  g_autofree char *line = g_strstrip (g_strndup (data, size * n));
+
+  if (g_str_has_prefix (line, "HTTP/"))
+    answer->flavor = FALSE;
+  else if (g_ascii_strncasecmp (line, "metadata-flavor:", 16) == 0)
+    answer->flavor = strcmp (g_strstrip (line + 16), "Google") == 0;
+  return size * n;
+}
+
 static int
 answer_progress_cb (void       *user,
                     curl_off_t  dltotal,
@@ -145,6 +167,7 @@ set_buy_error (SqObjectConfig  *config,
                const char      *where,
                CURLcode         code,
                long             status,
+               gboolean         flavor,
                SqValue         *json,
                GError         **error)
 {
@@ -158,6 +181,20 @@ set_buy_error (SqObjectConfig  *config,
   else if (code != CURLE_OK)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
                  "cannot get a Google access token at %s: %s", where, curl_easy_strerror (code));
+  else if (config->metadata_host != NULL && !flavor)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                 "cannot get a Google access token at %s: it answered HTTP %ld without "
+                 "'Metadata-Flavor: Google', so it is no metadata server (found by %s)",
+                 where, status, config->metadata_found_by);
+  else if (config->metadata_host != NULL && status == 404)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 "the Compute Engine metadata server %s has no token for a default service account "
+                 "(HTTP 404): this machine may have none attached (found by %s)", where,
+                 config->metadata_found_by);
+  else if (config->metadata_host != NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 "the Compute Engine metadata server %s gave no access token (HTTP %ld%s) (found by %s)",
+                 where, status, refusal, config->metadata_found_by);
   else if (config->refresh_token != NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                  "the Google token endpoint %s refused the refresh token from %s (HTTP %ld%s): "
@@ -172,15 +209,16 @@ set_buy_error (SqObjectConfig  *config,
 }
 
 /* A fresh access token, with the lock held: a POST to the token
- * endpoint. */
+ * endpoint, or a GET of the metadata server's. */
 static gboolean
 buy_token (SqObjectConfig  *config,
            GCancellable    *cancellable,
            GError         **error)
 {
-  const char *url = config->token_uri;
+  g_autofree char *url = NULL;
   g_autoptr(SqValue) json = NULL;
-  Answer answer = { NULL };
+  struct curl_slist *headers = NULL;
+  Answer answer = { NULL, FALSE };
   char *body = NULL;
   SqValue *token, *expires;
   gint64 asked;
@@ -188,19 +226,42 @@ buy_token (SqObjectConfig  *config,
   CURL *easy;
   CURLcode code;
 
-  body = token_request_body (config, error);
-  if (body == NULL)
-    return FALSE;
+  if (config->metadata_host != NULL)
+    {
+      url = g_strdup_printf ("http://%s/computeMetadata/v1/instance/service-accounts/default/token",
+                             config->metadata_host);
+      headers = curl_slist_append (headers, "Metadata-Flavor: Google");
+    }
+  else
+    {
+      url = g_strdup (config->token_uri);
+      body = token_request_body (config, error);
+      if (body == NULL)
+        return FALSE;
+    }
 
   easy = curl_easy_init ();
   curl_easy_setopt (easy, CURLOPT_URL, url);
-  curl_easy_setopt (easy, CURLOPT_POSTFIELDS, body);
-  curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, config->connect_timeout);
+  if (body != NULL)
+    curl_easy_setopt (easy, CURLOPT_POSTFIELDS, body);
+  if (headers != NULL)
+    curl_easy_setopt (easy, CURLOPT_HTTPHEADER, headers);
+  if (config->metadata_host != NULL)
+    {
+      /* A link-local server is never behind a proxy: an http_proxy
+       * would otherwise take the request (and the token) elsewhere. */
+      curl_easy_setopt (easy, CURLOPT_NOPROXY, "*");
+      curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, MIN (config->connect_timeout, METADATA_CONNECT_TIMEOUT));
+    }
+  else
+    curl_easy_setopt (easy, CURLOPT_CONNECTTIMEOUT, config->connect_timeout);
   curl_easy_setopt (easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt (easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
   curl_easy_setopt (easy, CURLOPT_LOW_SPEED_TIME, config->low_speed_time);
   curl_easy_setopt (easy, CURLOPT_WRITEFUNCTION, answer_body_cb);
   curl_easy_setopt (easy, CURLOPT_WRITEDATA, &answer);
+  curl_easy_setopt (easy, CURLOPT_HEADERFUNCTION, answer_header_cb);
+  curl_easy_setopt (easy, CURLOPT_HEADERDATA, &answer);
   curl_easy_setopt (easy, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (easy, CURLOPT_XFERINFOFUNCTION, answer_progress_cb);
   curl_easy_setopt (easy, CURLOPT_XFERINFODATA, cancellable);
@@ -209,6 +270,7 @@ buy_token (SqObjectConfig  *config,
   code = curl_easy_perform (easy);
   curl_easy_getinfo (easy, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup (easy);
+  curl_slist_free_all (headers);
   free_secret (body);
 
   if (code == CURLE_OK && answer.body != NULL)
@@ -220,10 +282,11 @@ buy_token (SqObjectConfig  *config,
     }
   if (json != NULL && sq_value_get_value_type (json) != SQ_VALUE_MAP)
     g_clear_pointer (&json, sq_value_unref);
-  token = json && status == 200 ? sq_value_lookup (json, "access_token") : NULL;
+  token = json && status == 200 && (config->metadata_host == NULL || answer.flavor)
+          ? sq_value_lookup (json, "access_token") : NULL;
   if (token == NULL || sq_value_get_value_type (token) != SQ_VALUE_STR || *sq_value_get_str (token, NULL) == '\0')
     {
-      set_buy_error (config, url, code, status, json, error);
+      set_buy_error (config, url, code, status, answer.flavor, json, error);
       return FALSE;
     }
 

@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-# test-gcs-tokens.py: gs:// access tokens that expire.
+# test-gcs-tokens.py: gs:// access tokens that expire, and the Compute
+# Engine metadata server.
 #
 # Usage: test-gcs-tokens.py DREY_CLI S3RVER
 #
 # s3rver on loopback holds the bucket (seeded by boto3); in front of it a
 # proxy that does what Cloud Storage does with OAuth tokens and s3rver
-# does not: it takes only the tokens a loopback token endpoint issued, until they expire (by the expires_in they were
+# does not: it takes only the tokens a loopback token endpoint or
+# metadata server issued, until they expire (by the expires_in they were
 # issued with, on this script's clock), and answers 401 otherwise. Each
 # answer can be held back a little, so that one drey-cli run outlives a
 # short-lived token without any fake clock. Checked:
@@ -16,6 +18,13 @@
 #     once and the request sent again (a listing page, a streamed shard);
 #     a second refusal is an error naming the credentials, not a loop;
 #     a token given in CLOUDSDK_AUTH_ACCESS_TOKEN is not asked again;
+#   - the metadata server (GCE_METADATA_HOST; GCE_METADATA_IP where the
+#     DMI product name says Google): asked with Metadata-Flavor: Google,
+#     its answer must say it too; its tokens expire and are bought again;
+#     a 404, an answer without the header, a stall and a closed port are
+#     errors naming it; off Compute Engine it is never asked, and "no
+#     credentials" says where Drey looked, the metadata server included;
+#     ADC files come first;
 #   - no token, refresh token or secret in any error or debug log.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -35,7 +44,7 @@ try:
     import msgpack  # noqa: F401 (s3rver.py's)
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from s3rver import ACCESS_KEY, SECRET_KEY, running, squirrel_shard
+    from s3rver import ACCESS_KEY, SECRET_KEY, free_port, running, squirrel_shard
 except ImportError as e:
     print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy)" % e)
     sys.exit(77)
@@ -200,6 +209,45 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class Metadata:
+    """The Compute Engine metadata server's token, as it answers it."""
+
+    def __init__(self):
+        self.mode = None          # None, "404", "no-flavor", "stall"
+        self.asked = []           # (path, Metadata-Flavor header) of every request
+        metadata = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                metadata.asked.append((self.path, self.headers.get("Metadata-Flavor")))
+                if metadata.mode == "stall":
+                    time.sleep(8)
+                    return
+                if self.headers.get("Metadata-Flavor") != "Google":
+                    status, body = 403, b"Missing required header: Metadata-Flavor"
+                elif self.path != "/computeMetadata/v1/instance/service-accounts/default/token" or \
+                        metadata.mode == "404":
+                    status, body = 404, b"Not Found"
+                else:
+                    status, body = 200, json.dumps(issuer.issue("gce")).encode()
+                self.send_response(status)
+                if metadata.mode != "no-flavor":
+                    self.send_header("Metadata-Flavor", "Google")
+                self.send_header("Content-Type", "application/json" if status == 200 else "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = serve(Handler)
+        self.host = "127.0.0.1:%d" % self.server.server_address[1]
+
+    def reset(self, mode=None):
+        self.mode, self.asked = mode, []
+
+
 def run(args, env, timeout=60):
     start = time.monotonic()
     p = subprocess.run([DREY_CLI] + args, env=env, capture_output=True, text=True, timeout=timeout,
@@ -222,14 +270,24 @@ def tests(tmp, port):
     proxy = GcsProxy(port)
     token_server = serve(TokenHandler)
     token_uri = "http://127.0.0.1:%d/token" % token_server.server_address[1]
+    metadata = Metadata()
 
     home = os.path.join(tmp, "home")
     os.makedirs(os.path.join(home, ".config"))
+    not_gce = os.path.join(tmp, "product_name-pc")
+    with open(not_gce, "w") as f:
+        f.write("Standard PC (Q35 + ICH9, 2009)\n")
+    gce = os.path.join(tmp, "product_name-gce")
+    with open(gce, "w") as f:
+        f.write("Google Compute Engine\n")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "STORAGE_", "GCE_", "BOTO_"))}
     env.update({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
                 "XDG_CACHE_HOME": os.path.join(home, ".cache"),
                 "STORAGE_EMULATOR_HOST": "http://127.0.0.1:%d" % proxy.port,
+                # Whatever machine the tests run on, it is not Compute Engine
+                # unless a test says so.
+                "DREY_S3_DMI_PRODUCT_NAME": not_gce,
                 "DREY_S3_CONNECT_TIMEOUT": "5", "DREY_S3_LOW_SPEED_TIME": "2", "DREY_S3_ATTEMPTS": "2",
                 "G_MESSAGES_DEBUG": "sq-store"})
     adc_file = os.path.join(home, "adc.json")
@@ -237,6 +295,7 @@ def tests(tmp, port):
         json.dump({"type": "authorized_user", "client_id": "id.apps", "client_secret": "s3cr3t",
                    "refresh_token": "1//refresh-secret", "token_uri": token_uri}, f)
     user_env = dict(env, GOOGLE_APPLICATION_CREDENTIALS=adc_file)
+    gce_env = dict(env, GCE_METADATA_HOST=metadata.host)
     store = "gs://%s/train" % BUCKET
     check_all = ["--jobs", "1", "--no-cache", "check", store]
 
@@ -252,9 +311,10 @@ def tests(tmp, port):
         return [s[2] for s in proxy.seen]
 
     # --- expiry: a short expires_in against a run that outlives it
-    for name, e, prefix in (("authorized_user", user_env, "user"),):
+    for name, e, prefix in (("authorized_user", user_env, "user"), ("the metadata server", gce_env, "gce")):
         issuer.reset(expires_in=2)
         proxy.reset(delay=0.5)
+        metadata.reset()
         p, took = run(check_all, e)
         used = tokens_used()
         refused = [s for s in proxy.seen if s[3] == 401]
@@ -311,7 +371,71 @@ def tests(tmp, port):
           "credentials from CLOUDSDK_AUTH_ACCESS_TOKEN" in p.stderr and no_secret(p),
           "a refused CLOUDSDK_AUTH_ACCESS_TOKEN: not sent again (there is no other), an error", p.stderr)
 
+    # --- the metadata server
+    issuer.reset()
+    proxy.reset(anonymous=False)
+    metadata.reset()
+    p, took = run(["keys", store], gce_env)
+    check(p.returncode == 0 and out(p) == SHARDS and
+          metadata.asked == [("/computeMetadata/v1/instance/service-accounts/default/token", "Google")] and
+          tokens_used() == issuer.issued == ["ya29.gce-%d" % issuer.count],
+          "GCE_METADATA_HOST: the default service account's token, asked with Metadata-Flavor: Google",
+          p.stdout + p.stderr + str(metadata.asked) + str(proxy.seen))
+
+    issuer.reset()
+    proxy.reset(anonymous=False)
+    metadata.reset()
+    p, took = run(["keys", store], dict(env, DREY_S3_DMI_PRODUCT_NAME=gce, GCE_METADATA_IP=metadata.host))
+    check(p.returncode == 0 and out(p) == SHARDS and len(metadata.asked) == 1 and
+          tokens_used() == issuer.issued and len(issuer.issued) == 1,
+          "a machine whose DMI product name says Google: its metadata server (GCE_METADATA_IP) asked",
+          p.stdout + p.stderr + str(metadata.asked))
+
+    issuer.reset()
+    proxy.reset(anonymous=False)
+    metadata.reset()
+    p, took = run(["keys", store], dict(gce_env, GOOGLE_APPLICATION_CREDENTIALS=adc_file))
+    check(p.returncode == 0 and not metadata.asked and len(issuer.issued) == 1 and
+          issuer.issued[0].startswith("ya29.user-"),
+          "an ADC file comes before the metadata server", p.stderr + str(metadata.asked))
+
+    for mode, words in (("404", ["has no token for a default service account", "HTTP 404"]),
+                        ("no-flavor", ["without 'Metadata-Flavor: Google'", "no metadata server"])):
+        issuer.reset()
+        proxy.reset(anonymous=False)
+        metadata.reset(mode)
+        p, took = run(["keys", store], gce_env)
+        check(p.returncode != 0 and metadata.host in p.stderr and "GCE_METADATA_HOST" in p.stderr and
+              all(w in p.stderr for w in words) and not proxy.seen and no_secret(p),
+              "the metadata server answering %s: an error naming it, its token not used" % mode,
+              p.stderr + str(proxy.seen))
+
+    metadata.reset("stall")
+    p, took = run(["keys", store], gce_env)
+    check(p.returncode != 0 and "stopped answering" in p.stderr and metadata.host in p.stderr and took < 10,
+          "a metadata server that stalls: a timeout naming it (%.1f s)" % took, p.stderr)
+
+    gone = "127.0.0.1:%d" % free_port()
+    p, took = run(["keys", store], dict(env, GCE_METADATA_HOST=gone))
+    check(p.returncode != 0 and "cannot get a Google access token at http://%s/" % gone in p.stderr and took < 10,
+          "a metadata server that is not there: an error naming it", p.stderr)
+
+    # --- off Compute Engine: anonymous, the metadata server never asked
+    metadata.reset()
+    proxy.reset(anonymous=True)
+    p, took = run(["keys", store], dict(env, GCE_METADATA_IP=metadata.host))
+    check(p.returncode == 0 and not metadata.asked and tokens_used() == [None],
+          "off Compute Engine (GCE_METADATA_IP set, the DMI product name not Google): anonymous, no metadata "
+          "server asked", p.stderr + str(metadata.asked))
+    proxy.reset(anonymous=False)
+    p, took = run(["keys", store], env)
+    check(p.returncode != 0 and "without credentials" in p.stderr and adc_file not in p.stderr and
+          "the Compute Engine metadata server (not asked: %s does not say Google)" % not_gce in p.stderr and
+          not metadata.asked,
+          "no credentials, off Compute Engine: where Drey looked, the metadata server included", p.stderr)
+
     token_server.shutdown()
+    metadata.server.shutdown()
     proxy.server.shutdown()
 
 

@@ -390,7 +390,11 @@ def tests(tmp, port):
 
     home = os.path.join(tmp, "home")
     os.mkdir(home)
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "STORAGE_"))}
+    base_env = {k: v for k, v in os.environ.items()
+                if not k.startswith(("AWS_", "GOOGLE_", "CLOUDSDK_", "STORAGE_", "GCE_"))}
+    # Not Compute Engine, whatever machine runs the tests: its metadata
+    # server would give gs:// its tokens (test-gcs-tokens.py tests that).
+    base_env.update({"DREY_S3_DMI_PRODUCT_NAME": os.devnull})
     base_env.update({"HOME": home, "XDG_CONFIG_HOME": os.path.join(home, ".config"),
                      "DREY_S3_CONNECT_TIMEOUT": "5", "DREY_S3_LOW_SPEED_TIME": "2", "DREY_S3_ATTEMPTS": "3"})
     env = dict(base_env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % proxy.port,
