@@ -10,7 +10,9 @@ computes from the same arrays.
 
     views-interop.py DREY_VIEWS_DUMP
 """
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from checks import Checks  # noqa: E402
 
 DUMP = sys.argv[1]
 TMP = tempfile.mkdtemp(prefix="drey-views-")
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 checks = Checks()
 check = checks.check
 
