@@ -226,6 +226,7 @@ object_list_keys (SqBackend        *backend,
       request.operation = "list";
       if (!_sq_object_perform (config, &request, NULL, &response, cancellable, error))
         {
+          _sq_object_response_clear (&response);
           g_string_free (page.text, TRUE);
           return FALSE;
         }
