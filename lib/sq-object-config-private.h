@@ -28,7 +28,8 @@ typedef struct
 
   /* Cloud Storage OAuth: a token given, or one bought (sq-object-token.c)
    * at @token_uri with ADC: an authorized_user's refresh token, or a
-   * service account's signed assertion; or from the Compute Engine
+   * service account's signed assertion (and with that one, another
+   * service account's at @impersonation_url); or from the Compute Engine
    * metadata server at @metadata_host */
   GMutex    token_lock;
   char     *bearer;
@@ -41,6 +42,9 @@ typedef struct
   char     *private_key_id;
   char     *client_email;
   char     *token_uri;
+  char     *impersonation_url;       /* ...:generateAccessToken, or NULL */
+  char     *impersonation_delegates; /* a JSON list */
+  char     *impersonated;            /* the service account asked for */
   char     *metadata_host;     /* host[:port] */
   char     *metadata_found_by; /* GCE_METADATA_HOST, or the DMI file */
 

@@ -14,7 +14,9 @@
  * Credentials (GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
  * application_default_credentials.json): of type authorized_user, whose
  * refresh token buys access tokens, or service_account, whose key signs
- * the assertion that buys them (sq-jwt.c); else HMAC keys in gsutil's
+ * the assertion that buys them (sq-jwt.c), or impersonated_service_account,
+ * whose source credentials (either kind) buy another service account's;
+ * else HMAC keys in gsutil's
  * ~/.boto (BOTO_CONFIG), signed as S3 requests are; else, on Compute
  * Engine, the metadata server's tokens; else anonymous.
  *
@@ -237,16 +239,151 @@ config_aws (SqObjectConfig *config)
     }
 }
 
+static char *
+str_field (SqValue    *json,
+           const char *name)
+{
+  SqValue *value = sq_value_lookup (json, name);
+
+  if (value == NULL || sq_value_get_value_type (value) != SQ_VALUE_STR || *sq_value_get_str (value, NULL) == '\0')
+    return NULL;
+  return g_strdup (sq_value_get_str (value, NULL));
+}
+
+static gboolean
+is_http_url (const char *url)
+{
+  return g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "http://");
+}
+
+/* An authorized_user's refresh token, or a service account's key: the
+ * file's own, or its source_credentials' (@within says which). */
+static gboolean
+config_adc_fields (SqObjectConfig  *config,
+                   SqValue         *json,
+                   const char      *path,
+                   const char      *within,
+                   GError         **error)
+{
+  g_autofree char *type = str_field (json, "type");
+  const char *missing = NULL;
+
+#define REQUIRE(field, name) \
+  G_STMT_START { if ((config->field = str_field (json, name)) == NULL && missing == NULL) missing = name; } G_STMT_END
+  if (g_strcmp0 (type, "authorized_user") == 0)
+    {
+      REQUIRE (refresh_token, "refresh_token");
+      REQUIRE (client_id, "client_id");
+      REQUIRE (client_secret, "client_secret");
+    }
+  else if (g_strcmp0 (type, "service_account") == 0)
+    {
+      REQUIRE (private_key, "private_key");
+      REQUIRE (client_email, "client_email");
+      config->private_key_id = str_field (json, "private_key_id");
+    }
+  else if (*within)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Google credentials '%s'%s are of type '%s': Drey impersonates with authorized_user "
+                   "credentials and service_account keys", path, within, type ? type : "none");
+      return FALSE;
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "Google credentials '%s' are of type '%s': Drey reads authorized_user credentials "
+                   "(gcloud auth application-default login), service_account keys and "
+                   "impersonated_service_account credentials, CLOUDSDK_AUTH_ACCESS_TOKEN or HMAC keys",
+                   path, type ? type : "none");
+      return FALSE;
+    }
+#undef REQUIRE
+  config->token_uri = str_field (json, "token_uri");
+  if (missing != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Google credentials '%s'%s (%s) have no %s",
+                   path, within, type, missing);
+      return FALSE;
+    }
+  if (config->token_uri == NULL)
+    config->token_uri = g_strdup ("https://oauth2.googleapis.com/token");
+  if (!is_http_url (config->token_uri))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s'%s: token_uri '%s' is not an http(s) URL", path, within,
+                   config->token_uri);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An impersonated_service_account's: the service account named in its
+ * service_account_impersonation_url (google-auth's reading of it), the
+ * delegates, and the source credentials that ask for its tokens. The
+ * URL is asked as it is written, as Go's client does (google-auth asks
+ * iamcredentials.googleapis.com for the same service account). */
+static gboolean
+config_adc_impersonated (SqObjectConfig  *config,
+                         SqValue         *json,
+                         const char      *path,
+                         GError         **error)
+{
+  SqValue *delegates = sq_value_lookup (json, "delegates");
+  SqValue *source = sq_value_lookup (json, "source_credentials");
+  const char *url, *last, *end;
+
+  config->impersonation_url = str_field (json, "service_account_impersonation_url");
+  url = config->impersonation_url;
+  last = url ? strrchr (url, '/') : NULL;
+  end = url ? strstr (url, ":generateAccessToken") : NULL;
+  if (url == NULL || !is_http_url (url) || last == NULL || end == NULL || end < last + 2)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s' (impersonated_service_account): service_account_impersonation_url "
+                   "is not an http(s) URL ending in /SERVICE_ACCOUNT:generateAccessToken", path);
+      return FALSE;
+    }
+  config->impersonated = g_strndup (last + 1, (gsize) (end - last - 1));
+
+  if (delegates == NULL || sq_value_get_value_type (delegates) == SQ_VALUE_NIL)
+    config->impersonation_delegates = g_strdup ("[]");
+  else
+    {
+      gboolean strings = sq_value_get_value_type (delegates) == SQ_VALUE_ARRAY;
+
+      for (gsize i = 0; strings && i < sq_value_get_length (delegates); i++)
+        strings = sq_value_get_value_type (sq_value_get_item (delegates, i)) == SQ_VALUE_STR;
+      config->impersonation_delegates = strings ? sq_value_to_json (delegates, NULL) : NULL;
+      if (config->impersonation_delegates == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "Google credentials '%s' (impersonated_service_account): delegates is not a list of "
+                       "service accounts", path);
+          return FALSE;
+        }
+    }
+
+  if (source == NULL || sq_value_get_value_type (source) != SQ_VALUE_MAP)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "Google credentials '%s' (impersonated_service_account) have no source_credentials", path);
+      return FALSE;
+    }
+  return config_adc_fields (config, source, path, "'s source_credentials", error);
+}
+
 /* ADC: an authorized_user's refresh token, or a service account's key,
- * for access tokens later. */
+ * for access tokens later; or either, to ask for another service
+ * account's. */
 static gboolean
 config_adc (SqObjectConfig  *config,
             const char      *path,
             GError         **error)
 {
   g_autofree char *text = NULL;
+  g_autofree char *type = NULL;
   g_autoptr(SqValue) json = NULL;
-  const char *type, *token_uri, *missing = NULL;
   gsize len;
 
   if (!g_file_get_contents (path, &text, &len, NULL))
@@ -259,54 +396,10 @@ config_adc (SqObjectConfig  *config,
                    "Google credentials '%s' are not a JSON object", path);
       return FALSE;
     }
-#define STR_FIELD(name) \
-  ((sq_value_lookup (json, name) != NULL && \
-    sq_value_get_value_type (sq_value_lookup (json, name)) == SQ_VALUE_STR && \
-    *sq_value_get_str (sq_value_lookup (json, name), NULL)) \
-   ? g_strdup (sq_value_get_str (sq_value_lookup (json, name), NULL)) : NULL)
-#define REQUIRE(field, name) \
-  G_STMT_START { if ((config->field = STR_FIELD (name)) == NULL && missing == NULL) missing = name; } G_STMT_END
-  type = sq_value_lookup (json, "type") && sq_value_get_value_type (sq_value_lookup (json, "type")) == SQ_VALUE_STR
-         ? sq_value_get_str (sq_value_lookup (json, "type"), NULL) : NULL;
-  if (g_strcmp0 (type, "authorized_user") == 0)
-    {
-      REQUIRE (refresh_token, "refresh_token");
-      REQUIRE (client_id, "client_id");
-      REQUIRE (client_secret, "client_secret");
-    }
-  else if (g_strcmp0 (type, "service_account") == 0)
-    {
-      REQUIRE (private_key, "private_key");
-      REQUIRE (client_email, "client_email");
-      config->private_key_id = STR_FIELD ("private_key_id");
-    }
-  else
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "Google credentials '%s' are of type '%s': Drey reads authorized_user credentials "
-                   "(gcloud auth application-default login) and service_account keys, "
-                   "CLOUDSDK_AUTH_ACCESS_TOKEN or HMAC keys",
-                   path, type ? type : "none");
-      return FALSE;
-    }
-  config->token_uri = STR_FIELD ("token_uri");
-#undef REQUIRE
-#undef STR_FIELD
-  if (missing != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Google credentials '%s' (%s) have no %s",
-                   path, type, missing);
-      return FALSE;
-    }
-  token_uri = config->token_uri ? config->token_uri : "https://oauth2.googleapis.com/token";
-  if (!g_str_has_prefix (token_uri, "https://") && !g_str_has_prefix (token_uri, "http://"))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Google credentials '%s': token_uri '%s' is not an http(s) URL", path, token_uri);
-      return FALSE;
-    }
-  if (config->token_uri == NULL)
-    config->token_uri = g_strdup (token_uri);
+  type = str_field (json, "type");
+  if (g_strcmp0 (type, "impersonated_service_account") == 0 ? !config_adc_impersonated (config, json, path, error)
+                                                             : !config_adc_fields (config, json, path, "", error))
+    return FALSE;
   config->credential_source = g_strdup (path);
   return TRUE;
 }
@@ -465,6 +558,9 @@ _sq_object_config_free (SqObjectConfig *config)
   g_free (config->private_key_id);
   g_free (config->client_email);
   g_free (config->token_uri);
+  g_free (config->impersonation_url);
+  g_free (config->impersonation_delegates);
+  g_free (config->impersonated);
   g_free (config->metadata_host);
   g_free (config->metadata_found_by);
   g_free (config->credential_source);

@@ -25,10 +25,17 @@
 #     errors naming it; off Compute Engine it is never asked, and "no
 #     credentials" says where Drey looked, the metadata server included;
 #     ADC files come first;
+#   - impersonated_service_account: the source credentials' token (an
+#     authorized_user's; a service account's, asked for the iam scope)
+#     buys the service account's at the file's generateAccessToken URL
+#     (a loopback IAM Credentials API), with the delegates, scope and
+#     lifetime; only that token goes to the bucket; its expireTime is
+#     kept to; refusals and files missing a part are errors that say so;
 #   - no token, refresh token or secret in any error or debug log.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import base64
 import http.client
 import http.server
 import json
@@ -41,12 +48,15 @@ import urllib.parse
 
 try:
     import boto3
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
     import msgpack  # noqa: F401 (s3rver.py's)
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from s3rver import ACCESS_KEY, SECRET_KEY, free_port, running, squirrel_shard
 except ImportError as e:
-    print("SKIP: %s (this needs Debian's python3-boto3, -msgpack, -msgpack-numpy)" % e)
+    print("SKIP: %s (this needs Debian's python3-boto3, -cryptography, -msgpack, -msgpack-numpy)" % e)
     sys.exit(77)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -97,6 +107,18 @@ class Issuer:
             expiry = self.expiry[token]
             return expiry is None or time.monotonic() < expiry + GRACE
 
+    def issue_until(self, prefix, seconds):
+        """A token as the IAM Credentials API gives it: with the (whole)
+        second it expires at."""
+        with self.lock:
+            self.count += 1
+            token = "ya29.%s-%d" % (prefix, self.count)
+            until = int(time.time() + seconds)
+            self.expiry[token] = time.monotonic() + (until - time.time())
+            self.issued.append(token)
+            return {"accessToken": token,
+                    "expireTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until))}
+
     def revoke(self, token):
         with self.lock:
             self.expiry[token] = time.monotonic() - 3600
@@ -120,6 +142,7 @@ class GcsProxy:
         self.anonymous = True     # whether a request without a token is served
         self.revoke_at = None     # revoke the token of the request with this index
         self.given = set()        # tokens taken without an issuer (CLOUDSDK_AUTH_ACCESS_TOKEN)
+        self.only = None          # the prefix of the only tokens taken (the impersonated ones)
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -134,7 +157,8 @@ class GcsProxy:
                     if proxy.revoke_at == index and token is not None:
                         issuer.revoke(token)
                 if token is not None:
-                    ok = token in proxy.given or issuer.valid(token)
+                    ok = token in proxy.given or (issuer.valid(token) and
+                                                  token.startswith(proxy.only or "ya29."))
                 else:
                     ok = proxy.anonymous
                 if not ok:
@@ -182,23 +206,50 @@ class GcsProxy:
         self.server = serve(Handler)
         self.port = self.server.server_address[1]
 
-    def reset(self, delay=0.0, anonymous=True, revoke_at=None):
+    def reset(self, delay=0.0, anonymous=True, revoke_at=None, only=None):
         with self.lock:
             self.seen = []
-            self.delay, self.anonymous, self.revoke_at = delay, anonymous, revoke_at
+            self.delay, self.anonymous, self.revoke_at, self.only = delay, anonymous, revoke_at, only
 
 
 token_forms = []
 
 
+SERVICE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+SERVICE_EMAIL = "source@proj.iam.gserviceaccount.com"
+
+
+def unb64(part):
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+def assertion_claims(assertion):
+    """The claims of a JWT SERVICE_KEY signed, else None."""
+    try:
+        header, claims, signature = assertion.split(".")
+        SERVICE_KEY.public_key().verify(unb64(signature), (header + "." + claims).encode(), padding.PKCS1v15(),
+                                        hashes.SHA256())
+        return json.loads(unb64(claims))
+    except (ValueError, InvalidSignature):
+        return None
+
+
 class TokenHandler(http.server.BaseHTTPRequestHandler):
-    """An authorized_user's token endpoint."""
+    """The token endpoint: an authorized_user's refresh token, or an
+    assertion signed with SERVICE_KEY."""
 
     def do_POST(self):
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         token_forms.append(form)
-        ok = form.get("refresh_token") == ["1//refresh-secret"] and form.get("client_secret") == ["s3cr3t"]
-        answer = json.dumps(issuer.issue("user") if ok else {"error": "invalid_grant"}).encode()
+        if "assertion" in form:
+            claims = assertion_claims(form["assertion"][0])
+            form["claims"] = claims
+            ok = claims is not None and claims.get("iss") == SERVICE_EMAIL
+            prefix = "sa"
+        else:
+            ok = form.get("refresh_token") == ["1//refresh-secret"] and form.get("client_secret") == ["s3cr3t"]
+            prefix = "user"
+        answer = json.dumps(issuer.issue(prefix) if ok else {"error": "invalid_grant"}).encode()
         self.send_response(200 if ok else 400)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
@@ -207,6 +258,48 @@ class TokenHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class Iam:
+    """The IAM Credentials API's generateAccessToken: a token of the
+    service account for a valid source token."""
+
+    def __init__(self):
+        self.asked = []           # (path, source token, body) of every request
+        self.refuse = False
+        self.life = 3600
+        iam = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                auth = self.headers.get("Authorization", "")
+                source = auth[7:] if auth.startswith("Bearer ") else None
+                iam.asked.append((self.path, source, body, self.headers.get("Content-Type")))
+                if iam.refuse:
+                    status, answer = 403, {"error": {"code": 403, "status": "PERMISSION_DENIED", "message":
+                                                     "Permission 'iam.serviceAccounts.getAccessToken' denied on "
+                                                     "resource (or it may not exist)."}}
+                elif source is None or not issuer.valid(source) or source.startswith("ya29.imp-"):
+                    status, answer = 401, {"error": {"code": 401, "status": "UNAUTHENTICATED",
+                                                     "message": "Request had invalid authentication credentials."}}
+                else:
+                    status, answer = 200, issuer.issue_until("imp", iam.life)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = serve(Handler)
+        self.port = self.server.server_address[1]
+
+    def reset(self, refuse=False, life=3600):
+        self.asked, self.refuse, self.life = [], refuse, life
 
 
 class Metadata:
@@ -412,12 +505,14 @@ def tests(tmp, port):
 
     metadata.reset("stall")
     p, took = run(["keys", store], gce_env)
-    check(p.returncode != 0 and "stopped answering" in p.stderr and metadata.host in p.stderr and took < 10,
+    check(p.returncode != 0 and "stopped answering" in p.stderr and metadata.host in p.stderr and
+          "found by GCE_METADATA_HOST" in p.stderr and took < 10,
           "a metadata server that stalls: a timeout naming it (%.1f s)" % took, p.stderr)
 
     gone = "127.0.0.1:%d" % free_port()
     p, took = run(["keys", store], dict(env, GCE_METADATA_HOST=gone))
-    check(p.returncode != 0 and "cannot get a Google access token at http://%s/" % gone in p.stderr and took < 10,
+    check(p.returncode != 0 and "cannot get a Google access token at http://%s/" % gone in p.stderr and
+          "the Compute Engine metadata server, found by GCE_METADATA_HOST" in p.stderr and took < 10,
           "a metadata server that is not there: an error naming it", p.stderr)
 
     # --- off Compute Engine: anonymous, the metadata server never asked
@@ -434,6 +529,107 @@ def tests(tmp, port):
           not metadata.asked,
           "no credentials, off Compute Engine: where Drey looked, the metadata server included", p.stderr)
 
+    # --- impersonated_service_account, as gcloud auth application-default
+    # login --impersonate-service-account writes it
+    iam = Iam()
+    target = "target@proj.iam.gserviceaccount.com"
+    iam_url = "http://127.0.0.1:%d/v1/projects/-/serviceAccounts/%s:generateAccessToken" % (iam.port, target)
+    user_source = {"type": "authorized_user", "client_id": "id.apps", "client_secret": "s3cr3t",
+                   "refresh_token": "1//refresh-secret", "token_uri": token_uri}
+    key_pem = SERVICE_KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode()
+    key_source = {"type": "service_account", "project_id": "proj", "private_key_id": "kid-1",
+                  "private_key": key_pem, "client_email": SERVICE_EMAIL, "token_uri": token_uri}
+    imp_file = os.path.join(home, "impersonated.json")
+    imp_env = dict(env, GOOGLE_APPLICATION_CREDENTIALS=imp_file)
+    scope = "https://www.googleapis.com/auth/devstorage.read_write"
+
+    def write_imp(**fields):
+        info = {"type": "impersonated_service_account", "service_account_impersonation_url": iam_url,
+                "source_credentials": user_source, "delegates": []}
+        with open(imp_file, "w") as f:
+            json.dump({k: v for k, v in dict(info, **fields).items() if v is not None}, f)
+
+    def imp_secret_free(p):
+        return no_secret(p) and "PRIVATE KEY" not in p.stdout + p.stderr
+
+    write_imp()
+    issuer.reset()
+    proxy.reset(anonymous=False, only="ya29.imp-")
+    iam.reset()
+    del token_forms[:]
+    p, took = run(["keys", store], imp_env)
+    check(p.returncode == 0 and out(p) == SHARDS and len(token_forms) == 1 and len(iam.asked) == 1 and
+          iam.asked[0][0] == "/v1/projects/-/serviceAccounts/%s:generateAccessToken" % target and
+          iam.asked[0][1] == issuer.issued[0] and issuer.issued[0].startswith("ya29.user-") and
+          iam.asked[0][2] == {"delegates": [], "scope": [scope], "lifetime": "3600s"} and
+          iam.asked[0][3] == "application/json" and tokens_used() == issuer.issued[1:] and
+          issuer.issued[1].startswith("ya29.imp-"),
+          "impersonated_service_account (authorized_user source): the user's token buys the service account's "
+          "at generateAccessToken, which alone goes to the bucket", p.stdout + p.stderr + str(iam.asked))
+    check(imp_secret_free(p), "impersonation: no token or secret in the output or the debug log", p.stderr)
+
+    mid = "mid@proj.iam.gserviceaccount.com"
+    write_imp(source_credentials=key_source, delegates=[mid])
+    issuer.reset()
+    proxy.reset(anonymous=False, only="ya29.imp-")
+    iam.reset()
+    del token_forms[:]
+    p, took = run(["keys", store], imp_env)
+    claims = token_forms[0].get("claims") if token_forms else None
+    check(p.returncode == 0 and out(p) == SHARDS and claims is not None and
+          claims.get("scope") == "https://www.googleapis.com/auth/iam" and len(iam.asked) == 1 and
+          iam.asked[0][1].startswith("ya29.sa-") and
+          iam.asked[0][2] == {"delegates": [mid], "scope": [scope], "lifetime": "3600s"} and
+          all(t.startswith("ya29.imp-") for t in tokens_used()),
+          "impersonation from a service_account key, through a delegate: its assertion asks for the iam scope, "
+          "the delegates go as written", p.stdout + p.stderr + str(claims) + str(iam.asked))
+    check(imp_secret_free(p), "impersonation from a key: no key, token or secret in the output", p.stderr)
+
+    write_imp()
+    issuer.reset()
+    proxy.reset(delay=0.5, anonymous=False, only="ya29.imp-")
+    iam.reset(life=3)
+    p, took = run(check_all, imp_env)
+    used = tokens_used()
+    imp = [t for t in issuer.issued if t.startswith("ya29.imp-")]
+    check(p.returncode == 0 and not [s for s in proxy.seen if s[3] == 401] and len(used) == len(SHARDS) + 1 and
+          2 <= len(imp) <= len(used) // 2 and set(used) == set(imp) and len(iam.asked) == len(imp),
+          "an impersonated token expiring in 3 s (expireTime) over a %.1f s run: bought again before it "
+          "expires (%d tokens for %d requests)" % (took, len(imp), len(used)),
+          p.stdout + p.stderr + "\n" + str(proxy.seen) + "\n" + str(issuer.issued))
+
+    issuer.reset()
+    proxy.reset(anonymous=False, only="ya29.imp-")
+    iam.reset(refuse=True)
+    p, took = run(["keys", store], imp_env)
+    check(p.returncode != 0 and iam_url in p.stderr and target in p.stderr and imp_file in p.stderr and
+          "PERMISSION_DENIED: Permission 'iam.serviceAccounts.getAccessToken' denied" in p.stderr and
+          "Service Account Token Creator" in p.stderr and not proxy.seen and imp_secret_free(p),
+          "generateAccessToken refused: Google's reason, the service account, the file, what role is needed; "
+          "no secret", p.stderr)
+
+    write_imp(source_credentials=dict(user_source, client_secret="wrong"))
+    iam.reset()
+    p, took = run(["keys", store], imp_env)
+    check(p.returncode != 0 and "refused the refresh token from %s" % imp_file in p.stderr and not iam.asked and
+          "wrong" not in p.stderr and imp_secret_free(p),
+          "impersonation whose source credentials are refused: says so, asks no IAM", p.stderr)
+
+    for fields, words, what in (
+            ({"source_credentials": None}, "have no source_credentials", "no source_credentials"),
+            ({"service_account_impersonation_url": "http://127.0.0.1:1/v1/projects/-/serviceAccounts/x"},
+             "ending in /SERVICE_ACCOUNT:generateAccessToken", "a URL that names no service account"),
+            ({"source_credentials": {"type": "external_account", "audience": "x"}},
+             "source_credentials are of type 'external_account'", "source credentials of another type"),
+            ({"delegates": "mid@proj"}, "delegates is not a list", "delegates not a list")):
+        write_imp(**fields)
+        iam.reset()
+        p, took = run(["keys", store], imp_env)
+        check(p.returncode != 0 and words in p.stderr and imp_file in p.stderr and not iam.asked and
+              imp_secret_free(p), "an impersonated_service_account file with %s: says so" % what, p.stderr)
+
+    iam.server.shutdown()
     token_server.shutdown()
     metadata.server.shutdown()
     proxy.server.shutdown()
