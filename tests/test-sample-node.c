@@ -92,7 +92,7 @@ test_container_preview (void)
   g_autoptr(SqDtype) dtype = sq_dtype_new_from_string ("|u1", NULL);
   const guint64 shape[] = { 8, 8, 3 };
   g_autoptr(GBytes) pixels = g_bytes_new_take (g_malloc0 (8 * 8 * 3), 8 * 8 * 3);
-  SqNdarray *array = sq_ndarray_new (dtype, 3, shape, pixels, NULL);
+  g_autoptr(SqNdarray) array = sq_ndarray_new (dtype, 3, shape, pixels, NULL);
   SqValue *entries[] = {
     sq_value_new_str ("image", -1), sq_value_new_ndarray (array),
     sq_value_new_str ("caption", -1), sq_value_new_str ("it's a cat sitting on a very long mat", -1),
