@@ -518,6 +518,7 @@ def main():
 
     machine_info()
     table = Table()
+    floor_lines = []
 
     # ---- check: decode every sample. Target for (a): no slower than
     # inflating alone; for (b): 5x Python. The other comparison is shown.
@@ -530,9 +531,15 @@ def main():
         raw = gzip_isize(path)
         size = os.path.getsize(path)
         cpu_drey, cpu_py = [], []
-        t_drey, t_pigz, t_py = medians(n, process([drey, "check", store, key], cpu=cpu_drey),
-                                       process(["pigz", "-dc", path]),
-                                       in_process(lambda: squirrel_read(path), cpu=cpu_py))
+        tools = [process([drey, "check", store, key], cpu=cpu_drey), process(["pigz", "-dc", path]),
+                 in_process(lambda: squirrel_read(path), cpu=cpu_py)]
+        if not big:
+            # The floor under (b): a process that only inflates the shard,
+            # drey-cli's start-up alone, and a process that does nothing.
+            tools += [shell_process(f"exec libdeflate-gunzip -c '{path}' > /dev/null"),
+                      process([drey, "--version"]), process(["/bin/true"])]
+        times = medians(n, *tools)
+        t_drey, t_pigz, t_py = times[:3]
         cpu_note = f"; cpu: drey {statistics.median(cpu_drey):.4f} s, python {statistics.median(cpu_py):.4f} s"
         peak_drey = peak_process([drey, "check", store, key])
         peak_pigz = peak_process(["pigz", "-dc", path])
@@ -558,6 +565,18 @@ def main():
                       note=f"peak {mib(py_peak)} ({mib(py_base)} after imports alone)" + cpu_note)
             table.add(case, "pigz -dc >/dev/null", t_pigz, f"{t_pigz / t_drey:.2f}",
                       note=f"peak {mib(peak_pigz)}")
+            t_ld, t_version, t_true = times[3:]
+            table.add(case, "libdeflate-gunzip -c", t_ld, f"{t_ld / t_drey:.2f}",
+                      note="inflating alone, in one stream (through /bin/sh)")
+            table.add(case, "drey-cli --version", t_version, f"{t_version / t_drey:.2f}",
+                      note="drey-cli's start-up and exit alone")
+            table.add(case, "/bin/true", t_true, f"{t_true / t_drey:.2f}", note="a process that does nothing")
+            # The 5x target against the least any reader of this shard
+            # can cost as a process: inflating it and starting up.
+            floor = t_ld + t_version - t_true
+            floor_lines.append(f"{case}: 5x Python is {t_py / 5:.4f} s; inflating alone plus drey-cli's "
+                               f"start-up take {floor:.4f} s ({t_py / floor:.2f}x Python) before one value "
+                               f"is parsed")
 
     # ---- keys: list 100,000 shards
     n = runs(15)
@@ -714,6 +733,8 @@ def main():
     print()
     table.print()
     print()
+    for line in floor_lines:
+        print("floor: " + line)
     if table.unjudged:
         print("NOT JUDGED (this session did not get the cores it asked for; re-run on an idle machine): "
               + "; ".join(table.unjudged))
