@@ -21,6 +21,8 @@ int       _sq_object_cache_begin  (char       **temp_path);
 void      _sq_object_cache_commit (const char  *url,
                                    const char  *etag,
                                    const char  *temp_path);
+/* The most the cache holds, in bytes: DREY_CACHE_SIZE, else 1 GiB. */
+guint64   _sq_object_cache_limit  (void);
 /* @path was used now. */
 void      _sq_object_cache_touch  (const char  *path);
 

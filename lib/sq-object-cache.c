@@ -7,6 +7,9 @@
  * by default); past that the files used least recently go (their mtime is
  * touched at every use). Files are renamed into place whole, so two
  * processes never see half of one; a kept file that vanished is a miss.
+ * A download in progress is a .download-XXXXXX file its writer holds
+ * flock()ed; one nobody holds, older than a minute, was left by a process
+ * that died, and the next eviction removes it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <utime.h>
 #include <unistd.h>
@@ -26,6 +30,9 @@
 #include "sq-object-cache-private.h"
 
 #define DEFAULT_LIMIT ((guint64) 1 << 30)
+#define TEMP_PREFIX ".download-"
+/* A temp file is locked right after it is made; the age covers that gap. */
+#define STALE_TEMP_SECONDS 60
 
 static char *
 cache_dir (void)
@@ -81,11 +88,30 @@ _sq_object_cache_begin (char **temp_path)
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return -1;
-  path = g_build_filename (dir, ".download-XXXXXX", NULL);
+  path = g_build_filename (dir, TEMP_PREFIX "XXXXXX", NULL);
   fd = g_mkstemp_full (path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd >= 0)
-    *temp_path = g_steal_pointer (&path);
+  if (fd < 0)
+    return -1;
+  /* Held until the fd is closed, or the process dies: then it is stale. */
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_unlink (path);
+      return -1;
+    }
+  *temp_path = g_steal_pointer (&path);
   return fd;
+}
+
+guint64
+_sq_object_cache_limit (void)
+{
+  const char *text = g_getenv ("DREY_CACHE_SIZE");
+  guint64 limit = DEFAULT_LIMIT;
+
+  if (text != NULL)
+    g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &limit, NULL);
+  return limit;
 }
 
 void
@@ -116,26 +142,48 @@ kept_clear (gpointer data)
   g_free (((Kept *) data)->path);
 }
 
+/* A temp file of a download that died with its process. */
+static void
+remove_if_stale (const char *path)
+{
+  GStatBuf st;
+  int fd;
+
+  if (g_stat (path, &st) != 0 || (gint64) st.st_mtime > g_get_real_time () / G_USEC_PER_SEC - STALE_TEMP_SECONDS)
+    return;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    return;
+  /* Locked: a download still writing it (one stalled, say). */
+  if (flock (fd, LOCK_EX | LOCK_NB) == 0)
+    g_unlink (path);
+  close (fd);
+}
+
 static void
 evict (void)
 {
   g_autofree char *dir_path = cache_dir ();
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   g_autoptr(GArray) kept = g_array_new (FALSE, FALSE, sizeof (Kept));
-  const char *limit_text = g_getenv ("DREY_CACHE_SIZE");
-  guint64 limit = DEFAULT_LIMIT, total = 0;
+  guint64 limit = _sq_object_cache_limit (), total = 0;
   const char *name;
 
   if (dir == NULL)
     return;
-  if (limit_text != NULL)
-    g_ascii_string_to_unsigned (limit_text, 10, 0, G_MAXUINT64, &limit, NULL);
   g_array_set_clear_func (kept, kept_clear);
   while ((name = g_dir_read_name (dir)) != NULL)
     {
       Kept k;
       GStatBuf st;
 
+      if (g_str_has_prefix (name, TEMP_PREFIX))
+        {
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+
+          remove_if_stale (path);
+          continue;
+        }
       if (!g_str_has_suffix (name, ".gz"))
         continue;
       k.path = g_build_filename (dir_path, name, NULL);

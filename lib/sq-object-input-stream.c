@@ -350,8 +350,10 @@ answer (SqObjectInputStream *self,
   self->answered = TRUE;
   self->etag = g_strdup (self->response.etag);
   self->size = self->response.total_size;
-  /* Only a whole object, from its first byte, is worth keeping. */
-  if (self->cache_url != NULL && status == 200 && self->etag != NULL)
+  /* Only a whole object, from its first byte, is worth keeping; not one
+   * the cache could not hold, which would evict everything and then go. */
+  if (self->cache_url != NULL && status == 200 && self->etag != NULL &&
+      (self->size < 0 || (guint64) self->size <= _sq_object_cache_limit ()))
     tee_start (self);
 
   g_mutex_lock (&self->lock);

@@ -42,6 +42,8 @@
 #   - the read cache: a shard read again is a 304 and the kept bytes; a
 #     download cut short, or stopped by its reader, keeps nothing; one
 #     resumed after a reset is kept whole; the cache stays in its bound;
+#     a shard bigger than the bound is not kept; a dead download's temp
+#     file is swept, a live (flock()ed) one is not;
 #   - errors: no such bucket; no credentials, with where Drey looked;
 #   - gs:// through STORAGE_EMULATOR_HOST, anonymous, with
 #     CLOUDSDK_AUTH_ACCESS_TOKEN, and with ADC credentials at a loopback
@@ -53,6 +55,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import base64
+import fcntl
 import gzip
 import hashlib
 import re
@@ -825,6 +828,32 @@ def tests(tmp, port):
     check(sum(sizes) <= 400 and len(sizes) >= 1, "the cache stays within DREY_CACHE_SIZE (%d bytes in %d files)"
           % (sum(sizes), len(sizes)))
     check(not [n for n in os.listdir(cache) if n.startswith(".download-")], "no half download left in the cache")
+
+    # Temp files of downloads: one left by a process that died (old, nobody
+    # holds its lock) goes at the next eviction; one a live download holds
+    # (flock, as Drey's writer does) stays, however old; so does a new one.
+    stale, held, new = (os.path.join(cache, ".download-" + n) for n in ("dead01", "held01", "new001"))
+    for path in (stale, held, new):
+        with open(path, "wb") as f:
+            f.write(b"x" * 1000)
+    for path in (stale, held):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    holder = open(held, "rb")
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    s3.put_object(Bucket=BUCKET, Key="cached/c9.gz", Body=squirrel_shard([{"i": 9}]))
+    p = cli("cat", "s3://%s/cached" % BUCKET, "c9", e=bound)
+    left = sorted(n for n in os.listdir(cache) if n.startswith(".download-"))
+    check(p.returncode == 0 and left == [".download-held01", ".download-new001"],
+          "a dead download's temp file swept; a held or new one kept", p.stderr + str(left))
+    holder.close()
+    for path in (held, new):
+        os.unlink(path)
+    big = squirrel_shard([{"pad": os.urandom(600)}])
+    s3.put_object(Bucket=BUCKET, Key="cached/toobig.gz", Body=big)
+    before = cache_files()
+    p = cli("cat", "s3://%s/cached" % BUCKET, "toobig", e=bound)
+    check(p.returncode == 0 and cache_files() == before and len(big) > 400,
+          "a shard bigger than the whole cache is read, not kept", p.stderr + str(cache_files()))
 
     # --- gs:// through STORAGE_EMULATOR_HOST (s3rver speaks the XML API's shapes)
     gs_env = dict(base_env, STORAGE_EMULATOR_HOST="127.0.0.1:%d" % proxy.port)
