@@ -833,11 +833,12 @@ test_window_narrow (Fixture       *f,
 
   open_and_wait (f);
   /* Wide: the three panes side by side (on a screen that has room for
-   * them: at a scale factor of 2, Xvfb's 1400 pixels are 700). */
+   * them: at a scale factor of 2, Xvfb's 1400 pixels are 700). Once the
+   * window has its size: on a slow run (ASan) it may not have it yet. */
   select_and_wait (f, "photos");
+  WAIT_FOR (!adw_leaflet_get_folded (leaflet) && gtk_widget_get_mapped (content));
   wide = gtk_widget_get_width (GTK_WIDGET (f->window));
   g_test_message ("wide: %d pixels", wide);
-  g_assert_false (adw_leaflet_get_folded (leaflet));
   selection = drey_sample_view_get_selection (f->sample_view);
   {
     g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (selection), 0);
@@ -852,8 +853,9 @@ test_window_narrow (Fixture       *f,
       WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (panel)));
       g_assert_false (adw_leaflet_get_folded (inner));
     }
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)));
-  g_assert_true (gtk_widget_get_mapped (content));
+  /* The panel coming in is a new layout: both outer panes once it settles. */
+  WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (f->key_list)) && gtk_widget_get_mapped (content) &&
+            !adw_leaflet_get_folded (leaflet));
   WAIT_FOR (!gtk_widget_get_visible (back));
   gtk_single_selection_set_selected (selection, GTK_INVALID_LIST_POSITION);
 
