@@ -4,7 +4,8 @@
  * It shows a DreyStoreDocument and fills in as its scan runs: the
  * figures follow the document's counters, the schema is a boxed list
  * bound to its fields (one expander row per field, whose statistics,
- * histogram and top values are updated whenever the field's "stats" is).
+ * histogram and top values are made when it is first expanded, then
+ * updated whenever the field's "stats" is).
  * A field that drifts carries a warning button: its popover says how, and
  * lists the first samples concerned; picking one emits "sample-activated".
  *
@@ -63,7 +64,11 @@ typedef struct
   AdwExpanderRow    *row;
   GtkLabel          *presence;
   GtkMenuButton     *drift_button;
-  GtkWidget         *drift_box;
+  GtkWidget         *drift_box;     /* made when its popover first opens */
+  /* The expanded part, made when the row is first expanded: a store's
+   * fields all come at once when its scan ends, and five rows of widgets
+   * for each held the main loop for 50-100 ms. */
+  gboolean           details_made;
   AdwActionRow      *numbers_row;
   AdwActionRow      *elements_row;
   AdwActionRow      *top_row;
@@ -173,41 +178,18 @@ set_row_text (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text != NULL ? text : "");
 }
 
+/* The expanded part: numbers, array elements, top values, histogram. */
 static void
-update_field_row (FieldRow *fr)
+update_details (FieldRow     *fr,
+                SqFieldStats *stats)
 {
-  SqFieldStats *stats = drey_field_item_get_stats (fr->item);
-  g_autofree char *types = drey_field_item_dup_types_text (fr->item);
-  g_autofree char *patterns = drey_field_item_dup_patterns_text (fr->item);
-  g_autofree char *presence = g_strdup_printf ("%.1f%%", 100.0 * drey_field_item_get_presence (fr->item));
-  g_autofree char *subtitle = NULL;
   g_autofree char *numbers_text = NULL;
   g_autofree char *elements_text = NULL;
-  GPtrArray *drifts = drey_field_item_get_drifts (fr->item);
   const SqFieldNumbers *numbers;
   const SqCount *top;
   guint n_top = 0;
   guint64 bins[SQ_FIELD_STATS_N_BINS];
   double lower, upper;
-
-  if (stats == NULL)
-    return;
-  subtitle = *patterns != '\0' ? g_strdup (patterns) : g_strdup (types);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fr->row), drey_field_item_get_path (fr->item));
-  adw_expander_row_set_subtitle (fr->row, subtitle);
-  gtk_label_set_text (fr->presence, presence);
-
-  gtk_widget_set_visible (GTK_WIDGET (fr->drift_button), drifts->len > 0);
-  if (drifts->len > 0)
-    {
-      g_autofree char *tip = drifts->len == 1 ? g_strdup (sq_drift_get_description (g_ptr_array_index (drifts, 0)))
-                                              : g_strdup_printf (_("Drifts in %u ways"), drifts->len);
-
-      /* Setting a tooltip talks to the display server: only on change. */
-      if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (fr->drift_button)), tip) != 0)
-        gtk_widget_set_tooltip_text (GTK_WIDGET (fr->drift_button), tip);
-      fill_drift_box (fr, drifts);
-    }
 
   numbers = sq_field_stats_get_numbers (stats);
   if (numbers != NULL)
@@ -251,6 +233,39 @@ update_field_row (FieldRow *fr)
     gtk_widget_set_visible (GTK_WIDGET (fr->histogram_row), FALSE);
 }
 
+static void
+update_field_row (FieldRow *fr)
+{
+  SqFieldStats *stats = drey_field_item_get_stats (fr->item);
+  g_autofree char *types = drey_field_item_dup_types_text (fr->item);
+  g_autofree char *patterns = drey_field_item_dup_patterns_text (fr->item);
+  g_autofree char *presence = g_strdup_printf ("%.1f%%", 100.0 * drey_field_item_get_presence (fr->item));
+  g_autofree char *subtitle = NULL;
+  GPtrArray *drifts = drey_field_item_get_drifts (fr->item);
+
+  if (stats == NULL)
+    return;
+  subtitle = *patterns != '\0' ? g_strdup (patterns) : g_strdup (types);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fr->row), drey_field_item_get_path (fr->item));
+  adw_expander_row_set_subtitle (fr->row, subtitle);
+  gtk_label_set_text (fr->presence, presence);
+
+  gtk_widget_set_visible (GTK_WIDGET (fr->drift_button), drifts->len > 0);
+  if (drifts->len > 0)
+    {
+      g_autofree char *tip = drifts->len == 1 ? g_strdup (sq_drift_get_description (g_ptr_array_index (drifts, 0)))
+                                              : g_strdup_printf (_("Drifts in %u ways"), drifts->len);
+
+      /* Setting a tooltip talks to the display server: only on change. */
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (fr->drift_button)), tip) != 0)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (fr->drift_button), tip);
+      if (fr->drift_box != NULL)
+        fill_drift_box (fr, drifts);
+    }
+  if (fr->details_made)
+    update_details (fr, stats);
+}
+
 static AdwActionRow *
 add_detail_row (AdwExpanderRow *row,
                 const char     *title)
@@ -264,43 +279,16 @@ add_detail_row (AdwExpanderRow *row,
   return ADW_ACTION_ROW (detail);
 }
 
-static GtkWidget *
-create_field_row (gpointer item,
-                  gpointer user_data)
+/* The expanded part's rows, once. */
+static void
+make_details (FieldRow *fr)
 {
-  DreyStoreOverview *self = user_data;
-  FieldRow *fr = g_new0 (FieldRow, 1);
-  GtkWidget *popover, *histogram_box;
+  GtkWidget *histogram_box;
+  SqFieldStats *stats = drey_field_item_get_stats (fr->item);
 
-  fr->overview = self;
-  fr->item = g_object_ref (item);
-  fr->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (fr->row), "drey-field-row");
-
-  fr->presence = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "numeric");
-  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "dim-label");
-  gtk_widget_set_valign (GTK_WIDGET (fr->presence), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (fr->presence), _("Samples that hold this field"));
-
-  fr->drift_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (fr->drift_box, 6);
-  gtk_widget_set_margin_end (fr->drift_box, 6);
-  gtk_widget_set_margin_top (fr->drift_box, 6);
-  gtk_widget_set_margin_bottom (fr->drift_box, 6);
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), fr->drift_box);
-  fr->drift_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_menu_button_set_icon_name (fr->drift_button, "dialog-warning-symbolic");
-  gtk_menu_button_set_popover (fr->drift_button, popover);
-  gtk_widget_set_valign (GTK_WIDGET (fr->drift_button), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "flat");
-  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "warning");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fr->drift_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("How this field drifts"), -1);
-  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->presence));
-  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->drift_button));
-
+  if (fr->details_made)
+    return;
+  fr->details_made = TRUE;
   fr->numbers_row = add_detail_row (fr->row, _("Numbers"));
   fr->elements_row = add_detail_row (fr->row, _("Array elements"));
   fr->top_row = add_detail_row (fr->row, _("Most frequent values"));
@@ -313,9 +301,73 @@ create_field_row (gpointer item,
   gtk_widget_set_margin_top (histogram_box, 6);
   gtk_widget_set_margin_bottom (histogram_box, 6);
   adw_action_row_add_suffix (fr->histogram_row, histogram_box);
+  if (stats != NULL)
+    update_details (fr, stats);
+}
+
+static void
+field_row_expanded (AdwExpanderRow *row,
+                    GParamSpec     *pspec,
+                    FieldRow       *fr)
+{
+  if (adw_expander_row_get_expanded (row))
+    make_details (fr);
+}
+
+/* Before the drift popover opens: made the first time, filled each time. */
+static void
+create_drift_popup (GtkMenuButton *button,
+                    gpointer       data)
+{
+  FieldRow *fr = data;
+
+  if (fr->drift_box == NULL)
+    {
+      GtkWidget *popover = gtk_popover_new ();
+
+      fr->drift_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      gtk_widget_set_margin_start (fr->drift_box, 6);
+      gtk_widget_set_margin_end (fr->drift_box, 6);
+      gtk_widget_set_margin_top (fr->drift_box, 6);
+      gtk_widget_set_margin_bottom (fr->drift_box, 6);
+      gtk_popover_set_child (GTK_POPOVER (popover), fr->drift_box);
+      gtk_menu_button_set_popover (button, popover);
+    }
+  fill_drift_box (fr, drey_field_item_get_drifts (fr->item));
+}
+
+static GtkWidget *
+create_field_row (gpointer item,
+                  gpointer user_data)
+{
+  DreyStoreOverview *self = user_data;
+  FieldRow *fr = g_new0 (FieldRow, 1);
+
+  fr->overview = self;
+  fr->item = g_object_ref (item);
+  fr->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (fr->row), "drey-field-row");
+
+  fr->presence = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "numeric");
+  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "dim-label");
+  gtk_widget_set_valign (GTK_WIDGET (fr->presence), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (fr->presence), _("Samples that hold this field"));
+
+  fr->drift_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
+  gtk_menu_button_set_icon_name (fr->drift_button, "dialog-warning-symbolic");
+  gtk_menu_button_set_create_popup_func (fr->drift_button, create_drift_popup, fr, NULL);
+  gtk_widget_set_valign (GTK_WIDGET (fr->drift_button), GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "warning");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (fr->drift_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("How this field drifts"), -1);
+  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->presence));
+  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->drift_button));
 
   g_object_set_data_full (G_OBJECT (fr->row), "drey-field-row", fr, (GDestroyNotify) field_row_free);
   g_signal_connect_swapped (fr->item, "notify::stats", G_CALLBACK (update_field_row), fr);
+  g_signal_connect (fr->row, "notify::expanded", G_CALLBACK (field_row_expanded), fr);
   update_field_row (fr);
   return GTK_WIDGET (fr->row);
 }
@@ -338,9 +390,12 @@ drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
       FieldRow *fr = g_object_get_data (G_OBJECT (child), "drey-field-row");
 
       if (fr != NULL && g_str_equal (drey_field_item_get_path (fr->item), path))
-        return gtk_widget_get_visible (GTK_WIDGET (fr->histogram_row))
-               ? g_strdup (adw_action_row_get_subtitle (fr->histogram_row))
-               : NULL;
+        {
+          make_details (fr);
+          return gtk_widget_get_visible (GTK_WIDGET (fr->histogram_row))
+                 ? g_strdup (adw_action_row_get_subtitle (fr->histogram_row))
+                 : NULL;
+        }
     }
   return NULL;
 }
