@@ -193,6 +193,9 @@ def main():
         for _ in range(args.runs):
             for name, fn in cases:
                 before.get(name, lambda: None)()
+                # No dirty pages from the case before: the cache's copy, or
+                # curl's file, written back during the next case slowed it.
+                os.sync()
                 cpu = cpu_time()
                 start = time.perf_counter()
                 fn()
