@@ -80,7 +80,7 @@ def main():
     })
     argv = [os.path.join(args.build, "tests", "test-store-view"), "-p", "/store-view/bench-gallery"]
     if not os.environ.get("DISPLAY"):
-        argv = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24"] + argv
+        argv = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24 -noreset"] + argv
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     shutil.rmtree(cache, ignore_errors=True)
     if proc.returncode != 0:

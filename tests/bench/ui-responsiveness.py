@@ -62,7 +62,7 @@ def environment(build, renderer):
 def run_case(build, binary, path, env):
     argv = [os.path.join(build, 'tests', binary), '-p', path]
     if not os.environ.get('DISPLAY'):
-        argv = ['xvfb-run', '-a', '-s', '-screen 0 1400x900x24'] + argv
+        argv = ['xvfb-run', '-a', '-s', '-screen 0 1400x900x24 -noreset'] + argv
     proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, timeout=600)
     return proc.returncode, proc.stderr
