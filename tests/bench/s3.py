@@ -79,9 +79,10 @@ def main():
 
     s3rver = os.path.join(ROOT, "tests", "s3", "node_modules", ".bin", "s3rver")
     tmp = tempfile.mkdtemp(prefix="drey-bench-s3-")
-    # s3rver keeps its objects in memory (/dev/shm, where there is one): on
-    # disk, a 100 MiB object the kernel had dropped from the page cache
-    # between two reads made the server's own time move by 2x. What the
+    # s3rver keeps its objects in memory (/dev/shm, where there is one), so
+    # that its read of the 100 MiB object never waits for the disk (no
+    # change was seen on the idle bench machine; the 2x swings were the
+    # writeback that the sync between cases now keeps out). What the
     # clients write (the cache, curl's file) stays on disk, in tmp.
     shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
     data = tempfile.mkdtemp(prefix="drey-bench-s3rver-", dir=shm) if shm else os.path.join(tmp, "s3rver")
