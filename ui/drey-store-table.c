@@ -8,6 +8,12 @@
  * array shows as its dtype and shape. Activating a row emits
  * "sample-activated".
  *
+ * At most MAX_FIELD_COLUMNS field columns, the schema's first, and a note
+ * above the table says how many fields are left out: GTK 4.8's column
+ * view makes a cell per column for each of the 200 or so rows it keeps,
+ * and a tabular store of 1,500 columns took 106 ms only to add them
+ * (tests/test-store-view.c, /store-view/wide-schema), before a row.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "drey-store-table"
@@ -26,6 +32,8 @@ struct _DreyStoreTable
   GtkWidget           parent_instance;
 
   /* template */
+  GtkWidget          *box;
+  GtkLabel           *columns_note;
   GtkWidget          *scroller;
   GtkColumnView      *column_view;
 
@@ -48,6 +56,9 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* Field columns at most: a cell each in every row the view keeps. */
+#define MAX_FIELD_COLUMNS 40
 
 /* Key and Index are columns too, by these names. */
 #define KEY_COLUMN   "\x1fkey"
@@ -135,6 +146,7 @@ sync_columns (DreyStoreTable *self)
 {
   GListModel *fields = self->document != NULL ? drey_store_document_get_fields (self->document) : NULL;
   guint n = fields != NULL ? g_list_model_get_n_items (fields) : 0;
+  guint n_fit = 0, n_shown = g_hash_table_size (self->columns) - 2;
 
   for (guint i = 0; i < n; i++)
     {
@@ -142,15 +154,53 @@ sync_columns (DreyStoreTable *self)
       const char *path = drey_field_item_get_path (item);
       gboolean numeric;
 
-      if (g_hash_table_contains (self->columns, path) ||
-          !(drey_field_item_get_is_scalar (item) || drey_field_item_get_is_array (item)))
+      if (!(drey_field_item_get_is_scalar (item) || drey_field_item_get_is_array (item)))
+        continue;
+      n_fit++;
+      if (g_hash_table_contains (self->columns, path) || n_shown >= MAX_FIELD_COLUMNS)
         continue;
       numeric = drey_field_item_get_is_scalar (item) &&
                 sq_field_stats_get_numbers (drey_field_item_get_stats (item)) != NULL;
       add_column (self, path, path, numeric);
+      n_shown++;
       /* Wide enough for a number or a short label; resizable. */
       gtk_column_view_column_set_fixed_width (g_hash_table_lookup (self->columns, path), 160);
     }
+
+  if (n_fit > n_shown)
+    {
+      g_autofree char *note =
+        g_strdup_printf (g_dngettext (NULL, "%u of %u fields have a column: the samples themselves show every field.",
+                                      "%u of %u fields have a column: the samples themselves show every field.", n_fit),
+                         n_shown, n_fit);
+
+      gtk_label_set_text (self->columns_note, note);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->columns_note), n_fit > n_shown);
+}
+
+/**
+ * drey_store_table_get_n_field_columns:
+ *
+ * For tests: the field columns the table has (Key and Index aside).
+ */
+guint
+drey_store_table_get_n_field_columns (DreyStoreTable *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_TABLE (self), 0);
+  return g_hash_table_size (self->columns) - 2;
+}
+
+/**
+ * drey_store_table_get_columns_note:
+ *
+ * For tests: the note above the table, %NULL when none shows.
+ */
+const char *
+drey_store_table_get_columns_note (DreyStoreTable *self)
+{
+  g_return_val_if_fail (DREY_IS_STORE_TABLE (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->columns_note)) ? gtk_label_get_text (self->columns_note) : NULL;
 }
 
 /* ---- the query ---------------------------------------------------------- */
@@ -384,6 +434,8 @@ drey_store_table_class_init (DreyStoreTableClass *klass)
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/drey/Drey/drey-store-table.ui");
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreTable, box);
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreTable, columns_note);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreTable, scroller);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreTable, column_view);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);

@@ -20,6 +20,8 @@ void           drey_store_table_set_document (DreyStoreTable    *self,
 GtkColumnView *drey_store_table_get_column_view (DreyStoreTable *self);
 GListModel    *drey_store_table_get_rows     (DreyStoreTable    *self);
 gboolean       drey_store_table_get_loading  (DreyStoreTable    *self);
+guint          drey_store_table_get_n_field_columns (DreyStoreTable *self);
+const char    *drey_store_table_get_columns_note (DreyStoreTable *self);
 void           drey_store_table_set_shard    (DreyStoreTable    *self,
                                               const char        *key);
 void           drey_store_table_sort_by      (DreyStoreTable    *self,
