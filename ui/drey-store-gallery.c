@@ -55,6 +55,7 @@ struct _DreyStoreGallery
   GtkStringList      *field_names;
   GtkStringList      *caption_names;
   gboolean            syncing_dropdowns;
+  gboolean            dropdowns_stale; /* fields changed while unmapped */
   char               *field;
   char               *caption;
   guint               size;
@@ -557,8 +558,36 @@ find_name (GtkStringList *list,
   return GTK_INVALID_LIST_POSITION;
 }
 
+static gboolean
+has_name (GPtrArray  *names,
+          const char *name)
+{
+  for (guint i = 0; name != NULL && i + 1 < names->len; i++)
+    if (g_str_equal (g_ptr_array_index (names, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* @list becomes @names (NULL-terminated), if it is not already: a list
+ * spliced makes the dropdown's popup list rebind its rows. */
+static void
+replace_names (GtkStringList *list,
+               GPtrArray     *names)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  gboolean same = n == names->len - 1;
+
+  for (guint i = 0; same && i < n; i++)
+    same = g_str_equal (gtk_string_list_get_string (list, i), g_ptr_array_index (names, i));
+  if (!same)
+    gtk_string_list_splice (list, 0, n, (const char * const *) names->pdata);
+}
+
 /* The dropdowns offer the schema's image fields and scalar fields; the
- * choice stays while it is there, else the document's default. */
+ * choice stays while it is there, else the document's default. The
+ * dropdowns' lists are filled only while the gallery is on screen: for
+ * a tabular store's 1,500 columns, filling the captions' list made its
+ * popup bind some 200 rows, 16 ms, on the overview. */
 static void
 sync_fields (DreyStoreGallery *self)
 {
@@ -583,14 +612,7 @@ sync_fields (DreyStoreGallery *self)
   g_ptr_array_add (images, NULL);
   g_ptr_array_add (captions, NULL);
 
-  self->syncing_dropdowns = TRUE;
-  gtk_string_list_splice (self->field_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->field_names)),
-                          (const char * const *) images->pdata);
-  gtk_string_list_splice (self->caption_names, 0, g_list_model_get_n_items (G_LIST_MODEL (self->caption_names)),
-                          (const char * const *) captions->pdata);
-  self->syncing_dropdowns = FALSE;
-
-  if (find_name (self->field_names, field) == GTK_INVALID_LIST_POSITION)
+  if (!has_name (images, field))
     {
       fallback = self->document != NULL ? drey_store_document_get_default_image_field (self->document) : NULL;
       g_free (field);
@@ -604,11 +626,18 @@ sync_fields (DreyStoreGallery *self)
     }
   drey_store_gallery_set_field (self, field);
   drey_store_gallery_set_caption_field (self, caption);
-  self->syncing_dropdowns = TRUE;
-  gtk_drop_down_set_selected (self->field_dropdown, field != NULL ? find_name (self->field_names, field) : 0);
-  gtk_drop_down_set_selected (self->caption_dropdown,
-                              self->caption != NULL ? find_name (self->caption_names, self->caption) : 0);
-  self->syncing_dropdowns = FALSE;
+
+  self->dropdowns_stale = !gtk_widget_get_mapped (GTK_WIDGET (self));
+  if (!self->dropdowns_stale)
+    {
+      self->syncing_dropdowns = TRUE;
+      replace_names (self->field_names, images);
+      replace_names (self->caption_names, captions);
+      gtk_drop_down_set_selected (self->field_dropdown, field != NULL ? find_name (self->field_names, field) : 0);
+      gtk_drop_down_set_selected (self->caption_dropdown,
+                                  self->caption != NULL ? find_name (self->caption_names, self->caption) : 0);
+      self->syncing_dropdowns = FALSE;
+    }
   update_page (self);
 }
 
@@ -725,6 +754,8 @@ drey_store_gallery_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (drey_store_gallery_parent_class)->map (widget);
   gtk_single_selection_set_model (self->selection, self->model);
+  if (self->dropdowns_stale)
+    sync_fields (self);
 }
 
 static void
