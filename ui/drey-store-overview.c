@@ -2,12 +2,21 @@
  * with presence and drift, and every field's statistics
  *
  * It shows a DreyStoreDocument and fills in as its scan runs: the
- * figures follow the document's counters, the schema is a boxed list
- * bound to its fields (one expander row per field, whose statistics,
- * histogram and top values are made when it is first expanded, then
- * updated whenever the field's "stats" is).
- * A field that drifts carries a warning button: its popover says how, and
- * lists the first samples concerned; picking one emits "sample-activated".
+ * figures follow the document's counters, the schema is its fields, one
+ * DreyFieldRow each. A field that drifts carries a warning button: its
+ * popover lists the first samples concerned; picking one emits
+ * "sample-activated".
+ *
+ * The page is one list view: its first item is the header (the figures,
+ * the scan's progress, the shards that failed, the schema's title), one
+ * widget handed to whichever row shows that item; the rest are the
+ * fields. GTK 4.8's list view makes rows for some 200 items however many
+ * there are, and binds them to others as it scrolls: a list box made a
+ * row for each of a tabular store's 1,500 columns when the scan's fields
+ * came, and measured every one at each resize (175 ms a resize), and the
+ * window stalled 600-800 ms (tests/test-store-view.c, /wide-schema).
+ * Rows are reused for other fields, so which fields are expanded is kept
+ * here, by path.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,12 +27,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "drey-histogram.h"
-#include "drey-sample-node.h"
+#include "drey-field-row.h"
 #include "drey-store-overview.h"
-
-/* Samples listed per drift in its popover. */
-#define DRIFT_SAMPLES 12
 
 struct _DreyStoreOverview
 {
@@ -40,10 +45,18 @@ struct _DreyStoreOverview
   GtkProgressBar    *progress_bar;
   GtkWidget         *failed_group;
   GtkListBox        *failed_list;
-  GtkListBox        *field_list;
+  GtkListView       *field_view;
+  GtkWidget         *header;
 
   DreyStoreDocument *document;
   char              *summary_text;
+  GObject           *header_item;
+  GListStore        *parts;          /* GListModel: the header's, the fields */
+  GtkFlattenListModel *items;
+  GtkWidget         *header_ref;     /* ours: rows hold the header in turn */
+  GtkListItem       *header_list_item;
+  GPtrArray         *list_items;     /* GtkListItem: every row the view made */
+  GHashTable        *expanded;       /* paths of the fields expanded */
 };
 
 G_DEFINE_FINAL_TYPE (DreyStoreOverview, drey_store_overview, GTK_TYPE_WIDGET)
@@ -55,349 +68,194 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* ---- one field ---------------------------------------------------------- */
+/* ---- the schema -------------------------------------------------------- */
 
-typedef struct
+/* The list's first item: the figures and the schema's title. */
+static gboolean
+is_header (DreyStoreOverview *self,
+           gpointer           item)
 {
-  DreyStoreOverview *overview;
-  DreyFieldItem     *item;
-  AdwExpanderRow    *row;
-  GtkLabel          *presence;
-  GtkMenuButton     *drift_button;
-  GtkWidget         *drift_box;     /* made when its popover first opens */
-  /* The expanded part, made when the row is first expanded: a store's
-   * fields all come at once when its scan ends, and five rows of widgets
-   * for each held the main loop for 50-100 ms. */
-  gboolean           details_made;
-  AdwActionRow      *numbers_row;
-  AdwActionRow      *elements_row;
-  AdwActionRow      *top_row;
-  AdwActionRow      *histogram_row;
-  DreyHistogram     *histogram;
-} FieldRow;
-
-static void
-field_row_free (FieldRow *fr)
-{
-  g_signal_handlers_disconnect_by_data (fr->item, fr);
-  g_object_unref (fr->item);
-  g_free (fr);
-}
-
-static char *
-format_number (double v)
-{
-  return drey_format_number (v, 6);
-}
-
-static char *
-format_numbers (const SqFieldNumbers *numbers)
-{
-  g_autofree char *min = format_number (numbers->min);
-  g_autofree char *max = format_number (numbers->max);
-  g_autofree char *mean = format_number (numbers->mean);
-  g_autofree char *std = format_number (numbers->std);
-  GString *text = g_string_new (NULL);
-
-  g_string_printf (text, _("min %s · max %s · mean %s · std %s"), min, max, mean, std);
-  if (numbers->n_nan > 0)
-    g_string_append_printf (text, _(" · %" G_GUINT64_FORMAT " NaN"), numbers->n_nan);
-  if (numbers->n_inf > 0)
-    g_string_append_printf (text, _(" · %" G_GUINT64_FORMAT " infinite"), numbers->n_inf);
-  return g_string_free (text, FALSE);
+  return item == (gpointer) self->header_item;
 }
 
 static void
-activate_drift_sample (GtkButton *button,
-                       FieldRow  *fr)
+row_expanded (DreyFieldRow      *row,
+              GParamSpec        *pspec,
+              DreyStoreOverview *self)
 {
-  const char *key = g_object_get_data (G_OBJECT (button), "drey-key");
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "drey-index"));
+  DreyFieldItem *item = drey_field_row_get_item (row);
 
-  gtk_menu_button_popdown (fr->drift_button);
-  g_signal_emit (fr->overview, signals[SAMPLE_ACTIVATED], 0, key, index, drey_field_item_get_path (fr->item));
-}
-
-/* The popover: each drift's sentence, then the first samples it concerns. */
-static void
-fill_drift_box (FieldRow  *fr,
-                GPtrArray *drifts)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (fr->drift_box)) != NULL)
-    gtk_box_remove (GTK_BOX (fr->drift_box), child);
-  for (guint i = 0; i < drifts->len; i++)
-    {
-      SqDrift *drift = g_ptr_array_index (drifts, i);
-      GtkWidget *label = gtk_label_new (sq_drift_get_description (drift));
-      GtkWidget *flow = gtk_flow_box_new ();
-      guint n = MIN (sq_drift_get_n_sample_refs (drift), DRIFT_SAMPLES);
-
-      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 44);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_widget_add_css_class (label, "heading");
-      gtk_box_append (GTK_BOX (fr->drift_box), label);
-      gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
-      gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 3);
-      for (guint s = 0; s < n; s++)
-        {
-          guint index = 0;
-          const char *key = sq_drift_get_sample_ref (drift, s, &index);
-          g_autofree char *text = g_strdup_printf ("%s [%u]", key, index);
-          GtkWidget *button = gtk_button_new_with_label (text);
-
-          gtk_widget_add_css_class (button, "flat");
-          gtk_widget_set_tooltip_text (button, _("Open this sample"));
-          g_object_set_data_full (G_OBJECT (button), "drey-key", g_strdup (key), g_free);
-          g_object_set_data (G_OBJECT (button), "drey-index", GUINT_TO_POINTER (index));
-          g_signal_connect (button, "clicked", G_CALLBACK (activate_drift_sample), fr);
-          gtk_flow_box_append (GTK_FLOW_BOX (flow), button);
-        }
-      if (n > 0)
-        gtk_box_append (GTK_BOX (fr->drift_box), flow);
-      if (sq_drift_get_n_samples (drift) > n)
-        {
-          g_autofree char *more = g_strdup_printf (_("and %" G_GUINT64_FORMAT " more samples"),
-                                                   sq_drift_get_n_samples (drift) - n);
-          GtkWidget *more_label = gtk_label_new (more);
-
-          gtk_label_set_xalign (GTK_LABEL (more_label), 0);
-          gtk_widget_add_css_class (more_label, "dim-label");
-          gtk_box_append (GTK_BOX (fr->drift_box), more_label);
-        }
-    }
-}
-
-static void
-set_row_text (AdwActionRow *row,
-              const char   *text)
-{
-  gtk_widget_set_visible (GTK_WIDGET (row), text != NULL && *text != '\0');
-  adw_action_row_set_subtitle (row, text != NULL ? text : "");
-}
-
-/* The expanded part: numbers, array elements, top values, histogram. */
-static void
-update_details (FieldRow     *fr,
-                SqFieldStats *stats)
-{
-  g_autofree char *numbers_text = NULL;
-  g_autofree char *elements_text = NULL;
-  const SqFieldNumbers *numbers;
-  const SqCount *top;
-  guint n_top = 0;
-  guint64 bins[SQ_FIELD_STATS_N_BINS];
-  double lower, upper;
-
-  numbers = sq_field_stats_get_numbers (stats);
-  if (numbers != NULL)
-    numbers_text = format_numbers (numbers);
-  set_row_text (fr->numbers_row, numbers_text);
-  numbers = sq_field_stats_get_elements (stats);
-  if (numbers != NULL)
-    elements_text = format_numbers (numbers);
-  set_row_text (fr->elements_row, elements_text);
-
-  top = sq_field_stats_get_top_values (stats, &n_top);
-  if (top != NULL && n_top > 0)
-    {
-      GString *text = g_string_new (NULL);
-      guint64 total = sq_field_stats_get_n_categorical (stats);
-
-      for (guint i = 0; i < MIN (n_top, 10u); i++)
-        g_string_append_printf (text, "%s%s %.1f%%", i > 0 ? " · " : "", top[i].name,
-                                total > 0 ? 100.0 * (double) top[i].count / (double) total : 0.0);
-      if (n_top > 10)
-        g_string_append_printf (text, _(" · %u more"), n_top - 10);
-      set_row_text (fr->top_row, text->str);
-      g_string_free (text, TRUE);
-    }
-  else
-    set_row_text (fr->top_row, NULL);
-
-  if (sq_field_stats_get_histogram (stats, bins, &lower, &upper))
-    {
-      drey_histogram_set_bins (fr->histogram, bins, SQ_FIELD_STATS_N_BINS, lower, upper);
-      /* The scan keeps numbers in buckets, not every distinct one: a
-       * bucket that straddles a bin edge goes wholly to one side, and
-       * the user is told rather than shown a guess as numpy's answer. */
-      adw_action_row_set_subtitle (fr->histogram_row,
-                                   sq_field_stats_histogram_is_exact (stats)
-                                   ? ""
-                                   : _("Approximate: numbers counted in buckets at most 0.1% wide"));
-      gtk_widget_set_visible (GTK_WIDGET (fr->histogram_row), TRUE);
-    }
-  else
-    gtk_widget_set_visible (GTK_WIDGET (fr->histogram_row), FALSE);
-}
-
-static void
-update_field_row (FieldRow *fr)
-{
-  SqFieldStats *stats = drey_field_item_get_stats (fr->item);
-  g_autofree char *types = drey_field_item_dup_types_text (fr->item);
-  g_autofree char *patterns = drey_field_item_dup_patterns_text (fr->item);
-  g_autofree char *presence = g_strdup_printf ("%.1f%%", 100.0 * drey_field_item_get_presence (fr->item));
-  g_autofree char *subtitle = NULL;
-  GPtrArray *drifts = drey_field_item_get_drifts (fr->item);
-
-  if (stats == NULL)
+  if (item == NULL)
     return;
-  subtitle = *patterns != '\0' ? g_strdup (patterns) : g_strdup (types);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fr->row), drey_field_item_get_path (fr->item));
-  adw_expander_row_set_subtitle (fr->row, subtitle);
-  gtk_label_set_text (fr->presence, presence);
+  if (drey_field_row_get_expanded (row))
+    g_hash_table_add (self->expanded, g_strdup (drey_field_item_get_path (item)));
+  else
+    g_hash_table_remove (self->expanded, drey_field_item_get_path (item));
+}
 
-  gtk_widget_set_visible (GTK_WIDGET (fr->drift_button), drifts->len > 0);
-  if (drifts->len > 0)
+static void
+row_sample_activated (DreyFieldRow      *row,
+                      const char        *key,
+                      guint              index,
+                      const char        *path,
+                      DreyStoreOverview *self)
+{
+  g_signal_emit (self, signals[SAMPLE_ACTIVATED], 0, key, index, path);
+}
+
+/* Rounded corners at the schema's ends only: the first field follows the
+ * header, the last ends the list. */
+static void
+update_ends (DreyStoreOverview *self,
+             GtkListItem       *list_item)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  guint position = gtk_list_item_get_position (list_item);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+
+  if (DREY_IS_FIELD_ROW (child))
+    drey_field_row_set_ends (DREY_FIELD_ROW (child), position == 1, position + 1 == n);
+}
+
+static void
+setup_item (GtkListItemFactory *factory,
+            GtkListItem        *list_item,
+            DreyStoreOverview  *self)
+{
+  gtk_list_item_set_activatable (list_item, FALSE);
+  gtk_list_item_set_selectable (list_item, FALSE);
+  g_ptr_array_add (self->list_items, list_item);
+}
+
+static void
+teardown_item (GtkListItemFactory *factory,
+               GtkListItem        *list_item,
+               DreyStoreOverview  *self)
+{
+  g_ptr_array_remove_fast (self->list_items, list_item);
+}
+
+static void
+bind_item (GtkListItemFactory *factory,
+           GtkListItem        *list_item,
+           DreyStoreOverview  *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+  DreyFieldRow *row;
+
+  if (is_header (self, item))
     {
-      g_autofree char *tip = drifts->len == 1 ? g_strdup (sq_drift_get_description (g_ptr_array_index (drifts, 0)))
-                                              : g_strdup_printf (_("Drifts in %u ways"), drifts->len);
-
-      /* Setting a tooltip talks to the display server: only on change. */
-      if (g_strcmp0 (gtk_widget_get_tooltip_text (GTK_WIDGET (fr->drift_button)), tip) != 0)
-        gtk_widget_set_tooltip_text (GTK_WIDGET (fr->drift_button), tip);
-      if (fr->drift_box != NULL)
-        fill_drift_box (fr, drifts);
+      /* One header: the row that had it last lets it go first. */
+      if (gtk_widget_get_parent (self->header) != NULL && self->header_list_item != NULL)
+        gtk_list_item_set_child (self->header_list_item, NULL);
+      gtk_list_item_set_child (list_item, self->header);
+      self->header_list_item = list_item;
+      return;
     }
-  if (fr->details_made)
-    update_details (fr, stats);
-}
-
-static AdwActionRow *
-add_detail_row (AdwExpanderRow *row,
-                const char     *title)
-{
-  GtkWidget *detail = adw_action_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (detail), title);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (detail), 0);
-  gtk_widget_add_css_class (detail, "property");
-  adw_expander_row_add_row (row, detail);
-  return ADW_ACTION_ROW (detail);
-}
-
-/* The expanded part's rows, once. */
-static void
-make_details (FieldRow *fr)
-{
-  GtkWidget *histogram_box;
-  SqFieldStats *stats = drey_field_item_get_stats (fr->item);
-
-  if (fr->details_made)
-    return;
-  fr->details_made = TRUE;
-  fr->numbers_row = add_detail_row (fr->row, _("Numbers"));
-  fr->elements_row = add_detail_row (fr->row, _("Array elements"));
-  fr->top_row = add_detail_row (fr->row, _("Most frequent values"));
-  fr->histogram_row = add_detail_row (fr->row, _("Histogram"));
-  histogram_box = drey_histogram_new ();
-  fr->histogram = DREY_HISTOGRAM (histogram_box);
-  /* It widens with the row; at least this in a narrow window. */
-  gtk_widget_set_size_request (histogram_box, 160, 64);
-  gtk_widget_set_hexpand (histogram_box, TRUE);
-  gtk_widget_set_margin_top (histogram_box, 6);
-  gtk_widget_set_margin_bottom (histogram_box, 6);
-  adw_action_row_add_suffix (fr->histogram_row, histogram_box);
-  if (stats != NULL)
-    update_details (fr, stats);
-}
-
-static void
-field_row_expanded (AdwExpanderRow *row,
-                    GParamSpec     *pspec,
-                    FieldRow       *fr)
-{
-  if (adw_expander_row_get_expanded (row))
-    make_details (fr);
-}
-
-/* Before the drift popover opens: made the first time, filled each time. */
-static void
-create_drift_popup (GtkMenuButton *button,
-                    gpointer       data)
-{
-  FieldRow *fr = data;
-
-  if (fr->drift_box == NULL)
+  if (!DREY_IS_FIELD_ROW (child))
     {
-      GtkWidget *popover = gtk_popover_new ();
-
-      fr->drift_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      gtk_widget_set_margin_start (fr->drift_box, 6);
-      gtk_widget_set_margin_end (fr->drift_box, 6);
-      gtk_widget_set_margin_top (fr->drift_box, 6);
-      gtk_widget_set_margin_bottom (fr->drift_box, 6);
-      gtk_popover_set_child (GTK_POPOVER (popover), fr->drift_box);
-      gtk_menu_button_set_popover (button, popover);
+      child = drey_field_row_new ();
+      gtk_widget_set_margin_start (child, 12);
+      gtk_widget_set_margin_end (child, 12);
+      g_signal_connect (child, "notify::expanded", G_CALLBACK (row_expanded), self);
+      g_signal_connect (child, "sample-activated", G_CALLBACK (row_sample_activated), self);
+      gtk_list_item_set_child (list_item, child);
     }
-  fill_drift_box (fr, drey_field_item_get_drifts (fr->item));
+  row = DREY_FIELD_ROW (child);
+  /* The item first: expanding it records its path. */
+  drey_field_row_set_item (row, item);
+  drey_field_row_set_expanded (row, g_hash_table_contains (self->expanded, drey_field_item_get_path (item)));
+  update_ends (self, list_item);
 }
 
-static GtkWidget *
-create_field_row (gpointer item,
-                  gpointer user_data)
+static void
+unbind_item (GtkListItemFactory *factory,
+             GtkListItem        *list_item,
+             DreyStoreOverview  *self)
 {
-  DreyStoreOverview *self = user_data;
-  FieldRow *fr = g_new0 (FieldRow, 1);
+  GtkWidget *child = gtk_list_item_get_child (list_item);
 
-  fr->overview = self;
-  fr->item = g_object_ref (item);
-  fr->row = ADW_EXPANDER_ROW (adw_expander_row_new ());
-  gtk_widget_add_css_class (GTK_WIDGET (fr->row), "drey-field-row");
+  if (child != NULL && child == self->header)
+    {
+      gtk_list_item_set_child (list_item, NULL);
+      self->header_list_item = NULL;
+    }
+  else if (DREY_IS_FIELD_ROW (child))
+    drey_field_row_set_item (DREY_FIELD_ROW (child), NULL);
+}
 
-  fr->presence = GTK_LABEL (gtk_label_new (NULL));
-  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "numeric");
-  gtk_widget_add_css_class (GTK_WIDGET (fr->presence), "dim-label");
-  gtk_widget_set_valign (GTK_WIDGET (fr->presence), GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (fr->presence), _("Samples that hold this field"));
+/* A field came or went: the last row may not be the last any more. */
+static void
+items_changed (DreyStoreOverview *self)
+{
+  for (guint i = 0; i < self->list_items->len; i++)
+    update_ends (self, g_ptr_array_index (self->list_items, i));
+}
 
-  fr->drift_button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_menu_button_set_icon_name (fr->drift_button, "dialog-warning-symbolic");
-  gtk_menu_button_set_create_popup_func (fr->drift_button, create_drift_popup, fr, NULL);
-  gtk_widget_set_valign (GTK_WIDGET (fr->drift_button), GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "flat");
-  gtk_widget_add_css_class (GTK_WIDGET (fr->drift_button), "warning");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (fr->drift_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("How this field drifts"), -1);
-  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->presence));
-  adw_expander_row_add_action (fr->row, GTK_WIDGET (fr->drift_button));
+static DreyFieldItem *
+find_field (DreyStoreOverview *self,
+            const char        *path)
+{
+  GListModel *fields = self->document != NULL ? drey_store_document_get_fields (self->document) : NULL;
+  guint n = fields != NULL ? g_list_model_get_n_items (fields) : 0;
 
-  g_object_set_data_full (G_OBJECT (fr->row), "drey-field-row", fr, (GDestroyNotify) field_row_free);
-  g_signal_connect_swapped (fr->item, "notify::stats", G_CALLBACK (update_field_row), fr);
-  g_signal_connect (fr->row, "notify::expanded", G_CALLBACK (field_row_expanded), fr);
-  update_field_row (fr);
-  return GTK_WIDGET (fr->row);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DreyFieldItem) item = g_list_model_get_item (fields, i);
+
+      if (g_str_equal (drey_field_item_get_path (item), path))
+        return g_steal_pointer (&item);
+    }
+  return NULL;
 }
 
 /**
  * drey_store_overview_dup_histogram_note:
  *
  * For tests: what the histogram row of field @path says under its title
- * ("" for an exact histogram), %NULL if it shows no histogram.
+ * ("" for an exact histogram), %NULL if it shows no histogram. Asks a
+ * row of its own: the list may have none for that field in sight.
  */
 char *
 drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
                                         const char        *path)
 {
+  g_autoptr(DreyFieldItem) item = NULL;
+  GtkWidget *row;
+  char *note;
+
   g_return_val_if_fail (DREY_IS_STORE_OVERVIEW (self), NULL);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->field_list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      FieldRow *fr = g_object_get_data (G_OBJECT (child), "drey-field-row");
+  item = find_field (self, path);
+  if (item == NULL)
+    return NULL;
+  row = g_object_ref_sink (drey_field_row_new ());
+  drey_field_row_set_item (DREY_FIELD_ROW (row), item);
+  note = drey_field_row_dup_histogram_note (DREY_FIELD_ROW (row));
+  g_object_unref (row);
+  return note;
+}
 
-      if (fr != NULL && g_str_equal (drey_field_item_get_path (fr->item), path))
-        {
-          make_details (fr);
-          return gtk_widget_get_visible (GTK_WIDGET (fr->histogram_row))
-                 ? g_strdup (adw_action_row_get_subtitle (fr->histogram_row))
-                 : NULL;
-        }
-    }
-  return NULL;
+/**
+ * drey_store_overview_count_field_rows:
+ * @n_fields: (out): fields in the schema's list
+ * @n_rows: (out): rows the list made for them
+ *
+ * For tests.
+ */
+void
+drey_store_overview_count_field_rows (DreyStoreOverview *self,
+                                      guint             *n_fields,
+                                      guint             *n_rows)
+{
+  g_return_if_fail (DREY_IS_STORE_OVERVIEW (self));
+
+  *n_fields = self->document != NULL ? g_list_model_get_n_items (drey_store_document_get_fields (self->document)) : 0;
+  *n_rows = 0;
+  for (guint i = 0; i < self->list_items->len; i++)
+    if (DREY_IS_FIELD_ROW (gtk_list_item_get_child (g_ptr_array_index (self->list_items, i))))
+      (*n_rows)++;
 }
 
 /* ---- the figures -------------------------------------------------------- */
@@ -405,7 +263,8 @@ drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
 static void
 update_failed (DreyStoreOverview *self)
 {
-  g_autoptr(GPtrArray) failed = drey_store_document_dup_failed_shards (self->document);
+  g_autoptr(GPtrArray) failed = self->document != NULL ? drey_store_document_dup_failed_shards (self->document)
+                                                      : g_ptr_array_new ();
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->failed_list))) != NULL)
@@ -511,8 +370,11 @@ drey_store_overview_set_document (DreyStoreOverview *self,
       g_signal_handlers_disconnect_by_data (drey_store_document_get_fields (self->document), self);
     }
   g_set_object (&self->document, document);
-  gtk_list_box_bind_model (self->field_list, document != NULL ? drey_store_document_get_fields (document) : NULL,
-                           create_field_row, self, NULL);
+  g_hash_table_remove_all (self->expanded);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->parts)) > 1)
+    g_list_store_remove (self->parts, 1);
+  if (document != NULL)
+    g_list_store_append (self->parts, drey_store_document_get_fields (document));
   if (document != NULL)
     {
       g_signal_connect_object (document, "notify::n-samples", G_CALLBACK (update_figures), self, G_CONNECT_SWAPPED);
@@ -537,8 +399,9 @@ drey_store_overview_dispose (GObject *object)
 {
   DreyStoreOverview *self = DREY_STORE_OVERVIEW (object);
 
-  if (self->field_list != NULL)
-    gtk_list_box_bind_model (self->field_list, NULL, NULL, NULL, NULL);
+  /* The view lets the header go before the template goes. */
+  if (self->field_view != NULL)
+    gtk_list_view_set_model (self->field_view, NULL);
   if (self->document != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->document, self);
@@ -546,6 +409,10 @@ drey_store_overview_dispose (GObject *object)
     }
   g_clear_object (&self->document);
   gtk_widget_dispose_template (GTK_WIDGET (self), DREY_TYPE_STORE_OVERVIEW);
+  g_clear_object (&self->header_ref);
+  g_clear_object (&self->items);
+  g_clear_object (&self->parts);
+  g_clear_object (&self->header_item);
   /* The template's outer box has no name to be disposed by. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
@@ -558,6 +425,8 @@ drey_store_overview_finalize (GObject *object)
   DreyStoreOverview *self = DREY_STORE_OVERVIEW (object);
 
   g_free (self->summary_text);
+  g_ptr_array_unref (self->list_items);
+  g_hash_table_unref (self->expanded);
   G_OBJECT_CLASS (drey_store_overview_parent_class)->finalize (object);
 }
 
@@ -593,14 +462,38 @@ drey_store_overview_class_init (DreyStoreOverviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, failed_group);
   gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, failed_list);
-  gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, field_list);
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, field_view);
+  gtk_widget_class_bind_template_child (widget_class, DreyStoreOverview, header);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 drey_store_overview_init (DreyStoreOverview *self)
 {
+  g_autoptr(GListStore) header_part = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* No widget holds the header until the view binds its item. */
+  self->header_ref = g_object_ref (self->header);
+  self->list_items = g_ptr_array_new ();
+  self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  self->header_item = g_object_new (G_TYPE_OBJECT, NULL);
+  g_list_store_append (header_part, self->header_item);
+  self->parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_list_store_append (self->parts, header_part);
+  self->items = gtk_flatten_list_model_new (g_object_ref (G_LIST_MODEL (self->parts)));
+  g_signal_connect_object (self->items, "items-changed", G_CALLBACK (items_changed), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_item), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_item), self);
+  gtk_list_view_set_factory (self->field_view, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->items)));
+  gtk_list_view_set_model (self->field_view, GTK_SELECTION_MODEL (selection));
   update_figures (self);
 }
 

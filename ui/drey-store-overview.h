@@ -21,5 +21,8 @@ void       drey_store_overview_set_document (DreyStoreOverview *self,
 const char *drey_store_overview_get_summary_text (DreyStoreOverview *self);
 char       *drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
                                                     const char        *path);
+void        drey_store_overview_count_field_rows (DreyStoreOverview *self,
+                                                  guint             *n_fields,
+                                                  guint             *n_rows);
 
 G_END_DECLS
