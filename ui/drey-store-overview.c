@@ -193,23 +193,6 @@ items_changed (DreyStoreOverview *self)
     update_ends (self, g_ptr_array_index (self->list_items, i));
 }
 
-static DreyFieldItem *
-find_field (DreyStoreOverview *self,
-            const char        *path)
-{
-  GListModel *fields = self->document != NULL ? drey_store_document_get_fields (self->document) : NULL;
-  guint n = fields != NULL ? g_list_model_get_n_items (fields) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(DreyFieldItem) item = g_list_model_get_item (fields, i);
-
-      if (g_str_equal (drey_field_item_get_path (item), path))
-        return g_steal_pointer (&item);
-    }
-  return NULL;
-}
-
 /**
  * drey_store_overview_dup_histogram_note:
  *
@@ -221,13 +204,13 @@ char *
 drey_store_overview_dup_histogram_note (DreyStoreOverview *self,
                                         const char        *path)
 {
-  g_autoptr(DreyFieldItem) item = NULL;
+  DreyFieldItem *item;
   GtkWidget *row;
   char *note;
 
   g_return_val_if_fail (DREY_IS_STORE_OVERVIEW (self), NULL);
 
-  item = find_field (self, path);
+  item = self->document != NULL ? drey_store_document_lookup_field (self->document, path) : NULL;
   if (item == NULL)
     return NULL;
   row = g_object_ref_sink (drey_field_row_new ());
